@@ -1,0 +1,5 @@
+"""Entry point of `python -m ledger`."""
+
+from ledger.cli import main
+
+main()

@@ -1,0 +1,100 @@
+"""Rules across a task's fields and across rows: responsibility, deadlines, duplicates, evidence, phase periods."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+
+from ledger.layout import Header
+from ledger.model import Issue, Phase
+from ledger.vocab import DONE, ONGOING
+
+
+def iso_dates(values: pd.Series) -> list[str]:
+    """A date column as YYYY-MM-DD strings ("" for blanks)."""
+    array = values.to_numpy()
+    return np.where(pd.isna(array), "", np.datetime_as_string(array, unit="D")).tolist()
+
+
+class _Rules:
+    def __init__(self, tasks: pd.DataFrame, sheet: str, header: Header):
+        self.tasks, self.sheet, self.header = tasks, sheet, header
+
+    def each(self, mask, severity: str, code: str, field: str, shown: pd.Series | None = None,
+             column: str | None = None, **params: pd.Series) -> Iterator[Issue]:
+        """One issue per row where `mask` holds; `shown` is the value to quote, `params` fill the message."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        rows = self.tasks["row"].to_numpy()[mask].tolist()
+        values = shown[mask].tolist() if shown is not None else [""] * len(rows)
+        extra = {name: series[mask].tolist() for name, series in params.items()}
+        written = column if column is not None else self.header.written(field)
+        for i, row in enumerate(rows):
+            yield Issue(severity, code, self.sheet, int(row), written, str(values[i]),
+                        tuple((name, column_values[i]) for name, column_values in extra.items()))
+
+
+def check_tasks(tasks: pd.DataFrame, sheet: str, header: Header, phases: tuple[Phase, ...]) -> list[Issue]:
+    """Every error and warning that needs more than one cell to see, in row order."""
+    rules = _Rules(tasks, sheet, header)
+    issues = list(_errors(rules, tasks, header))
+    issues += list(_warnings(rules, tasks, header, phases))
+    return sorted(issues, key=lambda i: (i.row or 0, i.severity))
+
+
+def _errors(rules: _Rules, tasks: pd.DataFrame, header: Header) -> Iterator[Issue]:
+    yield from rules.each(tasks["measure"] == "", "error", "task.no_measure", "measure")
+    named = [f for f in ("leader", "department", "owner") if f in header.fields]
+    nobody = (tasks[["leader", "department", "owner"]] == "").all(axis=1)
+    yield from rules.each(nobody, "error", "task.no_responsible", "leader",
+                          column="/".join(header.written(f) for f in named))
+    early = tasks["due"].notna() & tasks["start"].notna() & (tasks["due"] < tasks["start"])
+    due, start = pd.Series(iso_dates(tasks["due"]), index=tasks.index), pd.Series(iso_dates(tasks["start"]),
+                                                                                   index=tasks.index)
+    yield from rules.each(early, "error", "task.due_before_start", "due", due, start=start)
+    yield from _duplicates(rules, tasks)
+
+
+def _duplicates(rules: _Rules, tasks: pd.DataFrame) -> Iterator[Issue]:
+    has_id = tasks["id"] != ""
+    first_row = tasks[has_id].groupby("key")["row"].transform("min").reindex(tasks.index)
+    later = has_id & (tasks["row"] != first_row)
+    yield from rules.each(later, "error", "task.duplicate_id", "id", tasks["id"],
+                          first_row=first_row.fillna(0).astype("int64"))
+
+
+def _warnings(rules: _Rules, tasks: pd.DataFrame, header: Header, phases: tuple[Phase, ...]) -> Iterator[Issue]:
+    done = tasks["status"] == DONE
+    if "id" not in header.fields:
+        yield Issue("warning", "sheet.no_id_column", rules.sheet, header.row + 1)
+    if "evidence" in header.fields:
+        yield from rules.each(done & (tasks["evidence"] == ""), "warning", "task.done_no_evidence", "evidence")
+    if "completed_on" in header.fields:
+        yield from rules.each(done & tasks["completed_on"].isna(), "warning", "task.done_no_completion_date",
+                              "completed_on")
+    if done.any() and not {"evidence", "completed_on"} & header.fields:
+        yield Issue("warning", "sheet.no_evidence_column", rules.sheet, header.row + 1)
+    percent = tasks["progress"].map("{:g}%".format)
+    full = (tasks["progress"] >= 100) & ~done & (tasks["status"] != ONGOING)
+    yield from rules.each(full, "warning", "task.full_progress_not_done", "progress", percent)
+    yield from rules.each(done & (tasks["progress"] < 100), "warning", "task.done_progress_low", "progress", percent)
+    if "due" in header.fields:
+        no_due = tasks["due"].isna() & ~tasks["long_term"] & (tasks["measure"] != "")
+        yield from rules.each(no_due, "warning", "task.no_due", "due")
+    else:
+        yield Issue("warning", "sheet.no_due_column", rules.sheet, header.row + 1)
+    if phases:
+        yield from _outside_phases(rules, tasks, phases)
+
+
+def _outside_phases(rules: _Rules, tasks: pd.DataFrame, phases: tuple[Phase, ...]) -> Iterator[Issue]:
+    for field in ("start", "due"):
+        days = tasks[field]
+        inside = pd.Series(False, index=tasks.index)
+        for phase in phases:
+            inside |= (days >= pd.Timestamp(phase.start)) & (days <= pd.Timestamp(phase.end))
+        shown = pd.Series(iso_dates(days), index=tasks.index)
+        yield from rules.each(days.notna() & ~inside, "warning", "task.outside_phases", field, shown)

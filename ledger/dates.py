@@ -1,0 +1,185 @@
+"""Reading the dates people write in ledgers: date cells, Excel serials, 2019年5月31日, 5.31, 5月底, 长期."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from datetime import date, datetime, timedelta
+
+LONG_TERM = "long_term"
+"""Marker returned for 长期/长期坚持: an ongoing measure with no deadline."""
+
+LONG_TERM_WORDS = frozenset({
+    "长期", "长期坚持", "长期执行", "长期推进", "持续", "持续推进", "持续整改", "常态化", "常态化推进",
+    "ongoing", "long-term", "longterm", "long term", "continuous", "continuing",
+})
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_PART_DAY = {"上旬": 10, "中旬": 20}
+_END_WORDS = ("底", "末", "份", "下旬", "")
+
+_FULL = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?\s*(?:前|之前|以前)?"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*(底|末|份|上旬|中旬|下旬)?\s*(?:前|之前|以前)?$")
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?\s*(?:前|之前|以前)?$")
+_MONTH_ONLY = re.compile(r"^(\d{1,2})\s*月\s*(底|末|份|上旬|中旬|下旬)?\s*(?:前|之前|以前)?$")
+_DAY_ONLY = re.compile(r"^(\d{1,2})\s*[日号]$")
+_ENGLISH_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y")
+_RANGE_WORDS = ("至", "到", "~", "～", "—", "–", " to ", "－")
+
+
+def clean_text(value: object) -> str:
+    """Cell text as compared: width-folded (全角→半角) and stripped."""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_part(year: int, month: int, part: str | None) -> date | None:
+    if not 1 <= month <= 12:
+        return None
+    if part in _PART_DAY:
+        return date(year, month, _PART_DAY[part])
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_number(value: float, default_year: int) -> date | None:
+    """A number in a date cell: 20190531, an Excel serial, or 5.31 typed as a number."""
+    if value != value or isinstance(value, bool):
+        return None
+    if float(value).is_integer():
+        whole = int(value)
+        if 19000101 <= whole <= 21001231:
+            return _safe(whole // 10000, whole // 100 % 100, whole % 100)
+        return _EXCEL_EPOCH + timedelta(days=whole) if 3000 <= whole <= 80000 else None
+    if 1 <= value < 13:
+        month_text, day_text = repr(float(value)).split(".")
+        return _safe(default_year, int(month_text), int(day_text))
+    if 3000 <= value <= 80000:  # a serial with a time of day
+        return _EXCEL_EPOCH + timedelta(days=int(value))
+    return None
+
+
+def parse_text(text: str, default_year: int) -> date | str | None:
+    """A date written as text; LONG_TERM for 长期; None when it can't be read."""
+    text = clean_text(text)
+    if text.lower() in LONG_TERM_WORDS:
+        return LONG_TERM
+    if match := _FULL.match(text):
+        return _safe(int(match[1]), int(match[2]), int(match[3]))
+    if match := _COMPACT.match(text):
+        return _safe(int(match[1]), int(match[2]), int(match[3]))
+    if match := _MONTH_DAY.match(text):
+        return _safe(default_year, int(match[1]), int(match[2]))
+    if match := _YEAR_MONTH.match(text):
+        return _month_part(int(match[1]), int(match[2]), match[3])
+    if match := _MONTH_ONLY.match(text):
+        return _month_part(default_year, int(match[1]), match[2])
+    for fmt in _ENGLISH_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_date(value: object, default_year: int) -> date | str | None:
+    """Any date cell: a date, LONG_TERM, or None when it can't be read. Blank cells are the caller's concern."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return parse_number(value, default_year)
+    if isinstance(value, str):
+        return parse_text(value, default_year)
+    return None
+
+
+class DateReader:
+    """parse_date with a memo: ledgers repeat the same few dates thousands of times."""
+
+    def __init__(self, default_year: int):
+        self.default_year = default_year
+        self._memo: dict[object, date | str | None] = {}
+
+    def __call__(self, value: object) -> date | str | None:
+        key = (type(value), value)
+        try:
+            return self._memo[key]
+        except KeyError:
+            result = self._memo[key] = parse_date(value, self.default_year)
+            return result
+        except TypeError:  # unhashable cell values never occur, but a report beats a crash
+            return parse_date(value, self.default_year)
+
+
+def _end_from_start(end_text: str, start: date) -> date | None:
+    """The end of a range inherits what it leaves out from its start: 5.10 → same year, 30日 → same month."""
+    end_text = clean_text(end_text)
+    if match := _DAY_ONLY.match(end_text):
+        return _safe(start.year, start.month, int(match[1]))
+    if end_text.isdigit() and len(end_text) <= 2:
+        return _safe(start.year, start.month, int(end_text))
+    end = parse_text(end_text, start.year)
+    if isinstance(end, date) and end < start and not re.match(r"^\d{4}", end_text):
+        end = _safe(start.year + 1, end.month, end.day)
+    return end if isinstance(end, date) else None
+
+
+def parse_range(value: object, default_year: int) -> tuple[date, date] | None:
+    """A period written in one cell: `4月25日至5月10日`, `2019.4.25-5.10`, `2019-04-25 ~ 2019-05-10`."""
+    text = clean_text(value)
+    for word in _RANGE_WORDS:
+        if word in text:
+            head, _, tail = text.partition(word)
+            return _range_from_parts(head, tail, default_year)
+    # "-" also separates the parts of a date: try each "-" as the range's separator.
+    for position in (m.start() for m in re.finditer("-", text)):
+        found = _range_from_parts(text[:position], text[position + 1:], default_year)
+        if found:
+            return found
+    return None
+
+
+def _range_from_parts(head: str, tail: str, default_year: int) -> tuple[date, date] | None:
+    start = parse_text(head, default_year)
+    if not isinstance(start, date):
+        return None
+    end = _end_from_start(tail, start)
+    return (start, end) if end else None
+
+
+_PARENTHESISED = re.compile(r"[（(]([^（）()]+)[）)]")
+
+
+def find_range(text: object, default_year: int) -> tuple[date, date] | None:
+    """A period in parentheses inside longer text: `第一阶段：自查自纠（4月25日至5月10日）`."""
+    for inner in _PARENTHESISED.findall(clean_text(text)):
+        found = parse_range(inner, default_year)
+        if found:
+            return found
+    return None
+
+
+_YEAR_IN_TEXT = re.compile(r"(19|20)\d{2}")
+
+
+def years_in(values: list[object]) -> list[int]:
+    """Years that cells state outright (date cells and four-digit years in text), to date year-less cells."""
+    years = []
+    for value in values:
+        if isinstance(value, date):
+            years.append(value.year)
+        elif isinstance(value, str) and (match := _YEAR_IN_TEXT.search(clean_text(value))):
+            years.append(int(match[0]))
+    return years

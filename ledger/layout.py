@@ -1,0 +1,207 @@
+"""Finding things in a messy sheet: which sheet is which, where the header row is, the report date, row kinds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ledger.dates import clean_text, parse_text
+from ledger.fields import PHASE_HEADERS, TASK_HEADERS, match_header, normalize_header, sheet_kind_by_name
+from ledger.workbook import RawSheet
+
+HEADER_SEARCH_ROWS = 20
+
+
+def is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, float) and value != value
+
+
+def shown(value: object) -> str:
+    """A cell's value as a person would read it back in a message."""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value).strip()
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where a sheet's header is: its last row (0-based) and, per field, the column and the header as written."""
+
+    row: int
+    columns: dict[str, tuple[int, str]]
+
+    @property
+    def fields(self) -> set[str]:
+        return set(self.columns)
+
+    def written(self, field: str) -> str:
+        return self.columns[field][1] if field in self.columns else ""
+
+
+def _map_row(cells: list[object], kind: str) -> dict[str, tuple[int, str, int]]:
+    """field → (column, header as written, rank); the best-ranked column wins when two name one field."""
+    table = TASK_HEADERS if kind == "tasks" else PHASE_HEADERS
+    found: dict[str, tuple[int, str, int]] = {}
+    for column, cell in enumerate(cells):
+        if is_blank(cell) or not isinstance(cell, str):
+            continue
+        field = match_header(cell, kind)
+        if field is None:
+            continue
+        key = normalize_header(cell)
+        words = [normalize_header(w) for w in table[field]]
+        rank = words.index(key) if key in words else 100 + column
+        if field not in found or rank < found[field][2]:
+            found[field] = (column, clean_text(cell), rank)
+    return found
+
+
+def _acceptable(fields: set[str], kind: str) -> bool:
+    if kind == "tasks":
+        return "measure" in fields and len(fields) >= 2
+    return "name" in fields and len(fields) >= 2
+
+
+def find_header(rows: list[list[object]], kind: str) -> Header | None:
+    """The header row in the first 20 rows (a two-row header is merged), or None when there is none."""
+    best: tuple[int, int, dict] | None = None  # (score, last header row, mapping)
+    limit = min(len(rows), HEADER_SEARCH_ROWS)
+    mapped = [_map_row(rows[i], kind) for i in range(min(len(rows), limit + 1))]
+    for i in range(limit):
+        candidates = [(mapped[i], i)]
+        if i + 1 < len(mapped) and mapped[i + 1]:
+            combined = {**mapped[i], **mapped[i + 1]}
+            if len(combined) > max(len(mapped[i]), len(mapped[i + 1])):
+                candidates.append((combined, i + 1))
+        for mapping, last in candidates:
+            if _acceptable(set(mapping), kind) and (best is None or len(mapping) > best[0]):
+                best = (len(mapping), last, mapping)
+    if best is None:
+        return None
+    return Header(best[1], {field: (col, text) for field, (col, text, _) in best[2].items()})
+
+
+@dataclass
+class SheetRoles:
+    tasks: tuple[RawSheet, Header] | None = None
+    phases: tuple[RawSheet, Header] | None = None
+    meta: RawSheet | None = None
+
+
+def assign_roles(sheets: list[RawSheet]) -> SheetRoles:
+    """Which sheet holds tasks, which holds phases: by name first, then by what their headers say."""
+    roles = SheetRoles()
+    named = [(sheet, sheet_kind_by_name(sheet.name)) for sheet in sheets]
+    for wanted in ("tasks", "phases"):
+        ordered = [s for s, k in named if k == wanted] + [s for s, k in named if k is None]
+        taken = roles.tasks[0] if roles.tasks else None
+        for sheet in ordered:
+            if sheet is taken:
+                continue
+            header = find_header(sheet.rows, wanted)
+            if header is not None:
+                setattr(roles, wanted, (sheet, header))
+                break
+    roles.meta = next((s for s, k in named if k == "meta"), None)
+    return roles
+
+
+_LABEL = re.compile(
+    r"(填报日期|报送日期|填报时间|统计日期|数据截止日期|数据截至|截止日期|截止时间|统计截止|截至|截止|报告日期|"
+    r"as of|report date|reporting date|date)\s*[:：]?\s*", re.IGNORECASE)
+_DATE_TOKEN = re.compile(
+    r"(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*[日号]?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{8}|"
+    r"\d{4}-\d{2}-\d{2})")
+
+
+def _date_after_label(text: str, next_cell: object, default_year: int) -> date | None:
+    match = _LABEL.search(text)
+    if not match:
+        return None
+    rest = text[match.end():]
+    token = _DATE_TOKEN.match(rest.strip())
+    if token:
+        found = parse_text(token[1], default_year)
+        return found if isinstance(found, date) else None
+    if not rest.strip():
+        if isinstance(next_cell, datetime):
+            return next_cell.date()
+        if isinstance(next_cell, date):
+            return next_cell
+        if isinstance(next_cell, str):
+            found = parse_text(next_cell, default_year)
+            return found if isinstance(found, date) else None
+    return None
+
+
+def find_report_date(rows: list[list[object]], default_year: int) -> date | None:
+    """A 填报日期/截至 date written in the given rows (title lines, footers, a 说明 sheet)."""
+    for cells in rows:
+        filled = [cell for cell in cells if not is_blank(cell)]
+        for i, cell in enumerate(filled):
+            if isinstance(cell, str):
+                following = filled[i + 1] if i + 1 < len(filled) else None
+                found = _date_after_label(clean_text(cell), following, default_year)
+                if found:
+                    return found
+    return None
+
+
+_FOOTER = re.compile(r"^(注|备注|说明|填表人|填报人|审核人|制表人|联系人|联系电话|负责人签字|单位盖章|签字|note|notes|"
+                     r"prepared by|checked by)\s*[:：]", re.IGNORECASE)
+_TOTAL_WORDS = {"合计", "小计", "总计", "共计", "total", "subtotal", "sum"}
+_SECTION = re.compile(r"^(?:[一二三四五六七八九十百]+\s*[、.．]|[(（]\s*[一二三四五六七八九十百]+\s*[)）]|第[一二三四五六七八九十]+[类部分])")
+_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十百]+\s*[、.．]|[(（]\s*[一二三四五六七八九十百\d]+\s*[)）]|"
+                         r"第[一二三四五六七八九十]+类\s*[:：]?)\s*")
+_CHINESE_NUMERAL = re.compile(r"^[(（]?[一二三四五六七八九十百]+[)）]?[、.．]?$")
+
+
+def strip_enumerator(text: str) -> str:
+    """`一、思想重视不够的问题` → `思想重视不够的问题`."""
+    text = text.strip()
+    return _ENUMERATOR.sub("", text) or text
+
+
+def is_footer(first_text: str) -> bool:
+    return bool(_FOOTER.match(first_text))
+
+
+def is_total(cells: list[object]) -> bool:
+    """A 合计/小计 line: one of its first cells says so."""
+    return any(isinstance(c, str) and len(c) <= 16 and "".join(c.split()).lower().strip(":：") in _TOTAL_WORDS
+               for c in cells[:4])
+
+
+def section_title(filled: list[tuple[int, object]], measure_column: int, id_column: int | None) -> str | None:
+    """The category a section row such as `一、…的问题` sets, or None when the row is not one."""
+    if len(filled) == 1:
+        column, value = filled[0]
+        text = shown(value)
+        if column != measure_column or _SECTION.match(clean_text(text)):
+            return strip_enumerator(text)
+        return None
+    numbered = len(filled) == 2 and id_column is not None and filled[0][0] == id_column
+    if numbered and _CHINESE_NUMERAL.match(clean_text(shown(filled[0][1]))):
+        return strip_enumerator(shown(filled[1][1]))
+    return None
+
+
+def fill_merged(sheet: RawSheet) -> None:
+    """Give every row of a vertically merged cell the value written in its top cell."""
+    rows = sheet.rows
+    for (top, left), (bottom, _right) in sheet.merged:
+        if bottom <= top or top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for r in range(top + 1, min(bottom, len(rows) - 1) + 1):
+            if left < len(rows[r]) and is_blank(rows[r][left]):
+                rows[r][left] = value

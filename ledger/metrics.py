@@ -1,0 +1,171 @@
+"""The one definition of every figure: completion, progress, overdue, due soon, phase state — for UI, exports, CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from ledger.model import Phase
+from ledger.vocab import DONE, ONGOING, STATUSES
+
+DUE_SOON_DAYS = 7
+BEHIND_POINTS = 20.0
+SEVERITIES = ((1, 7, "mild"), (8, 30, "serious"), (31, None, "severe"))
+
+
+def _pct(part: float, whole: float) -> float | None:
+    return part / whole * 100 if whole else None
+
+
+def can_finish(tasks: pd.DataFrame) -> pd.Series:
+    """Tasks that have an end: everything but ongoing (长期坚持) measures."""
+    return tasks["status"] != ONGOING
+
+
+def completion_pct(tasks: pd.DataFrame) -> float | None:
+    """done ÷ tasks that can finish × 100; None when none can."""
+    finishing = can_finish(tasks)
+    return _pct(int((tasks["status"] == DONE).sum()), int(finishing.sum()))
+
+
+def average_progress(tasks: pd.DataFrame) -> float | None:
+    """Mean progress (0–100) over tasks that can finish and state a progress."""
+    values = tasks.loc[can_finish(tasks), "progress"].dropna()
+    return float(values.mean()) if len(values) else None
+
+
+def status_counts(tasks: pd.DataFrame) -> dict[str, int]:
+    counts = tasks["status"].value_counts()
+    return {status: int(counts.get(status, 0)) for status in STATUSES}
+
+
+def _open_with_deadline(tasks: pd.DataFrame) -> pd.Series:
+    return (tasks["status"] != DONE) & (tasks["status"] != ONGOING) & tasks["due"].notna()
+
+
+def severity(days: int) -> str:
+    """mild 1–7 days, serious 8–30, severe > 30."""
+    for low, high, name in SEVERITIES:
+        if days >= low and (high is None or days <= high):
+            return name
+    return ""
+
+
+def severity_of(days: pd.Series) -> np.ndarray:
+    """severity() of a whole column at once."""
+    names = [name for _, _, name in SEVERITIES]
+    return np.select([days <= 7, days <= 30], names[:2], default=names[2]) if len(days) else np.array([], dtype=object)
+
+
+def overdue(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Not done, not ongoing, due < as_of; with days_overdue = as_of − due and severity; most days first."""
+    mask = _open_with_deadline(tasks) & (tasks["due"] < pd.Timestamp(as_of))
+    late = tasks.loc[mask].copy()
+    late["days_overdue"] = (pd.Timestamp(as_of) - late["due"]).dt.days.astype("int64")
+    late["severity"] = severity_of(late["days_overdue"])
+    return late.sort_values(["days_overdue", "row"], ascending=[False, True], kind="stable")
+
+
+def due_soon(tasks: pd.DataFrame, as_of: date, days: int = DUE_SOON_DAYS) -> pd.DataFrame:
+    """Not done, not ongoing, as_of ≤ due < as_of + 7 days; soonest first."""
+    start, end = pd.Timestamp(as_of), pd.Timestamp(as_of + timedelta(days=days))
+    mask = _open_with_deadline(tasks) & (tasks["due"] >= start) & (tasks["due"] < end)
+    soon = tasks.loc[mask].copy()
+    soon["days_left"] = (soon["due"] - start).dt.days.astype("int64")
+    return soon.sort_values(["due", "row"], kind="stable")
+
+
+def by_category(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Per category in ledger order: tasks, each status, done, completion %, average progress, overdue."""
+    late = overdue(tasks, as_of)
+    rows = []
+    for name, group in tasks.groupby("category", sort=False):
+        counts = status_counts(group)
+        rows.append({
+            "name": name, "tasks": len(group), **counts, "done": counts[DONE],
+            "completion_pct": completion_pct(group), "average_progress": average_progress(group),
+            "overdue": int((late["category"] == name).sum()),
+        })
+    columns = ["name", "tasks", *STATUSES, "completion_pct", "average_progress", "overdue"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+@dataclass(frozen=True)
+class PhaseState:
+    phase: Phase
+    state: str  # "done" (end < as_of), "current", "upcoming"
+    tasks: int
+    completion_pct: float | None
+    elapsed_pct: float
+    behind: bool
+    days_left: int  # days from as_of to the phase's end (0 when over)
+
+    @property
+    def name(self) -> str:
+        return self.phase.name
+
+
+def elapsed_pct(phase: Phase, as_of: date) -> float:
+    """Share of the phase's days that lie before as_of."""
+    passed = (as_of - phase.start).days
+    return float(np.clip(passed / phase.days * 100, 0, 100))
+
+
+def phase_states(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date) -> list[PhaseState]:
+    """Each phase's state on as_of, completion of its tasks, and whether it is behind (elapsed − completion > 20)."""
+    states = []
+    for phase in phases:
+        mine = tasks[tasks["phase"] == phase.name]
+        state = "done" if phase.end < as_of else ("upcoming" if phase.start > as_of else "current")
+        completion = completion_pct(mine)
+        elapsed = elapsed_pct(phase, as_of)
+        behind = completion is not None and elapsed - completion > BEHIND_POINTS
+        states.append(PhaseState(phase, state, len(mine), completion, elapsed, behind,
+                                 max((phase.end - as_of).days, 0)))
+    return states
+
+
+def current_phase(states: list[PhaseState]) -> PhaseState | None:
+    return next((s for s in states if s.state == "current"), None)
+
+
+def planned_pct(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date) -> float | None:
+    """The completion the plan expects by as_of: share of finishable tasks whose due date has passed."""
+    finishing = tasks[can_finish(tasks) & tasks["due"].notna()]
+    if finishing.empty:
+        return None
+    return float((finishing["due"] < pd.Timestamp(as_of)).mean() * 100)
+
+
+@dataclass(frozen=True)
+class Headline:
+    tasks: int
+    by_status: dict[str, int]
+    completion_pct: float | None
+    average_progress: float | None
+    overdue: int
+    due_soon: int
+    current: PhaseState | None
+    behind: list[PhaseState]
+
+
+def headline(tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date) -> Headline:
+    """The figures a meeting reads first."""
+    states = phase_states(phases, tasks, as_of)
+    return Headline(len(tasks), status_counts(tasks), completion_pct(tasks), average_progress(tasks),
+                    len(overdue(tasks, as_of)), len(due_soon(tasks, as_of)), current_phase(states),
+                    [s for s in states if s.behind])
+
+
+def responsibility_groups(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """Overdue work grouped leader → department → owner: count and most days late, worst first."""
+    late = overdue(tasks, as_of)
+    if late.empty:
+        return pd.DataFrame(columns=["leader", "department", "owner", "overdue", "max_days_overdue"])
+    grouped = late.groupby(["leader", "department", "owner"], sort=False).agg(
+        overdue=("days_overdue", "size"), max_days_overdue=("days_overdue", "max")).reset_index()
+    return grouped.sort_values(["max_days_overdue", "overdue"], ascending=False, kind="stable").reset_index(drop=True)
+

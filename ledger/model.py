@@ -1,0 +1,80 @@
+"""What a loaded ledger is: its tasks, phases, report date and the report of what is wrong with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+TASK_COLUMNS = (
+    "sheet", "row", "id", "key", "category", "measure", "phase", "leader", "department", "owner",
+    "start", "due", "long_term", "status", "progress", "completed_on", "evidence", "notes",
+)
+DATE_COLUMNS = ("start", "due", "completed_on")
+TEXT_COLUMNS = ("id", "category", "measure", "phase", "leader", "department", "owner", "evidence", "notes")
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    start: date
+    end: date
+    order: int
+    description: str = ""
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One thing wrong with a ledger: where it is, what was written, and which message explains it."""
+
+    severity: str  # "error" blocks publishing; "warning" is shown
+    code: str  # key of the message in the i18n table
+    sheet: str = ""
+    row: int | None = None  # as Excel shows it (1-based)
+    column: str = ""  # the header as written
+    value: str = ""
+    params: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """A ledger as read. `tasks` has TASK_COLUMNS; its date columns are datetime64 (NaT when blank)."""
+
+    tasks: pd.DataFrame
+    phases: tuple[Phase, ...]
+    report_date: date
+    report_date_found: bool
+    issues: tuple[Issue, ...] = field(default=())
+    matched_by_id: bool = True
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.is_error]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [issue for issue in self.issues if not issue.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def empty_tasks() -> pd.DataFrame:
+    """A task table with no rows and the right columns and types."""
+    frame = pd.DataFrame({name: pd.Series(dtype=object) for name in TASK_COLUMNS})
+    for name in DATE_COLUMNS:
+        frame[name] = pd.Series(dtype="datetime64[s]")
+    frame["row"] = pd.Series(dtype="int64")
+    frame["progress"] = pd.Series(dtype="float64")
+    frame["long_term"] = pd.Series(dtype="bool")
+    return frame

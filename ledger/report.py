@@ -1,0 +1,89 @@
+"""The ledger's figures and problems as plain data: the JSON of `python -m ledger summary`, tables, exports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from ledger import metrics
+from ledger.i18n import translate
+from ledger.model import Issue, Ledger
+from ledger.vocab import accepted_status_words
+
+PERSON_FIELDS = ("leader", "department", "owner")
+
+
+def rounded(value: float | None) -> float | None:
+    """Percentages are reported to one decimal."""
+    return None if value is None else round(float(value), 1)
+
+
+def issue_message(issue: Issue, lang: str) -> str:
+    params = dict(issue.params)
+    if issue.code == "task.bad_status":
+        params["accepted"] = accepted_status_words(lang)
+    return translate(issue.code, lang, value=issue.value, sheet=issue.sheet, row=issue.row, **params)
+
+
+def issue_records(issues: list[Issue], lang: str) -> list[dict]:
+    """Issues as {"sheet","row","column","value","message"} records, in the order found."""
+    return [{"sheet": i.sheet, "row": i.row, "column": i.column, "value": i.value, "message": issue_message(i, lang)}
+            for i in issues]
+
+
+def _iso(value) -> str | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def task_records(tasks: pd.DataFrame, as_of: date) -> list[dict]:
+    """Tasks as {"id","category","measure","due","days_overdue","leader","department","owner"} records."""
+    due = tasks["due"].to_numpy()
+    blank = pd.isna(due)
+    days = (np.datetime64(as_of, "D") - due.astype("datetime64[D]")).astype("int64")
+    columns = {
+        "id": tasks["id"].tolist(), "category": tasks["category"].tolist(), "measure": tasks["measure"].tolist(),
+        "due": np.where(blank, None, np.datetime_as_string(due, unit="D")).tolist(),
+        "days_overdue": [None if b else int(d) for b, d in zip(blank.tolist(), days.tolist(), strict=True)],
+        **{name: tasks[name].tolist() for name in PERSON_FIELDS},
+    }
+    return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def summary(ledger: Ledger, as_of: date | None = None, lang: str = "zh", tasks: pd.DataFrame | None = None) -> dict:
+    """Every figure of PRODUCT.md "Figures" for the ledger on as_of (default: its report date)."""
+    as_of = as_of or ledger.report_date
+    tasks = ledger.tasks if tasks is None else tasks
+    categories = metrics.by_category(tasks, as_of)
+    return {
+        "as_of": as_of.isoformat(),
+        "tasks": len(tasks),
+        "by_status": metrics.status_counts(tasks),
+        "completion_pct": rounded(metrics.completion_pct(tasks)),
+        "categories": [{"name": c.name, "tasks": int(c.tasks), "done": int(c.done),
+                        "completion_pct": rounded(c.completion_pct), "overdue": int(c.overdue)}
+                       for c in categories.itertuples(index=False)],
+        "phases": [{"name": s.name, "start": s.phase.start.isoformat(), "end": s.phase.end.isoformat(),
+                    "state": s.state, "completion_pct": rounded(s.completion_pct)}
+                   for s in metrics.phase_states(ledger.phases, tasks, as_of)],
+        "overdue": task_records(metrics.overdue(tasks, as_of), as_of),
+        "due_soon": task_records(metrics.due_soon(tasks, as_of), as_of),
+        "errors": issue_records(ledger.errors, lang),
+        "warnings": issue_records(ledger.warnings, lang),
+    }
+
+
+def check_text(ledger: Ledger, lang: str = "zh") -> str:
+    """The error and warning report as lines of text, as `python -m ledger check` prints it."""
+    lines = []
+    for issue in ledger.errors + ledger.warnings:
+        kind = translate("report.error" if issue.is_error else "report.warning", lang)
+        where = " ".join(part for part in (
+            issue.sheet, translate("cli.row", lang, row=issue.row) if issue.row else "",
+            f"[{issue.column}]" if issue.column else "") if part)
+        value = f" “{issue.value}”" if issue.value else ""
+        lines.append(f"{kind}: {where}{value}: {issue_message(issue, lang)}".replace(":  ", ": "))
+    lines.append(translate("report.summary", lang, errors=len(ledger.errors), warnings=len(ledger.warnings))
+                 if ledger.issues else translate("report.clean", lang))
+    return "\n".join(lines)

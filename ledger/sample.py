@@ -1,0 +1,179 @@
+"""The seed plan (意识形态工作责任制专项整治方案) as a ledger, week by week; `python -m ledger.sample` writes data/."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+from ledger.model import Phase
+from ledger.writing import LedgerSheet, ledger_workbook, template_workbook
+
+TITLE = "榆树市职业技术教育中心党总支意识形态工作责任制专项整治整改台账"
+UNIT = "党总支办公室"
+FOOTER = ("注：完成情况填写“已完成 / 进行中 / 未开始 / 长期坚持”；完成进度填百分比；已完成的须注明佐证材料和完成日期。",
+          "填表人：办公室主任        审核人：党总支书记")
+
+PHASES = (
+    Phase("第一阶段：自查自纠", date(2019, 4, 25), date(2019, 5, 10), 1,
+          "认真学习局党委整改方案，制定整改方案，明确整改责任，细化整改措施。"),
+    Phase("第二阶段：整改落实", date(2019, 5, 11), date(2019, 5, 31), 2,
+          "对照问题逐条认真进行整改，深入查找问题产生原因，建立整改台帐，确保在5月31日前全面彻底地完成整改任务。"),
+    Phase("第三阶段：迎接督导检查", date(2019, 6, 1), date(2019, 6, 10), 3,
+          "迎接局党委关于意识形态问题整改落实情况的督导检查。"),
+    Phase("第四阶段：健全机制", date(2019, 6, 11), date(2019, 6, 30), 4,
+          "从强化领导责任、舆论管控、阵地管理、队伍建设等方面，创新和完善长效制度机制，确保意识形态工作抓常抓细抓长。"),
+)
+
+C1, C2, C3, C4, C5 = (
+    "一、思想重视不够、落实不力的问题",
+    "二、基层干部队伍建设薄弱的问题",
+    "三、宗教、邪教进校园工作仍有漏洞的问题",
+    "四、校园文化阵地建设不全面的问题",
+    "五、网络管控力度不大、能力欠缺的问题",
+)
+SECRETARY, DEPUTY, PRINCIPAL = "党总支书记", "党总支副书记", "校长"
+VP_SAFETY, VP_MORAL, VP_IT = "分管安全副校长", "分管德育副校长", "分管信息化副校长"
+OFFICE, MORAL, SECURITY, LEAGUE, IT = "党政办公室", "德育处", "安全保卫处", "团委", "信息中心"
+LONG = "长期"
+
+# id, category, measure, phase (by number), leader, department, owner, start, due as planned
+MEASURES = (
+    (1, C1, "成立意识形态工作领导小组，明确各基层党组织主体责任、主要领导“一把手”责任、分管领导直接责任和班子成员"
+            "一岗双责；至少每半年专题研究一次意识形态工作，并作为述职述廉述责报告的重要内容。",
+     1, SECRETARY, OFFICE, "办公室主任", date(2019, 4, 25), date(2019, 5, 10)),
+    (2, C1, "把意识形态工作纳入党总支年度工作要点，与业务工作同部署、同落实、同检查、同考核。",
+     2, SECRETARY, OFFICE, "办公室主任", date(2019, 5, 11), date(2019, 5, 15)),
+    (3, C1, "结合“不忘初心、牢记使命”主题教育和“两学一做”学习教育常态化制度化，制定学习计划，强化督导检查，"
+            "切实将学习任务落到实处。",
+     2, DEPUTY, OFFICE, "组织委员", date(2019, 5, 11), date(2019, 5, 31)),
+    (4, C1, "制订党委意识形态工作考核细则，纳入督导考评，坚持专项督导与定期督导相结合。",
+     2, DEPUTY, OFFICE, "办公室主任", date(2019, 5, 11), date(2019, 5, 24)),
+    (5, C1, "建立健全意识形态预警防控机制、重大问题处置机制、重大事故问责机制，对履责不力的领导干部追责问责。",
+     4, SECRETARY, OFFICE, "办公室主任", date(2019, 6, 11), date(2019, 6, 30)),
+    (6, C2, "明确工作职责，宣传干部兼职不超过两项。",
+     1, PRINCIPAL, OFFICE, "办公室主任", date(2019, 4, 25), date(2019, 5, 10)),
+    (7, C2, "积极派送宣传干部参加教育局组织的意识形态工作专题培训，提高业务能力和综合素质。",
+     2, DEPUTY, MORAL, "德育处主任", date(2019, 5, 11), date(2019, 5, 31)),
+    (8, C2, "积极参与“宣传思想文化工作创新奖”评比，及时总结上报抓意识形态工作的好经验好做法。",
+     4, DEPUTY, OFFICE, "宣传干事", date(2019, 6, 11), date(2019, 6, 30)),
+    (9, C3, "强化督查检查，严禁各类宗教活动进入校园、严禁邪教组织向校园蔓延，加大排查力度。",
+     2, VP_SAFETY, SECURITY, "保卫处处长", date(2019, 5, 11), date(2019, 5, 15)),
+    (10, C3, "加大科学文化宣传力度，利用校园文化阵地宣传科学意识和普法知识，提高师生对邪教的防范意识。",
+     4, VP_MORAL, MORAL, "德育处主任", date(2019, 5, 11), LONG),
+    (11, C4, "加强网络、橱窗、标语等文化阵地建设，以多样化宣传方式营造积极向上的校园文化氛围。",
+     2, VP_MORAL, LEAGUE, "团委书记", date(2019, 5, 11), date(2019, 5, 25)),
+    (12, C4, "以育人为导向，加强师生社会主义核心价值观教育，着力打造独具特色的新时代校园文化。",
+     4, VP_MORAL, MORAL, "德育处主任", date(2019, 5, 20), date(2019, 6, 30)),
+    (13, C5, "向局党委网络安全和信息化领导小组定期汇报工作情况，研究工作对策，强化工作效果。",
+     4, PRINCIPAL, IT, "信息中心主任", date(2019, 5, 11), LONG),
+    (14, C5, "配合教育系统开展净网、健网专项行动，营造格调清朗的网络空间。",
+     2, VP_IT, IT, "信息中心主任", date(2019, 5, 11), date(2019, 5, 31)),
+    (15, C5, "建立健全网络舆情分析研判制度，加强舆情研判和有害信息管控。",
+     2, PRINCIPAL, IT, "网络管理员", date(2019, 5, 11), date(2019, 5, 17)),
+    (16, C5, "强化舆情信息报送工作。",
+     2, VP_IT, OFFICE, "舆情信息员", date(2019, 5, 11), date(2019, 6, 2)),
+    (17, C5, "推送网络评论员、舆情信息员参加教育局组织的培训，培养政治强、业务精、素质高的网络管理人才。",
+     4, VP_IT, IT, "信息中心主任", date(2019, 6, 11), date(2019, 6, 30)),
+)
+
+WEEKS = (date(2019, 5, 6), date(2019, 5, 13), date(2019, 5, 20), date(2019, 5, 27))
+
+# Per week, what the office reported: id → (status, progress %, completed on, evidence, notes[, due if moved]).
+# Not listed: 未开始, 0 %. Measure 2's deadline is pushed back in week 3; measure 15's progress goes backwards in
+# week 4; measure 9 is reported done without evidence.
+_D = date
+PROGRESS: dict[date, dict[int, tuple]] = {
+    WEEKS[0]: {
+        1: ("进行中", 80, None, "", "领导小组名单已拟定，待党总支会议审定"),
+        6: ("进行中", 60, None, "", "正在梳理宣传干部兼职情况"),
+        10: ("长期坚持", None, None, "", ""),
+        13: ("长期坚持", None, None, "", ""),
+    },
+    WEEKS[1]: {
+        1: ("已完成", 100, _D(2019, 5, 8), "《关于成立意识形态工作领导小组的通知》、责任分工表", ""),
+        2: ("进行中", 30, None, "", "工作要点修订稿起草中"),
+        3: ("进行中", 20, None, "", "学习计划初稿已完成"),
+        6: ("已完成", 100, _D(2019, 5, 10), "宣传干部岗位职责分工表", ""),
+        9: ("进行中", 60, None, "", "已开展第一轮排查"),
+        10: ("长期坚持", None, None, "", "利用宣传橱窗开展反邪教宣传"),
+        11: ("进行中", 40, None, "", ""),
+        13: ("长期坚持", None, None, "", ""),
+        14: ("进行中", 40, None, "", ""),
+        15: ("进行中", 30, None, "", ""),
+    },
+    WEEKS[2]: {
+        1: ("已完成", 100, _D(2019, 5, 8), "《关于成立意识形态工作领导小组的通知》、责任分工表", ""),
+        2: ("进行中", 50, None, "", "待党总支会议审议，完成时限调整至5月20日", _D(2019, 5, 20)),
+        3: ("进行中", 50, None, "", ""),
+        6: ("已完成", 100, _D(2019, 5, 10), "宣传干部岗位职责分工表", ""),
+        7: ("进行中", 30, None, "", "已报名参加教育局6月培训班"),
+        9: ("已完成", 100, _D(2019, 5, 15), "", ""),
+        10: ("长期坚持", None, None, "", "利用宣传橱窗开展反邪教宣传"),
+        11: ("进行中", 70, None, "", ""),
+        12: ("进行中", 10, None, "", ""),
+        13: ("长期坚持", None, None, "", "5月15日已向局党委网信领导小组汇报"),
+        14: ("进行中", 80, None, "", ""),
+        15: ("进行中", 50, None, "", "制度初稿已完成"),
+    },
+    WEEKS[3]: {
+        1: ("已完成", 100, _D(2019, 5, 8), "《关于成立意识形态工作领导小组的通知》、责任分工表", ""),
+        2: ("进行中", 60, None, "", "待党总支会议审议", _D(2019, 5, 20)),
+        3: ("进行中", 70, None, "", "已开展专题学习2次"),
+        6: ("已完成", 100, _D(2019, 5, 10), "宣传干部岗位职责分工表", ""),
+        7: ("进行中", 50, None, "", "已报名参加教育局6月培训班"),
+        9: ("已完成", 100, _D(2019, 5, 15), "", ""),
+        10: ("长期坚持", None, None, "", "利用宣传橱窗开展反邪教宣传"),
+        11: ("进行中", 80, None, "", "橱窗已更新，网站专栏建设中"),
+        12: ("进行中", 30, None, "", ""),
+        13: ("长期坚持", None, None, "", "5月15日已向局党委网信领导小组汇报"),
+        14: ("已完成", 100, _D(2019, 5, 24), "专项行动工作总结及照片", ""),
+        15: ("进行中", 40, None, "", "制度初稿经审议退回修改"),
+    },
+}
+
+
+def week_tasks(report_date: date) -> list[dict]:
+    """The ledger rows as the office kept them in the week of `report_date`."""
+    rows = []
+    for number, category, measure, phase, leader, department, owner, start, due in MEASURES:
+        reported = PROGRESS[report_date].get(number, ("未开始", 0, None, "", ""))
+        status, progress, completed, evidence, notes = reported[:5]
+        due = reported[5] if len(reported) > 5 else due
+        rows.append({"id": number, "category": category, "measure": measure, "phase": PHASES[phase - 1].name,
+                     "leader": leader, "department": department, "owner": owner, "start": start, "due": due,
+                     "status": status, "progress": progress, "completed_on": completed, "evidence": evidence,
+                     "notes": notes})
+    return rows
+
+
+def week_workbook(report_date: date) -> bytes:
+    return ledger_workbook(LedgerSheet(week_tasks(report_date), PHASES, report_date, TITLE, UNIT, FOOTER))
+
+
+SAMPLE_FILE = "sample_ledger.xlsx"
+TEMPLATE_FILE = "template.xlsx"
+HISTORY_DIR = "sample_history"
+
+
+def history_files() -> dict[str, bytes]:
+    """File name → bytes of the four weekly sample versions."""
+    return {f"{HISTORY_DIR}/整改台账_{day.isoformat()}.xlsx": week_workbook(day) for day in WEEKS}
+
+
+def write_data(folder: Path) -> list[Path]:
+    """Write the sample ledger, its weekly history and the blank template into `folder`."""
+    files = {SAMPLE_FILE: week_workbook(WEEKS[-1]), TEMPLATE_FILE: template_workbook(PHASES), **history_files()}
+    written = []
+    for name, data in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "data"
+    for path in write_data(target):
+        print(path)

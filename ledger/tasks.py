@@ -1,0 +1,219 @@
+"""The tasks sheet (整改台账): every measure row turned into typed fields, each unreadable cell reported."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from ledger.dates import LONG_TERM, DateReader
+from ledger.layout import Header, is_blank, is_footer, is_total, section_title, shown, strip_enumerator
+from ledger.model import TASK_COLUMNS, Issue, Phase
+from ledger.phases import PhaseIndex
+from ledger.vocab import DONE, NOT_STARTED, ONGOING, parse_progress_text, resolve_status, status_of
+from ledger.workbook import RawSheet
+
+_RAW_FIELDS = ("id", "category", "measure", "phase", "leader", "department", "owner", "start", "due", "status",
+               "progress", "completed_on", "evidence", "notes")
+_TEXT_FIELDS = ("id", "category", "measure", "leader", "department", "owner", "evidence", "notes")
+_EPOCH = date(1970, 1, 1)
+_NAT = np.iinfo("int64").min
+_BAD = object()  # a cell that could not be read
+
+
+def _task_rows(sheet: RawSheet, header: Header) -> tuple[list[int], dict[str, list[object]]]:
+    """The Excel row number and raw cells of every task row; section rows set the category of the rows below."""
+    columns = {f: c for f, (c, _) in header.columns.items()}
+    measure_col, id_col = columns["measure"], columns.get("id")
+    width = max(columns.values()) + 1
+    kept: list[list[object]] = []
+    numbers: list[int] = []
+    sections: dict[int, str] = {}
+    section = ""
+    for index in range(header.row + 1, len(sheet.rows)):
+        row = sheet.rows[index]
+        if len(row) - row.count("") <= 4:  # few cells: maybe blank, a footer or a section row
+            filled = [(c, v) for c, v in enumerate(row) if not is_blank(v)]
+            if not filled or is_footer(shown(filled[0][1])):
+                continue
+            title = section_title(filled, measure_col, id_col)
+            if title is not None:
+                section = title
+                continue
+        measure = row[measure_col] if measure_col < len(row) else ""
+        if (not isinstance(measure, str) or len(measure) < 12) and is_total(row):
+            continue
+        kept.append(row if len(row) >= width else row + [""] * (width - len(row)))
+        numbers.append(index + 1)
+        if section:
+            sections[len(kept) - 1] = section
+            section = ""
+    transposed = list(zip(*kept, strict=False)) if kept else []
+    raw = {f: (list(transposed[columns[f]]) if f in columns and kept else [""] * len(kept)) for f in _RAW_FIELDS}
+    for position, title in sections.items():
+        if "category" not in columns or is_blank(raw["category"][position]):
+            raw["category"][position] = title
+    return numbers, raw
+
+
+def _by_value(values: list[object], convert: Callable[[object], object]) -> list[object]:
+    """convert() applied once per distinct cell value: ledgers repeat the same few values thousands of times."""
+    try:
+        table = {value: convert(value) for value in dict.fromkeys(values)}
+        return [table[value] for value in values]
+    except TypeError:  # an unhashable cell; never produced by the readers, but slower beats wrong
+        return [convert(value) for value in values]
+
+
+def _text(value: object) -> str:
+    return "" if is_blank(value) else shown(value)
+
+
+class _Converter:
+    """Columns of raw cells → typed columns; each unreadable cell becomes an issue naming sheet, row and header."""
+
+    def __init__(self, sheet: str, header: Header, rows: list[int], phases: tuple[Phase, ...]):
+        self.sheet, self.header, self.rows = sheet, header, rows
+        self.phase_index = PhaseIndex(phases)
+        self.issues: list[Issue] = []
+
+    def report(self, code: str, field: str, values: list[object], converted: list[object], **params) -> None:
+        if _BAD not in converted:
+            return
+        for row, value, result in zip(self.rows, values, converted, strict=True):
+            if result is _BAD:
+                self.issues.append(Issue("error", code, self.sheet, row, self.header.written(field), shown(value),
+                                         tuple(params.items())))
+
+    def dates_of(self, field: str, values: list[object], dates: DateReader) -> list[object]:
+        """date, None (blank), or LONG_TERM (only in the due column)."""
+        def one(value: object) -> object:
+            if is_blank(value):
+                return None
+            result = dates(value)
+            if result == LONG_TERM and field == "due":
+                return LONG_TERM
+            return result if isinstance(result, date) else _BAD
+
+        converted = _by_value(values, one)
+        self.report("task.bad_date", field, values, converted)
+        return [None if v is _BAD else v for v in converted]
+
+    def statuses(self, values: list[object]) -> list[str | None]:
+        converted = _by_value(values, lambda v: None if is_blank(v) else (status_of(v) or _BAD))
+        self.report("task.bad_status", "status", values, converted)
+        return [None if v is _BAD else v for v in converted]
+
+    def progresses(self, values: list[object]) -> list[float | None]:
+        def number(value: object) -> object:
+            if is_blank(value):
+                return None
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                return (float(value), False)
+            parsed = parse_progress_text(value) if isinstance(value, str) else None
+            return parsed if parsed is not None else _BAD
+
+        numbers = _by_value(values, number)
+        self.report("task.bad_progress", "progress", values, numbers)
+        # Excel percent cells arrive as fractions: a column whose plain numbers all lie in 0–1 is read that way.
+        plain = {n[0] for n in numbers if isinstance(n, tuple) and not n[1]}
+        scale = 100.0 if plain and max(plain) <= 1 and max(plain) > 0 else 1.0
+        amounts = [(n[0] if n[1] else n[0] * scale) if isinstance(n, tuple) else None for n in numbers]
+        amounts = [_BAD if a is not None and not 0 <= a <= 100 else a for a in amounts]
+        self.report("task.progress_range", "progress", values, amounts)
+        return [None if a is _BAD else a for a in amounts]
+
+    def phase_names(self, values: list[object]) -> list[str | None]:
+        index = self.phase_index
+
+        def one(value: object) -> object:
+            if is_blank(value):
+                return None
+            if not index.phases:
+                return shown(value)
+            phase = index.find(shown(value))
+            return phase.name if phase else _BAD
+
+        converted = _by_value(values, one)
+        self.report("task.unknown_phase", "phase", values, converted,
+                    phases="、".join(p.name for p in index.phases))
+        return [None if v is _BAD else v for v in converted]
+
+
+def _categories(values: list[str]) -> list[str]:
+    """Merged or blank category cells take the category above; enumerators like `一、` are dropped."""
+    stripped = _by_value(values, lambda v: strip_enumerator(v) if v else "")
+    out, last = [], ""
+    for value in stripped:
+        last = value or last
+        out.append(last)
+    return out
+
+
+def _date_column(values: list[object]) -> np.ndarray:
+    days = _by_value(values, lambda v: (v - _EPOCH).days if isinstance(v, date) else _NAT)
+    return np.array(days, dtype="int64").astype("datetime64[D]").astype("datetime64[s]")
+
+
+def _resolve(words: list[str | None], progress: list[float | None], long_term: list[bool]) -> list[str]:
+    """Each row's canonical status; fills the progress that a status implies (done → 100, not started → 0)."""
+    statuses = []
+    for i, word in enumerate(words):
+        status = resolve_status(word, progress[i])
+        if long_term[i] and status != DONE:
+            status = ONGOING
+        long_term[i] = long_term[i] or status == ONGOING
+        if progress[i] is None and status in (DONE, NOT_STARTED):
+            progress[i] = 100.0 if status == DONE else 0.0
+        statuses.append(status)
+    return statuses
+
+
+def _phases_by_date(phase: list[str | None], due: list, start: list, index: PhaseIndex) -> list[str]:
+    """A task with no phase cell belongs to the phase its due date (else its start) falls in."""
+    out = []
+    for name, end, begin in zip(phase, due, start, strict=True):
+        if name is None and index.phases:
+            found = (isinstance(end, date) and index.containing(end)) or (begin and index.containing(begin))
+            name = found.name if found else ""
+        out.append(name or "")
+    return out
+
+
+def read_tasks(sheet: RawSheet, header: Header, dates: DateReader,
+               phases: tuple[Phase, ...]) -> tuple[pd.DataFrame, list[Issue]]:
+    """The task table of the sheet (model.TASK_COLUMNS) and the problems found cell by cell."""
+    rows, raw = _task_rows(sheet, header)
+    convert = _Converter(sheet.name, header, rows, phases)
+    start = convert.dates_of("start", raw["start"], dates)
+    due = convert.dates_of("due", raw["due"], dates)
+    completed = convert.dates_of("completed_on", raw["completed_on"], dates)
+    long_term = [d == LONG_TERM for d in due]
+    progress = convert.progresses(raw["progress"])
+    statuses = _resolve(convert.statuses(raw["status"]), progress, long_term)
+    phase = _phases_by_date(convert.phase_names(raw["phase"]), due, start, convert.phase_index)
+    texts = {f: _by_value(raw[f], _text) for f in _TEXT_FIELDS}
+    frame = pd.DataFrame({
+        "sheet": sheet.name, "row": np.array(rows, dtype="int64"), "id": texts["id"], "key": "",
+        "category": _categories(texts["category"]), "measure": texts["measure"], "phase": phase,
+        "leader": texts["leader"], "department": texts["department"], "owner": texts["owner"],
+        "start": _date_column(start), "due": _date_column(due), "long_term": np.array(long_term, dtype=bool),
+        "status": statuses, "progress": np.array([np.nan if p is None else p for p in progress], dtype="float64"),
+        "completed_on": _date_column(completed), "evidence": texts["evidence"], "notes": texts["notes"],
+    }, columns=list(TASK_COLUMNS))
+    frame["key"] = task_keys(frame)
+    return frame, convert.issues
+
+
+def task_keys(tasks: pd.DataFrame) -> pd.Series:
+    """What identifies a measure from week to week: its id (within its category when ids restart per
+    category), else its measure text."""
+    ids = tasks["id"]
+    has_id = ids != ""
+    restarts = ids[has_id].duplicated().any() and not (
+        tasks.loc[has_id, ["category", "id"]].duplicated().any())
+    by_id = ("id:" + tasks["category"] + "#" + ids) if restarts else ("id:" + ids)
+    by_text = "text:" + tasks["measure"].str.replace(r"\s+", "", regex=True)
+    return by_id.where(has_id, by_text)

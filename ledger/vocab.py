@@ -1,0 +1,67 @@
+"""The status vocabulary and progress values of a ledger, as people write them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+DONE, IN_PROGRESS, NOT_STARTED, ONGOING = "done", "in_progress", "not_started", "ongoing"
+STATUSES = (DONE, IN_PROGRESS, NOT_STARTED, ONGOING)
+NOT_DONE = "not_done"
+"""未完成: not done; becomes in_progress or not_started by progress."""
+
+STATUS_WORDS: dict[str, tuple[str, ...]] = {
+    DONE: ("已完成", "完成", "已整改", "已销号", "销号", "办结", "已办结", "整改完成", "已落实", "√", "✓", "✔",
+           "done", "completed", "complete", "finished", "closed"),
+    IN_PROGRESS: ("进行中", "正在整改", "整改中", "推进中", "部分完成", "基本完成", "正在进行", "正在推进", "落实中",
+                  "超期", "逾期", "超期未完成", "in progress", "in-progress", "started", "partially done",
+                  "partial", "overdue", "delayed", "wip"),
+    NOT_STARTED: ("未开始", "未启动", "未整改", "尚未开始", "待启动", "not started", "pending", "to do", "todo",
+                  "open"),
+    ONGOING: ("长期坚持", "持续推进", "持续整改", "常态化", "长期", "长期推进", "常态化推进", "持续",
+              "ongoing", "continuous", "long-term", "long term"),
+    NOT_DONE: ("未完成", "未办结", "×", "✗", "not done", "incomplete", "unfinished"),
+}
+
+
+def _fold(text: object) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(text)).strip().lower())
+
+
+_STATUS_INDEX = {_fold(word): status for status, words in STATUS_WORDS.items() for word in words}
+
+
+def status_of(text: object) -> str | None:
+    """The canonical status a status cell names (or NOT_DONE), None for an unknown word."""
+    return _STATUS_INDEX.get(_fold(text))
+
+
+def accepted_status_words(lang: str) -> str:
+    """The accepted words, for the message that rejects an unknown one."""
+    words = STATUS_WORDS if lang == "zh" else {k: tuple(w for w in v if w.isascii()) for k, v in STATUS_WORDS.items()}
+    return "；".join("、".join(ws[:6]) for ws in words.values()) if lang == "zh" else "; ".join(
+        ", ".join(ws[:5]) for ws in words.values())
+
+
+def resolve_status(status: str | None, progress: float | None) -> str:
+    """The canonical status of a row from its status word (or none) and its progress."""
+    if status in (DONE, IN_PROGRESS, NOT_STARTED, ONGOING):
+        return status
+    if status == NOT_DONE:
+        return IN_PROGRESS if progress else NOT_STARTED
+    if progress is None or progress != progress:
+        return NOT_STARTED
+    if progress >= 100:
+        return DONE
+    return IN_PROGRESS if progress > 0 else NOT_STARTED
+
+
+_PERCENT_TEXT = re.compile(r"^(?:完成|已完成|约)?\s*(-?\d+(?:\.\d+)?)\s*(%)?$")
+
+
+def parse_progress_text(text: str) -> tuple[float, bool] | None:
+    """A progress cell written as text: (value, written with %) or None when it is not a number."""
+    match = _PERCENT_TEXT.match(unicodedata.normalize("NFKC", text).strip())
+    if not match:
+        return None
+    return float(match[1]), bool(match[2])

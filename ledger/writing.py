@@ -1,0 +1,173 @@
+"""Writing ledger workbooks the way offices keep them (title lines, merged categories, percent cells), with xlsxwriter."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import xlsxwriter
+
+from ledger.fields import TASK_HEADERS
+from ledger.i18n import translate
+from ledger.model import Phase
+
+COLUMNS = ("id", "category", "measure", "phase", "leader", "department", "owner", "start", "due", "status",
+           "progress", "completed_on", "evidence", "notes")
+WIDTHS = {"id": 6, "category": 22, "measure": 48, "phase": 12, "leader": 14, "department": 12, "owner": 12,
+          "start": 12, "due": 12, "status": 10, "progress": 10, "completed_on": 12, "evidence": 28, "notes": 28}
+STATUS_WORDS_ZH = {"done": "已完成", "in_progress": "进行中", "not_started": "未开始", "ongoing": "长期坚持"}
+HELP_ROWS = (
+    ("序号", "每项措施一个编号，各周保持不变，用于周与周之间的比对。"),
+    ("问题类别", "问题所属类别；同一类别可合并单元格，或用“一、……的问题”这样的分段行。"),
+    ("整改措施", "必填。具体到事。"),
+    ("所属阶段", "填阶段名称或“第二阶段”，须与“整改步骤”表一致；可不填，按完成时限归入阶段。"),
+    ("责任领导 / 责任部门 / 责任人", "至少填写一项，细化到人。"),
+    ("开始日期 / 完成时限 / 完成日期", "日期格式均可：2019-05-31、2019/5/31、2019年5月31日、5月31日、5月底；完成时限填“长期”表示长期坚持。"),
+    ("完成情况", "已完成 / 进行中 / 未开始 / 长期坚持（也接受：已整改、已销号、整改中、未完成等）。"),
+    ("完成进度", "0–100 的数字或百分比，如 80%。"),
+    ("佐证材料", "已完成的措施请注明佐证材料（文件、会议记录、照片等）。"),
+    ("填报日期", "写在表头上方一行，如“填报日期：2019年5月27日”；数据按此日期统计。"),
+)
+
+
+@dataclass
+class LedgerSheet:
+    """What goes into a ledger workbook: task records keyed by COLUMNS and the phases."""
+
+    tasks: Sequence[dict]
+    phases: Sequence[Phase]
+    report_date: date | None = None
+    title: str = "整改台账"
+    unit: str = ""
+    footer: Sequence[str] = field(default_factory=tuple)
+    merge_categories: bool = True
+
+
+def _header(name: str) -> str:
+    return TASK_HEADERS[name][0] if name != "status" else "完成情况"
+
+
+def _write_cell(sheet, row: int, col: int, name: str, value, formats: dict) -> None:
+    if value is None or value == "":
+        sheet.write_blank(row, col, None, formats["cell"])
+    elif name in ("start", "due", "completed_on") and isinstance(value, date):
+        sheet.write_datetime(row, col, value, formats["date"])
+    elif name == "progress":
+        sheet.write_number(row, col, float(value) / 100, formats["percent"])
+    elif name == "status":
+        sheet.write_string(row, col, STATUS_WORDS_ZH.get(value, str(value)), formats["cell"])
+    elif isinstance(value, (int, float)):
+        sheet.write_number(row, col, value, formats["cell"])
+    else:
+        sheet.write_string(row, col, str(value), formats["cell"])
+
+
+def _formats(book) -> dict:
+    wrap = {"text_wrap": True, "valign": "vcenter", "border": 1, "font_name": "宋体", "font_size": 10}
+    return {
+        "title": book.add_format({"bold": True, "font_size": 16, "align": "center", "font_name": "黑体"}),
+        "meta": book.add_format({"font_size": 10}),
+        "head": book.add_format({**wrap, "bold": True, "align": "center", "bg_color": "#DDEBF7"}),
+        "cell": book.add_format(wrap),
+        "date": book.add_format({**wrap, "num_format": "yyyy-mm-dd", "align": "center"}),
+        "percent": book.add_format({**wrap, "num_format": "0%", "align": "center"}),
+    }
+
+
+def _category_runs(tasks: Sequence[dict]) -> Iterable[tuple[int, int]]:
+    start = 0
+    for i in range(1, len(tasks) + 1):
+        if i == len(tasks) or tasks[i].get("category") != tasks[start].get("category"):
+            yield start, i - 1
+            start = i
+
+
+def _tasks_sheet(book, data: LedgerSheet, formats: dict, big: bool) -> None:
+    sheet = book.add_worksheet("整改台账")
+    last = len(COLUMNS) - 1
+    sheet.merge_range(0, 0, 0, last, data.title, formats["title"])
+    sheet.merge_range(1, 0, 1, 5, f"填报单位：{data.unit}" if data.unit else "填报单位：", formats["meta"])
+    when = f"填报日期：{data.report_date.year}年{data.report_date.month}月{data.report_date.day}日" \
+        if data.report_date else "填报日期："
+    sheet.merge_range(1, 10, 1, last, when, formats["meta"])
+    for col, name in enumerate(COLUMNS):
+        sheet.write_string(2, col, _header(name), formats["head"])
+        sheet.set_column(col, col, WIDTHS[name])
+    sheet.freeze_panes(3, 3)
+    first = 3
+    for offset, task in enumerate(data.tasks):
+        for col, name in enumerate(COLUMNS):
+            _write_cell(sheet, first + offset, col, name, task.get(name), formats)
+    if data.merge_categories and not big:
+        cat = COLUMNS.index("category")
+        for top, bottom in _category_runs(data.tasks):
+            if bottom > top:
+                sheet.merge_range(first + top, cat, first + bottom, cat, data.tasks[top]["category"], formats["cell"])
+    status_col = COLUMNS.index("status")
+    sheet.data_validation(first, status_col, first + max(len(data.tasks), 200), status_col,
+                          {"validate": "list", "source": list(STATUS_WORDS_ZH.values()), "error_type": "warning"})
+    for i, line in enumerate(data.footer):
+        sheet.write_string(first + len(data.tasks) + 1 + i, 0, line, formats["meta"])
+
+
+def _phases_sheet(book, phases: Sequence[Phase], formats: dict) -> None:
+    sheet = book.add_worksheet("整改步骤")
+    for col, (text, width) in enumerate((("序号", 6), ("阶段", 24), ("时间安排", 22), ("工作内容", 70))):
+        sheet.write_string(0, col, text, formats["head"])
+        sheet.set_column(col, col, width)
+    for row, phase in enumerate(phases, start=1):
+        period = f"{phase.start.month}月{phase.start.day}日至{phase.end.month}月{phase.end.day}日"
+        if phase.start.year != phase.end.year:
+            period = f"{phase.start.isoformat()}至{phase.end.isoformat()}"
+        for col, value in enumerate((phase.order, phase.name, period, phase.description)):
+            _write_cell(sheet, row, col, "order" if col == 0 else "text", value, formats)
+
+
+def _help_sheet(book, formats: dict) -> None:
+    sheet = book.add_worksheet("说明")
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 90)
+    sheet.write_row(0, 0, ("栏目", "填写说明"), formats["head"])
+    for row, (name, text) in enumerate(HELP_ROWS, start=1):
+        sheet.write_row(row, 0, (name, text), formats["cell"])
+
+
+def ledger_workbook(data: LedgerSheet, *, with_help: bool = True) -> bytes:
+    """An .xlsx ledger: a 整改台账 sheet, a 整改步骤 sheet and (optionally) a 说明 sheet."""
+    buffer = io.BytesIO()
+    big = len(data.tasks) > 5000
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": big, "in_memory": not big})
+    formats = _formats(book)
+    _tasks_sheet(book, data, formats, big)
+    _phases_sheet(book, data.phases, formats)
+    if with_help:
+        _help_sheet(book, formats)
+    book.close()
+    return buffer.getvalue()
+
+
+def template_workbook(phases: Sequence[Phase]) -> bytes:
+    """The blank ledger to hand out: headers, the plan's phases, a status list and a 说明 sheet."""
+    return ledger_workbook(LedgerSheet(tasks=[], phases=phases, title="整改台账（模板）"))
+
+
+def table_workbook(sheets: dict[str, Sequence[dict]], lang: str) -> bytes:
+    """A plain export: one sheet per table, headers translated through the i18n table (field.*)."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    for name, records in sheets.items():
+        sheet = book.add_worksheet(name[:31])
+        keys = list(records[0]) if records else []
+        sheet.write_row(0, 0, [translate(f"field.{k}", lang) for k in keys])
+        for r, record in enumerate(records, start=1):
+            for c, key in enumerate(keys):
+                value = record[key]
+                if isinstance(value, date):
+                    sheet.write_datetime(r, c, value, dates)
+                elif value is not None:
+                    sheet.write(r, c, value)
+    book.close()
+    return buffer.getvalue()
