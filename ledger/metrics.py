@@ -169,3 +169,23 @@ def responsibility_groups(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:
         overdue=("days_overdue", "size"), max_days_overdue=("days_overdue", "max")).reset_index()
     return grouped.sort_values(["max_days_overdue", "overdue"], ascending=False, kind="stable").reset_index(drop=True)
 
+
+
+FILTER_FIELDS = ("category", "phase", "leader", "department", "owner", "status")
+
+
+def filter_options(tasks: pd.DataFrame, field: str) -> list[str]:
+    """The values a filter offers, in ledger order (statuses in their canonical order)."""
+    if field == "status":
+        present = set(tasks["status"])
+        return [s for s in STATUSES if s in present]
+    return [v for v in dict.fromkeys(tasks[field].tolist()) if v]
+
+
+def select(tasks: pd.DataFrame, filters: dict[str, list[str]]) -> pd.DataFrame:
+    """The tasks matching every non-empty filter (a filter keeps rows whose field is one of its values)."""
+    mask = pd.Series(True, index=tasks.index)
+    for field, values in filters.items():
+        if values:
+            mask &= tasks[field].isin(values)
+    return tasks if mask.all() else tasks[mask]

@@ -38,6 +38,12 @@ def phase_name(text: str) -> str:
     return cleaned or text.strip()
 
 
+def short_phase_name(name: str) -> str:
+    """`第二阶段：整改落实` → `整改落实`, for places with little room."""
+    match = _ORDINAL.match(name.strip())
+    return match[2].strip() if match and match[2].strip() else name
+
+
 def _phase_dates(cells: dict[str, object], dates: DateReader) -> tuple[date | None, date | None, str | None]:
     """(start, end, the field whose cell could not be read)."""
     start = end = None

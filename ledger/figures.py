@@ -1,0 +1,236 @@
+"""Plotly figures of the plan: the phase Gantt, completion by category, the trend across versions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from ledger import metrics
+from ledger.i18n import translate
+from ledger.model import Phase
+from ledger.vocab import DONE, IN_PROGRESS, NOT_STARTED, ONGOING, STATUSES
+
+STATUS_COLORS = {DONE: "#2E7D32", IN_PROGRESS: "#1565C0", NOT_STARTED: "#9E9E9E", ONGOING: "#7B1FA2"}
+STATE_COLORS = {"done": "#90A4AE", "current": "#1565C0", "upcoming": "#CFD8DC"}
+OVERDUE_COLOR = "#C62828"
+FONT = "Source Sans Pro, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+MAX_TASK_BARS = 200
+_DAY_MS = 86_400_000
+_INSPECTION_WORDS = ("督导", "检查", "inspection", "inspect", "review")
+
+
+def _layout(fig: go.Figure, height: int) -> go.Figure:
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, font={"family": FONT, "size": 14},
+                      plot_bgcolor="white", legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+                      bargap=0.25)
+    return fig
+
+
+def is_inspection(phase: Phase) -> bool:
+    """The phase in which superiors inspect (迎接督导检查): drawn as a milestone."""
+    return any(word in phase.name.lower() for word in _INSPECTION_WORDS)
+
+
+def _span(start: date, end: date) -> tuple[str, int]:
+    """Bar base and length on a date axis; `end` is inclusive (the whole last day is drawn)."""
+    return start.isoformat(), ((end - start).days + 1) * _DAY_MS
+
+
+def _short(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}%"
+
+
+def phase_tick(state: metrics.PhaseState, lang: str) -> str:
+    """The phase's row label: its name, and under it its state, completion and whether it is behind."""
+    t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
+    line = f"{t('phase_state.' + state.state)} · {t('gantt.completion', pct=_pct(state.completion_pct))}"
+    if state.behind:
+        line += f" · <span style='color:{OVERDUE_COLOR}'>{t('gantt.behind')}</span>"
+    return f"<b>{state.name}</b><br><span style='font-size:12px'>{line}</span>"
+
+
+def _phase_bars(fig: go.Figure, states: list[metrics.PhaseState], ticks: dict[str, str], lang: str) -> None:
+    for state in states:
+        base, length = _span(state.phase.start, state.phase.end)
+        hover = (f"<b>{state.name}</b><br>{state.phase.start} – {state.phase.end}<br>"
+                 f"{translate('gantt.elapsed', lang, pct=_pct(state.elapsed_pct))}<extra></extra>")
+        fig.add_bar(y=[ticks[state.name]], x=[length], base=[base], orientation="h", showlegend=False,
+                    marker={"color": STATE_COLORS[state.state],
+                            "line": {"color": OVERDUE_COLOR if state.behind else "white", "width": 3}},
+                    text=[_pct(state.completion_pct)], textposition="inside", insidetextanchor="end",
+                    hovertemplate=hover, width=0.7, opacity=0.45 if is_inspection(state.phase) else 1.0)
+        if state.completion_pct:
+            done_length = int(length * state.completion_pct / 100)
+            fig.add_bar(y=[ticks[state.name]], x=[done_length], base=[base], orientation="h", showlegend=False,
+                        marker={"color": STATUS_COLORS[DONE], "opacity": 0.6}, width=0.22, hoverinfo="skip")
+
+
+def _milestones(fig: go.Figure, phases: tuple[Phase, ...], ticks: dict[str, str], lang: str) -> None:
+    for phase in phases:
+        if is_inspection(phase):
+            fig.add_scatter(x=[phase.start.isoformat()], y=[ticks[phase.name]], mode="markers+text",
+                            marker={"symbol": "diamond", "size": 22, "color": "#F9A825",
+                                    "line": {"color": "#5D4037", "width": 1}},
+                            text=[translate("gantt.inspection", lang)], textposition="bottom center",
+                            showlegend=False, hovertemplate=f"{translate('gantt.inspection', lang)} "
+                                                            f"{phase.start}<extra></extra>")
+
+
+def _as_of_line(fig: go.Figure, as_of: date, lang: str) -> None:
+    fig.add_shape(type="line", x0=as_of.isoformat(), x1=as_of.isoformat(), y0=0, y1=1, yref="paper",
+                  line={"color": OVERDUE_COLOR, "width": 2, "dash": "dash"})
+    fig.add_annotation(x=as_of.isoformat(), y=1, yref="paper", yanchor="bottom", showarrow=False,
+                       text=translate("gantt.as_of", lang, day=f"{as_of.month}/{as_of.day}"),
+                       font={"color": OVERDUE_COLOR})
+
+
+def _unique(label: str, n: int) -> str:
+    """Tick labels must be unique; zero-width spaces keep equal-looking labels of different phases apart."""
+    return label + "\u200b" * n
+
+
+def _phase_groups(tasks: pd.DataFrame, phases: tuple[Phase, ...]):
+    """(phase name, category, its tasks) in phase order, then categories in ledger order, then tasks by row."""
+    categories = list(dict.fromkeys(tasks["category"].tolist()))
+    names = [p.name for p in phases]
+    names += [n for n in dict.fromkeys(tasks["phase"].tolist()) if n not in names]
+    for name in names:
+        mine = tasks[tasks["phase"] == name]
+        for category in sorted(set(mine["category"]), key=categories.index):
+            yield name, category, mine[mine["category"] == category].sort_values("row", kind="stable")
+
+
+def _task_bars(fig: go.Figure, tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date, lang: str) -> list:
+    """One bar per measure (start → due) under a header per phase and category, coloured by status; overdue
+    ones outlined in red. Returns the y order."""
+    by_name = {p.name: p for p in phases}
+    late_days = metrics.overdue(tasks, as_of)["days_overdue"].to_dict()
+    bars = {status: {"y": [], "x": [], "base": [], "text": [], "hover": []} for status in [*STATUSES, "late"]}
+    order: list[str] = []
+    for position, (name, category, group) in enumerate(_phase_groups(tasks, phases)):
+        if name not in order:
+            order.append(name)
+        order.append(_unique(f"<i>{_short(category, 18)}</i>", position))
+        phase = by_name.get(name)
+        for index, row in zip(group.index, group.itertuples(index=False), strict=True):
+            start = row.start.date() if pd.notna(row.start) else (phase.start if phase else as_of)
+            end = row.due.date() if pd.notna(row.due) else (phase.end if phase else start)
+            base, length = _span(start, max(end, start))
+            days = late_days.get(index)
+            label = _unique(f"{row.id or row.row} {_short(row.measure, 16)}", position)
+            order.append(label)
+            due_text = end.isoformat() if pd.notna(row.due) else translate("status.ongoing", lang)
+            hover = (f"<b>{row.measure}</b><br>{row.category}<br>{row.leader} / {row.department} / {row.owner}"
+                     f"<br>{start} – {due_text}")
+            for kind in (row.status, "late") if days else (row.status,):
+                bar = bars[kind]
+                bar["y"].append(label)
+                bar["x"].append(length)
+                bar["base"].append(base)
+                bar["text"].append(translate("gantt.days_late", lang, n=days) if kind == "late" else "")
+                bar["hover"].append(hover)
+    for status, bar in bars.items():
+        if not bar["y"]:
+            continue
+        late = status == "late"
+        fig.add_bar(y=bar["y"], x=bar["x"], base=bar["base"], orientation="h", width=0.6,
+                    name=translate("gantt.overdue" if late else f"status.{status}", lang),
+                    marker={"color": "rgba(0,0,0,0)" if late else STATUS_COLORS[status],
+                            "line": {"color": OVERDUE_COLOR if late else "white", "width": 3 if late else 0}},
+                    text=bar["text"], textposition="outside", cliponaxis=False, textfont={"color": OVERDUE_COLOR},
+                    hovertext=bar["hover"], hovertemplate="%{hovertext}<extra></extra>")
+    return order
+
+
+def _group_bars(fig: go.Figure, tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date, lang: str) -> list:
+    """For large ledgers: one bar per phase × category, spanning its measures, labelled with counts."""
+    late = metrics.overdue(tasks, as_of)
+    order = []
+    for phase in phases:
+        order.append(phase.name)
+        mine = tasks[tasks["phase"] == phase.name]
+        for category, group in mine.groupby("category", sort=False):
+            start = group["start"].min()
+            end = group["due"].max()
+            start = start.date() if pd.notna(start) else phase.start
+            end = end.date() if pd.notna(end) else phase.end
+            base, length = _span(start, max(start, end))
+            n_late = int((late["phase"].eq(phase.name) & late["category"].eq(category)).sum())
+            completion = metrics.completion_pct(group)
+            label = _unique(f"<i>{_short(category, 18)}</i>", len(order))
+            order.append(label)
+            text = translate("gantt.group", lang, n=len(group), pct=_pct(completion), late=n_late)
+            color = OVERDUE_COLOR if n_late else STATUS_COLORS[IN_PROGRESS]
+            fig.add_bar(y=[label], x=[length], base=[base], orientation="h", showlegend=False, text=[text],
+                        textposition="inside", insidetextanchor="start", marker={"color": color, "opacity": 0.7},
+                        hovertemplate=f"<b>{category}</b><br>{text}<extra></extra>", width=0.6)
+    return order
+
+
+def gantt(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date, lang: str,
+          show_tasks: bool = False, grouped: bool = False) -> go.Figure:
+    """The four phases on a time axis with the as-of line and the inspection milestone; optionally the measures
+    under each phase (one bar each, or one per category when `grouped`)."""
+    fig = go.Figure()
+    states = metrics.phase_states(phases, tasks, as_of)
+    ticks = {s.name: phase_tick(s, lang) for s in states}
+    _phase_bars(fig, states, ticks, lang)
+    order = [p.name for p in phases]
+    if show_tasks and not tasks.empty:
+        order = (_group_bars if grouped else _task_bars)(fig, tasks, phases, as_of, lang)
+    order = [ticks.get(label, label) for label in order]
+    _milestones(fig, phases, ticks, lang)
+    _as_of_line(fig, as_of, lang)
+    days = [p.start for p in phases] + [p.end for p in phases] + [as_of]
+    fig.update_xaxes(type="date", range=[(min(days) - timedelta(days=2)).isoformat(),
+                                         (max(days) + timedelta(days=4)).isoformat()],
+                     gridcolor="#ECEFF1", tickformat="%m/%d")
+    fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed", automargin=True)
+    fig.update_layout(barmode="overlay", title=translate("gantt.title", lang))
+    return _layout(fig, max(320, 46 * len(order) + 120))
+
+
+def category_bars(table: pd.DataFrame, lang: str) -> go.Figure:
+    """Status mix per category (stacked), completion % at the end of each bar; `table` from metrics.by_category."""
+    fig = go.Figure()
+    names = table["name"].tolist()
+    for status in STATUSES:
+        fig.add_bar(y=names, x=table[status], orientation="h", name=translate(f"status.{status}", lang),
+                    marker={"color": STATUS_COLORS[status]}, text=table[status].where(table[status] > 0, None),
+                    textposition="inside", customdata=names, hovertemplate="%{y}: %{x}<extra></extra>")
+    labels = [translate("chart.completion", lang, pct=_pct(v), late=int(n))
+              for v, n in zip(table["completion_pct"], table["overdue"], strict=True)]
+    fig.add_scatter(y=names, x=table["tasks"], mode="text", text=labels, textposition="middle right",
+                    showlegend=False, hoverinfo="skip", cliponaxis=False)
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title=translate("chart.measures", lang), range=[0, max(table["tasks"].max() * 1.35, 1)],
+                     gridcolor="#ECEFF1")
+    fig.update_layout(barmode="stack", title=translate("chart.by_category", lang))
+    return _layout(fig, max(300, 70 * len(names) + 120))
+
+
+def trend(points: pd.DataFrame, lang: str) -> go.Figure:
+    """Completion % per version (overall and per category) against the planned pace.
+
+    `points` has columns report_date, series, completion_pct, planned_pct (planned only on the overall series)."""
+    fig = go.Figure()
+    overall = translate("chart.overall", lang)
+    for name, group in points.groupby("series", sort=False):
+        is_overall = name == overall
+        fig.add_scatter(x=group["report_date"], y=group["completion_pct"], mode="lines+markers", name=name,
+                        line={"width": 4 if is_overall else 1.5, "color": "#B71C1C" if is_overall else None},
+                        opacity=1 if is_overall else 0.7)
+    plan = points[points["series"] == overall]
+    if plan["planned_pct"].notna().any():
+        fig.add_scatter(x=plan["report_date"], y=plan["planned_pct"], mode="lines", name=translate("chart.plan", lang),
+                        line={"dash": "dot", "color": "#455A64", "width": 2})
+    fig.update_yaxes(range=[0, 105], title="%", gridcolor="#ECEFF1")
+    fig.update_xaxes(type="date", tickformat="%m/%d", gridcolor="#ECEFF1")
+    fig.update_layout(title=translate("chart.trend", lang))
+    return _layout(fig, 420)

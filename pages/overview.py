@@ -1,0 +1,59 @@
+"""Overview: the headline figures a leadership meeting reads in ten seconds."""
+
+import streamlit as st
+
+from ledger import metrics
+from ledger.phases import short_phase_name
+from ui.i18n import t
+from ui.state import view
+from ui.widgets import pct, task_table
+
+v = view()
+head = metrics.headline(v.tasks, v.ledger.phases, v.as_of)
+
+st.title(t("overview.title"))
+st.caption(t("overview.caption", as_of=v.as_of.isoformat(), report=v.ledger.report_date.isoformat())
+           + (" · " + t("overview.filtered") if v.filtered else ""))
+
+first = st.columns(3)
+finishing = head.tasks - head.by_status["ongoing"]
+first[0].metric(t("overview.measures"), head.tasks, border=True,
+                help=t("overview.measures_help", ongoing=head.by_status["ongoing"]))
+first[1].metric(t("overview.completion"), pct(head.completion_pct), border=True,
+                delta=t("overview.done_of", done=head.by_status["done"], total=finishing), delta_color="off",
+                delta_arrow="off")
+first[2].metric(t("overview.average_progress"), pct(head.average_progress), border=True)
+second = st.columns(3)
+second[0].metric(t("overview.overdue"), head.overdue, border=True,
+                 delta=t("overview.need_attention") if head.overdue else None, delta_color="inverse",
+                 delta_arrow="off")
+second[1].metric(t("overview.due_soon"), head.due_soon, border=True)
+if head.current:
+    second[2].metric(t("overview.current_phase_named", name=short_phase_name(head.current.name)),
+                     t("overview.days_left", n=head.current.days_left), border=True, help=head.current.name)
+else:
+    second[2].metric(t("overview.current_phase"), t("overview.no_current"), border=True)
+
+if head.behind:
+    st.error(t("overview.behind", phases="、".join(
+        t("overview.behind_one", name=s.name, elapsed=pct(s.elapsed_pct), done=pct(s.completion_pct))
+        for s in head.behind)), icon=":material/warning:")
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("overview.worst_overdue"))
+    late = metrics.overdue(v.tasks, v.as_of)
+    if late.empty:
+        st.success(t("overview.no_overdue"), icon=":material/check_circle:")
+    else:
+        task_table(late.head(5), ("days_overdue", "measure", "owner", "due"), key="overview_overdue")
+        if len(late) > 5:
+            st.page_link("pages/responsibilities.py", label=t("overview.all_overdue", n=len(late)), icon=":material/groups:")
+with right:
+    st.subheader(t("overview.phases"))
+    for s in metrics.phase_states(v.ledger.phases, v.tasks, v.as_of):
+        st.progress(min(int(s.completion_pct or 0), 100), text=t(
+            "overview.phase_line", name=s.name, state=t(f"phase_state.{s.state}"), pct=pct(s.completion_pct)))
+
+if v.ledger.warnings:
+    st.caption(t("overview.ledger_warnings", n=len(v.ledger.warnings)))

@@ -1,0 +1,46 @@
+"""Responsibilities: overdue work by leader → department → owner, the detail by days overdue, and what is due soon."""
+
+import streamlit as st
+
+from ledger import metrics
+from ledger.report import task_records
+from ui.i18n import t
+from ui.state import view
+from ui.widgets import download_tables, task_table
+
+PEOPLE = ("leader", "department", "owner")
+
+v = view()
+st.title(t("responsibilities.title"))
+st.caption(t("responsibilities.caption", as_of=v.as_of.isoformat()))
+late = metrics.overdue(v.tasks, v.as_of)
+soon = metrics.due_soon(v.tasks, v.as_of)
+
+counts = st.columns(4)
+counts[0].metric(t("responsibilities.overdue"), len(late), border=True)
+for column, (_, _, name) in zip(counts[1:], metrics.SEVERITIES, strict=True):
+    column.metric(t(f"severity.{name}"), int((late["severity"] == name).sum()), border=True)
+
+st.subheader(t("responsibilities.by_person"))
+groups = metrics.responsibility_groups(v.tasks, v.as_of)
+if groups.empty:
+    st.success(t("responsibilities.none_overdue"), icon=":material/check_circle:")
+else:
+    st.dataframe(groups.rename(columns={
+        "leader": t("field.leader"), "department": t("field.department"), "owner": t("field.owner"),
+        "overdue": t("responsibilities.count"), "max_days_overdue": t("responsibilities.max_days"),
+    }), hide_index=True, width="stretch", key="responsibility_groups")
+    st.subheader(t("responsibilities.detail"))
+    task_table(late, ("days_overdue", "severity", "measure", *PEOPLE, "due", "progress", "id", "category"),
+               key="overdue_table")
+
+st.subheader(t("responsibilities.due_soon", n=len(soon)))
+if soon.empty:
+    st.info(t("responsibilities.none_due_soon"), icon=":material/info:")
+else:
+    task_table(soon, ("days_left", "due", "measure", *PEOPLE, "progress", "id", "category"), key="due_soon_table")
+
+download_tables(t("responsibilities.download"), {
+    t("responsibilities.sheet_overdue"): task_records(late, v.as_of),
+    t("responsibilities.sheet_due_soon"): task_records(soon, v.as_of),
+}, f"overdue_{v.as_of.isoformat()}.xlsx", key="download_overdue")

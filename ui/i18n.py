@@ -1,0 +1,38 @@
+"""The UI language of this session (sidebar switch, also ?lang=en) and the translate shortcut `t`."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ledger.i18n import DEFAULT_LANG, LANGS, translate
+
+LANG_KEY = "lang"
+_LABELS = {"zh": "中文", "en": "English"}
+
+
+def lang() -> str:
+    value = st.session_state.get(LANG_KEY)
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def t(key: str, **params: object) -> str:
+    """The UI string `key` in the session's language."""
+    return translate(key, lang(), **params)
+
+
+def _show_in_url() -> None:
+    chosen = lang()
+    if chosen == DEFAULT_LANG:
+        st.query_params.pop(LANG_KEY, None)
+    else:
+        st.query_params[LANG_KEY] = chosen
+
+
+def language_switch() -> str:
+    """The 中文/English switch; a link with ?lang=en opens in English, and the URL follows the switch."""
+    if LANG_KEY not in st.session_state:
+        asked = st.query_params.get(LANG_KEY, DEFAULT_LANG)
+        st.session_state[LANG_KEY] = asked if asked in LANGS else DEFAULT_LANG
+    st.radio("语言 / Language", LANGS, key=LANG_KEY, format_func=_LABELS.get, horizontal=True,
+             on_change=_show_in_url, label_visibility="collapsed")
+    return lang()

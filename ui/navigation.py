@@ -1,0 +1,28 @@
+"""The dashboard's pages, for st.navigation; in one place so a stray first run can register them too."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.i18n import t
+
+
+def pages() -> list:
+    return [
+        st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", url_path="overview",
+                default=True),
+        st.Page("pages/timeline.py", title=t("page.timeline"), icon=":material/view_timeline:", url_path="timeline"),
+        st.Page("pages/categories.py", title=t("page.categories"), icon=":material/category:",
+                url_path="categories"),
+        st.Page("pages/responsibilities.py", title=t("page.responsibilities"), icon=":material/groups:",
+                url_path="responsibilities"),
+    ]
+
+
+def leave_pages_directory_mode() -> None:
+    """Until some session has called st.navigation, Streamlit runs the files in pages/ on their own ("pages
+    directory" mode), so a first visit after a server start straight to /timeline would skip dashboard.py.
+    Registering our pages switches the process to st.navigation; the rerun then goes through dashboard.py to
+    the same page (page identity is the url path in both modes)."""
+    st.navigation(pages(), position="hidden")
+    st.rerun()

@@ -1,0 +1,79 @@
+"""What every page shows: the current ledger, the as-of date and the sidebar filters, as one View."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from ledger import Ledger
+from ledger.metrics import FILTER_FIELDS, filter_options, select
+from ui.i18n import lang, t
+from ui.navigation import leave_pages_directory_mode
+from ui.source import Current
+
+VIEW_KEY = "_view"
+
+
+@dataclass(frozen=True)
+class View:
+    ledger: Ledger
+    tasks: pd.DataFrame  # after the sidebar filters
+    as_of: date
+    lang: str
+    filters: dict[str, list[str]]
+    source: Current
+
+    @property
+    def filtered(self) -> bool:
+        return any(self.filters.values())
+
+
+def filter_key(field: str) -> str:
+    return f"filter_{field}"
+
+
+def set_filter(field: str, values: list[str]) -> None:
+    """Change a sidebar filter from a page; call from a widget callback (before the sidebar is drawn)."""
+    st.session_state[filter_key(field)] = values
+
+
+def clear_filters() -> None:
+    for field in FILTER_FIELDS:
+        st.session_state[filter_key(field)] = []
+
+
+def _label(field: str):
+    return (lambda s: t(f"status.{s}")) if field == "status" else str
+
+
+def sidebar(source: Current) -> View:
+    """The as-of date and the filters, in the sidebar; returns the View every page renders."""
+    ledger = source.ledger
+    with st.sidebar:
+        as_of = st.date_input(t("sidebar.as_of"), value=ledger.report_date, key=f"as_of_{source.key}",
+                              format="YYYY-MM-DD", help=t("sidebar.as_of_help"))
+        filters = {}
+        active = any(st.session_state.get(filter_key(f)) for f in FILTER_FIELDS)
+        with st.expander(t("sidebar.filters"), expanded=active, icon=":material/filter_alt:"):
+            for field in FILTER_FIELDS:
+                options = filter_options(ledger.tasks, field)
+                key = filter_key(field)
+                kept = [v for v in st.session_state.get(key, []) if v in options]
+                st.session_state[key] = kept  # a value of an earlier version would not be an option any more
+                filters[field] = st.multiselect(t(f"field.{field}"), options, key=key, format_func=_label(field),
+                                                placeholder=t("sidebar.all"))
+            st.button(t("sidebar.clear"), on_click=clear_filters, disabled=not active, width="stretch")
+        st.caption(t("sidebar.source", label=source.label, day=ledger.report_date.isoformat()))
+    view = View(ledger, select(ledger.tasks, filters), as_of or ledger.report_date, lang(), filters, source)
+    st.session_state[VIEW_KEY] = view
+    return view
+
+
+def view() -> View:
+    """The View the sidebar built in this run."""
+    if VIEW_KEY not in st.session_state:
+        leave_pages_directory_mode()
+    return st.session_state[VIEW_KEY]

@@ -1,0 +1,72 @@
+"""Widgets several pages share: percentages, task tables, the problem report, Excel downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from ledger.model import Issue
+from ledger.report import issue_message
+from ledger.writing import table_workbook
+from ui.i18n import lang, t
+
+SEVERITY_COLORS = {"mild": "#FFF8E1", "serious": "#FFE0B2", "severe": "#FFCDD2"}
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def _day(value) -> str:
+    return "" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def task_frame(tasks: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Tasks as shown in tables: the given fields, dates as YYYY-MM-DD, words translated, headers in the UI language."""
+    shown = pd.DataFrame(index=tasks.index)
+    for name in columns:
+        values = tasks[name]
+        if name in ("start", "due", "completed_on"):
+            values = values.map(_day)
+            if name == "due":
+                values = values.where(~tasks["long_term"], t("status.ongoing"))
+        elif name == "status":
+            values = values.map(lambda s: t(f"status.{s}"))
+        elif name == "severity":
+            values = values.map(lambda s: t(f"severity.{s}"))
+        shown[t(f"field.{name}")] = values
+    return shown.reset_index(drop=True)
+
+
+def task_table(tasks: pd.DataFrame, columns: Sequence[str], key: str | None = None, height: int | str = "auto"):
+    """A task table; progress drawn as a bar, overdue severity as a coloured cell."""
+    config = {t("field.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"),
+              t("field.measure"): st.column_config.TextColumn(width="large")}
+    frame = task_frame(tasks, columns)
+    if "severity" in columns:
+        colors = {t(f"severity.{name}"): color for name, color in SEVERITY_COLORS.items()}
+        frame = frame.style.map(lambda v: f"background-color: {colors[v]}" if v in colors else "",
+                                subset=[t("field.severity")])
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key, height=height)
+
+
+def issue_frame(issues: Sequence[Issue]) -> pd.DataFrame:
+    """The report of what is wrong with a ledger, one row per problem, in the UI language."""
+    return pd.DataFrame({
+        t("report.severity"): [t("report.error") if i.is_error else t("report.warning") for i in issues],
+        t("report.sheet"): [i.sheet for i in issues],
+        t("report.row"): [i.row for i in issues],
+        t("report.column"): [i.column for i in issues],
+        t("report.value"): [i.value for i in issues],
+        t("report.message"): [issue_message(i, lang()) for i in issues],
+    })
+
+
+def download_tables(label: str, sheets: dict[str, list[dict]], file_name: str, key: str) -> None:
+    """A button that downloads the tables as one Excel workbook, one sheet each."""
+    language = lang()
+    st.download_button(label, data=lambda: table_workbook(sheets, language), file_name=file_name, mime=XLSX_MIME,
+                       key=key, icon=":material/download:", on_click="ignore")
