@@ -3,13 +3,13 @@
 import streamlit as st
 
 from ui import source, state
-from ui.i18n import language_switch
+from ui.i18n import language_switch, t
 from ui.navigation import pages
 
-st.set_page_config(page_title="整改进度看板", page_icon=":material/fact_check:", layout="wide")
+st.set_page_config(page_title=t("app.title"), page_icon=":material/fact_check:", layout="wide")
 
 with st.sidebar:
     language_switch()
 page = st.navigation(pages())
-state.sidebar(source.current())
-page.run()
+with state.showing(state.sidebar(source.current())):
+    page.run()

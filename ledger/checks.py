@@ -38,11 +38,11 @@ class _Rules:
 
 
 def check_tasks(tasks: pd.DataFrame, sheet: str, header: Header, phases: tuple[Phase, ...]) -> list[Issue]:
-    """Every error and warning that needs more than one cell to see, in row order."""
+    """Every error and warning that needs more than one cell to see."""
     rules = _Rules(tasks, sheet, header)
     issues = list(_errors(rules, tasks, header))
     issues += list(_warnings(rules, tasks, header, phases))
-    return sorted(issues, key=lambda i: (i.row or 0, i.severity))
+    return issues
 
 
 def _errors(rules: _Rules, tasks: pd.DataFrame, header: Header) -> Iterator[Issue]:

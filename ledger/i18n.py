@@ -35,6 +35,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "现有工作表：{value}。",
         "No tasks sheet found: no sheet is named 整改台账/整改任务/台账/任务/tasks, and no sheet has a "
         "“整改措施/measure” header. Sheets found: {value}."),
+    "ledger.no_tasks": ("整改任务表在表头下面没有任何整改措施。", "The tasks sheet has no measures below its header."),
     "ledger.no_report_date": ("表中没有写明填报日期（数据截止日期），按上传当天 {value} 计算。",
                               "The ledger states no report date; the day of upload, {value}, is used."),
     "ledger.no_phases": ("没有找到整改阶段表（阶段/整改步骤），时间轴将无法显示阶段。",
@@ -130,6 +131,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart.plan": ("计划进度", "Planned pace"),
     "chart.trend": ("完成率变化趋势", "Completion over the weeks"),
     # --- pages and sidebar ----------------------------------------------------------------------------------
+    "app.title": ("整改进度看板", "Rectification dashboard"),
     "page.overview": ("总览", "Overview"),
     "page.timeline": ("时间轴", "Timeline"),
     "page.categories": ("分类完成", "Categories"),

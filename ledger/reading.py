@@ -86,7 +86,9 @@ def _read_sheets(sheets: list[RawSheet], received_on: date, fallback_phases) -> 
         issues.append(Issue("warning", "ledger.no_phases"))
     tasks_sheet, tasks_header = roles.tasks
     tasks, task_issues = read_tasks(tasks_sheet, tasks_header, dates, phases)
-    issues.extend(task_issues)
-    issues.extend(check_tasks(tasks, tasks_sheet.name, tasks_header, phases))
+    if tasks.empty:
+        issues.append(Issue("error", "ledger.no_tasks", tasks_sheet.name, tasks_header.row + 1))
+    row_issues = task_issues + check_tasks(tasks, tasks_sheet.name, tasks_header, phases)
+    issues.extend(sorted(row_issues, key=lambda issue: (issue.row or 0, not issue.is_error)))
     return Ledger(tasks, phases, report_date, found_date is not None, tuple(issues),
                   matched_by_id="id" in tasks_header.fields)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ledger.dates import LONG_TERM, DateReader
 from ledger.layout import Header, is_blank, is_footer, is_total, section_title, shown, strip_enumerator
-from ledger.model import TASK_COLUMNS, Issue, Phase
+from ledger.model import TASK_COLUMNS, Issue, Phase, empty_tasks
 from ledger.phases import PhaseIndex
 from ledger.vocab import DONE, NOT_STARTED, ONGOING, parse_progress_text, resolve_status, status_of
 from ledger.workbook import RawSheet
@@ -186,6 +186,8 @@ def read_tasks(sheet: RawSheet, header: Header, dates: DateReader,
                phases: tuple[Phase, ...]) -> tuple[pd.DataFrame, list[Issue]]:
     """The task table of the sheet (model.TASK_COLUMNS) and the problems found cell by cell."""
     rows, raw = _task_rows(sheet, header)
+    if not rows:
+        return empty_tasks(), []
     convert = _Converter(sheet.name, header, rows, phases)
     start = convert.dates_of("start", raw["start"], dates)
     due = convert.dates_of("due", raw["due"], dates)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import xlsxwriter
 
@@ -139,6 +139,8 @@ def ledger_workbook(data: LedgerSheet, *, with_help: bool = True) -> bytes:
     buffer = io.BytesIO()
     big = len(data.tasks) > 5000
     book = xlsxwriter.Workbook(buffer, {"constant_memory": big, "in_memory": not big})
+    created = data.report_date or date(2019, 1, 1)
+    book.set_properties({"title": data.title, "created": datetime(created.year, created.month, created.day)})
     formats = _formats(book)
     _tasks_sheet(book, data, formats, big)
     _phases_sheet(book, data.phases, formats)

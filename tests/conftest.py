@@ -25,3 +25,33 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     elif skipped and in_ci():
         reporter.write_line(f"{skipped} tests skipped in CI: skips count as failures here", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def sample_ledger():
+    """The bundled sample ledger (data/sample_ledger.xlsx), read as an upload would be."""
+    from pathlib import Path
+
+    from tests.sheets import load
+
+    path = Path(__file__).resolve().parent.parent / "data" / "sample_ledger.xlsx"
+    return load((path.name, path.read_bytes()))
+
+
+@pytest.fixture(autouse=True)
+def navigation_mode(monkeypatch):
+    """Run AppTest in the steady state of a real server.
+
+    Streamlit starts each process in "pages directory" mode because pages/ exists, and leaves it for good at the
+    first st.navigation call. AppTest resets that flag before every run, so each run would begin in the start-up
+    mode and lose widget changes on its way through dashboard.py; pin it to navigation mode instead. The first
+    visit after a server start is covered by the browser tests."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,13 +69,21 @@ def sidebar(source: Current) -> View:
                                                 placeholder=t("sidebar.all"))
             st.button(t("sidebar.clear"), on_click=clear_filters, disabled=not active, width="stretch")
         st.caption(t("sidebar.source", label=source.label, day=ledger.report_date.isoformat()))
-    view = View(ledger, select(ledger.tasks, filters), as_of or ledger.report_date, lang(), filters, source)
-    st.session_state[VIEW_KEY] = view
-    return view
+    return View(ledger, select(ledger.tasks, filters), as_of or ledger.report_date, lang(), filters, source)
+
+
+@contextmanager
+def showing(current: View) -> Iterator[None]:
+    """Make `current` the View of the page run inside the block (and only there)."""
+    st.session_state[VIEW_KEY] = current
+    try:
+        yield
+    finally:
+        st.session_state.pop(VIEW_KEY, None)
 
 
 def view() -> View:
-    """The View the sidebar built in this run."""
+    """The View the sidebar built in this run; a page run without dashboard.py is sent through it."""
     if VIEW_KEY not in st.session_state:
         leave_pages_directory_mode()
     return st.session_state[VIEW_KEY]

@@ -1,0 +1,132 @@
+"""Every page of the dashboard run with Streamlit's AppTest on the bundled sample, asserting what it shows."""
+
+import json
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGES = ("pages/overview.py", "pages/timeline.py", "pages/categories.py", "pages/responsibilities.py")
+
+
+def open_app(page: str | None = None, **query) -> AppTest:
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.query_params.update(query)
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def metrics_of(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def table(at: AppTest, key: str):
+    return next(frame for frame in at.dataframe if frame.proto.id.endswith(key) or key in frame.proto.id).value
+
+
+def figure(at: AppTest) -> dict:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_an_exception_and_has_a_title(page):
+    at = open_app(page)
+    assert at.title and at.title[0].value
+
+
+def test_overview_shows_the_sample_headline_figures():
+    at = open_app()
+    shown = metrics_of(at)
+    assert shown["整改措施"] == "17"
+    assert shown["完成率"] == "26.7%"
+    assert shown["超期未完成"] == "4"
+    assert shown["7天内到期"] == "3"
+    assert shown["当前阶段：整改落实"] == "剩余 4 天"
+    assert "第二阶段：整改落实" in at.error[0].value  # behind schedule
+
+
+def test_overview_lists_the_longest_overdue_first():
+    frame = open_app().dataframe[0].value
+    assert frame["超期天数"].tolist() == [10, 7, 3, 2]
+    assert frame["责任人"].tolist() == ["网络管理员", "办公室主任", "办公室主任", "团委书记"]
+
+
+def test_timeline_draws_four_phases_the_as_of_line_and_the_inspection_milestone():
+    spec = figure(open_app("pages/timeline.py"))
+    phase_rows = {bar["y"][0] for bar in spec["data"] if bar["type"] == "bar"}
+    assert len(phase_rows) == 4
+    assert spec["layout"]["shapes"][0]["x0"] == "2019-05-27"
+    milestone = next(trace for trace in spec["data"] if trace["type"] == "scatter")
+    assert milestone["x"] == ["2019-06-01"] and milestone["text"] == ["督导检查"]
+
+
+def test_timeline_switch_shows_each_measure_and_marks_the_overdue_ones():
+    at = open_app("pages/timeline.py")
+    at.toggle[0].set_value(True).run()
+    traces = {trace.get("name"): trace for trace in figure(at)["data"] if trace["type"] == "bar"}
+    assert sum(len(traces[name]["y"]) for name in ("已完成", "进行中", "未开始", "长期坚持")) == 17
+    assert sorted(traces["超期未完成"]["text"]) == sorted(["超期10天", "超期7天", "超期3天", "超期2天"])
+
+
+def test_categories_page_shows_completion_by_category():
+    frame = open_app("pages/categories.py").dataframe[0].value
+    assert frame["问题类别"].tolist()[0] == "思想重视不够、落实不力的问题"
+    assert frame["完成率"].tolist() == ["20.0%", "33.3%", "100.0%", "0.0%", "25.0%"]
+    assert frame["超期"].tolist() == [2, 0, 0, 1, 1]
+
+
+def test_choosing_a_category_filters_every_page():
+    at = open_app("pages/categories.py")
+    at.selectbox(key="category_pick").set_value("网络管控力度不大、能力欠缺的问题").run()
+    assert at.multiselect(key="filter_category").value == ["网络管控力度不大、能力欠缺的问题"]
+    assert len(at.dataframe[1].value) == 5
+    at.switch_page("pages/overview.py").run()
+    assert metrics_of(at)["整改措施"] == "5"
+
+
+def test_responsibilities_group_overdue_work_by_leader_department_owner():
+    at = open_app("pages/responsibilities.py")
+    groups = at.dataframe[0].value
+    assert groups[["责任领导", "责任人", "超期项数", "最长超期天数"]].values.tolist() == [
+        ["校长", "网络管理员", 1, 10], ["党总支书记", "办公室主任", 1, 7], ["党总支副书记", "办公室主任", 1, 3],
+        ["分管德育副校长", "团委书记", 1, 2]]
+
+
+def test_responsibilities_detail_is_sorted_by_days_overdue_with_severity():
+    at = open_app("pages/responsibilities.py")
+    detail = at.dataframe[1].value
+    assert detail["序号"].tolist() == ["15", "2", "4", "11"]
+    assert detail["超期天数"].tolist() == [10, 7, 3, 2]
+    assert detail["超期程度"].tolist() == ["8–30天", "1–7天", "1–7天", "1–7天"]
+    soon = at.dataframe[2].value
+    assert soon["序号"].tolist() == ["3", "7", "16"] and soon["剩余天数"].tolist() == [4, 4, 6]
+
+
+def test_moving_the_as_of_date_recomputes_every_figure():
+    at = open_app("pages/responsibilities.py")
+    at.date_input(key="as_of_sample").set_value(date(2019, 6, 5)).run()
+    assert metrics_of(at)["超期未完成"] == "7"
+    assert at.dataframe[1].value["超期天数"].tolist()[0] == 19
+
+
+def test_sidebar_filters_apply_to_the_figures():
+    at = open_app()
+    at.multiselect(key="filter_leader").set_value(["校长"]).run()
+    assert metrics_of(at)["整改措施"] == "3"
+    assert metrics_of(at)["超期未完成"] == "1"
+
+
+def test_english_is_one_click_away():
+    at = open_app()
+    at.radio(key="lang").set_value("en").run()
+    assert at.title[0].value == "Rectification progress"
+    assert metrics_of(at)["Overdue"] == "4"
+
+
+def test_lang_query_parameter_opens_the_english_ui():
+    at = open_app("pages/responsibilities.py", lang="en")
+    assert at.title[0].value == "Responsibilities"
+    assert at.dataframe[1].value.columns[0] == "Days overdue"
