@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite: lint, unit, AppTest, store and browser tests.
+# Installs what the tests need: a Python venv with requirements-dev.txt, and (as root, or with sudo) Debian's
+# chromium + fonts-noto-cjk for the browser tests and postgresql for the store tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+python=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "installing ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+.venv/bin/ruff check .
+# pytest exits 5 when it collects nothing; tests/conftest.py also fails a run that executes no test
+# and, with CI=true, a run that skips any.
+.venv/bin/python -m pytest "$@"
