@@ -37,11 +37,13 @@ class _Rules:
                         tuple((name, column_values[i]) for name, column_values in extra.items()))
 
 
-def check_tasks(tasks: pd.DataFrame, sheet: str, header: Header, phases: tuple[Phase, ...]) -> list[Issue]:
-    """Every error and warning that needs more than one cell to see."""
+def check_tasks(tasks: pd.DataFrame, sheet: str, header: Header, phases: tuple[Phase, ...],
+                unreadable_due: set[int] = frozenset()) -> list[Issue]:
+    """Every error and warning that needs more than one cell to see; `unreadable_due` are the rows whose due
+    cell is already reported as unreadable (not also as blank)."""
     rules = _Rules(tasks, sheet, header)
     issues = list(_errors(rules, tasks, header))
-    issues += list(_warnings(rules, tasks, header, phases))
+    issues += list(_warnings(rules, tasks, header, phases, unreadable_due))
     return issues
 
 
@@ -66,7 +68,8 @@ def _duplicates(rules: _Rules, tasks: pd.DataFrame) -> Iterator[Issue]:
                           first_row=first_row.fillna(0).astype("int64"))
 
 
-def _warnings(rules: _Rules, tasks: pd.DataFrame, header: Header, phases: tuple[Phase, ...]) -> Iterator[Issue]:
+def _warnings(rules: _Rules, tasks: pd.DataFrame, header: Header, phases: tuple[Phase, ...],
+              unreadable_due: set[int]) -> Iterator[Issue]:
     done = tasks["status"] == DONE
     if "id" not in header.fields:
         yield Issue("warning", "sheet.no_id_column", rules.sheet, header.row + 1)
@@ -82,7 +85,8 @@ def _warnings(rules: _Rules, tasks: pd.DataFrame, header: Header, phases: tuple[
     yield from rules.each(full, "warning", "task.full_progress_not_done", "progress", percent)
     yield from rules.each(done & (tasks["progress"] < 100), "warning", "task.done_progress_low", "progress", percent)
     if "due" in header.fields:
-        no_due = tasks["due"].isna() & ~tasks["long_term"] & (tasks["measure"] != "")
+        no_due = tasks["due"].isna() & ~tasks["long_term"] & (tasks["measure"] != "") & ~tasks["row"].isin(
+            unreadable_due)
         yield from rules.each(no_due, "warning", "task.no_due", "due")
     else:
         yield Issue("warning", "sheet.no_due_column", rules.sheet, header.row + 1)

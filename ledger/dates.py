@@ -145,6 +145,8 @@ def parse_range(value: object, default_year: int) -> tuple[date, date] | None:
             return _range_from_parts(head, tail, default_year)
     # "-" also separates the parts of a date: try each "-" as the range's separator.
     for position in (m.start() for m in re.finditer("-", text)):
+        if _YEAR_MONTH.match(text[:position].strip()):
+            continue  # "2019-05" is the head of one date, not a whole one
         found = _range_from_parts(text[:position], text[position + 1:], default_year)
         if found:
             return found

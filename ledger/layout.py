@@ -61,7 +61,7 @@ def _map_row(cells: list[object], kind: str) -> dict[str, tuple[int, str, int]]:
         words = [normalize_header(w) for w in table[field]]
         rank = words.index(key) if key in words else 100 + column
         if field not in found or rank < found[field][2]:
-            found[field] = (column, clean_text(cell), rank)
+            found[field] = (column, cell.strip(), rank)
     return found
 
 
@@ -175,20 +175,31 @@ def is_footer(first_text: str) -> bool:
     return bool(_FOOTER.match(first_text))
 
 
+def is_footer_line(cells: list[object]) -> bool:
+    """A line under the table such as `填表人：…  填报日期：…` or `注：…`: it starts with a footer or date label."""
+    first = next((shown(c) for c in cells if not is_blank(c)), "")
+    return is_footer(first) or bool(_LABEL.match(clean_text(first)))
+
+
 def is_total(cells: list[object]) -> bool:
     """A 合计/小计 line: one of its first cells says so."""
     return any(isinstance(c, str) and len(c) <= 16 and "".join(c.split()).lower().strip(":：") in _TOTAL_WORDS
                for c in cells[:4])
 
 
-def section_title(filled: list[tuple[int, object]], measure_column: int, id_column: int | None) -> str | None:
-    """The category a section row such as `一、…的问题` sets, or None when the row is not one."""
+def section_title(filled: list[tuple[int, object]], columns: dict[str, int]) -> str | None:
+    """The category a section row such as `一、…的问题` sets, "" for a row holding only a number (skipped), or None
+    when the row is not one (a lone cell in a task field, say a measure, is a task with its other fields missing)."""
+    id_column = columns.get("id")
     if len(filled) == 1:
         column, value = filled[0]
         text = shown(value)
-        if column != measure_column or _SECTION.match(clean_text(text)):
+        if _SECTION.match(clean_text(text)):
             return strip_enumerator(text)
-        return None
+        if isinstance(value, (int, float)) or clean_text(text).replace(".", "", 1).isdigit():
+            return ""
+        heading = column in (id_column, columns.get("category"), 0) or column not in columns.values()
+        return strip_enumerator(text) if heading else None
     numbered = len(filled) == 2 and id_column is not None and filled[0][0] == id_column
     if numbered and _CHINESE_NUMERAL.match(clean_text(shown(filled[0][1]))):
         return strip_enumerator(shown(filled[1][1]))

@@ -8,7 +8,7 @@ from datetime import date
 
 from ledger.checks import check_tasks
 from ledger.dates import DateReader, years_in
-from ledger.layout import assign_roles, fill_merged, find_report_date, is_blank
+from ledger.layout import assign_roles, fill_merged, find_report_date, is_footer_line
 from ledger.model import Issue, Ledger, Phase, empty_tasks
 from ledger.phases import read_phases
 from ledger.tasks import read_tasks
@@ -53,7 +53,7 @@ def _report_date(roles, default_year: int) -> date | None:
         if role:
             sheet, header = role
             found = find_report_date(sheet.rows[: header.row], default_year)
-            footer = [row for row in sheet.rows[header.row + 1:][-8:] if sum(not is_blank(c) for c in row) <= 3]
+            footer = [row for row in sheet.rows[header.row + 1:][-8:] if is_footer_line(row)]
             found = found or find_report_date(footer, default_year)
             if found:
                 return found
@@ -88,7 +88,8 @@ def _read_sheets(sheets: list[RawSheet], received_on: date, fallback_phases) -> 
     tasks, task_issues = read_tasks(tasks_sheet, tasks_header, dates, phases)
     if tasks.empty:
         issues.append(Issue("error", "ledger.no_tasks", tasks_sheet.name, tasks_header.row + 1))
-    row_issues = task_issues + check_tasks(tasks, tasks_sheet.name, tasks_header, phases)
+    unreadable_due = {i.row for i in task_issues if i.code == "task.bad_date" and i.column == tasks_header.written("due")}
+    row_issues = task_issues + check_tasks(tasks, tasks_sheet.name, tasks_header, phases, unreadable_due)
     issues.extend(sorted(row_issues, key=lambda issue: (issue.row or 0, not issue.is_error)))
     return Ledger(tasks, phases, report_date, found_date is not None, tuple(issues),
                   matched_by_id="id" in tasks_header.fields)

@@ -26,7 +26,7 @@ _BAD = object()  # a cell that could not be read
 def _task_rows(sheet: RawSheet, header: Header) -> tuple[list[int], dict[str, list[object]]]:
     """The Excel row number and raw cells of every task row; section rows set the category of the rows below."""
     columns = {f: c for f, (c, _) in header.columns.items()}
-    measure_col, id_col = columns["measure"], columns.get("id")
+    measure_col = columns["measure"]
     width = max(columns.values()) + 1
     kept: list[list[object]] = []
     numbers: list[int] = []
@@ -38,9 +38,9 @@ def _task_rows(sheet: RawSheet, header: Header) -> tuple[list[int], dict[str, li
             filled = [(c, v) for c, v in enumerate(row) if not is_blank(v)]
             if not filled or is_footer(shown(filled[0][1])):
                 continue
-            title = section_title(filled, measure_col, id_col)
+            title = section_title(filled, columns)
             if title is not None:
-                section = title
+                section = title or section
                 continue
         measure = row[measure_col] if measure_col < len(row) else ""
         if (not isinstance(measure, str) or len(measure) < 12) and is_total(row):
@@ -117,10 +117,12 @@ class _Converter:
 
         numbers = _by_value(values, number)
         self.report("task.bad_progress", "progress", values, numbers)
-        # Excel percent cells arrive as fractions: a column whose plain numbers all lie in 0–1 is read that way.
+        # Excel percent cells arrive as fractions (80% → 0.8): a plain number strictly between 0 and 1 is one,
+        # and 1 is 100% when no plain number in the column exceeds 1.
         plain = {n[0] for n in numbers if isinstance(n, tuple) and not n[1]}
-        scale = 100.0 if plain and max(plain) <= 1 and max(plain) > 0 else 1.0
-        amounts = [(n[0] if n[1] else n[0] * scale) if isinstance(n, tuple) else None for n in numbers]
+        fractions = bool(plain) and max(plain) <= 1
+        amounts = [None if not isinstance(n, tuple) else n[0] if n[1] else _plain_progress(n[0], fractions)
+                   for n in numbers]
         amounts = [_BAD if a is not None and not 0 <= a <= 100 else a for a in amounts]
         self.report("task.progress_range", "progress", values, amounts)
         return [None if a is _BAD else a for a in amounts]
@@ -140,6 +142,12 @@ class _Converter:
         self.report("task.unknown_phase", "phase", values, converted,
                     phases="、".join(p.name for p in index.phases))
         return [None if v is _BAD else v for v in converted]
+
+
+def _plain_progress(number: float, fractions: bool) -> float:
+    if 0 < number < 1 or (number == 1 and fractions):
+        return number * 100
+    return number
 
 
 def _categories(values: list[str]) -> list[str]:
@@ -210,12 +218,13 @@ def read_tasks(sheet: RawSheet, header: Header, dates: DateReader,
 
 
 def task_keys(tasks: pd.DataFrame) -> pd.Series:
-    """What identifies a measure from week to week: its id (within its category when ids restart per
-    category), else its measure text."""
+    """What identifies a measure from week to week: its id, else its measure text. When several categories
+    use the ledger's first id (numbering restarts per category: 一、1 2 3 二、1 2 …) the id counts within its
+    category."""
     ids = tasks["id"]
     has_id = ids != ""
-    restarts = ids[has_id].duplicated().any() and not (
-        tasks.loc[has_id, ["category", "id"]].duplicated().any())
+    numbered = tasks.loc[has_id, ["category", "id"]]
+    restarts = len(numbered) > 0 and numbered.loc[numbered["id"] == numbered["id"].iloc[0], "category"].nunique() > 1
     by_id = ("id:" + tasks["category"] + "#" + ids) if restarts else ("id:" + ids)
     by_text = "text:" + tasks["measure"].str.replace(r"\s+", "", regex=True)
     return by_id.where(has_id, by_text)

@@ -38,7 +38,7 @@ def status_of(text: object) -> str | None:
 
 def accepted_status_words(lang: str) -> str:
     """The accepted words, for the message that rejects an unknown one."""
-    words = STATUS_WORDS if lang == "zh" else {k: tuple(w for w in v if w.isascii()) for k, v in STATUS_WORDS.items()}
+    words = {k: tuple(w for w in v if w.isascii() == (lang != "zh")) for k, v in STATUS_WORDS.items()}
     return "；".join("、".join(ws[:6]) for ws in words.values()) if lang == "zh" else "; ".join(
         ", ".join(ws[:5]) for ws in words.values())
 
