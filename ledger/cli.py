@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from ledger import config
 from ledger.i18n import translate
 from ledger.model import Ledger
+from ledger.publishing import check_upload, publish
 from ledger.reading import load_ledger
 from ledger.report import check_text, summary
+from ledger.store import Store, StoreError
 
 EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 1, 2
 
@@ -37,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m ledger", description="整改台账 / rectification ledger tools")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="message language (default zh)")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name, text in (("summary", "print the figures"), ("check", "print the error and warning report")):
+    for name, text in (("summary", "print the figures"), ("check", "print the error and warning report"),
+                       ("publish", "store the ledger as a new version (nothing is stored when it has errors)")):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("ledger", type=Path, help="workbook (.xlsx/.xls/.ods) or tasks file (.csv)")
         sub.add_argument("phases", type=Path, nargs="?", help="phases file, when not a sheet of the workbook")
@@ -45,17 +53,38 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "summary":
             sub.add_argument("--as-of", type=_day, help="YYYY-MM-DD (default: the ledger's report date)")
             sub.add_argument("--json", action="store_true", help="print one JSON object")
+        if name == "publish":
+            sub.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
+            sub.add_argument("--report-date", type=_day, help="YYYY-MM-DD, overrides the date the ledger states")
+            sub.add_argument("--by", default=getpass.getuser(), help="who publishes (default: the login name)")
+            sub.add_argument("--note", default="", help="a note kept with the version")
+    history = commands.add_parser("history", help="list the published versions with their figures")
+    history.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
+    history.add_argument("--json", action="store_true", help="print one JSON list")
+    history.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
     return parser
 
 
-def read_paths(paths: list[Path], received_on: date) -> Ledger:
-    """Load ledger files from disk the way an upload is loaded."""
+def read_files(paths: list[Path]) -> list[tuple[str, bytes]]:
     files = []
     for path in paths:
         if not path.is_file():
             raise UsageError(f"no such file: {path}")
         files.append((path.name, path.read_bytes()))
-    return load_ledger(files, received_on)
+    return files
+
+
+def read_paths(paths: list[Path], received_on: date) -> Ledger:
+    """Load ledger files from disk the way an upload is loaded."""
+    return load_ledger(read_files(paths), received_on)
+
+
+def open_store(explicit: str | None) -> Store:
+    url = config.db_url(os.environ, config.read_secrets(), explicit)
+    try:
+        return Store(url)
+    except (StoreError, SQLAlchemyError) as problem:
+        raise UsageError(f"cannot open the database {url}: {problem}") from None
 
 
 def _summary_text(data: dict, lang: str) -> str:
@@ -77,11 +106,60 @@ def _summary_text(data: dict, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _publish(args, today: date) -> int:
+    store = open_store(args.db)
+    files = read_files([args.ledger] + ([args.phases] if args.phases else []))
+    ledger = check_upload(store, files, today)
+    result = publish(store, files, ledger, uploaded_by=args.by, uploaded_at=datetime.now(),
+                     note=args.note, report_date=args.report_date)
+    print(check_text(ledger, args.lang))
+    if result is None:
+        print(translate("cli.not_published", args.lang), file=sys.stderr)
+        return EXIT_INVALID
+    key = "cli.published" if result.created else "cli.already_published"
+    print(translate(key, args.lang, version=result.version.id, day=result.version.report_date.isoformat()))
+    return EXIT_OK
+
+
+def history_records(store: Store) -> list[dict]:
+    """Each version with its figures on its own report date, newest first (the `history --json` list)."""
+    records = []
+    for version in store.versions():
+        ledger = store.ledger(version.id)
+        figures = summary(ledger)
+        records.append({
+            "version": version.id, "report_date": version.report_date.isoformat(),
+            "uploaded_at": version.uploaded_at.isoformat(sep=" ", timespec="seconds"),
+            "uploaded_by": version.uploaded_by, "files": list(version.file_names), "note": version.note,
+            "tasks": figures["tasks"], "completion_pct": figures["completion_pct"],
+            "by_status": figures["by_status"], "overdue": len(figures["overdue"]),
+            "due_soon": len(figures["due_soon"]), "sha256": version.content_sha256,
+        })
+    return records
+
+
+def _history(args) -> int:
+    records = history_records(open_store(args.db))
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False))
+        return EXIT_OK
+    for r in records:
+        print(translate("cli.history_line", args.lang, **r, names="、".join(r["files"]),
+                        pct="—" if r["completion_pct"] is None else f"{r['completion_pct']:.1f}%"))
+    if not records:
+        print(translate("cli.no_versions", args.lang))
+    return EXIT_OK
+
+
 def run(argv: list[str] | None = None, today: date | None = None) -> int:
+    today = today or date.today()
     try:
         args = build_parser().parse_args(argv)
-        paths = [args.ledger] + ([args.phases] if args.phases else [])
-        ledger = read_paths(paths, today or date.today())
+        if args.command == "history":
+            return _history(args)
+        if args.command == "publish":
+            return _publish(args, today)
+        ledger = read_paths([args.ledger] + ([args.phases] if args.phases else []), today)
     except UsageError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE

@@ -133,11 +133,21 @@ def current_phase(states: list[PhaseState]) -> PhaseState | None:
 
 
 def planned_pct(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date) -> float | None:
-    """The completion the plan expects by as_of: share of finishable tasks whose due date has passed."""
-    finishing = tasks[can_finish(tasks) & tasks["due"].notna()]
-    if finishing.empty:
+    """The completion the plan's pace expects by as_of: over the tasks that can finish, the mean share of their
+    phase's time gone (elapsed_pct); a task outside every phase counts its own start → due span."""
+    finishing = tasks[can_finish(tasks)]
+    if finishing.empty or not phases:
         return None
-    return float((finishing["due"] < pd.Timestamp(as_of)).mean() * 100)
+    by_phase = {phase.name: elapsed_pct(phase, as_of) for phase in phases}
+    shares = finishing["phase"].map(by_phase)
+    own = finishing[shares.isna() & finishing["due"].notna()]
+    if len(own):
+        start = own["start"].fillna(own["due"])
+        span = (own["due"] - start).dt.days + 1
+        passed = (pd.Timestamp(as_of) - start).dt.days
+        shares.loc[own.index] = (passed / span * 100).clip(0, 100)
+    shares = shares.dropna()
+    return float(shares.mean()) if len(shares) else None
 
 
 @dataclass(frozen=True)

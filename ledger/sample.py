@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from ledger.model import Phase
+from ledger.publishing import check_upload, publish
+from ledger.store import Store
 from ledger.writing import LedgerSheet, ledger_workbook, template_workbook
 
 TITLE = "榆树市职业技术教育中心党总支意识形态工作责任制专项整治整改台账"
@@ -171,6 +173,22 @@ def write_data(folder: Path) -> list[Path]:
         path.write_bytes(data)
         written.append(path)
     return written
+
+
+SAMPLE_UPLOADER = "示例数据"
+
+
+def import_history(store: Store, data_dir: Path) -> int:
+    """Publish the bundled weekly sample ledgers into an empty store, oldest first; returns how many were new."""
+    created = 0
+    for path in sorted((data_dir / HISTORY_DIR).glob("*.xlsx")):
+        files = [(path.name, path.read_bytes())]
+        ledger = check_upload(store, files, received_on=date(2019, 5, 27))
+        day = ledger.report_date
+        result = publish(store, files, ledger, uploaded_by=SAMPLE_UPLOADER,
+                         uploaded_at=datetime(day.year, day.month, day.day, 17, 0))
+        created += bool(result and result.created)
+    return created
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ class Limits:
 
     max_sheets: int = 50
     max_rows: int = 200_000
+    max_bytes: int = 20 * 1024 * 1024
 
 
 DEFAULT_LIMITS = Limits()
@@ -69,6 +70,8 @@ def read_file(data: bytes, file_name: str, limits: Limits = DEFAULT_LIMITS) -> R
     kind = _kind_of(data, file_name)
     if not data.strip():
         return _refuse("file.empty", file_name)
+    if len(data) > limits.max_bytes:
+        return _refuse("file.too_large", file_name, size=f"{len(data) / 2**20:.1f}", limit=f"{limits.max_bytes / 2**20:g}")
     if suffix in (".xlsm", ".xltm", ".xlam"):
         return _refuse("file.macro", file_name)
     if kind == "encrypted":

@@ -4,6 +4,7 @@ import streamlit as st
 
 from ledger import metrics
 from ledger.phases import short_phase_name
+from ui.changes import counts_row, details
 from ui.i18n import t
 from ui.state import view
 from ui.widgets import pct, task_table
@@ -54,6 +55,13 @@ with right:
     for s in metrics.phase_states(v.ledger.phases, v.tasks, v.as_of):
         st.progress(min(int(s.completion_pct or 0), 100), text=t(
             "overview.phase_line", name=s.name, state=t(f"phase_state.{s.state}"), pct=pct(s.completion_pct)))
+
+st.subheader(t("overview.since", previous=v.source.previous.report_date.isoformat()) if v.source.previous
+             else t("overview.since_none"))
+changes = v.changes_since_previous()
+if changes is not None:
+    counts_row(changes)
+    details(changes, key="overview_changes")
 
 if v.ledger.warnings:
     st.caption(t("overview.ledger_warnings", n=len(v.ledger.warnings)))

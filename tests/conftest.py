@@ -55,3 +55,14 @@ def navigation_mode(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_database(tmp_path_factory):
+    """Pages and commands under test use a database of their own, never data/ledger.db."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'ledger.db'}"
+    patch = pytest.MonkeyPatch()
+    patch.setenv("LEDGER_DB_URL", url)
+    patch.delenv("LEDGER_EDITOR_PASSWORD", raising=False)
+    yield url
+    patch.undo()

@@ -23,10 +23,6 @@ def metrics_of(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def table(at: AppTest, key: str):
-    return next(frame for frame in at.dataframe if frame.proto.id.endswith(key) or key in frame.proto.id).value
-
-
 def figure(at: AppTest) -> dict:
     return json.loads(at.get("plotly_chart")[0].proto.spec)
 
@@ -107,7 +103,7 @@ def test_responsibilities_detail_is_sorted_by_days_overdue_with_severity():
 
 def test_moving_the_as_of_date_recomputes_every_figure():
     at = open_app("pages/responsibilities.py")
-    at.date_input(key="as_of_sample").set_value(date(2019, 6, 5)).run()
+    at.date_input(key="as_of_v4").set_value(date(2019, 6, 5)).run()
     assert metrics_of(at)["超期未完成"] == "7"
     assert at.dataframe[1].value["超期天数"].tolist()[0] == 19
 

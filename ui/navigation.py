@@ -16,6 +16,8 @@ def pages() -> list:
                 url_path="categories"),
         st.Page("pages/responsibilities.py", title=t("page.responsibilities"), icon=":material/groups:",
                 url_path="responsibilities"),
+        st.Page("pages/history.py", title=t("page.history"), icon=":material/history:", url_path="history"),
+        st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload"),
     ]
 
 

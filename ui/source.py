@@ -1,34 +1,109 @@
-"""Where the dashboard's ledger comes from, loaded once per process and shared by every session."""
+"""Where the dashboard's ledger comes from: the history store, opened once per process and shared by sessions."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
 
-from ledger import Ledger, load_ledger
-from ledger.sample import SAMPLE_FILE
+from ledger import Ledger, config
+from ledger.sample import import_history
+from ledger.store import Store, StoreError, Version
+from ui.i18n import t
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+VERSION_KEY = "version"
+
+
+def secrets() -> dict:
+    """st.secrets as a dict ({} when no secrets file exists)."""
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # Streamlit raises its own error types for a missing or unreadable secrets file
+        return {}
+
+
+def db_url() -> str:
+    return config.db_url(os.environ, secrets())
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    store = Store(url)
+    if store.latest_id() is None:  # first start: show the seed plan's weeks at once
+        import_history(store, DATA_DIR)
+    return store
+
+
+def store() -> Store:
+    return _store(db_url())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _ledger(url: str, version_id: int) -> Ledger:
+    return _store(url).ledger(version_id)  # versions never change, so the cache never needs clearing
+
+
+def ledger_of(version_id: int) -> Ledger:
+    return _ledger(db_url(), version_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def history(url: str, latest_id: int) -> pd.DataFrame:
+    """Store.history(), recomputed only when a new version arrives."""
+    return _store(url).history()
 
 
 @dataclass(frozen=True)
 class Current:
-    """The ledger on screen and a key that changes whenever another version is shown."""
+    """The version on screen, its ledger, and the version before it (for "since last week")."""
 
     ledger: Ledger
-    key: str
-    label: str
+    version: Version
+    previous: Version | None
+    versions: tuple[Version, ...]
+
+    @property
+    def key(self) -> str:
+        return f"v{self.version.id}"
+
+    @property
+    def label(self) -> str:
+        return version_label(self.version)
 
 
-@st.cache_resource(show_spinner=False)
-def _sample(path: str) -> Ledger:
-    file = Path(path)
-    return load_ledger([(file.name, file.read_bytes())], received_on=date.today())
+def version_label(version: Version) -> str:
+    return t("version.label", n=version.id, day=version.report_date.isoformat())
+
+
+def unavailable(problem: Exception) -> None:
+    """Tell the user the database can't be reached and stop the page; details go to the server log only."""
+    print(f"ledger store unavailable: {problem!r}", flush=True)
+    st.error(t("store.unavailable"), icon=":material/database_off:")
+    st.stop()
 
 
 def current() -> Current:
-    ledger = _sample(str(DATA_DIR / SAMPLE_FILE))
-    return Current(ledger, "sample", SAMPLE_FILE)
+    """The version the sidebar picker selects (the latest unless a user picked another)."""
+    try:
+        versions = tuple(store().versions())
+    except (StoreError, SQLAlchemyError, OSError) as problem:
+        unavailable(problem)
+    if not versions:
+        st.info(t("store.empty"), icon=":material/upload_file:")
+        st.stop()
+    by_id = {v.id: v for v in versions}
+    chosen = st.session_state.get(VERSION_KEY)
+    if chosen not in by_id:
+        chosen = st.session_state[VERSION_KEY] = None
+    with st.sidebar:
+        st.selectbox(t("sidebar.version"), [None, *by_id], key=VERSION_KEY, format_func=lambda v: t(
+            "sidebar.latest", label=version_label(versions[0])) if v is None else version_label(by_id[v]))
+    version = by_id[chosen] if chosen else versions[0]
+    position = versions.index(version)
+    previous = versions[position + 1] if position + 1 < len(versions) else None
+    return Current(ledger_of(version.id), version, previous, versions)

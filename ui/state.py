@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 from ledger import Ledger
+from ledger.diff import Changes, compare
 from ledger.metrics import FILTER_FIELDS, filter_options, select
 from ui.i18n import lang, t
 from ui.navigation import leave_pages_directory_mode
-from ui.source import Current
+from ui.source import Current, ledger_of
 
 VIEW_KEY = "_view"
 
@@ -31,6 +32,17 @@ class View:
     @property
     def filtered(self) -> bool:
         return any(self.filters.values())
+
+    def filtered_ledger(self, ledger: Ledger) -> Ledger:
+        """Another version's ledger with the same sidebar filters applied."""
+        return replace(ledger, tasks=select(ledger.tasks, self.filters))
+
+    def changes_since_previous(self) -> Changes | None:
+        """What changed from the version before the one on screen (None for the first version)."""
+        if self.source.previous is None:
+            return None
+        older = self.filtered_ledger(ledger_of(self.source.previous.id))
+        return compare(older, replace(self.ledger, tasks=self.tasks), new_as_of=self.as_of)
 
 
 def filter_key(field: str) -> str:
@@ -68,7 +80,9 @@ def sidebar(source: Current) -> View:
                 filters[field] = st.multiselect(t(f"field.{field}"), options, key=key, format_func=_label(field),
                                                 placeholder=t("sidebar.all"))
             st.button(t("sidebar.clear"), on_click=clear_filters, disabled=not active, width="stretch")
-        st.caption(t("sidebar.source", label=source.label, day=ledger.report_date.isoformat()))
+        version = source.version
+        st.caption(t("sidebar.source", files="、".join(version.file_names), by=version.uploaded_by,
+                     at=version.uploaded_at.strftime("%Y-%m-%d %H:%M")))
     return View(ledger, select(ledger.tasks, filters), as_of or ledger.report_date, lang(), filters, source)
 
 

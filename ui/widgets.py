@@ -29,10 +29,10 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     shown = pd.DataFrame(index=tasks.index)
     for name in columns:
         values = tasks[name]
-        if name in ("start", "due", "completed_on"):
+        if name in ("start", "due", "completed_on", "old_due", "new_due"):
             values = values.map(_day)
-            if name == "due":
-                values = values.where(~tasks["long_term"], t("status.ongoing"))
+            if name in ("due", "new_due") and "long_term" in tasks:
+                values = values.where(~tasks["long_term"].astype(bool), t("status.ongoing"))
         elif name == "status":
             values = values.map(lambda s: t(f"status.{s}"))
         elif name == "severity":
@@ -44,6 +44,8 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 def task_table(tasks: pd.DataFrame, columns: Sequence[str], key: str | None = None, height: int | str = "auto"):
     """A task table; progress drawn as a bar, overdue severity as a coloured cell."""
     config = {t("field.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"),
+              t("field.old_progress"): st.column_config.NumberColumn(format="%.0f%%"),
+              t("field.new_progress"): st.column_config.NumberColumn(format="%.0f%%"),
               t("field.measure"): st.column_config.TextColumn(width="large")}
     frame = task_frame(tasks, columns)
     if "severity" in columns:

@@ -1,0 +1,40 @@
+"""Where settings come from: the environment first, then .streamlit/secrets.toml, then defaults."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+
+from ledger.store import default_url
+
+SECRETS_PATH = Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml"
+DEFAULT_MAX_UPLOAD_MB = 20
+
+
+def read_secrets(path: Path = SECRETS_PATH) -> dict:
+    """The secrets file as a dict; {} when there is none. A malformed file is the operator's error to see."""
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def db_url(environ: Mapping[str, str], secrets: Mapping[str, object], explicit: str | None = None) -> str:
+    """The SQLAlchemy URL: --db, then LEDGER_DB_URL, then db_url in secrets, then SQLite at data/ledger.db."""
+    return explicit or environ.get("LEDGER_DB_URL") or str(secrets.get("db_url") or "") or default_url()
+
+
+def editor_password(environ: Mapping[str, str], secrets: Mapping[str, object]) -> str | None:
+    """The editors' password (LEDGER_EDITOR_PASSWORD, then editor_password in secrets); None when unset."""
+    value = environ.get("LEDGER_EDITOR_PASSWORD") or secrets.get("editor_password")
+    return str(value) if value else None
+
+
+def max_upload_mb(environ: Mapping[str, str], secrets: Mapping[str, object]) -> int:
+    """Largest upload accepted, in MB (LEDGER_MAX_UPLOAD_MB, then max_upload_mb in secrets)."""
+    value = environ.get("LEDGER_MAX_UPLOAD_MB") or secrets.get("max_upload_mb") or DEFAULT_MAX_UPLOAD_MB
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return DEFAULT_MAX_UPLOAD_MB

@@ -1,0 +1,37 @@
+"""Checking and publishing an upload: the one path the upload page and `python -m ledger publish` share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, datetime
+
+from ledger.model import Ledger
+from ledger.reading import load_ledger
+from ledger.store import Published, Store
+from ledger.workbook import DEFAULT_LIMITS, Limits
+
+
+def check_upload(store: Store, files: Sequence[tuple[str, bytes]], received_on: date,
+                 limits: Limits = DEFAULT_LIMITS) -> Ledger:
+    """Read an upload as it would be published: a ledger without phases keeps the current version's phases."""
+    latest = store.latest_id()
+    fallback = store.phases(latest) if latest is not None else None
+    return load_ledger(list(files), received_on, fallback_phases=fallback, limits=limits)
+
+
+def with_report_date(ledger: Ledger, report_date: date | None) -> Ledger:
+    """The ledger with the report date the editor confirmed (or the detected one when None)."""
+    if report_date is None or report_date == ledger.report_date:
+        return ledger
+    issues = tuple(i for i in ledger.issues if i.code != "ledger.no_report_date")
+    return replace(ledger, report_date=report_date, report_date_found=True, issues=issues)
+
+
+def publish(store: Store, files: Sequence[tuple[str, bytes]], ledger: Ledger, *, uploaded_by: str,
+            uploaded_at: datetime, note: str = "", report_date: date | None = None) -> Published | None:
+    """Store the upload as a new version; None (and nothing stored) when the ledger has errors."""
+    if ledger.errors:
+        return None
+    return store.publish(list(files), with_report_date(ledger, report_date), uploaded_by=uploaded_by,
+                         uploaded_at=uploaded_at, note=note)

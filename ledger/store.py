@@ -1,0 +1,303 @@
+"""The history store: every published ledger version with its original files, in SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from ledger.model import DATE_COLUMNS, TASK_COLUMNS, Issue, Ledger, Phase
+
+SCHEMA_VERSION = 1
+DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "data" / "ledger.db"
+
+metadata = sa.MetaData()
+meta_table = sa.Table("ledger_meta", metadata, sa.Column("key", sa.String(64), primary_key=True),
+                      sa.Column("value", sa.Text, nullable=False))
+versions_table = sa.Table(
+    "ledger_versions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("content_sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("report_date", sa.Date, nullable=False),
+    sa.Column("uploaded_at", sa.DateTime, nullable=False),
+    sa.Column("uploaded_by", sa.String(200), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("file_names", sa.Text, nullable=False),  # JSON list, in upload order
+    sa.Column("task_count", sa.Integer, nullable=False),
+    sa.Column("matched_by_id", sa.Boolean, nullable=False),
+    sa.Column("warnings", sa.Text, nullable=False),  # JSON list of issues
+)
+files_table = sa.Table(
+    "ledger_files", metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("ledger_versions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(500), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("content", sa.LargeBinary, nullable=False),
+)
+phases_table = sa.Table(
+    "ledger_phases", metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("ledger_versions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("start", sa.Date, nullable=False),
+    sa.Column("end", sa.Date, nullable=False),
+    sa.Column("order", sa.Integer, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+)
+_TEXT = ("sheet", "id", "key", "category", "measure", "phase", "leader", "department", "owner", "status",
+         "evidence", "notes")
+tasks_table = sa.Table(
+    "ledger_tasks", metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("ledger_versions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("row", sa.Integer, nullable=False),
+    *[sa.Column(name, sa.Text, nullable=False) for name in _TEXT],
+    *[sa.Column(name, sa.Date, nullable=True) for name in DATE_COLUMNS],
+    sa.Column("long_term", sa.Boolean, nullable=False),
+    sa.Column("progress", sa.Float, nullable=True),
+)
+sa.Index("ix_ledger_tasks_key", tasks_table.c.key)
+
+
+@dataclass(frozen=True)
+class Version:
+    """One published upload, without its tasks."""
+
+    id: int
+    report_date: date
+    uploaded_at: datetime
+    uploaded_by: str
+    note: str
+    file_names: tuple[str, ...]
+    task_count: int
+    content_sha256: str
+
+
+@dataclass(frozen=True)
+class Published:
+    version: Version
+    created: bool  # False: these exact files were published before, as `version`
+
+
+class StoreError(Exception):
+    """The store cannot be used (newer schema, unreachable database); the message says why."""
+
+
+def content_sha256(files: Sequence[tuple[str, bytes]]) -> str:
+    """One digest for an upload of one or two files: the same bytes give the same digest whatever the names."""
+    digest = hashlib.sha256()
+    for _, data in files:
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(connection, _record):
+        connection.isolation_level = None  # let SQLAlchemy's BEGIN below be the only transaction control
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        # Take the write lock at the start, so two publishers queue instead of deadlocking on upgrade.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        _sqlite_setup(engine)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def default_url() -> str:
+    return f"sqlite:///{DEFAULT_SQLITE}"
+
+
+class Store:
+    """Versions of the ledger. Publishing is one transaction: a failed publish leaves no trace."""
+
+    def __init__(self, url: str):
+        self.url = url
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = make_engine(url)
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self.engine.begin() as conn:
+            metadata.create_all(conn)
+            found = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
+            if found is None:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+                except IntegrityError:  # another process created it a moment ago
+                    pass
+            elif int(found) > SCHEMA_VERSION:
+                raise StoreError(f"database schema {found} is newer than this program ({SCHEMA_VERSION})")
+            # Later schema versions migrate here, step by step from `found`.
+
+    # --- writing -----------------------------------------------------------------------------------------
+    def publish(self, files: Sequence[tuple[str, bytes]], ledger: Ledger, *, uploaded_by: str,
+                uploaded_at: datetime, note: str = "") -> Published:
+        """Store a valid ledger and its original files as a new version; the same files again are not stored."""
+        if ledger.errors:
+            raise ValueError("a ledger with errors cannot be published")  # callers check first: programmer error
+        digest = content_sha256(files)
+        existing = self.find_by_sha(digest)
+        if existing is not None:
+            return Published(existing, False)
+        try:
+            with self.engine.begin() as conn:
+                version_id = self._insert_version(conn, files, ledger, digest, uploaded_by, uploaded_at, note)
+        except IntegrityError:
+            existing = self.find_by_sha(digest)
+            if existing is None:
+                raise
+            return Published(existing, False)
+        return Published(self.version(version_id), True)
+
+    def _insert_version(self, conn, files, ledger: Ledger, digest: str, uploaded_by: str, uploaded_at: datetime,
+                        note: str) -> int:
+        warnings = [issue_to_dict(issue) for issue in ledger.warnings]
+        version_id = conn.execute(versions_table.insert().values(
+            content_sha256=digest, report_date=ledger.report_date, uploaded_at=uploaded_at,
+            uploaded_by=uploaded_by, note=note, file_names=json.dumps([name for name, _ in files], ensure_ascii=False),
+            task_count=len(ledger.tasks), matched_by_id=ledger.matched_by_id,
+            warnings=json.dumps(warnings, ensure_ascii=False),
+        )).inserted_primary_key[0]
+        conn.execute(files_table.insert(), [
+            {"version_id": version_id, "position": i, "name": name, "sha256": hashlib.sha256(data).hexdigest(),
+             "size": len(data), "content": data} for i, (name, data) in enumerate(files)])
+        if ledger.phases:
+            conn.execute(phases_table.insert(), [
+                {"version_id": version_id, "position": i, "name": p.name, "start": p.start, "end": p.end,
+                 "order": p.order, "description": p.description} for i, p in enumerate(ledger.phases)])
+        if len(ledger.tasks):
+            conn.execute(tasks_table.insert(), _task_rows(version_id, ledger.tasks))
+        return version_id
+
+    # --- reading -----------------------------------------------------------------------------------------
+    def versions(self) -> list[Version]:
+        """Every version, newest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(versions_table).order_by(versions_table.c.id.desc())).mappings().all()
+        return [_version(row) for row in rows]
+
+    def latest_id(self) -> int | None:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.max(versions_table.c.id))).scalar()
+
+    def version(self, version_id: int) -> Version:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(versions_table).where(versions_table.c.id == version_id)).mappings().one()
+        return _version(row)
+
+    def find_by_sha(self, digest: str) -> Version | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(versions_table).where(versions_table.c.content_sha256 == digest)
+                               ).mappings().first()
+        return _version(row) if row else None
+
+    def files(self, version_id: int) -> list[tuple[str, bytes]]:
+        """The original files of a version, exactly as uploaded."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(files_table.c.name, files_table.c.content)
+                                .where(files_table.c.version_id == version_id).order_by(files_table.c.position))
+            return [(name, bytes(content)) for name, content in rows]
+
+    def phases(self, version_id: int) -> tuple[Phase, ...]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(phases_table).where(phases_table.c.version_id == version_id)
+                                .order_by(phases_table.c.position)).mappings().all()
+        return tuple(Phase(r["name"], r["start"], r["end"], r["order"], r["description"]) for r in rows)
+
+    def ledger(self, version_id: int) -> Ledger:
+        """The ledger of a version as it was published (its warnings included)."""
+        with self.engine.connect() as conn:
+            head = conn.execute(sa.select(versions_table).where(versions_table.c.id == version_id)).mappings().one()
+            result = conn.execute(sa.select(*[tasks_table.c[name] for name in TASK_COLUMNS])
+                                  .where(tasks_table.c.version_id == version_id).order_by(tasks_table.c.position))
+            tasks = tasks_frame(result.fetchall())
+        warnings = tuple(issue_from_dict(item) for item in json.loads(head["warnings"]))
+        return Ledger(tasks, self.phases(version_id), head["report_date"], True, warnings, head["matched_by_id"])
+
+    def history(self, columns: Sequence[str] = TASK_COLUMNS) -> pd.DataFrame:
+        """The tasks of every version (chosen columns), with version_id and report_date, oldest version first."""
+        query = (sa.select(tasks_table.c.version_id, versions_table.c.report_date,
+                           *[tasks_table.c[name] for name in columns])
+                 .join(versions_table, versions_table.c.id == tasks_table.c.version_id)
+                 .order_by(tasks_table.c.version_id, tasks_table.c.position))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).fetchall()
+        frame = pd.DataFrame(rows, columns=["version_id", "report_date", *columns])
+        for name in set(columns) & set(DATE_COLUMNS):
+            frame[name] = pd.to_datetime(frame[name]).astype("datetime64[s]")
+        return frame
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table: what a test compares before and after an operation that must change nothing."""
+        with self.engine.connect() as conn:
+            return {table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+                    for table in (versions_table, files_table, phases_table, tasks_table)}
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _version(row) -> Version:
+    return Version(row["id"], row["report_date"], row["uploaded_at"], row["uploaded_by"], row["note"],
+                   tuple(json.loads(row["file_names"])), row["task_count"], row["content_sha256"])
+
+
+def _task_rows(version_id: int, tasks: pd.DataFrame) -> list[dict]:
+    columns = {name: tasks[name].tolist() for name in TASK_COLUMNS}
+    for name in DATE_COLUMNS:
+        values = tasks[name].to_numpy()
+        columns[name] = [None if pd.isna(v) else v.astype("datetime64[D]").item() for v in values]
+    columns["progress"] = [None if v != v else float(v) for v in columns["progress"]]
+    columns["row"] = [int(v) for v in columns["row"]]
+    columns["long_term"] = [bool(v) for v in columns["long_term"]]
+    names = list(columns)
+    return [{"version_id": version_id, "position": i, **dict(zip(names, values, strict=True))}
+            for i, values in enumerate(zip(*columns.values(), strict=True))]
+
+
+def tasks_frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+    """Stored task rows (in TASK_COLUMNS order) back into the task table the figures work on."""
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=list(TASK_COLUMNS))
+    for name in DATE_COLUMNS:
+        frame[name] = pd.to_datetime(frame[name]).astype("datetime64[s]")
+    frame["row"] = frame["row"].astype("int64")
+    frame["long_term"] = frame["long_term"].astype(bool)
+    frame["progress"] = frame["progress"].astype("float64")
+    for name in _TEXT:
+        frame[name] = frame[name].astype(str) if len(frame) else frame[name].astype(object)
+    return frame
+
+
+def issue_to_dict(issue: Issue) -> dict:
+    return {"severity": issue.severity, "code": issue.code, "sheet": issue.sheet, "row": issue.row,
+            "column": issue.column, "value": issue.value, "params": [[k, v] for k, v in issue.params]}
+
+
+def issue_from_dict(item: dict) -> Issue:
+    return Issue(item["severity"], item["code"], item["sheet"], item["row"], item["column"], item["value"],
+                 tuple((k, v) for k, v in item["params"]))
+

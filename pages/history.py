@@ -1,0 +1,70 @@
+"""History: every published version, completion over the weeks against the plan's pace, and what changed."""
+
+import streamlit as st
+
+from ledger.diff import compare, postponements
+from ledger.figures import trend
+from ledger.trends import trend_points, version_table
+from ui import source
+from ui.changes import details
+from ui.i18n import t
+from ui.state import view
+from ui.widgets import pct, task_table
+
+v = view()
+versions = v.source.versions
+by_id = {version.id: version for version in versions}
+history = source.history(source.db_url(), versions[0].id)
+history = history[history["version_id"].isin(by_id)]
+filtered = history[history.index.isin(v.filtered_ledger(v.ledger).tasks.index) | True]
+for field, values in v.filters.items():
+    if values:
+        filtered = filtered[filtered[field].isin(values)]
+
+st.title(t("history.title"))
+st.caption(t("history.caption", n=len(versions)))
+
+st.plotly_chart(trend(trend_points(filtered, v.ledger.phases, t("chart.overall")), v.lang), width="stretch",
+                key="trend", config={"displaylogo": False})
+
+st.subheader(t("history.versions"))
+table = version_table(filtered).set_index("version_id")
+st.dataframe([{
+    t("history.version"): version.id, t("history.report_date"): version.report_date.isoformat(),
+    t("history.uploaded_at"): version.uploaded_at.strftime("%Y-%m-%d %H:%M"), t("history.uploaded_by"): version.uploaded_by,
+    t("history.files"): "、".join(version.file_names), t("history.tasks"): version.task_count,
+    t("history.completion"): pct(table["completion_pct"].get(version.id)),
+    t("history.overdue"): table["overdue"].get(version.id), t("history.note"): version.note,
+} for version in versions], hide_index=True, width="stretch", key="versions_table")
+
+with st.expander(t("history.download"), icon=":material/download:"):
+    chosen = st.selectbox(t("history.version"), list(by_id), format_func=lambda i: source.version_label(by_id[i]),
+                          key="download_version")
+    for position, (name, data) in enumerate(source.store().files(chosen)):
+        st.download_button(name, data=data, file_name=name, key=f"file_{chosen}_{position}", on_click="ignore",
+                           icon=":material/description:")
+
+st.subheader(t("history.compare"))
+left, right = st.columns(2)
+ids = list(by_id)
+newer = left.selectbox(t("history.newer"), ids, format_func=lambda i: source.version_label(by_id[i]),
+                       key="compare_newer")
+older_options = [i for i in ids if i < newer] or [newer]
+older = right.selectbox(t("history.older"), older_options, key="compare_older",
+                        format_func=lambda i: source.version_label(by_id[i]))
+if older == newer:
+    st.caption(t("history.no_older"))
+else:
+    changes = compare(v.filtered_ledger(source.ledger_of(older)), v.filtered_ledger(source.ledger_of(newer)))
+    details(changes, key="history_changes", expanded=True)
+
+st.subheader(t("history.postponements"))
+per_measure, per_leader = postponements(filtered)
+if per_measure.empty:
+    st.caption(t("history.no_postponements"))
+else:
+    st.dataframe(per_leader.rename(columns={"leader": t("field.leader"), "times": t("history.times"),
+                                            "measures": t("history.measures_postponed")}),
+                 hide_index=True, width="stretch", key="postponed_leaders")
+    task_table(per_measure.rename(columns={"first_due": "old_due", "last_due": "new_due"}).assign(
+        long_term=False), ("id", "measure", "leader", "times", "old_due", "new_due"), key="postponed_measures")

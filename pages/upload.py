@@ -1,0 +1,61 @@
+"""Upload (editors): check this week's ledger row by row, see what would change, and publish it as a new version."""
+
+import streamlit as st
+
+from ledger import metrics
+from ledger.diff import compare
+from ledger.writing import template_workbook
+from ui import access, source
+from ui.changes import counts_row, details
+from ui.i18n import t
+from ui.state import view
+from ui.upload import MAX_FILES, checked, do_publish, flash, uploader_key
+from ui.widgets import XLSX_MIME, issue_frame, pct, task_table
+
+v = view()
+st.title(t("upload.title"))
+flash()
+if not access.is_editor():
+    access.gate()
+    st.stop()
+access.logout_button()
+
+chosen = st.file_uploader(t("upload.files"), accept_multiple_files=True, key=uploader_key(), help=t("upload.help"))
+st.download_button(t("upload.template"), data=lambda: template_workbook(v.ledger.phases), file_name=t("upload.template_file"),
+                   mime=XLSX_MIME, on_click="ignore", icon=":material/download:", key="template_download")
+if not chosen:
+    st.stop()
+if len(chosen) > MAX_FILES:
+    st.error(t("upload.too_many_files", n=len(chosen)), icon=":material/error:")
+    st.stop()
+
+files = [(f.name, f.getvalue()) for f in chosen]
+digest, ledger = checked(files)
+errors, warnings = ledger.errors, ledger.warnings
+(st.error if errors else st.success)(t("upload.verdict_errors" if errors else "upload.verdict_ok",
+                                       errors=len(errors), warnings=len(warnings)))
+if ledger.issues:
+    st.dataframe(issue_frame(errors + warnings), hide_index=True, width="stretch", key="upload_issues")
+if errors:
+    st.stop()
+
+date_key = f"report_date_{digest[:16]}"
+st.date_input(t("upload.report_date"), value=ledger.report_date, key=date_key, format="YYYY-MM-DD",
+              help=t("upload.report_date_found" if ledger.report_date_found else "upload.report_date_missing"))
+figures = st.columns(3)
+figures[0].metric(t("overview.measures"), len(ledger.tasks), border=True)
+figures[1].metric(t("upload.phases"), len(ledger.phases), border=True)
+figures[2].metric(t("overview.completion"), pct(metrics.completion_pct(ledger.tasks)), border=True)
+
+st.subheader(t("upload.against", label=source.version_label(v.source.versions[0])))
+changes = compare(source.ledger_of(v.source.versions[0].id), ledger)
+counts_row(changes)
+details(changes, key="upload_changes")
+with st.expander(t("upload.preview"), icon=":material/table:"):
+    task_table(ledger.tasks.head(500), ("id", "category", "measure", "phase", "leader", "department", "owner",
+                                        "due", "status", "progress"), key="upload_preview")
+
+st.text_input(t("upload.by"), key="upload_by", placeholder=t("upload.by_placeholder"))
+st.text_area(t("upload.note"), key="upload_note", height=68)
+st.button(t("upload.publish"), type="primary", icon=":material/publish:", on_click=do_publish,
+          args=(files, ledger, date_key), key="publish")

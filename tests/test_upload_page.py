@@ -1,0 +1,105 @@
+"""The upload page with AppTest: editors publish, bad ledgers are reported and change nothing, viewers can't upload."""
+
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ledger.sample import PHASES, TITLE, week_tasks
+from ledger.store import Store
+from ledger.writing import LedgerSheet, ledger_workbook
+
+PASSWORD = "correct horse"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    monkeypatch.setenv("LEDGER_DB_URL", url)
+    return url
+
+
+def week_five(changes: dict[int, dict] | None = None) -> bytes:
+    """The sample's next week: measures 2 and 4 done, report date 2019-06-03, plus any row changes by id."""
+    rows = week_tasks(date(2019, 5, 27))
+    for row in rows:
+        if row["id"] in (2, 4):
+            row.update(status="已完成", progress=100, completed_on=date(2019, 6, 1), evidence="党总支会议纪要")
+        row.update((changes or {}).get(row["id"], {}))
+    return ledger_workbook(LedgerSheet(rows, PHASES, date(2019, 6, 3), TITLE))
+
+
+def editor_app(password: str | None = PASSWORD) -> AppTest:
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    if password:
+        at.secrets["editor_password"] = password
+    at.run()
+    at.switch_page("pages/upload.py").run()
+    if password:
+        at.text_input(key="editor_password_input").input(password)
+        at.button[0].click().run()
+    assert not at.exception
+    return at
+
+
+def test_editor_publishes_a_valid_ledger_and_every_page_shows_it(db_url):
+    at = editor_app()
+    at.file_uploader[0].set_value(("第五周.xlsx", week_five(), XLSX)).run()
+    assert at.success[0].value.startswith("检查通过")
+    at.text_input(key="upload_by").input("办公室主任")
+    at.button(key="publish").click().run()
+    assert at.success[0].value == "已发布为第 5 版（填报日期 2019-06-03），所有页面已更新。"
+    at.switch_page("pages/overview.py").run()
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["完成率"] == "40.0%" and shown["超期未完成"] == "5"
+    version = Store(db_url).versions()[0]
+    assert (version.id, version.uploaded_by, version.file_names) == (5, "办公室主任", ("第五周.xlsx",))
+
+
+def test_a_ledger_with_errors_is_reported_row_by_row_and_cannot_be_published(db_url):
+    at = editor_app()
+    before = Store(db_url).counts()
+    bad = week_five({3: {"status": "差不多了"}, 7: {"due": "下个月"}})
+    at.file_uploader[0].set_value(("第五周.xlsx", bad, XLSX)).run()
+    report = at.dataframe[0].value
+    errors = report[report["类型"] == "错误"]
+    assert errors[["行号", "列", "填写内容"]].values.tolist() == [[6, "完成情况", "差不多了"], [10, "完成时限", "下个月"]]
+    assert not [b for b in at.button if b.key == "publish"]
+    assert Store(db_url).counts() == before
+
+
+def test_a_password_protected_or_macro_file_gets_a_clear_message_and_nothing_is_stored(db_url):
+    at = editor_app()
+    before = Store(db_url).counts()
+    at.file_uploader[0].set_value(("宏.xlsm", week_five(), "application/vnd.ms-excel.sheet.macroEnabled.12")).run()
+    assert "含宏的工作簿" in at.dataframe[0].value["说明"].iloc[0]
+    assert Store(db_url).counts() == before
+
+
+def test_the_same_file_published_twice_is_stored_once(db_url):
+    at = editor_app()
+    data = week_five()
+    for _ in range(2):
+        at.file_uploader[0].set_value(("第五周.xlsx", data, XLSX)).run()
+        at.button(key="publish").click().run()
+    assert "已经发布过（第 5 版" in at.info[0].value
+    assert len(Store(db_url).versions()) == 5
+
+
+def test_a_viewer_never_sees_the_uploader(db_url):
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.secrets["editor_password"] = PASSWORD
+    at.run()
+    at.switch_page("pages/upload.py").run()
+    assert not at.file_uploader
+    at.text_input(key="editor_password_input").input("wrong")
+    at.button[0].click().run()
+    assert at.error[0].value == "密码不正确。"
+    assert not at.file_uploader
+
+
+def test_without_a_password_a_remote_browser_is_told_how_to_configure_one(db_url):
+    at = editor_app(password=None)  # AppTest's client is not on loopback
+    assert not at.file_uploader
+    assert "LEDGER_EDITOR_PASSWORD" in at.warning[0].value

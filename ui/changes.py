@@ -1,0 +1,51 @@
+"""The "what changed" panel: counts and lists from ledger.diff, on the overview and the history page."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ledger.diff import Changes
+from ui.i18n import t
+from ui.widgets import task_table
+
+SECTIONS = (  # (name, columns shown, drawn as an alarm)
+    ("newly_overdue", ("days_overdue", "measure", "leader", "department", "owner", "due"), True),
+    ("postponed", ("measure", "leader", "owner", "old_due", "new_due"), True),
+    ("regressed", ("measure", "leader", "owner", "old_progress", "new_progress", "old_status", "new_status"), True),
+    ("done_without_evidence", ("measure", "leader", "department", "owner"), True),
+    ("newly_done", ("measure", "leader", "department", "owner"), False),
+    ("status_changed", ("measure", "owner", "old_status", "new_status"), False),
+    ("added", ("id", "category", "measure", "owner"), False),
+    ("removed", ("id", "category", "measure", "owner"), False),
+)
+
+
+def _prepared(frame: pd.DataFrame) -> pd.DataFrame:
+    """Old and new statuses in the UI language."""
+    out = frame.copy()
+    for name in ("old_status", "new_status"):
+        if name in out:
+            out[name] = out[name].map(lambda s: t(f"status.{s}"))
+    return out
+
+
+def counts_row(changes: Changes) -> None:
+    """The alarming counts as metrics: newly overdue, postponed, progress backwards, done without evidence."""
+    columns = st.columns(4)
+    for column, (name, _, _) in zip(columns, SECTIONS[:4], strict=True):
+        column.metric(t(f"changes.{name}"), len(getattr(changes, name)), border=True)
+
+
+def details(changes: Changes, key: str, expanded: bool = False) -> None:
+    """One expander per kind of change that happened, with the measures concerned."""
+    if changes.by_text:
+        st.info(t("changes.by_text"), icon=":material/info:")
+    happened = [(name, columns, alarm) for name, columns, alarm in SECTIONS if len(getattr(changes, name))]
+    if not happened:
+        st.caption(t("changes.nothing"))
+    for name, columns, alarm in happened:
+        frame = getattr(changes, name)
+        label = t(f"changes.{name}") + f" ({len(frame)})"
+        with st.expander(label, expanded=expanded and alarm, icon=":material/warning:" if alarm else None):
+            task_table(_prepared(frame), columns, key=f"{key}_{name}")
