@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -151,6 +152,38 @@ def week_tasks(report_date: date) -> list[dict]:
 
 def week_workbook(report_date: date) -> bytes:
     return ledger_workbook(LedgerSheet(week_tasks(report_date), PHASES, report_date, TITLE, UNIT, FOOTER))
+
+
+_DEPARTMENTS = (OFFICE, MORAL, SECURITY, LEAGUE, IT, "教务处", "学生处", "总务处", "招生就业处", "机电专业部",
+                "信息技术专业部", "财经商贸专业部", "旅游服务专业部", "工会", "团委")
+_OWNERS = ("主任", "副主任", "干事", "专干", "科员")
+
+
+def scaled_tasks(count: int, report_date: date = WEEKS[-1], seed: int = 1) -> list[dict]:
+    """A ledger of `count` measures shaped like the seed plan (its categories, phases, roles), for benchmarks
+    and load tests: measures cycle through the seed's, departments and owners vary, statuses follow the dates."""
+    rng = random.Random(seed)
+    rows = []
+    for number in range(1, count + 1):
+        _, category, measure, phase, leader, _, _, start, due = MEASURES[(number - 1) % len(MEASURES)]
+        department = rng.choice(_DEPARTMENTS)
+        if due != LONG:
+            due = PHASES[phase - 1].start + (PHASES[phase - 1].end - PHASES[phase - 1].start) * rng.random()
+            start = min(start, due)
+        finished = due != LONG and due < report_date and rng.random() < 0.7
+        progress = 100 if finished else (0 if due != LONG and start > report_date else rng.choice((0, 20, 40, 60, 80)))
+        rows.append({
+            "id": number, "category": category, "measure": f"{measure}（第{number}项）", "phase": PHASES[phase - 1].name,
+            "leader": leader, "department": department, "owner": department + rng.choice(_OWNERS), "start": start,
+            "due": due, "status": "已完成" if finished else ("长期坚持" if due == LONG else ("进行中" if progress else "未开始")),
+            "progress": None if due == LONG else progress, "completed_on": due if finished else None,
+            "evidence": "会议记录、照片" if finished and rng.random() < 0.9 else "", "notes": ""})
+    return rows
+
+
+def scaled_workbook(count: int, report_date: date = WEEKS[-1], seed: int = 1) -> bytes:
+    return ledger_workbook(LedgerSheet(scaled_tasks(count, report_date, seed), PHASES, report_date, TITLE, UNIT,
+                                       FOOTER, merge_categories=False), with_help=False)
 
 
 SAMPLE_FILE = "sample_ledger.xlsx"

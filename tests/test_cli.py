@@ -114,3 +114,44 @@ def test_module_runs_as_a_separate_process():
                           text=True, cwd=ROOT, check=False)
     assert done.returncode == 0
     assert json.loads(done.stdout)["completion_pct"] == 26.7
+
+
+def test_publish_stores_a_version_and_history_lists_it(tmp_path, capsys):
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    assert run(["publish", str(SAMPLE), "--db", db, "--by", "办公室主任", "--note", "第四周"]) == 0
+    assert "已发布为第 1 版（填报日期 2019-05-27）。" in capsys.readouterr().out
+    assert run(["history", "--db", db, "--json"]) == 0
+    [version] = json.loads(capsys.readouterr().out)
+    assert (version["version"], version["report_date"], version["uploaded_by"], version["note"]) == (
+        1, "2019-05-27", "办公室主任", "第四周")
+    assert (version["tasks"], version["completion_pct"], version["overdue"], version["due_soon"]) == (17, 26.7, 4, 3)
+
+
+def test_publish_twice_stores_once(tmp_path, capsys):
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    run(["publish", str(SAMPLE), "--db", db])
+    assert run(["--lang", "en", "publish", str(SAMPLE), "--db", db]) == 0
+    assert "were published before (version 1" in capsys.readouterr().out
+
+
+def test_publish_of_a_ledger_with_errors_exits_2_and_stores_nothing(tmp_path, capsys):
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(workbook([task_row(status="差不多")]))
+    assert run(["publish", str(path), "--db", db]) == 2
+    out = capsys.readouterr()
+    assert "状态“差不多”无法识别" in out.out and "未发布" in out.err
+    assert run(["history", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_publish_report_date_overrides_the_ledger(tmp_path, capsys):
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    assert run(["publish", str(SAMPLE), "--db", db, "--report-date", "2019-05-28"]) == 0
+    run(["history", "--db", db, "--json"])
+    assert json.loads(capsys.readouterr().out.splitlines()[-1])[0]["report_date"] == "2019-05-28"
+
+
+def test_an_unreachable_database_is_a_usage_error(capsys):
+    assert run(["history", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none"]) == 1
+    assert "cannot open the database" in capsys.readouterr().err

@@ -1,12 +1,15 @@
 """Every page of the dashboard run with Streamlit's AppTest on the bundled sample, asserting what it shows."""
 
+import base64
 import json
 from datetime import date
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGES = ("pages/overview.py", "pages/timeline.py", "pages/categories.py", "pages/responsibilities.py")
+PAGES = ("pages/overview.py", "pages/timeline.py", "pages/categories.py", "pages/responsibilities.py",
+         "pages/history.py", "pages/upload.py")
 
 
 def open_app(page: str | None = None, **query) -> AppTest:
@@ -25,6 +28,14 @@ def metrics_of(at: AppTest) -> dict[str, str]:
 
 def figure(at: AppTest) -> dict:
     return json.loads(at.get("plotly_chart")[0].proto.spec)
+
+
+def values(trace: dict, axis: str) -> list:
+    """A trace's data; plotly sends numeric arrays as base64 typed arrays."""
+    data = trace[axis]
+    if isinstance(data, dict) and "bdata" in data:
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
+    return list(data)
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -126,3 +137,48 @@ def test_lang_query_parameter_opens_the_english_ui():
     at = open_app("pages/responsibilities.py", lang="en")
     assert at.title[0].value == "Responsibilities"
     assert at.dataframe[1].value.columns[0] == "Days overdue"
+
+
+def test_overview_shows_what_changed_since_last_week():
+    shown = metrics_of(open_app())
+    assert (shown["新增超期"], shown["完成时限推迟"], shown["进度倒退"], shown["已完成但无佐证"]) == ("3", "0", "1", "1")
+
+
+def test_picking_an_earlier_version_shows_it_on_every_page():
+    at = open_app()
+    at.selectbox(key="version").set_value(2).run()
+    assert metrics_of(at)["完成率"] == "13.3%"
+    assert metrics_of(at)["完成时限推迟"] == "0"
+    at.switch_page("pages/timeline.py").run()
+    assert figure(at)["layout"]["shapes"][0]["x0"] == "2019-05-13"
+
+
+def test_history_lists_every_version_with_its_figures():
+    at = open_app("pages/history.py")
+    versions = at.dataframe[0].value
+    assert versions["版本"].tolist() == [4, 3, 2, 1]
+    assert versions["完成率"].tolist() == ["26.7%", "20.0%", "13.3%", "0.0%"]
+    assert versions["超期"].tolist() == [4, 1, 0, 0]
+
+
+def test_history_trend_compares_completion_with_the_planned_pace():
+    traces = {trace["name"]: trace for trace in figure(open_app("pages/history.py"))["data"]}
+    assert [round(y, 1) for y in values(traces["全部"], "y")] == [0.0, 13.3, 20.0, 26.7]
+    planned = values(traces["计划进度"], "y")
+    assert len(planned) == 4 and planned == sorted(planned) and planned[-1] > 26.7
+    assert len(traces) == 7  # overall, five categories, plan
+
+
+def test_history_differences_default_to_latest_against_previous_and_count_postponements():
+    at = open_app("pages/history.py")
+    labels = [e.label for e in at.expander]
+    assert "新增超期 (3)" in labels and "进度倒退 (1)" in labels
+    leaders = at.dataframe[-2].value
+    assert leaders.values.tolist() == [["党总支书记", 1, 1]]
+    at.selectbox(key="compare_newer").set_value(3).run()
+    assert "完成时限推迟 (1)" in [e.label for e in at.expander]
+
+
+def test_history_offers_each_versions_original_file():
+    at = open_app("pages/history.py")
+    assert [b.label for b in at.get("download_button")] == ["整改台账_2019-05-27.xlsx"]

@@ -1,0 +1,170 @@
+"""The history store, run the same way against SQLite and a real PostgreSQL server."""
+
+import itertools
+import random
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from ledger.publishing import check_upload, publish
+from ledger.sample import history_files, scaled_workbook
+from ledger.store import SCHEMA_VERSION, Store, StoreError, meta_table, tasks_table, versions_table
+from tests.postgres import PostgresServer, fresh_database
+from tests.sheets import PHASE_HEADER, PHASE_ROWS, TASK_HEADER, task_row, xlsx
+
+ROOT = Path(__file__).resolve().parent.parent
+WEEKS = sorted(history_files().items())
+AT = datetime(2019, 6, 1, 9, 30)
+_databases = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    try:
+        server = PostgresServer().start()
+    except (FileNotFoundError, subprocess.CalledProcessError) as problem:
+        pytest.skip(f"no PostgreSQL server: {problem}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ledger.db'}"
+    return fresh_database(request.getfixturevalue("postgres").admin_url, f"ledger_{next(_databases)}")
+
+
+@pytest.fixture
+def store(url):
+    store = Store(url)
+    yield store
+    store.dispose()
+
+
+def publish_file(store: Store, name: str, data: bytes, by: str = "办公室主任"):
+    files = [(name, data)]
+    return publish(store, files, check_upload(store, files, date(2019, 6, 1)), uploaded_by=by, uploaded_at=AT)
+
+
+def test_a_published_version_reads_back_exactly(store):
+    name, data = WEEKS[-1]
+    files = [(name, data)]
+    ledger = check_upload(store, files, date(2019, 6, 1))
+    result = publish(store, files, ledger, uploaded_by="办公室主任", uploaded_at=AT, note="第四周")
+    assert result.created and result.version.id == 1
+    stored = store.ledger(1)
+    pd.testing.assert_frame_equal(stored.tasks, ledger.tasks.reset_index(drop=True), check_dtype=False)
+    assert stored.phases == ledger.phases and stored.warnings == ledger.warnings
+    assert store.files(1) == files
+    version = store.versions()[0]
+    assert (version.report_date, version.uploaded_by, version.note, version.file_names) == (
+        date(2019, 5, 27), "办公室主任", "第四周", (name,))
+
+
+def test_versions_are_numbered_in_order_newest_first(store):
+    for name, data in WEEKS:
+        publish_file(store, name, data)
+    assert [(v.id, v.report_date.day) for v in store.versions()] == [(4, 27), (3, 20), (2, 13), (1, 6)]
+    history = store.history()
+    assert history.groupby("version_id").size().tolist() == [17, 17, 17, 17]
+
+
+def test_the_same_file_published_twice_is_stored_once(store):
+    name, data = WEEKS[0]
+    first = publish_file(store, name, data)
+    again = publish_file(store, "renamed copy.xlsx", data)
+    assert first.created and not again.created and again.version.id == first.version.id
+    assert store.counts()["ledger_versions"] == 1
+
+
+def test_a_rejected_upload_changes_nothing(store):
+    publish_file(store, *WEEKS[0])
+    before = store.counts()
+    bad = xlsx({"整改台账": [TASK_HEADER, task_row(status="差不多")], "阶段": [PHASE_HEADER, *PHASE_ROWS]})
+    assert publish_file(store, "bad.xlsx", bad) is None
+    assert store.counts() == before
+
+
+def test_a_ledger_without_phases_keeps_the_previous_versions_phases(store):
+    publish_file(store, *WEEKS[0])
+    only_tasks = xlsx({"整改台账": [["填报日期：2019年6月3日"], TASK_HEADER, task_row(phase="第二阶段")]})
+    ledger = check_upload(store, [("tasks.xlsx", only_tasks)], date(2019, 6, 3))
+    assert [p.name for p in ledger.phases] == [p.name for p in store.phases(1)]
+    assert "ledger.phases_from_previous" in [w.code for w in ledger.warnings]
+    assert ledger.tasks["phase"].tolist() == ["第二阶段：整改落实"]
+
+
+def test_the_schema_version_is_recorded_and_a_newer_schema_is_refused(store, url):
+    with store.engine.begin() as conn:
+        assert conn.execute(sa.select(meta_table.c.value)).scalar() == str(SCHEMA_VERSION)
+        conn.execute(meta_table.update().values(value=str(SCHEMA_VERSION + 1)))
+    with pytest.raises(StoreError):
+        Store(url)
+
+
+def consistent(store: Store) -> bool:
+    """Every version has all its tasks and its files; no task or file belongs to no version."""
+    with store.engine.connect() as conn:
+        counted = dict(conn.execute(sa.select(tasks_table.c.version_id, sa.func.count())
+                                    .group_by(tasks_table.c.version_id)).all())
+        declared = dict(conn.execute(sa.select(versions_table.c.id, versions_table.c.task_count)).all())
+    ids = {v.id for v in store.versions()}
+    return all(counted.get(i, 0) == n for i, n in declared.items()) and set(counted) <= ids and all(
+        store.files(i) for i in ids)
+
+
+def worker(url: str, by: str, *paths: Path, wait: bool = False) -> subprocess.Popen:
+    env = {"WAIT_FOR_GO": "1"} if wait else {}
+    return subprocess.Popen([sys.executable, "-m", "tests.publish_worker", url, by, *map(str, paths)], cwd=ROOT,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                            env={**__import__("os").environ, **env})
+
+
+def test_two_processes_publishing_at_the_same_moment_both_land(store, url, tmp_path):
+    publish_file(store, *WEEKS[0])
+    paths = []
+    for i in range(4):
+        path = tmp_path / f"week{i}.xlsx"
+        path.write_bytes(scaled_workbook(300, seed=i))
+        paths.append(path)
+    workers = [worker(url, f"editor{i}", path, wait=True) for i, path in enumerate(paths)]
+    for process in workers:
+        assert process.stdout.readline().strip() == "READY"
+    for process in workers:
+        process.stdin.write("GO\n")
+        process.stdin.flush()
+    outputs = [process.communicate(timeout=120)[0] for process in workers]
+    assert all(process.returncode == 0 for process in workers), outputs
+    published = sorted(int(line.split()[1]) for out in outputs for line in out.splitlines())
+    assert published == [2, 3, 4, 5]
+    assert sorted(v.uploaded_by for v in store.versions()[:4]) == ["editor0", "editor1", "editor2", "editor3"]
+    assert consistent(store)
+
+
+def test_a_publisher_killed_at_any_moment_leaves_the_store_intact(store, url, tmp_path):
+    for name, data in WEEKS:
+        publish_file(store, name, data)
+    before = {v.id: (v.content_sha256, v.task_count) for v in store.versions()}
+    big = []
+    for i in range(3):
+        path = tmp_path / f"big{i}.xlsx"
+        path.write_bytes(scaled_workbook(6000, seed=10 + i))
+        big.append(path)
+    rng = random.Random(7)
+    for attempt in range(6):
+        process = worker(url, f"killed{attempt}", *big)
+        time.sleep(rng.uniform(0.3, 3.0))
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        fresh = Store(url)
+        assert {v.id: (v.content_sha256, v.task_count) for v in fresh.versions() if v.id in before} == before
+        assert consistent(fresh)
+        fresh.dispose()
