@@ -82,5 +82,5 @@ def test_postponements_count_each_push_back_across_all_versions(history):
 
 def test_sample_history_has_one_postponement_by_the_party_secretary():
     history = pd.concat([ledger.tasks.assign(version_id=i) for i, ledger in enumerate(WEEKS)])
-    per_measure, per_leader = postponements(history)
+    per_measure, _ = postponements(history)
     assert per_measure[["id", "times", "leader"]].values.tolist() == [["2", 1, "党总支书记"]]
