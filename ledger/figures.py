@@ -232,5 +232,7 @@ def trend(points: pd.DataFrame, lang: str) -> go.Figure:
                         line={"dash": "dot", "color": "#455A64", "width": 2})
     fig.update_yaxes(range=[0, 105], title="%", gridcolor="#ECEFF1")
     fig.update_xaxes(type="date", tickformat="%m/%d", gridcolor="#ECEFF1")
-    fig.update_layout(title=translate("chart.trend", lang))
-    return _layout(fig, 420)
+    _layout(fig, 460)
+    fig.update_layout(title=translate("chart.trend", lang), margin={"b": 110},
+                      legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0})
+    return fig

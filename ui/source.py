@@ -17,6 +17,7 @@ from ui.i18n import t
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 VERSION_KEY = "version"
+LATEST = 0  # the picker's "always the newest version" choice; version ids start at 1
 
 
 def secrets() -> dict:
@@ -99,11 +100,11 @@ def current() -> Current:
     by_id = {v.id: v for v in versions}
     chosen = st.session_state.get(VERSION_KEY)
     if chosen not in by_id:
-        chosen = st.session_state[VERSION_KEY] = None
+        chosen = st.session_state[VERSION_KEY] = LATEST
     with st.sidebar:
-        st.selectbox(t("sidebar.version"), [None, *by_id], key=VERSION_KEY, format_func=lambda v: t(
-            "sidebar.latest", label=version_label(versions[0])) if v is None else version_label(by_id[v]))
-    version = by_id[chosen] if chosen else versions[0]
+        st.selectbox(t("sidebar.version"), [LATEST, *by_id], key=VERSION_KEY, format_func=lambda v: t(
+            "sidebar.latest", label=version_label(versions[0])) if v == LATEST else version_label(by_id[v]))
+    version = by_id.get(chosen, versions[0])
     position = versions.index(version)
     previous = versions[position + 1] if position + 1 < len(versions) else None
     return Current(ledger_of(version.id), version, previous, versions)

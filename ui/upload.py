@@ -51,7 +51,7 @@ def do_publish(files: list[tuple[str, bytes]], ledger: Ledger, report_date_key: 
     key = "upload.published" if result.created else "upload.duplicate"
     st.session_state[FLASH_KEY] = ("success" if result.created else "info",
                                    t(key, n=result.version.id, day=result.version.report_date.isoformat()))
-    st.session_state[source.VERSION_KEY] = None
+    st.session_state[source.VERSION_KEY] = source.LATEST
     st.session_state[UPLOADER_COUNT] = st.session_state.get(UPLOADER_COUNT, 0) + 1
 
 
