@@ -14,6 +14,7 @@ from ui.widgets import pct, task_table
 v = view()
 versions = v.source.versions
 by_id = {version.id: version for version in versions}
+labels = {i: source.version_label(version) for i, version in by_id.items()}
 history = source.history(source.db_url(), versions[0].id)
 history = history[history["version_id"].isin(by_id)]
 filtered = history[history.index.isin(v.filtered_ledger(v.ledger).tasks.index) | True]
@@ -38,8 +39,7 @@ st.dataframe([{
 } for version in versions], hide_index=True, width="stretch", key="versions_table")
 
 with st.expander(t("history.download"), icon=":material/download:"):
-    chosen = st.selectbox(t("history.version"), list(by_id), format_func=lambda i: source.version_label(by_id[i]),
-                          key="download_version")
+    chosen = st.selectbox(t("history.version"), list(by_id), format_func=labels.get, key="download_version")
     for position, (name, data) in enumerate(source.store().files(chosen)):
         st.download_button(name, data=data, file_name=name, key=f"file_{chosen}_{position}", on_click="ignore",
                            icon=":material/description:")
@@ -47,11 +47,9 @@ with st.expander(t("history.download"), icon=":material/download:"):
 st.subheader(t("history.compare"))
 left, right = st.columns(2)
 ids = list(by_id)
-newer = left.selectbox(t("history.newer"), ids, format_func=lambda i: source.version_label(by_id[i]),
-                       key="compare_newer")
+newer = left.selectbox(t("history.newer"), ids, format_func=labels.get, key="compare_newer")
 older_options = [i for i in ids if i < newer] or [newer]
-older = right.selectbox(t("history.older"), older_options, key="compare_older",
-                        format_func=lambda i: source.version_label(by_id[i]))
+older = right.selectbox(t("history.older"), older_options, key="compare_older", format_func=labels.get)
 if older == newer:
     st.caption(t("history.no_older"))
 else:

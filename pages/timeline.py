@@ -23,7 +23,7 @@ tasks, grouped = v.tasks, False
 if show_tasks and len(tasks) > MAX_TASK_BARS:
     pages = math.ceil(len(tasks) / MAX_TASK_BARS)
     mode = st.radio(t("timeline.large_mode"), ("grouped", "paged"), horizontal=True, key="timeline_mode",
-                    format_func=lambda m: t(f"timeline.mode_{m}"), help=t("timeline.large_help", n=len(tasks)))
+                    format_func={m: t(f"timeline.mode_{m}") for m in ("grouped", "paged")}.get, help=t("timeline.large_help", n=len(tasks)))
     grouped = mode == "grouped"
     if not grouped:
         page = st.number_input(t("timeline.page", pages=pages), 1, pages, 1, key="timeline_page")

@@ -102,8 +102,9 @@ def current() -> Current:
     if chosen not in by_id:
         chosen = st.session_state[VERSION_KEY] = LATEST
     with st.sidebar:
-        st.selectbox(t("sidebar.version"), [LATEST, *by_id], key=VERSION_KEY, format_func=lambda v: t(
-            "sidebar.latest", label=version_label(versions[0])) if v == LATEST else version_label(by_id[v]))
+        labels = {LATEST: t("sidebar.latest", label=version_label(versions[0]))}
+        labels |= {i: version_label(v) for i, v in by_id.items()}
+        st.selectbox(t("sidebar.version"), list(labels), key=VERSION_KEY, format_func=labels.get)
     version = by_id.get(chosen, versions[0])
     position = versions.index(version)
     previous = versions[position + 1] if position + 1 < len(versions) else None

@@ -13,6 +13,7 @@ import streamlit as st
 from ledger import Ledger
 from ledger.diff import Changes, compare
 from ledger.metrics import FILTER_FIELDS, filter_options, select
+from ledger.vocab import STATUSES
 from ui.i18n import lang, t
 from ui.navigation import leave_pages_directory_mode
 from ui.source import Current, ledger_of
@@ -60,7 +61,8 @@ def clear_filters() -> None:
 
 
 def _label(field: str):
-    return (lambda s: t(f"status.{s}")) if field == "status" else str
+    """Option labels fixed when the widget is drawn (a lazy t() would read the language too late)."""
+    return {s: t(f"status.{s}") for s in STATUSES}.get if field == "status" else str
 
 
 def sidebar(source: Current) -> View:
