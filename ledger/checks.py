@@ -18,19 +18,24 @@ def iso_dates(values: pd.Series) -> list[str]:
     return np.where(pd.isna(array), "", np.datetime_as_string(array, unit="D")).tolist()
 
 
+def _listed(values: pd.Series) -> list:
+    return iso_dates(values) if pd.api.types.is_datetime64_any_dtype(values) else values.tolist()
+
+
 class _Rules:
     def __init__(self, tasks: pd.DataFrame, sheet: str, header: Header):
         self.tasks, self.sheet, self.header = tasks, sheet, header
 
     def each(self, mask, severity: str, code: str, field: str, shown: pd.Series | None = None,
              column: str | None = None, **params: pd.Series) -> Iterator[Issue]:
-        """One issue per row where `mask` holds; `shown` is the value to quote, `params` fill the message."""
+        """One issue per row where `mask` holds; `shown` is the value to quote, `params` fill the message
+        (date columns are quoted as YYYY-MM-DD)."""
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
         rows = self.tasks["row"].to_numpy()[mask].tolist()
-        values = shown[mask].tolist() if shown is not None else [""] * len(rows)
-        extra = {name: series[mask].tolist() for name, series in params.items()}
+        values = _listed(shown[mask]) if shown is not None else [""] * len(rows)
+        extra = {name: _listed(series[mask]) for name, series in params.items()}
         written = column if column is not None else self.header.written(field)
         for i, row in enumerate(rows):
             yield Issue(severity, code, self.sheet, int(row), written, str(values[i]),
@@ -54,9 +59,7 @@ def _errors(rules: _Rules, tasks: pd.DataFrame, header: Header) -> Iterator[Issu
     yield from rules.each(nobody, "error", "task.no_responsible", "leader",
                           column="/".join(header.written(f) for f in named))
     early = tasks["due"].notna() & tasks["start"].notna() & (tasks["due"] < tasks["start"])
-    due, start = pd.Series(iso_dates(tasks["due"]), index=tasks.index), pd.Series(iso_dates(tasks["start"]),
-                                                                                   index=tasks.index)
-    yield from rules.each(early, "error", "task.due_before_start", "due", due, start=start)
+    yield from rules.each(early, "error", "task.due_before_start", "due", tasks["due"], start=tasks["start"])
     yield from _duplicates(rules, tasks)
 
 
@@ -80,10 +83,11 @@ def _warnings(rules: _Rules, tasks: pd.DataFrame, header: Header, phases: tuple[
                               "completed_on")
     if done.any() and not {"evidence", "completed_on"} & header.fields:
         yield Issue("warning", "sheet.no_evidence_column", rules.sheet, header.row + 1)
-    percent = tasks["progress"].map("{:g}%".format)
     full = (tasks["progress"] >= 100) & ~done & (tasks["status"] != ONGOING)
+    low = done & (tasks["progress"] < 100)
+    percent = tasks["progress"].where(full | low).map("{:g}%".format, na_action="ignore")
     yield from rules.each(full, "warning", "task.full_progress_not_done", "progress", percent)
-    yield from rules.each(done & (tasks["progress"] < 100), "warning", "task.done_progress_low", "progress", percent)
+    yield from rules.each(low, "warning", "task.done_progress_low", "progress", percent)
     if "due" in header.fields:
         no_due = tasks["due"].isna() & ~tasks["long_term"] & (tasks["measure"] != "") & ~tasks["row"].isin(
             unreadable_due)
@@ -100,5 +104,4 @@ def _outside_phases(rules: _Rules, tasks: pd.DataFrame, phases: tuple[Phase, ...
         inside = pd.Series(False, index=tasks.index)
         for phase in phases:
             inside |= (days >= pd.Timestamp(phase.start)) & (days <= pd.Timestamp(phase.end))
-        shown = pd.Series(iso_dates(days), index=tasks.index)
-        yield from rules.each(days.notna() & ~inside, "warning", "task.outside_phases", field, shown)
+        yield from rules.each(days.notna() & ~inside, "warning", "task.outside_phases", field, days)

@@ -9,16 +9,17 @@ import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from ledger import config
 from ledger.i18n import translate
 from ledger.model import Ledger
-from ledger.publishing import check_upload, publish
 from ledger.reading import load_ledger
 from ledger.report import check_text, summary
-from ledger.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from ledger.store import Store
+
+# The store (and SQLAlchemy) is imported only by the commands that use it: `summary` and `check` start faster.
 
 EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 1, 2
 
@@ -80,6 +81,11 @@ def read_paths(paths: list[Path], received_on: date) -> Ledger:
 
 
 def open_store(explicit: str | None) -> Store:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ledger import config
+    from ledger.store import Store, StoreError
+
     url = config.db_url(os.environ, config.read_secrets(), explicit)
     try:
         return Store(url)
@@ -107,6 +113,8 @@ def _summary_text(data: dict, lang: str) -> str:
 
 
 def _publish(args, today: date) -> int:
+    from ledger.publishing import check_upload, publish
+
     store = open_store(args.db)
     files = read_files([args.ledger] + ([args.phases] if args.phases else []))
     ledger = check_upload(store, files, today)

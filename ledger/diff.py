@@ -9,6 +9,7 @@ import pandas as pd
 
 from ledger import metrics
 from ledger.model import Ledger
+from ledger.tasks import text_key
 from ledger.vocab import DONE
 
 SHOWN = ["key", "id", "category", "measure", "leader", "department", "owner"]
@@ -32,11 +33,6 @@ class Changes:
         return {name: len(getattr(self, name)) for name in (
             "newly_done", "newly_overdue", "status_changed", "postponed", "regressed", "done_without_evidence",
             "added", "removed")}
-
-
-def text_key(measures: pd.Series) -> pd.Series:
-    """The fallback identity of a measure: its text without whitespace."""
-    return "text:" + measures.str.replace(r"\s+", "", regex=True)
 
 
 def _keyed(tasks: pd.DataFrame, by_text: bool) -> pd.DataFrame:

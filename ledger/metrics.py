@@ -20,6 +20,11 @@ def _pct(part: float, whole: float) -> float | None:
     return part / whole * 100 if whole else None
 
 
+def pct_of(part: pd.Series, whole: pd.Series) -> pd.Series:
+    """_pct for columns of counts (NaN where the whole is 0)."""
+    return (part / whole.where(whole > 0) * 100).astype("float64")
+
+
 def can_finish(tasks: pd.DataFrame) -> pd.Series:
     """Tasks that have an end: everything but ongoing (长期坚持) measures."""
     return tasks["status"] != ONGOING
@@ -60,9 +65,15 @@ def severity_of(days: pd.Series) -> np.ndarray:
     return np.select([days <= 7, days <= 30], names[:2], default=names[2]) if len(days) else np.array([], dtype=object)
 
 
+def overdue_mask(tasks: pd.DataFrame, as_of: date | pd.Series) -> pd.Series:
+    """Which tasks are overdue: not done, not ongoing, due < as_of (a date, or one per row as datetimes)."""
+    day = pd.Timestamp(as_of) if isinstance(as_of, date) else as_of
+    return _open_with_deadline(tasks) & (tasks["due"] < day)
+
+
 def overdue(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Not done, not ongoing, due < as_of; with days_overdue = as_of − due and severity; most days first."""
-    mask = _open_with_deadline(tasks) & (tasks["due"] < pd.Timestamp(as_of))
+    mask = overdue_mask(tasks, as_of)
     late = tasks.loc[mask].copy()
     late["days_overdue"] = (pd.Timestamp(as_of) - late["due"]).dt.days.astype("int64")
     late["severity"] = severity_of(late["days_overdue"])

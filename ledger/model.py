@@ -69,6 +69,11 @@ class Ledger:
         return not self.errors
 
 
+def text_column(values: list[str]) -> pd.Series:
+    """Text columns are plain object columns: built and sliced far faster than Arrow strings at 100k rows."""
+    return pd.Series(values, dtype=object)
+
+
 def empty_tasks() -> pd.DataFrame:
     """A task table with no rows and the right columns and types."""
     frame = pd.DataFrame({name: pd.Series(dtype=object) for name in TASK_COLUMNS})

@@ -288,7 +288,7 @@ def tasks_frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     frame["long_term"] = frame["long_term"].astype(bool)
     frame["progress"] = frame["progress"].astype("float64")
     for name in _TEXT:
-        frame[name] = frame[name].astype(str) if len(frame) else frame[name].astype(object)
+        frame[name] = frame[name].astype(object)
     return frame
 
 

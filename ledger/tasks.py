@@ -10,7 +10,7 @@ import pandas as pd
 
 from ledger.dates import LONG_TERM, DateReader
 from ledger.layout import Header, is_blank, is_footer, is_total, section_title, shown, strip_enumerator
-from ledger.model import TASK_COLUMNS, Issue, Phase, empty_tasks
+from ledger.model import TASK_COLUMNS, Issue, Phase, empty_tasks, text_column
 from ledger.phases import PhaseIndex
 from ledger.vocab import DONE, NOT_STARTED, ONGOING, parse_progress_text, resolve_status, status_of
 from ledger.workbook import RawSheet
@@ -68,6 +68,8 @@ def _by_value(values: list[object], convert: Callable[[object], object]) -> list
 
 
 def _text(value: object) -> str:
+    if type(value) is str:  # the common case, first
+        return value.strip()
     return "" if is_blank(value) else shown(value)
 
 
@@ -206,12 +208,15 @@ def read_tasks(sheet: RawSheet, header: Header, dates: DateReader,
     phase = _phases_by_date(convert.phase_names(raw["phase"]), due, start, convert.phase_index)
     texts = {f: _by_value(raw[f], _text) for f in _TEXT_FIELDS}
     frame = pd.DataFrame({
-        "sheet": sheet.name, "row": np.array(rows, dtype="int64"), "id": texts["id"], "key": "",
-        "category": _categories(texts["category"]), "measure": texts["measure"], "phase": phase,
-        "leader": texts["leader"], "department": texts["department"], "owner": texts["owner"],
+        "sheet": text_column([sheet.name] * len(rows)), "row": np.array(rows, dtype="int64"),
+        "id": text_column(texts["id"]), "key": text_column([""] * len(rows)),
+        "category": text_column(_categories(texts["category"])), "measure": text_column(texts["measure"]),
+        "phase": text_column(phase), **{f: text_column(texts[f]) for f in ("leader", "department", "owner")},
         "start": _date_column(start), "due": _date_column(due), "long_term": np.array(long_term, dtype=bool),
-        "status": statuses, "progress": np.array([np.nan if p is None else p for p in progress], dtype="float64"),
-        "completed_on": _date_column(completed), "evidence": texts["evidence"], "notes": texts["notes"],
+        "status": text_column(statuses),
+        "progress": np.array([np.nan if p is None else p for p in progress], dtype="float64"),
+        "completed_on": _date_column(completed), "evidence": text_column(texts["evidence"]),
+        "notes": text_column(texts["notes"]),
     }, columns=list(TASK_COLUMNS))
     frame["key"] = task_keys(frame)
     return frame, convert.issues
@@ -225,6 +230,12 @@ def task_keys(tasks: pd.DataFrame) -> pd.Series:
     has_id = ids != ""
     numbered = tasks.loc[has_id, ["category", "id"]]
     restarts = len(numbered) > 0 and numbered.loc[numbered["id"] == numbered["id"].iloc[0], "category"].nunique() > 1
-    by_id = ("id:" + tasks["category"] + "#" + ids) if restarts else ("id:" + ids)
-    by_text = "text:" + tasks["measure"].str.replace(r"\s+", "", regex=True)
-    return by_id.where(has_id, by_text)
+    keys = ("id:" + tasks["category"] + "#" + ids) if restarts else ("id:" + ids)
+    if not has_id.all():
+        keys = keys.where(has_id, text_key(tasks.loc[~has_id, "measure"]))
+    return keys.astype(object)
+
+
+def text_key(measures: pd.Series) -> pd.Series:
+    """The fallback identity of a measure: its text without whitespace."""
+    return ("text:" + measures.str.replace(r"\s+", "", regex=True)).astype(object)

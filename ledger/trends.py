@@ -2,43 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-
 import pandas as pd
 
 from ledger import metrics
 from ledger.model import Phase
+from ledger.vocab import DONE
 
 
-def _per_version(history: pd.DataFrame, figure: Callable[[pd.DataFrame, date], object]) -> pd.Series:
-    return pd.Series({vid: figure(group, group["report_date"].iloc[0])
-                      for vid, group in history.groupby("version_id", sort=True)}, dtype=object)
+def _counted(history: pd.DataFrame) -> pd.DataFrame:
+    """history with the per-task flags the counts below sum up, each from its definition in ledger.metrics."""
+    day = pd.to_datetime(history["report_date"]).astype("datetime64[s]")
+    return history.assign(done=history["status"].eq(DONE), finishing=metrics.can_finish(history),
+                          late=metrics.overdue_mask(history, day))
+
+
+def _summed(flags: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    table = flags.groupby(by, sort=False).agg(report_date=("report_date", "first"), tasks=("status", "size"),
+                                              done=("done", "sum"), finishing=("finishing", "sum"),
+                                              overdue=("late", "sum"))
+    table["completion_pct"] = metrics.pct_of(table["done"], table["finishing"])
+    return table.reset_index()
 
 
 def version_table(history: pd.DataFrame) -> pd.DataFrame:
     """Per version (Store.history() rows): report date, measures, done, completion %, overdue on its report date."""
+    columns = ["version_id", "report_date", "tasks", "done", "completion_pct", "overdue"]
     if history.empty:
-        return pd.DataFrame(columns=["version_id", "report_date", "tasks", "done", "completion_pct", "overdue"])
-    table = pd.DataFrame({
-        "report_date": _per_version(history, lambda g, d: d),
-        "tasks": _per_version(history, lambda g, d: len(g)),
-        "done": _per_version(history, lambda g, d: metrics.status_counts(g)["done"]),
-        "completion_pct": _per_version(history, lambda g, d: metrics.completion_pct(g)),
-        "overdue": _per_version(history, lambda g, d: len(metrics.overdue(g, d))),
-    })
-    return table.rename_axis("version_id").reset_index()
+        return pd.DataFrame(columns=columns)
+    return _summed(_counted(history), ["version_id"]).sort_values("version_id")[columns].reset_index(drop=True)
 
 
 def trend_points(history: pd.DataFrame, phases: tuple[Phase, ...], overall: str) -> pd.DataFrame:
     """Completion % per version and report date, overall (series `overall`, with the planned pace of `phases`)
     and per category; for ledger.figures.trend."""
-    rows = []
-    for _vid, group in history.groupby("version_id", sort=True):
-        day = group["report_date"].iloc[0]
-        rows.append({"report_date": day, "series": overall, "completion_pct": metrics.completion_pct(group),
-                     "planned_pct": metrics.planned_pct(phases, group, day)})
-        for category, part in group.groupby("category", sort=False):
-            rows.append({"report_date": day, "series": category, "completion_pct": metrics.completion_pct(part),
-                         "planned_pct": None})
-    return pd.DataFrame(rows, columns=["report_date", "series", "completion_pct", "planned_pct"])
+    columns = ["report_date", "series", "completion_pct", "planned_pct"]
+    if history.empty:
+        return pd.DataFrame(columns=columns)
+    flags = _counted(history)
+    total = _summed(flags, ["version_id"]).sort_values("version_id")
+    total["planned_pct"] = [metrics.planned_pct(phases, group, group["report_date"].iloc[0])
+                            for _, group in history.groupby("version_id", sort=True)]
+    total["series"] = overall
+    parts = _summed(flags, ["version_id", "category"]).rename(columns={"category": "series"})
+    parts["planned_pct"] = None
+    return pd.concat([total[columns], parts.sort_values("version_id", kind="stable")[columns]], ignore_index=True)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ledger.diff import compare, postponements
+from ledger.metrics import select
 from ledger.figures import trend
 from ledger.trends import trend_points, version_table
 from ui import source
@@ -16,11 +17,7 @@ versions = v.source.versions
 by_id = {version.id: version for version in versions}
 labels = {i: source.version_label(version) for i, version in by_id.items()}
 history = source.history(source.db_url(), versions[0].id)
-history = history[history["version_id"].isin(by_id)]
-filtered = history[history.index.isin(v.filtered_ledger(v.ledger).tasks.index) | True]
-for field, values in v.filters.items():
-    if values:
-        filtered = filtered[filtered[field].isin(values)]
+filtered = select(history, v.filters)
 
 st.title(t("history.title"))
 st.caption(t("history.caption", n=len(versions)))

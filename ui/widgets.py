@@ -13,6 +13,7 @@ from ledger.writing import table_workbook
 from ui.i18n import lang, t
 
 SEVERITY_COLORS = {"mild": "#FFF8E1", "serious": "#FFE0B2", "severe": "#FFCDD2"}
+STYLED_ROWS = 1000  # pandas Styler costs ~0.1 s per thousand rows; beyond this the severity stays uncoloured
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -48,7 +49,7 @@ def task_table(tasks: pd.DataFrame, columns: Sequence[str], key: str | None = No
               t("field.new_progress"): st.column_config.NumberColumn(format="%.0f%%"),
               t("field.measure"): st.column_config.TextColumn(width="large")}
     frame = task_frame(tasks, columns)
-    if "severity" in columns:
+    if "severity" in columns and len(frame) <= STYLED_ROWS:
         colors = {t(f"severity.{name}"): color for name, color in SEVERITY_COLORS.items()}
         frame = frame.style.map(lambda v: f"background-color: {colors[v]}" if v in colors else "",
                                 subset=[t("field.severity")])

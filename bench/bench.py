@@ -1,0 +1,208 @@
+"""Benchmark: reading ledgers against a bare python-calamine read, page script times, publishing, history.
+
+    .venv/bin/python bench/bench.py            # full run (writes 1k/10k/100k workbooks; a few minutes)
+    .venv/bin/python bench/bench.py --quick    # 1k/10k only, fewer repeats
+
+Every figure is a median of several runs, and each is reported next to a baseline measured in the same run
+(a bare python-calamine read of the same file; an AppTest run of a one-line page), so the ratios hold on a busy
+machine where seconds do not. Results also go to bench/out/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import python_calamine  # noqa: E402
+
+from ledger.publishing import check_upload, publish  # noqa: E402
+from ledger.reading import load_ledger  # noqa: E402
+from ledger.sample import PHASES, TITLE, scaled_tasks, scaled_workbook  # noqa: E402
+from ledger.store import Store  # noqa: E402
+from ledger.writing import LedgerSheet, ledger_workbook  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+PAGES = ("pages/overview.py", "pages/timeline.py", "pages/categories.py", "pages/responsibilities.py",
+         "pages/history.py", "pages/upload.py")
+BARE_READ = ("import sys, python_calamine\n"
+             "book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])\n"
+             "for name in book.sheet_names:\n"
+             "    book.get_sheet_by_name(name).to_python(skip_empty_area=False)\n")
+
+
+def median_time(action, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bare_read(path: Path) -> None:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def workbook(folder: Path, size: int) -> Path:
+    path = folder / f"ledger_{size}.xlsx"
+    if not path.exists():
+        path.write_bytes(scaled_workbook(size))
+    return path
+
+
+def reading(folder: Path, sizes: list[int], repeat: int) -> list[dict]:
+    """In process: load_ledger (read + header mapping + validation) against a bare calamine read of the cells."""
+    rows = []
+    for size in sizes:
+        path = workbook(folder, size)
+        data = path.read_bytes()
+        bare = median_time(lambda p=path: bare_read(p), repeat)
+        ours = median_time(lambda d=data, p=path: load_ledger([(p.name, d)], date(2019, 6, 1)), repeat)
+        rows.append({"tasks": size, "bare_read_s": bare, "load_ledger_s": ours, "ratio": ours / bare})
+    return rows
+
+
+def whole_process(folder: Path, size: int, repeat: int) -> dict:
+    """`python -m ledger summary FILE --json` as a whole process against a process that only reads the cells."""
+    path = workbook(folder, size)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+
+    def run(*args):
+        subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+    bare = median_time(lambda: run("-c", BARE_READ, str(path)), repeat)
+    ours = median_time(lambda: run("-m", "ledger", "summary", str(path), "--json"), repeat)
+    return {"tasks": size, "bare_read_process_s": bare, "summary_process_s": ours, "ratio": ours / bare}
+
+
+def _pin_navigation_mode() -> None:
+    """As in tests/conftest.py: run AppTest in a real server's steady state (after its first st.navigation)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = init
+
+
+def page_times(db_url: str, repeat: int) -> dict:
+    """Each page's script run with warm caches (AppTest), against a one-line page measured the same way."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["LEDGER_DB_URL"] = db_url
+    baseline_script = Path(tempfile.mkdtemp()) / "baseline.py"
+    baseline_script.write_text("import streamlit as st\nst.title('baseline')\n")
+    baseline = AppTest.from_file(str(baseline_script), default_timeout=120).run()
+    base = median_time(baseline.run, repeat)
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300).run()
+    times = {"baseline_page_s": base}
+    for page in PAGES:
+        app.switch_page(page).run()  # warm the caches of this page
+        assert not app.exception, app.exception
+        times[page] = median_time(app.run, repeat)
+    return times
+
+
+def publishing(folder: Path, size: int, repeat: int) -> dict:
+    """Check + publish of one upload into a fresh SQLite store; bare read of the same file as the baseline."""
+    path = workbook(folder, size)
+    files = [(path.name, path.read_bytes())]
+    counter = iter(range(10**6))
+
+    def once():
+        store = Store(f"sqlite:///{folder / f'publish_{next(counter)}.db'}")
+        ledger = check_upload(store, files, date(2019, 6, 1))
+        publish(store, files, ledger, uploaded_by="bench", uploaded_at=datetime(2019, 6, 1))
+        store.dispose()
+
+    bare = median_time(lambda: bare_read(path), repeat)
+    ours = median_time(once, repeat)
+    return {"tasks": size, "bare_read_s": bare, "check_and_publish_s": ours, "ratio": ours / bare}
+
+
+def weekly_history(folder: Path, weeks: int, size: int) -> str:
+    """A store holding `weeks` weekly versions of a `size`-task ledger, progress moving week by week."""
+    url = f"sqlite:///{folder / f'history_{weeks}x{size}.db'}"
+    store = Store(url)
+    if store.latest_id() is None:
+        start = date(2019, 4, 29)
+        for week in range(weeks):
+            day = start + timedelta(days=7 * week)
+            files = [(f"week_{week + 1}.xlsx", ledger_workbook(LedgerSheet(
+                scaled_tasks(size, day, seed=week), PHASES, day, TITLE), with_help=False))]
+            publish(store, files, check_upload(store, files, day), uploaded_by="bench",
+                    uploaded_at=datetime(day.year, day.month, day.day, 17))
+    store.dispose()
+    return url
+
+
+def published_store(folder: Path, size: int) -> str:
+    url = f"sqlite:///{folder / f'pages_{size}.db'}"
+    store = Store(url)
+    if store.latest_id() is None:
+        path = workbook(folder, size)
+        files = [(path.name, path.read_bytes())]
+        publish(store, files, check_upload(store, files, date(2019, 6, 1)), uploaded_by="bench",
+                uploaded_at=datetime(2019, 5, 27, 17))
+    store.dispose()
+    return url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="1k and 10k only, 3 repeats")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    repeat = 3 if args.quick else args.repeat
+    sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+    OUT.mkdir(parents=True, exist_ok=True)
+    folder = OUT / "files"
+    folder.mkdir(exist_ok=True)
+    _pin_navigation_mode()
+    results = {"machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}", "repeat": repeat,
+               "reading": reading(folder, sizes, repeat),
+               "summary_process": whole_process(folder, sizes[-1], repeat),
+               "publish_10k": publishing(folder, 10_000, repeat),
+               "pages_10k": page_times(published_store(folder, 10_000), repeat),
+               "history_52x1000": page_times(weekly_history(folder, 52, 1_000), repeat)}
+    (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print(report(results))
+
+
+def report(r: dict) -> str:
+    lines = [f"Machine: {r['machine']}; medians of {r['repeat']} runs.", "",
+             "| tasks | bare calamine read | load_ledger (read+validate) | ratio |", "|---:|---:|---:|---:|"]
+    lines += [f"| {x['tasks']:,} | {x['bare_read_s']:.3f} s | {x['load_ledger_s']:.3f} s | {x['ratio']:.2f}× |"
+              for x in r["reading"]]
+    s = r["summary_process"]
+    lines += ["", f"Whole process, {s['tasks']:,} tasks: `python -m ledger summary --json` {s['summary_process_s']:.2f} s"
+              f" vs a process that only reads the cells {s['bare_read_process_s']:.2f} s → **{s['ratio']:.2f}×** "
+              "(target ≤ 2.5×).",
+              f"Publish (check + store) of 10,000 tasks into SQLite: {r['publish_10k']['check_and_publish_s']:.2f} s "
+              f"({r['publish_10k']['ratio']:.2f}× a bare read of the file).", "",
+              "| page (warm caches) | 10,000 tasks | 52 weekly versions × 1,000 tasks |", "|---|---:|---:|"]
+    for page in PAGES:
+        lines.append(f"| {page} | {r['pages_10k'][page]:.3f} s | {r['history_52x1000'][page]:.3f} s |")
+    lines.append(f"| baseline: one-line page | {r['pages_10k']['baseline_page_s']:.3f} s | "
+                 f"{r['history_52x1000']['baseline_page_s']:.3f} s |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
