@@ -3,8 +3,8 @@
 import streamlit as st
 
 from ledger.diff import compare, postponements
-from ledger.metrics import select
 from ledger.figures import trend
+from ledger.metrics import select
 from ledger.trends import trend_points, version_table
 from ui import source
 from ui.changes import details

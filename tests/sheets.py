@@ -10,6 +10,8 @@ from datetime import date, datetime
 import openpyxl
 
 from ledger import Ledger, load_ledger
+from ledger.sample import PHASES, TITLE, week_tasks
+from ledger.writing import LedgerSheet, ledger_workbook
 
 RECEIVED = date(2019, 6, 3)  # the "day of upload" tests pass in; the ledgers below state their own report date
 
@@ -116,3 +118,13 @@ def load_tasks(tasks: Sequence[Sequence[object]], **kwargs) -> Ledger:
 
 def codes(ledger: Ledger, severity: str | None = None) -> list[str]:
     return [i.code for i in ledger.issues if severity is None or i.severity == severity]
+
+
+def week_five(changes: dict[int, dict] | None = None) -> bytes:
+    """The sample's next week: measures 2 and 4 done, report date 2019-06-03, plus any row changes by id."""
+    rows = week_tasks(date(2019, 5, 27))
+    for row in rows:
+        if row["id"] in (2, 4):
+            row.update(status="已完成", progress=100, completed_on=date(2019, 6, 1), evidence="党总支会议纪要")
+        row.update((changes or {}).get(row["id"], {}))
+    return ledger_workbook(LedgerSheet(rows, PHASES, date(2019, 6, 3), TITLE))

@@ -1,13 +1,10 @@
 """The upload page with AppTest: editors publish, bad ledgers are reported and change nothing, viewers can't upload."""
 
-from datetime import date
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ledger.sample import PHASES, TITLE, week_tasks
 from ledger.store import Store
-from ledger.writing import LedgerSheet, ledger_workbook
+from tests.sheets import week_five
 
 PASSWORD = "correct horse"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -18,16 +15,6 @@ def db_url(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     monkeypatch.setenv("LEDGER_DB_URL", url)
     return url
-
-
-def week_five(changes: dict[int, dict] | None = None) -> bytes:
-    """The sample's next week: measures 2 and 4 done, report date 2019-06-03, plus any row changes by id."""
-    rows = week_tasks(date(2019, 5, 27))
-    for row in rows:
-        if row["id"] in (2, 4):
-            row.update(status="已完成", progress=100, completed_on=date(2019, 6, 1), evidence="党总支会议纪要")
-        row.update((changes or {}).get(row["id"], {}))
-    return ledger_workbook(LedgerSheet(rows, PHASES, date(2019, 6, 3), TITLE))
 
 
 def editor_app(password: str | None = PASSWORD) -> AppTest:

@@ -1,0 +1,165 @@
+"""Browser tests: a `streamlit run dashboard.py` on a free port, headless Debian Chromium, one page per test.
+
+Modelled on Streamlit's own e2e_playwright suite: poll /_stcore/health until "ok", wait for the script to finish
+(data-test-script-state="notRunning"), find elements by data-testid. Needs /usr/bin/chromium and CJK fonts
+(`apt-get install chromium fonts-noto-cjk`); without Chromium the tests skip, or fail when CI=true.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.conftest import in_ci
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+START_TIMEOUT_S = 60
+TIMEOUT_MS = 20_000
+DESKTOP = {"width": 1400, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.read().decode().strip() == "ok"
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def streamlit_server(failed: Callable[[], bool] = lambda: False, show: Callable[[str], None] = print,
+                     env: dict[str, str] | None = None) -> Iterator[str]:
+    """`streamlit run dashboard.py` on a free port with a fresh SQLite store; yields its base URL, then stops it.
+    Its log goes to `show` when the block raises or, at the end, when `failed()` says a test using it failed."""
+    port = _free_port()
+    url = f"http://localhost:{port}"
+    with tempfile.TemporaryDirectory(prefix="e2e_ledger_") as data, tempfile.TemporaryFile("w+") as log:
+        # A store of its own, seeded with the sample weeks on first start: the repository's data/ stays untouched.
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "LEDGER_DB_URL": f"sqlite:///{data}/ledger.db", **(env or {})}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+             "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+
+        def output() -> str:
+            log.flush()
+            log.seek(0)
+            return log.read()
+
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while not _healthy(url):
+                if process.poll() is not None:
+                    pytest.fail(f"streamlit exited with {process.returncode}")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"streamlit not healthy on {url} after {START_TIMEOUT_S} s")
+                time.sleep(0.2)
+            yield url
+        except BaseException:
+            show(f"--- streamlit log ({url}) ---\n{output()}")
+            raise
+        else:
+            if failed():
+                show(f"--- streamlit log ({url}) ---\n{output()}")
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture(scope="session")
+def app_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The base URL of a dashboard server shared by the whole session; its log is shown if any test failed."""
+    failed_before = request.session.testsfailed
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    show = (lambda text: reporter.write_line("\n" + text)) if reporter else print
+    with streamlit_server(lambda: request.session.testsfailed > failed_before, show) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium (the system one: `playwright install` is not used)."""
+    if not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@contextlib.contextmanager
+def _new_page(browser: Browser, request: pytest.FixtureRequest, **options) -> Iterator[Page]:
+    context = browser.new_context(locale="zh-CN", **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    try:
+        yield tab
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            path = Path(tempfile.gettempdir()) / f"e2e_{request.node.name}.png"
+            with contextlib.suppress(Exception):
+                tab.screenshot(path=str(path), full_page=True)
+                print(f"screenshot: {path}")
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh browser context and page per test, 1400×900; a screenshot under /tmp if the test fails."""
+    with _new_page(browser, request, viewport=DESKTOP) as tab:
+        yield tab
+
+
+@pytest.fixture
+def phone_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """Like `page`, on a phone-sized touch screen (390×844)."""
+    with _new_page(browser, request, viewport=PHONE, is_mobile=True, has_touch=True) as tab:
+        yield tab
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+def wait_for_app(page: Page, timeout: int = TIMEOUT_MS) -> None:
+    """Wait until the script run has finished and nothing is still loading."""
+    expect(page.locator("[data-testid='stApp'][data-test-script-state='notRunning']")).to_be_attached(
+        timeout=timeout)
+    expect(page.locator("[data-testid='stSkeleton'], [data-testid='stAppSkeleton'], "
+                        "[data-testid='stSpinner']")).to_have_count(0, timeout=timeout)

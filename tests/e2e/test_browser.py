@@ -1,0 +1,141 @@
+"""End-to-end: the dashboard in headless Chromium against the sample ledger (as of 2019-05-27)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.conftest import streamlit_server, wait_for_app
+from tests.sheets import week_five
+
+pytestmark = pytest.mark.browser
+
+BARS = ".js-plotly-plot .barlayer .point path"
+PAGES = {"overview": "整改进度总览", "timeline": "整改时间轴", "categories": "各类问题整改完成情况",
+         "responsibilities": "责任落实情况"}
+
+
+def open_app(page: Page, url: str, title: str) -> None:
+    """Go to `url` and wait until the page titled `title` has finished its run."""
+    page.goto(url)
+    expect(page.locator("h1")).to_have_text(title)
+    wait_for_app(page)
+
+
+def metric(page: Page, label: str) -> Locator:
+    """The value of the st.metric labelled exactly `label`."""
+    card = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").get_by_text(
+        label, exact=True))
+    return card.get_by_test_id("stMetricValue")
+
+
+def no_exception(page: Page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_deep_link_to_timeline_on_fresh_server(page: Page):
+    """Test that a first visit straight to /timeline on a fresh server renders the timeline through dashboard.py."""
+    with streamlit_server() as url:
+        open_app(page, f"{url}/timeline", PAGES["timeline"])
+        expect(page).to_have_url(f"{url}/timeline")
+        expect(page.get_by_test_id("stSidebarNav").locator("a").filter(has_text="责任落实")).to_be_visible()
+        expect(page.get_by_test_id("stSidebar").get_by_text("English")).to_be_visible()
+        expect(page.get_by_test_id("stPlotlyChart")).to_be_visible()
+        no_exception(page)
+
+
+def test_overview_shows_headline_figures(page: Page, app_url: str):
+    """Test that the app opens on the overview and shows the headline figures of the sample."""
+    open_app(page, app_url, PAGES["overview"])
+    expect(metric(page, "整改措施")).to_have_text("17")
+    expect(metric(page, "完成率")).to_have_text("26.7%")
+    expect(metric(page, "超期未完成")).to_have_text("4")
+    expect(metric(page, "7天内到期")).to_have_text("3")
+    no_exception(page)
+
+
+def test_every_page_reachable_from_sidebar(page: Page, app_url: str):
+    """Test that every page can be visited from the sidebar navigation without an exception."""
+    open_app(page, app_url, PAGES["overview"])
+    links = page.get_by_test_id("stSidebarNav").locator("a")
+    paths = links.evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+    assert {"/", "/timeline", "/categories", "/responsibilities"} <= set(paths)
+    title = PAGES["overview"]
+    for i in [*range(1, len(paths)), 0]:  # every other page, then back to the overview
+        links.nth(i).click()
+        expect(page).to_have_url(re.compile(f"{re.escape(paths[i])}$"))
+        expect(page.locator("h1")).not_to_have_text(title)
+        wait_for_app(page)
+        title = page.locator("h1").inner_text()
+        assert title == PAGES.get(paths[i].strip("/") or "overview", title)
+        no_exception(page)
+
+
+def test_timeline_draws_gantt_and_measures(page: Page, app_url: str):
+    """Test that the timeline draws a bar per phase with the as-of line, and the toggle adds the measures."""
+    open_app(page, f"{app_url}/timeline", PAGES["timeline"])
+    chart = page.get_by_test_id("stPlotlyChart")
+    expect(chart.locator("svg").first).to_be_visible()
+    expect(chart.get_by_text("统计日 5/27")).to_be_visible()
+    expect(chart.locator(BARS).nth(3)).to_be_attached()  # at least one bar per phase
+    expect(chart.locator(BARS).nth(4 + 17 - 1)).not_to_be_attached()
+    page.get_by_test_id("stCheckbox").get_by_text("显示各阶段的整改措施").click()
+    expect(chart.locator(BARS).nth(4 + 17 - 1)).to_be_attached()  # and one per measure
+    wait_for_app(page)
+    no_exception(page)
+
+
+def test_language_switch_to_english(page: Page, app_url: str):
+    """Test that the sidebar radio switches the UI to English and that ?lang=en opens in English."""
+    open_app(page, app_url, PAGES["overview"])
+    page.get_by_test_id("stSidebar").get_by_test_id("stRadioOption").filter(has_text="English").click()
+    expect(page.locator("h1")).to_have_text("Rectification progress")
+    expect(page).to_have_url(re.compile(r"[?&]lang=en"))
+    expect(page.get_by_test_id("stSidebarNav")).to_contain_text("Timeline")
+    open_app(page, f"{app_url}/?lang=en", "Rectification progress")
+    expect(metric(page, "Measures")).to_have_text("17")
+    no_exception(page)
+
+
+def test_responsibilities_lists_overdue_by_severity(page: Page, app_url: str):
+    """Test that the responsibilities page counts the overdue measures by days late and offers the download."""
+    open_app(page, f"{app_url}/responsibilities", PAGES["responsibilities"])
+    expect(metric(page, "超期未完成")).to_have_text("4")
+    expect(metric(page, "1–7天")).to_have_text("3")
+    expect(metric(page, "8–30天")).to_have_text("1")
+    expect(metric(page, "30天以上")).to_have_text("0")
+    expect(page.get_by_test_id("stDownloadButton")).to_contain_text("下载超期和即将到期清单")
+    no_exception(page)
+
+
+def test_phone_viewport_shows_overview(phone_page: Page, app_url: str):
+    """Test that a phone-sized viewport (390×844) shows the overview metrics without an exception."""
+    open_app(phone_page, app_url, PAGES["overview"])
+    expect(metric(phone_page, "整改措施")).to_be_in_viewport()
+    expect(metric(phone_page, "整改措施")).to_have_text("17")
+    expect(metric(phone_page, "超期未完成")).to_have_text("4")
+    expect(phone_page.get_by_test_id("stExpandSidebarButton")).to_be_visible()  # the sidebar starts collapsed
+    expect(phone_page.get_by_test_id("stSidebarNav")).not_to_be_in_viewport()
+    no_exception(phone_page)
+
+
+def test_editor_uploads_a_workbook_and_the_overview_changes(page: Page, tmp_path):
+    """Test that an editor logs in, uploads next week's ledger in the browser, publishes it and the overview changes."""
+    ledger = tmp_path / "整改台账_2019-06-03.xlsx"
+    ledger.write_bytes(week_five())
+    with streamlit_server(env={"LEDGER_EDITOR_PASSWORD": "correct horse"}) as url:
+        open_app(page, f"{url}/upload", "上传本周台账")
+        expect(page.get_by_test_id("stFileUploader")).to_have_count(0)
+        page.get_by_label("编辑密码").fill("correct horse")
+        page.get_by_role("button", name="登录").click()
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(ledger))
+        expect(page.get_by_text("检查通过：没有错误，1 个提示。")).to_be_visible()
+        page.get_by_label("上传人").fill("办公室主任")
+        page.get_by_role("button", name="发布为新版本").click()
+        expect(page.get_by_text("已发布为第 5 版（填报日期 2019-06-03），所有页面已更新。")).to_be_visible()
+        page.get_by_test_id("stSidebarNav").locator("a").filter(has_text="总览").click()
+        expect(metric(page, "完成率")).to_have_text("40.0%")
+        expect(metric(page, "超期未完成")).to_have_text("5")
+        no_exception(page)
