@@ -64,7 +64,9 @@ def _errors(rules: _Rules, tasks: pd.DataFrame, header: Header) -> Iterator[Issu
 
 
 def _duplicates(rules: _Rules, tasks: pd.DataFrame) -> Iterator[Issue]:
-    has_id = tasks["id"] != ""
+    has_id = (tasks["id"] != "") & tasks["key"].duplicated(keep=False)
+    if not has_id.any():
+        return
     first_row = tasks[has_id].groupby("key")["row"].transform("min").reindex(tasks.index)
     later = has_id & (tasks["row"] != first_row)
     yield from rules.each(later, "error", "task.duplicate_id", "id", tasks["id"],

@@ -7,6 +7,8 @@ from datetime import date
 
 import pandas as pd
 
+from ledger.vocab import STATUSES
+
 TASK_COLUMNS = (
     "sheet", "row", "id", "key", "category", "measure", "phase", "leader", "department", "owner",
     "start", "due", "long_term", "status", "progress", "completed_on", "evidence", "notes",
@@ -74,6 +76,11 @@ def text_column(values: list[str]) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
+def status_column(values: list[str]) -> pd.Series:
+    """The status column: a categorical of the four canonical statuses (cheap to compare, many times per page)."""
+    return pd.Series(pd.Categorical(values, categories=STATUSES))
+
+
 def empty_tasks() -> pd.DataFrame:
     """A task table with no rows and the right columns and types."""
     frame = pd.DataFrame({name: pd.Series(dtype=object) for name in TASK_COLUMNS})
@@ -82,4 +89,5 @@ def empty_tasks() -> pd.DataFrame:
     frame["row"] = pd.Series(dtype="int64")
     frame["progress"] = pd.Series(dtype="float64")
     frame["long_term"] = pd.Series(dtype="bool")
+    frame["status"] = status_column([])
     return frame

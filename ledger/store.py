@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from ledger.model import DATE_COLUMNS, TASK_COLUMNS, Issue, Ledger, Phase
+from ledger.model import DATE_COLUMNS, TASK_COLUMNS, Issue, Ledger, Phase, status_column
 
 SCHEMA_VERSION = 1
 DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "data" / "ledger.db"
@@ -289,6 +289,7 @@ def tasks_frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     frame["progress"] = frame["progress"].astype("float64")
     for name in _TEXT:
         frame[name] = frame[name].astype(object)
+    frame["status"] = status_column(frame["status"].tolist())
     return frame
 
 

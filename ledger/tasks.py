@@ -10,7 +10,7 @@ import pandas as pd
 
 from ledger.dates import LONG_TERM, DateReader
 from ledger.layout import Header, is_blank, is_footer, is_total, section_title, shown, strip_enumerator
-from ledger.model import TASK_COLUMNS, Issue, Phase, empty_tasks, text_column
+from ledger.model import TASK_COLUMNS, Issue, Phase, empty_tasks, status_column, text_column
 from ledger.phases import PhaseIndex
 from ledger.vocab import DONE, NOT_STARTED, ONGOING, parse_progress_text, resolve_status, status_of
 from ledger.workbook import RawSheet
@@ -68,8 +68,10 @@ def _by_value(values: list[object], convert: Callable[[object], object]) -> list
 
 
 def _text(value: object) -> str:
-    if type(value) is str:  # the common case, first
+    if type(value) is str:  # the common cases first: text, then whole numbers (ids)
         return value.strip()
+    if type(value) is float and value.is_integer():
+        return str(int(value))
     return "" if is_blank(value) else shown(value)
 
 
@@ -206,14 +208,14 @@ def read_tasks(sheet: RawSheet, header: Header, dates: DateReader,
     progress = convert.progresses(raw["progress"])
     statuses = _resolve(convert.statuses(raw["status"]), progress, long_term)
     phase = _phases_by_date(convert.phase_names(raw["phase"]), due, start, convert.phase_index)
-    texts = {f: _by_value(raw[f], _text) for f in _TEXT_FIELDS}
+    texts = {f: [v.strip() if type(v) is str else _text(v) for v in raw[f]] for f in _TEXT_FIELDS}
     frame = pd.DataFrame({
         "sheet": text_column([sheet.name] * len(rows)), "row": np.array(rows, dtype="int64"),
         "id": text_column(texts["id"]), "key": text_column([""] * len(rows)),
         "category": text_column(_categories(texts["category"])), "measure": text_column(texts["measure"]),
         "phase": text_column(phase), **{f: text_column(texts[f]) for f in ("leader", "department", "owner")},
         "start": _date_column(start), "due": _date_column(due), "long_term": np.array(long_term, dtype=bool),
-        "status": text_column(statuses),
+        "status": status_column(statuses),
         "progress": np.array([np.nan if p is None else p for p in progress], dtype="float64"),
         "completed_on": _date_column(completed), "evidence": text_column(texts["evidence"]),
         "notes": text_column(texts["notes"]),
