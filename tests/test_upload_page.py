@@ -5,6 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from ledger.store import Store
 from tests.sheets import week_five
+from tests.test_limits import encrypted
 
 PASSWORD = "correct horse"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,11 +57,18 @@ def test_a_ledger_with_errors_is_reported_row_by_row_and_cannot_be_published(db_
     assert Store(db_url).counts() == before
 
 
-def test_a_password_protected_or_macro_file_gets_a_clear_message_and_nothing_is_stored(db_url):
+@pytest.mark.parametrize(("name", "data", "words"), [
+    ("宏.xlsm", week_five(), "含宏的工作簿"),
+    ("加密.xlsx", encrypted(week_five(), "123456"), "设置了打开密码"),
+    ("台账.pdf", b"%PDF-1.4 not a spreadsheet", "不支持的文件类型"),
+])
+def test_a_password_protected_macro_or_wrong_type_file_gets_a_clear_message_and_nothing_is_stored(
+        db_url, name, data, words):
     at = editor_app()
     before = Store(db_url).counts()
-    at.file_uploader[0].set_value(("宏.xlsm", week_five(), "application/vnd.ms-excel.sheet.macroEnabled.12")).run()
-    assert "含宏的工作簿" in at.dataframe[0].value["说明"].iloc[0]
+    at.file_uploader[0].set_value((name, data, "application/octet-stream")).run()
+    assert words in at.dataframe[0].value["说明"].iloc[0]
+    assert not [b for b in at.button if b.key == "publish"]
     assert Store(db_url).counts() == before
 
 
