@@ -82,11 +82,12 @@ MEASURES = (
 
 WEEKS = (date(2019, 5, 6), date(2019, 5, 13), date(2019, 5, 20), date(2019, 5, 27))
 
-# Per week, what the office reported: id → (status, progress %, completed on, evidence, notes[, due if moved]).
-# Not listed: 未开始, 0 %. Measure 2's deadline is pushed back in week 3; measure 15's progress goes backwards in
-# week 4; measure 9 is reported done without evidence.
+# What the office reported, week by week: id → (status, progress %, completed on, evidence, notes[, due if moved]).
+# Each week lists only what changed since the week before; a measure never listed is 未开始, 0 %. Measure 2's
+# deadline is pushed back in week 3; measure 15's progress goes backwards in week 4; measure 9 is reported done
+# without evidence.
 _D = date
-PROGRESS: dict[date, dict[int, tuple]] = {
+_CHANGES: dict[date, dict[int, tuple]] = {
     WEEKS[0]: {
         1: ("进行中", 80, None, "", "领导小组名单已拟定，待党总支会议审定"),
         6: ("进行中", 60, None, "", "正在梳理宣传干部兼职情况"),
@@ -101,18 +102,14 @@ PROGRESS: dict[date, dict[int, tuple]] = {
         9: ("进行中", 60, None, "", "已开展第一轮排查"),
         10: ("长期坚持", None, None, "", "利用宣传橱窗开展反邪教宣传"),
         11: ("进行中", 40, None, "", ""),
-        13: ("长期坚持", None, None, "", ""),
         14: ("进行中", 40, None, "", ""),
         15: ("进行中", 30, None, "", ""),
     },
     WEEKS[2]: {
-        1: ("已完成", 100, _D(2019, 5, 8), "《关于成立意识形态工作领导小组的通知》、责任分工表", ""),
         2: ("进行中", 50, None, "", "待党总支会议审议，完成时限调整至5月20日", _D(2019, 5, 20)),
         3: ("进行中", 50, None, "", ""),
-        6: ("已完成", 100, _D(2019, 5, 10), "宣传干部岗位职责分工表", ""),
         7: ("进行中", 30, None, "", "已报名参加教育局6月培训班"),
         9: ("已完成", 100, _D(2019, 5, 15), "", ""),
-        10: ("长期坚持", None, None, "", "利用宣传橱窗开展反邪教宣传"),
         11: ("进行中", 70, None, "", ""),
         12: ("进行中", 10, None, "", ""),
         13: ("长期坚持", None, None, "", "5月15日已向局党委网信领导小组汇报"),
@@ -120,29 +117,32 @@ PROGRESS: dict[date, dict[int, tuple]] = {
         15: ("进行中", 50, None, "", "制度初稿已完成"),
     },
     WEEKS[3]: {
-        1: ("已完成", 100, _D(2019, 5, 8), "《关于成立意识形态工作领导小组的通知》、责任分工表", ""),
         2: ("进行中", 60, None, "", "待党总支会议审议", _D(2019, 5, 20)),
         3: ("进行中", 70, None, "", "已开展专题学习2次"),
-        6: ("已完成", 100, _D(2019, 5, 10), "宣传干部岗位职责分工表", ""),
         7: ("进行中", 50, None, "", "已报名参加教育局6月培训班"),
-        9: ("已完成", 100, _D(2019, 5, 15), "", ""),
-        10: ("长期坚持", None, None, "", "利用宣传橱窗开展反邪教宣传"),
         11: ("进行中", 80, None, "", "橱窗已更新，网站专栏建设中"),
         12: ("进行中", 30, None, "", ""),
-        13: ("长期坚持", None, None, "", "5月15日已向局党委网信领导小组汇报"),
         14: ("已完成", 100, _D(2019, 5, 24), "专项行动工作总结及照片", ""),
         15: ("进行中", 40, None, "", "制度初稿经审议退回修改"),
     },
 }
 
 
+def reported(report_date: date) -> dict[int, tuple]:
+    """Everything reported up to the week of `report_date`: each week's changes over the weeks before."""
+    state: dict[int, tuple] = {}
+    for week in WEEKS[: WEEKS.index(report_date) + 1]:
+        state |= _CHANGES[week]
+    return state
+
+
 def week_tasks(report_date: date) -> list[dict]:
     """The ledger rows as the office kept them in the week of `report_date`."""
-    rows = []
+    rows, state = [], reported(report_date)
     for number, category, measure, phase, leader, department, owner, start, due in MEASURES:
-        reported = PROGRESS[report_date].get(number, ("未开始", 0, None, "", ""))
-        status, progress, completed, evidence, notes = reported[:5]
-        due = reported[5] if len(reported) > 5 else due
+        entry = state.get(number, ("未开始", 0, None, "", ""))
+        status, progress, completed, evidence, notes = entry[:5]
+        due = entry[5] if len(entry) > 5 else due
         rows.append({"id": number, "category": category, "measure": measure, "phase": PHASES[phase - 1].name,
                      "leader": leader, "department": department, "owner": owner, "start": start, "due": due,
                      "status": status, "progress": progress, "completed_on": completed, "evidence": evidence,
