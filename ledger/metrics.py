@@ -119,10 +119,14 @@ class PhaseState:
         return self.phase.name
 
 
+def _time_gone(passed_days, total_days):
+    """Share of a period's days that lie before the day, in % (0–100); works on numbers and columns alike."""
+    return np.clip(passed_days / total_days * 100, 0, 100)
+
+
 def elapsed_pct(phase: Phase, as_of: date) -> float:
     """Share of the phase's days that lie before as_of."""
-    passed = (as_of - phase.start).days
-    return float(np.clip(passed / phase.days * 100, 0, 100))
+    return float(_time_gone((as_of - phase.start).days, phase.days))
 
 
 def phase_states(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date) -> list[PhaseState]:
@@ -143,21 +147,28 @@ def current_phase(states: list[PhaseState]) -> PhaseState | None:
     return next((s for s in states if s.state == "current"), None)
 
 
+def planned_shares(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date | pd.Series) -> pd.Series:
+    """Per task, the share of its time gone by as_of (a date, or one per row): its phase's elapsed %; a task
+    outside every phase counts its own start → due span; NaN when neither is known."""
+    day = pd.Series(pd.Timestamp(as_of), index=tasks.index) if isinstance(as_of, date) else as_of
+    shares = pd.Series(np.nan, index=tasks.index)
+    for phase in phases:
+        mine = tasks["phase"] == phase.name
+        shares[mine] = _time_gone((day[mine] - pd.Timestamp(phase.start)).dt.days, phase.days)
+    own = shares.isna() & tasks["due"].notna()
+    if own.any():
+        start = tasks.loc[own, "start"].fillna(tasks.loc[own, "due"])
+        span = (tasks.loc[own, "due"] - start).dt.days + 1
+        shares[own] = _time_gone((day[own] - start).dt.days, span)
+    return shares
+
+
 def planned_pct(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date) -> float | None:
     """The completion the plan's pace expects by as_of: over the tasks that can finish, the mean share of their
-    phase's time gone (elapsed_pct); a task outside every phase counts its own start → due span."""
-    finishing = tasks[can_finish(tasks)]
-    if finishing.empty or not phases:
+    time gone (planned_shares)."""
+    if not phases:
         return None
-    by_phase = {phase.name: elapsed_pct(phase, as_of) for phase in phases}
-    shares = finishing["phase"].map(by_phase)
-    own = finishing[shares.isna() & finishing["due"].notna()]
-    if len(own):
-        start = own["start"].fillna(own["due"])
-        span = (own["due"] - start).dt.days + 1
-        passed = (pd.Timestamp(as_of) - start).dt.days
-        shares.loc[own.index] = (passed / span * 100).clip(0, 100)
-    shares = shares.dropna()
+    shares = planned_shares(phases, tasks, as_of)[can_finish(tasks)].dropna()
     return float(shares.mean()) if len(shares) else None
 
 

@@ -16,6 +16,15 @@ def _counted(history: pd.DataFrame) -> pd.DataFrame:
                           late=metrics.overdue_mask(history, day))
 
 
+def _planned(history: pd.DataFrame, phases: tuple[Phase, ...]) -> pd.Series:
+    """metrics.planned_pct of every version on its own report date, by version_id."""
+    if not phases:
+        return pd.Series(dtype="float64")
+    day = pd.to_datetime(history["report_date"]).astype("datetime64[s]")
+    shares = metrics.planned_shares(phases, history, day).where(metrics.can_finish(history))
+    return shares.groupby(history["version_id"]).mean()
+
+
 def _summed(flags: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     table = flags.groupby(by, sort=False).agg(report_date=("report_date", "first"), tasks=("status", "size"),
                                               done=("done", "sum"), finishing=("finishing", "sum"),
@@ -40,8 +49,7 @@ def trend_points(history: pd.DataFrame, phases: tuple[Phase, ...], overall: str)
         return pd.DataFrame(columns=columns)
     flags = _counted(history)
     total = _summed(flags, ["version_id"]).sort_values("version_id")
-    total["planned_pct"] = [metrics.planned_pct(phases, group, group["report_date"].iloc[0])
-                            for _, group in history.groupby("version_id", sort=True)]
+    total["planned_pct"] = total["version_id"].map(_planned(history, phases))
     total["series"] = overall
     parts = _summed(flags, ["version_id", "category"]).rename(columns={"category": "series"})
     parts["planned_pct"] = None

@@ -2,10 +2,7 @@
 
 import streamlit as st
 
-from ledger.diff import compare, postponements
-from ledger.figures import trend
-from ledger.metrics import select
-from ledger.trends import trend_points, version_table
+from ledger.diff import compare
 from ui import source
 from ui.changes import details
 from ui.i18n import t
@@ -16,17 +13,16 @@ v = view()
 versions = v.source.versions
 by_id = {version.id: version for version in versions}
 labels = {i: source.version_label(version) for i, version in by_id.items()}
-history = source.history(source.db_url(), versions[0].id)
-filtered = select(history, v.filters)
+figure, table, per_measure, per_leader = source.history_figures(
+    versions[0].id, v.source.version.id, tuple((k, tuple(vs)) for k, vs in v.filters.items()), v.lang)
 
 st.title(t("history.title"))
 st.caption(t("history.caption", n=len(versions)))
 
-st.plotly_chart(trend(trend_points(filtered, v.ledger.phases, t("chart.overall")), v.lang), width="stretch",
-                key="trend", config={"displaylogo": False})
+st.plotly_chart(figure, width="stretch", key="trend", config={"displaylogo": False})
 
 st.subheader(t("history.versions"))
-table = version_table(filtered).set_index("version_id")
+table = table.set_index("version_id")
 st.dataframe([{
     t("history.version"): version.id, t("history.report_date"): version.report_date.isoformat(),
     t("history.uploaded_at"): version.uploaded_at.strftime("%Y-%m-%d %H:%M"), t("history.uploaded_by"): version.uploaded_by,
@@ -54,7 +50,6 @@ else:
     details(changes, key="history_changes", expanded=True)
 
 st.subheader(t("history.postponements"))
-per_measure, per_leader = postponements(filtered)
 if per_measure.empty:
     st.caption(t("history.no_postponements"))
 else:

@@ -11,8 +11,13 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from ledger import Ledger, config
+from ledger.diff import postponements
+from ledger.figures import trend
+from ledger.i18n import translate
+from ledger.metrics import select
 from ledger.sample import import_history
 from ledger.store import Store, StoreError, Version
+from ledger.trends import trend_points, version_table
 from ui.i18n import t
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -53,10 +58,19 @@ def ledger_of(version_id: int) -> Ledger:
     return _ledger(db_url(), version_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def history(url: str, latest_id: int) -> pd.DataFrame:
-    """Store.history(), recomputed only when a new version arrives."""
-    return _store(url).history()
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _history(url: str, latest_id: int) -> pd.DataFrame:
+    return _store(url).history()  # read-only for its users, so shared rather than copied
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def history_figures(latest_id: int, shown_id: int, filters: tuple[tuple[str, tuple[str, ...]], ...], lang: str):
+    """The history page's figures across all versions (trend chart, versions table, postponements per measure
+    and per leader), computed once per new version, version shown, filters and language."""
+    url = db_url()
+    history = select(_history(url, latest_id), dict(filters))
+    points = trend_points(history, _ledger(url, shown_id).phases, translate("chart.overall", lang))
+    return trend(points, lang), version_table(history), *postponements(history)
 
 
 @dataclass(frozen=True)
@@ -71,10 +85,6 @@ class Current:
     @property
     def key(self) -> str:
         return f"v{self.version.id}"
-
-    @property
-    def label(self) -> str:
-        return version_label(self.version)
 
 
 def version_label(version: Version) -> str:
