@@ -211,7 +211,7 @@ def category_bars(table: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(title=translate("chart.measures", lang), range=[0, max(table["tasks"].max() * 1.35, 1)],
                      gridcolor="#ECEFF1")
-    fig.update_layout(barmode="stack", title=translate("chart.by_category", lang))
+    fig.update_layout(barmode="stack", title=translate("chart.by_category", lang), legend_traceorder="normal")
     return _layout(fig, max(300, 70 * len(names) + 120))
 
 
