@@ -123,10 +123,11 @@ def publishing(folder: Path, size: int, repeat: int) -> dict:
     """Check + publish of one upload into a fresh SQLite store; bare read of the same file as the baseline."""
     path = workbook(folder, size)
     files = [(path.name, path.read_bytes())]
+    scratch = Path(tempfile.mkdtemp(prefix="bench-publish-"))
     counter = iter(range(10**6))
 
     def once():
-        store = Store(f"sqlite:///{folder / f'publish_{next(counter)}.db'}")
+        store = Store(f"sqlite:///{scratch / f'publish_{next(counter)}.db'}")  # empty: a real insert every time
         ledger = check_upload(store, files, date(2019, 6, 1))
         publish(store, files, ledger, uploaded_by="bench", uploaded_at=datetime(2019, 6, 1))
         store.dispose()

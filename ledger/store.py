@@ -267,13 +267,10 @@ def _version(row) -> Version:
 
 
 def _task_rows(version_id: int, tasks: pd.DataFrame) -> list[dict]:
-    columns = {name: tasks[name].tolist() for name in TASK_COLUMNS}
-    for name in DATE_COLUMNS:
-        values = tasks[name].to_numpy()
-        columns[name] = [None if pd.isna(v) else v.astype("datetime64[D]").item() for v in values]
-    columns["progress"] = [None if v != v else float(v) for v in columns["progress"]]
-    columns["row"] = [int(v) for v in columns["row"]]
-    columns["long_term"] = [bool(v) for v in columns["long_term"]]
+    columns = {name: tasks[name].tolist() for name in TASK_COLUMNS}  # Python ints, floats, bools and str
+    for name in DATE_COLUMNS:  # datetime64[D] lists as datetime.date, NaT as None
+        columns[name] = tasks[name].to_numpy().astype("datetime64[D]").tolist()
+    columns["progress"] = [None if v != v else v for v in columns["progress"]]
     names = list(columns)
     return [{"version_id": version_id, "position": i, **dict(zip(names, values, strict=True))}
             for i, values in enumerate(zip(*columns.values(), strict=True))]
