@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -101,6 +102,9 @@ def content_sha256(files: Sequence[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
+WRITING = "ledger_writing"
+
+
 def _sqlite_setup(engine: Engine) -> None:
     @sa.event.listens_for(engine, "connect")
     def _on_connect(connection, _record):
@@ -113,8 +117,10 @@ def _sqlite_setup(engine: Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        # Take the write lock at the start, so two publishers queue instead of deadlocking on upgrade.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writing transaction takes the write lock at its start, so two publishers queue instead of failing
+        # on a lock upgrade; readers stay DEFERRED and, with WAL, never wait for a writer.
+        mode = "IMMEDIATE" if connection.get_execution_options().get(WRITING) else "DEFERRED"
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(url: str) -> Engine:
@@ -139,8 +145,14 @@ class Store:
         self.engine = make_engine(url)
         self._migrate()
 
+    @contextmanager
+    def _writing(self) -> Iterator[sa.Connection]:
+        """A write transaction: committed at the end of the block, rolled back if it raises."""
+        with self.engine.connect().execution_options(**{WRITING: True}) as conn, conn.begin():
+            yield conn
+
     def _migrate(self) -> None:
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             metadata.create_all(conn)
             found = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
             if found is None:
@@ -164,7 +176,7 @@ class Store:
         if existing is not None:
             return Published(existing, False)
         try:
-            with self.engine.begin() as conn:
+            with self._writing() as conn:
                 version_id = self._insert_version(conn, files, ledger, digest, uploaded_by, uploaded_at, note)
         except IntegrityError:
             existing = self.find_by_sha(digest)
