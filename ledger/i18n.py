@@ -187,6 +187,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.duplicate": ("这份文件已经发布过（第 {n} 版，填报日期 {day}），没有重复保存。",
                          "This file was already published (version {n}, report date {day}); nothing new was stored."),
     "upload.rejected": ("台账有错误，未发布。", "The ledger has errors and was not published."),
+    "access.local_only": ("尚未设置编辑密码：现在只有本机浏览器可以上传。要让其他电脑上的编辑上传，请设置 LEDGER_EDITOR_PASSWORD"
+                          "（或 .streamlit/secrets.toml 中的 editor_password）后重启。",
+                          "No editor password is set: only a browser on this machine can upload now. To let editors "
+                          "on other computers upload, set LEDGER_EDITOR_PASSWORD (or editor_password in "
+                          ".streamlit/secrets.toml) and restart."),
     "access.viewer": ("上传台账需要编辑权限。请输入编辑密码。", "Uploading needs editor rights. Enter the editor password."),
     "access.password": ("编辑密码", "Editor password"),
     "access.login": ("登录", "Log in"),

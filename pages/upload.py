@@ -19,6 +19,8 @@ if not access.is_editor():
     access.gate()
     st.stop()
 access.logout_button()
+if access.configured_password() is None:
+    st.caption(t("access.local_only"))
 
 chosen = st.file_uploader(t("upload.files"), accept_multiple_files=True, key=uploader_key(), help=t("upload.help"))
 st.download_button(t("upload.template"), data=lambda: template_workbook(v.ledger.phases), file_name=t("upload.template_file"),
