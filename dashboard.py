@@ -10,6 +10,7 @@ st.set_page_config(page_title=t("app.title"), page_icon=":material/fact_check:",
 
 with st.sidebar:
     language_switch()
-page = st.navigation(pages())
-with state.showing(state.sidebar(source.current())):
+current = source.current()
+page = st.navigation(pages(published=current is not None))
+with state.showing(state.sidebar(current) if current else None):
     page.run()

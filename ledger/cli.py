@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ledger.dates import YEARS
 from ledger.i18n import translate
 from ledger.model import Ledger
 from ledger.reading import load_ledger
@@ -36,9 +37,12 @@ class _Parser(argparse.ArgumentParser):
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
+    if day.year not in YEARS:
+        raise argparse.ArgumentTypeError(f"not a plausible date (years {YEARS.start}–{YEARS.stop - 1}): {text}")
+    return day
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,7 +93,7 @@ def open_store(explicit: str | None) -> Store:
     url = config.db_url(os.environ, config.read_secrets(), explicit)
     try:
         return Store(url)
-    except (StoreError, SQLAlchemyError) as problem:
+    except (StoreError, SQLAlchemyError, OSError) as problem:
         raise UsageError(f"cannot open the database {url}: {problem}") from None
 
 

@@ -37,15 +37,21 @@ def clean_text(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+YEARS = range(1900, 2101)
+"""Years a ledger date may have; anything else is a typo (0000年, 9999-12-31) reported as unreadable."""
+
+
 def _safe(year: int, month: int, day: int) -> date | None:
+    if year not in YEARS:
+        return None
     try:
         return date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
 def _month_part(year: int, month: int, part: str | None) -> date | None:
-    if not 1 <= month <= 12:
+    if not 1 <= month <= 12 or year not in YEARS:
         return None
     if part in _PART_DAY:
         return date(year, month, _PART_DAY[part])
@@ -60,11 +66,11 @@ def parse_number(value: float, default_year: int) -> date | None:
         whole = int(value)
         if 19000101 <= whole <= 21001231:
             return _safe(whole // 10000, whole // 100 % 100, whole % 100)
-        return _EXCEL_EPOCH + timedelta(days=whole) if 3000 <= whole <= 80000 else None
+        return _EXCEL_EPOCH + timedelta(days=whole) if 3000 <= whole <= 73050 else None  # 1908 … 2099
     if 1 <= value < 13:
         month_text, day_text = repr(float(value)).split(".")
-        return _safe(default_year, int(month_text), int(day_text))
-    if 3000 <= value <= 80000:  # a serial with a time of day
+        return _safe(default_year, int(month_text), int(day_text)) if len(day_text) <= 2 else None
+    if 3000 <= value <= 73050:  # a serial with a time of day
         return _EXCEL_EPOCH + timedelta(days=int(value))
     return None
 
@@ -86,18 +92,27 @@ def parse_text(text: str, default_year: int) -> date | str | None:
         return _month_part(default_year, int(match[1]), match[2])
     for fmt in _ENGLISH_FORMATS:
         try:
-            return datetime.strptime(text, fmt).date()
+            found = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        return found if found.year in YEARS else None
     return None
+
+
+def ambiguous_number(value: object) -> bool:
+    """5.1, 5.2, 5.3 typed as numbers: Excel dropped a trailing zero, so 5.3 may mean 5月3日 or 5月30日."""
+    if not isinstance(value, float) or not 1 <= value < 13 or value.is_integer():
+        return False
+    month_text, day_text = repr(value).split(".")
+    return len(day_text) == 1 and _safe(2000, int(month_text), int(day_text) * 10) is not None
 
 
 def parse_date(value: object, default_year: int) -> date | str | None:
     """Any date cell: a date, LONG_TERM, or None when it can't be read. Blank cells are the caller's concern."""
     if isinstance(value, datetime):
-        return value.date()
+        return value.date() if value.year in YEARS else None
     if isinstance(value, date):
-        return value
+        return value if value.year in YEARS else None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return parse_number(value, default_year)
     if isinstance(value, str):

@@ -74,12 +74,12 @@ def compare(old: Ledger, new: Ledger, old_as_of: date | None = None, new_as_of: 
 def postponements(history: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """How often each measure's deadline was pushed back across all versions, and the same per leader.
 
-    `history` is Store.history(): one row per task per version (key, id, measure, leader, due, long_term…),
-    oldest version first. Returns (per measure: key, id, measure, leader, times, first_due, last_due;
+    `history` is Store.history(): one row per task per version (version_id, report_date, key, id, measure,
+    leader, due, long_term…); versions follow each other in report-date order. Returns (per measure: key, id, measure, leader, times, first_due, last_due;
     per leader: leader, times, measures), most postponed first; only measures postponed at least once."""
-    frame = history[["version_id", "key", "id", "measure", "leader", "due", "long_term"]].drop_duplicates(
+    frame = history[["version_id", "report_date", "key", "id", "measure", "leader", "due", "long_term"]].drop_duplicates(
         ["version_id", "key"])
-    frame = frame.sort_values(["key", "version_id"], kind="stable")
+    frame = frame.sort_values(["key", "report_date", "version_id"], kind="stable")
     previous = frame.groupby("key")["due"].shift()
     pushed = previous.notna() & ((frame["due"] > previous) | frame["long_term"].astype(bool))
     frame = frame.assign(pushed=pushed.astype(int))

@@ -43,7 +43,7 @@ def _short(text: str, length: int) -> str:
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}%"
+    return "—" if value is None or value != value else f"{value:.0f}%"
 
 
 def phase_tick(state: metrics.PhaseState, lang: str) -> str:

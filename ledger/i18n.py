@@ -58,6 +58,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "task.progress_range": ("完成进度“{value}”超出 0–100 的范围。", "Progress “{value}” is outside 0–100."),
     "task.unknown_phase": ("阶段“{value}”不存在。现有阶段：{phases}。",
                            "Phase “{value}” does not exist. Phases: {phases}."),
+    "task.formula_error": ("单元格中的公式出错（{value}），无法读取数值。请改正公式或直接填写数值。",
+                           "The cell's formula shows an error ({value}), so its value is unknown. Fix the formula "
+                           "or type the value."),
     "task.no_measure": ("这一行没有填写整改措施。", "This row has no measure text."),
     "task.no_responsible": ("没有填写任何责任领导、责任部门或责任人（具体到事、细化到人）。",
                             "No responsible leader, department or person is named."),
@@ -73,6 +76,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                                  "No evidence or completion-date column: done measures cannot be verified."),
     "task.full_progress_not_done": ("进度为 100% 但状态不是已完成。", "Progress is 100% but the status is not done."),
     "task.done_progress_low": ("状态为已完成，但进度只有 {value}。", "Marked done but progress is only {value}."),
+    "task.ambiguous_date": ("数字 {value} 按 {read} 读取；如果指的是 {other}，请把单元格写成文本“{value}0”或日期。",
+                            "The number {value} is read as {read}; if {other} is meant, write the cell as text or as "
+                            "a date."),
     "task.no_due": ("没有完成时限，这项措施不会被计入超期。", "No due date: this measure can never count as overdue."),
     "sheet.no_due_column": ("没有完成时限列：无法判断超期。", "No due-date column: nothing can be judged overdue."),
     "task.outside_phases": ("日期 {value} 不在任何整改阶段内。", "The date {value} lies outside every phase."),
@@ -118,8 +124,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "store.unavailable": ("暂时无法连接数据库，请稍后刷新；如持续出现，请联系管理员检查数据库设置（LEDGER_DB_URL）。",
                           "The database cannot be reached right now. Refresh in a moment; if this persists, ask the "
                           "administrator to check the database setting (LEDGER_DB_URL)."),
-    "store.empty": ("还没有发布任何台账。请到“上传台账”页面上传本周的整改台账。",
-                    "No ledger has been published yet. Upload this week's ledger on the Upload page."),
+    "store.empty": ("还没有发布任何台账。请在这里上传本周的整改台账；发布后其他页面随即可用。",
+                    "No ledger has been published yet. Upload this week's ledger here; the other pages open once "
+                    "it is published."),
     "overview.since": ("与上一版（{previous}）相比", "Since the previous version ({previous})"),
     "overview.since_none": ("这是第一版台账，还没有可比较的上一版。", "This is the first version: nothing to compare yet."),
     "changes.newly_overdue": ("新增超期", "Newly overdue"),

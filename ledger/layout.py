@@ -29,7 +29,10 @@ def shown(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return "" if value is None else str(value).strip()
+    if value is None:
+        return ""
+    text = str(value)
+    return (text if "\x00" not in text else text.replace("\x00", "")).strip()  # NUL: from _x0000_ escapes
 
 
 @dataclass(frozen=True)
@@ -123,9 +126,9 @@ _DATE_TOKEN = re.compile(
     r"\d{4}-\d{2}-\d{2})")
 
 
-def _date_after_label(text: str, next_cell: object, default_year: int) -> date | None:
+def _date_after_label(text: str, next_cell: object, default_year: int, anywhere: bool) -> date | None:
     match = _LABEL.search(text)
-    if not match:
+    if not match or not (anywhere or _stated(text[: match.start()])):
         return None
     rest = text[match.end():]
     token = _DATE_TOKEN.match(rest.strip())
@@ -143,14 +146,21 @@ def _date_after_label(text: str, next_cell: object, default_year: int) -> date |
     return None
 
 
-def find_report_date(rows: list[list[object]], default_year: int) -> date | None:
-    """A 填报日期/截至 date written in the given rows (title lines, footers, a 说明 sheet)."""
+def _stated(prefix: str) -> bool:
+    """The label opens a statement (`本表数据截止日期：…`), not an example in help text (`如“填报日期：…”`)."""
+    return len(prefix) <= 6 and not any(mark in prefix for mark in "“\"「『如例")
+
+
+def find_report_date(rows: list[list[object]], default_year: int, anywhere: bool = True) -> date | None:
+    """A 填报日期/截至 date written in the given rows (title lines, footers, a 说明 sheet). With `anywhere` false
+    the label must open its cell's statement, so that help text such as `如“填报日期：2019年5月27日”` is not
+    taken for one."""
     for cells in rows:
         filled = [cell for cell in cells if not is_blank(cell)]
         for i, cell in enumerate(filled):
             if isinstance(cell, str):
                 following = filled[i + 1] if i + 1 < len(filled) else None
-                found = _date_after_label(clean_text(cell), following, default_year)
+                found = _date_after_label(clean_text(cell), following, default_year, anywhere)
                 if found:
                     return found
     return None

@@ -15,8 +15,8 @@ from ledger.workbook import DEFAULT_LIMITS, Limits
 def check_upload(store: Store, files: Sequence[tuple[str, bytes]], received_on: date,
                  limits: Limits = DEFAULT_LIMITS) -> Ledger:
     """Read an upload as it would be published: a ledger without phases keeps the current version's phases."""
-    latest = store.latest_id()
-    fallback = store.phases(latest) if latest is not None else None
+    current = store.current_id()
+    fallback = store.phases(current) if current is not None else None
     return load_ledger(list(files), received_on, fallback_phases=fallback, limits=limits)
 
 
@@ -28,10 +28,18 @@ def with_report_date(ledger: Ledger, report_date: date | None) -> Ledger:
     return replace(ledger, report_date=report_date, report_date_found=True, issues=issues)
 
 
+MAX_UPLOADER = 200
+
+
+def _plain(text: str) -> str:
+    """Typed text as stored: no NUL characters (PostgreSQL refuses them), no surrounding spaces."""
+    return text.replace("\x00", "").strip()
+
+
 def publish(store: Store, files: Sequence[tuple[str, bytes]], ledger: Ledger, *, uploaded_by: str,
             uploaded_at: datetime, note: str = "", report_date: date | None = None) -> Published | None:
     """Store the upload as a new version; None (and nothing stored) when the ledger has errors."""
     if ledger.errors:
         return None
-    return store.publish(list(files), with_report_date(ledger, report_date), uploaded_by=uploaded_by,
-                         uploaded_at=uploaded_at, note=note)
+    return store.publish(list(files), with_report_date(ledger, report_date),
+                         uploaded_by=_plain(uploaded_by)[:MAX_UPLOADER], uploaded_at=uploaded_at, note=_plain(note))

@@ -74,7 +74,7 @@ def _report_date(roles, default_year: int) -> date | None:
             if found:
                 return found
     if roles.meta is not None:
-        return find_report_date(roles.meta.rows, default_year)
+        return find_report_date(roles.meta.rows, default_year, anywhere=False)
     return None
 
 
@@ -92,19 +92,22 @@ def _read_sheets(sheets: list[RawSheet], received_on: date, fallback_phases) -> 
         issues.append(Issue("warning", "ledger.no_report_date", value=received_on.isoformat()))
     dates = DateReader(report_date.year if found_date else default_year)
     phases: tuple[Phase, ...] = ()
+    phase_issues: list[Issue] = []
     if roles.phases is not None:
         phases, phase_issues = read_phases(*roles.phases, dates)
         issues.extend(phase_issues)
-    elif fallback_phases:
-        phases = tuple(fallback_phases)
-        issues.append(Issue("warning", "ledger.phases_from_previous"))
-    else:
-        issues.append(Issue("warning", "ledger.no_phases"))
+    if not phases and not phase_issues:  # no phases sheet, or one with nothing under its header
+        if fallback_phases:
+            phases = tuple(fallback_phases)
+            issues.append(Issue("warning", "ledger.phases_from_previous"))
+        else:
+            issues.append(Issue("warning", "ledger.no_phases"))
     tasks_sheet, tasks_header = roles.tasks
     tasks, task_issues = read_tasks(tasks_sheet, tasks_header, dates, phases)
     if tasks.empty:
         issues.append(Issue("error", "ledger.no_tasks", tasks_sheet.name, tasks_header.row + 1))
-    unreadable_due = {i.row for i in task_issues if i.code == "task.bad_date" and i.column == tasks_header.written("due")}
+    unreadable_due = {i.row for i in task_issues
+                      if i.code in ("task.bad_date", "task.formula_error") and i.column == tasks_header.written("due")}
     row_issues = task_issues + check_tasks(tasks, tasks_sheet.name, tasks_header, phases, unreadable_due)
     issues.extend(sorted(row_issues, key=lambda issue: (issue.row or 0, not issue.is_error)))
     return Ledger(tasks, phases, report_date, found_date is not None, tuple(issues),

@@ -17,7 +17,7 @@ PERSON_FIELDS = ("leader", "department", "owner")
 
 def rounded(value: float | None) -> float | None:
     """Percentages are reported to one decimal."""
-    return None if value is None else round(float(value), 1)
+    return None if value is None or value != value else round(float(value), 1)
 
 
 def issue_message(issue: Issue, lang: str) -> str:

@@ -207,12 +207,21 @@ class Store:
 
     # --- reading -----------------------------------------------------------------------------------------
     def versions(self) -> list[Version]:
-        """Every version, newest first."""
+        """Every version, newest report date first (a week published late takes its place in time; on the same
+        report date the later publish comes first)."""
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(versions_table).order_by(versions_table.c.id.desc())).mappings().all()
+            rows = conn.execute(sa.select(versions_table).order_by(
+                versions_table.c.report_date.desc(), versions_table.c.id.desc())).mappings().all()
         return [_version(row) for row in rows]
 
+    def current_id(self) -> int | None:
+        """The version with the newest report date: what the dashboard shows unless a user picks another."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(versions_table.c.id).order_by(
+                versions_table.c.report_date.desc(), versions_table.c.id.desc()).limit(1)).scalar()
+
     def latest_id(self) -> int | None:
+        """The id of the last publish: any new publish changes it (a cache key for figures across versions)."""
         with self.engine.connect() as conn:
             return conn.execute(sa.select(sa.func.max(versions_table.c.id))).scalar()
 
@@ -251,11 +260,11 @@ class Store:
         return Ledger(tasks, self.phases(version_id), head["report_date"], True, warnings, head["matched_by_id"])
 
     def history(self, columns: Sequence[str] = TASK_COLUMNS) -> pd.DataFrame:
-        """The tasks of every version (chosen columns), with version_id and report_date, oldest version first."""
+        """The tasks of every version (chosen columns), with version_id and report_date, oldest report first."""
         query = (sa.select(tasks_table.c.version_id, versions_table.c.report_date,
                            *[tasks_table.c[name] for name in columns])
                  .join(versions_table, versions_table.c.id == tasks_table.c.version_id)
-                 .order_by(tasks_table.c.version_id, tasks_table.c.position))
+                 .order_by(versions_table.c.report_date, tasks_table.c.version_id, tasks_table.c.position))
         with self.engine.connect() as conn:
             rows = conn.execute(query).fetchall()
         frame = pd.DataFrame(rows, columns=["version_id", "report_date", *columns])

@@ -8,7 +8,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from ledger.dates import LONG_TERM, DateReader
+from ledger.dates import LONG_TERM, DateReader, ambiguous_number
 from ledger.layout import Header, is_blank, is_footer, is_total, section_title, shown, strip_enumerator
 from ledger.model import TASK_COLUMNS, Issue, Phase, empty_tasks, status_column, text_column
 from ledger.phases import PhaseIndex
@@ -69,7 +69,7 @@ def _by_value(values: list[object], convert: Callable[[object], object]) -> list
 
 def _text(value: object) -> str:
     if type(value) is str:  # the common cases first: text, then whole numbers (ids)
-        return value.strip()
+        return value.strip() if "\x00" not in value else value.replace("\x00", "").strip()
     if type(value) is float and value.is_integer():
         return str(int(value))
     return "" if is_blank(value) else shown(value)
@@ -103,14 +103,25 @@ class _Converter:
 
         converted = _by_value(values, one)
         self.report("task.bad_date", field, values, converted)
+        self._ambiguous(field, values, converted)
         return [None if v is _BAD else v for v in converted]
+
+    def _ambiguous(self, field: str, values: list[object], converted: list[object]) -> None:
+        """Warn where a number such as 5.3 was read as 5月3日 though 5月30日 may be meant."""
+        doubtful = {v for v in dict.fromkeys(values) if ambiguous_number(v)}
+        for row, value, result in zip(self.rows, values, converted, strict=True):
+            if value in doubtful and isinstance(result, date):
+                self.issues.append(Issue("warning", "task.ambiguous_date", self.sheet, row, self.header.written(field),
+                                         shown(value), (("read", result.isoformat()),
+                                                        ("other", result.replace(day=result.day * 10).isoformat()))))
 
     def statuses(self, values: list[object]) -> list[str | None]:
         converted = _by_value(values, lambda v: None if is_blank(v) else (status_of(v) or _BAD))
         self.report("task.bad_status", "status", values, converted)
         return [None if v is _BAD else v for v in converted]
 
-    def progresses(self, values: list[object]) -> list[float | None]:
+    def progresses(self, values: list[object], percent_rows: Callable[[], set[int] | None]) -> list[float | None]:
+        """Progress in %; `percent_rows` tells, when asked, which 0-based rows hold percent-formatted cells."""
         def number(value: object) -> object:
             if is_blank(value):
                 return None
@@ -127,6 +138,10 @@ class _Converter:
         fractions = bool(plain) and max(plain) <= 1
         amounts = [None if not isinstance(n, tuple) else n[0] if n[1] else _plain_progress(n[0], fractions)
                    for n in numbers]
+        if not fractions and 1.0 in plain:  # a 1 beside numbers over 1: "1%" typed, or a 100% cell?
+            percent = percent_rows() or set()
+            amounts = [100.0 if n == (1.0, False) and row - 1 in percent else a
+                       for n, a, row in zip(numbers, amounts, self.rows, strict=True)]
         amounts = [_BAD if a is not None and not 0 <= a <= 100 else a for a in amounts]
         self.report("task.progress_range", "progress", values, amounts)
         return [None if a is _BAD else a for a in amounts]
@@ -152,6 +167,24 @@ def _plain_progress(number: float, fractions: bool) -> float:
     if 0 < number < 1 or (number == 1 and fractions):
         return number * 100
     return number
+
+
+def _has_suspect_blanks(raw: dict[str, list[object]]) -> bool:
+    """A formula error reaches us as a blank cell; looking for them costs a pass over the sheet's XML, so look
+    only when a cell that matters is blank: a measure, a due date, or both status and progress."""
+    return any(is_blank(m) or is_blank(d) or (is_blank(s) and is_blank(p))
+               for m, d, s, p in zip(raw["measure"], raw["due"], raw["status"], raw["progress"], strict=True))
+
+
+def _formula_errors(sheet: RawSheet, header: Header, rows: list[int]) -> list[Issue]:
+    """Task cells whose formula shows an error (#N/A, #REF! …): their value is unknown, so each is an error."""
+    errors = sheet.formula_errors()
+    if not errors:
+        return []
+    kept = set(rows)
+    fields = {column: field for field, (column, _) in header.columns.items()}
+    return [Issue("error", "task.formula_error", sheet.name, row + 1, header.written(fields[column]), shown)
+            for (row, column), shown in sorted(errors.items()) if row + 1 in kept and column in fields]
 
 
 def _categories(values: list[str]) -> list[str]:
@@ -205,10 +238,14 @@ def read_tasks(sheet: RawSheet, header: Header, dates: DateReader,
     due = convert.dates_of("due", raw["due"], dates)
     completed = convert.dates_of("completed_on", raw["completed_on"], dates)
     long_term = [d == LONG_TERM for d in due]
-    progress = convert.progresses(raw["progress"])
+    progress_column = header.columns.get("progress", (None, ""))[0]
+    progress = convert.progresses(raw["progress"], lambda: sheet.percent_rows(progress_column))
+    if _has_suspect_blanks(raw):
+        convert.issues += _formula_errors(sheet, header, rows)
     statuses = _resolve(convert.statuses(raw["status"]), progress, long_term)
     phase = _phases_by_date(convert.phase_names(raw["phase"]), due, start, convert.phase_index)
-    texts = {f: [v.strip() if type(v) is str else _text(v) for v in raw[f]] for f in _TEXT_FIELDS}
+    texts = {f: [v.strip() if type(v) is str and "\x00" not in v else _text(v) for v in raw[f]]
+             for f in _TEXT_FIELDS}
     frame = pd.DataFrame({
         "sheet": text_column([sheet.name] * len(rows)), "row": np.array(rows, dtype="int64"),
         "id": text_column(texts["id"]), "key": text_column([""] * len(rows)),
@@ -225,13 +262,12 @@ def read_tasks(sheet: RawSheet, header: Header, dates: DateReader,
 
 
 def task_keys(tasks: pd.DataFrame) -> pd.Series:
-    """What identifies a measure from week to week: its id, else its measure text. When several categories
-    use the ledger's first id (numbering restarts per category: 一、1 2 3 二、1 2 …) the id counts within its
-    category."""
+    """What identifies a measure from week to week: its id, else its measure text. When every category's
+    numbering starts from the same id (一、1 2 3 二、1 2 …) an id counts within its category."""
     ids = tasks["id"]
     has_id = ids != ""
-    numbered = tasks.loc[has_id, ["category", "id"]]
-    restarts = len(numbered) > 0 and numbered.loc[numbered["id"] == numbered["id"].iloc[0], "category"].nunique() > 1
+    firsts = tasks.loc[has_id].groupby("category", sort=False)["id"].first()
+    restarts = len(firsts) > 1 and bool((firsts == firsts.iloc[0]).all())
     keys = ("id:" + tasks["category"] + "#" + ids) if restarts else ("id:" + ids)
     if not has_id.all():
         keys = keys.where(has_id, text_key(tasks.loc[~has_id, "measure"]))

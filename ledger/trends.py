@@ -38,7 +38,8 @@ def version_table(history: pd.DataFrame) -> pd.DataFrame:
     columns = ["version_id", "report_date", "tasks", "done", "completion_pct", "overdue"]
     if history.empty:
         return pd.DataFrame(columns=columns)
-    return _summed(_counted(history), ["version_id"]).sort_values("version_id")[columns].reset_index(drop=True)
+    table = _summed(_counted(history), ["version_id"])
+    return table.sort_values(["report_date", "version_id"])[columns].reset_index(drop=True)
 
 
 def trend_points(history: pd.DataFrame, phases: tuple[Phase, ...], overall: str) -> pd.DataFrame:
@@ -48,9 +49,10 @@ def trend_points(history: pd.DataFrame, phases: tuple[Phase, ...], overall: str)
     if history.empty:
         return pd.DataFrame(columns=columns)
     flags = _counted(history)
-    total = _summed(flags, ["version_id"]).sort_values("version_id")
+    total = _summed(flags, ["version_id"]).sort_values(["report_date", "version_id"])
     total["planned_pct"] = total["version_id"].map(_planned(history, phases))
     total["series"] = overall
     parts = _summed(flags, ["version_id", "category"]).rename(columns={"category": "series"})
     parts["planned_pct"] = None
-    return pd.concat([total[columns], parts.sort_values("version_id", kind="stable")[columns]], ignore_index=True)
+    parts = parts.sort_values(["report_date", "version_id"], kind="stable")
+    return pd.concat([total[columns], parts[columns]], ignore_index=True)

@@ -11,6 +11,7 @@ from pathlib import PurePath
 import python_calamine
 
 from ledger.model import Issue
+from ledger.xlsx_cells import XlsxCells
 
 WORKBOOK_TYPES = (".xlsx", ".xls", ".ods", ".xlsb")
 TEXT_TYPES = (".csv", ".txt", ".tsv")
@@ -41,6 +42,14 @@ class RawSheet:
     rows: list[list[object]]
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     file_name: str = ""
+    cells: XlsxCells | None = None  # formula errors and percent formats, for xlsx files
+
+    def formula_errors(self) -> dict[tuple[int, int], str]:
+        return self.cells.errors(self.name) if self.cells else {}
+
+    def percent_rows(self, column: int) -> set[int] | None:
+        """Rows whose cell in `column` is formatted as a percentage; None when the format can't be known."""
+        return self.cells.percent(self.name, column) if self.cells else None
 
 
 @dataclass
@@ -96,10 +105,11 @@ def _read_zip(data: bytes, file_name: str, limits: Limits) -> ReadResult:
         return _refuse("file.type", file_name, accepted=" ".join(ACCEPTED_TYPES))
     if "mimetype" in names and _ODS_MIME not in data[:200]:
         return _refuse("file.type", file_name, accepted=" ".join(ACCEPTED_TYPES))
-    return _read_workbook(data, file_name, limits)
+    return _read_workbook(data, file_name, limits, xlsx="xl/workbook.xml" in names)
 
 
-def _read_workbook(data: bytes, file_name: str, limits: Limits) -> ReadResult:
+def _read_workbook(data: bytes, file_name: str, limits: Limits, xlsx: bool = False) -> ReadResult:
+    cells = XlsxCells(data) if xlsx else None
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = [meta.name for meta in book.sheets_metadata if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
@@ -112,7 +122,7 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> ReadResult:
                 return _refuse("file.too_many_rows", file_name, sheet=name, count=sheet.total_height,
                                limit=limits.max_rows)
             merged = list(sheet.merged_cell_ranges or [])
-            sheets.append(RawSheet(name, sheet.to_python(skip_empty_area=False), merged, file_name))
+            sheets.append(RawSheet(name, sheet.to_python(skip_empty_area=False), merged, file_name, cells))
     except python_calamine.PasswordError:
         return _refuse("file.encrypted", file_name)
     except Exception:  # calamine reports corrupt files with several error types; all mean the same to a user
@@ -143,7 +153,11 @@ def _read_text(data: bytes, file_name: str, limits: Limits) -> ReadResult:
         return _refuse("file.encoding", file_name)
     if "\x00" in text:
         return _refuse("file.type", file_name, accepted=" ".join(ACCEPTED_TYPES))
-    rows: list[list[object]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    csv.field_size_limit(max(csv.field_size_limit(), limits.max_bytes))  # one long 整改进展 cell is fine
+    try:
+        rows: list[list[object]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    except csv.Error:
+        return _refuse("file.corrupt", file_name)
     if len(rows) > limits.max_rows + 100:
         return _refuse("file.too_many_rows", file_name, sheet=file_name, count=len(rows), limit=limits.max_rows)
     return ReadResult([RawSheet(PurePath(file_name).stem or file_name, rows, [], file_name)], [])

@@ -41,7 +41,7 @@ st.subheader(t("history.compare"))
 left, right = st.columns(2)
 ids = list(by_id)
 newer = left.selectbox(t("history.newer"), ids, format_func=labels.get, key="compare_newer")
-older_options = [i for i in ids if i < newer] or [newer]
+older_options = ids[ids.index(newer) + 1:] or [newer]
 older = right.selectbox(t("history.older"), older_options, key="compare_older", format_func=labels.get)
 if older == newer:
     st.caption(t("history.no_older"))

@@ -12,9 +12,11 @@ from ui.state import view
 from ui.upload import MAX_FILES, checked, do_publish, flash, uploader_key
 from ui.widgets import XLSX_MIME, issue_frame, pct, task_table
 
-v = view()
+v = view()  # None while nothing has been published yet
 st.title(t("upload.title"))
 flash()
+if v is None:
+    st.info(t("store.empty"), icon=":material/upload_file:")
 if not access.is_editor():
     access.gate()
     st.stop()
@@ -23,7 +25,8 @@ if access.configured_password() is None:
     st.caption(t("access.local_only"))
 
 chosen = st.file_uploader(t("upload.files"), accept_multiple_files=True, key=uploader_key(), help=t("upload.help"))
-st.download_button(t("upload.template"), data=lambda: template_workbook(v.ledger.phases), file_name=t("upload.template_file"),
+phases = v.ledger.phases if v else ()
+st.download_button(t("upload.template"), data=lambda: template_workbook(phases), file_name=t("upload.template_file"),
                    mime=XLSX_MIME, on_click="ignore", icon=":material/download:", key="template_download")
 if not chosen:
     st.stop()
@@ -49,10 +52,11 @@ figures[0].metric(t("overview.measures"), len(ledger.tasks), border=True)
 figures[1].metric(t("upload.phases"), len(ledger.phases), border=True)
 figures[2].metric(t("overview.completion"), pct(metrics.completion_pct(ledger.tasks)), border=True)
 
-st.subheader(t("upload.against", label=source.version_label(v.source.versions[0])))
-changes = compare(source.ledger_of(v.source.versions[0].id), ledger)
-counts_row(changes)
-details(changes, key="upload_changes")
+if v is not None:
+    st.subheader(t("upload.against", label=source.version_label(v.source.versions[0])))
+    changes = compare(source.ledger_of(v.source.versions[0].id), ledger)
+    counts_row(changes)
+    details(changes, key="upload_changes")
 with st.expander(t("upload.preview"), icon=":material/table:"):
     task_table(ledger.tasks.head(500), ("id", "category", "measure", "phase", "leader", "department", "owner",
                                         "due", "status", "progress"), key="upload_preview")

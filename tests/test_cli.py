@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,21 @@ def test_publish_report_date_overrides_the_ledger(tmp_path, capsys):
 def test_an_unreachable_database_is_a_usage_error(capsys):
     assert run(["history", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none"]) == 1
     assert "cannot open the database" in capsys.readouterr().err
+
+
+def test_a_category_of_ongoing_measures_only_has_no_completion_in_valid_json(tmp_path):
+    path = tmp_path / "ongoing.xlsx"
+    path.write_bytes(workbook([task_row(id=1, category="思想", status="已完成", evidence="文件",
+                                        completed_on=date(2019, 5, 20)),
+                               task_row(id=2, category="机制", due="长期", status="长期坚持", progress="")]))
+    done = subprocess.run([sys.executable, "-m", "ledger", "summary", str(path), "--json"], capture_output=True,
+                          text=True, cwd=ROOT, check=False)
+    categories = json.loads(done.stdout, parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))["categories"]
+    assert [c["completion_pct"] for c in categories] == [100.0, None]
+
+
+@pytest.mark.parametrize("argv", [["summary", str(SAMPLE), "--as-of", "9999-12-31"],
+                                  ["history", "--db", "sqlite:////dev/null/cannot/ledger.db"]])
+def test_impossible_dates_and_unusable_database_paths_are_usage_errors(argv, capsys):
+    assert run(argv) == 1
+    assert "error:" in capsys.readouterr().err

@@ -1,6 +1,6 @@
 """Differences between versions and the postponement record, on the sample's weekly history."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -70,7 +70,8 @@ def history() -> pd.DataFrame:
     moved = [load_tasks([task_row(id=1, due=date(2019, 5, day)), task_row(id=2, leader="校长", due=date(2019, 5, 31))])
              for day in (15, 20, 20, 25)]
     moved.append(load_tasks([task_row(id=1, due=date(2019, 5, 25)), task_row(id=2, leader="校长", due="长期")]))
-    return pd.concat([ledger.tasks.assign(version_id=i) for i, ledger in enumerate(moved)])
+    return pd.concat([ledger.tasks.assign(version_id=i, report_date=date(2019, 5, 6) + timedelta(days=7 * i))
+                      for i, ledger in enumerate(moved)])
 
 
 def test_postponements_count_each_push_back_across_all_versions(history):
@@ -81,6 +82,7 @@ def test_postponements_count_each_push_back_across_all_versions(history):
 
 
 def test_sample_history_has_one_postponement_by_the_party_secretary():
-    history = pd.concat([ledger.tasks.assign(version_id=i) for i, ledger in enumerate(WEEKS)])
+    history = pd.concat([ledger.tasks.assign(version_id=i, report_date=ledger.report_date)
+                         for i, ledger in enumerate(WEEKS)])
     per_measure, _ = postponements(history)
     assert per_measure[["id", "times", "leader"]].values.tolist() == [["2", 1, "党总支书记"]]

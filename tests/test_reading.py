@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
+from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
+from ledger import Phase, load_ledger
 from tests.sheets import (
     PHASE_HEADER,
     PHASE_ROWS,
@@ -23,6 +27,7 @@ from tests.sheets import (
     xlsx,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
 MAY_31 = date(2019, 5, 31)
 REPORT_DAY = date(2019, 5, 27)
 BLANK = [""] * len(TASK_HEADER)
@@ -434,3 +439,76 @@ def test_row_numbers_are_the_ones_excel_shows():
 def test_without_title_lines_the_first_task_is_on_row_2():
     ledger = load(("台账.xlsx", xlsx({"整改台账": [TASK_HEADER, task_row()], "整改步骤": [PHASE_HEADER, *PHASE_ROWS]})))
     assert column(ledger, "row") == [2]
+
+
+# --- inputs found in review: each is a report, never an exception ------------------------------------------
+
+
+@pytest.mark.parametrize("due", [16 / 3, "0000-05", "0000年5月底", "0000年5月上旬", "9999-12-31"])
+def test_an_impossible_date_is_an_unreadable_date_not_a_crash(due):
+    ledger = load_tasks([task_row(due=due)])
+    assert [(i.code, i.row) for i in ledger.errors] == [("task.bad_date", 4)]
+
+
+def test_an_impossible_period_in_the_phases_sheet_is_reported():
+    book = xlsx({"整改台账": [TASK_HEADER, task_row()], "阶段": [["阶段", "时间安排"], ["整改落实", "0000年5月至6月"]]})
+    ledger = load(("台账.xlsx", book))
+    assert [i.code for i in ledger.errors] == ["phase.bad_date"]
+
+
+def test_a_very_long_csv_cell_is_read():
+    notes = "整改进展" * 40_000
+    ledger = load(("tasks.csv", csv_bytes([TASK_HEADER, task_row(notes=notes)])))
+    assert ledger.tasks["notes"].tolist() == [notes]
+
+
+def test_the_templates_help_text_is_not_taken_for_a_report_date():
+    template = (ROOT / "data" / "template.xlsx").read_bytes()
+    book = openpyxl.load_workbook(io.BytesIO(template))
+    book["整改台账"].append(task_row())
+    buffer = io.BytesIO()
+    book.save(buffer)
+    ledger = load(("台账.xlsx", buffer.getvalue()))
+    assert (ledger.report_date, ledger.report_date_found) == (RECEIVED, False)
+    assert "ledger.no_report_date" in codes(ledger, "warning")
+
+
+def test_a_100_percent_cell_beside_plain_numbers_is_100():
+    book = xlsx({"整改台账": [TASK_HEADER, task_row(id=1, progress=80, status=""),
+                              task_row(id=2, progress=1.0, status="")], "阶段": [PHASE_HEADER, *PHASE_ROWS]},
+                percent={"整改台账": ["K3"]})
+    ledger = load(("台账.xlsx", book))
+    assert ledger.tasks[["progress", "status"]].values.tolist() == [[80.0, "in_progress"], [100.0, "done"]]
+
+
+def test_a_date_typed_as_the_number_5_3_is_read_as_may_3_with_a_warning():
+    ledger = load_tasks([task_row(due=5.3, start=5.1)])
+    assert ledger.tasks["due"].dt.date.tolist() == [date(2019, 5, 3)]
+    warned = [(i.column, i.value, dict(i.params)["other"]) for i in ledger.warnings if i.code == "task.ambiguous_date"]
+    assert warned == [("开始日期", "5.1", "2019-05-10"), ("完成时限", "5.3", "2019-05-30")]
+
+
+def test_a_formula_error_in_a_task_cell_is_an_error_naming_it():
+    book = openpyxl.load_workbook(io.BytesIO(workbook([task_row(id=1), task_row(id=2)])))
+    sheet = book["整改台账"]
+    sheet["I5"].value, sheet["I5"].data_type = "#N/A", "e"
+    sheet["J4"].value, sheet["J4"].data_type = "#REF!", "e"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    ledger = load(("台账.xlsx", buffer.getvalue()))
+    assert [(i.row, i.column, i.value) for i in ledger.errors] == [(4, "完成情况", "#REF!"), (5, "完成时限", "#N/A")]
+    assert "task.no_due" not in codes(ledger)
+
+
+def test_a_phases_sheet_with_only_its_header_is_like_no_phases_sheet():
+    book = xlsx({"整改台账": [TASK_HEADER, task_row()], "阶段": [PHASE_HEADER]})
+    assert "ledger.no_phases" in codes(load(("台账.xlsx", book)), "warning")
+    fallback = load_ledger([("台账.xlsx", book)], RECEIVED, fallback_phases=(Phase("整改落实", date(2019, 5, 11),
+                                                                                 date(2019, 5, 31), 1),))
+    assert [p.name for p in fallback.phases] == ["整改落实"]
+    assert "ledger.phases_from_previous" in codes(fallback, "warning")
+
+
+def test_nul_characters_from_xlsx_escapes_are_dropped():
+    ledger = load_tasks([task_row(measure="成立_x0000_领导小组")])
+    assert ledger.tasks["measure"].tolist() == ["成立领导小组"]

@@ -168,3 +168,22 @@ def test_a_publisher_killed_at_any_moment_leaves_the_store_intact(store, url, tm
         assert {v.id: (v.content_sha256, v.task_count) for v in fresh.versions() if v.id in before} == before
         assert consistent(fresh)
         fresh.dispose()
+
+
+def test_a_week_published_late_takes_its_place_in_time(store):
+    for name, data in (WEEKS[0], WEEKS[3], WEEKS[1]):
+        publish_file(store, name, data)
+    assert [(v.id, v.report_date.day) for v in store.versions()] == [(2, 27), (3, 13), (1, 6)]
+    assert store.current_id() == 2 and store.latest_id() == 3
+    assert store.history()["report_date"].drop_duplicates().tolist() == [date(2019, 5, d) for d in (6, 13, 27)]
+
+
+def test_text_with_nul_characters_and_a_long_uploader_name_publish_on_every_backend(store):
+    data = xlsx({"整改台账": [["填报日期：2019年5月27日"], TASK_HEADER, task_row(measure="成立_x0000_领导小组")],
+                 "阶段": [PHASE_HEADER, *PHASE_ROWS]})
+    files = [("nul.xlsx", data)]
+    result = publish(store, files, check_upload(store, files, date(2019, 6, 1)), uploaded_by="办公室" * 100 + "\x00",
+                     uploaded_at=AT, note="第\x00五周")
+    assert result.created
+    assert store.ledger(result.version.id).tasks["measure"].tolist() == ["成立领导小组"]
+    assert len(result.version.uploaded_by) == 200 and result.version.note == "第五周"

@@ -98,3 +98,21 @@ def test_without_a_password_a_remote_browser_is_told_how_to_configure_one(db_url
     at = editor_app(password=None)  # AppTest's client is not on loopback
     assert not at.file_uploader
     assert "LEDGER_EDITOR_PASSWORD" in at.warning[0].value
+
+
+def test_with_nothing_published_the_upload_page_opens_and_the_first_publish_opens_the_rest(db_url, tmp_path,
+                                                                                            monkeypatch):
+    import ui.source
+
+    monkeypatch.setattr(ui.source, "DATA_DIR", tmp_path / "no sample here")
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.secrets["editor_password"] = PASSWORD
+    at.run()
+    assert at.title[0].value == "上传本周台账" and "还没有发布任何台账" in at.info[0].value
+    at.text_input(key="editor_password_input").input(PASSWORD)
+    at.button[0].click().run()
+    at.file_uploader[0].set_value(("第一周.xlsx", week_five(), XLSX)).run()
+    at.button(key="publish").click().run()
+    assert at.success[0].value.startswith("已发布为第 1 版")
+    at.switch_page("pages/overview.py").run()
+    assert {m.label: m.value for m in at.metric}["完成率"] == "40.0%"

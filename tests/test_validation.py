@@ -275,3 +275,9 @@ def test_phases_only_is_an_error_naming_the_sheets_found():
     ledger = load(("阶段.xlsx", xlsx({"整改步骤": [PHASE_HEADER, *PHASE_ROWS]})))
     assert codes(ledger) == ["ledger.no_tasks_sheet"]
     assert "整改步骤" in issue_message(ledger.errors[0], "zh")
+
+
+def test_a_repeated_id_in_another_category_is_a_duplicate_when_numbering_runs_through():
+    rows = [task_row(id=i, category="一、思想" if i <= 3 else "二、作风") for i in range(1, 7)]
+    ledger = load_tasks([*rows, task_row(id=1, category="二、作风", measure="重复的措施")])
+    assert [(i.code, i.row, dict(i.params)["first_row"]) for i in ledger.errors] == [("task.duplicate_id", 10, 4)]

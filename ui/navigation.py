@@ -7,7 +7,11 @@ import streamlit as st
 from ui.i18n import t
 
 
-def pages() -> list:
+def pages(published: bool = True) -> list:
+    """Every page; only the upload page while nothing has been published."""
+    if not published:
+        return [st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload",
+                        default=True)]
     return [
         st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", url_path="overview",
                 default=True),

@@ -98,15 +98,15 @@ def unavailable(problem: Exception) -> None:
     st.stop()
 
 
-def current() -> Current:
-    """The version the sidebar picker selects (the latest unless a user picked another)."""
+def current() -> Current | None:
+    """The version the sidebar picker selects (the latest unless a user picked another); None while nothing has
+    been published."""
     try:
         versions = tuple(store().versions())
     except (StoreError, SQLAlchemyError, OSError) as problem:
         unavailable(problem)
     if not versions:
-        st.info(t("store.empty"), icon=":material/upload_file:")
-        st.stop()
+        return None
     by_id = {v.id: v for v in versions}
     chosen = st.session_state.get(VERSION_KEY)
     if chosen not in by_id:

@@ -89,7 +89,7 @@ def sidebar(source: Current) -> View:
 
 
 @contextmanager
-def showing(current: View) -> Iterator[None]:
+def showing(current: View | None) -> Iterator[None]:
     """Make `current` the View of the page run inside the block (and only there)."""
     st.session_state[VIEW_KEY] = current
     try:
@@ -98,8 +98,9 @@ def showing(current: View) -> Iterator[None]:
         st.session_state.pop(VIEW_KEY, None)
 
 
-def view() -> View:
-    """The View the sidebar built in this run; a page run without dashboard.py is sent through it."""
+def view() -> View | None:
+    """The View the sidebar built in this run (None while nothing is published: only the upload page runs then);
+    a page run without dashboard.py is sent through it."""
     if VIEW_KEY not in st.session_state:
         leave_pages_directory_mode()
     return st.session_state[VIEW_KEY]

@@ -18,7 +18,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1f}%"
+    return "—" if value is None or value != value else f"{value:.1f}%"
 
 
 def _day(value) -> str:
