@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
+from ledger.fields import RESPONSIBILITY_FIELDS
 from ledger.layout import Header
 from ledger.model import Issue, Phase
 from ledger.vocab import DONE, ONGOING
@@ -54,8 +55,8 @@ def check_tasks(tasks: pd.DataFrame, sheet: str, header: Header, phases: tuple[P
 
 def _errors(rules: _Rules, tasks: pd.DataFrame, header: Header) -> Iterator[Issue]:
     yield from rules.each(tasks["measure"] == "", "error", "task.no_measure", "measure")
-    named = [f for f in ("leader", "department", "owner") if f in header.fields]
-    nobody = (tasks[["leader", "department", "owner"]] == "").all(axis=1)
+    named = [f for f in RESPONSIBILITY_FIELDS if f in header.fields]
+    nobody = (tasks[list(RESPONSIBILITY_FIELDS)] == "").all(axis=1)
     yield from rules.each(nobody, "error", "task.no_responsible", "leader",
                           column="/".join(header.written(f) for f in named))
     early = tasks["due"].notna() & tasks["start"].notna() & (tasks["due"] < tasks["start"])

@@ -41,11 +41,8 @@ PHASE_HEADERS: dict[str, tuple[str, ...]] = {
     "description": ("工作内容", "主要任务", "内容", "工作要求", "description", "tasks"),
 }
 
-# Fields a person must be named in: a measure needs at least one of them.
+# Who answers for a measure, leader → department → owner: a measure needs at least one of them.
 RESPONSIBILITY_FIELDS = ("leader", "department", "owner")
-
-# Fields whose cells are commonly merged over several rows and so are filled down.
-FILL_DOWN_FIELDS = ("category",)
 
 TASK_SHEET_NAMES = ("整改台账", "整改任务", "台账", "任务", "整改台帐", "台帐", "tasks", "task", "ledger")
 PHASE_SHEET_NAMES = ("阶段", "整改步骤", "整改阶段", "步骤", "phases", "phase", "stages")

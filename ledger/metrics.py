@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from ledger.fields import RESPONSIBILITY_FIELDS
 from ledger.model import Phase
 from ledger.vocab import DONE, ONGOING, STATUSES
 
@@ -51,18 +52,16 @@ def _open_with_deadline(tasks: pd.DataFrame) -> pd.Series:
     return (tasks["status"] != DONE) & (tasks["status"] != ONGOING) & tasks["due"].notna()
 
 
-def severity(days: int) -> str:
-    """mild 1–7 days, serious 8–30, severe > 30."""
-    for low, high, name in SEVERITIES:
-        if days >= low and (high is None or days <= high):
-            return name
-    return ""
-
-
 def severity_of(days: pd.Series) -> np.ndarray:
-    """severity() of a whole column at once."""
-    names = [name for _, _, name in SEVERITIES]
-    return np.select([days <= 7, days <= 30], names[:2], default=names[2]) if len(days) else np.array([], dtype=object)
+    """The severity band (SEVERITIES: mild 1–7 days, serious 8–30, severe > 30) of each number of days late."""
+    if not len(days):
+        return np.array([], dtype=object)
+    bands = [(days >= low) & (days <= high if high else True) for low, high, _ in SEVERITIES]
+    return np.select(bands, [name for _, _, name in SEVERITIES], default="")
+
+
+def severity(days: int) -> str:
+    return str(severity_of(pd.Series([days]))[0])
 
 
 def overdue_mask(tasks: pd.DataFrame, as_of: date | pd.Series) -> pd.Series:
@@ -180,24 +179,29 @@ class Headline:
     average_progress: float | None
     overdue: int
     due_soon: int
-    current: PhaseState | None
-    behind: list[PhaseState]
+    phases: list[PhaseState]
+
+    @property
+    def current(self) -> PhaseState | None:
+        return current_phase(self.phases)
+
+    @property
+    def behind(self) -> list[PhaseState]:
+        return [s for s in self.phases if s.behind]
 
 
 def headline(tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date) -> Headline:
     """The figures a meeting reads first."""
-    states = phase_states(phases, tasks, as_of)
     return Headline(len(tasks), status_counts(tasks), completion_pct(tasks), average_progress(tasks),
-                    len(overdue(tasks, as_of)), len(due_soon(tasks, as_of)), current_phase(states),
-                    [s for s in states if s.behind])
+                    len(overdue(tasks, as_of)), len(due_soon(tasks, as_of)), phase_states(phases, tasks, as_of))
 
 
 def responsibility_groups(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Overdue work grouped leader → department → owner: count and most days late, worst first."""
     late = overdue(tasks, as_of)
     if late.empty:
-        return pd.DataFrame(columns=["leader", "department", "owner", "overdue", "max_days_overdue"])
-    grouped = late.groupby(["leader", "department", "owner"], sort=False).agg(
+        return pd.DataFrame(columns=[*RESPONSIBILITY_FIELDS, "overdue", "max_days_overdue"])
+    grouped = late.groupby(list(RESPONSIBILITY_FIELDS), sort=False).agg(
         overdue=("days_overdue", "size"), max_days_overdue=("days_overdue", "max")).reset_index()
     return grouped.sort_values(["max_days_overdue", "overdue"], ascending=False, kind="stable").reset_index(drop=True)
 

@@ -14,7 +14,6 @@ TASK_COLUMNS = (
     "start", "due", "long_term", "status", "progress", "completed_on", "evidence", "notes",
 )
 DATE_COLUMNS = ("start", "due", "completed_on")
-TEXT_COLUMNS = ("id", "category", "measure", "phase", "leader", "department", "owner", "evidence", "notes")
 
 
 @dataclass(frozen=True)

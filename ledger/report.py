@@ -8,11 +8,10 @@ import numpy as np
 import pandas as pd
 
 from ledger import metrics
+from ledger.fields import RESPONSIBILITY_FIELDS
 from ledger.i18n import translate
 from ledger.model import Issue, Ledger
 from ledger.vocab import accepted_status_words
-
-PERSON_FIELDS = ("leader", "department", "owner")
 
 
 def rounded(value: float | None) -> float | None:
@@ -33,10 +32,6 @@ def issue_records(issues: list[Issue], lang: str) -> list[dict]:
             for i in issues]
 
 
-def _iso(value) -> str | None:
-    return None if pd.isna(value) else pd.Timestamp(value).date().isoformat()
-
-
 def task_records(tasks: pd.DataFrame, as_of: date) -> list[dict]:
     """Tasks as {"id","category","measure","due","days_overdue","leader","department","owner"} records."""
     due = tasks["due"].to_numpy()
@@ -46,7 +41,7 @@ def task_records(tasks: pd.DataFrame, as_of: date) -> list[dict]:
         "id": tasks["id"].tolist(), "category": tasks["category"].tolist(), "measure": tasks["measure"].tolist(),
         "due": np.where(blank, None, np.datetime_as_string(due, unit="D")).tolist(),
         "days_overdue": [None if b else int(d) for b, d in zip(blank.tolist(), days.tolist(), strict=True)],
-        **{name: tasks[name].tolist() for name in PERSON_FIELDS},
+        **{name: tasks[name].tolist() for name in RESPONSIBILITY_FIELDS},
     }
     return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 

@@ -52,7 +52,7 @@ with left:
             st.page_link("pages/responsibilities.py", label=t("overview.all_overdue", n=len(late)), icon=":material/groups:")
 with right:
     st.subheader(t("overview.phases"))
-    for s in metrics.phase_states(v.ledger.phases, v.tasks, v.as_of):
+    for s in head.phases:
         st.progress(min(int(s.completion_pct or 0), 100), text=t(
             "overview.phase_line", name=s.name, state=t(f"phase_state.{s.state}"), pct=pct(s.completion_pct)))
 

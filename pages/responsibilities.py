@@ -3,12 +3,13 @@
 import streamlit as st
 
 from ledger import metrics
+from ledger.fields import RESPONSIBILITY_FIELDS
 from ledger.report import task_records
 from ui.i18n import t
 from ui.state import view
 from ui.widgets import download_tables, task_table
 
-PEOPLE = ("leader", "department", "owner")
+PEOPLE = RESPONSIBILITY_FIELDS
 
 v = view()
 st.title(t("responsibilities.title"))
