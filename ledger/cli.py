@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ledger.dates import YEARS
+from ledger.guard import Limits
 from ledger.i18n import translate
 from ledger.model import Ledger
 from ledger.reading import load_ledger
@@ -79,9 +80,16 @@ def read_files(paths: list[Path]) -> list[tuple[str, bytes]]:
     return files
 
 
+def limits() -> Limits:
+    """The same limits as the Upload page (README "Limits")."""
+    from ledger import config
+
+    return config.limits(os.environ, config.read_secrets())
+
+
 def read_paths(paths: list[Path], received_on: date) -> Ledger:
-    """Load ledger files from disk the way an upload is loaded."""
-    return load_ledger(read_files(paths), received_on)
+    """Load ledger files from disk the way an upload is loaded: through the guarded path, with the page's limits."""
+    return load_ledger(read_files(paths), received_on, limits=limits())
 
 
 def open_store(explicit: str | None) -> Store:
@@ -121,7 +129,7 @@ def _publish(args, today: date) -> int:
 
     store = open_store(args.db)
     files = read_files([args.ledger] + ([args.phases] if args.phases else []))
-    ledger = check_upload(store, files, today)
+    ledger = check_upload(store, files, today, limits())
     result = publish(store, files, ledger, uploaded_by=args.by, uploaded_at=datetime.now(),
                      note=args.note, report_date=args.report_date)
     print(check_text(ledger, args.lang))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
-from ledger.store import default_url
+from ledger.guard import DEFAULT_LIMITS, Limits
 
 SECRETS_PATH = Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml"
-DEFAULT_MAX_UPLOAD_MB = 20
+DEFAULT_MAX_UPLOAD_MIB = DEFAULT_LIMITS.max_mib
 
 
 def read_secrets(path: Path = SECRETS_PATH) -> dict:
@@ -22,6 +23,8 @@ def read_secrets(path: Path = SECRETS_PATH) -> dict:
 
 def db_url(environ: Mapping[str, str], secrets: Mapping[str, object], explicit: str | None = None) -> str:
     """The SQLAlchemy URL: --db, then LEDGER_DB_URL, then db_url in secrets, then SQLite at data/ledger.db."""
+    from ledger.store import default_url  # SQLAlchemy only for the commands that open the store
+
     return explicit or environ.get("LEDGER_DB_URL") or str(secrets.get("db_url") or "") or default_url()
 
 
@@ -31,10 +34,15 @@ def editor_password(environ: Mapping[str, str], secrets: Mapping[str, object]) -
     return str(value) if value else None
 
 
-def max_upload_mb(environ: Mapping[str, str], secrets: Mapping[str, object]) -> int:
-    """Largest upload accepted, in MB (LEDGER_MAX_UPLOAD_MB, then max_upload_mb in secrets)."""
-    value = environ.get("LEDGER_MAX_UPLOAD_MB") or secrets.get("max_upload_mb") or DEFAULT_MAX_UPLOAD_MB
+def max_upload_mib(environ: Mapping[str, str], secrets: Mapping[str, object]) -> int:
+    """Largest file accepted, in MiB (LEDGER_MAX_UPLOAD_MB, then max_upload_mb in secrets; 1 MiB = 1,048,576 bytes)."""
+    value = environ.get("LEDGER_MAX_UPLOAD_MB") or secrets.get("max_upload_mb") or DEFAULT_MAX_UPLOAD_MIB
     try:
         return max(1, int(value))
     except (TypeError, ValueError):
-        return DEFAULT_MAX_UPLOAD_MB
+        return DEFAULT_MAX_UPLOAD_MIB
+
+
+def limits(environ: Mapping[str, str], secrets: Mapping[str, object]) -> Limits:
+    """The reading limits (README "Limits"), the same for the Upload page and the command line."""
+    return replace(DEFAULT_LIMITS, max_mib=max_upload_mib(environ, secrets))

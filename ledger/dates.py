@@ -29,6 +29,7 @@ _MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?\s*(?:前
 _MONTH_ONLY = re.compile(r"^(\d{1,2})\s*月\s*(底|末|份|上旬|中旬|下旬)?\s*(?:前|之前|以前)?$")
 _DAY_ONLY = re.compile(r"^(\d{1,2})\s*[日号]$")
 _ENGLISH_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y")
+MAX_DATE_CHARS = 64
 _RANGE_WORDS = ("至", "到", "~", "～", "—", "–", " to ", "－")
 
 
@@ -78,6 +79,8 @@ def parse_number(value: float, default_year: int) -> date | None:
 def parse_text(text: str, default_year: int) -> date | str | None:
     """A date written as text; LONG_TERM for 长期; None when it can't be read."""
     text = clean_text(text)
+    if len(text) > MAX_DATE_CHARS:  # no date is this long; and patterns never see unbounded text
+        return None
     if text.lower() in LONG_TERM_WORDS:
         return LONG_TERM
     if match := _FULL.match(text):
@@ -154,6 +157,8 @@ def _end_from_start(end_text: str, start: date) -> date | None:
 def parse_range(value: object, default_year: int) -> tuple[date, date] | None:
     """A period written in one cell: `4月25日至5月10日`, `2019.4.25-5.10`, `2019-04-25 ~ 2019-05-10`."""
     text = clean_text(value)
+    if len(text) > 2 * MAX_DATE_CHARS:
+        return None
     for word in _RANGE_WORDS:
         if word in text:
             head, _, tail = text.partition(word)

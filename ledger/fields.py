@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from ledger.text import fold
 
 # Canonical task fields and the headers people write for them (Chinese and English).
 # Order matters only for display (template columns, exports).
@@ -48,13 +49,12 @@ TASK_SHEET_NAMES = ("整改台账", "整改任务", "台账", "任务", "整改�
 PHASE_SHEET_NAMES = ("阶段", "整改步骤", "整改阶段", "步骤", "phases", "phase", "stages")
 META_SHEET_NAMES = ("说明", "填报说明", "meta", "about", "readme")
 
-_DROP = re.compile(r"[\s*＊:：%％]|[（(][^）)]*[）)]|[【\[][^】\]]*[】\]]")
+_DROP = re.compile(r"[\s*＊:：%％]|[（(][^）)]{0,40}[）)]|[【\[][^】\]]{0,40}[】\]]")  # bounded: linear
 
 
 def normalize_header(text: object) -> str:
     """Header text as compared: width-folded, lower case, no spaces, markers or parenthesised hints."""
-    folded = unicodedata.normalize("NFKC", str(text)).strip().lower()
-    return _DROP.sub("", folded)
+    return _DROP.sub("", fold(text))
 
 
 def _index(table: dict[str, tuple[str, ...]]) -> dict[str, str]:

@@ -24,9 +24,56 @@ STRINGS: dict[str, tuple[str, str]] = {
     "file.type": ("不支持的文件类型。可接收：{accepted}。", "Unsupported file type. Accepted: {accepted}."),
     "file.too_many_sheets": ("工作簿有 {count} 个工作表，超过上限 {limit} 个。",
                              "The workbook has {count} sheets, more than the limit of {limit}."),
-    "file.too_many_rows": ("工作表“{sheet}”有 {count} 行，超过上限 {limit} 行。",
-                           "Sheet “{sheet}” has {count} rows, more than the limit of {limit}."),
-    "file.too_large": ("文件大小 {size} MB，超过上限 {limit} MB。", "The file is {size} MB, over the {limit} MB limit."),
+    "file.too_many_rows": (
+        "工作表“{where}”的内容延伸到第 {count} 行（单元格 {cell}），超过上限 {limit} 行。如果下方是误输入的字符或格式，"
+        "请删除多余的行后另存再上传。",
+        "Sheet “{where}” reaches row {count} (cell {cell}), beyond the limit of {limit} rows. If something was typed "
+        "or formatted far below the table by mistake, delete those rows, save and upload again."),
+    "file.too_many_columns": (
+        "工作表“{where}”的内容延伸到第 {count} 列（单元格 {cell}），超过上限 {limit} 列。如果右侧是误输入的字符或格式，"
+        "请删除多余的列后另存再上传。",
+        "Sheet “{where}” reaches column {count} (cell {cell}), beyond the limit of {limit} columns. If something "
+        "was typed or formatted far to the right by mistake, delete those columns, save and upload again."),
+    "file.too_many_lines": ("文件有 {count} 行文字，超过上限（{limit} 行台账）。",
+                            "The file has {count} lines of text, more than the limit allows ({limit} ledger rows)."),
+    "file.too_many_cells": ("表格共有 {count} 个单元格，超过上限 {limit} 个。请删除多余的行、列或工作表后再上传。",
+                            "The workbook spans {count} cells, more than the limit of {limit}. Delete unneeded rows, "
+                            "columns or sheets and upload again."),
+    "file.too_many_merged": ("表格中有 {count} 处合并单元格，超过上限 {limit} 处。",
+                             "The workbook has {count} merged ranges, more than the limit of {limit}."),
+    "file.too_many_parts": ("文件内部由 {count} 个部分组成，超过上限 {limit} 个，不像是正常的表格文件。",
+                            "The file is made of {count} internal parts, more than the limit of {limit}; it does not "
+                            "look like an ordinary spreadsheet."),
+    "file.unpacked_too_large": (
+        "文件太大或已损坏，无法读取：其中“{part}”解压后有 {size} MB（压缩比 {ratio} 倍），超过上限 {limit} MB"
+        "（或 {max_ratio} 倍）。",
+        "The file is too large or damaged to read: its part “{part}” unpacks to {size} MB (a ratio of {ratio}), "
+        "beyond the limit of {limit} MB (or a ratio of {max_ratio})."),
+    "file.line_too_long": ("文件中有一行长达 {size} MB，超过上限 {limit} MB，不像是正常的 CSV 表格。",
+                           "One line of the file is {size} MB long, beyond the {limit} MB limit; it does not look "
+                           "like an ordinary CSV table."),
+    "file.unsafe_xml": ("文件中含有 XML 实体声明（DOCTYPE/ENTITY），正常的表格文件不会有。为安全起见不予读取。",
+                        "The file declares XML entities (DOCTYPE/ENTITY), which ordinary spreadsheets never do. For "
+                        "safety it is not read."),
+    "file.unreadable_value": (
+        "工作表“{where}”第 {row} 行有一个无法读取的数值（例如设为日期格式、却存着无穷大或超出范围的数）。"
+        "请检查这一行的日期列，改正后另存再上传。",
+        "Row {row} of sheet “{where}” holds a value that cannot be read (for example a date-formatted cell holding "
+        "infinity or a number out of range). Check that row's date cells, fix them, save and upload again."),
+    "file.too_much_memory": ("文件太大或已损坏，无法读取：读取它需要超过 {limit} MB 内存。请删除多余的行、列和工作表，"
+                             "或拆分成几个文件后再上传。",
+                             "The file is too large or damaged to read: reading it needs more than {limit} MB of "
+                             "memory. Delete unneeded rows, columns and sheets, or split it, and upload again."),
+    "file.too_slow": ("文件太大或已损坏，无法读取：读取超过 {limit} 秒仍未完成。请删除多余的内容或拆分后再上传。",
+                      "The file is too large or damaged to read: reading it took more than {limit} seconds. Remove "
+                      "what is not needed, or split it, and upload again."),
+    "file.crashed": ("文件已损坏，读取程序无法处理。请用 Excel/WPS 打开确认后另存再上传。",
+                     "The file is damaged: the reader could not handle it. Open it in Excel/WPS, save it again and "
+                     "upload that."),
+    "file.name_too_long": ("文件名有 {count} 个字符，超过上限 {limit} 个。请改短文件名后再上传。",
+                           "The file name has {count} characters, more than the limit of {limit}. Shorten it and "
+                           "upload again."),
+    "file.too_large": ("文件大小 {size} MiB，超过上限 {limit} MiB。", "The file is {size} MiB, over the {limit} MiB limit."),
     "file.encoding": ("CSV 文件的编码无法识别。请另存为 UTF-8 或 GBK 编码的 CSV。",
                       "The CSV file's encoding is not recognised. Save it as CSV in UTF-8 or GBK."),
     # --- reading: the ledger --------------------------------------------------------------------------------
@@ -40,6 +87,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                               "The ledger states no report date; the day of upload, {value}, is used."),
     "ledger.no_phases": ("没有找到整改阶段表（阶段/整改步骤），时间轴将无法显示阶段。",
                          "No phases sheet (阶段/整改步骤/phases) was found; the timeline cannot show phases."),
+    "ledger.task_sheet_not_read": ("工作表“{value}”看起来也是整改任务表，但没有读取：只读取了“{read}”。"
+                                   "如需读取，请把各表的措施合并到一张表中。",
+                                   "Sheet “{value}” also looks like a tasks sheet but was not read: only “{read}” "
+                                   "was. To have its measures read, put them into one sheet."),
     "ledger.phases_from_previous": ("本次上传没有阶段表，沿用上一版本的整改阶段。",
                                     "This upload has no phases sheet; the previous version's phases are kept."),
     # --- reading: phases ------------------------------------------------------------------------------------
@@ -61,6 +112,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "task.formula_error": ("单元格中的公式出错（{value}），无法读取数值。请改正公式或直接填写数值。",
                            "The cell's formula shows an error ({value}), so its value is unknown. Fix the formula "
                            "or type the value."),
+    "task.too_long": ("内容有 {count} 个字符，超过单元格上限 {limit} 个字符（Excel 单元格的上限）。请精简后再上传。",
+                      "The cell holds {count} characters, more than the limit of {limit} (Excel's own limit for a "
+                      "cell). Shorten it and upload again."),
     "task.no_measure": ("这一行没有填写整改措施。", "This row has no measure text."),
     "task.no_responsible": ("没有填写任何责任领导、责任部门或责任人（具体到事、细化到人）。",
                             "No responsible leader, department or person is named."),

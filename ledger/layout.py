@@ -118,6 +118,13 @@ def assign_roles(sheets: list[RawSheet]) -> SheetRoles:
     return roles
 
 
+def other_task_sheets(sheets: list[RawSheet], roles: SheetRoles) -> list[RawSheet]:
+    """Sheets that look like tasks too (their header names a measure) but are not the one read: never ignored
+    without a word."""
+    used = {id(role[0]) for role in (roles.tasks, roles.phases) if role} | {id(roles.meta)}
+    return [sheet for sheet in sheets if id(sheet) not in used and find_header(sheet.rows, "tasks") is not None]
+
+
 _LABEL = re.compile(
     r"(填报日期|报送日期|填报时间|统计日期|数据截止日期|数据截至|截止日期|截止时间|统计截止|截至|截止|报告日期|"
     r"as of|report date|reporting date|date)\s*[:：]?\s*", re.IGNORECASE)
@@ -217,12 +224,17 @@ def section_title(filled: list[tuple[int, object]], columns: dict[str, int]) -> 
 
 
 def fill_merged(sheet: RawSheet) -> None:
-    """Give every row of a vertically merged cell the value written in its top cell."""
+    """Give every row of a vertically merged cell the value written in its top cell. Each cell is filled at most
+    once, however many (repeated or overlapping) ranges a file declares: the work is the cells filled."""
     rows = sheet.rows
-    for (top, left), (bottom, _right) in sheet.merged:
+    filled_to: dict[int, int] = {}  # column → the last row already filled there
+    for (top, left), (bottom, _right) in sorted(set(sheet.merged), key=lambda m: (m[0][1], m[0][0])):
         if bottom <= top or top >= len(rows) or left >= len(rows[top]):
             continue
         value = rows[top][left]
-        for r in range(top + 1, min(bottom, len(rows) - 1) + 1):
+        first = max(top + 1, filled_to.get(left, -1) + 1)
+        last = min(bottom, len(rows) - 1)
+        for r in range(first, last + 1):
             if left < len(rows[r]) and is_blank(rows[r][left]):
                 rows[r][left] = value
+        filled_to[left] = max(filled_to.get(left, -1), last)

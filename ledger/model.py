@@ -14,6 +14,7 @@ TASK_COLUMNS = (
     "start", "due", "long_term", "status", "progress", "completed_on", "evidence", "notes",
 )
 DATE_COLUMNS = ("start", "due", "completed_on")
+QUOTED_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,10 @@ class Issue:
     column: str = ""  # the header as written
     value: str = ""
     params: tuple[tuple[str, object], ...] = ()
+
+    def __post_init__(self) -> None:
+        if len(self.value) > QUOTED_CHARS:  # a report quotes the start of what was written, not a whole book
+            object.__setattr__(self, "value", self.value[:QUOTED_CHARS] + "…")
 
     @property
     def is_error(self) -> bool:

@@ -8,17 +8,19 @@ from datetime import date
 from ledger.dates import DateReader, clean_text, find_range, parse_range
 from ledger.layout import Header, is_blank, is_footer, is_total, shown
 from ledger.model import Issue, Phase
+from ledger.text import visible
 from ledger.workbook import RawSheet
 
 _NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 _ORDINAL = re.compile(r"^第\s*([一二三四五六七八九十\d]+)\s*阶段\s*[:：、.．\s]*(.*)$")
 _PHASE_N = re.compile(r"^(?:phase|stage)\s*(\d+)\s*[:：.\-]?\s*(.*)$", re.IGNORECASE)
-_TRAILING = re.compile(r"[（(][^（）()]*[)）]|[。；;，,\s]+$")
+_PERIOD = re.compile(r"[（(][^（）()]*[)）]")
+_NAME_CHARS = 200  # the part of a long cell the name patterns look at
 
 
 def numeral(text: str) -> int | None:
     """`3`, `三`, `第三阶段` → 3."""
-    text = clean_text(text)
+    text = clean_text(text)[:_NAME_CHARS]
     if text.replace(".0", "").isdigit():
         return int(float(text))
     if match := _ORDINAL.match(text):
@@ -34,13 +36,13 @@ def numeral(text: str) -> int | None:
 
 def phase_name(text: str) -> str:
     """The name without the period written after it: `第一阶段：自查自纠（4月25日至5月10日）。` → `第一阶段：自查自纠`."""
-    cleaned = _TRAILING.sub("", text.strip()).strip()
+    cleaned = _PERIOD.sub("", text.strip()).rstrip("。；;，, \t\r\n").strip()
     return cleaned or text.strip()
 
 
 def short_phase_name(name: str) -> str:
     """`第二阶段：整改落实` → `整改落实`, for places with little room."""
-    match = _ORDINAL.match(name.strip())
+    match = _ORDINAL.match(name.strip()[:_NAME_CHARS])
     return match[2].strip() if match and match[2].strip() else name
 
 
@@ -67,8 +69,9 @@ def _phase_dates(cells: dict[str, object], dates: DateReader) -> tuple[date | No
     return start, end, None
 
 
-def read_phases(sheet: RawSheet, header: Header, dates: DateReader) -> tuple[tuple[Phase, ...], list[Issue]]:
-    """Every phase row of the sheet, and what is wrong with them."""
+def read_phases(sheet: RawSheet, header: Header, dates: DateReader,
+                max_chars: int = 32_767) -> tuple[tuple[Phase, ...], list[Issue]]:
+    """Every phase row of the sheet, and what is wrong with them (text over `max_chars` in a cell is an error)."""
     phases: list[Phase] = []
     issues: list[Issue] = []
     for index in range(header.row + 1, len(sheet.rows)):
@@ -79,15 +82,26 @@ def read_phases(sheet: RawSheet, header: Header, dates: DateReader) -> tuple[tup
         first = next((shown(v) for v in row if not is_blank(v)), "")
         if is_footer(first) or is_blank(cells.get("name")):
             continue
-        issue = _phase_issue(sheet.name, index + 1, header, cells, dates, phases)
+        issue = _too_long(sheet.name, index + 1, header, cells, max_chars) or _phase_issue(
+            sheet.name, index + 1, header, cells, dates, phases)
         if issue:
             issues.append(issue)
             continue
         start, end, _ = _phase_dates(cells, dates)
         order = numeral(shown(cells.get("order", ""))) or numeral(shown(cells["name"])) or len(phases) + 1
-        phases.append(Phase(phase_name(shown(cells["name"])), start, end, order, shown(cells.get("description", ""))))
+        phases.append(Phase(visible(phase_name(shown(cells["name"]))), start, end, order,
+                            visible(shown(cells.get("description", "")))))
     phases.sort(key=lambda p: (p.order, p.start))
     return tuple(phases), issues
+
+
+def _too_long(sheet: str, row: int, header: Header, cells: dict, max_chars: int) -> Issue | None:
+    for field in ("name", "description"):
+        text = shown(cells.get(field))
+        if len(text) > max_chars:
+            return Issue("error", "task.too_long", sheet, row, header.written(field), text,
+                         (("count", len(text)), ("limit", max_chars)))
+    return None
 
 
 def _phase_issue(sheet: str, row: int, header: Header, cells: dict, dates: DateReader, phases) -> Issue | None:
@@ -123,7 +137,7 @@ class PhaseIndex:
         if phase.order in _NUMERALS.values():
             aliases.append(f"第{'一二三四五六七八九十'[phase.order - 1]}阶段")
         for pattern in (_ORDINAL, _PHASE_N):
-            if match := pattern.match(clean_text(phase.name)):
+            if match := pattern.match(clean_text(phase.name)[:_NAME_CHARS]):
                 aliases += [_key(match[2])] if match[2] else []
         return [a for a in aliases if a]
 
@@ -137,7 +151,7 @@ class PhaseIndex:
         if key in self._aliases:
             return self._aliases[key]
         for pattern in (_ORDINAL, _PHASE_N):
-            if (match := pattern.match(key)) and numeral(match[1]) is not None:
+            if (match := pattern.match(key[:_NAME_CHARS])) and numeral(match[1]) is not None:
                 rest = _key(match[2])
                 by_title = self._aliases.get(rest) if rest else None
                 return by_title or self._aliases.get(str(numeral(match[1])))

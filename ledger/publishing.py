@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
+from ledger.guard import DEFAULT_LIMITS, Limits
 from ledger.model import Ledger
 from ledger.reading import load_ledger
 from ledger.store import Published, Store
-from ledger.workbook import DEFAULT_LIMITS, Limits
 
 
 def check_upload(store: Store, files: Sequence[tuple[str, bytes]], received_on: date,

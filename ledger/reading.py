@@ -2,58 +2,87 @@
 
 from __future__ import annotations
 
-import gc
+import logging
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 
+from ledger import guard
 from ledger.checks import check_tasks
 from ledger.dates import DateReader, years_in
-from ledger.layout import assign_roles, fill_merged, find_report_date, is_footer_line
+from ledger.guard import DEFAULT_LIMITS, Failure, Limits
+from ledger.layout import assign_roles, fill_merged, find_report_date, is_footer_line, other_task_sheets
 from ledger.model import Issue, Ledger, Phase, empty_tasks
 from ledger.phases import read_phases
+from ledger.precheck import check_bytes, kind_of, refusal
 from ledger.tasks import read_tasks
-from ledger.workbook import DEFAULT_LIMITS, Limits, RawSheet, read_file
+from ledger.workbook import RawSheet, diagnose, read_file
+
+log = logging.getLogger(__name__)
+Files = Sequence[tuple[str, bytes]]
 
 
 def load_ledger(
-    files: Sequence[tuple[str, bytes]],
+    files: Files,
     received_on: date,
     *,
     fallback_phases: Sequence[Phase] | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> Ledger:
-    """Read one workbook, or a tasks file and a phases file, as (file name, bytes) pairs.
+    """Read one workbook, or a tasks file and a phases file, as (file name, bytes) pairs — through the guarded
+    path: cheap checks here, the parsing in a worker process under `limits` (README "Limits").
 
     `received_on` is the report date when the ledger states none; `fallback_phases` stand in when it has no
-    phases sheet (the previous version's). Bad data never raises: it ends up in `Ledger.issues`.
+    phases sheet (the previous version's). Bad data never raises: it ends up in `Ledger.issues`, and a file that
+    exhausts the worker's memory or time is refused with a message, while this process goes on.
     """
-    with _no_gc_pauses():
-        sheets: list[RawSheet] = []
-        issues: list[Issue] = []
+    files = list(files)
+    refused = [issue for name, data in files if (issue := check_bytes(data, name, limits)) is not None]
+    if refused:
+        return _refused(refused, received_on)
+    phases = tuple(fallback_phases) if fallback_phases else None
+    result = guard.run(read_ledger, (files, received_on, phases, limits), limits)
+    if isinstance(result, Failure):
+        return _refused([_failure_issue(result, files, limits)], received_on)
+    return result
+
+
+def _refused(issues: list[Issue], received_on: date) -> Ledger:
+    return Ledger(empty_tasks(), (), received_on, False, tuple(issues))
+
+
+def _failure_issue(failure: Failure, files: list[tuple[str, bytes]], limits: Limits) -> Issue:
+    """The refusal for a worker that gave no answer; after running out of memory, an xlsx is measured to name the
+    sheet and cell that reach too far, when that was the cause."""
+    names = "、".join(name for name, _ in files)
+    log.warning("ledger worker failed reading %s: %s %s", names, failure.reason, failure.detail[-300:])
+    if failure.reason == "memory":
         for name, data in files:
-            result = read_file(data, name, limits)
-            sheets.extend(result.sheets)
-            issues.extend(result.issues)
-        if issues:
-            return Ledger(empty_tasks(), (), received_on, False, tuple(issues))
-        for sheet in sheets:
-            fill_merged(sheet)
-        return _read_sheets(sheets, received_on, fallback_phases)
+            if kind_of(data, name) == "zip":
+                found = guard.run(diagnose, (data, name, limits), limits)
+                if isinstance(found, Issue):
+                    return found
+        return refusal("file.too_much_memory", names, limit=limits.memory_mib)
+    if failure.reason == "time":
+        return refusal("file.too_slow", names, limit=limits.cpu_seconds)
+    return refusal("file.crashed", names)
 
 
-@contextmanager
-def _no_gc_pauses() -> Iterator[None]:
-    """A big sheet is millions of short-lived cell objects and no cycles: the cyclic collector would only rescan
-    them again and again (a third of the reading time at 100k rows)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+def read_ledger(files: Files, received_on: date, fallback_phases: Sequence[Phase] | None = None,
+                limits: Limits = DEFAULT_LIMITS) -> Ledger:
+    """load_ledger's work, in this process and without its worker: what the worker runs (and the benchmark's
+    in-process figure)."""
+    sheets: list[RawSheet] = []
+    issues: list[Issue] = []
+    for name, data in files:
+        result = read_file(data, name, limits)
+        sheets.extend(result.sheets)
+        issues.extend(result.issues)
+    if issues:
+        return _refused(issues, received_on)
+    for sheet in sheets:
+        fill_merged(sheet)
+    return _read_sheets(sheets, received_on, fallback_phases, limits)
 
 
 def _default_year(sheets: list[RawSheet], received_on: date) -> int:
@@ -78,7 +107,7 @@ def _report_date(roles, default_year: int) -> date | None:
     return None
 
 
-def _read_sheets(sheets: list[RawSheet], received_on: date, fallback_phases) -> Ledger:
+def _read_sheets(sheets: list[RawSheet], received_on: date, fallback_phases, limits: Limits) -> Ledger:
     roles = assign_roles(sheets)
     if roles.tasks is None:
         seen = "、".join(sheet.name for sheet in sheets)
@@ -94,7 +123,7 @@ def _read_sheets(sheets: list[RawSheet], received_on: date, fallback_phases) -> 
     phases: tuple[Phase, ...] = ()
     phase_issues: list[Issue] = []
     if roles.phases is not None:
-        phases, phase_issues = read_phases(*roles.phases, dates)
+        phases, phase_issues = read_phases(*roles.phases, dates, limits.max_cell_chars)
         issues.extend(phase_issues)
     if not phases and not phase_issues:  # no phases sheet, or one with nothing under its header
         if fallback_phases:
@@ -103,7 +132,9 @@ def _read_sheets(sheets: list[RawSheet], received_on: date, fallback_phases) -> 
         else:
             issues.append(Issue("warning", "ledger.no_phases"))
     tasks_sheet, tasks_header = roles.tasks
-    tasks, task_issues = read_tasks(tasks_sheet, tasks_header, dates, phases)
+    issues += [Issue("warning", "ledger.task_sheet_not_read", sheet.name, value=sheet.name,
+                     params=(("read", tasks_sheet.name),)) for sheet in other_task_sheets(sheets, roles)]
+    tasks, task_issues = read_tasks(tasks_sheet, tasks_header, dates, phases, limits.max_cell_chars)
     if tasks.empty:
         issues.append(Issue("error", "ledger.no_tasks", tasks_sheet.name, tasks_header.row + 1))
     unreadable_due = {i.row for i in task_issues

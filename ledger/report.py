@@ -20,10 +20,10 @@ def rounded(value: float | None) -> float | None:
 
 
 def issue_message(issue: Issue, lang: str) -> str:
-    params = dict(issue.params)
+    params = {"value": issue.value, "sheet": issue.sheet, "row": issue.row, **dict(issue.params)}
     if issue.code == "task.bad_status":
         params["accepted"] = accepted_status_words(lang)
-    return translate(issue.code, lang, value=issue.value, sheet=issue.sheet, row=issue.row, **params)
+    return translate(issue.code, lang, **params)
 
 
 def issue_records(issues: list[Issue], lang: str) -> list[dict]:

@@ -12,6 +12,7 @@ from ledger.dates import LONG_TERM, DateReader, ambiguous_number
 from ledger.layout import Header, is_blank, is_footer, is_total, section_title, shown, strip_enumerator
 from ledger.model import TASK_COLUMNS, Issue, Phase, empty_tasks, status_column, text_column
 from ledger.phases import PhaseIndex
+from ledger.text import has_invisible, visible
 from ledger.vocab import DONE, NOT_STARTED, ONGOING, parse_progress_text, resolve_status, status_of
 from ledger.workbook import RawSheet
 
@@ -69,10 +70,19 @@ def _by_value(values: list[object], convert: Callable[[object], object]) -> list
 
 def _text(value: object) -> str:
     if type(value) is str:  # the common cases first: text, then whole numbers (ids)
-        return value.strip() if "\x00" not in value else value.replace("\x00", "").strip()
+        return value.strip()
     if type(value) is float and value.is_integer():
         return str(int(value))
     return "" if is_blank(value) else shown(value)
+
+
+def _text_column(values: list[object]) -> list[str]:
+    """A column's cells as text, stripped, without invisible characters (one search over the whole column
+    finds whether any cell holds one)."""
+    texts = [v.strip() if type(v) is str else _text(v) for v in values]
+    if has_invisible("".join(texts)):
+        texts = [visible(text).strip() for text in texts]
+    return texts
 
 
 class _Converter:
@@ -227,9 +237,22 @@ def _phases_by_date(phase: list[str | None], due: list, start: list, index: Phas
     return out
 
 
-def read_tasks(sheet: RawSheet, header: Header, dates: DateReader,
-               phases: tuple[Phase, ...]) -> tuple[pd.DataFrame, list[Issue]]:
-    """The task table of the sheet (model.TASK_COLUMNS) and the problems found cell by cell."""
+def _too_long(columns: dict[str, list[str]], header: Header, sheet: str, rows: list[int],
+              max_chars: int) -> list[Issue]:
+    """Text over the per-cell limit (README "Limits"): an error per cell, never a silent cut."""
+    issues = []
+    for field, texts in columns.items():
+        if max(map(len, texts), default=0) > max_chars:
+            issues += [Issue("error", "task.too_long", sheet, row, header.written(field), text,
+                             (("count", len(text)), ("limit", max_chars)))
+                       for row, text in zip(rows, texts, strict=True) if len(text) > max_chars]
+    return issues
+
+
+def read_tasks(sheet: RawSheet, header: Header, dates: DateReader, phases: tuple[Phase, ...],
+               max_chars: int = 32_767) -> tuple[pd.DataFrame, list[Issue]]:
+    """The task table of the sheet (model.TASK_COLUMNS) and the problems found cell by cell; text longer than
+    `max_chars` in a cell is an error."""
     rows, raw = _task_rows(sheet, header)
     if not rows:
         return empty_tasks(), []
@@ -244,8 +267,8 @@ def read_tasks(sheet: RawSheet, header: Header, dates: DateReader,
         convert.issues += _formula_errors(sheet, header, rows)
     statuses = _resolve(convert.statuses(raw["status"]), progress, long_term)
     phase = _phases_by_date(convert.phase_names(raw["phase"]), due, start, convert.phase_index)
-    texts = {f: [v.strip() if type(v) is str and "\x00" not in v else _text(v) for v in raw[f]]
-             for f in _TEXT_FIELDS}
+    texts = {f: _text_column(raw[f]) for f in _TEXT_FIELDS}
+    convert.issues += _too_long({**texts, "phase": phase}, header, sheet.name, rows, max_chars)
     frame = pd.DataFrame({
         "sheet": text_column([sheet.name] * len(rows)), "row": np.array(rows, dtype="int64"),
         "id": text_column(texts["id"]), "key": text_column([""] * len(rows)),

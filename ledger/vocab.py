@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ledger.text import fold
+
 DONE, IN_PROGRESS, NOT_STARTED, ONGOING = "done", "in_progress", "not_started", "ongoing"
 STATUSES = (DONE, IN_PROGRESS, NOT_STARTED, ONGOING)
 NOT_DONE = "not_done"
@@ -24,16 +26,12 @@ STATUS_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _fold(text: object) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(text)).strip().lower())
-
-
-_STATUS_INDEX = {_fold(word): status for status, words in STATUS_WORDS.items() for word in words}
+_STATUS_INDEX = {fold(word): status for status, words in STATUS_WORDS.items() for word in words}
 
 
 def status_of(text: object) -> str | None:
     """The canonical status a status cell names (or NOT_DONE), None for an unknown word."""
-    return _STATUS_INDEX.get(_fold(text))
+    return _STATUS_INDEX.get(fold(text))
 
 
 def accepted_status_words(lang: str) -> str:

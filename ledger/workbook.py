@@ -1,4 +1,7 @@
-"""Turning uploaded file bytes into sheets of cells (python-calamine for workbooks, csv for text)."""
+"""Turning uploaded file bytes into sheets of cells (python-calamine for workbooks, csv for text), within the limits.
+
+Runs inside the guarded worker (`ledger.guard`): what could exhaust memory is checked before it is built — a
+sheet's extent before its cells become Python objects, ODS repeats before calamine expands them."""
 
 from __future__ import annotations
 
@@ -10,28 +13,24 @@ from pathlib import PurePath
 
 import python_calamine
 
+from ledger.guard import DEFAULT_LIMITS, Limits
 from ledger.model import Issue
-from ledger.xlsx_cells import XlsxCells
+from ledger.precheck import (
+    ACCEPTED_TYPES,
+    ODS_MIME,
+    check_bytes,
+    declared_size,
+    far_extent,
+    kind_of,
+    ods_extents,
+    refusal,
+    sheet_size_issue,
+)
+from ledger.xlsx_cells import UnsafeXml, XlsxCells
 
-WORKBOOK_TYPES = (".xlsx", ".xls", ".ods", ".xlsb")
-TEXT_TYPES = (".csv", ".txt", ".tsv")
-ACCEPTED_TYPES = WORKBOOK_TYPES + TEXT_TYPES
+__all__ = ["ACCEPTED_TYPES", "DEFAULT_LIMITS", "Limits", "RawSheet", "ReadResult", "read_file"]
 
-_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
-_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one upload may hold; beyond it the file is refused with a message, not read."""
-
-    max_sheets: int = 50
-    max_rows: int = 200_000
-    max_bytes: int = 20 * 1024 * 1024
-
-
-DEFAULT_LIMITS = Limits()
+Merge = tuple[tuple[int, int], tuple[int, int]]
 
 
 @dataclass
@@ -40,16 +39,22 @@ class RawSheet:
 
     name: str
     rows: list[list[object]]
-    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    merged: list[Merge] = field(default_factory=list)
     file_name: str = ""
     cells: XlsxCells | None = None  # formula errors and percent formats, for xlsx files
 
     def formula_errors(self) -> dict[tuple[int, int], str]:
-        return self.cells.errors(self.name) if self.cells else {}
+        try:
+            return self.cells.errors(self.name) if self.cells else {}
+        except (ValueError, zipfile.BadZipFile, OSError):  # expat errors are ValueErrors; calamine read it anyway
+            return {}
 
     def percent_rows(self, column: int) -> set[int] | None:
         """Rows whose cell in `column` is formatted as a percentage; None when the format can't be known."""
-        return self.cells.percent(self.name, column) if self.cells else None
+        try:
+            return self.cells.percent(self.name, column) if self.cells else None
+        except (ValueError, zipfile.BadZipFile, OSError):
+            return None
 
 
 @dataclass
@@ -59,75 +64,139 @@ class ReadResult:
 
 
 def _refuse(code: str, file_name: str, **params: object) -> ReadResult:
-    return ReadResult([], [Issue("error", code, sheet=file_name, params=tuple(params.items()))])
-
-
-def _kind_of(data: bytes, file_name: str) -> str:
-    suffix = PurePath(file_name).suffix.lower()
-    if data.startswith(_CFB_MAGIC):
-        return "encrypted" if _ENCRYPTED_STREAM in data else "cfb"
-    if data.startswith(b"PK\x03\x04"):
-        return "zip"
-    if suffix in TEXT_TYPES or suffix == "":
-        return "text"
-    return "other"
+    return ReadResult([], [refusal(code, file_name, **params)])
 
 
 def read_file(data: bytes, file_name: str, limits: Limits = DEFAULT_LIMITS) -> ReadResult:
     """All sheets of one uploaded file, or a report of why it can't be read. Never raises on bad input."""
-    suffix = PurePath(file_name).suffix.lower()
-    kind = _kind_of(data, file_name)
-    if not data.strip():
-        return _refuse("file.empty", file_name)
-    if len(data) > limits.max_bytes:
-        return _refuse("file.too_large", file_name, size=f"{len(data) / 2**20:.1f}", limit=f"{limits.max_bytes / 2**20:g}")
-    if suffix in (".xlsm", ".xltm", ".xlam"):
-        return _refuse("file.macro", file_name)
-    if kind == "encrypted":
-        return _refuse("file.encrypted", file_name)
+    problem = check_bytes(data, file_name, limits)
+    if problem is not None:
+        return ReadResult([], [problem])
+    kind = kind_of(data, file_name)
     if kind == "zip":
         return _read_zip(data, file_name, limits)
     if kind == "cfb":
         return _read_workbook(data, file_name, limits)
-    if kind == "text" and suffix in (*TEXT_TYPES, ""):
-        return _read_text(data, file_name, limits)
-    return _refuse("file.type", file_name, accepted=" ".join(ACCEPTED_TYPES))
+    return _read_text(data, file_name, limits)
 
 
 def _read_zip(data: bytes, file_name: str, limits: Limits) -> ReadResult:
+    archive = zipfile.ZipFile(io.BytesIO(data))
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+        if "mimetype" in archive.namelist():
+            problem = _ods_problem(archive, file_name, limits)
+            return ReadResult([], [problem]) if problem else _read_workbook(data, file_name, limits)
+        cells = XlsxCells(archive)
+        problem = _xlsx_problem(archive, cells, file_name, limits)
+    except UnsafeXml:
+        return _refuse("file.unsafe_xml", file_name)
+    except (ValueError, zipfile.BadZipFile, OSError, EOFError, RuntimeError):  # expat errors are ValueErrors
         return _refuse("file.corrupt", file_name)
-    if any(name.endswith("vbaProject.bin") for name in names):
-        return _refuse("file.macro", file_name)
-    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names and "mimetype" not in names:
-        return _refuse("file.type", file_name, accepted=" ".join(ACCEPTED_TYPES))
-    if "mimetype" in names and _ODS_MIME not in data[:200]:
-        return _refuse("file.type", file_name, accepted=" ".join(ACCEPTED_TYPES))
-    return _read_workbook(data, file_name, limits, xlsx="xl/workbook.xml" in names)
+    return ReadResult([], [problem]) if problem else _read_workbook(data, file_name, limits, cells)
 
 
-def _read_workbook(data: bytes, file_name: str, limits: Limits, xlsx: bool = False) -> ReadResult:
-    cells = XlsxCells(data) if xlsx else None
+def _ods_problem(archive: zipfile.ZipFile, file_name: str, limits: Limits) -> Issue | None:
+    """An .ods's tables measured with their repeats multiplied out, before calamine expands them."""
+    if ODS_MIME not in archive.read("mimetype")[:200]:
+        return refusal("file.type", file_name, accepted=" ".join(ACCEPTED_TYPES))
+    extents = ods_extents(archive)
+    for name, rows, columns in extents:
+        problem = sheet_size_issue(name, rows, columns, file_name, limits)
+        if problem:
+            return problem
+    return _cells_problem(sum(rows * columns for _, rows, columns in extents), file_name, limits)
+
+
+def _xlsx_problem(archive: zipfile.ZipFile, cells: XlsxCells, file_name: str, limits: Limits) -> Issue | None:
+    """A sheet whose declared size is over the limits is measured for real (the declaration may lie either way;
+    one that under-declares is caught by the worker's memory limit and measured afterwards, see `diagnose`)."""
+    for name, part in cells.sheet_paths.items():
+        declared = declared_size(archive, part)
+        if declared and sheet_size_issue(name, *declared, file_name, limits):
+            problem = sheet_size_issue(name, *far_extent(archive, part, limits), file_name, limits)
+            if problem:
+                return problem
+    return None
+
+
+def diagnose(data: bytes, file_name: str, limits: Limits = DEFAULT_LIMITS) -> Issue | None:
+    """After a worker ran out of memory on an xlsx: the sheet whose cells reach too far, if that was the cause."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        for name, part in XlsxCells(archive).sheet_paths.items():
+            problem = sheet_size_issue(name, *far_extent(archive, part, limits), file_name, limits)
+            if problem:
+                return problem
+    except (ValueError, zipfile.BadZipFile, OSError, EOFError, RuntimeError):
+        return None
+    return None
+
+
+def _cells_problem(cells: int, file_name: str, limits: Limits) -> Issue | None:
+    if cells > limits.max_cells:
+        return refusal("file.too_many_cells", file_name, count=cells, limit=limits.max_cells)
+    return None
+
+
+def _read_workbook(data: bytes, file_name: str, limits: Limits, cells: XlsxCells | None = None) -> ReadResult:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = [meta.name for meta in book.sheets_metadata if meta.typ == python_calamine.SheetTypeEnum.WorkSheet]
         if len(names) > limits.max_sheets:
             return _refuse("file.too_many_sheets", file_name, count=len(names), limit=limits.max_sheets)
-        sheets = []
+        sheets, total_cells, total_merged = [], 0, 0
         for name in names:
             sheet = book.get_sheet_by_name(name)
-            if sheet.total_height > limits.max_rows + 100:
-                return _refuse("file.too_many_rows", file_name, sheet=name, count=sheet.total_height,
-                               limit=limits.max_rows)
+            rows, columns = (sheet.end[0] + 1, sheet.end[1] + 1) if sheet.end else (0, 0)
+            problem = sheet_size_issue(name, rows, columns, file_name, limits)
+            total_cells += rows * columns
+            problem = problem or _cells_problem(total_cells, file_name, limits)
             merged = list(sheet.merged_cell_ranges or [])
-            sheets.append(RawSheet(name, sheet.to_python(skip_empty_area=False), merged, file_name, cells))
+            total_merged += len(merged)
+            if total_merged > limits.max_merged:
+                problem = problem or refusal("file.too_many_merged", file_name, count=total_merged,
+                                             limit=limits.max_merged)
+            if problem:
+                return ReadResult([], [problem])
+            sheets.append(RawSheet(name, _cells(sheet, file_name), merged, file_name, cells))
+    except _Unreadable as problem:
+        return ReadResult([], [problem.issue])
     except python_calamine.PasswordError:
         return _refuse("file.encrypted", file_name)
     except Exception:  # calamine reports corrupt files with several error types; all mean the same to a user
         return _refuse("file.corrupt", file_name)
     return ReadResult(sheets, [])
+
+
+class _Unreadable(Exception):
+    def __init__(self, issue: Issue):
+        super().__init__(issue.code)
+        self.issue = issue
+
+
+def _cells(sheet, file_name: str) -> list[list[object]]:
+    """The sheet's cells; a value the native reader panics on (a date cell holding -inf, say) becomes a refusal
+    naming its row. Panics are BaseExceptions, so they are caught here by name."""
+    try:
+        return sheet.to_python(skip_empty_area=False)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as problem:  # pyo3's PanicException
+        if type(problem).__name__ != "PanicException" and not isinstance(problem, (ValueError, OverflowError)):
+            raise
+        raise _Unreadable(refusal("file.unreadable_value", file_name, where=sheet.name,
+                                  row=_failing_row(sheet))) from None
+
+
+def _failing_row(sheet) -> int:
+    """The Excel row number of the first row the native reader cannot convert (0 when it cannot be told)."""
+    converted = 0
+    try:
+        for _ in sheet.iter_rows():
+            converted += 1
+    except BaseException:  # the same panic, one row further along
+        return (sheet.start[0] if sheet.start else 0) + converted + 1
+    return 0
 
 
 def decode_text(data: bytes) -> str | None:
@@ -158,6 +227,9 @@ def _read_text(data: bytes, file_name: str, limits: Limits) -> ReadResult:
         rows: list[list[object]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error:
         return _refuse("file.corrupt", file_name)
-    if len(rows) > limits.max_rows + 100:
-        return _refuse("file.too_many_rows", file_name, sheet=file_name, count=len(rows), limit=limits.max_rows)
+    width = max(map(len, rows), default=0)
+    problem = sheet_size_issue(file_name, len(rows), width, file_name, limits)
+    problem = problem or _cells_problem(len(rows) * width, file_name, limits)
+    if problem:
+        return ReadResult([], [problem])
     return ReadResult([RawSheet(PurePath(file_name).stem or file_name, rows, [], file_name)], [])

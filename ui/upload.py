@@ -8,9 +8,9 @@ from datetime import date, datetime
 import streamlit as st
 
 from ledger import Ledger, config
+from ledger.guard import Limits
 from ledger.publishing import check_upload, publish
 from ledger.store import content_sha256
-from ledger.workbook import Limits
 from ui import source
 from ui.i18n import t
 
@@ -20,7 +20,7 @@ MAX_FILES = 2
 
 
 def limits() -> Limits:
-    return Limits(max_bytes=config.max_upload_mb(os.environ, source.secrets()) * 1024 * 1024)
+    return config.limits(os.environ, source.secrets())
 
 
 def uploader_key() -> str:

@@ -1,0 +1,180 @@
+"""The boundary every file a user hands us crosses: its limits, and a worker process that parses under them.
+
+A parser that runs out of memory, spins or crashes (native code aborts the whole process when an allocation fails)
+does so in a worker: the server and every other session go on, and the caller gets a `Failure` to report. The
+limits are the README's "Limits" table; `ledger.precheck` applies the cheap ones before any worker starts.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import multiprocessing
+import os
+import resource
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one upload may hold and what reading it may cost; beyond them it is refused with a message."""
+
+    max_mib: int = 20  # the file, in MiB (the same number on the Upload page and on the command line)
+    max_sheets: int = 50
+    max_rows: int = 200_000  # per sheet
+    max_columns: int = 200  # per sheet
+    max_cells: int = 5_000_000  # rows × columns, all sheets together
+    max_cell_chars: int = 32_767  # Excel's own limit: whatever we accept, we can write back unshortened
+    max_merged: int = 20_000  # merged ranges, all sheets together
+    max_parts: int = 1_000  # entries in a zip container (xlsx, ods, docx)
+    max_part_mib: int = 256  # one entry, unpacked
+    max_unpacked_mib: int = 512  # all entries, unpacked
+    max_ratio: int = 200  # unpacked ÷ packed, for entries over 1 MiB unpacked
+    max_line_bytes: int = MIB  # the longest line of a CSV file
+    memory_mib: int = 768  # address space the worker may add to what it starts with
+    cpu_seconds: int = 30
+    wall_seconds: int = 60
+    workers: int = 2  # files read at once by one server; more wait their turn
+
+    @property
+    def max_bytes(self) -> int:
+        return self.max_mib * MIB
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why the worker gave no answer: "memory", "time" or "crash" (with what the server log should say)."""
+
+    reason: str
+    detail: str = ""
+
+
+PRELOAD = ["ledger.reading"]  # what the fork server imports once, so that each worker starts in milliseconds
+_slots: dict[int, threading.BoundedSemaphore] = {}
+_slots_lock = threading.Lock()
+
+
+def _slot(limits: Limits) -> threading.BoundedSemaphore:
+    with _slots_lock:
+        return _slots.setdefault(limits.workers, threading.BoundedSemaphore(max(1, limits.workers)))
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """fork in a one-thread process (the command line); in a threaded server, forking could copy a lock some other
+    thread holds, so workers come from a fork server started once, with the reading modules already imported."""
+    if threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return context
+
+
+def warm_up() -> None:
+    """Start the fork server now (a server calls this at start), so the first upload does not wait for it."""
+    if threading.active_count() > 1:
+        run(_nothing, (), DEFAULT_LIMITS)
+
+
+def _nothing() -> None:
+    return None
+
+
+def _address_space() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _apply(limits: Limits, stderr_path: str) -> None:
+    """In the worker: cap memory and CPU, write no core file, and keep native crash reports for the parent."""
+    cap = _address_space() + limits.memory_mib * MIB
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 2))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    os.environ["RUST_BACKTRACE"] = "0"
+    faulthandler.disable()  # an abort here is expected and reported by the parent, not dumped to its terminal
+    descriptor = os.open(stderr_path, os.O_WRONLY | os.O_TRUNC)
+    os.dup2(descriptor, 2)
+    os.close(descriptor)
+
+
+def _work(conn: Connection, function: Callable, args: tuple, limits: Limits, stderr_path: str) -> None:
+    """The worker's whole life: apply the limits, run, send ("ok", value) or ("failed", reason, detail)."""
+    import gc
+
+    gc.disable()  # a one-shot process: reference counting frees the cells, the cyclic collector would only rescan
+    try:
+        _apply(limits, stderr_path)
+        message: tuple = ("ok", function(*args))
+    except MemoryError:
+        message = ("failed", "memory", "MemoryError")
+    except BaseException as problem:  # native panics are BaseExceptions; all end here as a report
+        message = ("failed", "crash", f"{type(problem).__name__}: {problem}"[:1000])
+    try:
+        conn.send(message)
+    except MemoryError:
+        conn.send(("failed", "memory", "MemoryError while sending the result"))
+    finally:
+        conn.close()
+
+
+def _classify(exitcode: int | None, stderr: str) -> Failure:
+    if exitcode in (-signal.SIGXCPU, -signal.SIGKILL):
+        return Failure("time", f"exit {exitcode}")
+    if "memory allocation" in stderr or "MemoryError" in stderr or "Cannot allocate memory" in stderr:
+        return Failure("memory", stderr[-1000:])
+    return Failure("crash", f"exit {exitcode}: {stderr[-1000:]}")
+
+
+def _read_back(path: str) -> str:
+    try:
+        with open(path, errors="replace") as handle:
+            return handle.read()[-4000:]
+    except OSError:
+        return ""
+
+
+def run(function: Callable[..., Any], args: tuple, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """`function(*args)` in a worker process under `limits`: its value, or a Failure when the worker ran out of
+    memory or time or died. `function` must be importable by name, and its arguments and value picklable."""
+    with _slot(limits):
+        context = _context()
+        receiver, sender = context.Pipe(duplex=False)
+        handle, stderr_path = tempfile.mkstemp(prefix="ledger-worker-", suffix=".log")
+        os.close(handle)
+        worker = context.Process(target=_work, args=(sender, function, args, limits, stderr_path), daemon=True)
+        try:
+            worker.start()
+            sender.close()
+            return _outcome(worker, receiver, limits, stderr_path)
+        finally:
+            receiver.close()
+            if worker.is_alive():
+                worker.kill()
+            worker.join(5)
+            os.unlink(stderr_path)
+
+
+def _outcome(worker, receiver: Connection, limits: Limits, stderr_path: str) -> Any:
+    deadline = time.monotonic() + limits.wall_seconds
+    try:
+        if not receiver.poll(limits.wall_seconds):
+            worker.kill()
+            return Failure("time", f"no answer in {limits.wall_seconds} s")
+        message = receiver.recv()
+    except (EOFError, OSError):  # the worker died before it could answer
+        worker.join(max(0.0, min(5.0, deadline - time.monotonic())))
+        return _classify(worker.exitcode, _read_back(stderr_path))
+    if message[0] == "ok":
+        return message[1]
+    return Failure(message[1], message[2] + _read_back(stderr_path)[-1000:])

@@ -1,0 +1,38 @@
+"""Text as people type it: invisible control characters dropped for display, and one folding for comparing names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Zero-width characters, direction controls (which can make `三张` display as `张三`), soft hyphen and BOM:
+# invisible in a cell, yet they make two names that look the same compare different.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\x00]")
+_SPACES = re.compile(r"\s+")
+
+
+def has_invisible(text: str) -> bool:
+    return _INVISIBLE.search(text) is not None
+
+
+def visible(text: str) -> str:
+    """The text without invisible control characters (what a reader sees is what is kept and shown)."""
+    return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text
+
+
+def fold(text: object) -> str:
+    """The form names are compared and grouped in: NFKC (全角→半角, compatibility ideographs → ideographs),
+    without invisible characters, spaces collapsed, case folded. The original stays what is displayed."""
+    text = str(text)
+    return _fold_short(text) if len(text) <= _CACHED_CHARS else _fold(text)
+
+
+_CACHED_CHARS = 200
+
+
+def _fold(text: str) -> str:
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", visible(text))).strip().casefold()
+
+
+_fold_short = lru_cache(maxsize=16_384)(_fold)  # names and words repeat on every page run

@@ -1,0 +1,87 @@
+"""The worker boundary (ledger.guard): a value comes back; running out of memory or time, a native abort or a panic
+comes back as a Failure, and the calling process goes on."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import replace
+
+from ledger.guard import DEFAULT_LIMITS, Failure, run
+
+SMALL = replace(DEFAULT_LIMITS, memory_mib=256, cpu_seconds=1, wall_seconds=3)
+
+
+class PanicException(BaseException):
+    """What pyo3 raises when native code panics: a BaseException, not an Exception."""
+
+
+def double(value: int) -> int:
+    return value * 2
+
+
+def hog_memory() -> int:
+    return len(bytearray(2 * 1024**3))
+
+
+def spin() -> None:
+    while True:
+        pass
+
+
+def sleep_long() -> None:
+    time.sleep(30)
+
+
+def abort() -> None:
+    os.abort()
+
+
+def panic() -> None:
+    raise PanicException("called `Option::unwrap()` on a `None` value")
+
+
+def test_a_value_comes_back_from_the_worker():
+    assert run(double, (21,), SMALL) == 42
+
+
+def test_a_worker_that_runs_out_of_memory_is_a_memory_failure():
+    failure = run(hog_memory, (), SMALL)
+    assert isinstance(failure, Failure) and failure.reason == "memory"
+
+
+def test_a_worker_that_spins_is_stopped_by_its_cpu_limit():
+    started = time.monotonic()
+    failure = run(spin, (), SMALL)
+    assert isinstance(failure, Failure) and failure.reason == "time"
+    assert time.monotonic() - started < SMALL.wall_seconds + 5
+
+
+def test_a_worker_that_waits_is_stopped_by_its_wall_clock_limit():
+    failure = run(sleep_long, (), SMALL)
+    assert failure == Failure("time", f"no answer in {SMALL.wall_seconds} s")
+
+
+def test_a_native_abort_is_a_crash_and_the_caller_goes_on():
+    failure = run(abort, (), SMALL)
+    assert isinstance(failure, Failure) and failure.reason == "crash"
+    assert run(double, (2,), SMALL) == 4
+
+
+def test_a_panic_which_is_a_base_exception_is_caught_at_the_boundary():
+    failure = run(panic, (), SMALL)
+    assert failure.reason == "crash" and "PanicException: called `Option::unwrap()`" in failure.detail
+
+
+def test_a_threaded_process_gets_its_workers_from_the_fork_server():
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        assert threading.active_count() > 1
+        assert run(double, (5,), SMALL) == 10
+        assert run(hog_memory, (), SMALL).reason == "memory"
+    finally:
+        stop.set()
+        other.join()
