@@ -87,6 +87,7 @@ def postponements(history: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                                     times=("pushed", "sum"), first_due=("due", "first"), last_due=("due", "last"))
     per_measure = last[last["times"] > 0].reset_index().sort_values(["times", "key"], ascending=[False, True],
                                                                     kind="stable").reset_index(drop=True)
-    per_leader = per_measure.groupby("leader", sort=False).agg(times=("times", "sum"), measures=("key", "size"))
-    per_leader = per_leader.reset_index().sort_values("times", ascending=False, kind="stable").reset_index(drop=True)
+    per_leader = per_measure.groupby(metrics.name_keys(per_measure["leader"]), sort=False).agg(
+        leader=("leader", "first"), times=("times", "sum"), measures=("key", "size"))
+    per_leader = per_leader.sort_values("times", ascending=False, kind="stable").reset_index(drop=True)
     return per_measure, per_leader

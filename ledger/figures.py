@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ledger import metrics
+from ledger.escape import plotly as literal
 from ledger.i18n import translate
 from ledger.model import Phase
 from ledger.vocab import DONE, IN_PROGRESS, NOT_STARTED, ONGOING, STATUSES
@@ -52,19 +53,20 @@ def phase_tick(state: metrics.PhaseState, lang: str) -> str:
     line = f"{t('phase_state.' + state.state)} · {t('gantt.completion', pct=_pct(state.completion_pct))}"
     if state.behind:
         line += f" · <span style='color:{OVERDUE_COLOR}'>{t('gantt.behind')}</span>"
-    return f"<b>{state.name}</b><br><span style='font-size:12px'>{line}</span>"
+    return f"<b>{literal(state.name)}</b><br><span style='font-size:12px'>{line}</span>"
 
 
 def _phase_bars(fig: go.Figure, states: list[metrics.PhaseState], ticks: dict[str, str], lang: str) -> None:
     for state in states:
         base, length = _span(state.phase.start, state.phase.end)
-        hover = (f"<b>{state.name}</b><br>{state.phase.start} – {state.phase.end}<br>"
-                 f"{translate('gantt.elapsed', lang, pct=_pct(state.elapsed_pct))}<extra></extra>")
+        hover = (f"<b>{literal(state.name)}</b><br>{state.phase.start} – {state.phase.end}<br>"
+                 f"{translate('gantt.elapsed', lang, pct=_pct(state.elapsed_pct))}")
         fig.add_bar(y=[ticks[state.name]], x=[length], base=[base], orientation="h", showlegend=False,
                     marker={"color": STATE_COLORS[state.state],
                             "line": {"color": OVERDUE_COLOR if state.behind else "white", "width": 3}},
                     text=[_pct(state.completion_pct)], textposition="inside", insidetextanchor="end",
-                    hovertemplate=hover, width=0.7, opacity=0.45 if is_inspection(state.phase) else 1.0)
+                    hovertext=[hover], hovertemplate="%{hovertext}<extra></extra>", width=0.7,
+                    opacity=0.45 if is_inspection(state.phase) else 1.0)
         if state.completion_pct:
             done_length = int(length * state.completion_pct / 100)
             fig.add_bar(y=[ticks[state.name]], x=[done_length], base=[base], orientation="h", showlegend=False,
@@ -116,18 +118,18 @@ def _task_bars(fig: go.Figure, tasks: pd.DataFrame, phases: tuple[Phase, ...], a
     for position, (name, category, group) in enumerate(_phase_groups(tasks, phases)):
         if name not in order:
             order.append(name)
-        order.append(_unique(f"<i>{_short(category, 18)}</i>", position))
+        order.append(_unique(f"<i>{literal(_short(category, 18))}</i>", position))
         phase = by_name.get(name)
         for index, row in zip(group.index, group.itertuples(index=False), strict=True):
             start = row.start.date() if pd.notna(row.start) else (phase.start if phase else as_of)
             end = row.due.date() if pd.notna(row.due) else (phase.end if phase else start)
             base, length = _span(start, max(end, start))
             days = late_days.get(index)
-            label = _unique(f"{row.id or row.row} {_short(row.measure, 16)}", position)
+            label = _unique(literal(f"{row.id or row.row} {_short(row.measure, 16)}"), position)
             order.append(label)
             due_text = end.isoformat() if pd.notna(row.due) else translate("status.ongoing", lang)
-            hover = (f"<b>{row.measure}</b><br>{row.category}<br>{row.leader} / {row.department} / {row.owner}"
-                     f"<br>{start} – {due_text}")
+            hover = (f"<b>{literal(row.measure)}</b><br>{literal(row.category)}<br>"
+                     f"{literal(row.leader)} / {literal(row.department)} / {literal(row.owner)}<br>{start} – {due_text}")
             for kind in (row.status, "late") if days else (row.status,):
                 bar = bars[kind]
                 bar["y"].append(label)
@@ -163,13 +165,14 @@ def _group_bars(fig: go.Figure, tasks: pd.DataFrame, phases: tuple[Phase, ...], 
             base, length = _span(start, max(start, end))
             n_late = int((late["phase"].eq(phase.name) & late["category"].eq(category)).sum())
             completion = metrics.completion_pct(group)
-            label = _unique(f"<i>{_short(category, 18)}</i>", len(order))
+            label = _unique(f"<i>{literal(_short(category, 18))}</i>", len(order))
             order.append(label)
             text = translate("gantt.group", lang, n=len(group), pct=_pct(completion), late=n_late)
             color = OVERDUE_COLOR if n_late else STATUS_COLORS[IN_PROGRESS]
             fig.add_bar(y=[label], x=[length], base=[base], orientation="h", showlegend=False, text=[text],
                         textposition="inside", insidetextanchor="start", marker={"color": color, "opacity": 0.7},
-                        hovertemplate=f"<b>{category}</b><br>{text}<extra></extra>", width=0.6)
+                        hovertext=[f"<b>{literal(category)}</b><br>{text}"], hovertemplate="%{hovertext}<extra></extra>",
+                        width=0.6)
     return order
 
 
@@ -199,7 +202,7 @@ def gantt(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date, lang: str
 def category_bars(table: pd.DataFrame, lang: str) -> go.Figure:
     """Status mix per category (stacked), completion % at the end of each bar; `table` from metrics.by_category."""
     fig = go.Figure()
-    names = table["name"].tolist()
+    names = [literal(name) for name in table["name"]]  # the page maps a clicked name back with category_names
     for status in STATUSES:
         fig.add_bar(y=names, x=table[status], orientation="h", name=translate(f"status.{status}", lang),
                     marker={"color": STATUS_COLORS[status]}, text=table[status].where(table[status] > 0, None),
@@ -223,7 +226,7 @@ def trend(points: pd.DataFrame, lang: str) -> go.Figure:
     overall = translate("chart.overall", lang)
     for name, group in points.groupby("series", sort=False):
         is_overall = name == overall
-        fig.add_scatter(x=group["report_date"], y=group["completion_pct"], mode="lines+markers", name=name,
+        fig.add_scatter(x=group["report_date"], y=group["completion_pct"], mode="lines+markers", name=literal(name),
                         line={"width": 4 if is_overall else 1.5, "color": "#B71C1C" if is_overall else None},
                         opacity=1 if is_overall else 0.7)
     plan = points[points["series"] == overall]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ledger.fields import RESPONSIBILITY_FIELDS
 from ledger.model import Phase
+from ledger.text import fold
 from ledger.vocab import DONE, ONGOING, STATUSES
 
 DUE_SOON_DAYS = 7
@@ -88,16 +89,23 @@ def due_soon(tasks: pd.DataFrame, as_of: date, days: int = DUE_SOON_DAYS) -> pd.
     return soon.sort_values(["due", "row"], kind="stable")
 
 
+def name_keys(values: pd.Series) -> pd.Series:
+    """Names as they are grouped and filtered (ledger.text.fold): look-alikes — full-width letters, compatibility
+    ideographs, stray spaces — fall in one group, shown under the first spelling met. Folds each distinct value once."""
+    distinct = pd.unique(values.to_numpy())
+    return values.map(dict(zip(distinct, map(fold, distinct), strict=True)))
+
+
 def by_category(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Per category in ledger order: tasks, each status, done, completion %, average progress, overdue."""
-    late = overdue(tasks, as_of)
+    late_keys = name_keys(overdue(tasks, as_of)["category"])
     rows = []
-    for name, group in tasks.groupby("category", sort=False):
+    for key, group in tasks.groupby(name_keys(tasks["category"]), sort=False):
         counts = status_counts(group)
         rows.append({
-            "name": name, "tasks": len(group), **counts, "done": counts[DONE],
+            "name": group["category"].iloc[0], "tasks": len(group), **counts, "done": counts[DONE],
             "completion_pct": completion_pct(group), "average_progress": average_progress(group),
-            "overdue": int((late["category"] == name).sum()),
+            "overdue": int((late_keys == key).sum()),
         })
     columns = ["name", "tasks", *STATUSES, "completion_pct", "average_progress", "overdue"]
     return pd.DataFrame(rows, columns=columns)
@@ -201,8 +209,10 @@ def responsibility_groups(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:
     late = overdue(tasks, as_of)
     if late.empty:
         return pd.DataFrame(columns=[*RESPONSIBILITY_FIELDS, "overdue", "max_days_overdue"])
-    grouped = late.groupby(list(RESPONSIBILITY_FIELDS), sort=False).agg(
-        overdue=("days_overdue", "size"), max_days_overdue=("days_overdue", "max")).reset_index()
+    keys = {f"_{field}": name_keys(late[field]) for field in RESPONSIBILITY_FIELDS}
+    grouped = late.assign(**keys).groupby(list(keys), sort=False).agg(
+        **{field: (field, "first") for field in RESPONSIBILITY_FIELDS},
+        overdue=("days_overdue", "size"), max_days_overdue=("days_overdue", "max")).reset_index(drop=True)
     return grouped.sort_values(["max_days_overdue", "overdue"], ascending=False, kind="stable").reset_index(drop=True)
 
 
@@ -215,13 +225,20 @@ def filter_options(tasks: pd.DataFrame, field: str) -> list[str]:
     if field == "status":
         present = set(tasks["status"])
         return [s for s in STATUSES if s in present]
-    return [v for v in dict.fromkeys(tasks[field].tolist()) if v]
+    first: dict[str, str] = {}
+    for value in pd.unique(tasks[field].to_numpy()):
+        if value:
+            first.setdefault(fold(value), value)
+    return list(first.values())
 
 
 def select(tasks: pd.DataFrame, filters: dict[str, list[str]]) -> pd.DataFrame:
-    """The tasks matching every non-empty filter (a filter keeps rows whose field is one of its values)."""
+    """The tasks matching every non-empty filter (a filter keeps rows whose field is one of its values, look-alike
+    spellings included)."""
     mask = pd.Series(True, index=tasks.index)
     for field, values in filters.items():
         if values:
-            mask &= tasks[field].isin(values)
+            wanted = {fold(value) for value in values}
+            spellings = [value for value in pd.unique(tasks[field].to_numpy()) if fold(value) in wanted]
+            mask &= tasks[field].isin(spellings)
     return tasks if mask.all() else tasks[mask]

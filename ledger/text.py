@@ -23,7 +23,7 @@ def visible(text: str) -> str:
 
 def fold(text: object) -> str:
     """The form names are compared and grouped in: NFKC (全角→半角, compatibility ideographs → ideographs),
-    without invisible characters, spaces collapsed, case folded. The original stays what is displayed."""
+    without invisible characters or spaces (`张 三` is 张三), case folded. The original stays what is displayed."""
     text = str(text)
     return _fold_short(text) if len(text) <= _CACHED_CHARS else _fold(text)
 
@@ -32,7 +32,7 @@ _CACHED_CHARS = 200
 
 
 def _fold(text: str) -> str:
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", visible(text))).strip().casefold()
+    return _SPACES.sub("", unicodedata.normalize("NFKC", visible(text))).casefold()
 
 
 _fold_short = lru_cache(maxsize=16_384)(_fold)  # names and words repeat on every page run

@@ -49,7 +49,63 @@ def _header(name: str) -> str:
     return TASK_HEADERS[name][0] if name != "status" else "完成情况"
 
 
-def _write_cell(sheet, row: int, col: int, name: str, value, formats: dict) -> None:
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_CELL_CHARS = 32_767
+_SHORTENED = "…（超长，已截断）"
+
+
+class SafeBook:
+    """An xlsxwriter workbook that writes every string as text: never a formula or a link. A string that Excel or
+    WPS would take for a formula when a cell is edited (starting with = + - @, tab or CR) gets the quote prefix,
+    which shows it exactly as written. Every spreadsheet the app produces is written through this class."""
+
+    def __init__(self, buffer: io.BytesIO, **options: object):
+        self.book = xlsxwriter.Workbook(buffer, {**options, "strings_to_formulas": False, "strings_to_urls": False,
+                                                 "strings_to_numbers": False})
+        self._properties: dict[int, dict] = {}
+        self._quoted: dict[int | None, object] = {}
+
+    def format(self, properties: dict) -> object:
+        made = self.book.add_format(properties)
+        self._properties[id(made)] = properties
+        return made
+
+    def _quote(self, cell_format) -> object:
+        key = id(cell_format) if cell_format is not None else None
+        if key not in self._quoted:
+            self._quoted[key] = self.book.add_format({**self._properties.get(key, {}), "quote_prefix": True})
+        return self._quoted[key]
+
+    def text(self, sheet, row: int, col: int, value: object, cell_format=None) -> None:
+        text = str(value)
+        if len(text) > MAX_CELL_CHARS:  # reading refuses such cells; should one be built, say so in the cell
+            text = text[: MAX_CELL_CHARS - len(_SHORTENED)] + _SHORTENED
+        if text.startswith(FORMULA_STARTS):
+            cell_format = self._quote(cell_format)
+        sheet.write_string(row, col, text, cell_format)
+
+    def merged_text(self, sheet, first: tuple[int, int], last: tuple[int, int], value: object, cell_format) -> None:
+        sheet.merge_range(*first, *last, "", cell_format)
+        self.text(sheet, *first, value, cell_format)
+
+    def value(self, sheet, row: int, col: int, value: object, cell_format=None, date_format=None) -> None:
+        """Any exported value by its type: text as text, numbers as numbers, dates as dates, nothing as blank."""
+        if value is None or (isinstance(value, float) and value != value):
+            return
+        if isinstance(value, bool):
+            sheet.write_boolean(row, col, value, cell_format)
+        elif isinstance(value, (int, float)):
+            sheet.write_number(row, col, value, cell_format)
+        elif isinstance(value, date):
+            sheet.write_datetime(row, col, value, date_format)
+        else:
+            self.text(sheet, row, col, value, cell_format)
+
+    def close(self) -> None:
+        self.book.close()
+
+
+def _write_cell(safe: SafeBook, sheet, row: int, col: int, name: str, value, formats: dict) -> None:
     if value is None or value == "":
         sheet.write_blank(row, col, None, formats["cell"])
     elif name in ("start", "due", "completed_on") and isinstance(value, date):
@@ -57,22 +113,22 @@ def _write_cell(sheet, row: int, col: int, name: str, value, formats: dict) -> N
     elif name == "progress":
         sheet.write_number(row, col, float(value) / 100, formats["percent"])
     elif name == "status":
-        sheet.write_string(row, col, STATUS_WORDS_ZH.get(value, str(value)), formats["cell"])
+        safe.text(sheet, row, col, STATUS_WORDS_ZH.get(value, str(value)), formats["cell"])
     elif isinstance(value, (int, float)):
         sheet.write_number(row, col, value, formats["cell"])
     else:
-        sheet.write_string(row, col, str(value), formats["cell"])
+        safe.text(sheet, row, col, value, formats["cell"])
 
 
-def _formats(book) -> dict:
+def _formats(safe: SafeBook) -> dict:
     wrap = {"text_wrap": True, "valign": "vcenter", "border": 1, "font_name": "宋体", "font_size": 10}
     return {
-        "title": book.add_format({"bold": True, "font_size": 16, "align": "center", "font_name": "黑体"}),
-        "meta": book.add_format({"font_size": 10}),
-        "head": book.add_format({**wrap, "bold": True, "align": "center", "bg_color": "#DDEBF7"}),
-        "cell": book.add_format(wrap),
-        "date": book.add_format({**wrap, "num_format": "yyyy-mm-dd", "align": "center"}),
-        "percent": book.add_format({**wrap, "num_format": "0%", "align": "center"}),
+        "title": safe.format({"bold": True, "font_size": 16, "align": "center", "font_name": "黑体"}),
+        "meta": safe.format({"font_size": 10}),
+        "head": safe.format({**wrap, "bold": True, "align": "center", "bg_color": "#DDEBF7"}),
+        "cell": safe.format(wrap),
+        "date": safe.format({**wrap, "num_format": "yyyy-mm-dd", "align": "center"}),
+        "percent": safe.format({**wrap, "num_format": "0%", "align": "center"}),
     }
 
 
@@ -84,69 +140,73 @@ def _category_runs(tasks: Sequence[dict]) -> Iterable[tuple[int, int]]:
             start = i
 
 
-def _tasks_sheet(book, data: LedgerSheet, formats: dict, big: bool) -> None:
-    sheet = book.add_worksheet("整改台账")
+def _tasks_sheet(safe: SafeBook, data: LedgerSheet, formats: dict, big: bool) -> None:
+    sheet = safe.book.add_worksheet("整改台账")
     last = len(COLUMNS) - 1
-    sheet.merge_range(0, 0, 0, last, data.title, formats["title"])
-    sheet.merge_range(1, 0, 1, 5, f"填报单位：{data.unit}" if data.unit else "填报单位：", formats["meta"])
+    safe.merged_text(sheet, (0, 0), (0, last), data.title, formats["title"])
+    safe.merged_text(sheet, (1, 0), (1, 5), f"填报单位：{data.unit}", formats["meta"])
     when = f"填报日期：{data.report_date.year}年{data.report_date.month}月{data.report_date.day}日" \
         if data.report_date else "填报日期："
-    sheet.merge_range(1, 10, 1, last, when, formats["meta"])
+    safe.merged_text(sheet, (1, 10), (1, last), when, formats["meta"])
     for col, name in enumerate(COLUMNS):
-        sheet.write_string(2, col, _header(name), formats["head"])
+        safe.text(sheet, 2, col, _header(name), formats["head"])
         sheet.set_column(col, col, WIDTHS[name])
     sheet.freeze_panes(3, 3)
     first = 3
     for offset, task in enumerate(data.tasks):
         for col, name in enumerate(COLUMNS):
-            _write_cell(sheet, first + offset, col, name, task.get(name), formats)
+            _write_cell(safe, sheet, first + offset, col, name, task.get(name), formats)
     if data.merge_categories and not big:
         cat = COLUMNS.index("category")
         for top, bottom in _category_runs(data.tasks):
             if bottom > top:
-                sheet.merge_range(first + top, cat, first + bottom, cat, data.tasks[top]["category"], formats["cell"])
+                safe.merged_text(sheet, (first + top, cat), (first + bottom, cat), data.tasks[top]["category"],
+                                 formats["cell"])
     status_col = COLUMNS.index("status")
     sheet.data_validation(first, status_col, first + max(len(data.tasks), 200), status_col,
                           {"validate": "list", "source": list(STATUS_WORDS_ZH.values()), "error_type": "warning"})
     for i, line in enumerate(data.footer):
-        sheet.write_string(first + len(data.tasks) + 1 + i, 0, line, formats["meta"])
+        safe.text(sheet, first + len(data.tasks) + 1 + i, 0, line, formats["meta"])
 
 
-def _phases_sheet(book, phases: Sequence[Phase], formats: dict) -> None:
-    sheet = book.add_worksheet("整改步骤")
+def _phases_sheet(safe: SafeBook, phases: Sequence[Phase], formats: dict) -> None:
+    sheet = safe.book.add_worksheet("整改步骤")
     for col, (text, width) in enumerate((("序号", 6), ("阶段", 24), ("时间安排", 22), ("工作内容", 70))):
-        sheet.write_string(0, col, text, formats["head"])
+        safe.text(sheet, 0, col, text, formats["head"])
         sheet.set_column(col, col, width)
     for row, phase in enumerate(phases, start=1):
         period = f"{phase.start.month}月{phase.start.day}日至{phase.end.month}月{phase.end.day}日"
         if phase.start.year != phase.end.year:
             period = f"{phase.start.isoformat()}至{phase.end.isoformat()}"
         for col, value in enumerate((phase.order, phase.name, period, phase.description)):
-            _write_cell(sheet, row, col, "order" if col == 0 else "text", value, formats)
+            _write_cell(safe, sheet, row, col, "order" if col == 0 else "text", value, formats)
 
 
-def _help_sheet(book, formats: dict) -> None:
-    sheet = book.add_worksheet("说明")
+def _help_sheet(safe: SafeBook, formats: dict) -> None:
+    sheet = safe.book.add_worksheet("说明")
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, 1, 90)
-    sheet.write_row(0, 0, ("栏目", "填写说明"), formats["head"])
-    for row, (name, text) in enumerate(HELP_ROWS, start=1):
-        sheet.write_row(row, 0, (name, text), formats["cell"])
+    for col, text in enumerate(("栏目", "填写说明")):
+        safe.text(sheet, 0, col, text, formats["head"])
+    for row, pair in enumerate(HELP_ROWS, start=1):
+        for col, text in enumerate(pair):
+            safe.text(sheet, row, col, text, formats["cell"])
 
 
 def ledger_workbook(data: LedgerSheet, *, with_help: bool = True) -> bytes:
     """An .xlsx ledger: a 整改台账 sheet, a 整改步骤 sheet and (optionally) a 说明 sheet."""
     buffer = io.BytesIO()
     big = len(data.tasks) > 5000
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": big, "in_memory": not big})
+    safe = SafeBook(buffer, constant_memory=big, in_memory=not big)
     created = data.report_date or date(2019, 1, 1)
-    book.set_properties({"title": data.title, "created": datetime(created.year, created.month, created.day)})
-    formats = _formats(book)
-    _tasks_sheet(book, data, formats, big)
-    _phases_sheet(book, data.phases, formats)
+    safe.book.set_properties({"title": data.title[:255],
+                              "created": datetime(created.year, created.month, created.day)})
+    formats = _formats(safe)
+    _tasks_sheet(safe, data, formats, big)
+    _phases_sheet(safe, data.phases, formats)
     if with_help:
-        _help_sheet(book, formats)
-    book.close()
+        _help_sheet(safe, formats)
+    safe.close()
     return buffer.getvalue()
 
 
@@ -158,18 +218,20 @@ def template_workbook(phases: Sequence[Phase]) -> bytes:
 def table_workbook(sheets: dict[str, Sequence[dict]], lang: str) -> bytes:
     """A plain export: one sheet per table, headers translated through the i18n table (field.*)."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    safe = SafeBook(buffer, in_memory=True)
+    dates = safe.format({"num_format": "yyyy-mm-dd"})
     for name, records in sheets.items():
-        sheet = book.add_worksheet(name[:31])
+        sheet = safe.book.add_worksheet(_sheet_name(name))
         keys = list(records[0]) if records else []
-        sheet.write_row(0, 0, [translate(f"field.{k}", lang) for k in keys])
+        for c, key in enumerate(keys):
+            safe.text(sheet, 0, c, translate(f"field.{key}", lang))
         for r, record in enumerate(records, start=1):
             for c, key in enumerate(keys):
-                value = record[key]
-                if isinstance(value, date):
-                    sheet.write_datetime(r, c, value, dates)
-                elif value is not None:
-                    sheet.write(r, c, value)
-    book.close()
+                safe.value(sheet, r, c, record[key], date_format=dates)
+    safe.close()
     return buffer.getvalue()
+
+
+def _sheet_name(name: str) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
+    return "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "Sheet"

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from ledger import metrics
+from ledger.escape import plotly as plotly_literal
 from ledger.figures import category_bars
-from ui.i18n import t
+from ui.i18n import t, tl
 from ui.state import set_filter, view
 from ui.widgets import pct, task_table
 
@@ -21,7 +22,8 @@ if table.empty:
 
 def _filter_by_clicked_bar() -> None:
     points = st.session_state[CHART_KEY].selection.get("points", [])
-    names = list(dict.fromkeys(p.get("y") for p in points if p.get("y")))
+    shown = {plotly_literal(name): name for name in table["name"]}  # the chart shows names escaped for plotly
+    names = list(dict.fromkeys(shown[p["y"]] for p in points if p.get("y") in shown))
     if names:
         set_filter("category", names)
 
@@ -44,5 +46,5 @@ chosen = st.selectbox(t("categories.pick"), names, index=None, placeholder=t("ca
                       on_change=lambda: set_filter("category", [st.session_state["category_pick"]]
                                                    if st.session_state["category_pick"] else []))
 if v.filters.get("category"):
-    st.subheader(t("categories.measures_of", names="、".join(v.filters["category"])))
+    st.subheader(tl("categories.measures_of", names="、".join(v.filters["category"])))
     task_table(v.tasks, ("id", "measure", "phase", "status", "progress", "due", "owner"), key="category_tasks")

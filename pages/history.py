@@ -5,7 +5,7 @@ import streamlit as st
 from ledger.diff import compare
 from ui import source
 from ui.changes import details
-from ui.i18n import t
+from ui.i18n import literal, t
 from ui.state import view
 from ui.widgets import pct, task_table
 
@@ -34,7 +34,7 @@ st.dataframe([{
 with st.expander(t("history.download"), icon=":material/download:"):
     chosen = st.selectbox(t("history.version"), list(by_id), format_func=labels.get, key="download_version")
     for position, (name, data) in enumerate(source.store().files(chosen)):
-        st.download_button(name, data=data, file_name=name, key=f"file_{chosen}_{position}", on_click="ignore",
+        st.download_button(literal(name), data=data, file_name=name, key=f"file_{chosen}_{position}", on_click="ignore",
                            icon=":material/description:")
 
 st.subheader(t("history.compare"))

@@ -5,7 +5,7 @@ import streamlit as st
 from ledger import metrics
 from ledger.phases import short_phase_name
 from ui.changes import counts_row, details
-from ui.i18n import t
+from ui.i18n import literal, t, tl
 from ui.state import view
 from ui.widgets import pct, task_table
 
@@ -30,14 +30,14 @@ second[0].metric(t("overview.overdue"), head.overdue, border=True,
                  delta_arrow="off")
 second[1].metric(t("overview.due_soon"), head.due_soon, border=True)
 if head.current:
-    second[2].metric(t("overview.current_phase_named", name=short_phase_name(head.current.name)),
-                     t("overview.days_left", n=head.current.days_left), border=True, help=head.current.name)
+    second[2].metric(tl("overview.current_phase_named", name=short_phase_name(head.current.name)),
+                     t("overview.days_left", n=head.current.days_left), border=True, help=literal(head.current.name))
 else:
     second[2].metric(t("overview.current_phase"), t("overview.no_current"), border=True)
 
 if head.behind:
     st.error(t("overview.behind", phases="、".join(
-        t("overview.behind_one", name=s.name, elapsed=pct(s.elapsed_pct), done=pct(s.completion_pct))
+        tl("overview.behind_one", name=s.name, elapsed=pct(s.elapsed_pct), done=pct(s.completion_pct))
         for s in head.behind)), icon=":material/warning:")
 
 left, right = st.columns([3, 2])
@@ -53,7 +53,7 @@ with left:
 with right:
     st.subheader(t("overview.phases"))
     for s in head.phases:
-        st.progress(min(int(s.completion_pct or 0), 100), text=t(
+        st.progress(min(int(s.completion_pct or 0), 100), text=tl(
             "overview.phase_line", name=s.name, state=t(f"phase_state.{s.state}"), pct=pct(s.completion_pct)))
 
 st.subheader(t("overview.since", previous=v.source.previous.report_date.isoformat()) if v.source.previous

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ledger.escape import markdown
+
 PAGES = ("pages/overview.py", "pages/timeline.py", "pages/categories.py", "pages/responsibilities.py",
          "pages/history.py", "pages/upload.py")
 
@@ -181,4 +183,4 @@ def test_history_differences_default_to_latest_against_previous_and_count_postpo
 
 def test_history_offers_each_versions_original_file():
     at = open_app("pages/history.py")
-    assert [b.label for b in at.get("download_button")] == ["整改台账_2019-05-27.xlsx"]
+    assert [b.label for b in at.get("download_button")] == [markdown("整改台账_2019-05-27.xlsx")]  # shown as written

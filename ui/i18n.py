@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ledger.escape import markdown
 from ledger.i18n import DEFAULT_LANG, LANGS, translate
 
 LANG_KEY = "lang"
@@ -18,6 +19,17 @@ def lang() -> str:
 def t(key: str, **params: object) -> str:
     """The UI string `key` in the session's language."""
     return translate(key, lang(), **params)
+
+
+def tl(key: str, **params: object) -> str:
+    """The UI string `key` with each parameter shown literally (ledger.escape.markdown): for elements that render
+    Markdown — captions, labels, alerts, help texts — when a parameter holds what users wrote."""
+    return t(key, **{name: markdown(value) for name, value in params.items()})
+
+
+def literal(text: object) -> str:
+    """What a user wrote, shown as written where Streamlit renders Markdown (a label, a help text)."""
+    return markdown(text)
 
 
 def _show_in_url() -> None:

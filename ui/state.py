@@ -14,7 +14,7 @@ from ledger import Ledger
 from ledger.diff import Changes, compare
 from ledger.metrics import FILTER_FIELDS, filter_options, select
 from ledger.vocab import STATUSES
-from ui.i18n import lang, t
+from ui.i18n import lang, t, tl
 from ui.navigation import leave_pages_directory_mode
 from ui.source import Current, ledger_of
 
@@ -83,8 +83,8 @@ def sidebar(source: Current) -> View:
                                                 placeholder=t("sidebar.all"))
             st.button(t("sidebar.clear"), on_click=clear_filters, disabled=not active, width="stretch")
         version = source.version
-        st.caption(t("sidebar.source", files="、".join(version.file_names), by=version.uploaded_by,
-                     at=version.uploaded_at.strftime("%Y-%m-%d %H:%M")))
+        st.caption(tl("sidebar.source", files="、".join(version.file_names), by=version.uploaded_by,
+                      at=version.uploaded_at.strftime("%Y-%m-%d %H:%M")))
     return View(ledger, select(ledger.tasks, filters), as_of or ledger.report_date, lang(), filters, source)
 
 

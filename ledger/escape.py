@@ -1,0 +1,26 @@
+"""User text made literal for what renders markup: Streamlit's Markdown (captions, labels, alerts, help texts,
+button labels) and plotly's HTML subset (ticks, legends, hover and bar text). Spreadsheets are written as text by
+`ledger.writing.SafeBook`; tables (st.dataframe) show text as it is."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every character CommonMark lets a backslash escape
+_WORD_JOINER = "\u2060"
+
+
+def markdown(text: object) -> str:
+    """Text that Streamlit's Markdown shows exactly as written, on one line: no link, image, emphasis, heading,
+    HTML, LaTeX, colour, icon or emoji shortcode. Each ASCII punctuation mark is backslash-escaped; a colon is
+    followed by an invisible word joiner, since shortcodes (`:material/…:`, `:smile:`) are matched in the text
+    after the escapes are resolved."""
+    line = " ".join(str(text).split())
+    return _ASCII_PUNCTUATION.sub(r"\\\1", line).replace(":", ":" + _WORD_JOINER)
+
+
+def plotly(text: object) -> str:
+    """Text that plotly shows as written in ticks, legends and hover text (it renders tags such as <a> and <img>,
+    and decodes &lt; &gt; &amp;)."""
+    return html.escape(str(text), quote=False)

@@ -1,0 +1,124 @@
+"""What users write never renders as Markdown or HTML: a ledger whose every name, category, phase, file name, uploader
+and note is Markdown, HTML and link syntax goes through every page, and each label, caption, alert, help text and
+chart shows it literally."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+
+import pytest
+from google.protobuf.json_format import MessageToDict
+from streamlit.testing.v1 import AppTest
+
+from ledger.escape import markdown, plotly
+from ledger.publishing import publish
+from ledger.reading import load_ledger
+from ledger.store import Store
+from tests.sheets import PHASE_HEADER, TASK_HEADER, task_row, xlsx
+
+PAYLOAD = ("![u](http://evil.example/x.png)[重新登录](http://evil.example/p)<img src=http://evil.example/y.png>"
+           "<a href='http://evil.example/z'>点我</a> :material/warning: :red[红字] $x^2$ **粗** # 标题")
+FILE_NAME = "![u](javascript:alert(1))[登录](x)<b>台账</b>.xlsx"
+PAGES = ("pages/overview.py", "pages/timeline.py", "pages/categories.py", "pages/responsibilities.py",
+         "pages/history.py", "pages/upload.py")
+RENDERED = ("body", "label", "help", "text", "placeholder")  # proto fields Streamlit renders as Markdown
+UNESCAPED = re.compile(r"(?<!\\)(\]\(|!\[|<img|<a |\*\*|\$x|:material/|:red\[)")
+
+
+def hostile_ledger(week: int) -> bytes:
+    """Two categories, a leader, department, owner, phase and evidence that are all Markdown/HTML."""
+    rows = [task_row(id=1, category=PAYLOAD, measure=PAYLOAD + "措施一", phase=PAYLOAD, leader=PAYLOAD,
+                     department=PAYLOAD, owner=PAYLOAD, due=date(2019, 5, 20), evidence=PAYLOAD),
+            task_row(id=2, category="二、" + PAYLOAD, measure="措施二" + PAYLOAD, phase=PAYLOAD, leader=PAYLOAD,
+                     status="已完成" if week == 2 else "进行中", progress=100 if week == 2 else 10,
+                     completed_on=date(2019, 5, 25) if week == 2 else None)]
+    above = [["整改台账"], [f"填报日期：2019年5月{20 + week}日"]]
+    phases = [PHASE_HEADER, [1, PAYLOAD, date(2019, 5, 1), date(2019, 6, 10), PAYLOAD]]
+    return xlsx({"整改台账": [*above, TASK_HEADER, *rows], "整改步骤": phases})
+
+
+@pytest.fixture
+def hostile_store(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    monkeypatch.setenv("LEDGER_DB_URL", url)
+    store = Store(url)
+    for week in (1, 2):
+        files = [(FILE_NAME, hostile_ledger(week))]
+        ledger = load_ledger(files, date(2019, 6, 1))
+        assert ledger.ok, ledger.errors
+        publish(store, files, ledger, uploaded_by=PAYLOAD, uploaded_at=datetime(2019, 5, 20 + week), note=PAYLOAD)
+    store.dispose()
+    return url
+
+
+def _elements(node):
+    proto = getattr(node, "proto", None)
+    if proto is not None:
+        yield node.type, proto
+    children = getattr(node, "children", {}) or {}
+    for child in children.values():
+        yield from _elements(child)
+
+
+def rendered_texts(at: AppTest) -> list[str]:
+    """Every string of the page that Streamlit renders as Markdown."""
+    texts = []
+    for kind, proto in _elements(at._tree):
+        if kind in ("arrow_data_frame", "plotly_chart", "dataframe"):
+            continue
+        fields = MessageToDict(proto, preserving_proto_field_name=True)
+        texts += [value for key, value in fields.items() if key in RENDERED and isinstance(value, str)]
+    return texts
+
+
+def chart_strings(at: AppTest) -> list[str]:
+    strings: list[str] = []
+
+    def walk(value) -> None:
+        if isinstance(value, str):
+            strings.append(value)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for chart in at.get("plotly_chart"):
+        walk(json.loads(chart.proto.spec))
+    return strings
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_markdown_html_and_links_written_in_a_ledger_show_literally_on_every_page(page, hostile_store):
+    at = AppTest.from_file("../dashboard.py", default_timeout=60).run()
+    at.switch_page(page).run()
+    if page == "pages/categories.py":
+        at.selectbox(key="category_pick").set_value(PAYLOAD).run()
+    if page == "pages/timeline.py":
+        at.toggle[0].set_value(True).run()
+    assert not at.exception, at.exception
+    texts = rendered_texts(at)
+    assert [text for text in texts if UNESCAPED.search(text)] == []
+    assert any(markdown(PAYLOAD) in text for text in texts)  # shown, escaped: the sidebar names the uploader
+    charts = chart_strings(at)
+    assert [text for text in charts if "<img" in text or "<a " in text] == []
+    if page in ("pages/timeline.py", "pages/categories.py"):
+        assert any(plotly(PAYLOAD)[:60] in text for text in charts)
+
+
+def test_the_overview_names_a_hostile_phase_literally_in_its_metric_and_progress(hostile_store):
+    at = AppTest.from_file("../dashboard.py", default_timeout=60).run()
+    phase = Store(hostile_store).ledger(2).phases[0].name  # written periods in brackets are not part of a name
+    assert phase.startswith("![u][重新登录]<img src=http://evil.example/y.png>")
+    assert f"当前阶段：{markdown(phase)}" in [metric.label for metric in at.metric]
+    assert any(text.startswith(markdown(phase)) for text in rendered_texts(at))  # the phase's progress line
+
+
+def test_markdown_escaping_keeps_the_text_and_breaks_every_construct():
+    assert markdown("[登录](http://x)") == r"\[登录\]\(http\:" + "\u2060" + r"\/\/x\)"
+    assert markdown("第一行\n\n# 第二行") == r"第一行 \# 第二行"
+    assert markdown(":smile:") == "\\:\u2060smile\\:\u2060"
+    assert plotly("<a href='x'>点</a> & 1") == "&lt;a href='x'&gt;点&lt;/a&gt; &amp; 1"
