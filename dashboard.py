@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ledger.store import STORE_ERRORS
 from ui import source, state
 from ui.i18n import language_switch, t
 from ui.navigation import pages
@@ -13,4 +14,7 @@ with st.sidebar:
 current = source.current()
 page = st.navigation(pages(published=current is not None))
 with state.showing(state.sidebar(current) if current else None):
-    page.run()
+    try:
+        page.run()
+    except STORE_ERRORS as problem:  # the database failed while the page read it: say so, never a traceback
+        source.unavailable(problem)

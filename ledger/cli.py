@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import logging
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
 # The store (and SQLAlchemy) is imported only by the commands that use it: `summary` and `check` start faster.
 
 EXIT_OK, EXIT_USAGE, EXIT_INVALID = 0, 1, 2
+log = logging.getLogger(__name__)
 
 
 class UsageError(Exception):
@@ -92,17 +96,31 @@ def read_paths(paths: list[Path], received_on: date) -> Ledger:
     return load_ledger(read_files(paths), received_on, limits=limits())
 
 
-def open_store(explicit: str | None) -> Store:
-    from sqlalchemy.exc import SQLAlchemyError
+class StoreProblem(Exception):
+    """The database failed; the message is already in the user's language (exit code 1, like a usage error)."""
 
+
+@contextmanager
+def store_problems(url: str, lang: str) -> Iterator[None]:
+    """Database failures inside the block become one clear line (README "Command line": exit 1), never a
+    traceback; the URL is shown without its password."""
+    from ledger.store import STORE_ERRORS, problem_code, shown_url
+
+    try:
+        yield
+    except STORE_ERRORS as problem:
+        log.warning("database %s failed: %r", shown_url(url), problem)
+        reason = translate(problem_code(problem), lang)
+        raise StoreProblem(translate("cli.store_problem", lang, url=shown_url(url), reason=reason)) from None
+
+
+def open_store(explicit: str | None, lang: str = "zh") -> Store:
     from ledger import config
-    from ledger.store import Store, StoreError
+    from ledger.store import Store
 
     url = config.db_url(os.environ, config.read_secrets(), explicit)
-    try:
+    with store_problems(url, lang):
         return Store(url)
-    except (StoreError, SQLAlchemyError, OSError) as problem:
-        raise UsageError(f"cannot open the database {url}: {problem}") from None
 
 
 def _summary_text(data: dict, lang: str) -> str:
@@ -125,17 +143,20 @@ def _summary_text(data: dict, lang: str) -> str:
 
 
 def _publish(args, today: date) -> int:
-    from ledger.publishing import check_upload, publish
+    from ledger.publishing import MAX_NOTE, MAX_UPLOADER, check_upload, publish
 
-    store = open_store(args.db)
+    if len(args.by) > MAX_UPLOADER or len(args.note) > MAX_NOTE:
+        raise UsageError(f"--by may have at most {MAX_UPLOADER} characters, --note at most {MAX_NOTE}")
     files = read_files([args.ledger] + ([args.phases] if args.phases else []))
-    ledger = check_upload(store, files, today, limits())
-    result = publish(store, files, ledger, uploaded_by=args.by, uploaded_at=datetime.now(),
-                     note=args.note, report_date=args.report_date)
-    print(check_text(ledger, args.lang))
-    if result is None:
-        print(translate("cli.not_published", args.lang), file=sys.stderr)
-        return EXIT_INVALID
+    store = open_store(args.db, args.lang)
+    with store_problems(store.url, args.lang):
+        ledger = check_upload(store, files, today, limits())
+        print(check_text(ledger, args.lang))
+        if ledger.errors:
+            print(translate("cli.not_published", args.lang), file=sys.stderr)
+            return EXIT_INVALID
+        result = publish(store, files, ledger, uploaded_by=args.by, uploaded_at=datetime.now(),
+                         note=args.note, report_date=args.report_date)
     key = "cli.published" if result.created else "cli.already_published"
     print(translate(key, args.lang, version=result.version.id, day=result.version.report_date.isoformat()))
     return EXIT_OK
@@ -159,7 +180,9 @@ def history_records(store: Store) -> list[dict]:
 
 
 def _history(args) -> int:
-    records = history_records(open_store(args.db))
+    store = open_store(args.db, args.lang)
+    with store_problems(store.url, args.lang):
+        records = history_records(store)
     if args.json:
         print(json.dumps(records, ensure_ascii=False))
         return EXIT_OK
@@ -173,6 +196,8 @@ def _history(args) -> int:
 
 def run(argv: list[str] | None = None, today: date | None = None) -> int:
     today = today or date.today()
+    # One clear line per problem on the terminal; LEDGER_LOG_LEVEL=WARNING also shows what the server log would.
+    logging.basicConfig(level=os.environ.get("LEDGER_LOG_LEVEL", "ERROR").upper(), format="%(name)s: %(message)s")
     try:
         args = build_parser().parse_args(argv)
         if args.command == "history":
@@ -181,6 +206,9 @@ def run(argv: list[str] | None = None, today: date | None = None) -> int:
             return _publish(args, today)
         ledger = read_paths([args.ledger] + ([args.phases] if args.phases else []), today)
     except UsageError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreProblem as problem:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     code = EXIT_INVALID if ledger.errors else EXIT_OK

@@ -178,6 +178,29 @@ STRINGS: dict[str, tuple[str, str]] = {
     "store.unavailable": ("暂时无法连接数据库，请稍后刷新；如持续出现，请联系管理员检查数据库设置（LEDGER_DB_URL）。",
                           "The database cannot be reached right now. Refresh in a moment; if this persists, ask the "
                           "administrator to check the database setting (LEDGER_DB_URL)."),
+    "store.full": ("数据库所在的磁盘已满，无法写入。本次没有保存任何内容；请管理员清理磁盘后再试。",
+                   "The disk holding the database is full, so nothing can be written. Nothing was saved; ask the "
+                   "administrator to free some space and try again."),
+    "store.io": ("数据库读写出错（磁盘故障或文件大小受限）。本次没有保存任何内容；请联系管理员。",
+                 "The database could not be written (a disk fault or a file size limit). Nothing was saved; "
+                 "contact the administrator."),
+    "store.read_only": ("数据库是只读的：可以查看，不能发布。请管理员检查数据库文件的权限或数据库账号的权限。",
+                        "The database is read-only: it can be viewed but not published to. Ask the administrator "
+                        "to check the database file's permissions or the database account's rights."),
+    "store.corrupt": ("数据库文件已损坏，无法读取。请管理员从备份恢复数据库（LEDGER_DB_URL 所指的数据库）。",
+                      "The database file is damaged and cannot be read. Ask the administrator to restore it from a "
+                      "backup (the database LEDGER_DB_URL points to)."),
+    "store.busy": ("数据库正忙（另一次发布还没有完成），请稍后再试。本次没有任何改动。",
+                   "The database is busy (another publish has not finished). Try again in a moment; nothing was "
+                   "changed."),
+    "store.too_long": ("有一项文字超出了数据库允许的长度，没有保存任何内容。",
+                       "A text is longer than the database allows; nothing was saved."),
+    "store.newer_schema": ("这个数据库由更新版本的看板创建，当前版本无法使用。请升级看板程序。",
+                           "This database was made by a newer release of the dashboard and cannot be used by this "
+                           "one. Upgrade the dashboard."),
+    "store.failed": ("数据库出错，操作没有完成，也没有改动任何数据。详情已记入服务器日志。",
+                     "The database failed: the operation did not complete and no data was changed. The details "
+                     "are in the server log."),
     "store.empty": ("还没有发布任何台账。请在这里上传本周的整改台账；发布后其他页面随即可用。",
                     "No ledger has been published yet. Upload this week's ledger here; the other pages open once "
                     "it is published."),
@@ -247,6 +270,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "Published as version {n} (report date {day}); every page shows it now."),
     "upload.duplicate": ("这份文件已经发布过（第 {n} 版，填报日期 {day}），没有重复保存。",
                          "This file was already published (version {n}, report date {day}); nothing new was stored."),
+    "upload.failed": ("未发布：{reason}", "Not published: {reason}"),
     "upload.rejected": ("台账有错误，未发布。", "The ledger has errors and was not published."),
     "access.local_only": ("尚未设置编辑密码：现在只有本机浏览器可以上传。要让其他电脑上的编辑上传，请设置 LEDGER_EDITOR_PASSWORD"
                           "（或 .streamlit/secrets.toml 中的 editor_password）后重启。",
@@ -273,6 +297,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cli.overdue": ("超期未完成 {n} 项：", "{n} overdue:"),
     "cli.due_soon": ("7天内到期 {n} 项：", "{n} due within 7 days:"),
     "cli.days_late": ("超期{n}天", "{n} days late"),
+    "cli.store_problem": ("数据库 {url}：{reason}", "Database {url}: {reason}"),
     "cli.not_published": ("台账有错误，未发布，数据库没有任何改动。", "The ledger has errors: nothing was published."),
     "cli.published": ("已发布为第 {version} 版（填报日期 {day}）。", "Published as version {version} (report date {day})."),
     "cli.already_published": ("同样的文件已经发布过（第 {version} 版，填报日期 {day}），未重复保存。",

@@ -29,6 +29,7 @@ def with_report_date(ledger: Ledger, report_date: date | None) -> Ledger:
 
 
 MAX_UPLOADER = 200
+MAX_NOTE = 2000
 
 
 def _plain(text: str) -> str:
@@ -42,4 +43,5 @@ def publish(store: Store, files: Sequence[tuple[str, bytes]], ledger: Ledger, *,
     if ledger.errors:
         return None
     return store.publish(list(files), with_report_date(ledger, report_date),
-                         uploaded_by=_plain(uploaded_by)[:MAX_UPLOADER], uploaded_at=uploaded_at, note=_plain(note))
+                         uploaded_by=_plain(uploaded_by)[:MAX_UPLOADER], uploaded_at=uploaded_at,
+                         note=_plain(note)[:MAX_NOTE])

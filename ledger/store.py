@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -91,7 +93,40 @@ class Published:
 
 
 class StoreError(Exception):
-    """The store cannot be used (newer schema, unreachable database); the message says why."""
+    """The store cannot be used or cannot do what was asked; `code` names the message (i18n `store.*`)."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+def problem_code(error: BaseException) -> str:
+    """The i18n code of the message a person should read about a database failure (`store.*`): full disk,
+    read-only, corrupted file, busy, unreachable… Details stay in the server log."""
+    if isinstance(error, StoreError):
+        return error.code
+    original = getattr(error, "orig", None) or error
+    text = str(original).lower()
+    state = getattr(original, "sqlstate", None) or ""
+    checks = (
+        ("store.full", state == "53100" or "disk is full" in text or "no space left" in text),
+        ("store.io", "disk i/o error" in text or state.startswith("58")),
+        ("store.read_only", state == "25006" or "readonly database" in text or "read-only" in text),
+        ("store.corrupt", "file is not a database" in text or "malformed" in text),
+        ("store.busy", "database is locked" in text or state in ("55P03", "57014", "40P01")),
+        ("store.too_long", state == "22001"),
+    )
+    for code, matched in checks:
+        if matched:
+            return code
+    if isinstance(error, (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError, OSError)):
+        return "store.unavailable"
+    return "store.failed"
+
+
+STORE_ERRORS = (StoreError, sa.exc.SQLAlchemyError, OSError)
+"""What the store's methods raise when the database fails: callers turn these into problem_code()'s message."""
 
 
 def content_sha256(files: Sequence[tuple[str, bytes]]) -> str:
@@ -103,6 +138,14 @@ def content_sha256(files: Sequence[tuple[str, bytes]]) -> str:
 
 
 WRITING = "ledger_writing"
+_MIGRATION_LOCK = 0x1ED6E5  # any number, the same in every process of this program
+
+
+SQLITE_BUSY_SECONDS = 8  # how long a statement waits for another writer's lock before "busy"
+PG_CONNECT_SECONDS = 4  # per address; a server that accepts and never answers is given up on after this
+PG_STATEMENT_MS = 30_000
+PG_LOCK_MS = 8_000
+POOL_WAIT_SECONDS = 10
 
 
 def _sqlite_setup(engine: Engine) -> None:
@@ -110,9 +153,10 @@ def _sqlite_setup(engine: Engine) -> None:
     def _on_connect(connection, _record):
         connection.isolation_level = None  # let SQLAlchemy's BEGIN below be the only transaction control
         cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        with contextlib.suppress(sqlite3.OperationalError):  # a read-only database keeps its mode, still readable
+            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
@@ -124,11 +168,27 @@ def _sqlite_setup(engine: Engine) -> None:
 
 
 def make_engine(url: str) -> Engine:
+    """An engine with timeouts, so that a database that never answers gives an error within seconds."""
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
         _sqlite_setup(engine)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    given = sa.engine.make_url(url).query
+    defaults = {"connect_timeout": PG_CONNECT_SECONDS, "keepalives": 1, "keepalives_idle": 10,
+                "keepalives_interval": 5, "keepalives_count": 2,
+                "options": f"-c statement_timeout={PG_STATEMENT_MS} -c lock_timeout={PG_LOCK_MS}"}
+    connect_args = {key: value for key, value in defaults.items() if key not in given}
+    return sa.create_engine(url, pool_pre_ping=True, pool_timeout=POOL_WAIT_SECONDS, connect_args=connect_args)
+
+
+def shown_url(url: str) -> str:
+    """The URL as it may be printed: without its password."""
+    if url.startswith("sqlite"):
+        return url  # a file path: no password, and clearer unencoded
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except (sa.exc.ArgumentError, ValueError):
+        return "(invalid database URL)"
 
 
 def default_url() -> str:
@@ -140,8 +200,9 @@ class Store:
 
     def __init__(self, url: str):
         self.url = url
-        if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        path = sa.engine.make_url(url).database if url.startswith("sqlite") else None
+        if path and not path.startswith("file:") and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(url)
         self._migrate()
 
@@ -151,18 +212,29 @@ class Store:
         with self.engine.connect().execution_options(**{WRITING: True}) as conn, conn.begin():
             yield conn
 
+    def _schema_version(self, conn: sa.Connection) -> int | None:
+        if not sa.inspect(conn).has_table(meta_table.name):
+            return None
+        found = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
+        return int(found) if found is not None else None
+
     def _migrate(self) -> None:
+        """Create or upgrade the tables. A store already at this schema is only read (so a read-only database
+        opens); several processes opening a fresh database at once take turns (a PostgreSQL advisory lock,
+        SQLite's write lock)."""
+        with self.engine.connect() as conn:
+            found = self._schema_version(conn)
+        if found == SCHEMA_VERSION:
+            return
+        if found is not None and found > SCHEMA_VERSION:
+            raise StoreError("store.newer_schema", f"database schema {found} is newer than this program "
+                                                   f"({SCHEMA_VERSION})")
         with self._writing() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
             metadata.create_all(conn)
-            found = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
-            if found is None:
-                try:
-                    with conn.begin_nested():
-                        conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-                except IntegrityError:  # another process created it a moment ago
-                    pass
-            elif int(found) > SCHEMA_VERSION:
-                raise StoreError(f"database schema {found} is newer than this program ({SCHEMA_VERSION})")
+            if self._schema_version(conn) is None:
+                conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
             # Later schema versions migrate here, step by step from `found`.
 
     # --- writing -----------------------------------------------------------------------------------------

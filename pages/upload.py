@@ -4,6 +4,7 @@ import streamlit as st
 
 from ledger import metrics
 from ledger.diff import compare
+from ledger.publishing import MAX_NOTE, MAX_UPLOADER
 from ledger.writing import template_workbook
 from ui import access, source
 from ui.changes import counts_row, details
@@ -61,7 +62,7 @@ with st.expander(t("upload.preview"), icon=":material/table:"):
     task_table(ledger.tasks.head(500), ("id", "category", "measure", "phase", "leader", "department", "owner",
                                         "due", "status", "progress"), key="upload_preview")
 
-st.text_input(t("upload.by"), key="upload_by", placeholder=t("upload.by_placeholder"))
-st.text_area(t("upload.note"), key="upload_note", height=68)
+st.text_input(t("upload.by"), key="upload_by", placeholder=t("upload.by_placeholder"), max_chars=MAX_UPLOADER)
+st.text_area(t("upload.note"), key="upload_note", height=68, max_chars=MAX_NOTE)
 st.button(t("upload.publish"), type="primary", icon=":material/publish:", on_click=do_publish,
           args=(files, ledger, date_key), key="publish")

@@ -1,7 +1,8 @@
 """A separate process that publishes ledgers, for the concurrency and SIGKILL tests of the store.
 
     python -m tests.publish_worker URL BY FILE [FILE ...]   publishes each file in turn (waits for GO on stdin first
-                                                           when the env var WAIT_FOR_GO is set)
+                                                           when the env var WAIT_FOR_GO is set; with
+                                                           WAIT_FOR_GO=open, before even opening the store)
 """
 
 import os
@@ -15,12 +16,15 @@ from ledger.store import Store
 
 def main() -> None:
     url, by, *paths = sys.argv[1:]
+    if os.environ.get("WAIT_FOR_GO") == "open":
+        print("READY", flush=True)
+        sys.stdin.readline()
     store = Store(url)
     prepared = []
     for path in map(Path, paths):
         files = [(path.name, path.read_bytes())]
         prepared.append((files, check_upload(store, files, date(2019, 6, 1))))
-    if os.environ.get("WAIT_FOR_GO"):
+    if os.environ.get("WAIT_FOR_GO") == "1":
         print("READY", flush=True)
         sys.stdin.readline()
     for files, ledger in prepared:

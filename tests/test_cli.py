@@ -154,8 +154,10 @@ def test_publish_report_date_overrides_the_ledger(tmp_path, capsys):
 
 
 def test_an_unreachable_database_is_a_usage_error(capsys):
-    assert run(["history", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none"]) == 1
-    assert "cannot open the database" in capsys.readouterr().err
+    assert run(["history", "--db", "postgresql+psycopg://nobody:secret@127.0.0.1:1/none"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: 数据库 postgresql+psycopg://nobody:***@127.0.0.1:1/none：暂时无法连接数据库")
+    assert "secret" not in err
 
 
 def test_a_category_of_ongoing_measures_only_has_no_completion_in_valid_json(tmp_path):

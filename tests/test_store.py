@@ -121,8 +121,8 @@ def consistent(store: Store) -> bool:
         store.files(i) for i in ids)
 
 
-def worker(url: str, by: str, *paths: Path, wait: bool = False) -> subprocess.Popen:
-    env = {"WAIT_FOR_GO": "1"} if wait else {}
+def worker(url: str, by: str, *paths: Path, wait: bool | str = False) -> subprocess.Popen:
+    env = {"WAIT_FOR_GO": "1" if wait is True else wait} if wait else {}
     return subprocess.Popen([sys.executable, "-m", "tests.publish_worker", url, by, *map(str, paths)], cwd=ROOT,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                             env={**__import__("os").environ, **env})
@@ -187,3 +187,26 @@ def test_text_with_nul_characters_and_a_long_uploader_name_publish_on_every_back
     assert result.created
     assert store.ledger(result.version.id).tasks["measure"].tolist() == ["成立领导小组"]
     assert len(result.version.uploaded_by) == 200 and result.version.note == "第五周"
+
+
+@pytest.mark.postgres
+def test_six_processes_opening_a_fresh_postgresql_database_at_once_all_publish(postgres, tmp_path):
+    url = fresh_database(postgres.admin_url, f"ledger_race_{next(_databases)}")
+    paths = []
+    for i in range(6):
+        path = tmp_path / f"unit{i}.xlsx"
+        path.write_bytes(scaled_workbook(50, seed=100 + i))
+        paths.append(path)
+    workers = [worker(url, f"editor{i}", path, wait="open") for i, path in enumerate(paths)]
+    for process in workers:
+        assert process.stdout.readline().strip() == "READY"
+    for process in workers:  # all six create the tables at the same moment
+        process.stdin.write("GO\n")
+        process.stdin.flush()
+    outputs = [process.communicate(timeout=120)[0] for process in workers]
+    assert [process.returncode for process in workers] == [0] * 6, outputs
+    store = Store(url)
+    assert sorted(v.uploaded_by for v in store.versions()) == [f"editor{i}" for i in range(6)]
+    with store.engine.connect() as conn:
+        assert conn.execute(sa.select(meta_table.c.value)).scalars().all() == [str(SCHEMA_VERSION)]
+    store.dispose()

@@ -4,6 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ledger.store import Store
+from tests.hostile import CORPUS
 from tests.sheets import week_five
 from tests.test_limits import encrypted
 
@@ -61,6 +62,10 @@ def test_a_ledger_with_errors_is_reported_row_by_row_and_cannot_be_published(db_
     ("宏.xlsm", week_five(), "含宏的工作簿"),
     ("加密.xlsx", encrypted(week_five(), "123456"), "设置了打开密码"),
     ("台账.pdf", b"%PDF-1.4 not a spreadsheet", "不支持的文件类型"),
+    ("整改台账" * 80 + ".xlsx", week_five(), "文件名有 325 个字符，超过上限 255 个"),
+    ("远处的单元格.xlsx", CORPUS["far cell XFD150000"][1](), "单元格 XFD150000"),
+    ("压缩炸弹.xlsx", CORPUS["zip bomb"][1](), "解压后有 300 MB"),
+    ("重复行.ods", CORPUS["ODS repeat bomb"][1](), "超过上限 200 列"),
 ])
 def test_a_password_protected_macro_or_wrong_type_file_gets_a_clear_message_and_nothing_is_stored(
         db_url, name, data, words):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from ledger import Ledger, config
 from ledger.diff import postponements
@@ -16,13 +16,14 @@ from ledger.figures import trend
 from ledger.i18n import translate
 from ledger.metrics import select
 from ledger.sample import import_history
-from ledger.store import Store, StoreError, Version
+from ledger.store import STORE_ERRORS, Store, Version, problem_code
 from ledger.trends import trend_points, version_table
 from ui.i18n import t
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 VERSION_KEY = "version"
 LATEST = 0  # the picker's "always the newest version" choice; version ids start at 1
+log = logging.getLogger(__name__)
 
 
 def secrets() -> dict:
@@ -91,10 +92,11 @@ def version_label(version: Version) -> str:
     return t("version.label", n=version.id, day=version.report_date.isoformat())
 
 
-def unavailable(problem: Exception) -> None:
-    """Tell the user the database can't be reached and stop the page; details go to the server log only."""
-    print(f"ledger store unavailable: {problem!r}", flush=True)
-    st.error(t("store.unavailable"), icon=":material/database_off:")
+def unavailable(problem: BaseException) -> None:
+    """Tell the user what is wrong with the database (full, read-only, damaged, unreachable…) and stop the page;
+    details go to the server log only."""
+    log.warning("ledger store failed: %r", problem)
+    st.error(t(problem_code(problem)), icon=":material/database_off:")
     st.stop()
 
 
@@ -103,7 +105,7 @@ def current() -> Current | None:
     been published."""
     try:
         versions = tuple(store().versions())
-    except (StoreError, SQLAlchemyError, OSError) as problem:
+    except STORE_ERRORS as problem:
         unavailable(problem)
     if not versions:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import date, datetime
 
@@ -10,13 +11,14 @@ import streamlit as st
 from ledger import Ledger, config
 from ledger.guard import Limits
 from ledger.publishing import check_upload, publish
-from ledger.store import content_sha256
+from ledger.store import STORE_ERRORS, content_sha256, problem_code
 from ui import source
 from ui.i18n import t
 
 UPLOADER_COUNT = "_uploader_count"
 FLASH_KEY = "_upload_flash"
 MAX_FILES = 2
+log = logging.getLogger(__name__)
 
 
 def limits() -> Limits:
@@ -43,8 +45,13 @@ def do_publish(files: list[tuple[str, bytes]], ledger: Ledger, report_date_key: 
     """Button callback: store the version, follow it in the sidebar, empty the uploader, leave a message."""
     by = st.session_state.get("upload_by", "").strip() or t("upload.anonymous")
     note = st.session_state.get("upload_note", "").strip()
-    result = publish(source.store(), files, ledger, uploaded_by=by, uploaded_at=datetime.now(), note=note,
-                     report_date=st.session_state.get(report_date_key))
+    try:
+        result = publish(source.store(), files, ledger, uploaded_by=by, uploaded_at=datetime.now(), note=note,
+                         report_date=st.session_state.get(report_date_key))
+    except STORE_ERRORS as problem:  # nothing was stored: publishing is one transaction
+        log.warning("publish failed: %r", problem)
+        st.session_state[FLASH_KEY] = ("error", t("upload.failed", reason=t(problem_code(problem))))
+        return
     if result is None:
         st.session_state[FLASH_KEY] = ("error", t("upload.rejected"))
         return
