@@ -9,6 +9,7 @@ from ui.navigation import pages
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/fact_check:", layout="wide")
 
+source.start_reading_workers()
 with st.sidebar:
     language_switch()
 current = source.current()

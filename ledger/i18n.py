@@ -282,6 +282,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "access.login": ("登录", "Log in"),
     "access.logout": ("退出编辑", "Log out"),
     "access.refused": ("密码不正确。", "Wrong password."),
+    "access.throttled": ("密码错误次数过多，请 {seconds} 秒后再试。", "Too many wrong passwords: try again in {seconds} s."),
     "access.no_password": ("尚未设置编辑密码，因此只能在运行本系统的电脑上（本机浏览器）上传。要允许其他电脑上传，请设置环境变量 "
                            "LEDGER_EDITOR_PASSWORD，或在 .streamlit/secrets.toml 中写入 editor_password，然后重启。",
                            "No editor password is set, so only a browser on the machine running the dashboard may "

@@ -10,7 +10,7 @@ from ui import access, source
 from ui.changes import counts_row, details
 from ui.i18n import t
 from ui.state import view
-from ui.upload import MAX_FILES, checked, do_publish, flash, uploader_key
+from ui.upload import MAX_FILES, checked, do_publish, flash, limits, uploader_key
 from ui.widgets import XLSX_MIME, issue_frame, pct, task_table
 
 v = view()  # None while nothing has been published yet
@@ -25,7 +25,9 @@ access.logout_button()
 if access.configured_password() is None:
     st.caption(t("access.local_only"))
 
-chosen = st.file_uploader(t("upload.files"), accept_multiple_files=True, key=uploader_key(), help=t("upload.help"))
+# One MiB of slack over our limit, so that a file just over it reaches the guarded reader and gets its message.
+chosen = st.file_uploader(t("upload.files"), accept_multiple_files=True, key=uploader_key(), help=t("upload.help"),
+                          max_upload_size=limits().max_mib + 1)
 phases = v.ledger.phases if v else ()
 st.download_button(t("upload.template"), data=lambda: template_workbook(phases), file_name=t("upload.template_file"),
                    mime=XLSX_MIME, on_click="ignore", icon=":material/download:", key="template_download")

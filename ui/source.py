@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from ledger import Ledger, config
+from ledger import Ledger, config, guard
 from ledger.diff import postponements
 from ledger.figures import trend
 from ledger.i18n import translate
@@ -36,6 +37,14 @@ def secrets() -> dict:
 
 def db_url() -> str:
     return config.db_url(os.environ, secrets())
+
+
+@st.cache_resource(show_spinner=False)
+def start_reading_workers() -> bool:
+    """Start, once per server and in the background, the fork server that upload workers come from (ledger.guard),
+    so that the first upload after a start does not wait for it."""
+    threading.Thread(target=guard.warm_up, name="ledger-reading-workers", daemon=True).start()
+    return True
 
 
 @st.cache_resource(show_spinner=False)
