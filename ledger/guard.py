@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from multiprocessing import spawn
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -61,6 +62,25 @@ class Failure:
 
 
 PRELOAD = ["ledger.reading"]  # what the fork server imports once, so that each worker starts in milliseconds
+WORKER_NAME = "ledger-reader"
+
+
+def _without_main(get_preparation_data: Callable[[str], dict]) -> Callable[[str], dict]:
+    """multiprocessing re-imports the parent's __main__ in each fork-server child. In a Streamlit server __main__
+    is the running page script, which must not run again inside a worker; ours need nothing from it."""
+    def prepared(name: str) -> dict:
+        data = get_preparation_data(name)
+        if name.startswith(WORKER_NAME):
+            data.pop("init_main_from_name", None)
+            data.pop("init_main_from_path", None)
+        return data
+
+    prepared.wraps_main_filter = True  # type: ignore[attr-defined]
+    return prepared
+
+
+if not getattr(spawn.get_preparation_data, "wraps_main_filter", False):
+    spawn.get_preparation_data = _without_main(spawn.get_preparation_data)
 _slots: dict[int, threading.BoundedSemaphore] = {}
 _slots_lock = threading.Lock()
 
@@ -152,7 +172,8 @@ def run(function: Callable[..., Any], args: tuple, limits: Limits = DEFAULT_LIMI
         receiver, sender = context.Pipe(duplex=False)
         handle, stderr_path = tempfile.mkstemp(prefix="ledger-worker-", suffix=".log")
         os.close(handle)
-        worker = context.Process(target=_work, args=(sender, function, args, limits, stderr_path), daemon=True)
+        worker = context.Process(target=_work, args=(sender, function, args, limits, stderr_path), daemon=True,
+                                 name=f"{WORKER_NAME}-{os.getpid()}")
         try:
             worker.start()
             sender.close()

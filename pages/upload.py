@@ -5,10 +5,11 @@ import streamlit as st
 from ledger import metrics
 from ledger.diff import compare
 from ledger.publishing import MAX_NOTE, MAX_UPLOADER
+from ledger.report import issue_message
 from ledger.writing import template_workbook
 from ui import access, source
 from ui.changes import counts_row, details
-from ui.i18n import t
+from ui.i18n import lang, literal, t
 from ui.state import view
 from ui.upload import MAX_FILES, checked, do_publish, flash, limits, uploader_key
 from ui.widgets import XLSX_MIME, issue_frame, pct, task_table
@@ -42,6 +43,8 @@ digest, ledger = checked(files)
 errors, warnings = ledger.errors, ledger.warnings
 (st.error if errors else st.success)(t("upload.verdict_errors" if errors else "upload.verdict_ok",
                                        errors=len(errors), warnings=len(warnings)))
+for refusal in (issue for issue in errors if issue.row is None and issue.code.startswith("file.")):
+    st.error(literal(f"{refusal.sheet}：{issue_message(refusal, lang())}"), icon=":material/block:")
 if ledger.issues:
     st.dataframe(issue_frame(errors + warnings), hide_index=True, width="stretch", key="upload_issues")
 if errors:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import streamlit_server, wait_for_app
+from tests.hostile import CORPUS
 from tests.sheets import week_five
 
 pytestmark = pytest.mark.browser
@@ -139,3 +141,58 @@ def test_editor_uploads_a_workbook_and_the_overview_changes(page: Page, tmp_path
         expect(metric(page, "完成率")).to_have_text("40.0%")
         expect(metric(page, "超期未完成")).to_have_text("5")
         no_exception(page)
+
+
+def log_in_and_upload(page: Page, path) -> None:
+    if page.get_by_label("编辑密码").count():
+        page.get_by_label("编辑密码").fill("correct horse")
+        page.get_by_role("button", name="登录").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+
+
+def test_hostile_uploads_are_refused_and_the_server_still_serves_everyone(page: Page, browser, tmp_path):
+    """Test that a far-cell workbook and a zip bomb are refused on the Upload page and another session is served."""
+    far, bomb = tmp_path / "远处的单元格.xlsx", tmp_path / "压缩炸弹.xlsx"
+    far.write_bytes(CORPUS["far cell XFD150000"][1]())
+    bomb.write_bytes(CORPUS["zip bomb"][1]())
+    with streamlit_server(env={"LEDGER_EDITOR_PASSWORD": "correct horse"}) as url:
+        open_app(page, f"{url}/upload", "上传本周台账")
+        log_in_and_upload(page, far)
+        refusal = page.get_by_test_id("stAlertContentError")
+        expect(refusal.filter(has_text="单元格 XFD150000")).to_be_visible()  # the far cell, named
+        page.get_by_test_id("stFileChipDeleteBtn").first.click()
+        log_in_and_upload(page, bomb)
+        expect(refusal.filter(has_text="解压后有 300 MB")).to_be_visible()
+        no_exception(page)
+        other = browser.new_context(locale="zh-CN").new_page()
+        open_app(other, url, PAGES["overview"])
+        expect(metric(other, "整改措施")).to_have_text("17")
+        other.context.close()
+
+
+def test_markup_written_in_a_ledger_never_becomes_an_image_or_a_link(page: Page, tmp_path):
+    """Test that Markdown and HTML in names, file names and uploader reach no page as an image, link or request."""
+    from ledger.publishing import publish
+    from ledger.reading import load_ledger
+    from ledger.store import Store
+    from tests.test_markup import FILE_NAME, PAYLOAD, hostile_ledger
+
+    url_db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    store = Store(url_db)
+    for week in (1, 2):
+        files = [(FILE_NAME, hostile_ledger(week))]
+        publish(store, files, load_ledger(files, date(2019, 6, 1)), uploaded_by=PAYLOAD,
+                uploaded_at=datetime(2019, 5, 20 + week), note=PAYLOAD)
+    store.dispose()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    with streamlit_server(env={"LEDGER_DB_URL": url_db}) as url:
+        for path, title in (("", "整改进度总览"), ("/timeline", "整改时间轴"), ("/categories", "各类问题整改完成情况"),
+                            ("/responsibilities", "责任落实情况"), ("/history", "历史版本")):
+            open_app(page, f"{url}{path}", title)
+            expect(page.locator("img[src*='evil.example'], a[href*='evil.example'], a[href^='javascript']")) \
+                .to_have_count(0)
+            # shown as written (a word joiner after each colon keeps :shortcodes: from forming)
+            expect(page.get_by_test_id("stSidebar")).to_contain_text("![u](http:\u2060//evil.example/x.png)")
+            no_exception(page)
+    assert [address for address in requested if "evil.example" in address] == []
