@@ -11,6 +11,7 @@ machine where seconds do not. Results also go to bench/out/results.json.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -27,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 import python_calamine  # noqa: E402
 
 from ledger.publishing import check_upload, publish  # noqa: E402
-from ledger.reading import load_ledger  # noqa: E402
+from ledger.reading import load_ledger, read_ledger  # noqa: E402
 from ledger.sample import PHASES, TITLE, scaled_tasks, scaled_workbook  # noqa: E402
 from ledger.store import Store  # noqa: E402
 from ledger.writing import LedgerSheet, ledger_workbook  # noqa: E402
@@ -39,6 +40,17 @@ BARE_READ = ("import sys, python_calamine\n"
              "book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])\n"
              "for name in book.sheet_names:\n"
              "    book.get_sheet_by_name(name).to_python(skip_empty_area=False)\n")
+
+
+def without_gc(action):
+    """The action as the reading worker runs it: a one-shot process with the cyclic collector off (ledger.guard)."""
+    def run():
+        gc.disable()
+        try:
+            return action()
+        finally:
+            gc.enable()
+    return run
 
 
 def median_time(action, repeat: int) -> float:
@@ -64,14 +76,41 @@ def workbook(folder: Path, size: int) -> Path:
 
 
 def reading(folder: Path, sizes: list[int], repeat: int) -> list[dict]:
-    """In process: load_ledger (read + header mapping + validation) against a bare calamine read of the cells."""
+    """In process: read_ledger (read + header mapping + validation, without the worker, with the collector off as
+    in the worker) against a bare calamine read of the cells."""
     rows = []
     for size in sizes:
         path = workbook(folder, size)
         data = path.read_bytes()
         bare = median_time(lambda p=path: bare_read(p), repeat)
-        ours = median_time(lambda d=data, p=path: load_ledger([(p.name, d)], date(2019, 6, 1)), repeat)
+        ours = median_time(without_gc(lambda d=data, p=path: read_ledger([(p.name, d)], date(2019, 6, 1))), repeat)
         rows.append({"tasks": size, "bare_read_s": bare, "load_ledger_s": ours, "ratio": ours / bare})
+    return rows
+
+
+def guarded(folder: Path, sizes: list[int], repeat: int) -> list[dict]:
+    """The guarded path (load_ledger: pre-checks, a worker process under limits, the result sent back) against
+    the same reading in process (collector off, as in the worker), both measured here; the worker forked directly
+    (the command line) and from the fork server (the dashboard, whose threads rule out a plain fork). The RSS
+    figure is the largest worker so far (forked workers count the pages they share with this process)."""
+    import resource
+    import threading
+
+    rows = []
+    files = {"sample (17)": ROOT / "data" / "sample_ledger.xlsx"} | {f"{n:,}": workbook(folder, n) for n in sizes}
+    for label, path in files.items():
+        upload = [(path.name, path.read_bytes())]
+        inside = median_time(without_gc(lambda u=upload: read_ledger(u, date(2019, 6, 1))), repeat)
+        forked = median_time(lambda u=upload: load_ledger(u, date(2019, 6, 1)), repeat)
+        stop = threading.Event()
+        other = threading.Thread(target=stop.wait, daemon=True)  # a second thread, as in the server
+        other.start()
+        load_ledger(upload, date(2019, 6, 1))  # start the fork server outside the timing, as the dashboard does
+        served = median_time(lambda u=upload: load_ledger(u, date(2019, 6, 1)), repeat)
+        stop.set()
+        other.join()
+        rows.append({"file": label, "in_process_s": inside, "forked_s": forked, "fork_server_s": served,
+                     "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024})
     return rows
 
 
@@ -178,6 +217,7 @@ def main() -> None:
     _pin_navigation_mode()
     results = {"machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}", "repeat": repeat,
                "reading": reading(folder, sizes, repeat),
+               "guarded": guarded(folder, sizes[1:], repeat),
                "summary_process": whole_process(folder, sizes[-1], repeat),
                "publish_10k": publishing(folder, 10_000, repeat),
                "pages_10k": page_times(published_store(folder, 10_000), repeat),
@@ -191,6 +231,11 @@ def report(r: dict) -> str:
              "| tasks | bare calamine read | load_ledger (read+validate) | ratio |", "|---:|---:|---:|---:|"]
     lines += [f"| {x['tasks']:,} | {x['bare_read_s']:.3f} s | {x['load_ledger_s']:.3f} s | {x['ratio']:.2f}× |"
               for x in r["reading"]]
+    lines += ["", "| file | read in process | guarded, forked worker (CLI) | guarded, fork server (dashboard) | "
+              "overhead (CLI / dashboard) | largest worker RSS so far |", "|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {g['file']} | {g['in_process_s']:.3f} s | {g['forked_s']:.3f} s | {g['fork_server_s']:.3f} s | "
+              f"+{g['forked_s'] - g['in_process_s']:.3f} s / +{g['fork_server_s'] - g['in_process_s']:.3f} s | "
+              f"{g['worker_peak_rss_mb']:.0f} MB |" for g in r["guarded"]]
     s = r["summary_process"]
     lines += ["", f"Whole process, {s['tasks']:,} tasks: `python -m ledger summary --json` {s['summary_process_s']:.2f} s"
               f" vs a process that only reads the cells {s['bare_read_process_s']:.2f} s → **{s['ratio']:.2f}×** "

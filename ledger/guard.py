@@ -8,6 +8,7 @@ limits are the README's "Limits" table; `ledger.precheck` applies the cheap ones
 from __future__ import annotations
 
 import faulthandler
+import logging
 import multiprocessing
 import os
 import resource
@@ -22,6 +23,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 MIB = 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,8 @@ DEFAULT_LIMITS = Limits()
 
 @dataclass(frozen=True)
 class Failure:
-    """Why the worker gave no answer: "memory", "time" or "crash" (with what the server log should say)."""
+    """Why the worker gave no answer: "memory", "time", "crash", or "unavailable" when no worker could be started
+    (with what the server log should say)."""
 
     reason: str
     detail: str = ""
@@ -176,6 +179,13 @@ def run(function: Callable[..., Any], args: tuple, limits: Limits = DEFAULT_LIMI
                                  name=f"{WORKER_NAME}-{os.getpid()}")
         try:
             worker.start()
+        except Exception as problem:  # no worker to be had: process limits, fork server down, nothing to send
+            log.error("no reading worker could be started: %r", problem)
+            sender.close()
+            receiver.close()
+            os.unlink(stderr_path)
+            return Failure("unavailable", repr(problem))
+        try:
             sender.close()
             return _outcome(worker, receiver, limits, stderr_path)
         finally:

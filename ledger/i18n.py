@@ -67,6 +67,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "file.too_slow": ("文件太大或已损坏，无法读取：读取超过 {limit} 秒仍未完成。请删除多余的内容或拆分后再上传。",
                       "The file is too large or damaged to read: reading it took more than {limit} seconds. Remove "
                       "what is not needed, or split it, and upload again."),
+    "file.reader_unavailable": ("服务器暂时无法读取文件（读取进程无法启动），请稍后再试；如持续出现，请联系管理员。",
+                                "The server cannot read files right now (no reading process could be started). Try "
+                                "again in a moment; if this persists, contact the administrator."),
     "file.crashed": ("文件已损坏，读取程序无法处理。请用 Excel/WPS 打开确认后另存再上传。",
                      "The file is damaged: the reader could not handle it. Open it in Excel/WPS, save it again and "
                      "upload that."),

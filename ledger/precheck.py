@@ -7,10 +7,10 @@ import io
 import re
 import zipfile
 from pathlib import PurePath
-from xml.parsers import expat
 
 from ledger.guard import MIB, Limits
 from ledger.model import Issue
+from ledger.xlsx_cells import parse
 
 WORKBOOK_TYPES = (".xlsx", ".xls", ".ods", ".xlsb")
 TEXT_TYPES = (".csv", ".txt", ".tsv")
@@ -251,18 +251,14 @@ def _count(value: str | None) -> int:
         return 1
 
 
-def _no_doctype(*_args) -> None:
-    raise ValueError("a DOCTYPE in a spreadsheet part")  # entities are how XML bombs and XXE work
-
-
 def ods_extents(archive: zipfile.ZipFile) -> list[tuple[str, int, int]]:
-    """(table name, rows, columns) holding content in an .ods, repeats multiplied out, without expanding them."""
+    """(table name, rows, columns) holding content in an .ods, repeats multiplied out, without expanding them.
+    Raises ValueError (UnsafeXml, BadXml) for a DOCTYPE or malformed XML."""
     extent = _OdsExtent()
-    parser = expat.ParserCreate(namespace_separator=" ")
-    parser.StartDoctypeDeclHandler = _no_doctype
-    parser.EntityDeclHandler = _no_doctype
-    parser.StartElementHandler = extent.start
-    parser.EndElementHandler = extent.end
+
+    def ends(parser) -> None:
+        parser.EndElementHandler = extent.end
+
     with archive.open("content.xml") as stream:
-        parser.ParseFile(stream)
+        parse(stream, extent.start, ends)
     return extent.tables

@@ -65,6 +65,8 @@ def _failure_issue(failure: Failure, files: list[tuple[str, bytes]], limits: Lim
         return refusal("file.too_much_memory", names, limit=limits.memory_mib)
     if failure.reason == "time":
         return refusal("file.too_slow", names, limit=limits.cpu_seconds)
+    if failure.reason == "unavailable":
+        return refusal("file.reader_unavailable", names)
     return refusal("file.crashed", names)
 
 

@@ -46,7 +46,7 @@ class RawSheet:
     def formula_errors(self) -> dict[tuple[int, int], str]:
         try:
             return self.cells.errors(self.name) if self.cells else {}
-        except (ValueError, zipfile.BadZipFile, OSError):  # expat errors are ValueErrors; calamine read it anyway
+        except (ValueError, zipfile.BadZipFile, OSError):  # XML errors are ValueErrors; calamine read it anyway
             return {}
 
     def percent_rows(self, column: int) -> set[int] | None:
@@ -90,7 +90,7 @@ def _read_zip(data: bytes, file_name: str, limits: Limits) -> ReadResult:
         problem = _xlsx_problem(archive, cells, file_name, limits)
     except UnsafeXml:
         return _refuse("file.unsafe_xml", file_name)
-    except (ValueError, zipfile.BadZipFile, OSError, EOFError, RuntimeError):  # expat errors are ValueErrors
+    except (ValueError, zipfile.BadZipFile, OSError, EOFError, RuntimeError):  # XML errors are ValueErrors
         return _refuse("file.corrupt", file_name)
     return ReadResult([], [problem]) if problem else _read_workbook(data, file_name, limits, cells)
 

@@ -17,6 +17,10 @@ _BUILTIN_PERCENT = {9, 10}
 _REFERENCE = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
 
 
+class BadXml(ValueError):
+    """A part is not well-formed XML."""
+
+
 class UnsafeXml(ValueError):
     """A part declares a DOCTYPE: entity tricks (billion laughs, XXE) live there, and no spreadsheet needs one."""
 
@@ -26,14 +30,18 @@ def _refuse_doctype(*_args) -> None:
 
 
 def parse(stream, start: Callable[[str, dict[str, str]], None], parser_hook=None) -> None:
-    """Stream an XML part through expat with namespace-qualified names ("uri local"); `start` sees each element."""
+    """Stream an XML part through expat with namespace-qualified names ("uri local"); `start` sees each element.
+    Raises UnsafeXml for a DOCTYPE, BadXml for anything not well-formed (both ValueErrors)."""
     parser = expat.ParserCreate(namespace_separator=" ")
     parser.StartDoctypeDeclHandler = _refuse_doctype
     parser.EntityDeclHandler = _refuse_doctype
     parser.StartElementHandler = start
     if parser_hook:
         parser_hook(parser)
-    parser.ParseFile(stream)
+    try:
+        parser.ParseFile(stream)
+    except expat.ExpatError as problem:
+        raise BadXml(str(problem)) from None
 
 
 def position(reference: str) -> tuple[int, int] | None:

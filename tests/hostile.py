@@ -237,6 +237,7 @@ CORPUS: dict[str, tuple[str, Callable[[], bytes], str | None]] = {
     "10 million line CSV": ("台账.csv", ten_million_line_csv, "file.too_many_lines"),
     "CSV line of 6 MB": ("台账.csv", csv_long_line, "file.line_too_long"),
     "truncated xlsx": ("台账.xlsx", truncated, "file.corrupt"),
+    "NUL bytes in a CSV": ("台账.csv", lambda: "序号,整改措施\n1,成立\x00领导小组\n".encode(), "file.type"),
     "garbage": ("台账.xlsx", lambda: b"PK\x03\x04" + bytes(range(256)) * 40, "file.corrupt"),
     "xlsm": ("台账.xlsm", good, "file.macro"),
 }

@@ -74,6 +74,19 @@ def test_a_panic_which_is_a_base_exception_is_caught_at_the_boundary():
     assert failure.reason == "crash" and "PanicException: called `Option::unwrap()`" in failure.detail
 
 
+def test_a_worker_that_cannot_be_started_is_reported_not_raised():
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)  # the fork server must pickle what it runs
+    other.start()
+    try:
+        failure = run(lambda: 1, (), SMALL)
+    finally:
+        stop.set()
+        other.join()
+    assert isinstance(failure, Failure) and failure.reason == "unavailable"
+    assert run(double, (3,), SMALL) == 6
+
+
 def test_a_threaded_process_gets_its_workers_from_the_fork_server():
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, daemon=True)

@@ -103,6 +103,18 @@ def test_every_message_has_the_same_parameters_in_chinese_and_english():
     assert different == {}
 
 
+def test_every_message_formats_with_exactly_its_parameters_in_both_languages():
+    from string import Formatter
+
+    from ledger.i18n import STRINGS
+
+    for key, pair in STRINGS.items():
+        for text in pair:
+            names = {field for _, field, _, _ in Formatter().parse(text) if field}
+            formatted = text.format(**{name: f"<{name}>" for name in names})  # raises on a malformed format
+            assert all(f"<{name}>" in formatted for name in names), key
+
+
 def test_a_far_cell_message_names_the_cell_and_the_limit():
     _, build, _ = CORPUS["far cell XFD150000"]
     [issue] = load_ledger([("台账.xlsx", build())], RECEIVED).errors

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from ledger import Phase, load_ledger
+from ledger.report import issue_message
 from tests.sheets import (
     PHASE_HEADER,
     PHASE_ROWS,
@@ -78,6 +79,25 @@ def test_a_workbook_without_any_tasks_header_is_an_error_naming_its_sheets():
     ledger = load(("台账.xlsx", xlsx({"Sheet1": [["甲", "乙"], [1, 2]], "Sheet2": [["丙"]]})))
     assert codes(ledger) == ["ledger.no_tasks_sheet"]
     assert ledger.errors[0].value == "Sheet1、Sheet2"
+
+
+def test_a_second_tasks_sheet_is_named_in_a_warning_never_ignored_silently():
+    book = xlsx({"党政办公室": [TASK_HEADER, task_row(id=1)], "教务处": [TASK_HEADER, task_row(id=2, measure="另一项")],
+                 "整改步骤": [PHASE_HEADER, *PHASE_ROWS]})
+    ledger = load(("台账.xlsx", book))
+    assert column(ledger, "measure") == ["成立领导小组"]
+    [warning] = [i for i in ledger.warnings if i.code == "ledger.task_sheet_not_read"]
+    assert (warning.sheet, dict(warning.params)) == ("教务处", {"read": "党政办公室"})
+    assert issue_message(warning, "zh").startswith("工作表“教务处”看起来也是整改任务表，但没有读取：只读取了“党政办公室”")
+
+
+def test_a_second_tasks_file_is_named_in_a_warning_too():
+    first = csv_bytes([TASK_HEADER, task_row(id=1)])
+    second = csv_bytes([TASK_HEADER, task_row(id=2, measure="另一项")])
+    ledger = load(("任务一.csv", first), ("任务二.csv", second))
+    assert column(ledger, "measure") == ["成立领导小组"]
+    assert [(i.code, i.value) for i in ledger.warnings if i.code == "ledger.task_sheet_not_read"] == [
+        ("ledger.task_sheet_not_read", "任务二")]
 
 
 # --- header row ---------------------------------------------------------------------------------------------------
