@@ -22,6 +22,8 @@ from multiprocessing import spawn
 from multiprocessing.connection import Connection
 from typing import Any
 
+from ledger.model import EXCEL_CELL_CHARS
+
 MIB = 1024 * 1024
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,7 @@ class Limits:
     max_rows: int = 200_000  # per sheet
     max_columns: int = 200  # per sheet
     max_cells: int = 5_000_000  # rows × columns, all sheets together
-    max_cell_chars: int = 32_767  # Excel's own limit: whatever we accept, we can write back unshortened
+    max_cell_chars: int = EXCEL_CELL_CHARS
     max_merged: int = 20_000  # merged ranges, all sheets together
     max_parts: int = 1_000  # entries in a zip container (xlsx, ods, docx)
     max_part_mib: int = 256  # one entry, unpacked

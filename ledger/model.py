@@ -15,6 +15,8 @@ TASK_COLUMNS = (
 )
 DATE_COLUMNS = ("start", "due", "completed_on")
 QUOTED_CHARS = 200
+EXCEL_CELL_CHARS = 32_767
+"""The most characters an Excel cell holds: more is refused when reading, so whatever is stored can be written back."""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import date
 
 from ledger.dates import DateReader, clean_text, find_range, parse_range
 from ledger.layout import Header, is_blank, is_footer, is_total, shown
-from ledger.model import Issue, Phase
+from ledger.model import EXCEL_CELL_CHARS, Issue, Phase
 from ledger.text import visible
 from ledger.workbook import RawSheet
 
@@ -70,7 +70,7 @@ def _phase_dates(cells: dict[str, object], dates: DateReader) -> tuple[date | No
 
 
 def read_phases(sheet: RawSheet, header: Header, dates: DateReader,
-                max_chars: int = 32_767) -> tuple[tuple[Phase, ...], list[Issue]]:
+                max_chars: int = EXCEL_CELL_CHARS) -> tuple[tuple[Phase, ...], list[Issue]]:
     """Every phase row of the sheet, and what is wrong with them (text over `max_chars` in a cell is an error)."""
     phases: list[Phase] = []
     issues: list[Issue] = []

@@ -47,7 +47,7 @@ def task_records(tasks: pd.DataFrame, as_of: date) -> list[dict]:
 
 
 def summary(ledger: Ledger, as_of: date | None = None, lang: str = "zh", tasks: pd.DataFrame | None = None) -> dict:
-    """Every figure of PRODUCT.md "Figures" for the ledger on as_of (default: its report date)."""
+    """Every figure of the README's "Figures" for the ledger on as_of (default: its report date)."""
     as_of = as_of or ledger.report_date
     tasks = ledger.tasks if tasks is None else tasks
     categories = metrics.by_category(tasks, as_of)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ledger.dates import LONG_TERM, DateReader, ambiguous_number
 from ledger.layout import Header, is_blank, is_footer, is_total, section_title, shown, strip_enumerator
-from ledger.model import TASK_COLUMNS, Issue, Phase, empty_tasks, status_column, text_column
+from ledger.model import EXCEL_CELL_CHARS, TASK_COLUMNS, Issue, Phase, empty_tasks, status_column, text_column
 from ledger.phases import PhaseIndex
 from ledger.text import has_invisible, visible
 from ledger.vocab import DONE, NOT_STARTED, ONGOING, parse_progress_text, resolve_status, status_of
@@ -250,7 +250,7 @@ def _too_long(columns: dict[str, list[str]], header: Header, sheet: str, rows: l
 
 
 def read_tasks(sheet: RawSheet, header: Header, dates: DateReader, phases: tuple[Phase, ...],
-               max_chars: int = 32_767) -> tuple[pd.DataFrame, list[Issue]]:
+               max_chars: int = EXCEL_CELL_CHARS) -> tuple[pd.DataFrame, list[Issue]]:
     """The task table of the sheet (model.TASK_COLUMNS) and the problems found cell by cell; text longer than
     `max_chars` in a cell is an error."""
     rows, raw = _task_rows(sheet, header)

@@ -11,7 +11,7 @@ import xlsxwriter
 
 from ledger.fields import TASK_HEADERS
 from ledger.i18n import translate
-from ledger.model import Phase
+from ledger.model import EXCEL_CELL_CHARS, Phase
 
 COLUMNS = ("id", "category", "measure", "phase", "leader", "department", "owner", "start", "due", "status",
            "progress", "completed_on", "evidence", "notes")
@@ -50,7 +50,6 @@ def _header(name: str) -> str:
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-MAX_CELL_CHARS = 32_767
 _SHORTENED = "…（超长，已截断）"
 
 
@@ -78,8 +77,8 @@ class SafeBook:
 
     def text(self, sheet, row: int, col: int, value: object, cell_format=None) -> None:
         text = str(value)
-        if len(text) > MAX_CELL_CHARS:  # reading refuses such cells; should one be built, say so in the cell
-            text = text[: MAX_CELL_CHARS - len(_SHORTENED)] + _SHORTENED
+        if len(text) > EXCEL_CELL_CHARS:  # reading refuses such cells; should one be built, say so in the cell
+            text = text[: EXCEL_CELL_CHARS - len(_SHORTENED)] + _SHORTENED
         if text.startswith(FORMULA_STARTS):
             cell_format = self._quote(cell_format)
         sheet.write_string(row, col, text, cell_format)

@@ -1,4 +1,4 @@
-"""`python -m ledger summary|check`: the JSON of PRODUCT.md "Command line", exit codes, and the text report."""
+"""`python -m ledger summary|check`: the JSON of the README's "Command line", exit codes, and the text report."""
 
 import json
 import subprocess

@@ -1,4 +1,4 @@
-"""The figures of PRODUCT.md "Figures", on small ledgers built in code and on the sample plan."""
+"""The figures of the README's "Figures", on small ledgers built in code and on the sample plan."""
 
 from datetime import date
 

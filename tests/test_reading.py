@@ -1,4 +1,4 @@
-"""load_ledger against "The ledger spreadsheet contract" of PRODUCT.md: one test per tolerance rule."""
+"""load_ledger against the README's "The ledger spreadsheet": one test per tolerance rule."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Errors and warnings of PRODUCT.md: each names sheet, Excel row, header as written and the bad value."""
+"""Errors and warnings (README "The ledger spreadsheet"): each names sheet, Excel row, header as written, value."""
 
 from __future__ import annotations
 
