@@ -22,7 +22,7 @@ from ledger.reading import load_ledger
 from ledger.report import check_text, summary
 
 if TYPE_CHECKING:
-    from ledger.store import Store
+    from ledger.store import Plan, Store
 
 # The store (and SQLAlchemy) is imported only by the commands that use it: `summary` and `check` start faster.
 
@@ -65,13 +65,19 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--json", action="store_true", help="print one JSON object")
         if name == "publish":
             sub.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
+            sub.add_argument("--plan", help="the plan to publish into (created when missing; default: the only one)")
             sub.add_argument("--report-date", type=_day, help="YYYY-MM-DD, overrides the date the ledger states")
             sub.add_argument("--by", default=getpass.getuser(), help="who publishes (default: the login name)")
             sub.add_argument("--note", default="", help="a note kept with the version")
     history = commands.add_parser("history", help="list the published versions with their figures")
     history.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
+    history.add_argument("--plan", help="the plan (default: the only one that is not the demo)")
     history.add_argument("--json", action="store_true", help="print one JSON list")
     history.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    plans = commands.add_parser("plans", help="list the plans in the store")
+    plans.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
+    plans.add_argument("--json", action="store_true", help="print one JSON list")
+    plans.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
     return parser
 
 
@@ -110,7 +116,7 @@ def store_problems(url: str, lang: str) -> Iterator[None]:
         yield
     except STORE_ERRORS as problem:
         log.warning("database %s failed: %r", shown_url(url), problem)
-        reason = translate(problem_code(problem), lang)
+        reason = translate(problem_code(problem), lang, name=getattr(problem, "detail", ""))
         raise StoreProblem(translate("cli.store_problem", lang, url=shown_url(url), reason=reason)) from None
 
 
@@ -142,34 +148,75 @@ def _summary_text(data: dict, lang: str) -> str:
     return "\n".join(lines)
 
 
+def chosen_plan(store: Store, name: str | None, lang: str) -> Plan | None:
+    """The plan --plan names (None: it does not exist yet), else the only plan that is not the demo; with none or
+    several, a usage error that lists them."""
+    if name:
+        return store.plan_named(name)
+    real = [summary.plan for summary in store.plans() if not summary.plan.demo]
+    if len(real) == 1:
+        return real[0]
+    names = "、".join(summary.plan.name for summary in store.plans()) or "—"
+    raise UsageError(translate("cli.which_plan", lang, plans=names))
+
+
 def _publish(args, today: date) -> int:
     from ledger.publishing import MAX_NOTE, MAX_UPLOADER, check_upload, publish
+    from ledger.store import NewPlan
 
     if len(args.by) > MAX_UPLOADER or len(args.note) > MAX_NOTE:
         raise UsageError(f"--by may have at most {MAX_UPLOADER} characters, --note at most {MAX_NOTE}")
     files = read_files([args.ledger] + ([args.phases] if args.phases else []))
     store = open_store(args.db, args.lang)
     with store_problems(store.url, args.lang):
-        ledger = check_upload(store, files, today, limits())
+        plan = chosen_plan(store, args.plan, args.lang)
+        ledger = check_upload(store, files, today, limits(), plan.id if plan else None)
         print(check_text(ledger, args.lang))
         if ledger.errors:
             print(translate("cli.not_published", args.lang), file=sys.stderr)
             return EXIT_INVALID
-        result = publish(store, files, ledger, uploaded_by=args.by, uploaded_at=datetime.now(),
+        target = plan.id if plan else NewPlan(args.plan, datetime.now(), ledger.unit)
+        result = publish(store, files, ledger, plan=target, uploaded_by=args.by, uploaded_at=datetime.now(),
                          note=args.note, report_date=args.report_date)
+        if plan is None and result.created:
+            print(translate("cli.plan_created", args.lang, plan=args.plan.strip()))
     key = "cli.published" if result.created else "cli.already_published"
-    print(translate(key, args.lang, version=result.version.id, day=result.version.report_date.isoformat()))
+    print(translate(key, args.lang, version=result.version.number, day=result.version.report_date.isoformat(),
+                    plan=store.plan(result.version.plan_id).name))
     return EXIT_OK
 
 
-def history_records(store: Store) -> list[dict]:
-    """Each version with its figures on its own report date, newest first (the `history --json` list)."""
+def plan_records(store: Store) -> list[dict]:
+    """The plans as {name, unit, demo, versions, latest_report_date} (the `plans --json` list)."""
+    return [{"name": s.plan.name, "unit": s.plan.unit, "demo": s.plan.demo, "versions": s.versions,
+             "latest_report_date": s.latest_report_date.isoformat() if s.latest_report_date else None}
+            for s in store.plans()]
+
+
+def _plans(args) -> int:
+    store = open_store(args.db, args.lang)
+    with store_problems(store.url, args.lang):
+        records = plan_records(store)
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False))
+        return EXIT_OK
+    for r in records:
+        print(translate("cli.plan_line", args.lang, **r, mark=translate("plan.demo_mark", args.lang) if r["demo"]
+                        else "", latest=r["latest_report_date"] or "—"))
+    if not records:
+        print(translate("cli.no_plans", args.lang))
+    return EXIT_OK
+
+
+def history_records(store: Store, plan_id: int) -> list[dict]:
+    """Each version of the plan with its figures on its own report date, newest first (the `history --json`
+    list)."""
     records = []
-    for version in store.versions():
+    for version in store.versions(plan_id):
         ledger = store.ledger(version.id)
         figures = summary(ledger)
         records.append({
-            "version": version.id, "report_date": version.report_date.isoformat(),
+            "version": version.id, "number": version.number, "report_date": version.report_date.isoformat(),
             "uploaded_at": version.uploaded_at.isoformat(sep=" ", timespec="seconds"),
             "uploaded_by": version.uploaded_by, "files": list(version.file_names), "note": version.note,
             "tasks": figures["tasks"], "completion_pct": figures["completion_pct"],
@@ -182,7 +229,10 @@ def history_records(store: Store) -> list[dict]:
 def _history(args) -> int:
     store = open_store(args.db, args.lang)
     with store_problems(store.url, args.lang):
-        records = history_records(store)
+        plan = chosen_plan(store, args.plan, args.lang)
+        if plan is None:
+            raise UsageError(translate("cli.no_such_plan", args.lang, plan=args.plan))
+        records = history_records(store, plan.id)
     if args.json:
         print(json.dumps(records, ensure_ascii=False))
         return EXIT_OK
@@ -202,6 +252,8 @@ def run(argv: list[str] | None = None, today: date | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "history":
             return _history(args)
+        if args.command == "plans":
+            return _plans(args)
         if args.command == "publish":
             return _publish(args, today)
         ledger = read_paths([args.ledger] + ([args.phases] if args.phases else []), today)

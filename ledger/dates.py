@@ -1,4 +1,5 @@
-"""Reading the dates people write in ledgers: date cells, Excel serials, 2019年5月31日, 5.31, 5月底, 长期."""
+"""Reading the dates people write in ledgers: date cells, Excel serials, 2019年5月31日, 5.31, 5月底, 6月底前,
+二季度末, 年底前, 长期, 立行立改."""
 
 from __future__ import annotations
 
@@ -9,6 +10,11 @@ from datetime import date, datetime, timedelta
 
 LONG_TERM = "long_term"
 """Marker returned for 长期/长期坚持: an ongoing measure with no deadline."""
+
+IMMEDIATE = "immediate"
+"""Marker returned for 立行立改/即知即改/立即整改: a measure to be put right at once; ledger.tasks dates it (README)."""
+
+IMMEDIATE_WORDS = frozenset({"立行立改", "即知即改", "立即整改", "立即", "立查立改", "即查即改", "马上就改", "immediately"})
 
 LONG_TERM_WORDS = frozenset({
     "长期", "长期坚持", "长期执行", "长期推进", "持续", "持续推进", "持续整改", "常态化", "常态化推进",
@@ -28,6 +34,11 @@ _YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*(底|末|份
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?\s*(?:前|之前|以前)?$")
 _MONTH_ONLY = re.compile(r"^(\d{1,2})\s*月\s*(底|末|份|上旬|中旬|下旬)?\s*(?:前|之前|以前)?$")
 _DAY_ONLY = re.compile(r"^(\d{1,2})\s*[日号]$")
+_YEAR_END = re.compile(r"^(?:(\d{4})\s*)?(?:本|今)?年\s*(?:底|末|内)\s*(?:前|之前|以前)?$")
+_QUARTER = re.compile(r"^(?:(\d{4})\s*年\s*)?第?\s*([一二三四1-4])\s*季度\s*(?:末|底)?\s*(?:前|之前|以前)?$")
+_HALF_YEAR = re.compile(r"^(?:(\d{4})\s*年\s*)?(上|下)半年\s*(?:末|底)?\s*(?:前|之前|以前)?$")
+_DONE_SUFFIX = re.compile(r"(?:完成|完毕|办结|结束)$")  # 2019年5月15日前完成
+_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _ENGLISH_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y")
 MAX_DATE_CHARS = 64
 _RANGE_WORDS = ("至", "到", "~", "～", "—", "–", " to ", "－")
@@ -83,6 +94,9 @@ def parse_text(text: str, default_year: int) -> date | str | None:
         return None
     if text.lower() in LONG_TERM_WORDS:
         return LONG_TERM
+    if text.lower() in IMMEDIATE_WORDS:
+        return IMMEDIATE
+    text = _DONE_SUFFIX.sub("", text).strip() or text
     if match := _FULL.match(text):
         return _safe(int(match[1]), int(match[2]), int(match[3]))
     if match := _COMPACT.match(text):
@@ -93,6 +107,12 @@ def parse_text(text: str, default_year: int) -> date | str | None:
         return _month_part(int(match[1]), int(match[2]), match[3])
     if match := _MONTH_ONLY.match(text):
         return _month_part(default_year, int(match[1]), match[2])
+    if match := _YEAR_END.match(text):
+        return _safe(int(match[1] or default_year), 12, 31)
+    if match := _QUARTER.match(text):
+        return _month_part(int(match[1] or default_year), _QUARTERS[match[2]] * 3, None)
+    if match := _HALF_YEAR.match(text):
+        return _month_part(int(match[1] or default_year), 6 if match[2] == "上" else 12, None)
     for fmt in _ENGLISH_FORMATS:
         try:
             found = datetime.strptime(text, fmt).date()

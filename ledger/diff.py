@@ -91,3 +91,20 @@ def postponements(history: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         leader=("leader", "first"), times=("times", "sum"), measures=("key", "size"))
     per_leader = per_leader.sort_values("times", ascending=False, kind="stable").reset_index(drop=True)
     return per_measure, per_leader
+
+
+MIN_MEASURES_TO_COMPARE = 3
+
+
+def overlap(older: pd.DataFrame, newer: pd.DataFrame) -> float | None:
+    """The share of the newer ledger's measures that the older one has too — the same measure text (folded:
+    spacing, full-width forms), or the same id and category. None when either has fewer than 3 measures.
+    Ids alone would not do: every plan numbers its measures 1, 2, 3 …"""
+    if min(len(older), len(newer)) < MIN_MEASURES_TO_COMPARE:
+        return None
+    texts = set(metrics.name_keys(older["measure"]))
+    places = set(zip(metrics.name_keys(older["category"]), older["id"], strict=True))
+    found = [text in texts or (task_id != "" and (category, task_id) in places)
+             for text, category, task_id in zip(metrics.name_keys(newer["measure"]),
+                                                metrics.name_keys(newer["category"]), newer["id"], strict=True)]
+    return sum(found) / len(found)

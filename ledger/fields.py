@@ -10,10 +10,14 @@ from ledger.text import fold
 # Order matters only for display (template columns, exports).
 TASK_HEADERS: dict[str, tuple[str, ...]] = {
     "id": ("序号", "编号", "任务编号", "措施编号", "no", "no.", "#", "id", "number", "item"),
-    "category": ("问题类别", "类别", "存在问题", "问题类型", "问题", "突出问题", "问题表现", "category",
-                 "problem category", "problem", "issue"),
+    "category": ("问题类别", "类别", "问题类型", "问题分类", "category", "problem category"),
+    # A problem column is one problem per measure; one whose values group the measures (few values, repeated or
+    # merged down) is read as the category instead (ledger.tasks.problem_or_category).
+    "problem": ("具体问题", "问题表现", "存在问题", "问题描述", "问题", "突出问题", "问题清单", "problem",
+                "problems", "issue", "issue description"),
     "measure": ("整改措施", "整改任务", "任务", "具体措施", "措施", "整改内容", "measure", "measures", "task",
                 "action", "rectification measure"),
+    "goal": ("整改目标", "目标", "预期目标", "整改要求", "goal", "target", "expected result"),
     "phase": ("阶段", "所属阶段", "整改阶段", "phase", "stage"),
     "leader": ("责任领导", "分管领导", "牵头领导", "包保领导", "leader", "responsible leader", "lead"),
     "department": ("责任部门", "责任单位", "牵头部门", "牵头单位", "责任科室", "department", "dept",
@@ -24,6 +28,8 @@ TASK_HEADERS: dict[str, tuple[str, ...]] = {
     "due": ("完成时限", "整改时限", "截止日期", "完成时间", "截止时间", "整改期限", "时限", "due", "due date",
             "deadline"),
     "status": ("状态", "完成情况", "整改状态", "整改情况", "status", "state"),
+    "done_flag": ("是否完成", "是否整改到位", "是否办结", "完成与否", "是否整改完成", "是否已完成", "done?", "completed?"),
+    "closure": ("销号情况", "是否销号", "销号状态", "销号", "closed out", "closure"),
     "progress": ("完成进度", "进度", "完成比例", "完成率", "progress", "% complete", "percent complete",
                  "completion"),
     "completed_on": ("完成日期", "实际完成日期", "销号日期", "实际完成时间", "completed on", "completion date",

@@ -90,12 +90,26 @@ STRINGS: dict[str, tuple[str, str]] = {
                               "The ledger states no report date; the day of upload, {value}, is used."),
     "ledger.no_phases": ("没有找到整改阶段表（阶段/整改步骤），时间轴将无法显示阶段。",
                          "No phases sheet (阶段/整改步骤/phases) was found; the timeline cannot show phases."),
+    "ledger.sheets_read": ("读取了 {value} 这几张整改任务表，合为一份台账。", "Read these tasks sheets as one ledger: {value}."),
+    "sheet.unread_status_column": ("“{column}”列看起来是完成情况，但表头无法识别，没有读取。可把表头改为“完成情况”。",
+                                   "Column “{column}” looks like a status but its header is not recognised, so it was "
+                                   "not read. Name it 完成情况 (status)."),
+    "sheet.unread_yes_no_column": ("“{column}”列看起来是“是否完成”，但表头无法识别，没有读取。可把表头改为“是否完成”。",
+                                   "Column “{column}” looks like a yes/no done column but its header is not "
+                                   "recognised, so it was not read. Name it 是否完成."),
+    "sheet.unread_date_column": ("“{column}”列看起来是日期，但表头无法识别，没有读取。如是完成时限，请把表头改为“完成时限”。",
+                                 "Column “{column}” holds dates but its header is not recognised, so it was not read. "
+                                 "If it is the deadline, name it 完成时限 (due)."),
     "ledger.task_sheet_not_read": ("工作表“{value}”看起来也是整改任务表，但没有读取：只读取了“{read}”。"
                                    "如需读取，请把各表的措施合并到一张表中。",
                                    "Sheet “{value}” also looks like a tasks sheet but was not read: only “{read}” "
                                    "was. To have its measures read, put them into one sheet."),
-    "ledger.phases_from_previous": ("本次上传没有阶段表，沿用上一版本的整改阶段。",
-                                    "This upload has no phases sheet; the previous version's phases are kept."),
+    "ledger.phases_from_previous": ("本次上传没有阶段表，沿用该整改方案的整改阶段。",
+                                    "This upload has no phases sheet; the plan's phases are used."),
+    "ledger.different_plan": ("这份台账只有 {share} 的整改措施能在方案“{value}”的最新一版中找到，看起来是另一个整改方案。"
+                              "请确认发布到的方案是否正确。",
+                              "Only {share} of this ledger's measures are in the newest version of the plan “{value}”: "
+                              "it looks like a different plan. Check that it is published into the right plan."),
     # --- reading: phases ------------------------------------------------------------------------------------
     "phase.bad_date": ("日期“{value}”无法识别。可写作：" + _DATE_FORMS_ZH + "；时间段可写作“4月25日至5月10日”。",
                        "The date “{value}” cannot be read. Write " + _DATE_FORMS_EN +
@@ -118,6 +132,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "task.too_long": ("内容有 {count} 个字符，超过单元格上限 {limit} 个字符（Excel 单元格的上限）。请精简后再上传。",
                       "The cell holds {count} characters, more than the limit of {limit} (Excel's own limit for a "
                       "cell). Shorten it and upload again."),
+    "task.bad_yes_no": ("“{value}”无法识别。“是否完成”请填：是、否（或 √、×）。",
+                        "“{value}” cannot be read. Write 是 or 否 (or √, ×) for done or not."),
+    "task.bad_closure": ("销号情况“{value}”无法识别。请填：已销号、申请销号、未销号。",
+                         "Closure “{value}” cannot be read. Write 已销号 (closed), 申请销号 (requested) or 未销号 (open)."),
+    "task.done_disagrees": ("完成情况、是否完成和销号情况说法不一致，请核对。",
+                            "The status, the done column (“是否完成”) and the closure column (“销号情况”) disagree; check them."),
     "task.no_measure": ("这一行没有填写整改措施。", "This row has no measure text."),
     "task.no_responsible": ("没有填写任何责任领导、责任部门或责任人（具体到事、细化到人）。",
                             "No responsible leader, department or person is named."),
@@ -204,6 +224,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "store.failed": ("数据库出错，操作没有完成，也没有改动任何数据。详情已记入服务器日志。",
                      "The database failed: the operation did not complete and no data was changed. The details "
                      "are in the server log."),
+    "store.plan_exists": ("已经有名为“{name}”的整改方案，请换一个名称。", "A plan named “{name}” exists already; choose "
+                          "another name."),
+    "store.plan_name_empty": ("整改方案的名称不能为空。", "The plan needs a name."),
+    "store.plan_name_long": ("整改方案的名称太长（最多 200 个字）。", "The plan's name is too long (200 characters at most)."),
+    "sidebar.plan": ("整改方案", "Plan"),
     "store.empty": ("还没有发布任何台账。请在这里上传本周的整改台账；发布后其他页面随即可用。",
                     "No ledger has been published yet. Upload this week's ledger here; the other pages open once "
                     "it is published."),
@@ -269,10 +294,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.anonymous": ("（未填写）", "(not given)"),
     "upload.note": ("版本说明（可选）", "Note (optional)"),
     "upload.publish": ("发布为新版本", "Publish as a new version"),
-    "upload.published": ("已发布为第 {n} 版（填报日期 {day}），所有页面已更新。",
-                         "Published as version {n} (report date {day}); every page shows it now."),
-    "upload.duplicate": ("这份文件已经发布过（第 {n} 版，填报日期 {day}），没有重复保存。",
-                         "This file was already published (version {n}, report date {day}); nothing new was stored."),
+    "upload.published": ("已发布为“{plan}”的第 {n} 版（填报日期 {day}），所有页面已更新。",
+                         "Published as version {n} of “{plan}” (report date {day}); every page shows it now."),
+    "upload.duplicate": ("这份文件已经发布过（“{plan}”第 {n} 版，填报日期 {day}），没有重复保存。",
+                         "This file was already published (version {n} of “{plan}”, report date {day}); nothing new "
+                         "was stored."),
+    "upload.target": ("发布到整改方案", "Publish into the plan"),
+    "upload.new_plan": ("新建整改方案", "A new plan"),
+    "upload.plan_name": ("新方案的名称", "Name of the new plan"),
+    "upload.plan_name_help": ("默认取台账的标题，可修改。", "Taken from the ledger's title; change it if you like."),
     "upload.failed": ("未发布：{reason}", "Not published: {reason}"),
     "upload.rejected": ("台账有错误，未发布。", "The ledger has errors and was not published."),
     "access.local_only": ("尚未设置编辑密码：现在只有本机浏览器可以上传。要让其他电脑上的编辑上传，请设置 LEDGER_EDITOR_PASSWORD"
@@ -303,13 +333,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cli.days_late": ("超期{n}天", "{n} days late"),
     "cli.store_problem": ("数据库 {url}：{reason}", "Database {url}: {reason}"),
     "cli.not_published": ("台账有错误，未发布，数据库没有任何改动。", "The ledger has errors: nothing was published."),
-    "cli.published": ("已发布为第 {version} 版（填报日期 {day}）。", "Published as version {version} (report date {day})."),
-    "cli.already_published": ("同样的文件已经发布过（第 {version} 版，填报日期 {day}），未重复保存。",
-                              "These exact files were published before (version {version}, report date {day}); "
-                              "nothing new was stored."),
-    "cli.history_line": ("第{version}版  填报日期 {report_date}  上传 {uploaded_at} {uploaded_by}  {names}  "
+    "cli.published": ("已发布为方案“{plan}”的第 {version} 版（填报日期 {day}）。",
+                      "Published as version {version} of the plan “{plan}” (report date {day})."),
+    "cli.plan_created": ("新建整改方案“{plan}”。", "Created the plan “{plan}”."),
+    "cli.which_plan": ("请用 --plan 指明整改方案。现有方案：{plans}（python -m ledger plans 列出全部）。",
+                       "Name the plan with --plan. Plans: {plans} (python -m ledger plans lists them)."),
+    "cli.no_such_plan": ("没有名为“{plan}”的整改方案（python -m ledger plans 列出全部）。",
+                         "There is no plan named “{plan}” (python -m ledger plans lists them)."),
+    "cli.plan_line": ("{mark}{name}  {unit}  {versions} 个版本  最新填报日期 {latest}",
+                      "{mark}{name}  {unit}  {versions} versions  latest report {latest}"),
+    "cli.no_plans": ("数据库中还没有任何整改方案。", "The database holds no plan yet."),
+    "plan.demo_mark": ("【示例】", "[demo] "),
+    "cli.already_published": ("同样的文件已经发布过（方案“{plan}”第 {version} 版，填报日期 {day}），未重复保存。",
+                              "These exact files were published before (version {version} of “{plan}”, report "
+                              "date {day}); nothing new was stored."),
+    "cli.history_line": ("第{number}版  填报日期 {report_date}  上传 {uploaded_at} {uploaded_by}  {names}  "
                          "措施 {tasks} 项  完成率 {pct}  超期 {overdue}",
-                         "v{version}  reported {report_date}  uploaded {uploaded_at} by {uploaded_by}  {names}  "
+                         "v{number}  reported {report_date}  uploaded {uploaded_at} by {uploaded_by}  {names}  "
                          "{tasks} measures  {pct} done  {overdue} overdue"),
     "cli.no_versions": ("数据库中还没有任何版本。", "The database holds no version yet."),
     # --- charts ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ledger.dates import clean_text, parse_text
@@ -95,34 +95,75 @@ def find_header(rows: list[list[object]], kind: str) -> Header | None:
 
 @dataclass
 class SheetRoles:
-    tasks: tuple[RawSheet, Header] | None = None
+    tasks: tuple[RawSheet, Header] | None = None  # the first (or only) tasks sheet
     phases: tuple[RawSheet, Header] | None = None
     meta: RawSheet | None = None
+    more_tasks: list[tuple[RawSheet, Header]] = field(default_factory=list)  # one sheet per department or unit
+    not_read: list[RawSheet] = field(default_factory=list)  # look like tasks, but are not read (each is named)
+
+    @property
+    def all_tasks(self) -> list[tuple[RawSheet, Header]]:
+        return ([self.tasks] if self.tasks else []) + self.more_tasks
+
+
+_SUMMARY_NAMES = ("汇总", "汇总表", "总表", "总台账", "合计", "全部", "summary", "total", "all")
 
 
 def assign_roles(sheets: list[RawSheet]) -> SheetRoles:
-    """Which sheet holds tasks, which holds phases: by name first, then by what their headers say."""
+    """Which sheets hold tasks, which holds phases: by name first, then by what their headers say.
+
+    A workbook may keep one tasks sheet per department or unit (same or similar headers): all are read as one
+    ledger — unless one sheet is named as the tasks or summary sheet (整改台账, 汇总 …), which is then read alone,
+    since it usually holds the others' rows already."""
     roles = SheetRoles()
     named = [(sheet, sheet_kind_by_name(sheet.name)) for sheet in sheets]
-    for wanted in ("tasks", "phases"):
-        ordered = [s for s, k in named if k == wanted] + [s for s, k in named if k is None]
-        taken = roles.tasks[0] if roles.tasks else None
-        for sheet in ordered:
-            if sheet is taken:
-                continue
-            header = find_header(sheet.rows, wanted)
-            if header is not None:
-                setattr(roles, wanted, (sheet, header))
-                break
+    headers = {id(sheet): find_header(sheet.rows, "tasks") for sheet, kind in named if kind not in ("phases", "meta")}
+    summary = [s for s, _ in named if normalize_header(s.name) in {normalize_header(n) for n in _SUMMARY_NAMES}]
+    ordered = summary + [s for s, k in named if k == "tasks"] + [s for s, k in named if k is None]
+    main = next((s for s in ordered if headers.get(id(s)) is not None), None)
+    if main is not None:
+        roles.tasks = (main, headers[id(main)])
+    for sheet in [s for s, k in named if k == "phases"] + [s for s, k in named if k is None]:
+        if sheet is not main and (header := find_header(sheet.rows, "phases")) is not None:
+            roles.phases = (sheet, header)
+            break
     roles.meta = next((s for s, k in named if k == "meta"), None)
+    if main is None:
+        return roles
+    alone = main in summary or sheet_kind_by_name(main.name) == "tasks"
+    taken = {id(main), id(roles.phases[0]) if roles.phases else None, id(roles.meta)}
+    for sheet, _ in named:
+        header = headers.get(id(sheet))
+        if id(sheet) in taken or header is None:
+            continue
+        if not alone and _similar(header, roles.tasks[1]):
+            roles.more_tasks.append((sheet, header))
+        else:
+            roles.not_read.append(sheet)
     return roles
 
 
-def other_task_sheets(sheets: list[RawSheet], roles: SheetRoles) -> list[RawSheet]:
-    """Sheets that look like tasks too (their header names a measure) but are not the one read: never ignored
-    without a word."""
-    used = {id(role[0]) for role in (roles.tasks, roles.phases) if role} | {id(roles.meta)}
-    return [sheet for sheet in sheets if id(sheet) not in used and find_header(sheet.rows, "tasks") is not None]
+def _similar(header: Header, first: Header) -> bool:
+    """Another department's sheet: it names at least half of the fields the first tasks sheet names."""
+    return len(header.fields & first.fields) * 2 >= len(first.fields)
+
+
+def title_and_unit(rows: list[list[object]]) -> tuple[str, str]:
+    """The title line above a table (its first text that is not a label line) and the 填报单位 it names."""
+    title = unit = ""
+    for cells in rows:
+        for cell in cells:
+            if not isinstance(cell, str) or is_blank(cell):
+                continue
+            text = clean_text(cell)
+            if found := _UNIT.match(text):
+                unit = unit or found[1].strip()
+            elif not title and not _LABEL.match(text) and not is_footer(text) and len(text) <= 120:
+                title = text
+    return title, unit
+
+
+_UNIT = re.compile(r"^(?:填报单位|单位名称|报送单位|unit)\s*[:：]\s*([^\s:：]{1,60})", re.IGNORECASE)
 
 
 _LABEL = re.compile(

@@ -10,10 +10,13 @@ import pandas as pd
 from ledger.vocab import STATUSES
 
 TASK_COLUMNS = (
-    "sheet", "row", "id", "key", "category", "measure", "phase", "leader", "department", "owner",
-    "start", "due", "long_term", "status", "progress", "completed_on", "evidence", "notes",
+    "sheet", "row", "id", "key", "category", "problem", "measure", "goal", "phase", "leader", "department", "owner",
+    "start", "due", "long_term", "immediate", "status", "closure", "progress", "completed_on", "evidence", "notes",
 )
 DATE_COLUMNS = ("start", "due", "completed_on")
+FLAG_COLUMNS = ("long_term", "immediate")  # 长期坚持 (no deadline); 立行立改 (dated by the rule in ledger.dates)
+TEXT_COLUMNS = tuple(c for c in TASK_COLUMNS if c not in (*DATE_COLUMNS, *FLAG_COLUMNS, "row", "progress"))
+CLOSURES = ("closed", "requested", "open")  # 已销号 / 申请销号 / 未销号; "" where the ledger has no 销号 column
 QUOTED_CHARS = 200
 EXCEL_CELL_CHARS = 32_767
 """The most characters an Excel cell holds: more is refused when reading, so whatever is stored can be written back."""
@@ -63,6 +66,8 @@ class Ledger:
     report_date_found: bool
     issues: tuple[Issue, ...] = field(default=())
     matched_by_id: bool = True
+    title: str = ""  # the title line above the table, or the file name: what a new plan is named after
+    unit: str = ""  # 填报单位
 
     @property
     def errors(self) -> list[Issue]:
@@ -94,6 +99,7 @@ def empty_tasks() -> pd.DataFrame:
         frame[name] = pd.Series(dtype="datetime64[s]")
     frame["row"] = pd.Series(dtype="int64")
     frame["progress"] = pd.Series(dtype="float64")
-    frame["long_term"] = pd.Series(dtype="bool")
+    for name in FLAG_COLUMNS:
+        frame[name] = pd.Series(dtype="bool")
     frame["status"] = status_column([])
     return frame

@@ -6,18 +6,30 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
+from ledger.diff import overlap
 from ledger.guard import DEFAULT_LIMITS, Limits
-from ledger.model import Ledger
+from ledger.model import Issue, Ledger
 from ledger.reading import load_ledger
-from ledger.store import Published, Store
+from ledger.store import NewPlan, Published, Store
+
+SAME_PLAN_SHARE = 0.5
+"""Below this share of its measures found in the plan's newest version, an upload "looks like a different plan"."""
 
 
 def check_upload(store: Store, files: Sequence[tuple[str, bytes]], received_on: date,
-                 limits: Limits = DEFAULT_LIMITS) -> Ledger:
-    """Read an upload as it would be published: a ledger without phases keeps the current version's phases."""
-    current = store.current_id()
-    fallback = store.phases(current) if current is not None else None
-    return load_ledger(list(files), received_on, fallback_phases=fallback, limits=limits)
+                 limits: Limits = DEFAULT_LIMITS, plan_id: int | None = None) -> Ledger:
+    """Read an upload as it would be published into the plan: a ledger without phases takes the plan's phases;
+    one whose measures barely match the plan's newest version gets a warning."""
+    fallback = store.plan_phases(plan_id) if plan_id is not None else None
+    ledger = load_ledger(list(files), received_on, fallback_phases=fallback, limits=limits)
+    newest = store.newest_report_id(plan_id) if plan_id is not None else None
+    if ledger.ok and newest is not None:
+        share = overlap(store.ledger(newest).tasks, ledger.tasks)
+        if share is not None and share < SAME_PLAN_SHARE:
+            warning = Issue("warning", "ledger.different_plan", value=store.plan(plan_id).name,
+                            params=(("share", f"{share * 100:.0f}%"),))
+            ledger = replace(ledger, issues=(*ledger.issues, warning))
+    return ledger
 
 
 def with_report_date(ledger: Ledger, report_date: date | None) -> Ledger:
@@ -37,11 +49,13 @@ def _plain(text: str) -> str:
     return text.replace("\x00", "").strip()
 
 
-def publish(store: Store, files: Sequence[tuple[str, bytes]], ledger: Ledger, *, uploaded_by: str,
-            uploaded_at: datetime, note: str = "", report_date: date | None = None) -> Published | None:
-    """Store the upload as a new version; None (and nothing stored) when the ledger has errors."""
+def publish(store: Store, files: Sequence[tuple[str, bytes]], ledger: Ledger, *, plan: int | NewPlan,
+            uploaded_by: str, uploaded_at: datetime, note: str = "", report_date: date | None = None
+            ) -> Published | None:
+    """Store the upload as a new version of the plan (an id, or a NewPlan created with it); None (and nothing
+    stored) when the ledger has errors."""
     if ledger.errors:
         return None
-    return store.publish(list(files), with_report_date(ledger, report_date),
+    return store.publish(list(files), with_report_date(ledger, report_date), plan=plan,
                          uploaded_by=_plain(uploaded_by)[:MAX_UPLOADER], uploaded_at=uploaded_at,
                          note=_plain(note)[:MAX_NOTE])

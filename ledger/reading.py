@@ -6,16 +6,19 @@ import logging
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
+from pathlib import PurePath
+
+import pandas as pd
 
 from ledger import guard
 from ledger.checks import check_tasks
 from ledger.dates import DateReader, years_in
 from ledger.guard import DEFAULT_LIMITS, Failure, Limits
-from ledger.layout import assign_roles, fill_merged, find_report_date, is_footer_line, other_task_sheets
-from ledger.model import Issue, Ledger, Phase, empty_tasks
+from ledger.layout import assign_roles, fill_merged, find_report_date, is_footer_line, title_and_unit
+from ledger.model import Issue, Ledger, Phase, empty_tasks, status_column
 from ledger.phases import read_phases
 from ledger.precheck import check_bytes, kind_of, refusal
-from ledger.tasks import read_tasks
+from ledger.tasks import read_tasks, unread_columns
 from ledger.workbook import RawSheet, diagnose, read_file
 
 log = logging.getLogger(__name__)
@@ -96,7 +99,7 @@ def _default_year(sheets: list[RawSheet], received_on: date) -> int:
 
 def _report_date(roles, default_year: int) -> date | None:
     """The date written above the header or in the footer of the tasks or phases sheet, else in 说明."""
-    for role in (roles.tasks, roles.phases):
+    for role in (*roles.all_tasks, roles.phases):
         if role:
             sheet, header = role
             found = find_report_date(sheet.rows[: header.row], default_year)
@@ -133,15 +136,53 @@ def _read_sheets(sheets: list[RawSheet], received_on: date, fallback_phases, lim
             issues.append(Issue("warning", "ledger.phases_from_previous"))
         else:
             issues.append(Issue("warning", "ledger.no_phases"))
-    tasks_sheet, tasks_header = roles.tasks
-    issues += [Issue("warning", "ledger.task_sheet_not_read", sheet.name, value=sheet.name,
-                     params=(("read", tasks_sheet.name),)) for sheet in other_task_sheets(sheets, roles)]
-    tasks, task_issues = read_tasks(tasks_sheet, tasks_header, dates, phases, limits.max_cell_chars)
+    tasks, row_issues = _read_task_sheets(roles, dates, phases, report_date, limits)
+    issues += _sheet_notes(roles)
     if tasks.empty:
-        issues.append(Issue("error", "ledger.no_tasks", tasks_sheet.name, tasks_header.row + 1))
-    unreadable_due = {i.row for i in task_issues
-                      if i.code in ("task.bad_date", "task.formula_error") and i.column == tasks_header.written("due")}
-    row_issues = task_issues + check_tasks(tasks, tasks_sheet.name, tasks_header, phases, unreadable_due)
-    issues.extend(sorted(row_issues, key=lambda issue: (issue.row or 0, not issue.is_error)))
+        sheet, header = roles.tasks
+        issues.append(Issue("error", "ledger.no_tasks", sheet.name, header.row + 1))
+    issues.extend(row_issues)
+    title, unit = title_and_unit(roles.tasks[0].rows[: roles.tasks[1].row])
     return Ledger(tasks, phases, report_date, found_date is not None, tuple(issues),
-                  matched_by_id="id" in tasks_header.fields)
+                  matched_by_id=all("id" in header.fields for _, header in roles.all_tasks),
+                  title=title or _file_title(roles.tasks[0]), unit=unit)
+
+
+def _file_title(sheet: RawSheet) -> str:
+    return PurePath(sheet.file_name).stem if sheet.file_name else sheet.name
+
+
+def _read_task_sheets(roles, dates: DateReader, phases: tuple[Phase, ...], report_date: date,
+                      limits: Limits) -> tuple[pd.DataFrame, list[Issue]]:
+    """Every tasks sheet read and checked on its own, then joined: with several (one per department), the
+    sheet names a missing department, and ids count within their sheet."""
+    several = len(roles.all_tasks) > 1
+    parts, issues = [], []
+    for sheet, header in roles.all_tasks:
+        tasks, task_issues = read_tasks(sheet, header, dates, phases, report_date, limits.max_cell_chars)
+        if several and "department" not in header.fields:
+            tasks["department"] = sheet.name
+        if several:
+            tasks["key"] = tasks["key"].where(~tasks["key"].str.startswith("id:"), "id:" + sheet.name + "#" +
+                                              tasks["key"].str.slice(3))
+        unreadable_due = {i.row for i in task_issues if i.code in ("task.bad_date", "task.formula_error")
+                          and i.column == header.written("due")}
+        found = task_issues + check_tasks(tasks, sheet.name, header, phases, unreadable_due)
+        found += unread_columns(sheet, header)
+        issues += sorted(found, key=lambda issue: (issue.row or 0, not issue.is_error))
+        parts.append(tasks)
+    tasks = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    if several:
+        tasks["status"] = status_column(tasks["status"].astype(object).tolist())
+    return tasks, issues
+
+
+def _sheet_notes(roles) -> list[Issue]:
+    """Never silent about sheets: which were read when there were several, and which look like tasks but were not."""
+    notes = []
+    if roles.more_tasks:
+        notes.append(Issue("warning", "ledger.sheets_read", value="、".join(s.name for s, _ in roles.all_tasks)))
+    main = roles.tasks[0].name
+    notes += [Issue("warning", "ledger.task_sheet_not_read", sheet.name, value=sheet.name, params=(("read", main),))
+              for sheet in roles.not_read]
+    return notes

@@ -20,7 +20,8 @@ def rounded(value: float | None) -> float | None:
 
 
 def issue_message(issue: Issue, lang: str) -> str:
-    params = {"value": issue.value, "sheet": issue.sheet, "row": issue.row, **dict(issue.params)}
+    params = {"value": issue.value, "sheet": issue.sheet, "row": issue.row, "column": issue.column,
+              **dict(issue.params)}
     if issue.code == "task.bad_status":
         params["accepted"] = accepted_status_words(lang)
     return translate(issue.code, lang, **params)

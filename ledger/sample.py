@@ -9,11 +9,12 @@ from pathlib import Path
 
 from ledger.model import Phase
 from ledger.publishing import check_upload, publish
-from ledger.store import Store
+from ledger.store import DEMO_PLAN_NAME, DEMO_UPLOADER, Store
 from ledger.writing import LedgerSheet, ledger_workbook, template_workbook
 
 TITLE = "榆树市职业技术教育中心党总支意识形态工作责任制专项整治整改台账"
 UNIT = "党总支办公室"
+SCHOOL = "榆树市职业技术教育中心党总支"  # the unit that issued the plan
 FOOTER = ("注：完成情况填写“已完成 / 进行中 / 未开始 / 长期坚持”；完成进度填百分比；已完成的须注明佐证材料和完成日期。",
           "填表人：办公室主任        审核人：党总支书记")
 
@@ -208,19 +209,23 @@ def write_data(folder: Path) -> list[Path]:
     return written
 
 
-SAMPLE_UPLOADER = "示例数据"
+SAMPLE_UPLOADER = DEMO_UPLOADER
 
 
 def import_history(store: Store, data_dir: Path) -> int:
-    """Publish the bundled weekly sample ledgers into an empty store, oldest first; returns how many were new."""
+    """Publish the bundled weekly sample ledgers, oldest first, as the demo plan (示例); returns how many versions
+    were new. The store remembers the import, so deleting the demo plan does not bring it back."""
+    plan = store.plan_named(DEMO_PLAN_NAME) or store.create_plan(
+        DEMO_PLAN_NAME, unit=SCHOOL, demo=True, created_at=datetime(2019, 5, 6, 17, 0), phases=PHASES)
     created = 0
     for path in sorted((data_dir / HISTORY_DIR).glob("*.xlsx")):
         files = [(path.name, path.read_bytes())]
-        ledger = check_upload(store, files, received_on=date(2019, 5, 27))
+        ledger = check_upload(store, files, received_on=date(2019, 5, 27), plan_id=plan.id)
         day = ledger.report_date
-        result = publish(store, files, ledger, uploaded_by=SAMPLE_UPLOADER,
+        result = publish(store, files, ledger, plan=plan.id, uploaded_by=SAMPLE_UPLOADER,
                          uploaded_at=datetime(day.year, day.month, day.day, 17, 0))
         created += bool(result and result.created)
+    store.mark_sample_imported()
     return created
 
 

@@ -1,4 +1,5 @@
-"""The history store: every published ledger version with its original files, in SQLite or PostgreSQL."""
+"""The history store: plans, and every published ledger version of each with its original files, in SQLite or
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -17,17 +18,38 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from ledger.model import DATE_COLUMNS, TASK_COLUMNS, Issue, Ledger, Phase, status_column
+from ledger.model import DATE_COLUMNS, FLAG_COLUMNS, TASK_COLUMNS, TEXT_COLUMNS, Issue, Ledger, Phase, status_column
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: versions only; 2: plans, and the problem, goal, 立行立改 and 销号 fields of a task
 DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "data" / "ledger.db"
+DEMO_UPLOADER = "示例数据"  # who "published" the bundled sample weeks
+MAX_PLAN_NAME = 200
 
 metadata = sa.MetaData()
 meta_table = sa.Table("ledger_meta", metadata, sa.Column("key", sa.String(64), primary_key=True),
                       sa.Column("value", sa.Text, nullable=False))
+plans_table = sa.Table(
+    "ledger_plans", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(MAX_PLAN_NAME), nullable=False, unique=True),
+    sa.Column("unit", sa.String(MAX_PLAN_NAME), nullable=False, default=""),
+    sa.Column("demo", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+plan_phases_table = sa.Table(
+    "ledger_plan_phases", metadata,
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("ledger_plans.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("start", sa.Date, nullable=False),
+    sa.Column("end", sa.Date, nullable=False),
+    sa.Column("order", sa.Integer, nullable=False),
+    sa.Column("description", sa.Text, nullable=False),
+)
 versions_table = sa.Table(
     "ledger_versions", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("ledger_plans.id", ondelete="CASCADE"), nullable=True, index=True),
     sa.Column("content_sha256", sa.String(64), nullable=False, unique=True),
     sa.Column("report_date", sa.Date, nullable=False),
     sa.Column("uploaded_at", sa.DateTime, nullable=False),
@@ -57,19 +79,46 @@ phases_table = sa.Table(
     sa.Column("order", sa.Integer, nullable=False),
     sa.Column("description", sa.Text, nullable=False),
 )
-_TEXT = ("sheet", "id", "key", "category", "measure", "phase", "leader", "department", "owner", "status",
-         "evidence", "notes")
+_ADDED_IN_2 = ("problem", "goal", "closure", "immediate")
 tasks_table = sa.Table(
     "ledger_tasks", metadata,
     sa.Column("version_id", sa.Integer, sa.ForeignKey("ledger_versions.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("position", sa.Integer, primary_key=True),
     sa.Column("row", sa.Integer, nullable=False),
-    *[sa.Column(name, sa.Text, nullable=False) for name in _TEXT],
+    *[sa.Column(name, sa.Text, nullable=False, server_default="") for name in TEXT_COLUMNS],
     *[sa.Column(name, sa.Date, nullable=True) for name in DATE_COLUMNS],
-    sa.Column("long_term", sa.Boolean, nullable=False),
+    *[sa.Column(name, sa.Boolean, nullable=False, server_default=sa.false()) for name in FLAG_COLUMNS],
     sa.Column("progress", sa.Float, nullable=True),
 )
 sa.Index("ix_ledger_tasks_key", tasks_table.c.key)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A rectification plan: its versions never mix with another plan's. The bundled sample is a demo plan."""
+
+    id: int
+    name: str
+    unit: str
+    demo: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class NewPlan:
+    """A plan to create together with its first version, in one transaction."""
+
+    name: str
+    created_at: datetime
+    unit: str = ""
+    phases: tuple[Phase, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    plan: Plan
+    versions: int
+    latest_report_date: date | None
 
 
 @dataclass(frozen=True)
@@ -77,6 +126,8 @@ class Version:
     """One published upload, without its tasks."""
 
     id: int
+    plan_id: int
+    number: int  # 1, 2, 3 … within its plan, in the order published
     report_date: date
     uploaded_at: datetime
     uploaded_by: str
@@ -232,24 +283,126 @@ class Store:
         with self._writing() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+            found = self._schema_version(conn)  # again, now that this process holds the lock
+            if found == SCHEMA_VERSION:
+                return
             metadata.create_all(conn)
-            if self._schema_version(conn) is None:
+            if found is None:
                 conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-            # Later schema versions migrate here, step by step from `found`.
+                return
+            if found == 1:
+                _from_schema_1(conn)
+            conn.execute(meta_table.update().where(meta_table.c.key == "schema_version")
+                         .values(value=str(SCHEMA_VERSION)))
+
+    # --- plans -------------------------------------------------------------------------------------------
+    def plans(self) -> list[PlanSummary]:
+        """Every plan with its number of versions and newest report date; real plans first, oldest first."""
+        counted = (sa.select(versions_table.c.plan_id, sa.func.count().label("versions"),
+                             sa.func.max(versions_table.c.report_date).label("latest"))
+                   .group_by(versions_table.c.plan_id).subquery())
+        query = (sa.select(plans_table, counted.c.versions, counted.c.latest)
+                 .outerjoin(counted, counted.c.plan_id == plans_table.c.id)
+                 .order_by(plans_table.c.demo, plans_table.c.id))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [PlanSummary(_plan(row), row["versions"] or 0, row["latest"]) for row in rows]
+
+    def plan(self, plan_id: int) -> Plan:
+        with self.engine.connect() as conn:
+            return _plan(conn.execute(sa.select(plans_table).where(plans_table.c.id == plan_id)).mappings().one())
+
+    def plan_named(self, name: str) -> Plan | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(plans_table).where(plans_table.c.name == name.strip())).mappings().first()
+        return _plan(row) if row else None
+
+    def create_plan(self, name: str, *, created_at: datetime, unit: str = "", demo: bool = False,
+                    phases: Sequence[Phase] = ()) -> Plan:
+        """A new plan; a name already taken is refused (StoreError "store.plan_exists")."""
+        try:
+            with self._writing() as conn:
+                plan_id = _insert_plan(conn, NewPlan(name, created_at, unit, tuple(phases)), demo)
+        except IntegrityError:
+            raise StoreError("store.plan_exists", _plan_name(name)) from None
+        return self.plan(plan_id)
+
+    def plan_for(self, name: str, *, created_at: datetime, unit: str = "") -> Plan:
+        """The plan of that name, created when missing (by whichever of several processes gets there first)."""
+        found = self.plan_named(name)
+        if found is not None:
+            return found
+        try:
+            return self.create_plan(name, created_at=created_at, unit=unit)
+        except StoreError:
+            found = self.plan_named(name)
+            if found is None:
+                raise
+            return found
+
+    def rename_plan(self, plan_id: int, name: str) -> Plan:
+        name = _plan_name(name)
+        try:
+            with self._writing() as conn:
+                conn.execute(plans_table.update().where(plans_table.c.id == plan_id).values(name=name))
+        except IntegrityError:
+            raise StoreError("store.plan_exists", name) from None
+        return self.plan(plan_id)
+
+    def delete_plan(self, plan_id: int) -> None:
+        """The plan and all its versions (the demo plan, when an office no longer wants it shown)."""
+        with self._writing() as conn:
+            version_ids = sa.select(versions_table.c.id).where(versions_table.c.plan_id == plan_id)
+            for table in (tasks_table, phases_table, files_table):
+                conn.execute(table.delete().where(table.c.version_id.in_(version_ids)))
+            conn.execute(versions_table.delete().where(versions_table.c.plan_id == plan_id))
+            conn.execute(plan_phases_table.delete().where(plan_phases_table.c.plan_id == plan_id))
+            conn.execute(plans_table.delete().where(plans_table.c.id == plan_id))
+
+    def set_plan_phases(self, plan_id: int, phases: Sequence[Phase]) -> None:
+        with self._writing() as conn:
+            conn.execute(plan_phases_table.delete().where(plan_phases_table.c.plan_id == plan_id))
+            _insert_plan_phases(conn, plan_id, phases)
+
+    def plan_phases(self, plan_id: int) -> tuple[Phase, ...]:
+        """The plan's phases: its own (from its plan document), else those of its newest version."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(plan_phases_table).where(plan_phases_table.c.plan_id == plan_id)
+                                .order_by(plan_phases_table.c.position)).mappings().all()
+        if rows:
+            return tuple(_phase(row) for row in rows)
+        newest = self.newest_report_id(plan_id)
+        return self.phases(newest) if newest is not None else ()
+
+    def sample_imported(self) -> bool:
+        """Whether the bundled sample was ever imported (deleting the demo plan must not bring it back)."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "sample_imported")
+                                ).scalar() is not None
+
+    def mark_sample_imported(self) -> None:
+        with contextlib.suppress(IntegrityError), self._writing() as conn:
+            conn.execute(meta_table.insert().values(key="sample_imported", value="1"))
 
     # --- writing -----------------------------------------------------------------------------------------
-    def publish(self, files: Sequence[tuple[str, bytes]], ledger: Ledger, *, uploaded_by: str,
+    def publish(self, files: Sequence[tuple[str, bytes]], ledger: Ledger, *, plan: int | NewPlan, uploaded_by: str,
                 uploaded_at: datetime, note: str = "") -> Published:
-        """Store a valid ledger and its original files as a new version; the same files again are not stored."""
+        """Store a valid ledger and its original files as a new version of the plan — an existing one by id, or
+        a new one created in the same transaction; the same files again are not stored (whichever plan they went
+        to)."""
         if ledger.errors:
             raise ValueError("a ledger with errors cannot be published")  # callers check first: programmer error
         digest = content_sha256(files)
         existing = self.find_by_sha(digest)
         if existing is not None:
             return Published(existing, False)
+        if isinstance(plan, NewPlan) and self.plan_named(plan.name) is not None:
+            raise StoreError("store.plan_exists", _plan_name(plan.name))
         try:
             with self._writing() as conn:
-                version_id = self._insert_version(conn, files, ledger, digest, uploaded_by, uploaded_at, note)
+                plan_id = _insert_plan(conn, plan) if isinstance(plan, NewPlan) else plan
+                version_id = self._insert_version(conn, plan_id, files, ledger, digest, uploaded_by, uploaded_at,
+                                                  note)
         except IntegrityError:
             existing = self.find_by_sha(digest)
             if existing is None:
@@ -257,11 +410,11 @@ class Store:
             return Published(existing, False)
         return Published(self.version(version_id), True)
 
-    def _insert_version(self, conn, files, ledger: Ledger, digest: str, uploaded_by: str, uploaded_at: datetime,
-                        note: str) -> int:
+    def _insert_version(self, conn, plan_id: int, files, ledger: Ledger, digest: str, uploaded_by: str,
+                        uploaded_at: datetime, note: str) -> int:
         warnings = [issue_to_dict(issue) for issue in ledger.warnings]
         version_id = conn.execute(versions_table.insert().values(
-            content_sha256=digest, report_date=ledger.report_date, uploaded_at=uploaded_at,
+            plan_id=plan_id, content_sha256=digest, report_date=ledger.report_date, uploaded_at=uploaded_at,
             uploaded_by=uploaded_by, note=note, file_names=json.dumps([name for name, _ in files], ensure_ascii=False),
             task_count=len(ledger.tasks), matched_by_id=ledger.matched_by_id,
             warnings=json.dumps(warnings, ensure_ascii=False),
@@ -278,35 +431,45 @@ class Store:
         return version_id
 
     # --- reading -----------------------------------------------------------------------------------------
-    def versions(self) -> list[Version]:
-        """Every version, newest report date first (a week published late takes its place in time; on the same
-        report date the later publish comes first)."""
+    def versions(self, plan_id: int) -> list[Version]:
+        """Every version of the plan, newest report date first (a week published late takes its place in time; on
+        the same report date the later publish comes first)."""
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(versions_table).order_by(
+            rows = conn.execute(sa.select(versions_table).where(versions_table.c.plan_id == plan_id).order_by(
                 versions_table.c.report_date.desc(), versions_table.c.id.desc())).mappings().all()
-        return [_version(row) for row in rows]
+        numbers = {version_id: n for n, version_id in enumerate(sorted(row["id"] for row in rows), start=1)}
+        return [_version(row, numbers[row["id"]]) for row in rows]
 
-    def current_id(self) -> int | None:
-        """The version with the newest report date: what the dashboard shows unless a user picks another."""
+    def newest_report_id(self, plan_id: int) -> int | None:
+        """The plan's version with the newest report date: what the dashboard shows unless a user picks another."""
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(versions_table.c.id).order_by(
+            return conn.execute(sa.select(versions_table.c.id).where(versions_table.c.plan_id == plan_id).order_by(
                 versions_table.c.report_date.desc(), versions_table.c.id.desc()).limit(1)).scalar()
 
-    def latest_id(self) -> int | None:
-        """The id of the last publish: any new publish changes it (a cache key for figures across versions)."""
+    def last_published_id(self, plan_id: int | None = None) -> int | None:
+        """The id of the last publish (into the plan, or anywhere): every new publish changes it, whatever its
+        report date, so it keys the caches of figures across versions."""
+        query = sa.select(sa.func.max(versions_table.c.id))
+        if plan_id is not None:
+            query = query.where(versions_table.c.plan_id == plan_id)
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(sa.func.max(versions_table.c.id))).scalar()
+            return conn.execute(query).scalar()
 
     def version(self, version_id: int) -> Version:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(versions_table).where(versions_table.c.id == version_id)).mappings().one()
-        return _version(row)
+            return _version(row, self._number(conn, row))
+
+    @staticmethod
+    def _number(conn: sa.Connection, row) -> int:
+        return conn.execute(sa.select(sa.func.count()).select_from(versions_table).where(
+            versions_table.c.plan_id == row["plan_id"], versions_table.c.id <= row["id"])).scalar()
 
     def find_by_sha(self, digest: str) -> Version | None:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(versions_table).where(versions_table.c.content_sha256 == digest)
                                ).mappings().first()
-        return _version(row) if row else None
+            return _version(row, self._number(conn, row)) if row else None
 
     def files(self, version_id: int) -> list[tuple[str, bytes]]:
         """The original files of a version, exactly as uploaded."""
@@ -319,7 +482,7 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(phases_table).where(phases_table.c.version_id == version_id)
                                 .order_by(phases_table.c.position)).mappings().all()
-        return tuple(Phase(r["name"], r["start"], r["end"], r["order"], r["description"]) for r in rows)
+        return tuple(_phase(row) for row in rows)
 
     def ledger(self, version_id: int) -> Ledger:
         """The ledger of a version as it was published (its warnings included)."""
@@ -331,11 +494,13 @@ class Store:
         warnings = tuple(issue_from_dict(item) for item in json.loads(head["warnings"]))
         return Ledger(tasks, self.phases(version_id), head["report_date"], True, warnings, head["matched_by_id"])
 
-    def history(self, columns: Sequence[str] = TASK_COLUMNS) -> pd.DataFrame:
-        """The tasks of every version (chosen columns), with version_id and report_date, oldest report first."""
+    def history(self, plan_id: int, columns: Sequence[str] = TASK_COLUMNS) -> pd.DataFrame:
+        """The tasks of every version of the plan (chosen columns), with version_id and report_date, oldest report
+        first."""
         query = (sa.select(tasks_table.c.version_id, versions_table.c.report_date,
                            *[tasks_table.c[name] for name in columns])
                  .join(versions_table, versions_table.c.id == tasks_table.c.version_id)
+                 .where(versions_table.c.plan_id == plan_id)
                  .order_by(versions_table.c.report_date, tasks_table.c.version_id, tasks_table.c.position))
         with self.engine.connect() as conn:
             rows = conn.execute(query).fetchall()
@@ -348,14 +513,72 @@ class Store:
         """Rows per table: what a test compares before and after an operation that must change nothing."""
         with self.engine.connect() as conn:
             return {table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
-                    for table in (versions_table, files_table, phases_table, tasks_table)}
+                    for table in (plans_table, versions_table, files_table, phases_table, tasks_table)}
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def _version(row) -> Version:
-    return Version(row["id"], row["report_date"], row["uploaded_at"], row["uploaded_by"], row["note"],
+def _plan(row) -> Plan:
+    return Plan(row["id"], row["name"], row["unit"], bool(row["demo"]), row["created_at"])
+
+
+def _phase(row) -> Phase:
+    return Phase(row["name"], row["start"], row["end"], row["order"], row["description"])
+
+
+def _plan_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise StoreError("store.plan_name_empty")
+    if len(name) > MAX_PLAN_NAME:
+        raise StoreError("store.plan_name_long", name[:40])
+    return name
+
+
+def _insert_plan(conn, plan: NewPlan, demo: bool = False) -> int:
+    plan_id = conn.execute(plans_table.insert().values(
+        name=_plan_name(plan.name), unit=plan.unit.strip()[:MAX_PLAN_NAME], demo=demo, created_at=plan.created_at)
+    ).inserted_primary_key[0]
+    _insert_plan_phases(conn, plan_id, plan.phases)
+    return plan_id
+
+
+def _insert_plan_phases(conn, plan_id: int, phases: Sequence[Phase]) -> None:
+    if phases:
+        conn.execute(plan_phases_table.insert(), [
+            {"plan_id": plan_id, "position": i, "name": p.name, "start": p.start, "end": p.end, "order": p.order,
+             "description": p.description} for i, p in enumerate(phases)])
+
+
+DEMO_PLAN_NAME = "意识形态工作责任制专项整治方案"
+UPGRADED_PLAN_NAME = "整改方案"
+
+
+def _from_schema_1(conn: sa.Connection) -> None:
+    """Schema 1 → 2: the new task fields, and every existing version under one plan — the demo plan when all of
+    them are the bundled sample weeks."""
+    conn.execute(sa.text("ALTER TABLE ledger_versions ADD COLUMN plan_id INTEGER REFERENCES ledger_plans(id) "
+                         "ON DELETE CASCADE"))
+    conn.execute(sa.text("CREATE INDEX ix_ledger_versions_plan_id ON ledger_versions (plan_id)"))
+    for name in ("problem", "goal", "closure"):
+        conn.execute(sa.text(f"ALTER TABLE ledger_tasks ADD COLUMN {name} TEXT NOT NULL DEFAULT ''"))
+    conn.execute(sa.text("ALTER TABLE ledger_tasks ADD COLUMN immediate BOOLEAN NOT NULL DEFAULT FALSE"))
+    uploaders = set(conn.execute(sa.select(versions_table.c.uploaded_by).distinct()).scalars())
+    if not uploaders:
+        return
+    demo = uploaders == {DEMO_UPLOADER}
+    plan_id = conn.execute(plans_table.insert().values(
+        name=DEMO_PLAN_NAME if demo else UPGRADED_PLAN_NAME, unit="", demo=demo,
+        created_at=conn.execute(sa.select(sa.func.min(versions_table.c.uploaded_at))).scalar()),
+    ).inserted_primary_key[0]
+    conn.execute(versions_table.update().values(plan_id=plan_id))
+    if DEMO_UPLOADER in uploaders:
+        conn.execute(meta_table.insert().values(key="sample_imported", value="1"))
+
+
+def _version(row, number: int) -> Version:
+    return Version(row["id"], row["plan_id"], number, row["report_date"], row["uploaded_at"], row["uploaded_by"], row["note"],
                    tuple(json.loads(row["file_names"])), row["task_count"], row["content_sha256"])
 
 
@@ -375,9 +598,10 @@ def tasks_frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     for name in DATE_COLUMNS:
         frame[name] = pd.to_datetime(frame[name]).astype("datetime64[s]")
     frame["row"] = frame["row"].astype("int64")
-    frame["long_term"] = frame["long_term"].astype(bool)
+    for name in FLAG_COLUMNS:
+        frame[name] = frame[name].astype(bool)
     frame["progress"] = frame["progress"].astype("float64")
-    for name in _TEXT:
+    for name in TEXT_COLUMNS:
         frame[name] = frame[name].astype(object)
     frame["status"] = status_column(frame["status"].tolist())
     return frame

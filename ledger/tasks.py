@@ -8,17 +8,29 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from ledger.dates import LONG_TERM, DateReader, ambiguous_number
+from ledger.dates import IMMEDIATE, LONG_TERM, DateReader, ambiguous_number
 from ledger.layout import Header, is_blank, is_footer, is_total, section_title, shown, strip_enumerator
 from ledger.model import EXCEL_CELL_CHARS, TASK_COLUMNS, Issue, Phase, empty_tasks, status_column, text_column
 from ledger.phases import PhaseIndex
 from ledger.text import has_invisible, visible
-from ledger.vocab import DONE, NOT_STARTED, ONGOING, parse_progress_text, resolve_status, status_of
+from ledger.vocab import (
+    CLOSED,
+    DONE,
+    NOT_DONE,
+    NOT_STARTED,
+    ONGOING,
+    OPEN,
+    closure_of,
+    parse_progress_text,
+    resolve_status,
+    status_of,
+    yes_no,
+)
 from ledger.workbook import RawSheet
 
-_RAW_FIELDS = ("id", "category", "measure", "phase", "leader", "department", "owner", "start", "due", "status",
-               "progress", "completed_on", "evidence", "notes")
-_TEXT_FIELDS = ("id", "category", "measure", "leader", "department", "owner", "evidence", "notes")
+_RAW_FIELDS = ("id", "category", "problem", "measure", "goal", "phase", "leader", "department", "owner", "start",
+               "due", "status", "done_flag", "closure", "progress", "completed_on", "evidence", "notes")
+_TEXT_FIELDS = ("id", "category", "problem", "measure", "goal", "leader", "department", "owner", "evidence", "notes")
 _EPOCH = date(1970, 1, 1)
 _NAT = np.iinfo("int64").min
 _BAD = object()  # a cell that could not be read
@@ -102,13 +114,13 @@ class _Converter:
                                          tuple(params.items())))
 
     def dates_of(self, field: str, values: list[object], dates: DateReader) -> list[object]:
-        """date, None (blank), or LONG_TERM (only in the due column)."""
+        """date, None (blank), or LONG_TERM or IMMEDIATE (only in the due column)."""
         def one(value: object) -> object:
             if is_blank(value):
                 return None
             result = dates(value)
-            if result == LONG_TERM and field == "due":
-                return LONG_TERM
+            if result in (LONG_TERM, IMMEDIATE) and field == "due":
+                return result
             return result if isinstance(result, date) else _BAD
 
         converted = _by_value(values, one)
@@ -129,6 +141,37 @@ class _Converter:
         converted = _by_value(values, lambda v: None if is_blank(v) else (status_of(v) or _BAD))
         self.report("task.bad_status", "status", values, converted)
         return [None if v is _BAD else v for v in converted]
+
+    def yes_nos(self, values: list[object]) -> list[bool | None]:
+        """是否完成: True, False, or None (blank, or unreadable and reported)."""
+        converted = _by_value(values, lambda v: None if is_blank(v) else (_BAD if yes_no(v) is None else yes_no(v)))
+        self.report("task.bad_yes_no", "done_flag", values, converted)
+        return [None if v is _BAD else v for v in converted]
+
+    def closures(self, values: list[object]) -> list[str]:
+        """销号情况: closed, requested or open (a blank cell: open); "" when the ledger has no such column."""
+        if "closure" not in self.header.fields:
+            return [""] * len(values)
+        converted = _by_value(values, lambda v: OPEN if is_blank(v) else (closure_of(v) or _BAD))
+        self.report("task.bad_closure", "closure", values, converted)
+        return [OPEN if v is _BAD else v for v in converted]
+
+    def combined_statuses(self, words: list[str | None], flags: list[bool | None],
+                          closures: list[str]) -> list[str | None]:
+        """The status word, else 是否完成, else 已销号 (which implies done); where they disagree, a warning."""
+        combined = []
+        for row, word, flag, closure in zip(self.rows, words, flags, closures, strict=True):
+            said_done = [said for said in (word == DONE if word else None, flag,
+                                           True if closure == CLOSED else None) if said is not None]
+            if len(set(said_done)) > 1:
+                self.issues.append(Issue("warning", "task.done_disagrees", self.sheet, row,
+                                         self.header.written("closure" if closure == CLOSED else "done_flag")))
+            if word is None and flag is not None:
+                word = DONE if flag else NOT_DONE
+            if closure == CLOSED:
+                word = DONE
+            combined.append(word)
+        return combined
 
     def progresses(self, values: list[object], percent_rows: Callable[[], set[int] | None]) -> list[float | None]:
         """Progress in %; `percent_rows` tells, when asked, which 0-based rows hold percent-formatted cells."""
@@ -226,6 +269,30 @@ def _resolve(words: list[str | None], progress: list[float | None], long_term: l
     return statuses
 
 
+def _immediate_dates(due: list, phase: list[str | None], index: PhaseIndex, report_date: date) -> list:
+    """立行立改 is dated: the end of its phase, else the end of the first phase, else the ledger's report date."""
+    first = index.phases[0].end if index.phases else report_date
+    by_name = {p.name: p for p in index.phases}
+    return [(by_name[name].end if name in by_name else first) if value == IMMEDIATE else value
+            for value, name in zip(due, phase, strict=True)]
+
+
+def problem_or_category(sheet: RawSheet, header: Header) -> Header:
+    """A 存在问题/问题表现 column without a 问题类别 column: it is the category when its values group the measures
+    (few distinct values, or blanks under filled cells — merged down), else each measure's own problem."""
+    if "problem" not in header.fields or "category" in header.fields:
+        return header
+    measure_col, problem_col = header.columns["measure"][0], header.columns["problem"][0]
+    values = [row[problem_col] if problem_col < len(row) else "" for row in sheet.rows[header.row + 1:]
+              if measure_col < len(row) and not is_blank(row[measure_col])]
+    filled = [shown(v) for v in values if not is_blank(v)]
+    groups = len(values) < 2 or 3 * (len(values) - len(filled)) >= len(values) or 2 * len(set(filled)) <= len(values)
+    if not groups:
+        return header
+    columns = {("category" if field == "problem" else field): place for field, place in header.columns.items()}
+    return Header(header.row, columns)
+
+
 def _phases_by_date(phase: list[str | None], due: list, start: list, index: PhaseIndex) -> list[str]:
     """A task with no phase cell belongs to the phase its due date (else its start) falls in."""
     out = []
@@ -249,10 +316,11 @@ def _too_long(columns: dict[str, list[str]], header: Header, sheet: str, rows: l
     return issues
 
 
-def read_tasks(sheet: RawSheet, header: Header, dates: DateReader, phases: tuple[Phase, ...],
+def read_tasks(sheet: RawSheet, header: Header, dates: DateReader, phases: tuple[Phase, ...], report_date: date,
                max_chars: int = EXCEL_CELL_CHARS) -> tuple[pd.DataFrame, list[Issue]]:
     """The task table of the sheet (model.TASK_COLUMNS) and the problems found cell by cell; text longer than
-    `max_chars` in a cell is an error."""
+    `max_chars` in a cell is an error. `report_date` dates 立行立改 when the ledger has no phases."""
+    header = problem_or_category(sheet, header)
     rows, raw = _task_rows(sheet, header)
     if not rows:
         return empty_tasks(), []
@@ -261,21 +329,29 @@ def read_tasks(sheet: RawSheet, header: Header, dates: DateReader, phases: tuple
     due = convert.dates_of("due", raw["due"], dates)
     completed = convert.dates_of("completed_on", raw["completed_on"], dates)
     long_term = [d == LONG_TERM for d in due]
+    immediate = [d == IMMEDIATE for d in due]
     progress_column = header.columns.get("progress", (None, ""))[0]
     progress = convert.progresses(raw["progress"], lambda: sheet.percent_rows(progress_column))
     if _has_suspect_blanks(raw):
         convert.issues += _formula_errors(sheet, header, rows)
-    statuses = _resolve(convert.statuses(raw["status"]), progress, long_term)
-    phase = _phases_by_date(convert.phase_names(raw["phase"]), due, start, convert.phase_index)
+    closures = convert.closures(raw["closure"])
+    words = convert.combined_statuses(convert.statuses(raw["status"]), convert.yes_nos(raw["done_flag"]), closures)
+    statuses = _resolve(words, progress, long_term)
+    named_phase = convert.phase_names(raw["phase"])
+    if any(immediate):
+        due = _immediate_dates(due, named_phase, convert.phase_index, report_date)
+    phase = _phases_by_date(named_phase, due, start, convert.phase_index)
     texts = {f: _text_column(raw[f]) for f in _TEXT_FIELDS}
     convert.issues += _too_long({**texts, "phase": phase}, header, sheet.name, rows, max_chars)
     frame = pd.DataFrame({
         "sheet": text_column([sheet.name] * len(rows)), "row": np.array(rows, dtype="int64"),
         "id": text_column(texts["id"]), "key": text_column([""] * len(rows)),
-        "category": text_column(_categories(texts["category"])), "measure": text_column(texts["measure"]),
+        "category": text_column(_categories(texts["category"])),
+        **{f: text_column(texts[f]) for f in ("problem", "measure", "goal")},
         "phase": text_column(phase), **{f: text_column(texts[f]) for f in ("leader", "department", "owner")},
         "start": _date_column(start), "due": _date_column(due), "long_term": np.array(long_term, dtype=bool),
-        "status": status_column(statuses),
+        "immediate": np.array(immediate, dtype=bool), "status": status_column(statuses),
+        "closure": text_column(closures),
         "progress": np.array([np.nan if p is None else p for p in progress], dtype="float64"),
         "completed_on": _date_column(completed), "evidence": text_column(texts["evidence"]),
         "notes": text_column(texts["notes"]),
@@ -300,3 +376,42 @@ def task_keys(tasks: pd.DataFrame) -> pd.Series:
 def text_key(measures: pd.Series) -> pd.Series:
     """The fallback identity of a measure: its text without whitespace."""
     return ("text:" + measures.str.replace(r"\s+", "", regex=True)).astype(object)
+
+
+_SAMPLE_ROWS = 200
+
+
+def _kind_of_values(values: list[object]) -> str | None:
+    """What most of a column's cells look like: "status", "yes_no" or "date"; None when nothing known."""
+    def share(test: Callable[[object], bool]) -> float:
+        return sum(1 for value in values if test(value)) / len(values)
+
+    if share(lambda v: isinstance(v, str) and status_of(v) not in (None, NOT_DONE)) >= 0.6:
+        return "status"
+    if share(lambda v: isinstance(v, str) and yes_no(v) is not None) >= 0.6:
+        return "yes_no"
+    if share(lambda v: isinstance(v, date) or (isinstance(v, str) and isinstance(_DATES(v), date))) >= 0.6:
+        return "date"
+    return None
+
+
+_DATES = DateReader(2000)  # only asks whether a cell reads as a date at all; the year is irrelevant
+
+
+def unread_columns(sheet: RawSheet, header: Header) -> list[Issue]:
+    """Never silent about columns: one whose header is not recognised but whose cells look like a known field
+    (status words, 是/否, dates) is named in a warning."""
+    used = {column for column, _ in header.columns.values()}
+    labels = sheet.rows[header.row]
+    above = sheet.rows[header.row - 1] if header.row > 0 else []
+    issues = []
+    for column in range(len(labels)):
+        label = labels[column] if not is_blank(labels[column]) else (above[column] if column < len(above) else "")
+        if column in used or is_blank(label):
+            continue
+        values = [row[column] for row in sheet.rows[header.row + 1: header.row + 1 + _SAMPLE_ROWS]
+                  if column < len(row) and not is_blank(row[column])]
+        kind = _kind_of_values(values) if values else None
+        if kind:
+            issues.append(Issue("warning", f"sheet.unread_{kind}_column", sheet.name, header.row + 1, shown(label)))
+    return issues

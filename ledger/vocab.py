@@ -63,3 +63,27 @@ def parse_progress_text(text: str) -> tuple[float, bool] | None:
     if not match:
         return None
     return float(match[1]), bool(match[2])
+
+
+YES_WORDS = ("是", "√", "✓", "✔", "已完成", "完成", "到位", "已到位", "办结", "已办结", "yes", "y", "true")
+NO_WORDS = ("否", "×", "✗", "✘", "未完成", "未到位", "未办结", "no", "n", "false")
+_YES_NO_INDEX = {fold(word): True for word in YES_WORDS} | {fold(word): False for word in NO_WORDS}
+
+
+def yes_no(text: object) -> bool | None:
+    """A 是否完成 cell: True (是 √), False (否 ×), None for anything else."""
+    return _YES_NO_INDEX.get(fold(text))
+
+
+CLOSED, REQUESTED, OPEN = "closed", "requested", "open"
+CLOSURE_WORDS: dict[str, tuple[str, ...]] = {
+    CLOSED: ("已销号", "销号", "是", "√", "已销", "closed"),
+    REQUESTED: ("申请销号", "已申请销号", "待销号", "申请中", "requested"),
+    OPEN: ("未销号", "否", "×", "未销", "open", "not closed"),
+}
+_CLOSURE_INDEX = {fold(word): closure for closure, words in CLOSURE_WORDS.items() for word in words}
+
+
+def closure_of(text: object) -> str | None:
+    """A 销号情况 cell: closed (已销号), requested (申请销号), open (未销号); None for anything else."""
+    return _CLOSURE_INDEX.get(fold(text))

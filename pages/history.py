@@ -13,8 +13,10 @@ v = view()
 versions = v.source.versions
 by_id = {version.id: version for version in versions}
 labels = {i: source.version_label(version) for i, version in by_id.items()}
+plan_id = v.source.plan.id
 figure, table, per_measure, per_leader = source.history_figures(
-    versions[0].id, v.source.version.id, tuple((k, tuple(vs)) for k, vs in v.filters.items()), v.lang)
+    plan_id, source.store().last_published_id(plan_id), v.source.version.id,
+    tuple((k, tuple(vs)) for k, vs in v.filters.items()), v.lang)
 
 st.title(t("history.title"))
 st.caption(t("history.caption", n=len(versions)))
@@ -24,7 +26,7 @@ st.plotly_chart(figure, width="stretch", key="trend", config={"displaylogo": Fal
 st.subheader(t("history.versions"))
 table = table.set_index("version_id")
 st.dataframe([{
-    t("history.version"): version.id, t("history.report_date"): version.report_date.isoformat(),
+    t("history.version"): version.number, t("history.report_date"): version.report_date.isoformat(),
     t("history.uploaded_at"): version.uploaded_at.strftime("%Y-%m-%d %H:%M"), t("history.uploaded_by"): version.uploaded_by,
     t("history.files"): "、".join(version.file_names), t("history.tasks"): version.task_count,
     t("history.completion"): pct(table["completion_pct"].get(version.id)),

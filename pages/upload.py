@@ -6,12 +6,24 @@ from ledger import metrics
 from ledger.diff import compare
 from ledger.publishing import MAX_NOTE, MAX_UPLOADER
 from ledger.report import issue_message
+from ledger.store import MAX_PLAN_NAME
 from ledger.writing import template_workbook
 from ui import access, source
 from ui.changes import counts_row, details
 from ui.i18n import lang, literal, t
 from ui.state import view
-from ui.upload import MAX_FILES, checked, do_publish, flash, limits, uploader_key
+from ui.upload import (
+    MAX_FILES,
+    NEW_PLAN,
+    PLAN_NAME_KEY,
+    TARGET_KEY,
+    checked,
+    do_publish,
+    flash,
+    limits,
+    targets,
+    uploader_key,
+)
 from ui.widgets import XLSX_MIME, issue_frame, pct, task_table
 
 v = view()  # None while nothing has been published yet
@@ -26,10 +38,16 @@ access.logout_button()
 if access.configured_password() is None:
     st.caption(t("access.local_only"))
 
+plans = targets()
+if st.session_state.get(TARGET_KEY) not in plans:  # the plan on screen, unless it is the demo: then a new one
+    st.session_state[TARGET_KEY] = v.source.plan.id if v and v.source.plan.id in plans else NEW_PLAN
+target = st.selectbox(t("upload.target"), list(plans), key=TARGET_KEY, format_func=plans.get)
+plan_id = None if target == NEW_PLAN else target
+
 # One MiB of slack over our limit, so that a file just over it reaches the guarded reader and gets its message.
 chosen = st.file_uploader(t("upload.files"), accept_multiple_files=True, key=uploader_key(), help=t("upload.help"),
                           max_upload_size=limits().max_mib + 1)
-phases = v.ledger.phases if v else ()
+phases = source.store().plan_phases(plan_id) if plan_id else ()
 st.download_button(t("upload.template"), data=lambda: template_workbook(phases), file_name=t("upload.template_file"),
                    mime=XLSX_MIME, on_click="ignore", icon=":material/download:", key="template_download")
 if not chosen:
@@ -39,7 +57,7 @@ if len(chosen) > MAX_FILES:
     st.stop()
 
 files = [(f.name, f.getvalue()) for f in chosen]
-digest, ledger = checked(files)
+digest, ledger = checked(files, plan_id)
 errors, warnings = ledger.errors, ledger.warnings
 (st.error if errors else st.success)(t("upload.verdict_errors" if errors else "upload.verdict_ok",
                                        errors=len(errors), warnings=len(warnings)))
@@ -58,16 +76,21 @@ figures[0].metric(t("overview.measures"), len(ledger.tasks), border=True)
 figures[1].metric(t("upload.phases"), len(ledger.phases), border=True)
 figures[2].metric(t("overview.completion"), pct(metrics.completion_pct(ledger.tasks)), border=True)
 
-if v is not None:
-    st.subheader(t("upload.against", label=source.version_label(v.source.versions[0])))
-    changes = compare(source.ledger_of(v.source.versions[0].id), ledger)
+newest = source.store().newest_report_id(plan_id) if plan_id else None
+if newest is not None:
+    st.subheader(t("upload.against", label=source.version_label(source.store().version(newest))))
+    changes = compare(source.ledger_of(newest), ledger)
     counts_row(changes)
     details(changes, key="upload_changes")
 with st.expander(t("upload.preview"), icon=":material/table:"):
     task_table(ledger.tasks.head(500), ("id", "category", "measure", "phase", "leader", "department", "owner",
                                         "due", "status", "progress"), key="upload_preview")
 
+name_key = f"{PLAN_NAME_KEY}_{digest[:16]}"
+if target == NEW_PLAN:
+    st.text_input(t("upload.plan_name"), value=ledger.title, key=name_key, max_chars=MAX_PLAN_NAME,
+                  help=t("upload.plan_name_help"))
 st.text_input(t("upload.by"), key="upload_by", placeholder=t("upload.by_placeholder"), max_chars=MAX_UPLOADER)
 st.text_area(t("upload.note"), key="upload_note", height=68, max_chars=MAX_NOTE)
 st.button(t("upload.publish"), type="primary", icon=":material/publish:", on_click=do_publish,
-          args=(files, ledger, date_key), key="publish")
+          args=(files, ledger, date_key, name_key), key="publish")

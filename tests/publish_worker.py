@@ -24,11 +24,12 @@ def main() -> None:
     for path in map(Path, paths):
         files = [(path.name, path.read_bytes())]
         prepared.append((files, check_upload(store, files, date(2019, 6, 1))))
+    plan = store.plan_for(os.environ.get("LEDGER_PLAN", "意识形态工作责任制专项整治方案"), created_at=datetime(2019, 6, 1))
     if os.environ.get("WAIT_FOR_GO") == "1":
         print("READY", flush=True)
         sys.stdin.readline()
     for files, ledger in prepared:
-        result = publish(store, files, ledger, uploaded_by=by, uploaded_at=datetime(2019, 6, 1, 9, 0))
+        result = publish(store, files, ledger, plan=plan.id, uploaded_by=by, uploaded_at=datetime(2019, 6, 1, 9, 0))
         print(f"PUBLISHED {result.version.id}", flush=True)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from ledger.cli import run
 from ledger.sample import MEASURES
-from tests.sheets import csv_bytes, task_row, workbook
+from tests.sheets import csv_bytes, task_row, week_five, workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample_ledger.xlsx"
@@ -117,38 +117,69 @@ def test_module_runs_as_a_separate_process():
     assert json.loads(done.stdout)["completion_pct"] == 26.7
 
 
-def test_publish_stores_a_version_and_history_lists_it(tmp_path, capsys):
+PLAN = "意识形态专项整治"
+
+
+def test_publish_creates_the_named_plan_and_history_lists_the_version(tmp_path, capsys):
     db = f"sqlite:///{tmp_path / 'ledger.db'}"
-    assert run(["publish", str(SAMPLE), "--db", db, "--by", "办公室主任", "--note", "第四周"]) == 0
-    assert "已发布为第 1 版（填报日期 2019-05-27）。" in capsys.readouterr().out
-    assert run(["history", "--db", db, "--json"]) == 0
+    assert run(["publish", str(SAMPLE), "--db", db, "--plan", PLAN, "--by", "办公室主任", "--note", "第四周"]) == 0
+    out = capsys.readouterr().out
+    assert "新建整改方案“意识形态专项整治”。" in out
+    assert "已发布为方案“意识形态专项整治”的第 1 版（填报日期 2019-05-27）。" in out
+    assert run(["history", "--db", db, "--json"]) == 0  # the only plan: no --plan needed
     [version] = json.loads(capsys.readouterr().out)
-    assert (version["version"], version["report_date"], version["uploaded_by"], version["note"]) == (
+    assert (version["number"], version["report_date"], version["uploaded_by"], version["note"]) == (
         1, "2019-05-27", "办公室主任", "第四周")
     assert (version["tasks"], version["completion_pct"], version["overdue"], version["due_soon"]) == (17, 26.7, 4, 3)
 
 
+def test_plans_lists_name_unit_demo_versions_and_latest_report_date(tmp_path, capsys):
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    run(["publish", str(SAMPLE), "--db", db, "--plan", PLAN])
+    capsys.readouterr()
+    assert run(["plans", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"name": PLAN, "unit": "党总支办公室", "demo": False, "versions": 1, "latest_report_date": "2019-05-27"}]
+
+
+def test_without_plan_publish_uses_the_only_real_plan_and_otherwise_asks(tmp_path, capsys):
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    assert run(["publish", str(SAMPLE), "--db", db]) == 1  # no plan yet: which one?
+    assert "请用 --plan 指明整改方案" in capsys.readouterr().err
+    run(["publish", str(SAMPLE), "--db", db, "--plan", PLAN])
+    week_five_path = tmp_path / "week5.xlsx"
+    week_five_path.write_bytes(week_five())
+    assert run(["publish", str(week_five_path), "--db", db]) == 0
+    assert f"已发布为方案“{PLAN}”的第 2 版" in capsys.readouterr().out
+    other = tmp_path / "other.xlsx"
+    other.write_bytes(workbook([task_row(measure="另一个方案的措施")]))
+    run(["publish", str(other), "--db", db, "--plan", "另一个方案"])
+    capsys.readouterr()
+    assert run(["history", "--db", db]) == 1
+    assert "现有方案：意识形态专项整治、另一个方案" in capsys.readouterr().err
+
+
 def test_publish_twice_stores_once(tmp_path, capsys):
     db = f"sqlite:///{tmp_path / 'ledger.db'}"
-    run(["publish", str(SAMPLE), "--db", db])
+    run(["publish", str(SAMPLE), "--db", db, "--plan", PLAN])
     assert run(["--lang", "en", "publish", str(SAMPLE), "--db", db]) == 0
-    assert "were published before (version 1" in capsys.readouterr().out
+    assert f"were published before (version 1 of “{PLAN}”" in capsys.readouterr().out
 
 
 def test_publish_of_a_ledger_with_errors_exits_2_and_stores_nothing(tmp_path, capsys):
     db = f"sqlite:///{tmp_path / 'ledger.db'}"
     path = tmp_path / "bad.xlsx"
     path.write_bytes(workbook([task_row(status="差不多")]))
-    assert run(["publish", str(path), "--db", db]) == 2
+    assert run(["publish", str(path), "--db", db, "--plan", PLAN]) == 2
     out = capsys.readouterr()
     assert "状态“差不多”无法识别" in out.out and "未发布" in out.err
-    assert run(["history", "--db", db, "--json"]) == 0
-    assert json.loads(capsys.readouterr().out) == []
+    assert run(["plans", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []  # not even the plan was created
 
 
 def test_publish_report_date_overrides_the_ledger(tmp_path, capsys):
     db = f"sqlite:///{tmp_path / 'ledger.db'}"
-    assert run(["publish", str(SAMPLE), "--db", db, "--report-date", "2019-05-28"]) == 0
+    assert run(["publish", str(SAMPLE), "--db", db, "--plan", PLAN, "--report-date", "2019-05-28"]) == 0
     run(["history", "--db", db, "--json"])
     assert json.loads(capsys.readouterr().out.splitlines()[-1])[0]["report_date"] == "2019-05-28"
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from ledger.dates import LONG_TERM, DateReader, find_range, parse_date, parse_range, parse_text
+from ledger.dates import IMMEDIATE, LONG_TERM, DateReader, find_range, parse_date, parse_range, parse_text
 
 YEAR = 2019
 MAY_31 = date(2019, 5, 31)
@@ -92,3 +92,23 @@ def test_a_period_in_parentheses_is_found_inside_a_phase_title():
 
 def test_a_title_without_a_period_has_no_range():
     assert find_range("第一阶段：自查自纠（重点）", YEAR) is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("6月底前", date(2019, 6, 30)), ("2019年6月底前", date(2019, 6, 30)), ("5月20日前", date(2019, 5, 20)),
+    ("2019年5月15日前完成", date(2019, 5, 15)), ("年底前", date(2019, 12, 31)), ("2020年底", date(2020, 12, 31)),
+    ("6月中旬前", date(2019, 6, 20)), ("二季度末", date(2019, 6, 30)), ("第二季度", date(2019, 6, 30)),
+    ("2020年第三季度", date(2020, 9, 30)), ("上半年", date(2019, 6, 30)), ("下半年", date(2019, 12, 31)),
+])
+def test_deadlines_written_as_before_a_time_read_as_that_day(text, expected):
+    assert parse_text(text, YEAR) == expected
+
+
+@pytest.mark.parametrize("text", ["立行立改", "即知即改", "立即整改"])
+def test_immediate_words_mark_an_immediate_measure(text):
+    assert parse_text(text, YEAR) == IMMEDIATE
+
+
+@pytest.mark.parametrize("text", ["长期坚持", "常态化", "长期"])
+def test_ongoing_words_mean_no_deadline(text):
+    assert parse_text(text, YEAR) == LONG_TERM

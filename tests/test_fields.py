@@ -8,7 +8,11 @@ from ledger.fields import PHASE_HEADERS, TASK_HEADERS, match_header, normalize_h
 
 CONTRACT_TASK_HEADERS = {
     "id": ["序号", "编号"],
-    "category": ["问题类别", "类别", "存在问题"],
+    "category": ["问题类别", "类别"],
+    "problem": ["存在问题", "具体问题", "问题表现", "问题描述"],  # or the category, when its values group (tasks.py)
+    "goal": ["整改目标"],
+    "done_flag": ["是否完成", "是否整改到位", "是否办结", "完成与否"],
+    "closure": ["销号情况", "是否销号"],
     "measure": ["整改措施", "整改任务", "任务"],
     "phase": ["阶段", "所属阶段"],
     "leader": ["责任领导", "分管领导", "牵头领导"],

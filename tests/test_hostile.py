@@ -67,14 +67,15 @@ def test_check_answers_every_hostile_file_quickly_with_a_clear_message(kind, cor
 def test_publish_stores_nothing_when_a_hostile_file_is_refused(kind, corpus_files, tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     start = time.perf_counter()
-    code = run(["publish", str(corpus_files[kind]), "--db", url, "--by", "办公室主任"])
+    code = run(["publish", str(corpus_files[kind]), "--db", url, "--plan", "整改方案", "--by", "办公室主任"])
     seconds = time.perf_counter() - start
     output = capsys.readouterr()
     assert code in (0, 2) and seconds <= MAX_SECONDS
     store = Store(url)
     if CORPUS[kind][2]:
         assert code == 2 and "未发布" in output.err
-        assert store.counts() == {"ledger_versions": 0, "ledger_files": 0, "ledger_phases": 0, "ledger_tasks": 0}
+        assert store.counts() == {"ledger_plans": 0, "ledger_versions": 0, "ledger_files": 0, "ledger_phases": 0,
+                                  "ledger_tasks": 0}
     else:
         assert store.counts()["ledger_versions"] == (1 if code == 0 else 0)
     store.dispose()

@@ -81,23 +81,52 @@ def test_a_workbook_without_any_tasks_header_is_an_error_naming_its_sheets():
     assert ledger.errors[0].value == "Sheet1、Sheet2"
 
 
-def test_a_second_tasks_sheet_is_named_in_a_warning_never_ignored_silently():
-    book = xlsx({"党政办公室": [TASK_HEADER, task_row(id=1)], "教务处": [TASK_HEADER, task_row(id=2, measure="另一项")],
+NO_DEPARTMENT = [h for h in TASK_HEADER if h != "责任部门"]
+
+
+def department_row(**kwargs) -> list:
+    row = task_row(**kwargs)
+    return [v for h, v in zip(TASK_HEADER, row, strict=True) if h != "责任部门"]
+
+
+def test_one_tasks_sheet_per_department_is_read_as_one_ledger():
+    book = xlsx({"党政办公室": [NO_DEPARTMENT, department_row(id=1), department_row(id=2, measure="制定计划")],
+                 "教务处": [NO_DEPARTMENT, department_row(id=1, measure="开展培训")],
                  "整改步骤": [PHASE_HEADER, *PHASE_ROWS]})
+    ledger = load(("台账.xlsx", book))
+    assert ledger.ok
+    assert column(ledger, "measure") == ["成立领导小组", "制定计划", "开展培训"]
+    assert column(ledger, "department") == ["党政办公室", "党政办公室", "教务处"]  # from the sheet's name
+    assert column(ledger, "row") == [2, 3, 2] and column(ledger, "sheet") == ["党政办公室", "党政办公室", "教务处"]
+    assert column(ledger, "key") == ["id:党政办公室#1", "id:党政办公室#2", "id:教务处#1"]  # ids count per sheet
+    [note] = [i for i in ledger.warnings if i.code == "ledger.sheets_read"]
+    assert issue_message(note, "zh") == "读取了 党政办公室、教务处 这几张整改任务表，合为一份台账。"
+
+
+def test_a_sheet_with_other_headers_is_named_not_read():
+    book = xlsx({"党政办公室": [TASK_HEADER, task_row(id=1)],
+                 "统计": [["序号", "整改措施"], [1, "汇总"]]})
     ledger = load(("台账.xlsx", book))
     assert column(ledger, "measure") == ["成立领导小组"]
     [warning] = [i for i in ledger.warnings if i.code == "ledger.task_sheet_not_read"]
-    assert (warning.sheet, dict(warning.params)) == ("教务处", {"read": "党政办公室"})
-    assert issue_message(warning, "zh").startswith("工作表“教务处”看起来也是整改任务表，但没有读取：只读取了“党政办公室”")
+    assert (warning.sheet, dict(warning.params)) == ("统计", {"read": "党政办公室"})
+    assert issue_message(warning, "zh").startswith("工作表“统计”看起来也是整改任务表，但没有读取：只读取了“党政办公室”")
 
 
-def test_a_second_tasks_file_is_named_in_a_warning_too():
+def test_a_summary_sheet_is_read_alone_and_the_department_sheets_are_named():
+    book = xlsx({"汇总": [TASK_HEADER, task_row(id=1), task_row(id=2, measure="开展培训")],
+                 "教务处": [TASK_HEADER, task_row(id=2, measure="开展培训")]})
+    ledger = load(("台账.xlsx", book))
+    assert column(ledger, "measure") == ["成立领导小组", "开展培训"]
+    assert [i.value for i in ledger.warnings if i.code == "ledger.task_sheet_not_read"] == ["教务处"]
+
+
+def test_a_second_tasks_file_is_read_with_the_first():
     first = csv_bytes([TASK_HEADER, task_row(id=1)])
-    second = csv_bytes([TASK_HEADER, task_row(id=2, measure="另一项")])
-    ledger = load(("任务一.csv", first), ("任务二.csv", second))
-    assert column(ledger, "measure") == ["成立领导小组"]
-    assert [(i.code, i.value) for i in ledger.warnings if i.code == "ledger.task_sheet_not_read"] == [
-        ("ledger.task_sheet_not_read", "任务二")]
+    second = csv_bytes([TASK_HEADER, task_row(id=1, measure="另一项")])
+    ledger = load(("党政办公室.csv", first), ("教务处.csv", second))
+    assert column(ledger, "measure") == ["成立领导小组", "另一项"]
+    assert column(ledger, "key") == ["id:党政办公室#1", "id:教务处#1"]
 
 
 # --- header row ---------------------------------------------------------------------------------------------------

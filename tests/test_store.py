@@ -49,22 +49,32 @@ def store(url):
     store.dispose()
 
 
+PLAN = "意识形态工作责任制专项整治方案"
+
+
+def plan_id(store: Store) -> int:
+    return store.plan_for(PLAN, created_at=AT).id
+
+
 def publish_file(store: Store, name: str, data: bytes, by: str = "办公室主任"):
     files = [(name, data)]
-    return publish(store, files, check_upload(store, files, date(2019, 6, 1)), uploaded_by=by, uploaded_at=AT)
+    plan = plan_id(store)
+    return publish(store, files, check_upload(store, files, date(2019, 6, 1), plan_id=plan), plan=plan,
+                   uploaded_by=by, uploaded_at=AT)
 
 
 def test_a_published_version_reads_back_exactly(store):
     name, data = WEEKS[-1]
     files = [(name, data)]
-    ledger = check_upload(store, files, date(2019, 6, 1))
-    result = publish(store, files, ledger, uploaded_by="办公室主任", uploaded_at=AT, note="第四周")
+    ledger = check_upload(store, files, date(2019, 6, 1), plan_id=plan_id(store))
+    result = publish(store, files, ledger, plan=plan_id(store), uploaded_by="办公室主任", uploaded_at=AT,
+                     note="第四周")
     assert result.created and result.version.id == 1
     stored = store.ledger(1)
     pd.testing.assert_frame_equal(stored.tasks, ledger.tasks.reset_index(drop=True), check_dtype=False)
     assert stored.phases == ledger.phases and stored.warnings == ledger.warnings
     assert store.files(1) == files
-    version = store.versions()[0]
+    version = store.versions(plan_id(store))[0]
     assert (version.report_date, version.uploaded_by, version.note, version.file_names) == (
         date(2019, 5, 27), "办公室主任", "第四周", (name,))
 
@@ -72,8 +82,8 @@ def test_a_published_version_reads_back_exactly(store):
 def test_versions_are_numbered_in_order_newest_first(store):
     for name, data in WEEKS:
         publish_file(store, name, data)
-    assert [(v.id, v.report_date.day) for v in store.versions()] == [(4, 27), (3, 20), (2, 13), (1, 6)]
-    history = store.history()
+    assert [(v.id, v.report_date.day) for v in store.versions(plan_id(store))] == [(4, 27), (3, 20), (2, 13), (1, 6)]
+    history = store.history(plan_id(store))
     assert history.groupby("version_id").size().tolist() == [17, 17, 17, 17]
 
 
@@ -96,7 +106,7 @@ def test_a_rejected_upload_changes_nothing(store):
 def test_a_ledger_without_phases_keeps_the_previous_versions_phases(store):
     publish_file(store, *WEEKS[0])
     only_tasks = xlsx({"整改台账": [["填报日期：2019年6月3日"], TASK_HEADER, task_row(phase="第二阶段")]})
-    ledger = check_upload(store, [("tasks.xlsx", only_tasks)], date(2019, 6, 3))
+    ledger = check_upload(store, [("tasks.xlsx", only_tasks)], date(2019, 6, 3), plan_id=plan_id(store))
     assert [p.name for p in ledger.phases] == [p.name for p in store.phases(1)]
     assert "ledger.phases_from_previous" in [w.code for w in ledger.warnings]
     assert ledger.tasks["phase"].tolist() == ["第二阶段：整改落实"]
@@ -116,7 +126,7 @@ def consistent(store: Store) -> bool:
         counted = dict(conn.execute(sa.select(tasks_table.c.version_id, sa.func.count())
                                     .group_by(tasks_table.c.version_id)).all())
         declared = dict(conn.execute(sa.select(versions_table.c.id, versions_table.c.task_count)).all())
-    ids = {v.id for v in store.versions()}
+    ids = {v.id for v in store.versions(plan_id(store))}
     return all(counted.get(i, 0) == n for i, n in declared.items()) and set(counted) <= ids and all(
         store.files(i) for i in ids)
 
@@ -145,14 +155,14 @@ def test_two_processes_publishing_at_the_same_moment_both_land(store, url, tmp_p
     assert all(process.returncode == 0 for process in workers), outputs
     published = sorted(int(line.split()[1]) for out in outputs for line in out.splitlines())
     assert published == [2, 3, 4, 5]
-    assert sorted(v.uploaded_by for v in store.versions()[:4]) == ["editor0", "editor1", "editor2", "editor3"]
+    assert sorted(v.uploaded_by for v in store.versions(plan_id(store))[:4]) == ["editor0", "editor1", "editor2", "editor3"]
     assert consistent(store)
 
 
 def test_a_publisher_killed_at_any_moment_leaves_the_store_intact(store, url, tmp_path):
     for name, data in WEEKS:
         publish_file(store, name, data)
-    before = {v.id: (v.content_sha256, v.task_count) for v in store.versions()}
+    before = {v.id: (v.content_sha256, v.task_count) for v in store.versions(plan_id(store))}
     big = []
     for i in range(3):
         path = tmp_path / f"big{i}.xlsx"
@@ -165,7 +175,7 @@ def test_a_publisher_killed_at_any_moment_leaves_the_store_intact(store, url, tm
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
         fresh = Store(url)
-        assert {v.id: (v.content_sha256, v.task_count) for v in fresh.versions() if v.id in before} == before
+        assert {v.id: (v.content_sha256, v.task_count) for v in fresh.versions(plan_id(fresh)) if v.id in before} == before
         assert consistent(fresh)
         fresh.dispose()
 
@@ -173,16 +183,17 @@ def test_a_publisher_killed_at_any_moment_leaves_the_store_intact(store, url, tm
 def test_a_week_published_late_takes_its_place_in_time(store):
     for name, data in (WEEKS[0], WEEKS[3], WEEKS[1]):
         publish_file(store, name, data)
-    assert [(v.id, v.report_date.day) for v in store.versions()] == [(2, 27), (3, 13), (1, 6)]
-    assert store.current_id() == 2 and store.latest_id() == 3
-    assert store.history()["report_date"].drop_duplicates().tolist() == [date(2019, 5, d) for d in (6, 13, 27)]
+    assert [(v.id, v.report_date.day) for v in store.versions(plan_id(store))] == [(2, 27), (3, 13), (1, 6)]
+    assert store.newest_report_id(plan_id(store)) == 2 and store.last_published_id(plan_id(store)) == 3
+    assert store.history(plan_id(store))["report_date"].drop_duplicates().tolist() == [date(2019, 5, d) for d in (6, 13, 27)]
 
 
 def test_text_with_nul_characters_and_a_long_uploader_name_publish_on_every_backend(store):
     data = xlsx({"整改台账": [["填报日期：2019年5月27日"], TASK_HEADER, task_row(measure="成立_x0000_领导小组")],
                  "阶段": [PHASE_HEADER, *PHASE_ROWS]})
     files = [("nul.xlsx", data)]
-    result = publish(store, files, check_upload(store, files, date(2019, 6, 1)), uploaded_by="办公室" * 100 + "\x00",
+    result = publish(store, files, check_upload(store, files, date(2019, 6, 1)), plan=plan_id(store),
+                     uploaded_by="办公室" * 100 + "\x00",
                      uploaded_at=AT, note="第\x00五周")
     assert result.created
     assert store.ledger(result.version.id).tasks["measure"].tolist() == ["成立领导小组"]
@@ -206,7 +217,7 @@ def test_six_processes_opening_a_fresh_postgresql_database_at_once_all_publish(p
     outputs = [process.communicate(timeout=120)[0] for process in workers]
     assert [process.returncode for process in workers] == [0] * 6, outputs
     store = Store(url)
-    assert sorted(v.uploaded_by for v in store.versions()) == [f"editor{i}" for i in range(6)]
+    assert sorted(v.uploaded_by for v in store.versions(plan_id(store))) == [f"editor{i}" for i in range(6)]
     with store.engine.connect() as conn:
         assert conn.execute(sa.select(meta_table.c.value)).scalars().all() == [str(SCHEMA_VERSION)]
     store.dispose()

@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from ledger.cli import run
 from ledger.i18n import translate
 from ledger.sample import import_history, scaled_workbook
-from ledger.store import Store
+from ledger.store import DEMO_PLAN_NAME, Store
 from tests.postgres import PostgresServer, fresh_database
 from tests.sheets import week_five
 
@@ -114,7 +114,7 @@ def _small_disk(folder: Path) -> tuple[str, Callable | None, Callable]:
     mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
                              capture_output=True).returncode == 0
     if mounted:
-        return "store.full", None, lambda: subprocess.run(["umount", str(folder)], check=False)
+        return "store.full", None, lambda: subprocess.run(["umount", "--lazy", str(folder)], check=False)
     return "store.io", _file_size_limit, lambda: None
 
 
@@ -122,15 +122,17 @@ def test_a_full_disk_gives_a_clear_message_stores_nothing_and_keeps_the_history_
     code, limit, cleanup = _small_disk(tmp_path / "disk")
     try:
         url = sample_store(tmp_path / "disk" / "ledger.db")
-        before = Store(url).counts()
+        opened = Store(url)
+        before = opened.counts()
+        opened.dispose()
         big = tmp_path / "big.xlsx"
         big.write_bytes(scaled_workbook(8000))
-        done = subprocess.run([sys.executable, "-m", "ledger", "publish", str(big), "--db", url], cwd=ROOT,
+        done = subprocess.run([sys.executable, "-m", "ledger", "publish", str(big), "--db", url, "--plan", "新方案"], cwd=ROOT,
                               capture_output=True, text=True, preexec_fn=limit)
         assert done.returncode == 1 and "Traceback" not in done.stderr
         assert translate(code, "zh") in done.stderr
         store = Store(url)
-        assert store.counts() == before and len(store.versions()) == 4
+        assert store.counts() == before and [s.versions for s in store.plans()] == [4]
         store.dispose()
     finally:
         cleanup()
@@ -143,12 +145,12 @@ def read_only(url: str) -> str:
 
 def test_a_read_only_database_can_be_viewed_but_publishing_says_why_not(tmp_path, capsys):
     url = read_only(sample_store(tmp_path / "ledger.db"))
-    assert run(["history", "--db", url]) == 0 and "第4版" in capsys.readouterr().out
+    assert run(["history", "--db", url, "--plan", DEMO_PLAN_NAME]) == 0 and "第4版" in capsys.readouterr().out
     path = tmp_path / "week5.xlsx"
     path.write_bytes(week_five())
-    assert run(["publish", str(path), "--db", url]) == 1
+    assert run(["publish", str(path), "--db", url, "--plan", "新方案"]) == 1
     assert translate("store.read_only", "zh") in capsys.readouterr().err
-    assert len(Store(url).versions()) == 4
+    assert [s.versions for s in Store(url).plans()] == [4]
 
 
 def test_a_read_only_database_shows_its_pages_and_refuses_a_publish_clearly(tmp_path, monkeypatch):
@@ -159,7 +161,7 @@ def test_a_read_only_database_shows_its_pages_and_refuses_a_publish_clearly(tmp_
     at.button(key="publish").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == ["未发布：" + translate("store.read_only", "zh")]
-    assert len(Store(url).versions()) == 4
+    assert [s.versions for s in Store(url).plans()] == [4]
 
 
 def test_a_damaged_database_file_is_named_as_such_on_the_page_and_the_command_line(tmp_path, monkeypatch, capsys):
@@ -197,8 +199,9 @@ def test_a_server_that_drops_just_before_publish_stores_nothing_and_publishing_w
     own_postgres.resume()
     at.run()
     assert [e.value for e in at.error] == ["未发布：" + translate("store.unavailable", "zh")]
-    assert len(Store(url).versions()) == 4  # the sample weeks; nothing partial from the failed publish
+    assert [s.versions for s in Store(url).plans()] == [4]  # the demo weeks; nothing partial from the failed publish
     at.button(key="publish").click().run()
     # after a crash PostgreSQL's id sequence moves on, so the number is not 5; the version is the one published
-    assert re.fullmatch(r"已发布为第 \d+ 版（填报日期 2019-06-03），所有页面已更新。", at.success[0].value)
-    assert [v.report_date.isoformat() for v in Store(url).versions()][:2] == ["2019-06-03", "2019-05-27"]
+    assert re.fullmatch(r"已发布为“.+”的第 1 版（填报日期 2019-06-03），所有页面已更新。", at.success[0].value)
+    real = [s for s in Store(url).plans() if not s.plan.demo]
+    assert [(s.versions, s.latest_report_date.isoformat()) for s in real] == [(1, "2019-06-03")]

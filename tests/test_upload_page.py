@@ -3,7 +3,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ledger.store import Store
+from ledger.sample import TITLE
+from ledger.store import DEMO_PLAN_NAME, Store
 from tests.hostile import CORPUS
 from tests.sheets import week_five
 from tests.test_limits import encrypted
@@ -38,12 +39,15 @@ def test_editor_publishes_a_valid_ledger_and_every_page_shows_it(db_url):
     assert at.success[0].value.startswith("检查通过")
     at.text_input(key="upload_by").input("办公室主任")
     at.button(key="publish").click().run()
-    assert at.success[0].value == "已发布为第 5 版（填报日期 2019-06-03），所有页面已更新。"
+    # the plan on screen is the demo plan, which never takes a real ledger: a new plan, named after the title
+    assert at.success[0].value == f"已发布为“{TITLE}”的第 1 版（填报日期 2019-06-03），所有页面已更新。"
     at.switch_page("pages/overview.py").run()
     shown = {m.label: m.value for m in at.metric}
     assert shown["完成率"] == "40.0%" and shown["超期未完成"] == "5"
-    version = Store(db_url).versions()[0]
-    assert (version.id, version.uploaded_by, version.file_names) == (5, "办公室主任", ("第五周.xlsx",))
+    assert at.query_params["plan"] == str(Store(db_url).plan_named(TITLE).id)
+    store = Store(db_url)
+    [version] = store.versions(store.plan_named(TITLE).id)
+    assert (version.number, version.uploaded_by, version.file_names) == (1, "办公室主任", ("第五周.xlsx",))
 
 
 def test_a_ledger_with_errors_is_reported_row_by_row_and_cannot_be_published(db_url):
@@ -83,8 +87,8 @@ def test_the_same_file_published_twice_is_stored_once(db_url):
     for _ in range(2):
         at.file_uploader[0].set_value(("第五周.xlsx", data, XLSX)).run()
         at.button(key="publish").click().run()
-    assert "已经发布过（第 5 版" in at.info[0].value
-    assert len(Store(db_url).versions()) == 5
+    assert f"已经发布过（“{TITLE}”第 1 版" in at.info[0].value
+    assert [(s.plan.name, s.versions) for s in Store(db_url).plans()] == [(TITLE, 1), (DEMO_PLAN_NAME, 4)]
 
 
 def test_a_viewer_never_sees_the_uploader(db_url):
@@ -118,6 +122,6 @@ def test_with_nothing_published_the_upload_page_opens_and_the_first_publish_open
     at.button[0].click().run()
     at.file_uploader[0].set_value(("第一周.xlsx", week_five(), XLSX)).run()
     at.button(key="publish").click().run()
-    assert at.success[0].value.startswith("已发布为第 1 版")
+    assert at.success[0].value.startswith(f"已发布为“{TITLE}”的第 1 版")
     at.switch_page("pages/overview.py").run()
     assert {m.label: m.value for m in at.metric}["完成率"] == "40.0%"

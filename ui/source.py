@@ -17,12 +17,13 @@ from ledger.figures import trend
 from ledger.i18n import translate
 from ledger.metrics import select
 from ledger.sample import import_history
-from ledger.store import STORE_ERRORS, Store, Version, problem_code
+from ledger.store import STORE_ERRORS, Plan, PlanSummary, Store, Version, problem_code
 from ledger.trends import trend_points, version_table
-from ui.i18n import t
+from ui.i18n import literal, t
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 VERSION_KEY = "version"
+PLAN_KEY = "plan"
 LATEST = 0  # the picker's "always the newest version" choice; version ids start at 1
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def start_reading_workers() -> bool:
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> Store:
     store = Store(url)
-    if store.latest_id() is None:  # first start: show the seed plan's weeks at once
+    if not store.sample_imported() and not store.plans():  # first start: the seed plan's weeks, as the demo plan
         import_history(store, DATA_DIR)
     return store
 
@@ -68,29 +69,34 @@ def ledger_of(version_id: int) -> Ledger:
     return _ledger(db_url(), version_id)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _history(url: str, latest_id: int) -> pd.DataFrame:
-    return _store(url).history()  # read-only for its users, so shared rather than copied
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _history(url: str, plan_id: int, last_published_id: int) -> pd.DataFrame:
+    return _store(url).history(plan_id)  # read-only for its users, so shared rather than copied
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def history_figures(latest_id: int, shown_id: int, filters: tuple[tuple[str, tuple[str, ...]], ...], lang: str):
-    """The history page's figures across all versions (trend chart, versions table, postponements per measure
-    and per leader), computed once per new version, version shown, filters and language."""
+def history_figures(plan_id: int, last_published_id: int, shown_id: int,
+                    filters: tuple[tuple[str, tuple[str, ...]], ...], lang: str):
+    """The history page's figures across the plan's versions (trend chart, versions table, postponements per
+    measure and per leader), computed once per publish into the plan — whatever its report date — version shown,
+    filters and language."""
     url = db_url()
-    history = select(_history(url, latest_id), dict(filters))
+    history = select(_history(url, plan_id, last_published_id), dict(filters))
     points = trend_points(history, _ledger(url, shown_id).phases, translate("chart.overall", lang))
     return trend(points, lang), version_table(history), *postponements(history)
 
 
 @dataclass(frozen=True)
 class Current:
-    """The version on screen, its ledger, and the version before it (for "since last week")."""
+    """The plan and version on screen, its ledger, and the version before it in the plan (for "since last
+    week")."""
 
+    plan: Plan
     ledger: Ledger
     version: Version
     previous: Version | None
     versions: tuple[Version, ...]
+    plans: tuple[PlanSummary, ...]
 
     @property
     def key(self) -> str:
@@ -98,26 +104,67 @@ class Current:
 
 
 def version_label(version: Version) -> str:
-    return t("version.label", n=version.id, day=version.report_date.isoformat())
+    return t("version.label", n=version.number, day=version.report_date.isoformat())
+
+
+def plan_label(plan: Plan) -> str:
+    """The plan's name, marked 示例 when it is the demo plan."""
+    return t("plan.demo_mark") + plan.name if plan.demo else plan.name
 
 
 def unavailable(problem: BaseException) -> None:
     """Tell the user what is wrong with the database (full, read-only, damaged, unreachable…) and stop the page;
     details go to the server log only."""
     log.warning("ledger store failed: %r", problem)
-    st.error(t(problem_code(problem)), icon=":material/database_off:")
+    st.error(t(problem_code(problem), name=getattr(problem, "detail", "")), icon=":material/database_off:")
     st.stop()
 
 
+def _show_plan_in_url() -> None:
+    st.query_params[PLAN_KEY] = str(st.session_state[PLAN_KEY])
+
+
+def choose_plan(plan_id: int) -> None:
+    """Show this plan from the next run on (after a publish, say), at its newest version."""
+    st.session_state[PLAN_KEY] = plan_id
+    st.session_state[VERSION_KEY] = LATEST
+    st.query_params[PLAN_KEY] = str(plan_id)
+
+
+def _plan_picker(plans: tuple[PlanSummary, ...]) -> Plan:
+    """The plan on screen: the sidebar's choice, else ?plan=ID from the link, else the first real plan. With
+    several plans the choice shows in the address, so a link opens the same plan."""
+    by_id = {summary.plan.id: summary.plan for summary in plans}
+    chosen = st.session_state.get(PLAN_KEY)
+    if chosen not in by_id:
+        asked = st.query_params.get(PLAN_KEY, "")
+        chosen = int(asked) if asked.isdigit() and int(asked) in by_id else plans[0].plan.id
+        st.session_state[PLAN_KEY] = chosen
+    with st.sidebar:
+        if len(plans) > 1:
+            labels = {i: plan_label(plan) for i, plan in by_id.items()}
+            st.selectbox(t("sidebar.plan"), list(labels), key=PLAN_KEY, format_func=labels.get,
+                         on_change=_show_plan_in_url)
+        else:
+            st.caption(literal(plan_label(by_id[chosen])))
+    if len(plans) == 1:
+        st.query_params.pop(PLAN_KEY, None)  # nothing to choose: the address stays as short as it was
+    elif st.query_params.get(PLAN_KEY) != str(chosen):
+        st.query_params[PLAN_KEY] = str(chosen)
+    return by_id[chosen]
+
+
 def current() -> Current | None:
-    """The version the sidebar picker selects (the latest unless a user picked another); None while nothing has
-    been published."""
+    """The plan and version the sidebar pickers select (the newest version unless a user picked another); None
+    while nothing has been published."""
     try:
-        versions = tuple(store().versions())
+        plans = tuple(summary for summary in store().plans() if summary.versions)
+        if not plans:
+            return None
+        plan = _plan_picker(plans)
+        versions = tuple(store().versions(plan.id))
     except STORE_ERRORS as problem:
         unavailable(problem)
-    if not versions:
-        return None
     by_id = {v.id: v for v in versions}
     chosen = st.session_state.get(VERSION_KEY)
     if chosen not in by_id:
@@ -129,4 +176,4 @@ def current() -> Current | None:
     version = by_id.get(chosen, versions[0])
     position = versions.index(version)
     previous = versions[position + 1] if position + 1 < len(versions) else None
-    return Current(ledger_of(version.id), version, previous, versions)
+    return Current(plan, ledger_of(version.id), version, previous, versions, plans)

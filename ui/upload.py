@@ -11,7 +11,7 @@ import streamlit as st
 from ledger import Ledger, config
 from ledger.guard import Limits
 from ledger.publishing import check_upload, publish
-from ledger.store import STORE_ERRORS, content_sha256, problem_code
+from ledger.store import STORE_ERRORS, NewPlan, content_sha256, problem_code
 from ui import source
 from ui.i18n import t
 
@@ -30,35 +30,61 @@ def uploader_key() -> str:
     return f"upload_files_{st.session_state.get(UPLOADER_COUNT, 0)}"
 
 
+NEW_PLAN = 0  # the target picker's "a new plan" choice; plan ids start at 1
+TARGET_KEY = "upload_target"
+PLAN_NAME_KEY = "upload_plan_name"
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _checked(digest: str, latest_id: int | None, _files: tuple, received_on: date) -> Ledger:
-    return check_upload(source.store(), list(_files), received_on, limits())
+def _checked(digest: str, plan_id: int | None, last_published_id: int | None, _files: tuple,
+             received_on: date) -> Ledger:
+    return check_upload(source.store(), list(_files), received_on, limits(), plan_id)
 
 
-def checked(files: list[tuple[str, bytes]]) -> tuple[str, Ledger]:
-    """The upload read as it would be published (cached per content and current version)."""
+def checked(files: list[tuple[str, bytes]], plan_id: int | None) -> tuple[str, Ledger]:
+    """The upload read as it would be published into the plan (None: a new one), cached per content, plan and
+    last publish into it."""
     digest = content_sha256(files) + "|" + "|".join(name for name, _ in files)
-    return digest, _checked(digest, source.store().latest_id(), tuple(files), date.today())
+    last = source.store().last_published_id(plan_id) if plan_id is not None else None
+    return digest, _checked(digest, plan_id, last, tuple(files), date.today())
 
 
-def do_publish(files: list[tuple[str, bytes]], ledger: Ledger, report_date_key: str) -> None:
-    """Button callback: store the version, follow it in the sidebar, empty the uploader, leave a message."""
+def targets() -> dict[int, str]:
+    """Where an upload may go: each real plan, or a new one. The demo plan never takes a real ledger."""
+    real = {s.plan.id: s.plan.name for s in source.store().plans() if not s.plan.demo}
+    return real | {NEW_PLAN: t("upload.new_plan")}
+
+
+def _target_plan(ledger: Ledger, name_key: str) -> int | NewPlan:
+    """The plan chosen on the page: an existing plan's id, or a new plan to create with the version."""
+    target = st.session_state.get(TARGET_KEY, NEW_PLAN)
+    if target != NEW_PLAN:
+        return target
+    return NewPlan(st.session_state.get(name_key, "") or ledger.title, datetime.now(), ledger.unit)
+
+
+def do_publish(files: list[tuple[str, bytes]], ledger: Ledger, report_date_key: str, name_key: str) -> None:
+    """Button callback: store the version (in a new plan when so chosen), follow it in the sidebar, empty the
+    uploader, leave a message."""
     by = st.session_state.get("upload_by", "").strip() or t("upload.anonymous")
     note = st.session_state.get("upload_note", "").strip()
     try:
-        result = publish(source.store(), files, ledger, uploaded_by=by, uploaded_at=datetime.now(), note=note,
-                         report_date=st.session_state.get(report_date_key))
+        result = publish(source.store(), files, ledger, plan=_target_plan(ledger, name_key), uploaded_by=by,
+                         uploaded_at=datetime.now(), note=note, report_date=st.session_state.get(report_date_key))
     except STORE_ERRORS as problem:  # nothing was stored: publishing is one transaction
         log.warning("publish failed: %r", problem)
-        st.session_state[FLASH_KEY] = ("error", t("upload.failed", reason=t(problem_code(problem))))
+        reason = t(problem_code(problem), name=getattr(problem, "detail", ""))
+        st.session_state[FLASH_KEY] = ("error", t("upload.failed", reason=reason))
         return
     if result is None:
         st.session_state[FLASH_KEY] = ("error", t("upload.rejected"))
         return
     key = "upload.published" if result.created else "upload.duplicate"
-    st.session_state[FLASH_KEY] = ("success" if result.created else "info",
-                                   t(key, n=result.version.id, day=result.version.report_date.isoformat()))
-    st.session_state[source.VERSION_KEY] = source.LATEST
+    shown_plan = source.store().plan(result.version.plan_id)
+    st.session_state[FLASH_KEY] = ("success" if result.created else "info", t(
+        key, n=result.version.number, day=result.version.report_date.isoformat(), plan=shown_plan.name))
+    source.choose_plan(shown_plan.id)
+    st.session_state[TARGET_KEY] = shown_plan.id
     st.session_state[UPLOADER_COUNT] = st.session_state.get(UPLOADER_COUNT, 0) + 1
 
 

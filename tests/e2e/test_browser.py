@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from ledger.sample import TITLE
 from tests.e2e.conftest import streamlit_server, wait_for_app
 from tests.hostile import CORPUS
 from tests.sheets import week_five
@@ -136,7 +137,7 @@ def test_editor_uploads_a_workbook_and_the_overview_changes(page: Page, tmp_path
         expect(page.get_by_text("检查通过：没有错误，1 个提示。")).to_be_visible()
         page.get_by_label("上传人").fill("办公室主任")
         page.get_by_role("button", name="发布为新版本").click()
-        expect(page.get_by_text("已发布为第 5 版（填报日期 2019-06-03），所有页面已更新。")).to_be_visible()
+        expect(page.get_by_text(f"已发布为“{TITLE}”的第 1 版（填报日期 2019-06-03），所有页面已更新。")).to_be_visible()
         page.get_by_test_id("stSidebarNav").locator("a").filter(has_text="总览").click()
         expect(metric(page, "完成率")).to_have_text("40.0%")
         expect(metric(page, "超期未完成")).to_have_text("5")
@@ -179,9 +180,10 @@ def test_markup_written_in_a_ledger_never_becomes_an_image_or_a_link(page: Page,
 
     url_db = f"sqlite:///{tmp_path / 'ledger.db'}"
     store = Store(url_db)
+    plan = store.create_plan(PAYLOAD, created_at=datetime(2019, 5, 20))
     for week in (1, 2):
         files = [(FILE_NAME, hostile_ledger(week))]
-        publish(store, files, load_ledger(files, date(2019, 6, 1)), uploaded_by=PAYLOAD,
+        publish(store, files, load_ledger(files, date(2019, 6, 1)), plan=plan.id, uploaded_by=PAYLOAD,
                 uploaded_at=datetime(2019, 5, 20 + week), note=PAYLOAD)
     store.dispose()
     requested: list[str] = []
