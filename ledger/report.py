@@ -33,8 +33,9 @@ def issue_records(issues: list[Issue], lang: str) -> list[dict]:
             for i in issues]
 
 
-def task_records(tasks: pd.DataFrame, as_of: date) -> list[dict]:
-    """Tasks as {"id","category","measure","due","days_overdue","leader","department","owner"} records."""
+def task_records(tasks: pd.DataFrame, as_of: date, details: bool = False) -> list[dict]:
+    """Tasks as {"id","category","measure","due","days_overdue","leader","department","owner"} records; with
+    `details` (the Excel exports), also each measure's problem and goal."""
     due = tasks["due"].to_numpy()
     blank = pd.isna(due)
     days = (np.datetime64(as_of, "D") - due.astype("datetime64[D]")).astype("int64")
@@ -43,6 +44,7 @@ def task_records(tasks: pd.DataFrame, as_of: date) -> list[dict]:
         "due": np.where(blank, None, np.datetime_as_string(due, unit="D")).tolist(),
         "days_overdue": [None if b else int(d) for b, d in zip(blank.tolist(), days.tolist(), strict=True)],
         **{name: tasks[name].tolist() for name in RESPONSIBILITY_FIELDS},
+        **({name: tasks[name].tolist() for name in ("problem", "goal")} if details else {}),
     }
     return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 

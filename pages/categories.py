@@ -47,4 +47,5 @@ chosen = st.selectbox(t("categories.pick"), names, index=None, placeholder=t("ca
                                                    if st.session_state["category_pick"] else []))
 if v.filters.get("category"):
     st.subheader(tl("categories.measures_of", names="、".join(v.filters["category"])))
-    task_table(v.tasks, ("id", "measure", "phase", "status", "progress", "due", "owner"), key="category_tasks")
+    task_table(v.tasks, ("id", "measure", "problem", "goal", "phase", "status", "progress", "due", "owner"),
+               key="category_tasks")

@@ -32,8 +32,8 @@ else:
         "overdue": t("responsibilities.count"), "max_days_overdue": t("responsibilities.max_days"),
     }), hide_index=True, width="stretch", key="responsibility_groups")
     st.subheader(t("responsibilities.detail"))
-    task_table(late, ("days_overdue", "severity", "measure", *PEOPLE, "due", "progress", "id", "category"),
-               key="overdue_table")
+    task_table(late, ("days_overdue", "severity", "measure", *PEOPLE, "due", "progress", "id", "category", "problem",
+                      "goal"), key="overdue_table")
 
 st.subheader(t("responsibilities.due_soon", n=len(soon)))
 if soon.empty:
@@ -42,6 +42,6 @@ else:
     task_table(soon, ("days_left", "due", "measure", *PEOPLE, "progress", "id", "category"), key="due_soon_table")
 
 download_tables(t("responsibilities.download"), {
-    t("responsibilities.sheet_overdue"): task_records(late, v.as_of),
-    t("responsibilities.sheet_due_soon"): task_records(soon, v.as_of),
+    t("responsibilities.sheet_overdue"): task_records(late, v.as_of, details=True),
+    t("responsibilities.sheet_due_soon"): task_records(soon, v.as_of, details=True),
 }, f"overdue_{v.as_of.isoformat()}.xlsx", key="download_overdue")

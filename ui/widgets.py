@@ -25,17 +25,29 @@ def _day(value) -> str:
     return "" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
+OPTIONAL = ("problem", "goal")  # shown only when the ledger fills them
+
+
 def task_frame(tasks: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """Tasks as shown in tables: the given fields, dates as YYYY-MM-DD, words translated, headers in the UI language."""
+    """Tasks as shown in tables: the given fields, dates as YYYY-MM-DD, words translated, headers in the UI language;
+    立行立改 with its date, done but not yet closed (销号) as such, problem and goal only when given."""
     shown = pd.DataFrame(index=tasks.index)
     for name in columns:
+        if name in OPTIONAL and (name not in tasks or not (tasks[name] != "").any()):
+            continue
         values = tasks[name]
         if name in ("start", "due", "completed_on", "old_due", "new_due"):
             values = values.map(_day)
             if name in ("due", "new_due") and "long_term" in tasks:
                 values = values.where(~tasks["long_term"].astype(bool), t("status.ongoing"))
+            if name == "due" and "immediate" in tasks and tasks["immediate"].any():
+                values = values.where(~tasks["immediate"].astype(bool),
+                                      values.map(lambda day: t("due.immediate", day=day)))
         elif name == "status":
-            values = values.map(lambda s: t(f"status.{s}"))
+            closure = tasks["closure"] if "closure" in tasks else pd.Series("", index=tasks.index)
+            open_done = (tasks["status"] == "done") & closure.isin(("open", "requested"))
+            values = values.map(lambda s: t(f"status.{s}")).astype(object).where(~open_done,
+                                                                                   t("status.done_not_closed"))
         elif name == "severity":
             values = values.map(lambda s: t(f"severity.{s}"))
         shown[t(f"field.{name}")] = values
