@@ -53,7 +53,7 @@ RESPONSIBILITY_FIELDS = ("leader", "department", "owner")
 
 TASK_SHEET_NAMES = ("整改台账", "整改任务", "台账", "任务", "整改台帐", "台帐", "tasks", "task", "ledger")
 PHASE_SHEET_NAMES = ("阶段", "整改步骤", "整改阶段", "步骤", "phases", "phase", "stages")
-META_SHEET_NAMES = ("说明", "填报说明", "meta", "about", "readme")
+META_SHEET_NAMES = ("说明", "填报说明", "正文", "meta", "about", "readme")
 
 _DROP = re.compile(r"[\s*＊:：%％]|[（(][^）)]{0,40}[）)]|[【\[][^】\]]{0,40}[】\]]")  # bounded: linear
 

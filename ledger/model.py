@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ledger.vocab import STATUSES
+
+if TYPE_CHECKING:
+    from ledger.xlsx_cells import XlsxCells
+
+Merge = tuple[tuple[int, int], tuple[int, int]]
 
 TASK_COLUMNS = (
     "sheet", "row", "id", "key", "category", "problem", "measure", "goal", "phase", "leader", "department", "owner",
@@ -80,6 +87,36 @@ class Ledger:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+@dataclass
+class RawSheet:
+    """One sheet's cells as written; rows[0] is Excel's row 1, merged ranges are 0-based inclusive."""
+
+    name: str
+    rows: list[list[object]]
+    merged: list[Merge] = field(default_factory=list)
+    file_name: str = ""
+    cells: XlsxCells | None = None  # formula errors and percent formats, for xlsx files
+
+    def formula_errors(self) -> dict[tuple[int, int], str]:
+        try:
+            return self.cells.errors(self.name) if self.cells else {}
+        except (ValueError, zipfile.BadZipFile, OSError):  # XML errors are ValueErrors; calamine read it anyway
+            return {}
+
+    def percent_rows(self, column: int) -> set[int] | None:
+        """Rows whose cell in `column` is formatted as a percentage; None when the format can't be known."""
+        try:
+            return self.cells.percent(self.name, column) if self.cells else None
+        except (ValueError, zipfile.BadZipFile, OSError):
+            return None
+
+
+@dataclass
+class ReadResult:
+    sheets: list[RawSheet]
+    issues: list[Issue]
 
 
 def text_column(values: list[str]) -> pd.Series:

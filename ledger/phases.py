@@ -7,9 +7,8 @@ from datetime import date
 
 from ledger.dates import DateReader, clean_text, find_range, parse_range
 from ledger.layout import Header, is_blank, is_footer, is_total, shown
-from ledger.model import EXCEL_CELL_CHARS, Issue, Phase
+from ledger.model import EXCEL_CELL_CHARS, Issue, Phase, RawSheet
 from ledger.text import visible
-from ledger.workbook import RawSheet
 
 _NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 _ORDINAL = re.compile(r"^第\s*([一二三四五六七八九十\d]+)\s*阶段\s*[:：、.．\s]*(.*)$")

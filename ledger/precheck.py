@@ -14,7 +14,8 @@ from ledger.xlsx_cells import parse
 
 WORKBOOK_TYPES = (".xlsx", ".xls", ".ods", ".xlsb")
 TEXT_TYPES = (".csv", ".txt", ".tsv")
-ACCEPTED_TYPES = WORKBOOK_TYPES + TEXT_TYPES
+WORD_TYPES = (".docx",)  # a ledger kept as a Word table; a plan document
+ACCEPTED_TYPES = WORKBOOK_TYPES + TEXT_TYPES + WORD_TYPES
 MAX_NAME_CHARS = 255
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -61,7 +62,7 @@ def check_bytes(data: bytes, file_name: str, limits: Limits) -> Issue | None:
     if kind == "text":
         return _check_lines(data, file_name, limits)
     if kind == "cfb":
-        return None
+        return None  # .xls, or a legacy Word .doc/.wps (a plan document, converted by LibreOffice)
     return refusal("file.type", file_name, accepted=" ".join(ACCEPTED_TYPES))
 
 
@@ -108,7 +109,7 @@ def check_zip(data: bytes, file_name: str, limits: Limits) -> Issue | None:
         return refusal("file.macro", file_name)
     if any(_declares_entities(_head(archive, name, 1024)) for name in names if name.endswith((".xml", ".rels"))):
         return refusal("file.unsafe_xml", file_name)
-    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names and "mimetype" not in names:
+    if not names & {"xl/workbook.xml", "xl/workbook.bin", "mimetype", "word/document.xml"}:
         return refusal("file.type", file_name, accepted=" ".join(ACCEPTED_TYPES))
     if "mimetype" in names and ODS_MIME not in _head(archive, "mimetype", 200):
         return refusal("file.type", file_name, accepted=" ".join(ACCEPTED_TYPES))

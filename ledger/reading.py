@@ -15,11 +15,11 @@ from ledger.checks import check_tasks
 from ledger.dates import DateReader, years_in
 from ledger.guard import DEFAULT_LIMITS, Failure, Limits
 from ledger.layout import assign_roles, fill_merged, find_report_date, is_footer_line, title_and_unit
-from ledger.model import Issue, Ledger, Phase, empty_tasks, status_column
+from ledger.model import Issue, Ledger, Phase, RawSheet, empty_tasks, status_column
 from ledger.phases import read_phases
 from ledger.precheck import check_bytes, kind_of, refusal
 from ledger.tasks import read_tasks, unread_columns
-from ledger.workbook import RawSheet, diagnose, read_file
+from ledger.workbook import diagnose, read_file
 
 log = logging.getLogger(__name__)
 Files = Sequence[tuple[str, bytes]]

@@ -36,6 +36,16 @@ C1, C2, C3, C4, C5 = (
     "四、校园文化阵地建设不全面的问题",
     "五、网络管控力度不大、能力欠缺的问题",
 )
+# Each category's 问题表现, as the seed plan states it.
+PROBLEMS = {
+    C1: "有的党员领导干部对意识形态工作的极端重要性认识不足，工作安排部署多，检查落实少，管理不到位；意识形态工作"
+        "机制建设存在不健全、不顺畅的问题。",
+    C2: "部分基层宣传干部年龄偏大、思想观念滞后，有的年轻干部身兼多职、工作积极性差；有的主管意识形态工作的领导和"
+        "具体工作人员理论功底有限，缺乏工作经验，培训力度不够。",
+    C3: "宗教活动、邪教组织仍有向校园发展趋势，校园反邪教工作的紧迫性和重要性重视程度不够。",
+    C4: "校园文化建设仍停留在以硬件设施的堆砌为主要形式上，缺少独具特色的、多元化的精神环境和文化氛围。",
+    C5: "利用现有资源处置网络舆情能力有限；少数干部对网络舆论引导重视程度不高，网络舆论引导能力欠缺。",
+}
 SECRETARY, DEPUTY, PRINCIPAL = "党总支书记", "党总支副书记", "校长"
 VP_SAFETY, VP_MORAL, VP_IT = "分管安全副校长", "分管德育副校长", "分管信息化副校长"
 OFFICE, MORAL, SECURITY, LEAGUE, IT = "党政办公室", "德育处", "安全保卫处", "团委", "信息中心"
@@ -144,7 +154,8 @@ def week_tasks(report_date: date) -> list[dict]:
         entry = state.get(number, ("未开始", 0, None, "", ""))
         status, progress, completed, evidence, notes = entry[:5]
         due = entry[5] if len(entry) > 5 else due
-        rows.append({"id": number, "category": category, "measure": measure, "phase": PHASES[phase - 1].name,
+        rows.append({"id": number, "category": category, "problem": PROBLEMS[category], "measure": measure,
+                     "phase": PHASES[phase - 1].name,
                      "leader": leader, "department": department, "owner": owner, "start": start, "due": due,
                      "status": status, "progress": progress, "completed_on": completed, "evidence": evidence,
                      "notes": notes})

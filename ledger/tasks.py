@@ -10,7 +10,16 @@ import pandas as pd
 
 from ledger.dates import IMMEDIATE, LONG_TERM, DateReader, ambiguous_number
 from ledger.layout import Header, is_blank, is_footer, is_total, section_title, shown, strip_enumerator
-from ledger.model import EXCEL_CELL_CHARS, TASK_COLUMNS, Issue, Phase, empty_tasks, status_column, text_column
+from ledger.model import (
+    EXCEL_CELL_CHARS,
+    TASK_COLUMNS,
+    Issue,
+    Phase,
+    RawSheet,
+    empty_tasks,
+    status_column,
+    text_column,
+)
 from ledger.phases import PhaseIndex
 from ledger.text import has_invisible, visible
 from ledger.vocab import (
@@ -26,7 +35,6 @@ from ledger.vocab import (
     status_of,
     yes_no,
 )
-from ledger.workbook import RawSheet
 
 _RAW_FIELDS = ("id", "category", "problem", "measure", "goal", "phase", "leader", "department", "owner", "start",
                "due", "status", "done_flag", "closure", "progress", "completed_on", "evidence", "notes")

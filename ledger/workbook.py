@@ -8,13 +8,15 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import python_calamine
 
+from ledger.documents import read_docx, table_name
 from ledger.guard import DEFAULT_LIMITS, Limits
-from ledger.model import Issue
+from ledger.layout import find_header
+from ledger.model import Issue, RawSheet, ReadResult
+from ledger.plan_document import phases_written
 from ledger.precheck import (
     ACCEPTED_TYPES,
     ODS_MIME,
@@ -29,39 +31,6 @@ from ledger.precheck import (
 from ledger.xlsx_cells import UnsafeXml, XlsxCells
 
 __all__ = ["ACCEPTED_TYPES", "DEFAULT_LIMITS", "Limits", "RawSheet", "ReadResult", "read_file"]
-
-Merge = tuple[tuple[int, int], tuple[int, int]]
-
-
-@dataclass
-class RawSheet:
-    """One sheet's cells as written; rows[0] is Excel's row 1, merged ranges are 0-based inclusive."""
-
-    name: str
-    rows: list[list[object]]
-    merged: list[Merge] = field(default_factory=list)
-    file_name: str = ""
-    cells: XlsxCells | None = None  # formula errors and percent formats, for xlsx files
-
-    def formula_errors(self) -> dict[tuple[int, int], str]:
-        try:
-            return self.cells.errors(self.name) if self.cells else {}
-        except (ValueError, zipfile.BadZipFile, OSError):  # XML errors are ValueErrors; calamine read it anyway
-            return {}
-
-    def percent_rows(self, column: int) -> set[int] | None:
-        """Rows whose cell in `column` is formatted as a percentage; None when the format can't be known."""
-        try:
-            return self.cells.percent(self.name, column) if self.cells else None
-        except (ValueError, zipfile.BadZipFile, OSError):
-            return None
-
-
-@dataclass
-class ReadResult:
-    sheets: list[RawSheet]
-    issues: list[Issue]
-
 
 def _refuse(code: str, file_name: str, **params: object) -> ReadResult:
     return ReadResult([], [refusal(code, file_name, **params)])
@@ -82,6 +51,8 @@ def read_file(data: bytes, file_name: str, limits: Limits = DEFAULT_LIMITS) -> R
 
 def _read_zip(data: bytes, file_name: str, limits: Limits) -> ReadResult:
     archive = zipfile.ZipFile(io.BytesIO(data))
+    if "word/document.xml" in archive.namelist():
+        return _read_word(data, file_name, limits)
     try:
         if "mimetype" in archive.namelist():
             problem = _ods_problem(archive, file_name, limits)
@@ -197,6 +168,28 @@ def _failing_row(sheet) -> int:
     except BaseException:  # the same panic, one row further along
         return (sheet.start[0] if sheet.start else 0) + converted + 1
     return 0
+
+
+def _read_word(data: bytes, file_name: str, limits: Limits) -> ReadResult:
+    """A ledger kept as a Word table: each table a sheet (表格1 …, rows numbered as the table's rows, vertical
+    merges kept), the paragraphs a 正文 sheet (the report date), and 整改步骤 paragraphs as a phases sheet when no
+    table holds the phases."""
+    document = read_docx(data, file_name, limits)
+    if isinstance(document, Issue):
+        return ReadResult([], [document])
+    sheets = [RawSheet(table_name(n), table.rows, table.merged, file_name)
+              for n, table in enumerate(document.tables, start=1)]
+    paragraphs = [line for paragraph in document.paragraphs for line in paragraph.split("\n") if line.strip()]
+    sheets.append(RawSheet(BODY_SHEET, [[line] for line in paragraphs], [], file_name))
+    if not any(find_header(sheet.rows, "phases") for sheet in sheets[:-1]):
+        phases = phases_written(paragraphs)
+        if phases:
+            rows = [["阶段", "工作内容"], *([p.written, p.description] for p in phases)]
+            sheets.append(RawSheet(PHASES_SHEET, rows, [], file_name))
+    return ReadResult(sheets, [])
+
+
+BODY_SHEET, PHASES_SHEET = "正文", "整改步骤"
 
 
 def decode_text(data: bytes) -> str | None:

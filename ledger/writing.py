@@ -13,18 +13,22 @@ from ledger.fields import TASK_HEADERS
 from ledger.i18n import translate
 from ledger.model import EXCEL_CELL_CHARS, Phase
 
-COLUMNS = ("id", "category", "measure", "phase", "leader", "department", "owner", "start", "due", "status",
+COLUMNS = ("id", "category", "problem", "measure", "phase", "leader", "department", "owner", "start", "due", "status",
            "progress", "completed_on", "evidence", "notes")
-WIDTHS = {"id": 6, "category": 22, "measure": 48, "phase": 12, "leader": 14, "department": 12, "owner": 12,
-          "start": 12, "due": 12, "status": 10, "progress": 10, "completed_on": 12, "evidence": 28, "notes": 28}
+WIDTHS = {"id": 6, "category": 22, "problem": 30, "measure": 48, "phase": 12, "leader": 14, "department": 12,
+          "owner": 12, "start": 12, "due": 12, "status": 10, "progress": 10, "completed_on": 12, "evidence": 28,
+          "notes": 28}
+DATE_FIELDS = ("start", "due", "completed_on")
 STATUS_WORDS_ZH = {"done": "已完成", "in_progress": "进行中", "not_started": "未开始", "ongoing": "长期坚持"}
 HELP_ROWS = (
     ("序号", "每项措施一个编号，各周保持不变，用于周与周之间的比对。"),
     ("问题类别", "问题所属类别；同一类别可合并单元格，或用“一、……的问题”这样的分段行。"),
+    ("具体问题", "该类问题的具体表现（可合并单元格）；可不填。"),
     ("整改措施", "必填。具体到事。"),
     ("所属阶段", "填阶段名称或“第二阶段”，须与“整改步骤”表一致；可不填，按完成时限归入阶段。"),
     ("责任领导 / 责任部门 / 责任人", "至少填写一项，细化到人。"),
-    ("开始日期 / 完成时限 / 完成日期", "日期格式均可：2019-05-31、2019/5/31、2019年5月31日、5月31日、5月底；完成时限填“长期”表示长期坚持。"),
+    ("开始日期 / 完成时限 / 完成日期", "日期格式均可：2019-05-31、2019/5/31、2019年5月31日、5月31日、5月底、6月底前；"
+                                   "完成时限填“长期”表示长期坚持，填“立行立改”按所属阶段的结束日计。"),
     ("完成情况", "已完成 / 进行中 / 未开始 / 长期坚持（也接受：已整改、已销号、整改中、未完成等）。"),
     ("完成进度", "0–100 的数字或百分比，如 80%。"),
     ("佐证材料", "已完成的措施请注明佐证材料（文件、会议记录、照片等）。"),
@@ -47,6 +51,31 @@ class LedgerSheet:
 
 def _header(name: str) -> str:
     return TASK_HEADERS[name][0] if name != "status" else "完成情况"
+
+
+def _checks_and_print(sheet, first: int, count: int) -> None:
+    """What helps whoever fills the ledger in: a status list, date and progress checks (soft: 长期 and 立行立改 are
+    words), and an A4 landscape print-out one page wide with the header on every page."""
+    last = first + max(count, 200)
+    status_col = COLUMNS.index("status")
+    sheet.data_validation(first, status_col, last, status_col,
+                          {"validate": "list", "source": list(STATUS_WORDS_ZH.values()), "error_type": "warning"})
+    for name in DATE_FIELDS:
+        col = COLUMNS.index(name)
+        sheet.data_validation(first, col, last, col, {
+            "validate": "date", "criteria": "between", "minimum": date(2000, 1, 1), "maximum": date(2100, 12, 31),
+            "error_type": "information", "error_title": "日期",
+            "error_message": "请填写日期，如 2019-05-31；完成时限也可以写“长期”或“立行立改”。"})
+    progress = COLUMNS.index("progress")
+    sheet.data_validation(first, progress, last, progress, {
+        "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1, "error_type": "warning",
+        "error_title": "完成进度", "error_message": "完成进度请填 0%–100%。"})
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(first - 1)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_footer("&C第 &P 页，共 &N 页")
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -107,7 +136,7 @@ class SafeBook:
 def _write_cell(safe: SafeBook, sheet, row: int, col: int, name: str, value, formats: dict) -> None:
     if value is None or value == "":
         sheet.write_blank(row, col, None, formats["cell"])
-    elif name in ("start", "due", "completed_on") and isinstance(value, date):
+    elif name in DATE_FIELDS and isinstance(value, date):
         sheet.write_datetime(row, col, value, formats["date"])
     elif name == "progress":
         sheet.write_number(row, col, float(value) / 100, formats["percent"])
@@ -146,7 +175,7 @@ def _tasks_sheet(safe: SafeBook, data: LedgerSheet, formats: dict, big: bool) ->
     safe.merged_text(sheet, (1, 0), (1, 5), f"填报单位：{data.unit}", formats["meta"])
     when = f"填报日期：{data.report_date.year}年{data.report_date.month}月{data.report_date.day}日" \
         if data.report_date else "填报日期："
-    safe.merged_text(sheet, (1, 10), (1, last), when, formats["meta"])
+    safe.merged_text(sheet, (1, 11), (1, last), when, formats["meta"])
     for col, name in enumerate(COLUMNS):
         safe.text(sheet, 2, col, _header(name), formats["head"])
         sheet.set_column(col, col, WIDTHS[name])
@@ -156,14 +185,13 @@ def _tasks_sheet(safe: SafeBook, data: LedgerSheet, formats: dict, big: bool) ->
         for col, name in enumerate(COLUMNS):
             _write_cell(safe, sheet, first + offset, col, name, task.get(name), formats)
     if data.merge_categories and not big:
-        cat = COLUMNS.index("category")
         for top, bottom in _category_runs(data.tasks):
-            if bottom > top:
-                safe.merged_text(sheet, (first + top, cat), (first + bottom, cat), data.tasks[top]["category"],
-                                 formats["cell"])
-    status_col = COLUMNS.index("status")
-    sheet.data_validation(first, status_col, first + max(len(data.tasks), 200), status_col,
-                          {"validate": "list", "source": list(STATUS_WORDS_ZH.values()), "error_type": "warning"})
+            for name in ("category", "problem"):
+                column, value = COLUMNS.index(name), data.tasks[top].get(name) or ""
+                same = all((task.get(name) or "") == value for task in data.tasks[top: bottom + 1])
+                if bottom > top and same and (value or name == "category"):
+                    safe.merged_text(sheet, (first + top, column), (first + bottom, column), value, formats["cell"])
+    _checks_and_print(sheet, first, len(data.tasks))
     for i, line in enumerate(data.footer):
         safe.text(sheet, first + len(data.tasks) + 1 + i, 0, line, formats["meta"])
 

@@ -128,3 +128,31 @@ def week_five(changes: dict[int, dict] | None = None) -> bytes:
             row.update(status="已完成", progress=100, completed_on=date(2019, 6, 1), evidence="党总支会议纪要")
         row.update((changes or {}).get(row["id"], {}))
     return ledger_workbook(LedgerSheet(rows, PHASES, date(2019, 6, 3), TITLE))
+
+
+def docx(*blocks: str | Sequence[Sequence[object]], merges: Sequence[tuple[int, int, int, int]] = ()) -> bytes:
+    """A Word document (python-docx): each block a paragraph (str) or a table (rows of cells). `merges` are
+    (table, column, first row, last row) vertical merges, the value staying in the first row's cell."""
+    import docx as word
+
+    document = word.Document()
+    tables = []
+    for block in blocks:
+        if isinstance(block, str):
+            document.add_paragraph(block)
+            continue
+        rows = [list(row) for row in block]
+        table = document.add_table(rows=len(rows), cols=max(map(len, rows)))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                table.cell(r, c).text = "" if value is None else (
+                    value.isoformat() if isinstance(value, date) else str(value))
+        tables.append(table)
+    for number, column, first, last in merges:
+        table = tables[number]
+        for r in range(first + 1, last + 1):
+            table.cell(r, column).text = ""
+        table.cell(first, column).merge(table.cell(last, column))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
