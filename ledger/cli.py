@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 from ledger.dates import YEARS
 from ledger.guard import Limits
 from ledger.i18n import translate
-from ledger.model import Ledger
+from ledger.model import Issue, Ledger, empty_tasks
 from ledger.reading import load_ledger
-from ledger.report import check_text, summary
+from ledger.report import check_text, issue_message, issue_records, summary
 
 if TYPE_CHECKING:
     from ledger.store import Plan, Store
@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--plan", help="the plan (default: the only one that is not the demo)")
     history.add_argument("--json", action="store_true", help="print one JSON list")
     history.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    document = commands.add_parser("plan", help="read a plan document (整改方案): categories, measures, phases")
+    document.add_argument("document", type=Path, help=".docx, .txt (UTF-8 or GBK), or .doc/.wps with LibreOffice")
+    document.add_argument("--year", type=int, help="the plan's year, when the document leaves it out (201x年)")
+    document.add_argument("--json", action="store_true", help="print one JSON object")
+    document.add_argument("--ledger", type=Path, help="also write the prefilled ledger workbook here (.xlsx)")
+    document.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
     plans = commands.add_parser("plans", help="list the plans in the store")
     plans.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
     plans.add_argument("--json", action="store_true", help="print one JSON list")
@@ -186,6 +192,61 @@ def _publish(args, today: date) -> int:
     return EXIT_OK
 
 
+def plan_json(plan) -> dict:
+    """The `plan --json` object: title, unit, date, categories with their measures, phases, warnings."""
+    day = lambda value: value.isoformat() if isinstance(value, date) else None  # noqa: E731
+    return {
+        "title": plan.title, "unit": plan.unit, "date": day(plan.date),
+        "categories": [{"name": c.name, "problem": c.problem, "measures": [
+            {"id": m.id, "measure": m.measure, "leader": m.leader or None, "department": m.department or None,
+             "owner": m.owner or None, "start": day(m.start), "due": day(m.due)} for m in c.measures]}
+            for c in plan.categories],
+        "phases": [{"name": p.name, "start": day(p.start), "end": day(p.end)} for p in plan.phases],
+        "warnings": issue_records(list(plan.warnings), "zh"),
+    }
+
+
+def _plan_document(args) -> int:
+    from ledger.plan_document import ledger_rows
+    from ledger.plan_reading import load_plan
+    from ledger.writing import prefilled_workbook
+
+    if args.year is not None and args.year not in YEARS:
+        raise UsageError(f"--year {args.year} is not a plausible year")
+    [(name, data)] = read_files([args.document])
+    plan = load_plan(data, name, year=args.year, limits=limits())
+    if isinstance(plan, Issue):
+        print(check_text(Ledger(empty_tasks(), (), date.today(), False, (plan,)), args.lang), file=sys.stderr)
+        return EXIT_INVALID
+    if plan.year_missing:
+        raise UsageError(translate("plan.year_missing", args.lang) + " (--year YYYY)")
+    if args.json:
+        data = plan_json(plan)
+        data["warnings"] = issue_records(list(plan.warnings), args.lang)
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        print(_plan_text(plan, args.lang))
+    if args.ledger and plan.usable:
+        args.ledger.write_bytes(prefilled_workbook(ledger_rows(plan), plan.dated_phases(), plan.title, plan.unit))
+    return EXIT_OK if plan.usable else EXIT_INVALID
+
+
+def _plan_text(plan, lang: str) -> str:
+    t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
+    lines = [t("cli.plan_head", title=plan.title, unit=plan.unit or "—",
+               day=plan.date.isoformat() if plan.date else "—")]
+    for category in plan.categories:
+        lines.append(t("cli.plan_category", name=category.name, n=len(category.measures)))
+        lines += [f"    {m.id}. {m.measure[:40]}" + (f"  [{m.leader or ''} {m.department or ''} {m.owner or ''}"
+                                                        f" {m.due or m.due_text or ''}]".replace("  ", " ")
+                                                        if m.leader or m.department or m.owner or m.due_text else "")
+                  for m in category.measures]
+    lines.append(t("cli.phases"))
+    lines += [f"  {p.name}  {p.start or '?'} – {p.end or '?'}" for p in plan.phases]
+    lines += [f"{t('report.warning')}: {issue_message(w, lang)}" for w in plan.warnings]
+    return "\n".join(lines)
+
+
 def plan_records(store: Store) -> list[dict]:
     """The plans as {name, unit, demo, versions, latest_report_date} (the `plans --json` list)."""
     return [{"name": s.plan.name, "unit": s.plan.unit, "demo": s.plan.demo, "versions": s.versions,
@@ -254,6 +315,8 @@ def run(argv: list[str] | None = None, today: date | None = None) -> int:
             return _history(args)
         if args.command == "plans":
             return _plans(args)
+        if args.command == "plan":
+            return _plan_document(args)
         if args.command == "publish":
             return _publish(args, today)
         ledger = read_paths([args.ledger] + ([args.phases] if args.phases else []), today)

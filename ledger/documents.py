@@ -146,9 +146,9 @@ class _Body:
         if len(row) > self.limits.max_columns:
             raise _TooBig(refusal("file.too_many_columns", self.file_name, where=self._table_name(), count=len(row),
                                   limit=self.limits.max_columns, cell="—"))
-        if self.cells > self.limits.max_cells:
-            raise _TooBig(refusal("file.too_many_cells", self.file_name, count=self.cells,
-                                  limit=self.limits.max_cells))
+        if self.cells > self.limits.max_word_cells:
+            raise _TooBig(refusal("file.too_many_cells", self.file_name, count=f"{self.cells}+",
+                                  limit=self.limits.max_word_cells))
 
     def text_data(self, data: str) -> None:
         if self.in_text:  # text of runs only: not field codes, not deleted revisions

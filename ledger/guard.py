@@ -39,6 +39,7 @@ class Limits:
     max_cells: int = 5_000_000  # rows × columns, all sheets together
     max_cell_chars: int = EXCEL_CELL_CHARS
     max_merged: int = 20_000  # merged ranges, all sheets together
+    max_word_cells: int = 200_000  # cells of the tables in a Word document (a ledger there is a few thousand)
     max_parts: int = 1_000  # entries in a zip container (xlsx, ods, docx)
     max_part_mib: int = 256  # one entry, unpacked
     max_unpacked_mib: int = 512  # all entries, unpacked

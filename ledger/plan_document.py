@@ -132,6 +132,9 @@ class _Reader:
             return
         if self._heading(number, cleaned):
             return
+        if len(cleaned) <= 40 and _UNIT.search(cleaned) and (self.date_line or number >= self.lines[-1][0] - 1):
+            self.unit = cleaned  # the signature under the plan: the unit that issued it
+            return
         if self.in_phases:
             self._phase_line(number, cleaned)
             return
@@ -141,8 +144,6 @@ class _Reader:
             self.current.problem.append(cleaned)
         elif self.measure is not None:
             self.measure["text"] += cleaned  # a measure kept whole across lines
-        elif len(cleaned) <= 40 and _UNIT.search(cleaned) and (self.date_line or number >= self.lines[-1][0] - 2):
-            self.unit = cleaned
         elif self.current is not None:
             self.current.body.append((number, cleaned))
         else:
@@ -287,13 +288,15 @@ def read_plan(text: str, *, year: int | None = None, source: str = "") -> PlanDo
     probe = _Reader(lines, 2000)
     probe.read()
     known = year or _year_of(lines, probe.date_line)
+    dated = bool(probe.date_line or any(p["start"] for p in probe.phases) or any(
+        _RESPONSIBILITY.search(raw["text"]) for heading in probe.headings for raw in heading.measures))
     reader = _Reader(lines, known or 2000)
     reader.read()
     categories, warnings = _categories(reader, known or 2000, source)
     document_date = _document_date(reader.date_line, known)
     phases = tuple(PlanPhase(p["name"], p["start"], p["end"], p["description"], p["written"]) for p in reader.phases)
     plan = PlanDocument(reader.title, reader.unit, document_date, categories, phases, tuple(warnings),
-                        year_missing=known is None)
+                        year_missing=known is None and dated)
     return _without_dates(plan) if known is None else plan
 
 
@@ -346,7 +349,8 @@ def _categories(reader: _Reader, year: int, source: str) -> tuple[tuple[PlanCate
 
 def _measure(raw: dict, defaults: dict[str, str], year: int) -> PlanMeasure:
     text, found = _split_measure(raw["text"])
-    found = {**defaults, **found}
+    own_lines = {name: raw[name] for name in ("leader", "department", "owner", "due") if raw.get(name)}
+    found = {**defaults, **own_lines, **found}
     due_text = found.get("due", "")
     due = _due(due_text, year)
     return PlanMeasure(raw["id"], text, found.get("leader", ""), found.get("department", ""), found.get("owner", ""),
@@ -369,3 +373,14 @@ def _blocks(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 def _quote(text: str) -> str:
     return text if len(text) <= _QUOTE else text[:_QUOTE] + "…"
 
+
+
+LEDGER_FIELDS = ("id", "category", "problem", "measure", "leader", "department", "owner", "start", "due")
+
+
+def ledger_rows(plan: PlanDocument) -> list[dict]:
+    """The plan's measures as ledger rows (LEDGER_FIELDS, not started): what the prefilled ledger holds and the
+    Plan page lets an office correct. A deadline the plan gives in words (立行立改, 6月底前) stays in words."""
+    return [{"id": m.id, "category": c.name, "problem": c.problem, "measure": m.measure, "leader": m.leader,
+             "department": m.department, "owner": m.owner, "start": m.start, "due": m.due or m.due_text or None}
+            for c in plan.categories for m in c.measures]

@@ -19,7 +19,7 @@ from ledger.model import Issue, Ledger, Phase, RawSheet, empty_tasks, status_col
 from ledger.phases import read_phases
 from ledger.precheck import check_bytes, kind_of, refusal
 from ledger.tasks import read_tasks, unread_columns
-from ledger.workbook import diagnose, read_file
+from ledger.workbook import BODY_SHEET, diagnose, read_file
 
 log = logging.getLogger(__name__)
 Files = Sequence[tuple[str, bytes]]
@@ -142,7 +142,10 @@ def _read_sheets(sheets: list[RawSheet], received_on: date, fallback_phases, lim
         sheet, header = roles.tasks
         issues.append(Issue("error", "ledger.no_tasks", sheet.name, header.row + 1))
     issues.extend(row_issues)
-    title, unit = title_and_unit(roles.tasks[0].rows[: roles.tasks[1].row])
+    above = roles.tasks[0].rows[: roles.tasks[1].row]
+    if not above and roles.meta is not None and roles.meta.name == BODY_SHEET:  # a Word table: the text around it
+        above = roles.meta.rows[:5]
+    title, unit = title_and_unit(above)
     return Ledger(tasks, phases, report_date, found_date is not None, tuple(issues),
                   matched_by_id=all("id" in header.fields for _, header in roles.all_tasks),
                   title=title or _file_title(roles.tasks[0]), unit=unit)

@@ -194,6 +194,45 @@ def ods_repeat_bomb(rows: int = 20_000, columns: int = 1_000) -> bytes:
     return buffer.getvalue()
 
 
+WORD = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def word_document(body: bytes) -> bytes:
+    """A .docx (python-docx's blank document) whose body is replaced."""
+    from tests.sheets import docx
+
+    return patched(docx("x"), {"word/document.xml": b'<?xml version="1.0"?><w:document ' + WORD.encode() +
+                                                    b"><w:body>" + body + b"</w:body></w:document>"}, level=6)
+
+
+def word_zip_bomb() -> bytes:
+    return word_document(b"<w:p><w:r><w:t>" + b" " * (64 << 20) + b"</w:t></w:r></w:p>")
+
+
+def word_table_of_a_million_cells(rows: int = 10_000, columns: int = 100) -> bytes:
+    """Distinct cell texts, so that it packs like real text and passes the zip checks."""
+    cells = (f"<w:tc><w:p><w:r><w:t>{r * columns + c}</w:t></w:r></w:p></w:tc>" for r in range(rows)
+             for c in range(columns))
+    row_xml = []
+    generator = iter(cells)
+    for _ in range(rows):
+        row_xml.append("<w:tr>" + "".join(next(generator) for _ in range(columns)) + "</w:tr>")
+    return word_document(("<w:tbl>" + "".join(row_xml) + "</w:tbl>").encode())
+
+
+def word_nested_tables(depth: int = 50) -> bytes:
+    inner = b"<w:p><w:r><w:t>x</w:t></w:r></w:p>"
+    for _ in range(depth):
+        inner = b"<w:tbl><w:tr><w:tc>" + inner + b"<w:p/></w:tc></w:tr></w:tbl>"
+    return word_document(inner)
+
+
+def word_xxe() -> bytes:
+    doctype = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY s SYSTEM "file:///etc/passwd">]>'
+    return patched(word_document(b"<w:p><w:r><w:t>&amp;</w:t></w:r></w:p>"), {
+        "word/document.xml": lambda xml: doctype + xml.split(b"?>", 1)[1].replace(b"&amp;", b"&s;")})
+
+
 def ten_million_line_csv() -> bytes:
     return "序号,整改措施,责任人\n".encode() + b"\n" * 10_000_000
 
@@ -240,4 +279,9 @@ CORPUS: dict[str, tuple[str, Callable[[], bytes], str | None]] = {
     "NUL bytes in a CSV": ("台账.csv", lambda: "序号,整改措施\n1,成立\x00领导小组\n".encode(), "file.type"),
     "garbage": ("台账.xlsx", lambda: b"PK\x03\x04" + bytes(range(256)) * 40, "file.corrupt"),
     "xlsm": ("台账.xlsm", good, "file.macro"),
+    "Word zip bomb": ("台账.docx", word_zip_bomb, "file.unpacked_too_large"),
+    "Word table of 1,000,000 cells": ("台账.docx", word_table_of_a_million_cells, "file.too_many_cells"),
+    "Word tables nested 50 deep": ("台账.docx", word_nested_tables, "file.tables_too_deep"),
+    "Word XXE": ("台账.docx", word_xxe, "file.unsafe_xml"),
 }
+WORD_KINDS = [kind for kind, (name, _, _) in CORPUS.items() if name.endswith(".docx")]

@@ -18,7 +18,7 @@ from ledger.i18n import translate
 from ledger.reading import load_ledger
 from ledger.report import issue_message
 from ledger.store import Store
-from tests.hostile import CORPUS
+from tests.hostile import CORPUS, WORD_KINDS
 from tests.sheets import RECEIVED
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,6 +90,24 @@ def test_every_refusal_message_names_each_of_its_parameters_in_both_languages(ki
         assert "{" not in message and "}" not in message
         for name, value in issue.params:
             assert str(value) in message, (lang, name, message)
+
+
+@pytest.mark.parametrize("kind", WORD_KINDS)
+def test_the_plan_command_refuses_hostile_word_documents_quickly(kind, corpus_files, tmp_path):
+    document = tmp_path / "整改方案.docx"
+    document.write_bytes(corpus_files[kind].read_bytes())
+    code, output, seconds, rss = measured("plan", str(document), "--year", "2019")
+    assert code == 2 and seconds <= MAX_SECONDS and rss <= MAX_RSS_MB, (output, seconds, rss)
+    assert "Traceback" not in output and translate(CORPUS[kind][2], "zh")[:4] in output
+
+
+def test_fifty_megabytes_of_pasted_text_are_refused_before_any_work():
+    from ledger.plan_reading import load_plan_text
+
+    started = time.perf_counter()
+    issue = load_plan_text("整改措施。" * (50 * 1024 * 1024 // 15))
+    assert issue.code == "plan.text_too_long" and time.perf_counter() - started < MAX_SECONDS
+    assert issue_message(issue, "zh").startswith("粘贴的文字有 50.0 MB，超过上限 2 MB")
 
 
 def test_every_message_has_the_same_parameters_in_chinese_and_english():

@@ -8,10 +8,11 @@ from ui.i18n import t
 
 
 def pages(published: bool = True) -> list:
-    """Every page; only the upload page while nothing has been published."""
+    """Every page; only the upload and plan pages while nothing has been published."""
+    plan = st.Page("pages/plan.py", title=t("page.plan"), icon=":material/description:", url_path="plan")
     if not published:
         return [st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload",
-                        default=True)]
+                        default=True), plan]
     return [
         st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", url_path="overview",
                 default=True),
@@ -22,6 +23,7 @@ def pages(published: bool = True) -> list:
                 url_path="responsibilities"),
         st.Page("pages/history.py", title=t("page.history"), icon=":material/history:", url_path="history"),
         st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload"),
+        plan,
     ]
 
 
