@@ -26,6 +26,7 @@ def _listed(values: pd.Series) -> list:
 class _Rules:
     def __init__(self, tasks: pd.DataFrame, sheet: str, header: Header):
         self.tasks, self.sheet, self.header = tasks, sheet, header
+        self.sheets = tasks["sheet"].to_numpy()
 
     def each(self, mask, severity: str, code: str, field: str, shown: pd.Series | None = None,
              column: str | None = None, **params: pd.Series) -> Iterator[Issue]:
@@ -35,21 +36,23 @@ class _Rules:
         if not mask.any():
             return
         rows = self.tasks["row"].to_numpy()[mask].tolist()
+        sheets = self.sheets[mask].tolist()
         values = _listed(shown[mask]) if shown is not None else [""] * len(rows)
         extra = {name: _listed(series[mask]) for name, series in params.items()}
         written = column if column is not None else self.header.written(field)
         for i, row in enumerate(rows):
-            yield Issue(severity, code, self.sheet, int(row), written, str(values[i]),
+            yield Issue(severity, code, sheets[i], int(row), written, str(values[i]),
                         tuple((name, column_values[i]) for name, column_values in extra.items()))
 
 
 def check_tasks(tasks: pd.DataFrame, sheet: str, header: Header, phases: tuple[Phase, ...],
-                unreadable_due: set[int] = frozenset()) -> list[Issue]:
-    """Every error and warning that needs more than one cell to see; `unreadable_due` are the rows whose due
-    cell is already reported as unreadable (not also as blank)."""
+                unreadable_due: set[tuple[str, int]] = frozenset(), sheets: tuple[str, ...] = ()) -> list[Issue]:
+    """Every error and warning that needs more than one cell to see, for the rows of one or several sheets
+    that share `header` (`sheets`: their names; each row names its own); `unreadable_due` are the (sheet, row)
+    whose due cell is already reported as unreadable (not also as blank)."""
     rules = _Rules(tasks, sheet, header)
     issues = list(_errors(rules, tasks, header))
-    issues += list(_warnings(rules, tasks, header, phases, unreadable_due))
+    issues += list(_warnings(rules, tasks, header, phases, unreadable_due, sheets or (sheet,)))
     return issues
 
 
@@ -75,28 +78,28 @@ def _duplicates(rules: _Rules, tasks: pd.DataFrame) -> Iterator[Issue]:
 
 
 def _warnings(rules: _Rules, tasks: pd.DataFrame, header: Header, phases: tuple[Phase, ...],
-              unreadable_due: set[int]) -> Iterator[Issue]:
+              unreadable_due: set[tuple[str, int]], sheets: tuple[str, ...]) -> Iterator[Issue]:
     done = tasks["status"] == DONE
     if "id" not in header.fields:
-        yield Issue("warning", "sheet.no_id_column", rules.sheet, header.row + 1)
+        yield from (Issue("warning", "sheet.no_id_column", sheet, header.row + 1) for sheet in sheets)
     if "evidence" in header.fields:
         yield from rules.each(done & (tasks["evidence"] == ""), "warning", "task.done_no_evidence", "evidence")
     if "completed_on" in header.fields:
         yield from rules.each(done & tasks["completed_on"].isna(), "warning", "task.done_no_completion_date",
                               "completed_on")
     if done.any() and not {"evidence", "completed_on"} & header.fields:
-        yield Issue("warning", "sheet.no_evidence_column", rules.sheet, header.row + 1)
+        yield from (Issue("warning", "sheet.no_evidence_column", sheet, header.row + 1) for sheet in sheets)
     full = (tasks["progress"] >= 100) & ~done & (tasks["status"] != ONGOING)
     low = done & (tasks["progress"] < 100)
     percent = tasks["progress"].where(full | low).map("{:g}%".format, na_action="ignore")
     yield from rules.each(full, "warning", "task.full_progress_not_done", "progress", percent)
     yield from rules.each(low, "warning", "task.done_progress_low", "progress", percent)
     if "due" in header.fields:
-        no_due = tasks["due"].isna() & ~tasks["long_term"] & (tasks["measure"] != "") & ~tasks["row"].isin(
-            unreadable_due)
+        reported = [(sheet, row) in unreadable_due for sheet, row in zip(rules.sheets, tasks["row"], strict=True)]
+        no_due = tasks["due"].isna() & ~tasks["long_term"] & (tasks["measure"] != "") & ~np.array(reported, bool)
         yield from rules.each(no_due, "warning", "task.no_due", "due")
     else:
-        yield Issue("warning", "sheet.no_due_column", rules.sheet, header.row + 1)
+        yield from (Issue("warning", "sheet.no_due_column", sheet, header.row + 1) for sheet in sheets)
     if phases:
         yield from _outside_phases(rules, tasks, phases)
 

@@ -222,6 +222,6 @@ def years_in(values: list[object]) -> list[int]:
     for value in values:
         if isinstance(value, date):
             years.append(value.year)
-        elif isinstance(value, str) and (match := _YEAR_IN_TEXT.search(clean_text(value))):
+        elif isinstance(value, str) and (match := _YEAR_IN_TEXT.search(value)):  # \d takes full-width digits
             years.append(int(match[0]))
     return years

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ledger.text import fold
 
@@ -73,6 +74,11 @@ _PHASE_INDEX = _index(PHASE_HEADERS)
 
 def match_header(text: object, kind: str) -> str | None:
     """The canonical field a header cell names, or None; `kind` is "tasks" or "phases"."""
+    return _match(str(text), kind) if len(str(text)) <= 64 else None  # no header is that long
+
+
+@lru_cache(maxsize=4096)
+def _match(text: str, kind: str) -> str | None:
     index = _TASK_INDEX if kind == "tasks" else _PHASE_INDEX
     key = normalize_header(text)
     if not key or len(key) > 24:

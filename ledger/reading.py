@@ -90,9 +90,13 @@ def read_ledger(files: Files, received_on: date, fallback_phases: Sequence[Phase
     return _read_sheets(sheets, received_on, fallback_phases, limits)
 
 
+YEAR_SAMPLE_ROWS = 2000  # rows, all sheets together, whose dates say which year the ledger is in
+
+
 def _default_year(sheets: list[RawSheet], received_on: date) -> int:
     """The year that year-less dates (5月31日, 5.31) belong to: the one the ledger's own dates mostly state."""
-    sample = [cell for sheet in sheets for row in sheet.rows[:2000] for cell in row]
+    rows = [row for sheet in sheets for row in sheet.rows[:YEAR_SAMPLE_ROWS]][:YEAR_SAMPLE_ROWS]
+    sample = [cell for row in rows for cell in row]
     years = Counter(year for year in years_in(sample) if 1990 <= year <= 2100)
     return years.most_common(1)[0][0] if years else received_on.year
 
@@ -160,7 +164,8 @@ def _read_task_sheets(roles, dates: DateReader, phases: tuple[Phase, ...], repor
     """Every tasks sheet read and checked on its own, then joined: with several (one per department), the
     sheet names a missing department, and ids count within their sheet."""
     several = len(roles.all_tasks) > 1
-    parts, issues = [], []
+    groups: dict[tuple, list] = {}  # sheets sharing one header are checked together: one pass, not one per sheet
+    cell_issues: list[Issue] = []
     for sheet, header in roles.all_tasks:
         tasks, task_issues = read_tasks(sheet, header, dates, phases, report_date, limits.max_cell_chars)
         if several and "department" not in header.fields:
@@ -168,16 +173,33 @@ def _read_task_sheets(roles, dates: DateReader, phases: tuple[Phase, ...], repor
         if several:
             tasks["key"] = tasks["key"].where(~tasks["key"].str.startswith("id:"), "id:" + sheet.name + "#" +
                                               tasks["key"].str.slice(3))
-        unreadable_due = {i.row for i in task_issues if i.code in ("task.bad_date", "task.formula_error")
-                          and i.column == header.written("due")}
-        found = task_issues + check_tasks(tasks, sheet.name, header, phases, unreadable_due)
-        found += unread_columns(sheet, header)
-        issues += sorted(found, key=lambda issue: (issue.row or 0, not issue.is_error))
-        parts.append(tasks)
-    tasks = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-    if several:
-        tasks["status"] = status_column(tasks["status"].astype(object).tolist())
-    return tasks, issues
+        cell_issues += task_issues + unread_columns(sheet, header)
+        groups.setdefault(tuple(sorted(header.columns.items())), []).append((sheet, header, tasks))
+    unreadable_due = {(i.sheet, i.row) for i in cell_issues if i.code in ("task.bad_date", "task.formula_error")
+                      and i.column == _written_due(roles, i.sheet)}
+    found = list(cell_issues)
+    for members in groups.values():
+        joined = _joined([tasks for _, _, tasks in members])
+        sheet, header, _ = members[0]
+        found += check_tasks(joined, sheet.name, header, phases, unreadable_due, tuple(s.name for s, _, _ in members))
+    order = {sheet.name: position for position, (sheet, _) in enumerate(roles.all_tasks)}
+    issues = sorted(found, key=lambda issue: (order.get(issue.sheet, 0), issue.row or 0, not issue.is_error))
+    return _joined([tasks for members in groups.values() for _, _, tasks in members], order), issues
+
+
+def _written_due(roles, sheet_name: str) -> str:
+    return next((header.written("due") for sheet, header in roles.all_tasks if sheet.name == sheet_name), "")
+
+
+def _joined(parts: list[pd.DataFrame], order: dict[str, int] | None = None) -> pd.DataFrame:
+    """Task tables of several sheets as one, in the workbook's sheet order."""
+    if len(parts) == 1:
+        return parts[0]
+    if order:
+        parts = sorted(parts, key=lambda part: order.get(part["sheet"].iloc[0] if len(part) else "", 0))
+    joined = pd.concat(parts, ignore_index=True)
+    joined["status"] = status_column(joined["status"].astype(object).tolist())
+    return joined
 
 
 def _sheet_notes(roles) -> list[Issue]:

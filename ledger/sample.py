@@ -193,6 +193,15 @@ def scaled_tasks(count: int, report_date: date = WEEKS[-1], seed: int = 1) -> li
     return rows
 
 
+def departments_workbook(count: int, sheets: int, report_date: date = WEEKS[-1]) -> bytes:
+    """The scaled ledger of `count` measures kept as `sheets` tasks sheets of equal size, one per department."""
+    rows = scaled_tasks(count, report_date)
+    size = count // sheets
+    parts = [LedgerSheet(rows[i * size:(i + 1) * size], PHASES, report_date, TITLE, UNIT, merge_categories=False,
+                         sheet_name=f"部门{i + 1}") for i in range(sheets)]
+    return ledger_workbook(parts[0], with_help=False, more=parts[1:])
+
+
 def scaled_workbook(count: int, report_date: date = WEEKS[-1], seed: int = 1) -> bytes:
     return ledger_workbook(LedgerSheet(scaled_tasks(count, report_date, seed), PHASES, report_date, TITLE, UNIT,
                                        FOOTER, merge_categories=False), with_help=False)

@@ -47,6 +47,7 @@ class LedgerSheet:
     unit: str = ""
     footer: Sequence[str] = field(default_factory=tuple)
     merge_categories: bool = True
+    sheet_name: str = "整改台账"
 
 
 def _header(name: str) -> str:
@@ -169,7 +170,7 @@ def _category_runs(tasks: Sequence[dict]) -> Iterable[tuple[int, int]]:
 
 
 def _tasks_sheet(safe: SafeBook, data: LedgerSheet, formats: dict, big: bool) -> None:
-    sheet = safe.book.add_worksheet("整改台账")
+    sheet = safe.book.add_worksheet(_sheet_name(data.sheet_name))
     last = len(COLUMNS) - 1
     safe.merged_text(sheet, (0, 0), (0, last), data.title, formats["title"])
     safe.merged_text(sheet, (1, 0), (1, 5), f"填报单位：{data.unit}", formats["meta"])
@@ -220,16 +221,18 @@ def _help_sheet(safe: SafeBook, formats: dict) -> None:
             safe.text(sheet, row, col, text, formats["cell"])
 
 
-def ledger_workbook(data: LedgerSheet, *, with_help: bool = True) -> bytes:
-    """An .xlsx ledger: a 整改台账 sheet, a 整改步骤 sheet and (optionally) a 说明 sheet."""
+def ledger_workbook(data: LedgerSheet, *, with_help: bool = True, more: Sequence[LedgerSheet] = ()) -> bytes:
+    """An .xlsx ledger: a 整改台账 sheet (and `more` tasks sheets, one per department, say), a 整改步骤 sheet and
+    (optionally) a 说明 sheet."""
     buffer = io.BytesIO()
-    big = len(data.tasks) > 5000
+    big = sum(len(sheet.tasks) for sheet in (data, *more)) > 5000
     safe = SafeBook(buffer, constant_memory=big, in_memory=not big)
     created = data.report_date or date(2019, 1, 1)
     safe.book.set_properties({"title": data.title[:255],
                               "created": datetime(created.year, created.month, created.day)})
     formats = _formats(safe)
-    _tasks_sheet(safe, data, formats, big)
+    for sheet in (data, *more):
+        _tasks_sheet(safe, sheet, formats, big)
     _phases_sheet(safe, data.phases, formats)
     if with_help:
         _help_sheet(safe, formats)

@@ -116,6 +116,24 @@ def test_a_legacy_word_document_without_libreoffice_gets_a_clear_message(monkeyp
     assert "另存为 .docx" in issue_message(issue, "zh")
 
 
+def test_a_legacy_word_document_is_read_through_libreoffice(seed_text, tmp_path):
+    import subprocess
+
+    from ledger.documents import libreoffice
+    from tests.conftest import in_ci
+
+    if libreoffice() is None:
+        if in_ci():
+            pytest.fail("LibreOffice is missing: apt-get install libreoffice-writer-nogui")
+        pytest.skip("LibreOffice is not installed")
+    source = tmp_path / "整改方案.docx"
+    source.write_bytes(docx(*seed_text.splitlines()))
+    subprocess.run([libreoffice(), "--headless", "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
+                   check=True, capture_output=True, timeout=120, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    plan = load_plan((tmp_path / "整改方案.doc").read_bytes(), "整改方案.doc", year=2019)
+    assert [c.name for c in plan.categories] == CATEGORIES and len(plan.measures) == 17 and len(plan.phases) == 4
+
+
 def test_round_trip_seed_to_prefilled_ledger_and_back(seed_text, tmp_path):
     """The seed as .docx and as GBK .txt → plan → prefilled ledger → read back: 17 measures, 5 categories and 4
     dated phases."""

@@ -198,3 +198,48 @@ def test_markup_written_in_a_ledger_never_becomes_an_image_or_a_link(page: Page,
             expect(page.get_by_test_id("stSidebar")).to_contain_text("![u](http:\u2060//evil.example/x.png)")
             no_exception(page)
     assert [address for address in requested if "evil.example" in address] == []
+
+
+SMALL_PLAN = """XX局党委关于巡察反馈问题的整改方案
+一、制度执行不严格的问题
+问题表现：会议记录不完整，制度执行不到位。
+整改措施
+1.完善会议记录制度（责任领导：党委书记；责任部门：办公室；完成时限：2020年6月20日）
+2.开展制度执行情况自查（责任领导：纪委书记；责任部门：纪检室；完成时限：2020年6月30日）
+二、作风不实的问题
+1.建立领导干部联系基层制度（责任领导：局长；责任部门：人事科；完成时限：2020年7月15日）
+三、整改步骤
+第一阶段：动员部署（2020年6月1日至6月10日）。召开动员会。
+第二阶段：集中整改（2020年6月11日至7月31日）。逐项整改。
+2020年5月20日
+XX局党委
+"""
+
+
+def test_an_office_imports_its_plan_publishes_it_and_switches_plans(page: Page, tmp_path):
+    """Test that an editor imports a plan document, downloads the ledger, publishes the plan and switches plans."""
+    document = tmp_path / "整改方案.docx"
+    from tests.sheets import docx
+
+    document.write_bytes(docx(*SMALL_PLAN.splitlines()))
+    with streamlit_server(env={"LEDGER_EDITOR_PASSWORD": "correct horse"}) as url:
+        open_app(page, f"{url}/plan", "从整改方案开始")
+        page.get_by_label("编辑密码").fill("correct horse")
+        page.get_by_role("button", name="登录").click()
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(document))
+        expect(metric(page, "整改措施")).to_have_text("3")
+        expect(metric(page, "整改阶段")).to_have_text("2")
+        with page.expect_download() as download:
+            page.get_by_role("button", name="下载预填好的整改台账（Excel）").click()
+        assert download.value.suggested_filename == "XX局党委关于巡察反馈问题的整改方案整改台账.xlsx"
+        page.get_by_role("button", name="发布整改方案（第一版）").click()
+        expect(page.get_by_text("已发布为“XX局党委关于巡察反馈问题的整改方案”的第 1 版（填报日期 2020-05-20）")
+               ).to_be_visible()
+        page.get_by_test_id("stSidebarNav").locator("a").filter(has_text="总览").click()
+        expect(metric(page, "整改措施")).to_have_text("3")
+        expect(page).to_have_url(re.compile(r"[?&]plan=2"))
+        page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="整改方案").first.click()
+        page.get_by_role("option", name="【示例】意识形态工作责任制专项整治方案").click()
+        expect(metric(page, "整改措施")).to_have_text("17")
+        expect(page).to_have_url(re.compile(r"[?&]plan=1"))
+        no_exception(page)
