@@ -30,7 +30,7 @@ import python_calamine  # noqa: E402
 from ledger.publishing import check_upload, publish  # noqa: E402
 from ledger.reading import load_ledger, read_ledger  # noqa: E402
 from ledger.sample import PHASES, TITLE, departments_workbook, scaled_tasks, scaled_workbook  # noqa: E402
-from ledger.store import Store  # noqa: E402
+from ledger.store import NewPlan, Store  # noqa: E402
 from ledger.writing import LedgerSheet, ledger_workbook  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -196,7 +196,8 @@ def publishing(folder: Path, size: int, repeat: int) -> dict:
     def once():
         store = Store(f"sqlite:///{scratch / f'publish_{next(counter)}.db'}")  # empty: a real insert every time
         ledger = check_upload(store, files, date(2019, 6, 1))
-        publish(store, files, ledger, uploaded_by="bench", uploaded_at=datetime(2019, 6, 1))
+        publish(store, files, ledger, plan=NewPlan("bench", datetime(2019, 6, 1)), uploaded_by="bench",
+                uploaded_at=datetime(2019, 6, 1))
         store.dispose()
 
     bare = median_time(lambda: bare_read(path), repeat)
@@ -208,13 +209,14 @@ def weekly_history(folder: Path, weeks: int, size: int) -> str:
     """A store holding `weeks` weekly versions of a `size`-task ledger, progress moving week by week."""
     url = f"sqlite:///{folder / f'history_{weeks}x{size}.db'}"
     store = Store(url)
-    if store.latest_id() is None:
+    if store.last_published_id() is None:
+        plan = store.create_plan("bench", created_at=datetime(2019, 4, 29)).id
         start = date(2019, 4, 29)
         for week in range(weeks):
             day = start + timedelta(days=7 * week)
             files = [(f"week_{week + 1}.xlsx", ledger_workbook(LedgerSheet(
                 scaled_tasks(size, day, seed=week), PHASES, day, TITLE), with_help=False))]
-            publish(store, files, check_upload(store, files, day), uploaded_by="bench",
+            publish(store, files, check_upload(store, files, day, plan_id=plan), plan=plan, uploaded_by="bench",
                     uploaded_at=datetime(day.year, day.month, day.day, 17))
     store.dispose()
     return url
@@ -223,10 +225,11 @@ def weekly_history(folder: Path, weeks: int, size: int) -> str:
 def published_store(folder: Path, size: int) -> str:
     url = f"sqlite:///{folder / f'pages_{size}.db'}"
     store = Store(url)
-    if store.latest_id() is None:
+    if store.last_published_id() is None:
         path = workbook(folder, size)
         files = [(path.name, path.read_bytes())]
-        publish(store, files, check_upload(store, files, date(2019, 6, 1)), uploaded_by="bench",
+        publish(store, files, check_upload(store, files, date(2019, 6, 1)), plan=NewPlan("bench", datetime(2019, 6, 1)),
+                uploaded_by="bench",
                 uploaded_at=datetime(2019, 5, 27, 17))
     store.dispose()
     return url
