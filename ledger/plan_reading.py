@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from pathlib import PurePath
 
-from ledger import guard
+from ledger import documents, guard
 from ledger.documents import LEGACY_WORD, convert_legacy, decode_text, read_docx
 from ledger.guard import DEFAULT_LIMITS, MIB, Failure, Limits
 from ledger.model import Issue
@@ -24,7 +24,10 @@ def load_plan(data: bytes, file_name: str, *, year: int | None = None,
     suffix = PurePath(file_name).suffix.lower()
     if suffix not in PLAN_TYPES and not data.startswith((b"PK\x03\x04", CFB_MAGIC)):
         return refusal("file.type", file_name, accepted=" ".join(PLAN_TYPES))
-    if suffix not in LEGACY_WORD and (problem := check_bytes(data, file_name, limits)) is not None:
+    legacy = suffix in LEGACY_WORD or data.startswith(CFB_MAGIC)
+    if legacy and documents.libreoffice() is None:  # said at once, without starting a worker
+        return refusal("file.needs_libreoffice", file_name)
+    if not legacy and (problem := check_bytes(data, file_name, limits)) is not None:
         return problem
     if len(data) > limits.max_bytes:
         return refusal("file.too_large", file_name, size=f"{len(data) / MIB:.1f}", limit=limits.max_mib)
