@@ -146,7 +146,7 @@ def _summary_text(data: dict, lang: str) -> str:
     lines += [f"  {p['name']} {p['start']}–{p['end']} {t('phase_state.' + p['state'])} {pct(p['completion_pct'])}"
               for p in data["phases"]]
     for key, title in (("overdue", "cli.overdue"), ("due_soon", "cli.due_soon")):
-        lines += ["", t(title, n=len(data[key]))]
+        lines += ["", t(title, n=len(data[key]), days=data["thresholds"]["due_soon_days"])]
         lines += [f"  [{r['id']}] {r['measure'][:40]}  {r['due']}  "
                   + (t("cli.days_late", n=r["days_overdue"]) if key == "overdue" else "")
                   + f"  {' / '.join(x for x in (r['leader'], r['department'], r['owner']) if x)}"
@@ -330,7 +330,9 @@ def run(argv: list[str] | None = None, today: date | None = None) -> int:
     if args.command == "check":
         print(check_text(ledger, args.lang))
         return code
-    data = summary(ledger, args.as_of, args.lang)
+    from ledger import config
+
+    data = summary(ledger, args.as_of, args.lang, thresholds=config.thresholds(os.environ, config.read_secrets()))
     if args.json:
         print(json.dumps(data, ensure_ascii=False))
     else:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ledger.guard import DEFAULT_LIMITS, Limits
+from ledger.metrics import DEFAULT_THRESHOLDS, Thresholds
 
 SECRETS_PATH = Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml"
 DEFAULT_MAX_UPLOAD_MIB = DEFAULT_LIMITS.max_mib
@@ -46,3 +47,17 @@ def max_upload_mib(environ: Mapping[str, str], secrets: Mapping[str, object]) ->
 def limits(environ: Mapping[str, str], secrets: Mapping[str, object]) -> Limits:
     """The reading limits (README "Limits"), the same for the Upload page and the command line."""
     return replace(DEFAULT_LIMITS, max_mib=max_upload_mib(environ, secrets))
+
+
+def thresholds(environ: Mapping[str, str], secrets: Mapping[str, object]) -> Thresholds:
+    """The due-soon window (days) and the behind threshold (points) the figures and lights use
+    (LEDGER_DUE_SOON_DAYS / due_soon_days, LEDGER_BEHIND_POINTS / behind_points)."""
+    def number(env: str, key: str, default: float, low: float, high: float) -> float:
+        value = environ.get(env) or secrets.get(key)
+        try:
+            return min(max(float(value), low), high) if value not in (None, "") else default
+        except (TypeError, ValueError):
+            return default
+
+    return Thresholds(int(number("LEDGER_DUE_SOON_DAYS", "due_soon_days", DEFAULT_THRESHOLDS.due_soon_days, 1, 90)),
+                      number("LEDGER_BEHIND_POINTS", "behind_points", DEFAULT_THRESHOLDS.behind_points, 0, 100))

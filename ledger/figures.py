@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from ledger import metrics
 from ledger.escape import plotly as literal
 from ledger.i18n import translate
+from ledger.lights import SYMBOLS, lights
 from ledger.model import Phase
 from ledger.vocab import DONE, IN_PROGRESS, NOT_STARTED, ONGOING, STATUSES
 
@@ -108,10 +109,12 @@ def _phase_groups(tasks: pd.DataFrame, phases: tuple[Phase, ...]):
             yield name, category, mine[mine["category"] == category].sort_values("row", kind="stable")
 
 
-def _task_bars(fig: go.Figure, tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date, lang: str) -> list:
-    """One bar per measure (start → due) under a header per phase and category, coloured by status; overdue
-    ones outlined in red. Returns the y order."""
+def _task_bars(fig: go.Figure, tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date, lang: str,
+               thresholds: metrics.Thresholds) -> list:
+    """One bar per measure (start → due) under a header per phase and category, coloured by status, labelled
+    with its light's symbol (ledger.lights); overdue ones outlined in red. Returns the y order."""
     by_name = {p.name: p for p in phases}
+    shown = lights(tasks, phases, as_of, thresholds)
     late_days = metrics.overdue(tasks, as_of)["days_overdue"].to_dict()
     bars = {status: {"y": [], "x": [], "base": [], "text": [], "hover": []} for status in [*STATUSES, "late"]}
     order: list[str] = []
@@ -125,11 +128,13 @@ def _task_bars(fig: go.Figure, tasks: pd.DataFrame, phases: tuple[Phase, ...], a
             end = row.due.date() if pd.notna(row.due) else (phase.end if phase else start)
             base, length = _span(start, max(end, start))
             days = late_days.get(index)
-            label = _unique(literal(f"{row.id or row.row} {_short(row.measure, 16)}"), position)
+            light = shown[index]
+            label = _unique(literal(f"{SYMBOLS[light]} {row.id or row.row} {_short(row.measure, 16)}"), position)
             order.append(label)
             due_text = end.isoformat() if pd.notna(row.due) else translate("status.ongoing", lang)
             hover = (f"<b>{literal(row.measure)}</b><br>{literal(row.category)}<br>"
-                     f"{literal(row.leader)} / {literal(row.department)} / {literal(row.owner)}<br>{start} – {due_text}")
+                     f"{literal(row.leader)} / {literal(row.department)} / {literal(row.owner)}<br>{start} – {due_text}<br>"
+                     f"{translate('light.' + light, lang)}")
             for kind in (row.status, "late") if days else (row.status,):
                 bar = bars[kind]
                 bar["y"].append(label)
@@ -150,7 +155,8 @@ def _task_bars(fig: go.Figure, tasks: pd.DataFrame, phases: tuple[Phase, ...], a
     return order
 
 
-def _group_bars(fig: go.Figure, tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date, lang: str) -> list:
+def _group_bars(fig: go.Figure, tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date, lang: str,
+                thresholds: metrics.Thresholds) -> list:
     """For large ledgers: one bar per phase × category, spanning its measures, labelled with counts."""
     late = metrics.overdue(tasks, as_of)
     order = []
@@ -177,16 +183,17 @@ def _group_bars(fig: go.Figure, tasks: pd.DataFrame, phases: tuple[Phase, ...], 
 
 
 def gantt(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date, lang: str,
-          show_tasks: bool = False, grouped: bool = False) -> go.Figure:
+          show_tasks: bool = False, grouped: bool = False,
+          thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS) -> go.Figure:
     """The four phases on a time axis with the as-of line and the inspection milestone; optionally the measures
     under each phase (one bar each, or one per category when `grouped`)."""
     fig = go.Figure()
-    states = metrics.phase_states(phases, tasks, as_of)
+    states = metrics.phase_states(phases, tasks, as_of, thresholds.behind_points)
     ticks = {s.name: phase_tick(s, lang) for s in states}
     _phase_bars(fig, states, ticks, lang)
     order = [p.name for p in phases]
     if show_tasks and not tasks.empty:
-        order = (_group_bars if grouped else _task_bars)(fig, tasks, phases, as_of, lang)
+        order = (_group_bars if grouped else _task_bars)(fig, tasks, phases, as_of, lang, thresholds)
     order = [ticks.get(label, label) for label in order]
     _milestones(fig, phases, ticks, lang)
     _as_of_line(fig, as_of, lang)

@@ -15,6 +15,18 @@ from ledger.vocab import DONE, ONGOING, STATUSES
 
 DUE_SOON_DAYS = 7
 BEHIND_POINTS = 20.0
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The settings the figures and lights depend on (README "Status lights"; LEDGER_DUE_SOON_DAYS,
+    LEDGER_BEHIND_POINTS)."""
+
+    due_soon_days: int = DUE_SOON_DAYS
+    behind_points: float = BEHIND_POINTS
+
+
+DEFAULT_THRESHOLDS = Thresholds()
 SEVERITIES = ((1, 7, "mild"), (8, 30, "serious"), (31, None, "severe"))
 
 
@@ -136,7 +148,8 @@ def elapsed_pct(phase: Phase, as_of: date) -> float:
     return float(_time_gone((as_of - phase.start).days, phase.days))
 
 
-def phase_states(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date) -> list[PhaseState]:
+def phase_states(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date,
+                 behind_points: float = BEHIND_POINTS) -> list[PhaseState]:
     """Each phase's state on as_of, completion of its tasks, and whether it is behind (elapsed − completion > 20)."""
     states = []
     for phase in phases:
@@ -144,7 +157,7 @@ def phase_states(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date) ->
         state = "done" if phase.end < as_of else ("upcoming" if phase.start > as_of else "current")
         completion = completion_pct(mine)
         elapsed = elapsed_pct(phase, as_of)
-        behind = completion is not None and elapsed - completion > BEHIND_POINTS
+        behind = completion is not None and elapsed - completion > behind_points
         states.append(PhaseState(phase, state, len(mine), completion, elapsed, behind,
                                  max((phase.end - as_of).days, 0)))
     return states
@@ -198,10 +211,12 @@ class Headline:
         return [s for s in self.phases if s.behind]
 
 
-def headline(tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date) -> Headline:
+def headline(tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date,
+             thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Headline:
     """The figures a meeting reads first."""
     return Headline(len(tasks), status_counts(tasks), completion_pct(tasks), average_progress(tasks),
-                    len(overdue(tasks, as_of)), len(due_soon(tasks, as_of)), phase_states(phases, tasks, as_of))
+                    len(overdue(tasks, as_of)), len(due_soon(tasks, as_of, thresholds.due_soon_days)),
+                    phase_states(phases, tasks, as_of, thresholds.behind_points))
 
 
 def responsibility_groups(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:

@@ -10,6 +10,8 @@ import pandas as pd
 from ledger import metrics
 from ledger.fields import RESPONSIBILITY_FIELDS
 from ledger.i18n import translate
+from ledger.lights import counts as light_counts
+from ledger.lights import lights
 from ledger.model import Issue, Ledger
 from ledger.vocab import accepted_status_words
 
@@ -33,9 +35,10 @@ def issue_records(issues: list[Issue], lang: str) -> list[dict]:
             for i in issues]
 
 
-def task_records(tasks: pd.DataFrame, as_of: date, details: bool = False) -> list[dict]:
-    """Tasks as {"id","category","measure","due","days_overdue","leader","department","owner"} records; with
-    `details` (the Excel exports), also each measure's problem and goal."""
+def task_records(tasks: pd.DataFrame, as_of: date, details: bool = False,
+                 shown_lights: pd.Series | None = None) -> list[dict]:
+    """Tasks as {"id","category","measure","due","days_overdue","leader","department","owner"} records, with
+    "light" when lights are given; with `details` (the Excel exports), also each measure's problem and goal."""
     due = tasks["due"].to_numpy()
     blank = pd.isna(due)
     days = (np.datetime64(as_of, "D") - due.astype("datetime64[D]")).astype("int64")
@@ -45,15 +48,18 @@ def task_records(tasks: pd.DataFrame, as_of: date, details: bool = False) -> lis
         "days_overdue": [None if b else int(d) for b, d in zip(blank.tolist(), days.tolist(), strict=True)],
         **{name: tasks[name].tolist() for name in RESPONSIBILITY_FIELDS},
         **({name: tasks[name].tolist() for name in ("problem", "goal")} if details else {}),
+        **({"light": shown_lights.reindex(tasks.index).tolist()} if shown_lights is not None else {}),
     }
     return [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
-def summary(ledger: Ledger, as_of: date | None = None, lang: str = "zh", tasks: pd.DataFrame | None = None) -> dict:
-    """Every figure of the README's "Figures" for the ledger on as_of (default: its report date)."""
+def summary(ledger: Ledger, as_of: date | None = None, lang: str = "zh", tasks: pd.DataFrame | None = None,
+            thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS) -> dict:
+    """Every figure of the README's "Figures" and the lights for the ledger on as_of (default: its report date)."""
     as_of = as_of or ledger.report_date
     tasks = ledger.tasks if tasks is None else tasks
     categories = metrics.by_category(tasks, as_of)
+    shown = lights(tasks, ledger.phases, as_of, thresholds)
     return {
         "as_of": as_of.isoformat(),
         "tasks": len(tasks),
@@ -64,9 +70,11 @@ def summary(ledger: Ledger, as_of: date | None = None, lang: str = "zh", tasks: 
                        for c in categories.itertuples(index=False)],
         "phases": [{"name": s.name, "start": s.phase.start.isoformat(), "end": s.phase.end.isoformat(),
                     "state": s.state, "completion_pct": rounded(s.completion_pct)}
-                   for s in metrics.phase_states(ledger.phases, tasks, as_of)],
-        "overdue": task_records(metrics.overdue(tasks, as_of), as_of),
-        "due_soon": task_records(metrics.due_soon(tasks, as_of), as_of),
+                   for s in metrics.phase_states(ledger.phases, tasks, as_of, thresholds.behind_points)],
+        "thresholds": {"due_soon_days": thresholds.due_soon_days, "behind_points": thresholds.behind_points},
+        "lights": light_counts(shown),
+        "overdue": task_records(metrics.overdue(tasks, as_of), as_of, shown_lights=shown),
+        "due_soon": task_records(metrics.due_soon(tasks, as_of, thresholds.due_soon_days), as_of, shown_lights=shown),
         "errors": issue_records(ledger.errors, lang),
         "warnings": issue_records(ledger.warnings, lang),
     }

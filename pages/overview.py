@@ -3,14 +3,15 @@
 import streamlit as st
 
 from ledger import metrics
+from ledger.lights import counts as light_counts
 from ledger.phases import short_phase_name
 from ui.changes import counts_row, details
 from ui.i18n import literal, t, tl
 from ui.state import view
-from ui.widgets import pct, task_table
+from ui.widgets import light_row, pct, task_table
 
 v = view()
-head = metrics.headline(v.tasks, v.ledger.phases, v.as_of)
+head = metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds)
 
 st.title(t("overview.title"))
 st.caption(t("overview.caption", as_of=v.as_of.isoformat(), report=v.ledger.report_date.isoformat())
@@ -28,12 +29,15 @@ second = st.columns(3)
 second[0].metric(t("overview.overdue"), head.overdue, border=True,
                  delta=t("overview.need_attention") if head.overdue else None, delta_color="inverse",
                  delta_arrow="off")
-second[1].metric(t("overview.due_soon"), head.due_soon, border=True)
+second[1].metric(t("overview.due_soon", days=v.thresholds.due_soon_days), head.due_soon, border=True)
 if head.current:
     second[2].metric(tl("overview.current_phase_named", name=short_phase_name(head.current.name)),
                      t("overview.days_left", n=head.current.days_left), border=True, help=literal(head.current.name))
 else:
     second[2].metric(t("overview.current_phase"), t("overview.no_current"), border=True)
+
+light_row(light_counts(v.lights), t("overview.lights_help", days=v.thresholds.due_soon_days,
+                                    points=f"{v.thresholds.behind_points:g}"))
 
 if head.behind:
     st.error(t("overview.behind", phases="、".join(
@@ -47,7 +51,8 @@ with left:
     if late.empty:
         st.success(t("overview.no_overdue"), icon=":material/check_circle:")
     else:
-        task_table(late.head(5), ("days_overdue", "measure", "owner", "due"), key="overview_overdue")
+        task_table(late.head(5).assign(light=v.lights), ("light", "days_overdue", "measure", "owner", "due"),
+                   key="overview_overdue")
         if len(late) > 5:
             st.page_link("pages/responsibilities.py", label=t("overview.all_overdue", n=len(late)), icon=":material/groups:")
 with right:

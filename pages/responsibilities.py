@@ -13,9 +13,9 @@ PEOPLE = RESPONSIBILITY_FIELDS
 
 v = view()
 st.title(t("responsibilities.title"))
-st.caption(t("responsibilities.caption", as_of=v.as_of.isoformat()))
-late = metrics.overdue(v.tasks, v.as_of)
-soon = metrics.due_soon(v.tasks, v.as_of)
+st.caption(t("responsibilities.caption", as_of=v.as_of.isoformat(), days=v.thresholds.due_soon_days))
+late = metrics.overdue(v.tasks, v.as_of).assign(light=v.lights)
+soon = metrics.due_soon(v.tasks, v.as_of, v.thresholds.due_soon_days).assign(light=v.lights)
 
 counts = st.columns(4)
 counts[0].metric(t("responsibilities.overdue"), len(late), border=True)
@@ -32,16 +32,17 @@ else:
         "overdue": t("responsibilities.count"), "max_days_overdue": t("responsibilities.max_days"),
     }), hide_index=True, width="stretch", key="responsibility_groups")
     st.subheader(t("responsibilities.detail"))
-    task_table(late, ("days_overdue", "severity", "measure", *PEOPLE, "due", "progress", "id", "category", "problem",
-                      "goal"), key="overdue_table")
+    task_table(late, ("light", "days_overdue", "severity", "measure", *PEOPLE, "due", "progress", "id", "category",
+                      "problem", "goal"), key="overdue_table")
 
-st.subheader(t("responsibilities.due_soon", n=len(soon)))
+st.subheader(t("responsibilities.due_soon", n=len(soon), days=v.thresholds.due_soon_days))
 if soon.empty:
-    st.info(t("responsibilities.none_due_soon"), icon=":material/info:")
+    st.info(t("responsibilities.none_due_soon", days=v.thresholds.due_soon_days), icon=":material/info:")
 else:
-    task_table(soon, ("days_left", "due", "measure", *PEOPLE, "progress", "id", "category"), key="due_soon_table")
+    task_table(soon, ("light", "days_left", "due", "measure", *PEOPLE, "progress", "id", "category"),
+               key="due_soon_table")
 
 download_tables(t("responsibilities.download"), {
-    t("responsibilities.sheet_overdue"): task_records(late, v.as_of, details=True),
-    t("responsibilities.sheet_due_soon"): task_records(soon, v.as_of, details=True),
+    t("responsibilities.sheet_overdue"): task_records(late, v.as_of, details=True, shown_lights=v.lights),
+    t("responsibilities.sheet_due_soon", days=v.thresholds.due_soon_days): task_records(soon, v.as_of, details=True, shown_lights=v.lights),
 }, f"overdue_{v.as_of.isoformat()}.xlsx", key="download_overdue")

@@ -31,10 +31,11 @@ if show_tasks and len(tasks) > MAX_TASK_BARS:
         ordered = tasks.assign(_order=order).sort_values(["_order", "category", "row"], kind="stable")
         tasks = ordered.iloc[(page - 1) * MAX_TASK_BARS: page * MAX_TASK_BARS].drop(columns="_order")
 
-st.plotly_chart(gantt(v.ledger.phases, tasks, v.as_of, v.lang, show_tasks=show_tasks, grouped=grouped),
+st.plotly_chart(gantt(v.ledger.phases, tasks, v.as_of, v.lang, show_tasks=show_tasks, grouped=grouped,
+                      thresholds=v.thresholds),
                 width="stretch", key="gantt", config={"displaylogo": False})
 
-states = metrics.phase_states(v.ledger.phases, v.tasks, v.as_of)
+states = metrics.phase_states(v.ledger.phases, v.tasks, v.as_of, v.thresholds.behind_points)
 st.dataframe(pd.DataFrame({
     t("timeline.phase"): [s.name for s in states],
     t("timeline.period"): [f"{s.phase.start} – {s.phase.end}" for s in states],
@@ -44,4 +45,4 @@ st.dataframe(pd.DataFrame({
     t("timeline.elapsed"): [pct(s.elapsed_pct) for s in states],
     t("timeline.completion"): [pct(s.completion_pct) for s in states],
 }), hide_index=True, width="stretch", key="phase_table")
-st.caption(t("timeline.behind_rule"))
+st.caption(t("timeline.behind_rule", points=f"{v.thresholds.behind_points:g}"))

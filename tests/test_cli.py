@@ -29,8 +29,13 @@ def person(leader, department, owner):
 def test_summary_json_of_the_sample_ledger_is_pinned(capsys):
     code, data = summary_json(capsys, SAMPLE)
     assert code == 0
-    assert list(data) == ["as_of", "tasks", "by_status", "completion_pct", "categories", "phases", "overdue",
-                          "due_soon", "errors", "warnings"]
+    assert list(data) == ["as_of", "tasks", "by_status", "completion_pct", "categories", "phases", "thresholds",
+                          "lights", "overdue", "due_soon", "errors", "warnings"]
+    assert data["thresholds"] == {"due_soon_days": 7, "behind_points": 20.0}
+    assert data["lights"] == {"red": 4, "yellow": 3, "green": 4, "done": 4, "ongoing": 2}
+    assert [(r["id"], r.pop("light")) for r in data["overdue"]] == [("15", "red"), ("2", "red"), ("4", "red"),
+                                                                     ("11", "red")]
+    assert {r.pop("light") for r in data["due_soon"]} == {"yellow"}
     assert data["as_of"] == "2019-05-27"
     assert data["tasks"] == 17
     assert data["by_status"] == {"done": 4, "in_progress": 6, "not_started": 5, "ongoing": 2}

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cached_property
 
 import pandas as pd
 import streamlit as st
 
-from ledger import Ledger
+from ledger import Ledger, config
 from ledger.diff import Changes, compare
-from ledger.metrics import FILTER_FIELDS, filter_options, select
+from ledger.lights import lights
+from ledger.metrics import FILTER_FIELDS, Thresholds, filter_options, select
 from ledger.vocab import STATUSES
 from ui.i18n import lang, t, tl
 from ui.navigation import leave_pages_directory_mode
-from ui.source import Current, ledger_of
+from ui.source import Current, ledger_of, secrets
 
 VIEW_KEY = "_view"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class View:
     ledger: Ledger
     tasks: pd.DataFrame  # after the sidebar filters
@@ -29,6 +32,12 @@ class View:
     lang: str
     filters: dict[str, list[str]]
     source: Current
+    thresholds: Thresholds
+
+    @cached_property
+    def lights(self) -> pd.Series:
+        """Each shown measure's light (ledger.lights), computed once per run."""
+        return lights(self.tasks, self.ledger.phases, self.as_of, self.thresholds)
 
     @property
     def filtered(self) -> bool:
@@ -85,7 +94,9 @@ def sidebar(source: Current) -> View:
         version = source.version
         st.caption(tl("sidebar.source", files="、".join(version.file_names), by=version.uploaded_by,
                       at=version.uploaded_at.strftime("%Y-%m-%d %H:%M")))
-    return View(ledger, select(ledger.tasks, filters), as_of or ledger.report_date, lang(), filters, source)
+    thresholds = config.thresholds(os.environ, secrets())
+    return View(ledger, select(ledger.tasks, filters), as_of or ledger.report_date, lang(), filters, source,
+                thresholds)
 
 
 @contextmanager

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
+from ledger.lights import COLORS as LIGHT_COLORS
+from ledger.lights import LIGHTS
 from ledger.model import Issue
 from ledger.report import issue_message
 from ledger.writing import table_workbook
@@ -50,6 +52,8 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
                                                                                    t("status.done_not_closed"))
         elif name == "severity":
             values = values.map(lambda s: t(f"severity.{s}"))
+        elif name == "light":
+            values = values.map(lambda light: t(f"light.{light}"))
         shown[t(f"field.{name}")] = values
     return shown.reset_index(drop=True)
 
@@ -61,10 +65,16 @@ def task_table(tasks: pd.DataFrame, columns: Sequence[str], key: str | None = No
               t("field.new_progress"): st.column_config.NumberColumn(format="%.0f%%"),
               t("field.measure"): st.column_config.TextColumn(width="large")}
     frame = task_frame(tasks, columns)
-    if "severity" in columns and len(frame) <= STYLED_ROWS:
-        colors = {t(f"severity.{name}"): color for name, color in SEVERITY_COLORS.items()}
-        frame = frame.style.map(lambda v: f"background-color: {colors[v]}" if v in colors else "",
-                                subset=[t("field.severity")])
+    styled = [(name, colors) for name, colors in (
+        ("severity", {t(f"severity.{name}"): color for name, color in SEVERITY_COLORS.items()}),
+        ("light", {t(f"light.{name}"): color + "55" for name, color in LIGHT_COLORS.items()}),
+    ) if name in columns]
+    if styled and len(frame) <= STYLED_ROWS:
+        style = frame.style
+        for name, colors in styled:
+            style = style.map(lambda v, c=colors: f"background-color: {c[v]}" if v in c else "",
+                              subset=[t(f"field.{name}")])
+        frame = style
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key, height=height)
 
 
@@ -85,3 +95,15 @@ def download_tables(label: str, sheets: dict[str, list[dict]], file_name: str, k
     language = lang()
     st.download_button(label, data=lambda: table_workbook(sheets, language), file_name=file_name, mime=XLSX_MIME,
                        key=key, icon=":material/download:", on_click="ignore")
+
+
+_LIGHT_CSS = "".join(f".st-key-light_{name} [data-testid='stMetric'] {{border-left: 0.5rem solid {color};}}"
+                     for name, color in LIGHT_COLORS.items())
+
+
+def light_row(counts: dict[str, int], help_text: str) -> None:
+    """The count of measures under each light: a word, a symbol and a colour each (never the colour alone)."""
+    st.html(f"<style>{_LIGHT_CSS}</style>")
+    for column, name in zip(st.columns(len(LIGHTS)), LIGHTS, strict=True):
+        with column.container(key=f"light_{name}"):
+            st.metric(t(f"light.{name}"), counts[name], border=True, help=help_text)
