@@ -80,6 +80,24 @@ def build_parser() -> argparse.ArgumentParser:
     document.add_argument("--json", action="store_true", help="print one JSON object")
     document.add_argument("--ledger", type=Path, help="also write the prefilled ledger workbook here (.xlsx)")
     document.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    decisions = commands.add_parser("decisions", help="list the meeting requirements (会议要求) and their states")
+    decided = decisions.add_subparsers(dest="action", parser_class=_Parser)
+    add = decided.add_parser("add", help="record a meeting requirement against a measure, leader or department")
+    for sub in (decisions, add):
+        sub.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
+        sub.add_argument("--plan", help="the plan (default: the only one that is not the demo)")
+        sub.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    decisions.add_argument("--json", action="store_true", help="print one JSON list")
+    target = add.add_mutually_exclusive_group(required=True)
+    target.add_argument("--measure", help="the measure's id (序号) in the plan's newest version")
+    target.add_argument("--leader", help="a responsible leader: their open measures due by the required date")
+    target.add_argument("--department", help="a responsible department: its open measures due by the required date")
+    add.add_argument("--text", required=True, help="what the meeting required")
+    add.add_argument("--by", required=True, help="who gave it (the leader's title, e.g. 党总支书记)")
+    add.add_argument("--due", type=_day, help="a new deadline (default: the meeting date + 7 days)")
+    add.add_argument("--date", type=_day, help="the meeting date (default: today)")
+    add.add_argument("--recorded-by", default=getpass.getuser(), help="who records it (default: the login name)")
+    add.add_argument("--json", action="store_true", help="print the recorded requirement as JSON")
     plans = commands.add_parser("plans", help="list the plans in the store")
     plans.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
     plans.add_argument("--json", action="store_true", help="print one JSON list")
@@ -305,6 +323,42 @@ def _history(args) -> int:
     return EXIT_OK
 
 
+def _decisions(args, today: date) -> int:
+    from ledger import meeting
+    from ledger.requirements import RequirementError, records, state_of
+
+    store = open_store(args.db, args.lang)
+    with store_problems(store.url, args.lang):
+        plan = chosen_plan(store, args.plan, args.lang)
+        if plan is None:
+            raise UsageError(translate("cli.no_such_plan", args.lang, plan=args.plan))
+        if args.action == "add":
+            newest = store.newest_report_id(plan.id)
+            if newest is None:
+                raise UsageError(translate("cli.no_versions", args.lang))
+            version = store.version(newest)
+            scope, target = next((s, getattr(args, s)) for s in ("measure", "leader", "department") if getattr(args, s))
+            try:
+                added = meeting.record(store, version, scope=scope, target=target, text=args.text, given_by=args.by,
+                                       meeting_date=args.date or today, due=args.due, recorded_by=args.recorded_by,
+                                       recorded_at=datetime.now())
+            except RequirementError as problem:
+                raise UsageError(translate(problem.code, args.lang, **problem.params)) from None
+            found = [s for s in meeting.latest_states(store, plan.id) if s.requirement.id == added.id]
+            shown = records(found or [state_of(added, {}, version.report_date)])
+        else:
+            shown = records(meeting.latest_states(store, plan.id))
+    if args.json:
+        print(json.dumps(shown[0] if args.action == "add" else shown, ensure_ascii=False))
+        return EXIT_OK
+    for r in shown:
+        print(translate("cli.decision_line", args.lang, **r,
+                        state_word=translate(f"requirement.state.{r['state']}", args.lang)))
+    if not shown:
+        print(translate("cli.no_decisions", args.lang))
+    return EXIT_OK
+
+
 def run(argv: list[str] | None = None, today: date | None = None) -> int:
     today = today or date.today()
     # One clear line per problem on the terminal; LEDGER_LOG_LEVEL=WARNING also shows what the server log would.
@@ -315,6 +369,8 @@ def run(argv: list[str] | None = None, today: date | None = None) -> int:
             return _history(args)
         if args.command == "plans":
             return _plans(args)
+        if args.command == "decisions":
+            return _decisions(args, today)
         if args.command == "plan":
             return _plan_document(args)
         if args.command == "publish":

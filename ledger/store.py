@@ -19,8 +19,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from ledger.model import DATE_COLUMNS, FLAG_COLUMNS, TASK_COLUMNS, TEXT_COLUMNS, Issue, Ledger, Phase, status_column
+from ledger.requirements import NewRequirement, Requirement, checked
 
-SCHEMA_VERSION = 2  # 1: versions only; 2: plans, and the problem, goal, 立行立改 and 销号 fields of a task
+SCHEMA_VERSION = 3  # 1: versions only; 2: plans, and the problem, goal, 立行立改 and 销号 fields of a task;
+# 3: meeting requirements
 DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "data" / "ledger.db"
 DEMO_UPLOADER = "示例数据"  # who "published" the bundled sample weeks
 MAX_PLAN_NAME = 200
@@ -91,6 +93,24 @@ tasks_table = sa.Table(
     sa.Column("progress", sa.Float, nullable=True),
 )
 sa.Index("ix_ledger_tasks_key", tasks_table.c.key)
+requirements_table = sa.Table(
+    "ledger_requirements", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("ledger_plans.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("ledger_versions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("scope", sa.String(16), nullable=False),
+    sa.Column("target", sa.String(200), nullable=False),
+    sa.Column("keys", sa.Text, nullable=False),  # JSON list of task keys
+    sa.Column("measure", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("given_by", sa.String(200), nullable=False),
+    sa.Column("meeting_date", sa.Date, nullable=False),
+    sa.Column("due", sa.Date, nullable=True),
+    sa.Column("recorded_by", sa.String(200), nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
+    sa.Column("withdrawn_at", sa.DateTime, nullable=True),
+    sa.Column("withdrawn_by", sa.String(200), nullable=True),
+)
 
 
 @dataclass(frozen=True)
@@ -355,6 +375,7 @@ class Store:
             version_ids = sa.select(versions_table.c.id).where(versions_table.c.plan_id == plan_id)
             for table in (tasks_table, phases_table, files_table):
                 conn.execute(table.delete().where(table.c.version_id.in_(version_ids)))
+            conn.execute(requirements_table.delete().where(requirements_table.c.plan_id == plan_id))
             conn.execute(versions_table.delete().where(versions_table.c.plan_id == plan_id))
             conn.execute(plan_phases_table.delete().where(plan_phases_table.c.plan_id == plan_id))
             conn.execute(plans_table.delete().where(plans_table.c.id == plan_id))
@@ -429,6 +450,44 @@ class Store:
         if len(ledger.tasks):
             conn.execute(tasks_table.insert(), _task_rows(version_id, ledger.tasks))
         return version_id
+
+    # --- meeting requirements ----------------------------------------------------------------------------
+    def add_requirement(self, plan_id: int, new: NewRequirement) -> Requirement:
+        """Record a meeting requirement with the plan (README "Meeting requirements"); the ledger is not touched.
+        Raises requirements.RequirementError for an empty or overlong text."""
+        new = checked(new)
+        with self._writing() as conn:
+            found = conn.execute(sa.select(versions_table.c.plan_id).where(versions_table.c.id == new.version_id)
+                                 ).scalar()
+            if found != plan_id:
+                raise StoreError("store.no_version", str(new.version_id))
+            requirement_id = conn.execute(requirements_table.insert().values(
+                plan_id=plan_id, version_id=new.version_id, scope=new.scope, target=new.target,
+                keys=json.dumps(list(new.keys), ensure_ascii=False), measure=new.measure, text=new.text,
+                given_by=new.given_by, meeting_date=new.meeting_date, due=new.due, recorded_by=new.recorded_by,
+                recorded_at=new.recorded_at)).inserted_primary_key[0]
+        return next(r for r in self.requirements(plan_id) if r.id == requirement_id)
+
+    def requirements(self, plan_id: int) -> list[Requirement]:
+        """The plan's requirements not withdrawn, in the order recorded."""
+        query = (sa.select(requirements_table).where(requirements_table.c.plan_id == plan_id,
+                                                     requirements_table.c.withdrawn_at.is_(None))
+                 .order_by(requirements_table.c.id))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [Requirement(row["scope"], row["target"], tuple(json.loads(row["keys"])), row["measure"], row["text"],
+                            row["given_by"], row["meeting_date"], row["due"], row["version_id"], row["recorded_by"],
+                            row["recorded_at"], id=row["id"], plan_id=row["plan_id"]) for row in rows]
+
+    def withdraw_requirement(self, requirement_id: int, *, by: str, at: datetime) -> None:
+        """Take back a requirement recorded by mistake: it is kept (who withdrew it, when) but no longer shown."""
+        with self._writing() as conn:
+            conn.execute(requirements_table.update().where(requirements_table.c.id == requirement_id)
+                         .values(withdrawn_at=at, withdrawn_by=by))
+
+    def version_order(self, plan_id: int) -> dict[int, int]:
+        """The plan's versions ranked 0, 1, 2 … by report date, then publish order (oldest first)."""
+        return {v.id: n for n, v in enumerate(reversed(self.versions(plan_id)))}
 
     # --- reading -----------------------------------------------------------------------------------------
     def versions(self, plan_id: int) -> list[Version]:
@@ -513,7 +572,8 @@ class Store:
         """Rows per table: what a test compares before and after an operation that must change nothing."""
         with self.engine.connect() as conn:
             return {table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
-                    for table in (plans_table, versions_table, files_table, phases_table, tasks_table)}
+                    for table in (plans_table, versions_table, files_table, phases_table, tasks_table,
+                                  requirements_table)}
 
     def dispose(self) -> None:
         self.engine.dispose()

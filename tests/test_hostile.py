@@ -75,7 +75,7 @@ def test_publish_stores_nothing_when_a_hostile_file_is_refused(kind, corpus_file
     if CORPUS[kind][2]:
         assert code == 2 and "未发布" in output.err
         assert store.counts() == {"ledger_plans": 0, "ledger_versions": 0, "ledger_files": 0, "ledger_phases": 0,
-                                  "ledger_tasks": 0}
+                                  "ledger_tasks": 0, "ledger_requirements": 0}
     else:
         assert store.counts()["ledger_versions"] == (1 if code == 0 else 0)
     store.dispose()

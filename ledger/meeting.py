@@ -1,0 +1,50 @@
+"""The weekly meeting's view of a stored plan: the requirements a version shows (README "Meeting requirements"),
+read from the store once for the pages, the meeting pack and the command line alike."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ledger import requirements as req
+from ledger.store import Store, Version
+
+
+def version_requirements(store: Store, version: Version, as_of: date | None = None) -> req.MeetingRequirements:
+    """What `version` shows: earlier meetings' requirements still open, with their states in this version (on
+    as_of, default its report date), and the requirements recorded on it. The states use the whole version,
+    whatever filters a page applies."""
+    found = store.requirements(version.plan_id)
+    if not found:
+        return req.MeetingRequirements([], [])
+    order = store.version_order(version.plan_id)
+    here = order[version.id]
+    before = [vid for vid, rank in order.items() if rank == here - 1]
+    history = store.history(version.plan_id, ("key", "status"))
+    previous = None
+    if before:
+        older = store.version(before[0])
+        previous = (store.ledger(older.id).tasks, older.report_date)
+    return req.for_version(found, order, version.id, store.ledger(version.id).tasks, as_of or version.report_date,
+                           history, previous)
+
+
+def latest_states(store: Store, plan_id: int) -> list[req.RequirementState]:
+    """Every requirement of the plan with its state in the plan's newest version (`decisions` lists these)."""
+    found = store.requirements(plan_id)
+    newest = store.newest_report_id(plan_id)
+    if not found or newest is None:
+        return []
+    version = store.version(newest)
+    history = store.history(plan_id, ("key", "status"))
+    return req.states(found, store.ledger(newest).tasks, version.report_date, history)
+
+
+def record(store: Store, version: Version, *, scope: str, target: str, text: str, given_by: str,
+           meeting_date: date, due: date | None, recorded_by: str, recorded_at: datetime) -> req.Requirement:
+    """Record a requirement against a measure (its id), a leader or a department of `version`. Raises
+    requirements.RequirementError when the target is not in the version or the text is empty."""
+    required_by = due or req.NewRequirement(scope, target, (), "", text, given_by, meeting_date, None, version.id,
+                                            recorded_by, recorded_at).required_by
+    keys, measure = req.targets(store.ledger(version.id).tasks, scope, target, required_by)
+    return store.add_requirement(version.plan_id, req.NewRequirement(
+        scope, target, keys, measure, text, given_by, meeting_date, due, version.id, recorded_by, recorded_at))
