@@ -184,10 +184,10 @@ def test_a_schema_2_store_gains_the_requirements_table_and_keeps_its_versions(tm
     url = f"sqlite:///{tmp_path / 'old.db'}"
     old = Store(url)
     import_history(old, ROOT / "data")
+    versions = old.counts()["ledger_versions"]
     with old.engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE ledger_requirements"))
         conn.execute(meta_table.update().where(meta_table.c.key == "schema_version").values(value="2"))
-    versions = old.counts()["ledger_versions"]
     old.dispose()
     upgraded = Store(url)
     assert upgraded.counts()["ledger_versions"] == versions
