@@ -80,6 +80,21 @@ def build_parser() -> argparse.ArgumentParser:
     document.add_argument("--json", action="store_true", help="print one JSON object")
     document.add_argument("--ledger", type=Path, help="also write the prefilled ledger workbook here (.xlsx)")
     document.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    for name, text, formats in (("brief", "write the weekly brief (周报)", ("pdf", "docx", "png", "xlsx")),
+                                ("notices", "write the supervision notices (督办单)", ("pdf", "docx"))):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("ledger", type=Path, nargs="?", help="ledger workbook or tasks file (or --db)")
+        sub.add_argument("phases", type=Path, nargs="?", help="phases file, when not a sheet of the workbook")
+        sub.add_argument("--db", help="read a published version from this store (SQLAlchemy URL) instead of a file")
+        sub.add_argument("--plan", help="with --db: the plan (default: the only one that is not the demo)")
+        sub.add_argument("--version", type=int, help="with --db: the version number (default: the newest report)")
+        sub.add_argument("--as-of", type=_day, help="YYYY-MM-DD (default: the ledger's report date)")
+        sub.add_argument("--format", choices=formats, required=True)
+        sub.add_argument("--out", type=Path, required=True, help="the file to write")
+        sub.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+        if name == "notices":
+            sub.add_argument("--by", choices=("leader", "department"), default="leader",
+                             help="one notice per responsible leader (default) or department; docx: a zip")
     decisions = commands.add_parser("decisions", help="list the meeting requirements (会议要求) and their states")
     decided = decisions.add_subparsers(dest="action", parser_class=_Parser)
     add = decided.add_parser("add", help="record a meeting requirement against a measure, leader or department")
@@ -359,6 +374,62 @@ def _decisions(args, today: date) -> int:
     return EXIT_OK
 
 
+def _pack_context(args, today: date):
+    """The meeting pack's Context from a ledger file, or from a stored version (--db); and the exit code."""
+    from ledger import config, meeting
+    from ledger.brief import Context
+
+    thresholds = config.thresholds(os.environ, config.read_secrets())
+    if args.db is None and args.ledger is None:
+        raise UsageError("give a LEDGER file or --db URL")
+    if args.db is not None:
+        if args.ledger is not None:
+            raise UsageError("give either a LEDGER file or --db, not both")
+        store = open_store(args.db, args.lang)
+        with store_problems(store.url, args.lang):
+            plan = chosen_plan(store, args.plan, args.lang)
+            if plan is None:
+                raise UsageError(translate("cli.no_such_plan", args.lang, plan=args.plan))
+            versions = store.versions(plan.id)
+            if not versions:
+                raise UsageError(translate("cli.no_versions", args.lang))
+            chosen = versions[0] if args.version is None else next(
+                (v for v in versions if v.number == args.version), None)
+            if chosen is None:
+                raise UsageError(translate("cli.no_such_version", args.lang, n=args.version,
+                                           numbers="、".join(str(v.number) for v in reversed(versions))))
+            return meeting.context(store, chosen, as_of=args.as_of, lang=args.lang, thresholds=thresholds), EXIT_OK
+    if args.plan or args.version:
+        raise UsageError("--plan and --version go with --db")
+    ledger = read_paths([args.ledger] + ([args.phases] if args.phases else []), today)
+    if ledger.errors:
+        print(check_text(ledger, args.lang), file=sys.stderr)
+    context = Context(ledger, ledger.tasks, args.as_of or ledger.report_date, args.lang, thresholds,
+                      plan=ledger.title, unit=ledger.unit)
+    return context, EXIT_INVALID if ledger.errors else EXIT_OK
+
+
+def _pack(args, today: date) -> int:
+    from ledger import brief, typeset, word
+
+    if not args.out.parent.is_dir():
+        raise UsageError(f"no such folder: {args.out.parent}")
+    context, code = _pack_context(args, today)
+    if args.command == "brief":
+        made = {"pdf": lambda: typeset.pdf("brief.typ", brief.brief_data(context)),
+                "png": lambda: typeset.png("headline.typ", brief.brief_data(context)),
+                "docx": lambda: word.brief_docx(brief.brief_data(context)),
+                "xlsx": lambda: brief.version_workbook(context)}[args.format]()
+    else:
+        data = brief.notices_data(context, args.by)
+        made = typeset.pdf("notices.typ", data) if args.format == "pdf" else word.notices_zip(data)
+        print(translate("cli.notices_written", args.lang, n=len(data["notices"]), path=str(args.out)))
+    args.out.write_bytes(made)
+    if args.command == "brief":
+        print(translate("cli.brief_written", args.lang, path=str(args.out), size=len(made)))
+    return code
+
+
 def run(argv: list[str] | None = None, today: date | None = None) -> int:
     today = today or date.today()
     # One clear line per problem on the terminal; LEDGER_LOG_LEVEL=WARNING also shows what the server log would.
@@ -371,6 +442,8 @@ def run(argv: list[str] | None = None, today: date | None = None) -> int:
             return _plans(args)
         if args.command == "decisions":
             return _decisions(args, today)
+        if args.command in ("brief", "notices"):
+            return _pack(args, today)
         if args.command == "plan":
             return _plan_document(args)
         if args.command == "publish":

@@ -19,7 +19,8 @@ from ledger.vocab import DONE, ONGOING
 RED, YELLOW, GREEN, DONE_MARK, ONGOING_MARK = "red", "yellow", "green", "done", "ongoing"
 LIGHTS = (RED, YELLOW, GREEN, DONE_MARK, ONGOING_MARK)
 COLORS = {RED: "#C62828", YELLOW: "#F9A825", GREEN: "#2E7D32", DONE_MARK: "#B0BEC5", ONGOING_MARK: "#D7CCC8"}
-SYMBOLS = {RED: "✖", YELLOW: "▲", GREEN: "●", DONE_MARK: "✔", ONGOING_MARK: "↻"}
+TINTS = {RED: "#FFCDD2", YELLOW: "#FFF59D", GREEN: "#C8E6C9", DONE_MARK: "#ECEFF1", ONGOING_MARK: "#EFEBE9"}  # fills
+SYMBOLS = {RED: "■", YELLOW: "▲", GREEN: "●", DONE_MARK: "✓", ONGOING_MARK: "◎"}  # all in the bundled font
 
 
 def lights(tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date,

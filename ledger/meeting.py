@@ -3,10 +3,42 @@ read from the store once for the pages, the meeting pack and the command line al
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
+from ledger import metrics
 from ledger import requirements as req
+from ledger.brief import Context
+from ledger.diff import compare
 from ledger.store import Store, Version
+
+
+def previous_version(store: Store, version: Version) -> Version | None:
+    """The version before `version` in its plan (by report date, then publish order)."""
+    order = store.version_order(version.plan_id)
+    before = [vid for vid, rank in order.items() if rank == order[version.id] - 1]
+    return store.version(before[0]) if before else None
+
+
+def context(store: Store, version: Version, *, as_of: date | None = None, lang: str = "zh",
+            thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS,
+            filters: dict[str, list[str]] | None = None) -> Context:
+    """What the meeting pack is made from, for a stored version: its ledger with the filters applied, what changed
+    since the version before (filtered alike), the meeting requirements it shows and the plan's history."""
+    filters = {name: values for name, values in (filters or {}).items() if values}
+    ledger = store.ledger(version.id)
+    as_of = as_of or version.report_date
+    tasks = metrics.select(ledger.tasks, filters)
+    older = previous_version(store, version)
+    changes = None
+    if older is not None:
+        before = store.ledger(older.id)
+        changes = compare(replace(before, tasks=metrics.select(before.tasks, filters)), replace(ledger, tasks=tasks),
+                          new_as_of=as_of)
+    plan = store.plan(version.plan_id)
+    return Context(ledger, tasks, as_of, lang, thresholds, plan=plan.name, unit=plan.unit or ledger.unit,
+                   version=version.number, changes=changes, requirements=version_requirements(store, version, as_of),
+                   history=store.history(version.plan_id), filters=filters)
 
 
 def version_requirements(store: Store, version: Version, as_of: date | None = None) -> req.MeetingRequirements:
@@ -17,13 +49,9 @@ def version_requirements(store: Store, version: Version, as_of: date | None = No
     if not found:
         return req.MeetingRequirements([], [])
     order = store.version_order(version.plan_id)
-    here = order[version.id]
-    before = [vid for vid, rank in order.items() if rank == here - 1]
     history = store.history(version.plan_id, ("key", "status"))
-    previous = None
-    if before:
-        older = store.version(before[0])
-        previous = (store.ledger(older.id).tasks, older.report_date)
+    older = previous_version(store, version)
+    previous = (store.ledger(older.id).tasks, older.report_date) if older else None
     return req.for_version(found, order, version.id, store.ledger(version.id).tasks, as_of or version.report_date,
                            history, previous)
 

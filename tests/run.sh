@@ -2,7 +2,7 @@
 # Set up and run the whole test suite: lint, unit, AppTest, store and browser tests.
 # Installs what the tests need: a Python venv with requirements-dev.txt, and (as root, or with sudo) Debian's
 # chromium + fonts-noto-cjk for the browser tests, postgresql for the store tests and LibreOffice Writer for
-# converting legacy Word documents.
+# converting legacy Word documents, poppler-utils for reading PDFs back.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,7 @@ missing=()
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)  # legacy .doc/.wps plan documents
+command -v pdftotext >/dev/null || missing+=(poppler-utils)  # reading the meeting pack's PDFs back
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"

@@ -139,7 +139,7 @@ def test_lang_query_parameter_opens_the_english_ui():
     at = open_app("pages/responsibilities.py", lang="en")
     assert at.title[0].value == "Responsibilities"
     assert list(at.dataframe[1].value.columns[:2]) == ["Light", "Days overdue"]
-    assert at.dataframe[1].value["Light"].iloc[0] == "✖ Red · overdue"
+    assert at.dataframe[1].value["Light"].iloc[0] == "■ Red · overdue"
 
 
 def test_overview_shows_what_changed_since_last_week():
