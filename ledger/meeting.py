@@ -76,3 +76,23 @@ def record(store: Store, version: Version, *, scope: str, target: str, text: str
     keys, measure = req.targets(store.ledger(version.id).tasks, scope, target, required_by)
     return store.add_requirement(version.plan_id, req.NewRequirement(
         scope, target, keys, measure, text, given_by, meeting_date, due, version.id, recorded_by, recorded_at))
+
+
+def requirement_history(store: Store, plan_id: int) -> tuple[list[Version], list[tuple[req.Requirement, dict]]]:
+    """Every requirement of the plan with its state in each later version (version id → state), for the history
+    page; versions oldest first. A version the requirement is not carried into (met and settled) has no state."""
+    found = store.requirements(plan_id)
+    versions = list(reversed(store.versions(plan_id)))
+    if not found:
+        return versions, []
+    order = {v.id: n for n, v in enumerate(versions)}
+    history = store.history(plan_id, ("key", "status"))
+    states: dict[int, dict[int, str]] = {r.id: {} for r in found}
+    previous = None
+    for version in versions:
+        tasks = store.ledger(version.id).tasks
+        shown = req.for_version(found, order, version.id, tasks, version.report_date, history, previous)
+        for state in shown.carried:
+            states[state.requirement.id][version.id] = state.state
+        previous = (tasks, version.report_date)
+    return versions, [(r, states[r.id]) for r in found]

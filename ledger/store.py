@@ -485,6 +485,15 @@ class Store:
             conn.execute(requirements_table.update().where(requirements_table.c.id == requirement_id)
                          .values(withdrawn_at=at, withdrawn_by=by))
 
+    def requirements_stamp(self, plan_id: int) -> tuple[int, int]:
+        """Changes whenever a requirement of the plan is recorded or withdrawn: it keys the pages' caches."""
+        table = requirements_table
+        query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(table.c.id), 0)).where(
+            table.c.plan_id == plan_id, table.c.withdrawn_at.is_(None))
+        with self.engine.connect() as conn:
+            count, newest = conn.execute(query).one()
+        return int(count), int(newest)
+
     def version_order(self, plan_id: int) -> dict[int, int]:
         """The plan's versions ranked 0, 1, 2 … by report date, then publish order (oldest first)."""
         return {v.id: n for n, v in enumerate(reversed(self.versions(plan_id)))}

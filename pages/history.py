@@ -6,6 +6,7 @@ from ledger.diff import compare
 from ui import source
 from ui.changes import details
 from ui.i18n import literal, t
+from ui.meeting import requirement_history
 from ui.state import view
 from ui.widgets import pct, task_table
 
@@ -60,3 +61,6 @@ else:
                  hide_index=True, width="stretch", key="postponed_leaders")
     task_table(per_measure.rename(columns={"first_due": "old_due", "last_due": "new_due"}).assign(
         long_term=False), ("id", "measure", "leader", "times", "old_due", "new_due"), key="postponed_measures")
+
+st.subheader(t("meeting.history"))
+requirement_history(plan_id)

@@ -7,8 +7,9 @@ from ledger.lights import counts as light_counts
 from ledger.phases import short_phase_name
 from ui.changes import counts_row, details
 from ui.i18n import literal, t, tl
+from ui.meeting import carried_summary, pack_downloads, requirements_of
 from ui.state import view
-from ui.widgets import light_row, pct, task_table
+from ui.widgets import PHONE_PAIRS_CSS, light_row, pct, task_table
 
 v = view()
 head = metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds)
@@ -17,7 +18,9 @@ st.title(t("overview.title"))
 st.caption(t("overview.caption", as_of=v.as_of.isoformat(), report=v.ledger.report_date.isoformat())
            + (" · " + t("overview.filtered") if v.filtered else ""))
 
-first = st.columns(3)
+st.html(f"<style>{PHONE_PAIRS_CSS}</style>")
+figures = st.container(key="overview_figures")
+first = figures.columns(3)
 finishing = head.tasks - head.by_status["ongoing"]
 first[0].metric(t("overview.measures"), head.tasks, border=True,
                 help=t("overview.measures_help", ongoing=head.by_status["ongoing"]))
@@ -25,7 +28,7 @@ first[1].metric(t("overview.completion"), pct(head.completion_pct), border=True,
                 delta=t("overview.done_of", done=head.by_status["done"], total=finishing), delta_color="off",
                 delta_arrow="off")
 first[2].metric(t("overview.average_progress"), pct(head.average_progress), border=True)
-second = st.columns(3)
+second = figures.columns(3)
 second[0].metric(t("overview.overdue"), head.overdue, border=True,
                  delta=t("overview.need_attention") if head.overdue else None, delta_color="inverse",
                  delta_arrow="off")
@@ -67,6 +70,12 @@ changes = v.changes_since_previous()
 if changes is not None:
     counts_row(changes)
     details(changes, key="overview_changes")
+
+st.subheader(t("meeting.carried"))
+carried_summary(requirements_of(v), key="overview_requirements")
+
+with st.expander(t("meeting.pack"), icon=":material/download:"):
+    pack_downloads(v, key="overview_pack")
 
 if v.ledger.warnings:
     st.caption(t("overview.ledger_warnings", n=len(v.ledger.warnings)))

@@ -22,6 +22,7 @@ def pages(published: bool = True) -> list:
         st.Page("pages/responsibilities.py", title=t("page.responsibilities"), icon=":material/groups:",
                 url_path="responsibilities"),
         st.Page("pages/history.py", title=t("page.history"), icon=":material/history:", url_path="history"),
+        st.Page("pages/meeting.py", title=t("page.meeting"), icon=":material/co_present:", url_path="meeting"),
         st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload"),
         plan,
     ]

@@ -97,6 +97,30 @@ def download_tables(label: str, sheets: dict[str, list[dict]], file_name: str, k
                        key=key, icon=":material/download:", on_click="ignore")
 
 
+PHONE_PAIRS_CSS = (  # on a phone, Streamlit stacks columns one per row: keep the figures two to a row instead
+    "@media (max-width: 640px) {"
+    " .st-key-overview_figures [data-testid='stHorizontalBlock'], .st-key-light_row [data-testid='stHorizontalBlock']"
+    " {flex-direction: row !important; flex-wrap: wrap !important; gap: 0.5rem !important;}"
+    " .st-key-overview_figures [data-testid='stColumn'], .st-key-light_row [data-testid='stColumn']"
+    " {flex: 1 1 calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important;"
+    " width: calc(50% - 0.5rem) !important;}"
+    " .st-key-overview_figures [data-testid='stMetricValue'], .st-key-light_row [data-testid='stMetricValue']"
+    " {font-size: 1.6rem !important;}"
+    "}")
+
+MEETING_CSS = (  # meeting mode: no sidebar or header, the slide fills the screen, key figures in large type
+    "section[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], [data-testid='stExpandSidebarButton'],"
+    " header[data-testid='stHeader'] {display: none !important;}"
+    " [data-testid='stMainBlockContainer'] {padding: 1rem 2.5rem 0.5rem 2.5rem !important; max-width: 100% !important;}"
+    " [data-testid='stMain'] h2 {font-size: clamp(28px, 2.6vw, 52px) !important; padding: 0 !important;}"
+    " .st-key-meeting_slide [data-testid='stMetricValue'] {font-size: clamp(48px, 5.2vw, 110px) !important;"
+    " line-height: 1.15 !important;}"
+    " .st-key-meeting_slide [data-testid='stMetricLabel'] p {font-size: clamp(18px, 1.5vw, 30px) !important;}"
+    " .st-key-meeting_slide .st-key-light_row [data-testid='stMetricValue'] {font-size: clamp(40px, 3.4vw, 72px)"
+    " !important;}"
+    " .st-key-meeting_slide p, .st-key-meeting_slide li {font-size: clamp(16px, 1.3vw, 26px);}"
+)
+
 _LIGHT_CSS = "".join(f".st-key-light_{name} [data-testid='stMetric'] {{border-left: 0.5rem solid {color};}}"
                      for name, color in LIGHT_COLORS.items())
 
@@ -104,6 +128,6 @@ _LIGHT_CSS = "".join(f".st-key-light_{name} [data-testid='stMetric'] {{border-le
 def light_row(counts: dict[str, int], help_text: str) -> None:
     """The count of measures under each light: a word, a symbol and a colour each (never the colour alone)."""
     st.html(f"<style>{_LIGHT_CSS}</style>")
-    for column, name in zip(st.columns(len(LIGHTS)), LIGHTS, strict=True):
+    for column, name in zip(st.container(key="light_row").columns(len(LIGHTS)), LIGHTS, strict=True):
         with column.container(key=f"light_{name}"):
             st.metric(t(f"light.{name}"), counts[name], border=True, help=help_text)

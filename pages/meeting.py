@@ -1,0 +1,102 @@
+"""Meeting mode (会议模式): the weekly meeting on a projector, one slide at a time, the slide number in the address
+(?slide=3), large type, no sidebar and nothing to scroll at 1920×1080 or 1280×720 (README "Meeting mode")."""
+
+import streamlit as st
+
+from ledger import metrics
+from ledger.brief import SLIDE_ROWS, overdue_slides
+from ledger.figures import gantt
+from ledger.lights import counts as light_counts
+from ui import access
+from ui.changes import counts_row
+from ui.i18n import t, tl
+from ui.meeting import current_table, record_form, requirements_of, state_table
+from ui.state import view
+from ui.widgets import MEETING_CSS, light_row, pct, task_table
+
+v = view()
+head = metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds)
+found = requirements_of(v)
+slides = [("overall", None), ("phases", None),
+          *[("overdue", slide) for slide in overdue_slides(v.tasks, v.as_of)],
+          ("changes", None), ("carried", None), ("current", None)]
+asked = st.query_params.get("slide", "1")
+number = min(max(int(asked), 1), len(slides)) if asked.isdigit() else 1
+kind, payload = slides[number - 1]
+
+
+def go(to: int) -> None:
+    st.query_params["slide"] = str(to)
+
+
+st.html(f"<style>{MEETING_CSS}</style>")
+bar = st.columns([6, 1, 1, 1, 1.4], vertical_alignment="center")
+titles = {"overall": t("slides.overall"), "phases": t("slides.phases"), "changes": t("slides.changes"),
+          "carried": t("slides.carried"), "current": t("slides.current")}
+if kind == "overdue":
+    titles["overdue"] = tl("slides.overdue_leader", leader=payload[0]) if payload[0] else t("slides.overdue")
+bar[0].markdown(f"## {titles[kind]}")
+bar[1].markdown(t("slides.counter", n=number, total=len(slides)))
+bar[2].button(t("slides.previous"), on_click=go, args=(number - 1,), disabled=number == 1, key="slide_previous",
+              icon=":material/chevron_left:", width="stretch")
+bar[3].button(t("slides.next"), on_click=go, args=(number + 1,), disabled=number == len(slides), key="slide_next",
+              icon=":material/chevron_right:", width="stretch", type="primary")
+bar[4].page_link("pages/overview.py", label=t("slides.exit"), icon=":material/close:")
+
+with st.container(key="meeting_slide"):
+    if kind == "overall":
+        figures = st.columns(4)
+        figures[0].metric(t("overview.measures"), head.tasks, border=True)
+        figures[1].metric(t("overview.completion"), pct(head.completion_pct), border=True)
+        figures[2].metric(t("overview.overdue"), head.overdue, border=True)
+        figures[3].metric(t("overview.due_soon", days=v.thresholds.due_soon_days), head.due_soon, border=True)
+        light_row(light_counts(v.lights), t("overview.lights_help", days=v.thresholds.due_soon_days,
+                                            points=f"{v.thresholds.behind_points:g}"))
+    elif kind == "phases":
+        figure = gantt(v.ledger.phases, v.tasks, v.as_of, v.lang, thresholds=v.thresholds)
+        figure.update_layout(height=440, font={"size": 18})
+        st.plotly_chart(figure, width="stretch", key="meeting_gantt", config={"displaylogo": False,
+                                                                                "displayModeBar": False})
+    elif kind == "overdue":
+        leader, late = payload
+        if late.empty:
+            st.success(t("overview.no_overdue"), icon=":material/check_circle:")
+        else:
+            columns = ("days_overdue", "measure", "department", "owner", "due") if leader else (
+                "days_overdue", "measure", "leader", "owner", "due")
+            task_table(late.head(SLIDE_ROWS).assign(light=v.lights), columns, key="meeting_overdue")
+            if len(late) > SLIDE_ROWS:
+                st.caption(t("slides.more", n=len(late) - SLIDE_ROWS))
+    elif kind == "changes":
+        changes = v.changes_since_previous()
+        if changes is None:
+            st.info(t("overview.since_none"), icon=":material/info:")
+        else:
+            counts_row(changes)
+            newly = changes.newly_overdue.head(SLIDE_ROWS // 2)
+            if len(newly):
+                st.markdown(f"**{t('changes.newly_overdue')}**")
+                task_table(newly, ("days_overdue", "measure", "leader", "owner"), key="meeting_newly_overdue")
+            done = changes.newly_done.head(SLIDE_ROWS // 2)
+            if len(done):
+                st.markdown(f"**{t('changes.newly_done')}**")
+                task_table(done, ("measure", "leader", "owner"), key="meeting_newly_done")
+    elif kind == "carried":
+        if not found.carried:
+            st.info(t("meeting.no_carried"), icon=":material/info:")
+        else:
+            state_table(found.carried[:SLIDE_ROWS], key="meeting_carried")
+            if len(found.carried) > SLIDE_ROWS:
+                st.caption(t("slides.more", n=len(found.carried) - SLIDE_ROWS))
+        st.caption(t("meeting.rule"))
+    else:
+        if access.is_editor():
+            with st.popover(t("meeting.record_open"), icon=":material/add_task:"):
+                record_form(v, key="meeting_record")
+        else:
+            st.caption(t("meeting.editors_only"))
+        current = requirements_of(v).current
+        if current:
+            current_table(current[-SLIDE_ROWS:], key="meeting_current")
+        else:
+            st.caption(t("meeting.no_current"))

@@ -1,0 +1,190 @@
+"""What the pages show of the weekly meeting: requirements and their states, the form that records them, and the
+meeting pack's downloads. The figures come from ledger.requirements, ledger.meeting and ledger.brief."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import streamlit as st
+
+from ledger import brief, meeting, typeset, word
+from ledger.requirements import (
+    SCOPES,
+    MeetingRequirements,
+    RequirementError,
+    RequirementState,
+    counts,
+    default_meeting_date,
+)
+from ledger.store import STORE_ERRORS, problem_code
+from ui import source
+from ui.i18n import lang, t
+from ui.state import View
+
+STATE_COLORS = {"met": "#C8E6C9", "pending": "#ECEFF1", "missed": "#FFCDD2"}
+PDF_MIME = "application/pdf"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _requirements(url: str, version_id: int, as_of: date, stamp: tuple[int, int]) -> MeetingRequirements:
+    store = source.store()
+    return meeting.version_requirements(store, store.version(version_id), as_of)
+
+
+def requirements_of(v: View) -> MeetingRequirements:
+    """The requirements the version on screen shows (earlier meetings' still open, and this meeting's)."""
+    store = source.store()
+    stamp = store.requirements_stamp(v.source.plan.id)
+    if stamp[0] == 0:
+        return MeetingRequirements([], [])
+    return _requirements(source.db_url(), v.source.version.id, v.as_of, stamp)
+
+
+def target_text(requirement) -> str:
+    if requirement.scope == "measure":
+        return f"{requirement.target} {requirement.measure}".strip()
+    return f"{t('field.' + requirement.scope)}：{requirement.target}"
+
+
+def state_table(found: list[RequirementState], key: str, height: int | str = "auto") -> None:
+    """Each requirement with its state as a word and a colour."""
+    frame = pd.DataFrame({
+        t("meeting.state"): [t(f"requirement.state.{s.state}") + (f" {s.done}/{s.concerned}" if s.concerned > 1
+                                                                   else "") for s in found],
+        t("meeting.text"): [s.requirement.text for s in found],
+        t("meeting.target"): [target_text(s.requirement) for s in found],
+        t("meeting.by"): [s.requirement.given_by for s in found],
+        t("meeting.date"): [s.requirement.meeting_date.isoformat() for s in found],
+        t("meeting.required_by"): [s.requirement.required_by.isoformat() for s in found],
+    })
+    colors = {t(f"requirement.state.{name}"): color for name, color in STATE_COLORS.items()}
+    styled = frame.style.map(lambda v: next((f"background-color: {c}" for w, c in colors.items()
+                                             if str(v).startswith(w)), ""), subset=[t("meeting.state")])
+    st.dataframe(styled, hide_index=True, width="stretch", key=key, height=height,
+                 column_config={t("meeting.text"): st.column_config.TextColumn(width="large")})
+
+
+def current_table(found, key: str, height: int | str = "auto") -> None:
+    st.dataframe(pd.DataFrame({
+        t("meeting.text"): [r.text for r in found], t("meeting.target"): [target_text(r) for r in found],
+        t("meeting.by"): [r.given_by for r in found], t("meeting.required_by"): [r.required_by.isoformat()
+                                                                                 for r in found],
+    }), hide_index=True, width="stretch", key=key, height=height,
+        column_config={t("meeting.text"): st.column_config.TextColumn(width="large")})
+
+
+def carried_summary(found: MeetingRequirements, key: str) -> None:
+    """Last meetings' requirements on the overview: counts per state and the list."""
+    if not found.carried:
+        st.caption(t("meeting.no_carried"))
+        return
+    tally = counts(found.carried)
+    columns = st.columns(3)
+    for column, name in zip(columns, ("missed", "pending", "met"), strict=True):
+        column.metric(t(f"requirement.state.{name}"), tally[name], border=True)
+    state_table(found.carried, key=key)
+
+
+def record_form(v: View, key: str) -> None:
+    """Record a requirement of this meeting against a measure, a leader or a department of the version on screen.
+    It is stored with the plan; the ledger is never edited."""
+    tasks = v.ledger.tasks
+    scope = st.radio(t("meeting.scope"), SCOPES, horizontal=True, key=f"{key}_scope",
+                     format_func=lambda s: t(f"meeting.scope_{s}"))
+    if scope == "measure":
+        labels = dict(zip(tasks["id"].where(tasks["id"] != "", tasks["key"]),
+                          (f"{i or r} {m[:40]}" for i, r, m in zip(tasks["id"], tasks["row"], tasks["measure"],
+                                                                   strict=True)), strict=True))
+    else:
+        labels = {name: name for name in dict.fromkeys(n for n in tasks[scope] if n)}
+    with st.form(key, clear_on_submit=True, border=False):
+        target = st.selectbox(t(f"meeting.scope_{scope}"), list(labels), format_func=labels.get,
+                              key=f"{key}_target", index=None, placeholder=t("meeting.choose"))
+        text = st.text_area(t("meeting.text"), key=f"{key}_text", max_chars=2000, height=80)
+        left, middle, right = st.columns(3)
+        given_by = left.text_input(t("meeting.by"), key=f"{key}_by", max_chars=200,
+                                   placeholder=t("meeting.by_placeholder"))
+        meeting_date = middle.date_input(t("meeting.date"), value=default_meeting_date(v.as_of, date.today()),
+                                         key=f"{key}_date", format="YYYY-MM-DD")
+        due = right.date_input(t("meeting.due"), value=None, key=f"{key}_due", format="YYYY-MM-DD",
+                               help=t("meeting.due_help"))
+        if not st.form_submit_button(t("meeting.record"), icon=":material/add_task:", type="primary"):
+            return
+    try:
+        meeting.record(source.store(), v.source.version, scope=scope, target=target or "", text=text,
+                       given_by=given_by, meeting_date=meeting_date, due=due, recorded_by=t("meeting.recorder"),
+                       recorded_at=datetime.now())
+    except RequirementError as problem:
+        st.error(t(problem.code, **problem.params), icon=":material/error:")
+        return
+    except STORE_ERRORS as problem:
+        st.error(t(problem_code(problem), name=getattr(problem, "detail", "")), icon=":material/database_off:")
+        return
+    st.success(t("meeting.recorded"), icon=":material/check_circle:")
+
+
+def _context(v: View) -> brief.Context:
+    store = source.store()
+    return meeting.context(store, v.source.version, as_of=v.as_of, lang=v.lang, thresholds=v.thresholds,
+                           filters=v.filters)
+
+
+def pack_downloads(v: View, key: str) -> None:
+    """The meeting pack, one click each, from the version and filters on screen and in the UI language."""
+    stem = f"{v.as_of.isoformat()}"
+    if v.filtered:
+        st.caption(t("meeting.pack_filtered"))
+    first = st.columns(3)
+    first[0].download_button(t("meeting.brief_pdf"), data=lambda: typeset.pdf("brief.typ", brief.brief_data(
+        _context(v))), file_name=t("meeting.brief_file", day=stem) + ".pdf", mime=PDF_MIME, key=f"{key}_pdf",
+        icon=":material/picture_as_pdf:", on_click="ignore", width="stretch")
+    first[1].download_button(t("meeting.brief_docx"), data=lambda: word.brief_docx(brief.brief_data(_context(v))),
+                             file_name=t("meeting.brief_file", day=stem) + ".docx", mime=DOCX_MIME,
+                             key=f"{key}_docx", icon=":material/description:", on_click="ignore", width="stretch")
+    first[2].download_button(t("meeting.image"), data=lambda: typeset.png("headline.typ", brief.brief_data(
+        _context(v))), file_name=t("meeting.brief_file", day=stem) + ".png", mime="image/png", key=f"{key}_png",
+        icon=":material/image:", on_click="ignore", width="stretch")
+    second = st.columns(3)
+    by = second[0].segmented_control(t("meeting.notices_by"), brief.BY_CHOICES, default="leader",
+                                     format_func=lambda b: t(f"meeting.by_{b}"), key=f"{key}_by")
+    by = by or "leader"
+    second[1].download_button(t("meeting.notices_pdf"), data=lambda: typeset.pdf("notices.typ", brief.notices_data(
+        _context(v), by)), file_name=t("meeting.notices_file", day=stem) + ".pdf", mime=PDF_MIME,
+        key=f"{key}_notices_pdf", icon=":material/assignment_late:", on_click="ignore", width="stretch")
+    second[2].download_button(t("meeting.notices_docx"), data=lambda: word.notices_zip(brief.notices_data(
+        _context(v), by)), file_name=t("meeting.notices_file", day=stem) + ".zip", mime="application/zip",
+        key=f"{key}_notices_zip", icon=":material/folder_zip:", on_click="ignore", width="stretch")
+    st.download_button(t("meeting.workbook"), data=lambda: brief.version_workbook(_context(v)),
+                       file_name=t("meeting.workbook_file", day=stem) + ".xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"{key}_xlsx", icon=":material/table:", on_click="ignore")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _requirement_history(url: str, plan_id: int, stamp: tuple[int, int], last_published: int | None,
+                         lang: str) -> pd.DataFrame:
+    versions, rows = meeting.requirement_history(source.store(), plan_id)
+    labels = {v.id: source.version_label(v) for v in versions}
+    recorded = {v.id: labels[v.id] for v in versions}
+    return pd.DataFrame([{
+        t("meeting.text"): r.text, t("meeting.target"): target_text(r), t("meeting.by"): r.given_by,
+        t("meeting.required_by"): r.required_by.isoformat(), t("meeting.recorded_on"): recorded.get(r.version_id, ""),
+        **{labels[v.id]: t(f"requirement.state.{states[v.id]}") if v.id in states else "" for v in versions[1:]},
+    } for r, states in rows])
+
+
+def requirement_history(plan_id: int) -> None:
+    """The history page's table: each requirement and its state in every later version."""
+    store = source.store()
+    stamp = store.requirements_stamp(plan_id)
+    if stamp[0] == 0:
+        st.caption(t("meeting.history_none"))
+        return
+    frame = _requirement_history(source.db_url(), plan_id, stamp, store.last_published_id(plan_id), lang())
+    colors = {t(f"requirement.state.{name}"): color for name, color in STATE_COLORS.items()}
+    st.dataframe(frame.style.map(lambda value: f"background-color: {colors[value]}" if value in colors else ""),
+                 hide_index=True, width="stretch", key="requirement_history")
+    st.caption(t("meeting.rule"))
+
