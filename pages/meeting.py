@@ -10,9 +10,9 @@ from ledger.lights import counts as light_counts
 from ui import access
 from ui.changes import counts_row
 from ui.i18n import t, tl
-from ui.meeting import current_table, record_form, requirements_of, state_table
+from ui.meeting import current_frame, record_form, requirements_of, state_frame, styled_states
 from ui.state import view
-from ui.widgets import MEETING_CSS, light_row, pct, task_table
+from ui.widgets import MEETING_CSS, light_row, pct, task_frame
 
 v = view()
 head = metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds)
@@ -64,7 +64,7 @@ with st.container(key="meeting_slide"):
         else:
             columns = ("days_overdue", "measure", "department", "owner", "due") if leader else (
                 "days_overdue", "measure", "leader", "owner", "due")
-            task_table(late.head(SLIDE_ROWS).assign(light=v.lights), columns, key="meeting_overdue")
+            st.table(task_frame(late.head(SLIDE_ROWS), columns), hide_index=True)
             if len(late) > SLIDE_ROWS:
                 st.caption(t("slides.more", n=len(late) - SLIDE_ROWS))
     elif kind == "changes":
@@ -76,16 +76,16 @@ with st.container(key="meeting_slide"):
             newly = changes.newly_overdue.head(SLIDE_ROWS // 2)
             if len(newly):
                 st.markdown(f"**{t('changes.newly_overdue')}**")
-                task_table(newly, ("days_overdue", "measure", "leader", "owner"), key="meeting_newly_overdue")
+                st.table(task_frame(newly, ("days_overdue", "measure", "leader", "owner")), hide_index=True)
             done = changes.newly_done.head(SLIDE_ROWS // 2)
             if len(done):
                 st.markdown(f"**{t('changes.newly_done')}**")
-                task_table(done, ("measure", "leader", "owner"), key="meeting_newly_done")
+                st.table(task_frame(done, ("measure", "leader", "owner")), hide_index=True)
     elif kind == "carried":
         if not found.carried:
             st.info(t("meeting.no_carried"), icon=":material/info:")
         else:
-            state_table(found.carried[:SLIDE_ROWS], key="meeting_carried")
+            st.table(styled_states(state_frame(found.carried[:SLIDE_ROWS])), hide_index=True)
             if len(found.carried) > SLIDE_ROWS:
                 st.caption(t("slides.more", n=len(found.carried) - SLIDE_ROWS))
         st.caption(t("meeting.rule"))
@@ -97,6 +97,6 @@ with st.container(key="meeting_slide"):
             st.caption(t("meeting.editors_only"))
         current = requirements_of(v).current
         if current:
-            current_table(current[-SLIDE_ROWS:], key="meeting_current")
+            st.table(current_frame(current[-SLIDE_ROWS:]), hide_index=True)
         else:
             st.caption(t("meeting.no_current"))

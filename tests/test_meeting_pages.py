@@ -75,7 +75,7 @@ def test_a_link_with_a_slide_number_opens_that_slide(asked, title):
 
 def test_the_overdue_slide_lists_the_late_measures_with_their_leaders():
     at = meeting_app(slide="3")
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert table["超期天数"].tolist() == [10, 7, 3, 2]
     assert table["责任领导"].tolist() == ["校长", "党总支书记", "党总支副书记", "分管德育副校长"]
 
@@ -98,7 +98,7 @@ def test_a_requirement_recorded_on_one_version_shows_its_state_on_the_next(own_s
     at = record(at, "15", "5月31日前建立舆情研判制度", "党总支书记", date(2019, 5, 31))
     at = record(at, "2", "一周内纳入年度工作要点", "校长", None)
     assert [s.value for s in at.success] == ["已记录。下周的台账将显示它是否落实；台账本身没有改动。"] * 1
-    current = at.dataframe[0].value
+    current = at.table[0].value
     assert current["会议要求"].tolist() == ["5月31日前建立舆情研判制度", "一周内纳入年度工作要点"]
     assert current["要求完成"].tolist() == ["2019-05-31", "2019-06-04"]
 
@@ -123,7 +123,7 @@ def test_a_requirement_recorded_on_one_version_shows_its_state_on_the_next(own_s
     assert matrix["第5版 · 2019-06-03"].tolist() == ["× 未落实", "✓ 已落实"]
 
     slides = meeting_app(slide="5")
-    assert slides.dataframe[0].value["落实情况"].tolist() == ["× 未落实", "✓ 已落实"]
+    assert slides.table[0].value["落实情况"].tolist() == ["× 未落实", "✓ 已落实"]
 
 
 def test_a_requirement_that_cannot_be_recorded_says_why_and_stores_nothing(own_store):

@@ -48,9 +48,9 @@ def target_text(requirement) -> str:
     return f"{t('field.' + requirement.scope)}：{requirement.target}"
 
 
-def state_table(found: list[RequirementState], key: str, height: int | str = "auto") -> None:
-    """Each requirement with its state as a word and a colour."""
-    frame = pd.DataFrame({
+def state_frame(found: list[RequirementState]) -> pd.DataFrame:
+    """Each requirement with its state as a word (and counts when it concerns several measures)."""
+    return pd.DataFrame({
         t("meeting.state"): [t(f"requirement.state.{s.state}") + (f" {s.done}/{s.concerned}" if s.concerned > 1
                                                                    else "") for s in found],
         t("meeting.text"): [s.requirement.text for s in found],
@@ -59,20 +59,26 @@ def state_table(found: list[RequirementState], key: str, height: int | str = "au
         t("meeting.date"): [s.requirement.meeting_date.isoformat() for s in found],
         t("meeting.required_by"): [s.requirement.required_by.isoformat() for s in found],
     })
+
+
+def styled_states(frame: pd.DataFrame):
+    """The state column coloured as well as worded."""
     colors = {t(f"requirement.state.{name}"): color for name, color in STATE_COLORS.items()}
-    styled = frame.style.map(lambda v: next((f"background-color: {c}" for w, c in colors.items()
-                                             if str(v).startswith(w)), ""), subset=[t("meeting.state")])
-    st.dataframe(styled, hide_index=True, width="stretch", key=key, height=height,
+    return frame.style.map(lambda v: next((f"background-color: {c}" for w, c in colors.items()
+                                           if str(v).startswith(w)), ""), subset=[t("meeting.state")])
+
+
+def state_table(found: list[RequirementState], key: str) -> None:
+    st.dataframe(styled_states(state_frame(found)), hide_index=True, width="stretch", key=key,
                  column_config={t("meeting.text"): st.column_config.TextColumn(width="large")})
 
 
-def current_table(found, key: str, height: int | str = "auto") -> None:
-    st.dataframe(pd.DataFrame({
+def current_frame(found) -> pd.DataFrame:
+    return pd.DataFrame({
         t("meeting.text"): [r.text for r in found], t("meeting.target"): [target_text(r) for r in found],
         t("meeting.by"): [r.given_by for r in found], t("meeting.required_by"): [r.required_by.isoformat()
                                                                                  for r in found],
-    }), hide_index=True, width="stretch", key=key, height=height,
-        column_config={t("meeting.text"): st.column_config.TextColumn(width="large")})
+    })
 
 
 def carried_summary(found: MeetingRequirements, key: str) -> None:

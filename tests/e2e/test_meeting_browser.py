@@ -1,0 +1,105 @@
+"""End-to-end: the weekly meeting in headless Chromium — meeting mode on a projector at 1920×1080 and 1280×720,
+the meeting pack downloaded from the page, the overview on a phone."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.conftest import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+SLIDES = ["整体情况", "整改阶段", "超期未完成（按责任领导）", "与上周相比", "上次会议要求落实情况", "本次会议要求"]
+SCREENSHOTS = Path(tempfile.gettempdir()) / "meeting_screens"
+
+OVERFLOW = """() => {  // how far the page or any scrolling container of the app could scroll
+  const scrollers = [document.scrollingElement, ...[...document.querySelectorAll("[data-testid='stApp'] *")]
+      .filter(e => ["auto", "scroll"].includes(getComputedStyle(e).overflowY) && e.clientHeight > 300)];
+  return scrollers.map(e => e.scrollHeight - e.clientHeight).reduce((a, b) => Math.max(a, b), 0);
+}"""
+
+
+def open_slide(page: Page, url: str, number: int) -> None:
+    page.goto(f"{url}/meeting?slide={number}")
+    expect(page.locator("h2").first).to_have_text(SLIDES[number - 1])
+    wait_for_app(page)
+    page.wait_for_timeout(300)  # charts and tables finish their layout
+
+
+@pytest.mark.parametrize(("width", "height", "smallest"), [(1920, 1080, 48), (1280, 720, 40)])
+def test_meeting_mode_fits_the_screen_without_scrolling_in_large_type(browser: Browser, app_url: str, width, height,
+                                                                      smallest):
+    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height})
+    page = context.new_page()
+    SCREENSHOTS.mkdir(exist_ok=True)
+    try:
+        for number in range(1, len(SLIDES) + 1):
+            open_slide(page, app_url, number)
+            expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+            page.screenshot(path=str(SCREENSHOTS / f"meeting_{width}x{height}_{number}.png"))
+            assert page.evaluate(OVERFLOW) <= 1, f"slide {number} scrolls at {width}×{height}"
+            expect(page.get_by_test_id("stException")).to_have_count(0)
+        open_slide(page, app_url, 1)
+        sizes = page.get_by_test_id("stMetricValue").evaluate_all(
+            "values => values.map(v => parseFloat(getComputedStyle(v.querySelector('div') || v).fontSize))")
+        assert len(sizes) == 9 and min(sizes[:4]) >= smallest, sizes
+        expect(page.get_by_test_id("stMetricValue").first).to_have_text("17")
+    finally:
+        context.close()
+
+
+def test_previous_and_next_move_the_slide_number_in_the_address(page: Page, app_url: str):
+    open_slide(page, app_url, 1)
+    page.get_by_role("button", name="下一页").click()
+    expect(page.locator("h2").first).to_have_text(SLIDES[1])
+    expect(page).to_have_url(f"{app_url}/meeting?slide=2")
+    page.get_by_role("button", name="下一页").click()
+    expect(page.locator("h2").first).to_have_text(SLIDES[2])
+    page.get_by_role("button", name="上一页").click()
+    expect(page).to_have_url(f"{app_url}/meeting?slide=2")
+
+
+EXPORTS = [("周报 PDF", ".pdf", b"%PDF"), ("周报 Word", ".docx", b"PK"), ("图片（发工作群）", ".png", b"\x89PNG"),
+           ("督办单 PDF", ".pdf", b"%PDF"), ("督办单 Word（zip）", ".zip", b"PK"),
+           ("完整台账 Excel（含灯号）", ".xlsx", b"PK")]
+
+
+def test_each_export_downloads_from_the_overview(page: Page, app_url: str, tmp_path):
+    page.goto(app_url)
+    expect(page.locator("h1")).to_have_text("整改进度总览")
+    wait_for_app(page)
+    page.get_by_text("会议材料", exact=True).click()
+    for label, suffix, magic in EXPORTS:
+        with page.expect_download(timeout=30_000) as download:
+            page.get_by_test_id("stDownloadButton").filter(has_text=label).get_by_role("button").click()
+        name = download.value.suggested_filename
+        path = tmp_path / name
+        download.value.save_as(path)
+        data = path.read_bytes()
+        assert name.endswith(suffix) and "2019-05-27" in name, name
+        assert data.startswith(magic) and len(data) > 2000, (label, len(data))
+        if suffix == ".zip":
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                assert len(archive.namelist()) == 5 and all(n.endswith(".docx") for n in archive.namelist())
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_the_phone_overview_shows_its_figures_two_to_a_row(phone_page: Page, app_url: str):
+    phone_page.goto(app_url)
+    expect(phone_page.locator("h1")).to_have_text("整改进度总览")
+    wait_for_app(phone_page)
+    cards = phone_page.locator(".st-key-overview_figures").get_by_test_id("stMetric")
+    expect(cards).to_have_count(6)
+    boxes = [cards.nth(i).bounding_box() for i in range(6)]
+    for left, right in ((boxes[0], boxes[1]), (boxes[2], boxes[3]), (boxes[4], boxes[5])):
+        assert abs(left["y"] - right["y"]) < 2 and right["x"] > left["x"] + left["width"] - 1
+        assert left["width"] < 390 / 2 and right["x"] + right["width"] <= 390
+    assert boxes[2]["y"] > boxes[0]["y"]
+    SCREENSHOTS.mkdir(exist_ok=True)
+    phone_page.screenshot(path=str(SCREENSHOTS / "overview_phone.png"))
