@@ -35,7 +35,7 @@ from ledger.writing import LedgerSheet, ledger_workbook  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 PAGES = ("pages/overview.py", "pages/timeline.py", "pages/categories.py", "pages/responsibilities.py",
-         "pages/history.py", "pages/upload.py")
+         "pages/history.py", "pages/upload.py", "pages/meeting.py")
 BARE_READ = ("import sys, python_calamine\n"
              "book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])\n"
              "for name in book.sheet_names:\n"
@@ -222,6 +222,60 @@ def weekly_history(folder: Path, weeks: int, size: int) -> str:
     return url
 
 
+PACK_PROCESS = ("import resource, sys, time\n"
+                "from datetime import date\n"
+                "from pathlib import Path\n"
+                "from ledger.reading import read_ledger\n"
+                "path = Path(sys.argv[1])\n"
+                "ledger = read_ledger([(path.name, path.read_bytes())], date(2019, 6, 1))\n"
+                "if sys.argv[2] == 'brief':\n"
+                "    from ledger import brief, typeset\n"
+                "    typeset.pdf('brief.typ', brief.brief_data(brief.Context(ledger, ledger.tasks, ledger.report_date)))\n"
+                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n")
+
+
+def meeting_pack(folder: Path, repeat: int) -> dict:
+    """The meeting pack against reading the same ledger in the same run (read_ledger in process): the brief of the
+    sample and of 10,000 tasks as PDF, Word, image and workbook; notices for 200 leaders; and the peak memory of a
+    process that reads 10,000 tasks and writes the brief against one that only reads them."""
+    from ledger import brief, typeset, word
+    from ledger.sample import scaled_tasks
+
+    def timings(ledger_bytes: bytes, name: str) -> dict:
+        upload = [(name, ledger_bytes)]
+        ledger = read_ledger(upload, date(2019, 6, 1))
+        context = brief.Context(ledger, ledger.tasks, ledger.report_date)
+        typeset.pdf("brief.typ", brief.brief_data(context))  # fonts loaded once per process, outside the timing
+        return {"tasks": len(ledger.tasks),
+                "read_s": median_time(without_gc(lambda: read_ledger(upload, date(2019, 6, 1))), repeat),
+                "brief_pdf_s": median_time(lambda: typeset.pdf("brief.typ", brief.brief_data(context)), repeat),
+                "brief_docx_s": median_time(lambda: word.brief_docx(brief.brief_data(context)), repeat),
+                "image_s": median_time(lambda: typeset.png("headline.typ", brief.brief_data(context)), repeat),
+                "workbook_s": median_time(lambda: brief.version_workbook(context), repeat)}
+
+    sample = timings((ROOT / "data" / "sample_ledger.xlsx").read_bytes(), "sample_ledger.xlsx")
+    big = timings(workbook(folder, 10_000).read_bytes(), "ledger_10000.xlsx")
+    rows = scaled_tasks(4_000, date(2019, 6, 1))
+    for i, row in enumerate(rows):
+        row["leader"] = f"分管领导{i % 200 + 1}"
+    leaders_file = ledger_workbook(LedgerSheet(rows, PHASES, date(2019, 6, 1), TITLE), with_help=False)
+    upload = [("leaders_200.xlsx", leaders_file)]
+    ledger = read_ledger(upload, date(2019, 6, 1))
+    context = brief.Context(ledger, ledger.tasks, ledger.report_date)
+    notices = brief.notices_data(context)
+    memory = {}
+    for mode in ("read", "brief"):
+        out = subprocess.run([sys.executable, "-c", PACK_PROCESS, str(workbook(folder, 10_000)), mode], cwd=ROOT,
+                             capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        memory[mode] = float(out.stdout.strip())
+    return {"sample": sample, "10k": big, "memory_10k_mb": memory,
+            "notices_200": {"leaders": len(notices["notices"]), "tasks": len(ledger.tasks),
+                            "read_s": median_time(without_gc(lambda: read_ledger(upload, date(2019, 6, 1))), repeat),
+                            "pdf_s": median_time(lambda: typeset.pdf("notices.typ", brief.notices_data(context)),
+                                                 repeat),
+                            "docx_zip_s": median_time(lambda: word.notices_zip(brief.notices_data(context)), repeat)}}
+
+
 def published_store(folder: Path, size: int) -> str:
     url = f"sqlite:///{folder / f'pages_{size}.db'}"
     store = Store(url)
@@ -251,6 +305,7 @@ def main() -> None:
                "guarded": guarded(folder, sizes[1:], repeat),
                "plan_document": plan_document(repeat),
                "department_sheets": department_sheets(repeat),
+               "meeting_pack": meeting_pack(folder, repeat),
                "summary_process": whole_process(folder, sizes[-1], repeat),
                "publish_10k": publishing(folder, 10_000, repeat),
                "pages_10k": page_times(published_store(folder, 10_000), repeat),
@@ -275,6 +330,18 @@ def report(r: dict) -> str:
               f"{d['python_docx_open_s']:.3f} s.",
               f"10,000 tasks as 10 department sheets: {s10['ten_sheets_s']:.3f} s vs one sheet "
               f"{s10['one_sheet_s']:.3f} s → **{s10['ratio']:.2f}×** (target ≤ 1.3×)."]
+    m = r["meeting_pack"]
+    lines += ["", "| meeting pack | read the ledger | brief PDF | brief Word | image | workbook |",
+              "|---|---:|---:|---:|---:|---:|"]
+    for label, x in (("sample (17 tasks)", m["sample"]), ("10,000 tasks", m["10k"])):
+        lines.append(f"| {label} | {x['read_s']:.3f} s | {x['brief_pdf_s']:.3f} s ({x['brief_pdf_s'] / x['read_s']:.2f}×)"
+                     f" | {x['brief_docx_s']:.3f} s | {x['image_s']:.3f} s | {x['workbook_s']:.3f} s |")
+    n, mem = m["notices_200"], m["memory_10k_mb"]
+    lines += [f"Notices for {n['leaders']} leaders ({n['tasks']:,} tasks): PDF {n['pdf_s']:.2f} s, Word zip "
+              f"{n['docx_zip_s']:.2f} s, against reading that ledger {n['read_s']:.3f} s (targets: brief of the sample "
+              "≤ 1 s, of 10,000 tasks ≤ 3 s, notices for 200 leaders ≤ 10 s).",
+              f"Peak memory of a process reading 10,000 tasks: {mem['read']:.0f} MB; reading them and writing the "
+              f"brief PDF: {mem['brief']:.0f} MB ({mem['brief'] / mem['read']:.2f}×)."]
     s = r["summary_process"]
     lines += ["", f"Whole process, {s['tasks']:,} tasks: `python -m ledger summary --json` {s['summary_process_s']:.2f} s"
               f" vs a process that only reads the cells {s['bare_read_process_s']:.2f} s → **{s['ratio']:.2f}×** "

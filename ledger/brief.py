@@ -51,6 +51,10 @@ class Context:
         return translate(key, self.lang, **params)
 
     @property
+    def colon(self) -> str:
+        return "：" if self.lang == "zh" else ": "
+
+    @property
     def lights(self) -> pd.Series:
         return light_rules.lights(self.tasks, self.ledger.phases, self.as_of, self.thresholds)
 
@@ -73,7 +77,7 @@ def title_of(ctx: Context) -> str:
 
 
 def filters_line(ctx: Context) -> str:
-    shown = [f"{ctx.t('field.' + name)}：{'、'.join(values)}" for name, values in ctx.filters.items() if values]
+    shown = [ctx.t("field." + name) + ctx.colon + "、".join(values) for name, values in ctx.filters.items() if values]
     return ctx.t("brief.filtered", filters="；".join(shown)) if shown else ""
 
 
@@ -177,7 +181,7 @@ def changes_data(ctx: Context) -> dict:
 
 
 def requirement_rows(ctx: Context, found: list[RequirementState], top: int = TOP_REQUIREMENTS) -> dict:
-    rows = [{"text": _short(s.requirement.text, 60), "target": requirement_target(ctx, s.requirement),
+    rows = [{"text": _short(s.requirement.text, 60), "target": requirement_target(s.requirement, ctx.lang),
              "by": s.requirement.given_by, "meeting": s.requirement.meeting_date.isoformat(),
              "required_by": s.requirement.required_by.isoformat(), "state": s.state,
              "state_word": ctx.t(f"requirement.state.{s.state}"),
@@ -185,10 +189,13 @@ def requirement_rows(ctx: Context, found: list[RequirementState], top: int = TOP
     return {"rows": rows[:top], "more": max(len(rows) - top, 0)}
 
 
-def requirement_target(ctx: Context, requirement) -> str:
+def requirement_target(requirement, lang: str, length: int | None = 24) -> str:
+    """What a requirement concerns, in words: the measure's id and text (cut to `length`), or the leader or
+    department."""
     if requirement.scope == "measure":
-        return f"{requirement.target} {_short(requirement.measure, 24)}".strip()
-    return f"{ctx.t('field.' + requirement.scope)}：{requirement.target}"
+        text = requirement.measure if length is None else _short(requirement.measure, length)
+        return f"{requirement.target} {text}".strip()
+    return translate("field." + requirement.scope, lang) + ("：" if lang == "zh" else ": ") + requirement.target
 
 
 def brief_data(ctx: Context) -> dict:
@@ -241,7 +248,8 @@ def notices_data(ctx: Context, by: str = "leader", first_number: int = 1) -> dic
     if ctx.requirements:
         for found in [*[s.requirement for s in ctx.requirements.carried], *ctx.requirements.current]:
             for key in found.keys:
-                asked.setdefault(key, []).append(f"{found.given_by}：{found.text}（{found.required_by.isoformat()}）")
+                asked.setdefault(key, []).append(found.given_by + ctx.colon + found.text + (
+                    f"（{found.required_by.isoformat()}）" if ctx.lang == "zh" else f" (by {found.required_by.isoformat()})"))
     groups = []
     keys = metrics.name_keys(concerned[by])
     for _, group in concerned.groupby(keys, sort=False):

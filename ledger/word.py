@@ -75,6 +75,14 @@ def _page_numbers(section) -> None:
     paragraph.add_run(" —")
 
 
+def colon(data: dict) -> str:
+    return "：" if data["lang"] == "zh" else ": "
+
+
+def paren(data: dict, text: object) -> str:
+    return f"（{text}）" if data["lang"] == "zh" else f" ({text})"
+
+
 def _run(paragraph, text: str, *, bold: bool = False, color: RGBColor | None = None, size: float | None = None,
          font: str | None = None):
     run = paragraph.add_run(text)
@@ -101,10 +109,12 @@ def _table(document, header: list[str], rows: list[list[str]], widths: list[floa
         for i, (cell, text) in enumerate(zip(cells, row, strict=True)):
             cell.text = ""
             _run(cell.paragraphs[0], str(text), size=10.5, color=RED if i == red_column else None)
-    if widths:
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = Cm(width)
+    if widths:  # a fixed grid (Word and WPS follow it) and the header's cells, not every cell: big notices stay fast
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)
+        for cell, width in zip(table.rows[0].cells, widths, strict=True):
+            cell.width = Cm(width)
     return table
 
 
@@ -130,7 +140,7 @@ def brief_docx(data: dict) -> bytes:
 
     document.add_heading(labels["figures"], level=1)
     _table(document, [f["label"] for f in data["figures"]],
-           [[f["value"] + (f"（{f['note']}）" if f["note"] else "") for f in data["figures"]]])
+           [[f["value"] + (paren(data, f["note"]) if f["note"] else "") for f in data["figures"]]])
     document.add_heading(labels["lights"], level=1)
     _table(document, [item["word"] for item in data["lights"]], [[str(item["count"]) for item in data["lights"]]])
     _run(document.add_paragraph(), data["lights_rule"], color=MUTED, size=9)
@@ -142,7 +152,7 @@ def brief_docx(data: dict) -> bytes:
     _chart(document, data, "categories")
 
     overdue = data["overdue"]
-    document.add_heading(f"{labels['overdue']}（{overdue['total']}）", level=1)
+    document.add_heading(labels["overdue"] + paren(data, overdue["total"]), level=1)
     if overdue["groups"]:
         rows = [[group["leader"], r["id"], r["measure"], r["due"], str(r["days"])]
                 for group in overdue["groups"] for r in group["rows"]]
@@ -159,8 +169,8 @@ def brief_docx(data: dict) -> bytes:
         _table(document, [c["label"] for c in changes["counts"]], [[str(c["n"]) for c in changes["counts"]]])
         for item in changes["lines"]:
             paragraph = document.add_paragraph(style="List Bullet")
-            _run(paragraph, f"{item['kind']}：", color=RED if item["alarm"] else MUTED)
-            _run(paragraph, f"{item['text']}（{item['who']}）")
+            _run(paragraph, item["kind"] + colon(data), color=RED if item["alarm"] else MUTED)
+            _run(paragraph, item["text"] + paren(data, item["who"]))
     else:
         document.add_paragraph(changes["text"])
 
@@ -191,11 +201,11 @@ def notice_docx(data: dict, notice: dict) -> bytes:
     number = document.add_paragraph()
     number.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _run(number, notice["number"])
-    _run(document.add_paragraph(), f"{labels['to']}：{notice['to']}", bold=True, font=HEADING_FONT)
+    _run(document.add_paragraph(), labels["to"] + colon(data) + notice["to"], bold=True, font=HEADING_FONT)
     intro = document.add_paragraph()
     intro.paragraph_format.first_line_indent = Pt(24)
     _run(intro, notice["intro"])
-    rows = [[r["id"], r["measure"] + (f"\n{labels['requirements']}：{r['requirements']}" if r["requirements"] else ""),
+    rows = [[r["id"], r["measure"] + ("\n" + labels["requirements"] + colon(data) + r["requirements"] if r["requirements"] else ""),
              r["due"], r["days"], str(r["postponed"])] for r in notice["rows"]]
     _table(document, ["#", labels["measure"], labels["due"], labels["days"], labels["postponed"]], rows,
            [1.0, 9.0, 2.4, 2.2, 1.4])
@@ -208,7 +218,7 @@ def notice_docx(data: dict, notice: dict) -> bytes:
     for _ in range(8):
         cell.add_paragraph("")
     document.add_paragraph()
-    _run(document.add_paragraph(), f"{labels['signature']}：__________________    {labels['date']}：____________")
+    _run(document.add_paragraph(), f"{labels['signature']}{colon(data)}__________________    {labels['date']}{colon(data)}____________")
     issuer = document.add_paragraph()
     issuer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _run(issuer, f"{labels['issuer']}\n{data['issued']}")
@@ -218,7 +228,7 @@ def notice_docx(data: dict, notice: dict) -> bytes:
 def notices_zip(data: dict) -> bytes:
     """Every notice as its own .docx, in one zip (names: number and addressee)."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:  # each .docx is compressed already
         for notice in data["notices"]:
             archive.writestr(file_name(f"{notice['number']}_{notice['to']}") + ".docx", notice_docx(data, notice))
     return buffer.getvalue()

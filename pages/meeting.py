@@ -35,7 +35,8 @@ titles = {"overall": t("slides.overall"), "phases": t("slides.phases"), "changes
           "carried": t("slides.carried"), "current": t("slides.current")}
 if kind == "overdue":
     titles["overdue"] = tl("slides.overdue_leader", leader=payload[0]) if payload[0] else t("slides.overdue")
-bar[0].markdown(f"## {titles[kind]}")
+with bar[0]:
+    st.title(titles[kind], anchor=False)
 bar[1].markdown(t("slides.counter", n=number, total=len(slides)))
 bar[2].button(t("slides.previous"), on_click=go, args=(number - 1,), disabled=number == 1, key="slide_previous",
               icon=":material/chevron_left:", width="stretch")

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from ledger.escape import markdown
 
 PAGES = ("pages/overview.py", "pages/timeline.py", "pages/categories.py", "pages/responsibilities.py",
-         "pages/history.py", "pages/upload.py")
+         "pages/history.py", "pages/upload.py", "pages/meeting.py")
 
 
 def open_app(page: str | None = None, **query) -> AppTest:

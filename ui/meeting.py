@@ -43,9 +43,7 @@ def requirements_of(v: View) -> MeetingRequirements:
 
 
 def target_text(requirement) -> str:
-    if requirement.scope == "measure":
-        return f"{requirement.target} {requirement.measure}".strip()
-    return f"{t('field.' + requirement.scope)}：{requirement.target}"
+    return brief.requirement_target(requirement, lang(), length=None)
 
 
 def state_frame(found: list[RequirementState]) -> pd.DataFrame:

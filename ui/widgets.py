@@ -115,7 +115,7 @@ MEETING_CSS = (  # meeting mode: no sidebar or header, the slide fills the scree
     "section[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], [data-testid='stExpandSidebarButton'],"
     " header[data-testid='stHeader'] {display: none !important;}"
     " [data-testid='stMainBlockContainer'] {padding: 1rem 2.5rem 0.5rem 2.5rem !important; max-width: 100% !important;}"
-    " [data-testid='stMain'] h2 {font-size: clamp(28px, 2.6vw, 52px) !important; padding: 0 !important;}"
+    " [data-testid='stMain'] h1 {font-size: clamp(28px, 2.6vw, 52px) !important; padding: 0 !important;}"
     " .st-key-meeting_slide [data-testid='stMetricValue'], .st-key-meeting_slide [data-testid='stMetricValue'] *"
     " {font-size: clamp(48px, 5.2vw, 110px) !important; line-height: 1.15 !important;}"
     " .st-key-meeting_slide [data-testid='stMetricLabel'], .st-key-meeting_slide [data-testid='stMetricLabel'] *"

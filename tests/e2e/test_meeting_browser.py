@@ -27,7 +27,7 @@ OVERFLOW = """() => {  // how far the page or any scrolling container of the app
 
 def open_slide(page: Page, url: str, number: int) -> None:
     page.goto(f"{url}/meeting?slide={number}")
-    expect(page.locator("h2").first).to_have_text(SLIDES[number - 1])
+    expect(page.locator("h1").first).to_have_text(SLIDES[number - 1])
     wait_for_app(page)
     page.wait_for_timeout(300)  # charts and tables finish their layout
 
@@ -57,10 +57,10 @@ def test_meeting_mode_fits_the_screen_without_scrolling_in_large_type(browser: B
 def test_previous_and_next_move_the_slide_number_in_the_address(page: Page, app_url: str):
     open_slide(page, app_url, 1)
     page.get_by_role("button", name="下一页").click()
-    expect(page.locator("h2").first).to_have_text(SLIDES[1])
+    expect(page.locator("h1").first).to_have_text(SLIDES[1])
     expect(page).to_have_url(f"{app_url}/meeting?slide=2")
     page.get_by_role("button", name="下一页").click()
-    expect(page.locator("h2").first).to_have_text(SLIDES[2])
+    expect(page.locator("h1").first).to_have_text(SLIDES[2])
     page.get_by_role("button", name="上一页").click()
     expect(page).to_have_url(f"{app_url}/meeting?slide=2")
 
