@@ -259,8 +259,9 @@ def notices_data(ctx: Context, by: str = "leader", first_number: int = 1) -> dic
             rows.append({
                 "id": row["id"] or str(row["row"]), "measure": _short(row["measure"], 80),
                 "due": _day(row["due"]), "late": not pd.isna(days),
-                "days": ctx.t("notice.days_late", n=int(days)) if not pd.isna(days)
-                else ctx.t("notice.days_left", n=int(row["days_left"])),
+                "days": (light_rules.SYMBOLS[light_rules.RED] + " " + ctx.t("notice.days_late", n=int(days)))
+                if not pd.isna(days) else (light_rules.SYMBOLS[light_rules.YELLOW] + " "
+                                           + ctx.t("notice.days_left", n=int(row["days_left"]))),
                 "postponed": int(pushed.get(row["key"], 0)), "people": " / ".join(
                     x for x in (row["leader"], row["department"], row["owner"]) if x),
                 "requirements": "；".join(asked.get(row["key"], [])),

@@ -175,6 +175,7 @@ def _summary_text(data: dict, lang: str) -> str:
              "  " + "  ".join(f"{t('status.' + k)} {v}" for k, v in data["by_status"].items()), "", t("cli.categories")]
     lines += [f"  {c['name']}: {c['done']}/{c['tasks']} {pct(c['completion_pct'])}  "
               f"{t('cli.overdue_count', n=c['overdue'])}" for c in data["categories"]]
+    lines += ["", t("cli.lights") + "  ".join(f"{t('light.' + k)} {n}" for k, n in data["lights"].items())]
     lines += ["", t("cli.phases")]
     lines += [f"  {p['name']} {p['start']}–{p['end']} {t('phase_state.' + p['state'])} {pct(p['completion_pct'])}"
               for p in data["phases"]]

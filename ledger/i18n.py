@@ -386,6 +386,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cli.no_versions": ("数据库中还没有任何版本。", "The database holds no version yet."),
     "cli.decision_line": ("[{id}] {date} {by}：{text}  （{target}，{required_by} 前）  {state_word}",
                           "[{id}] {date} {by}: {text}  ({target}, by {required_by})  {state_word}"),
+    "cli.lights": ("红黄绿灯：", "Lights: "),
     "cli.no_such_version": ("没有第 {n} 版；现有版本：{numbers}。", "There is no version {n}; versions: {numbers}."),
     "cli.brief_written": ("已写出 {path}（{size} 字节）。", "Wrote {path} ({size} bytes)."),
     "cli.notices_written": ("督办单 {n} 份，写入 {path}。", "{n} supervision notices written to {path}."),

@@ -167,7 +167,7 @@ def test_one_notice_per_leader_with_overdue_or_due_soon_measures_each_naming_tha
     assert {n["to"] for n in data["notices"]} == expected and len(data["notices"]) == len(expected) == 5
     assert [n["number"] for n in data["notices"]] == [f"督办〔2019〕第{i}号" for i in range(1, 6)]
     first = data["notices"][0]  # the most overdue first: 校长, measure 15, 10 days
-    assert first["to"] == "校长" and first["rows"][0]["days"] == "超期 10 天" and first["rows"][0]["postponed"] == 0
+    assert first["to"] == "校长" and first["rows"][0]["days"] == "■ 超期 10 天" and first["rows"][0]["postponed"] == 0
     pdf = typeset.pdf("notices.typ", data)
     assert pdf_pages(pdf) == len(expected)
     pages = pdf_text(pdf).split("\f")
