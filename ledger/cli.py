@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--report-date", type=_day, help="YYYY-MM-DD, overrides the date the ledger states")
             sub.add_argument("--by", default=getpass.getuser(), help="who publishes (default: the login name)")
             sub.add_argument("--note", default="", help="a note kept with the version")
+            sub.add_argument("--unit", help="the unit (school, branch) this ledger is for; created when missing")
     history = commands.add_parser("history", help="list the published versions with their figures")
     history.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
     history.add_argument("--plan", help="the plan (default: the only one that is not the demo)")
@@ -113,6 +114,28 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--date", type=_day, help="the meeting date (default: today)")
     add.add_argument("--recorded-by", default=getpass.getuser(), help="who records it (default: the login name)")
     add.add_argument("--json", action="store_true", help="print the recorded requirement as JSON")
+    users = commands.add_parser("users", help="personal accounts: list (default), add, disable, enable, passwd")
+    users.add_argument("action", nargs="?", default="list", choices=("list", "add", "disable", "enable", "passwd"))
+    users.add_argument("name", nargs="?", help="the account's name (add, disable, enable, passwd)")
+    users.add_argument("--role", choices=("admin", "editor", "viewer", "inspector"), default="viewer",
+                       help="add: the role (default viewer)")
+    users.add_argument("--units", default="", help="add: the units an editor publishes for, comma-separated")
+    users.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
+    users.add_argument("--json", action="store_true", help="list: print one JSON list")
+    users.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    trail = commands.add_parser("audit", help="print the audit trail, newest first")
+    trail.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
+    trail.add_argument("--since", type=_day, help="YYYY-MM-DD: only records from that day on")
+    trail.add_argument("--json", action="store_true", help="print one JSON list of {at, who, action, target, address}")
+    trail.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    for name, text in (("withdraw", "take a version out of the figures (its files stay; an admin can restore it)"),
+                       ("restore", "bring a withdrawn version back")):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("version", type=int, help="the version's id (`history --json` lists them as `version`)")
+        if name == "withdraw":
+            sub.add_argument("--reason", required=True, help="why it is withdrawn")
+        sub.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
+        sub.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
     plans = commands.add_parser("plans", help="list the plans in the store")
     plans.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
     plans.add_argument("--json", action="store_true", help="print one JSON list")
@@ -216,8 +239,17 @@ def _publish(args, today: date) -> int:
             print(translate("cli.not_published", args.lang), file=sys.stderr)
             return EXIT_INVALID
         target = plan.id if plan else NewPlan(args.plan, datetime.now(), ledger.unit)
+        unit_id = None
+        if args.unit:
+            from ledger import accounts
+
+            try:
+                unit_id = accounts.add_unit(store, args.unit, at=datetime.now(), by=cli_person(), address="cli",
+                                            plan_id=plan.id if plan else None).id
+            except accounts.AccountError as problem:
+                raise UsageError(translate(problem.code, args.lang, **problem.params)) from None
         result = publish(store, files, ledger, plan=target, uploaded_by=args.by, uploaded_at=datetime.now(),
-                         note=args.note, report_date=args.report_date)
+                         note=args.note, report_date=args.report_date, unit_id=unit_id, address="cli")
         if plan is None and result.created:
             print(translate("cli.plan_created", args.lang, plan=args.plan.strip()))
     key = "cli.published" if result.created else "cli.already_published"
@@ -431,6 +463,98 @@ def _pack(args, today: date) -> int:
     return code
 
 
+def cli_person() -> str:
+    """Who acts from the command line, in the audit trail: the login name, marked as the command line's."""
+    return f"cli:{getpass.getuser()}"
+
+
+def read_password(lang: str) -> str:
+    """A password from the prompt (asked twice), or the first line of standard input when it is not a terminal."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(translate("cli.password", lang))
+    if getpass.getpass(translate("cli.password_again", lang)) != first:
+        raise UsageError(translate("cli.password_mismatch", lang))
+    return first
+
+
+def _users(args, now: datetime) -> int:
+    from ledger import accounts
+
+    store = open_store(args.db, args.lang)
+    with store_problems(store.url, args.lang):
+        if args.action == "list":
+            found = accounts.users(store)
+            names = {u.id: u.name for u in accounts.units(store)}
+            records = [{"name": u.name, "role": u.role, "disabled": u.disabled,
+                        "units": [names.get(i, str(i)) for i in u.units]} for u in found]
+            if args.json:
+                print(json.dumps(records, ensure_ascii=False))
+            for r in records if not args.json else []:
+                print(translate("cli.user_line", args.lang, **r, role_word=translate(f"role.{r['role']}", args.lang),
+                                state=translate("cli.user_disabled" if r["disabled"] else "cli.user_active", args.lang),
+                                unit_names="、".join(r["units"]) or "—"))
+            if not found and not args.json:
+                print(translate("cli.no_users", args.lang))
+            return EXIT_OK
+        if not args.name:
+            raise UsageError(translate("cli.user_name_needed", args.lang))
+        try:
+            if args.action == "add":
+                units = [accounts.add_unit(store, name, at=now, by=cli_person()).id
+                         for name in (n.strip() for n in args.units.split(",")) if name]
+                user = accounts.add_user(store, args.name, args.role, read_password(args.lang), at=now,
+                                         by=cli_person(), address="cli", units=units)
+                print(translate("cli.user_added", args.lang, name=user.name,
+                                role=translate(f"role.{user.role}", args.lang)))
+            elif args.action in ("disable", "enable"):
+                user = accounts.set_disabled(store, args.name, args.action == "disable", at=now, by=cli_person(),
+                                             address="cli")
+                print(translate(f"cli.user_{args.action}d_msg", args.lang, name=user.name))
+            else:
+                accounts.set_password(store, args.name, read_password(args.lang), at=now, by=cli_person(),
+                                      address="cli")
+                print(translate("cli.password_set", args.lang, name=args.name))
+        except accounts.AccountError as problem:
+            raise UsageError(translate(problem.code, args.lang, **problem.params)) from None
+    return EXIT_OK
+
+
+def _audit(args) -> int:
+    from ledger import audit
+
+    store = open_store(args.db, args.lang)
+    with store_problems(store.url, args.lang):
+        since = datetime.combine(args.since, datetime.min.time()) if args.since else None
+        found = audit.records(store, since=since)
+    if args.json:
+        print(json.dumps([r.as_json() for r in found], ensure_ascii=False))
+        return EXIT_OK
+    for r in found:
+        print(f"{r.as_json()['at']}  {r.who}  {translate('audit.' + r.action, args.lang)}  {r.target}  {r.address}")
+    return EXIT_OK
+
+
+def _withdraw(args, now: datetime) -> int:
+    from ledger.store import StoreError
+
+    store = open_store(args.db, args.lang)
+    with store_problems(store.url, args.lang):
+        try:
+            if args.command == "withdraw":
+                version = store.withdraw(args.version, by=cli_person(), reason=args.reason, at=now, address="cli")
+            else:
+                version = store.restore(args.version, by=cli_person(), at=now, address="cli")
+        except StoreError as problem:
+            if problem.code in ("store.no_version", "store.already_withdrawn", "store.not_withdrawn",
+                                "store.restore_duplicate", "store.withdraw_reason"):
+                raise UsageError(translate(problem.code, args.lang, name=problem.detail)) from None
+            raise
+    print(translate("cli.withdrawn" if args.command == "withdraw" else "cli.restoren", args.lang, version=version.id, number=version.number,
+                    day=version.report_date.isoformat()))
+    return EXIT_OK
+
+
 def run(argv: list[str] | None = None, today: date | None = None) -> int:
     today = today or date.today()
     # One clear line per problem on the terminal; LEDGER_LOG_LEVEL=WARNING also shows what the server log would.
@@ -445,6 +569,12 @@ def run(argv: list[str] | None = None, today: date | None = None) -> int:
             return _decisions(args, today)
         if args.command in ("brief", "notices"):
             return _pack(args, today)
+        if args.command == "users":
+            return _users(args, datetime.now())
+        if args.command == "audit":
+            return _audit(args)
+        if args.command in ("withdraw", "restore"):
+            return _withdraw(args, datetime.now())
         if args.command == "plan":
             return _plan_document(args)
         if args.command == "publish":

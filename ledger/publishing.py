@@ -50,12 +50,13 @@ def _plain(text: str) -> str:
 
 
 def publish(store: Store, files: Sequence[tuple[str, bytes]], ledger: Ledger, *, plan: int | NewPlan,
-            uploaded_by: str, uploaded_at: datetime, note: str = "", report_date: date | None = None
-            ) -> Published | None:
-    """Store the upload as a new version of the plan (an id, or a NewPlan created with it); None (and nothing
-    stored) when the ledger has errors."""
+            uploaded_by: str, uploaded_at: datetime, note: str = "", report_date: date | None = None,
+            unit_id: int | None = None, address: str = "", audit_action: str = "publish") -> Published | None:
+    """Store the upload as a new version of the plan (an id, or a NewPlan created with it), for one of its units
+    when given; None (and nothing stored) when the ledger has errors."""
     if ledger.errors:
         return None
     return store.publish(list(files), with_report_date(ledger, report_date), plan=plan,
                          uploaded_by=_plain(uploaded_by)[:MAX_UPLOADER], uploaded_at=uploaded_at,
-                         note=_plain(note)[:MAX_NOTE])
+                         note=_plain(note)[:MAX_NOTE], unit_id=unit_id, address=address,
+                         audit_action=audit_action)

@@ -21,8 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from ledger.model import DATE_COLUMNS, FLAG_COLUMNS, TASK_COLUMNS, TEXT_COLUMNS, Issue, Ledger, Phase, status_column
 from ledger.requirements import NewRequirement, Requirement, checked
 
-SCHEMA_VERSION = 3  # 1: versions only; 2: plans, and the problem, goal, 立行立改 and 销号 fields of a task;
-# 3: meeting requirements
+SCHEMA_VERSION = 4  # 1: versions only; 2: plans, and the problem, goal, 立行立改 and 销号 fields of a task;
+# 3: meeting requirements; 4: units, accounts, sessions, the audit trail, withdrawn versions
 DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "data" / "ledger.db"
 DEMO_UPLOADER = "示例数据"  # who "published" the bundled sample weeks
 MAX_PLAN_NAME = 200
@@ -61,6 +61,58 @@ versions_table = sa.Table(
     sa.Column("task_count", sa.Integer, nullable=False),
     sa.Column("matched_by_id", sa.Boolean, nullable=False),
     sa.Column("warnings", sa.Text, nullable=False),  # JSON list of issues
+    sa.Column("unit_id", sa.Integer, sa.ForeignKey("ledger_units.id"), nullable=True, index=True),
+    sa.Column("withdrawn_at", sa.DateTime, nullable=True),
+    sa.Column("withdrawn_by", sa.String(200), nullable=True),
+    sa.Column("withdrawn_reason", sa.Text, nullable=True),
+    sa.Column("withdrawn_sha256", sa.String(64), nullable=True),  # the content digest while withdrawn
+)
+_ADDED_IN_4 = (("unit_id", "INTEGER REFERENCES ledger_units(id)"), ("withdrawn_at", "TIMESTAMP"),
+               ("withdrawn_by", "VARCHAR(200)"), ("withdrawn_reason", "TEXT"), ("withdrawn_sha256", "VARCHAR(64)"))
+units_table = sa.Table(
+    "ledger_units", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+)
+plan_units_table = sa.Table(  # the units expected to report for a plan
+    "ledger_plan_units", metadata,
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("ledger_plans.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("unit_id", sa.Integer, sa.ForeignKey("ledger_units.id", ondelete="CASCADE"), primary_key=True),
+)
+users_table = sa.Table(
+    "ledger_users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(100), nullable=False, unique=True),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.String(200), nullable=False),
+    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("password_changed_at", sa.DateTime, nullable=False),
+)
+user_units_table = sa.Table(
+    "ledger_user_units", metadata,
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("ledger_users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("unit_id", sa.Integer, sa.ForeignKey("ledger_units.id", ondelete="CASCADE"), primary_key=True),
+)
+sessions_table = sa.Table(  # logins, shared by every app instance on the database
+    "ledger_sessions", metadata,
+    sa.Column("token_sha256", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("ledger_users.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("last_seen_at", sa.DateTime, nullable=False),
+    sa.Column("ended_at", sa.DateTime, nullable=True),
+    sa.Column("address", sa.String(100), nullable=False, default=""),
+)
+audit_table = sa.Table(  # append-only: no code path updates or deletes a row, and triggers refuse it
+    "ledger_audit", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column("who", sa.String(100), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False, index=True),
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("address", sa.String(100), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),  # JSON object
 )
 files_table = sa.Table(
     "ledger_files", metadata,
@@ -155,6 +207,14 @@ class Version:
     file_names: tuple[str, ...]
     task_count: int
     content_sha256: str
+    unit_id: int | None = None
+    withdrawn_at: datetime | None = None
+    withdrawn_by: str | None = None
+    withdrawn_reason: str | None = None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 @dataclass(frozen=True)
@@ -307,11 +367,14 @@ class Store:
             if found == SCHEMA_VERSION:
                 return
             metadata.create_all(conn)
+            _append_only(conn)
             if found is None:
                 conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
                 return
             if found == 1:
                 _from_schema_1(conn)
+            if found < 4:
+                _from_schema_3(conn)
             conn.execute(meta_table.update().where(meta_table.c.key == "schema_version")
                          .values(value=str(SCHEMA_VERSION)))
 
@@ -320,7 +383,7 @@ class Store:
         """Every plan with its number of versions and newest report date; real plans first, oldest first."""
         counted = (sa.select(versions_table.c.plan_id, sa.func.count().label("versions"),
                              sa.func.max(versions_table.c.report_date).label("latest"))
-                   .group_by(versions_table.c.plan_id).subquery())
+                   .where(LIVE).group_by(versions_table.c.plan_id).subquery())
         query = (sa.select(plans_table, counted.c.versions, counted.c.latest)
                  .outerjoin(counted, counted.c.plan_id == plans_table.c.id)
                  .order_by(plans_table.c.demo, plans_table.c.id))
@@ -407,10 +470,11 @@ class Store:
 
     # --- writing -----------------------------------------------------------------------------------------
     def publish(self, files: Sequence[tuple[str, bytes]], ledger: Ledger, *, plan: int | NewPlan, uploaded_by: str,
-                uploaded_at: datetime, note: str = "") -> Published:
+                uploaded_at: datetime, note: str = "", unit_id: int | None = None, address: str = "",
+                audit_action: str = "publish") -> Published:
         """Store a valid ledger and its original files as a new version of the plan — an existing one by id, or
-        a new one created in the same transaction; the same files again are not stored (whichever plan they went
-        to)."""
+        a new one created in the same transaction — for one of its units when given; the same files again are not
+        stored (whichever plan they went to) unless the earlier version was withdrawn."""
         if ledger.errors:
             raise ValueError("a ledger with errors cannot be published")  # callers check first: programmer error
         digest = content_sha256(files)
@@ -423,7 +487,14 @@ class Store:
             with self._writing() as conn:
                 plan_id = _insert_plan(conn, plan) if isinstance(plan, NewPlan) else plan
                 version_id = self._insert_version(conn, plan_id, files, ledger, digest, uploaded_by, uploaded_at,
-                                                  note)
+                                                  note, unit_id)
+                if unit_id is not None:
+                    _attach_unit(conn, plan_id, unit_id)
+                append_audit(conn, at=uploaded_at, who=uploaded_by, action=audit_action,
+                             target=f"version {version_id}", address=address,
+                             detail={"plan_id": plan_id, "unit_id": unit_id, "files": [n for n, _ in files],
+                                     "sha256": digest, "report_date": ledger.report_date.isoformat(),
+                                     "new_plan": isinstance(plan, NewPlan)})
         except IntegrityError:
             existing = self.find_by_sha(digest)
             if existing is None:
@@ -432,10 +503,10 @@ class Store:
         return Published(self.version(version_id), True)
 
     def _insert_version(self, conn, plan_id: int, files, ledger: Ledger, digest: str, uploaded_by: str,
-                        uploaded_at: datetime, note: str) -> int:
+                        uploaded_at: datetime, note: str, unit_id: int | None = None) -> int:
         warnings = [issue_to_dict(issue) for issue in ledger.warnings]
         version_id = conn.execute(versions_table.insert().values(
-            plan_id=plan_id, content_sha256=digest, report_date=ledger.report_date, uploaded_at=uploaded_at,
+            plan_id=plan_id, unit_id=unit_id, content_sha256=digest, report_date=ledger.report_date, uploaded_at=uploaded_at,
             uploaded_by=uploaded_by, note=note, file_names=json.dumps([name for name, _ in files], ensure_ascii=False),
             task_count=len(ledger.tasks), matched_by_id=ledger.matched_by_id,
             warnings=json.dumps(warnings, ensure_ascii=False),
@@ -452,7 +523,7 @@ class Store:
         return version_id
 
     # --- meeting requirements ----------------------------------------------------------------------------
-    def add_requirement(self, plan_id: int, new: NewRequirement) -> Requirement:
+    def add_requirement(self, plan_id: int, new: NewRequirement, address: str = "") -> Requirement:
         """Record a meeting requirement with the plan (README "Meeting requirements"); the ledger is not touched.
         Raises requirements.RequirementError for an empty or overlong text."""
         new = checked(new)
@@ -466,6 +537,10 @@ class Store:
                 keys=json.dumps(list(new.keys), ensure_ascii=False), measure=new.measure, text=new.text,
                 given_by=new.given_by, meeting_date=new.meeting_date, due=new.due, recorded_by=new.recorded_by,
                 recorded_at=new.recorded_at)).inserted_primary_key[0]
+            append_audit(conn, at=new.recorded_at, who=new.recorded_by, action="requirement",
+                         target=f"requirement {requirement_id}", address=address,
+                         detail={"plan_id": plan_id, "version_id": new.version_id, "scope": new.scope,
+                                 "target": new.target, "text": new.text[:200]})
         return next(r for r in self.requirements(plan_id) if r.id == requirement_id)
 
     def requirements(self, plan_id: int) -> list[Requirement]:
@@ -499,29 +574,86 @@ class Store:
         return {v.id: n for n, v in enumerate(reversed(self.versions(plan_id)))}
 
     # --- reading -----------------------------------------------------------------------------------------
-    def versions(self, plan_id: int) -> list[Version]:
-        """Every version of the plan, newest report date first (a week published late takes its place in time; on
-        the same report date the later publish comes first)."""
+    def versions(self, plan_id: int, unit_id: int | None = None, *, withdrawn: bool = False) -> list[Version]:
+        """The plan's versions (of one unit, when given), newest report date first (a week published late takes its
+        place in time; on the same report date the later publish comes first); withdrawn ones only when asked.
+        Numbers count every version of the plan in publish order, so they never change."""
+        query = sa.select(versions_table).where(versions_table.c.plan_id == plan_id)
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(versions_table).where(versions_table.c.plan_id == plan_id).order_by(
-                versions_table.c.report_date.desc(), versions_table.c.id.desc())).mappings().all()
+            rows = conn.execute(query.order_by(versions_table.c.report_date.desc(), versions_table.c.id.desc())
+                                ).mappings().all()
         numbers = {version_id: n for n, version_id in enumerate(sorted(row["id"] for row in rows), start=1)}
-        return [_version(row, numbers[row["id"]]) for row in rows]
+        return [_version(row, numbers[row["id"]]) for row in rows
+                if (withdrawn or row["withdrawn_at"] is None) and (unit_id is None or row["unit_id"] == unit_id)]
 
-    def newest_report_id(self, plan_id: int) -> int | None:
-        """The plan's version with the newest report date: what the dashboard shows unless a user picks another."""
+    def newest_report_id(self, plan_id: int, unit_id: int | None = None) -> int | None:
+        """The plan's (or unit's) live version with the newest report date: what the dashboard shows unless a user
+        picks another."""
+        query = sa.select(versions_table.c.id).where(versions_table.c.plan_id == plan_id, LIVE)
+        if unit_id is not None:
+            query = query.where(versions_table.c.unit_id == unit_id)
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(versions_table.c.id).where(versions_table.c.plan_id == plan_id).order_by(
-                versions_table.c.report_date.desc(), versions_table.c.id.desc()).limit(1)).scalar()
+            return conn.execute(query.order_by(versions_table.c.report_date.desc(), versions_table.c.id.desc())
+                                .limit(1)).scalar()
 
     def last_published_id(self, plan_id: int | None = None) -> int | None:
         """The id of the last publish (into the plan, or anywhere): every new publish changes it, whatever its
-        report date, so it keys the caches of figures across versions."""
+        report date."""
         query = sa.select(sa.func.max(versions_table.c.id))
         if plan_id is not None:
             query = query.where(versions_table.c.plan_id == plan_id)
         with self.engine.connect() as conn:
             return conn.execute(query).scalar()
+
+    def changes_stamp(self, plan_id: int) -> str:
+        """Changes whenever the plan's set of live versions changes — a publish, a withdrawal, a restore — so it
+        keys the caches of figures across versions."""
+        query = sa.select(versions_table.c.id, versions_table.c.withdrawn_at).where(
+            versions_table.c.plan_id == plan_id).order_by(versions_table.c.id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        newest = rows[-1][0] if rows else 0
+        return f"{newest}:" + ",".join(str(i) for i, at in rows if at is not None)
+
+    # --- withdrawing ---------------------------------------------------------------------------------------
+    def withdraw(self, version_id: int, *, by: str, reason: str, at: datetime, address: str = "") -> Version:
+        """Take a version out of the figures, trends, pickers and diffs; its files stay, and the same files may be
+        published again. Raises StoreError for a version already withdrawn or an empty reason."""
+        reason = " ".join(reason.split())
+        if not reason:
+            raise StoreError("store.withdraw_reason")
+        with self._writing() as conn:
+            row = conn.execute(sa.select(versions_table).where(versions_table.c.id == version_id)).mappings().first()
+            if row is None:
+                raise StoreError("store.no_version", str(version_id))
+            if row["withdrawn_at"] is not None:
+                raise StoreError("store.already_withdrawn", str(version_id))
+            conn.execute(versions_table.update().where(versions_table.c.id == version_id).values(
+                withdrawn_at=at, withdrawn_by=by, withdrawn_reason=reason[:2000],
+                withdrawn_sha256=row["content_sha256"], content_sha256=f"withdrawn:{version_id}"))
+            append_audit(conn, at=at, who=by, action="withdraw", target=f"version {version_id}", address=address,
+                         detail={"plan_id": row["plan_id"], "reason": reason, "files": json.loads(row["file_names"]),
+                                 "sha256": row["content_sha256"]})
+        return self.version(version_id)
+
+    def restore(self, version_id: int, *, by: str, at: datetime, address: str = "") -> Version:
+        """Bring a withdrawn version back; refused while the same files are published again as another version."""
+        with self._writing() as conn:
+            row = conn.execute(sa.select(versions_table).where(versions_table.c.id == version_id)).mappings().first()
+            if row is None:
+                raise StoreError("store.no_version", str(version_id))
+            if row["withdrawn_at"] is None:
+                raise StoreError("store.not_withdrawn", str(version_id))
+            again = conn.execute(sa.select(versions_table.c.id).where(
+                versions_table.c.content_sha256 == row["withdrawn_sha256"])).scalar()
+            if again is not None:
+                raise StoreError("store.restore_duplicate", str(again))
+            conn.execute(versions_table.update().where(versions_table.c.id == version_id).values(
+                withdrawn_at=None, withdrawn_by=None, withdrawn_reason=None, withdrawn_sha256=None,
+                content_sha256=row["withdrawn_sha256"]))
+            append_audit(conn, at=at, who=by, action="restore", target=f"version {version_id}", address=address,
+                         detail={"plan_id": row["plan_id"]})
+        return self.version(version_id)
 
     def version(self, version_id: int) -> Version:
         with self.engine.connect() as conn:
@@ -568,7 +700,7 @@ class Store:
         query = (sa.select(tasks_table.c.version_id, versions_table.c.report_date,
                            *[tasks_table.c[name] for name in columns])
                  .join(versions_table, versions_table.c.id == tasks_table.c.version_id)
-                 .where(versions_table.c.plan_id == plan_id)
+                 .where(versions_table.c.plan_id == plan_id, LIVE)
                  .order_by(versions_table.c.report_date, tasks_table.c.version_id, tasks_table.c.position))
         with self.engine.connect() as conn:
             rows = conn.execute(query).fetchall()
@@ -646,9 +778,65 @@ def _from_schema_1(conn: sa.Connection) -> None:
         conn.execute(meta_table.insert().values(key="sample_imported", value="1"))
 
 
+def _attach_unit(conn: sa.Connection, plan_id: int, unit_id: int) -> None:
+    found = conn.execute(sa.select(plan_units_table).where(plan_units_table.c.plan_id == plan_id,
+                                                           plan_units_table.c.unit_id == unit_id)).first()
+    if found is None:
+        conn.execute(plan_units_table.insert().values(plan_id=plan_id, unit_id=unit_id))
+
+
+AUDIT_ACTIONS = ("login", "login_failed", "login_throttled", "logout", "publish", "withdraw", "restore",
+                 "plan_import", "requirement", "download", "user_added", "user_disabled", "user_enabled",
+                 "password_changed", "role_changed", "unit_added")
+
+
+def append_audit(conn: sa.Connection, *, at: datetime, who: str, action: str, target: str, address: str = "",
+                 detail: dict | None = None) -> None:
+    """One audit record (ledger.audit), inside the caller's transaction: it lands with what it records, or not at
+    all."""
+    if action not in AUDIT_ACTIONS:
+        raise ValueError(action)  # a programmer error: every action has its name and message
+    conn.execute(audit_table.insert().values(
+        at=at, who=str(who)[:100], action=action, target=str(target)[:2000], address=str(address or "")[:100],
+        detail=json.dumps(detail or {}, ensure_ascii=False, default=str)))
+
+
+_APPEND_ONLY = "the audit trail is append-only"
+
+
+def _append_only(conn: sa.Connection) -> None:
+    """Triggers that refuse any UPDATE or DELETE (and, on PostgreSQL, TRUNCATE) of the audit trail."""
+    if conn.dialect.name == "sqlite":
+        for event in ("UPDATE", "DELETE"):
+            conn.execute(sa.text(f"CREATE TRIGGER IF NOT EXISTS ledger_audit_no_{event.lower()} BEFORE {event} ON "
+                                 f"ledger_audit BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END"))
+    elif conn.dialect.name == "postgresql":
+        conn.execute(sa.text("CREATE OR REPLACE FUNCTION ledger_audit_append_only() RETURNS trigger AS $$ BEGIN "
+                             f"RAISE EXCEPTION '{_APPEND_ONLY}'; END $$ LANGUAGE plpgsql"))
+        conn.execute(sa.text("DROP TRIGGER IF EXISTS ledger_audit_no_change ON ledger_audit"))
+        conn.execute(sa.text("CREATE TRIGGER ledger_audit_no_change BEFORE UPDATE OR DELETE ON ledger_audit "
+                             "FOR EACH ROW EXECUTE FUNCTION ledger_audit_append_only()"))
+        conn.execute(sa.text("DROP TRIGGER IF EXISTS ledger_audit_no_truncate ON ledger_audit"))
+        conn.execute(sa.text("CREATE TRIGGER ledger_audit_no_truncate BEFORE TRUNCATE ON ledger_audit "
+                             "FOR EACH STATEMENT EXECUTE FUNCTION ledger_audit_append_only()"))
+
+
+def _from_schema_3(conn: sa.Connection) -> None:
+    """Schema 3 → 4: a version's unit and withdrawal (the new tables come from create_all)."""
+    present = {column["name"] for column in sa.inspect(conn).get_columns("ledger_versions")}
+    for name, kind in _ADDED_IN_4:
+        if name not in present:
+            conn.execute(sa.text(f"ALTER TABLE ledger_versions ADD COLUMN {name} {kind}"))
+
+
 def _version(row, number: int) -> Version:
-    return Version(row["id"], row["plan_id"], number, row["report_date"], row["uploaded_at"], row["uploaded_by"], row["note"],
-                   tuple(json.loads(row["file_names"])), row["task_count"], row["content_sha256"])
+    return Version(row["id"], row["plan_id"], number, row["report_date"], row["uploaded_at"], row["uploaded_by"],
+                   row["note"], tuple(json.loads(row["file_names"])), row["task_count"],
+                   row["withdrawn_sha256"] or row["content_sha256"], row["unit_id"], row["withdrawn_at"],
+                   row["withdrawn_by"], row["withdrawn_reason"])
+
+
+LIVE = versions_table.c.withdrawn_at.is_(None)
 
 
 def _task_rows(version_id: int, tasks: pd.DataFrame) -> list[dict]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 GLOBAL = "*"
@@ -18,6 +19,16 @@ class Policy:
     longest_wait_seconds: float = 900.0
     memory_seconds: float = 900.0  # failures older than this are forgotten
     free_failures_overall: int = 50  # all keys together
+
+
+def wait_after(times: Sequence[float], free: int, policy: Policy, now: float) -> float:
+    """Seconds still to wait after these failure times (oldest first, within the memory window) when `free` of
+    them cost nothing: the first_wait doubling with each failure beyond, from the last failure."""
+    beyond = len(times) - free
+    if beyond < 0 or not times:
+        return 0.0
+    wait = min(policy.first_wait_seconds * 2 ** beyond, policy.longest_wait_seconds)
+    return max(0.0, times[-1] + wait - now)
 
 
 class Throttle:
@@ -35,11 +46,7 @@ class Throttle:
         return times
 
     def _wait_for(self, times: deque[float], free: int, now: float) -> float:
-        beyond = len(times) - free
-        if beyond < 0 or not times:
-            return 0.0
-        wait = min(self.policy.first_wait_seconds * 2 ** beyond, self.policy.longest_wait_seconds)
-        return max(0.0, times[-1] + wait - now)
+        return wait_after(times, free, self.policy, now)
 
     def wait(self, key: str, now: float) -> float:
         """Seconds before `key` may try again (0: now); the longer of its own wait and everyone's."""

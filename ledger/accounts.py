@@ -1,0 +1,354 @@
+"""Personal accounts, roles, units and logins (README "Accounts and roles"), kept in the store so that every app
+instance on one database sees the same people and sessions.
+
+Roles: **admin** manages users, units and plans; **editor** publishes, records meeting requirements and withdraws
+versions for the units assigned to them; **viewer** reads; **inspector** (督导组) reads every unit, downloads the
+original files and the audit trail, and changes nothing. Passwords are hashed with argon2 and never stored or
+logged in plain text."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy.exc import IntegrityError
+
+from ledger import audit
+from ledger.store import (
+    Store,
+    plan_units_table,
+    sessions_table,
+    units_table,
+    user_units_table,
+    users_table,
+)
+from ledger.text import fold
+from ledger.throttle import Policy, wait_after
+
+ROLES = ("admin", "editor", "viewer", "inspector")
+MIN_PASSWORD = 10
+MAX_PASSWORD = 200
+MAX_NAME = 100
+DEFAULT_IDLE_MINUTES = 120
+PERMISSIONS = {  # what each role may do (README "Accounts and roles")
+    "admin": {"view", "publish", "withdraw", "record", "import_plan", "manage_plans", "manage_users",
+              "manage_units", "originals", "audit", "export"},
+    "editor": {"view", "publish", "withdraw", "record", "import_plan", "originals", "export"},
+    "viewer": {"view", "export"},
+    "inspector": {"view", "originals", "audit", "export"},
+}
+# Passwords people choose first (among them, long enough to pass the length rule): refused whatever their case.
+COMMON_PASSWORDS = frozenset(["1234567890", "0123456789", "0987654321", "1111111111", "0000000000", "8888888888", "6666666666", "1234512345", "1122334455", "1212121212", "1q2w3e4r5t", "1qaz2wsx3edc", "qwertyuiop", "qwertyuiop1", "qwerty1234", "qwerty12345", "asdfghjkl;", "asdfghjkl1", "zxcvbnm123", "a1b2c3d4e5", "password12", "password123", "password1!", "passw0rd12", "p@ssw0rd12", "p@ssword12", "iloveyou12", "iloveyou1314", "woaini1314", "woaini520", "5201314520", "1314520520", "5211314521", "147258369a", "a147258369", "a123456789", "aa12345678", "abc1234567", "abcd123456", "admin12345", "admin123456", "administrator", "root123456", "test123456", "welcome123", "welcome1234", "letmein123", "changeme123", "sunshine12", "football12", "baseball12", "superman12", "princess12", "dragon1234", "monkey1234", "master1234", "shadow1234", "trustno1trustno1", "qazwsxedc1", "qazwsxedcr", "1qazxsw23edc", "zaq12wsxcde", "123qweasdzxc", "qweasdzxc1", "123456789a", "123456789q", "12345678910", "11223344556", "147852369a", "159753852456", "987654321a", "3.1415926535", "aaaaaaaaaa", "abcdefghij", "abcdefghijk"])
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    role: str
+    disabled: bool
+    units: tuple[int, ...]  # the units an editor may publish for
+
+    def can(self, action: str) -> bool:
+        return not self.disabled and action in PERMISSIONS.get(self.role, set())
+
+    def may_publish_for(self, unit_id: int | None) -> bool:
+        """Publishing (and withdrawing) for a unit: admins for any; editors for their units, and for a plan
+        without units."""
+        if not self.can("publish"):
+            return False
+        return self.role == "admin" or unit_id is None or unit_id in self.units
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: int
+    name: str
+
+
+class AccountError(ValueError):
+    """A refused account operation; `code` names the message (i18n `account.*`)."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+_hasher = PasswordHasher()
+
+
+def password_problem(password: str, name: str = "") -> AccountError | None:
+    """Why a new password is refused: too short or long, the user's own name, one repeated character, or among
+    the most common passwords."""
+    if len(password) < MIN_PASSWORD:
+        return AccountError("account.password_short", n=MIN_PASSWORD)
+    if len(password) > MAX_PASSWORD:
+        return AccountError("account.password_long", n=MAX_PASSWORD)
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or len(set(lowered)) <= 2:
+        return AccountError("account.password_common")
+    if name and fold(name) and fold(name) in fold(password):
+        return AccountError("account.password_name")
+    return None
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+_DUMMY_HASH = _hasher.hash("a password nobody has, to spend the same time on unknown names")
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(str(name).split())
+    if not name:
+        raise AccountError("account.name_empty")
+    if len(name) > MAX_NAME:
+        raise AccountError("account.name_long", n=MAX_NAME)
+    return name
+
+
+# --- users -------------------------------------------------------------------------------------------------
+def any_account(store: Store) -> bool:
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(users_table)).scalar() > 0
+
+
+def _user(conn, row) -> User:
+    units = tuple(conn.execute(sa.select(user_units_table.c.unit_id).where(
+        user_units_table.c.user_id == row["id"]).order_by(user_units_table.c.unit_id)).scalars())
+    return User(row["id"], row["name"], row["role"], bool(row["disabled"]), units)
+
+
+def users(store: Store) -> list[User]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(users_table).order_by(users_table.c.id)).mappings().all()
+        return [_user(conn, row) for row in rows]
+
+
+def user_named(store: Store, name: str) -> User | None:
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(users_table).where(users_table.c.name == " ".join(name.split()))
+                           ).mappings().first()
+        return _user(conn, row) if row else None
+
+
+def add_user(store: Store, name: str, role: str, password: str, *, at: datetime, by: str, address: str = "",
+             units: Sequence[int] = ()) -> User:
+    """A new account; raises AccountError for a taken name, an unknown role or a weak password."""
+    name = _clean_name(name)
+    if role not in ROLES:
+        raise AccountError("account.role", role=role)
+    problem = password_problem(password, name)
+    if problem:
+        raise problem
+    hashed = hash_password(password)
+    try:
+        with store._writing() as conn:
+            user_id = conn.execute(users_table.insert().values(
+                name=name, role=role, password_hash=hashed, disabled=False, created_at=at, password_changed_at=at,
+            )).inserted_primary_key[0]
+            for unit_id in units:
+                conn.execute(user_units_table.insert().values(user_id=user_id, unit_id=unit_id))
+            audit.append(conn, at=at, who=by, action="user_added", target=name, address=address,
+                         detail={"role": role, "units": list(units)})
+    except IntegrityError:
+        raise AccountError("account.name_taken", name=name) from None
+    return user_named(store, name)
+
+
+def set_disabled(store: Store, name: str, disabled: bool, *, at: datetime, by: str, address: str = "") -> User:
+    """Disable (or enable) an account; disabling ends its sessions at once."""
+    found = user_named(store, name)
+    if found is None:
+        raise AccountError("account.no_user", name=name)
+    with store._writing() as conn:
+        conn.execute(users_table.update().where(users_table.c.id == found.id).values(disabled=disabled))
+        if disabled:
+            _end_sessions(conn, found.id, at)
+        audit.append(conn, at=at, who=by, action="user_disabled" if disabled else "user_enabled", target=found.name,
+                     address=address)
+    return user_named(store, name)
+
+
+def set_password(store: Store, name: str, password: str, *, at: datetime, by: str, address: str = "") -> None:
+    """A new password (a reset by an admin, or `users passwd`); ends the account's other sessions."""
+    found = user_named(store, name)
+    if found is None:
+        raise AccountError("account.no_user", name=name)
+    problem = password_problem(password, found.name)
+    if problem:
+        raise problem
+    with store._writing() as conn:
+        conn.execute(users_table.update().where(users_table.c.id == found.id).values(
+            password_hash=hash_password(password), password_changed_at=at))
+        _end_sessions(conn, found.id, at)
+        audit.append(conn, at=at, who=by, action="password_changed", target=found.name, address=address)
+
+
+def set_role(store: Store, name: str, role: str, units: Sequence[int], *, at: datetime, by: str,
+             address: str = "") -> User:
+    """Change an account's role and units."""
+    found = user_named(store, name)
+    if found is None:
+        raise AccountError("account.no_user", name=name)
+    if role not in ROLES:
+        raise AccountError("account.role", role=role)
+    with store._writing() as conn:
+        conn.execute(users_table.update().where(users_table.c.id == found.id).values(role=role))
+        conn.execute(user_units_table.delete().where(user_units_table.c.user_id == found.id))
+        for unit_id in sorted(set(units)):
+            conn.execute(user_units_table.insert().values(user_id=found.id, unit_id=unit_id))
+        audit.append(conn, at=at, who=by, action="role_changed", target=found.name, address=address,
+                     detail={"role": role, "units": sorted(set(units)), "was": found.role,
+                             "units_were": list(found.units)})
+    return user_named(store, name)
+
+
+# --- units -------------------------------------------------------------------------------------------------
+def units(store: Store, plan_id: int | None = None) -> list[Unit]:
+    """Every unit, or a plan's (those expected to report for it), by name."""
+    query = sa.select(units_table.c.id, units_table.c.name).order_by(units_table.c.name)
+    if plan_id is not None:
+        query = query.join(plan_units_table, plan_units_table.c.unit_id == units_table.c.id).where(
+            plan_units_table.c.plan_id == plan_id)
+    with store.engine.connect() as conn:
+        return [Unit(i, n) for i, n in conn.execute(query)]
+
+
+def unit_named(store: Store, name: str) -> Unit | None:
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(units_table.c.id, units_table.c.name).where(
+            units_table.c.name == " ".join(name.split()))).first()
+    return Unit(*row) if row else None
+
+
+def add_unit(store: Store, name: str, *, at: datetime, by: str, plan_id: int | None = None,
+             address: str = "") -> Unit:
+    """A unit (a school, a branch), optionally expected to report for a plan; an existing name is reused."""
+    name = _clean_name(name)
+    found = unit_named(store, name)
+    with store._writing() as conn:
+        if found is None:
+            unit_id = conn.execute(units_table.insert().values(name=name, created_at=at)).inserted_primary_key[0]
+            audit.append(conn, at=at, who=by, action="unit_added", target=name, address=address)
+        else:
+            unit_id = found.id
+        if plan_id is not None and conn.execute(sa.select(plan_units_table).where(
+                plan_units_table.c.plan_id == plan_id, plan_units_table.c.unit_id == unit_id)).first() is None:
+            conn.execute(plan_units_table.insert().values(plan_id=plan_id, unit_id=unit_id))
+    return Unit(unit_id, name)
+
+
+# --- logins ------------------------------------------------------------------------------------------------
+LOGIN_POLICY = Policy()
+
+
+@dataclass(frozen=True)
+class Login:
+    user: User | None  # None: refused
+    token: str = ""  # the session's secret, kept by the browser session only (its digest is stored)
+    wait_seconds: float = 0.0  # > 0: throttled, not even checked
+
+
+def login_wait(store: Store, name: str, address: str, now: datetime) -> float:
+    """Seconds before this account, or this address, may try again, from the failed logins in the audit trail
+    since their last success (so every app instance counts the same failures)."""
+    since = now - timedelta(seconds=LOGIN_POLICY.memory_seconds)
+    waits = []
+    for column, value, free in (("target", fold(name), LOGIN_POLICY.free_failures),
+                                ("address", address, LOGIN_POLICY.free_failures),
+                                (None, None, LOGIN_POLICY.free_failures_overall)):
+        times = audit.failure_times(store, since, column, value)
+        waits.append(wait_after([t.timestamp() for t in times], free, LOGIN_POLICY, now.timestamp()))
+    return max(waits)
+
+
+def log_in(store: Store, name: str, password: str, *, address: str, now: datetime) -> Login:
+    """Check a login. The same refusal for an unknown name, a wrong password and a disabled account; a throttled
+    attempt is refused without being checked. Every attempt is in the audit trail."""
+    name = " ".join(str(name).split())[:MAX_NAME]
+    wait = login_wait(store, name, address, now)
+    if wait > 0:
+        with store._writing() as conn:
+            audit.append(conn, at=now, who=name, action="login_throttled", target=fold(name), address=address)
+        return Login(None, wait_seconds=wait)
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(users_table).where(users_table.c.name == name)).mappings().first()
+    stored = row["password_hash"] if row else _DUMMY_HASH
+    right = _verify(stored, password[:MAX_PASSWORD]) and row is not None and not row["disabled"]
+    with store._writing() as conn:
+        if not right:
+            audit.append(conn, at=now, who=name, action="login_failed", target=fold(name), address=address)
+            return Login(None)
+        token = secrets.token_urlsafe(32)
+        conn.execute(sessions_table.insert().values(token_sha256=_digest(token), user_id=row["id"], created_at=now,
+                                                    last_seen_at=now, address=address[:100]))
+        audit.append(conn, at=now, who=name, action="login", target=fold(name), address=address)
+        user = _user(conn, row)
+    return Login(user, token)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def session_user(store: Store, token: str, now: datetime, idle_minutes: int = DEFAULT_IDLE_MINUTES) -> User | None:
+    """The person a session belongs to, if it is still open: not logged out, not idle for longer than
+    `idle_minutes`, the account not disabled. Seeing it counts as activity."""
+    if not token:
+        return None
+    digest = _digest(token)
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(sessions_table, users_table.c.disabled).join(
+            users_table, users_table.c.id == sessions_table.c.user_id).where(
+            sessions_table.c.token_sha256 == digest)).mappings().first()
+    if row is None or row["ended_at"] is not None or row["disabled"]:
+        return None
+    if now - row["last_seen_at"] > timedelta(minutes=idle_minutes):
+        with store._writing() as conn:
+            conn.execute(sessions_table.update().where(sessions_table.c.token_sha256 == digest).values(ended_at=now))
+        return None
+    with store._writing() as conn:
+        if now - row["last_seen_at"] > timedelta(seconds=30):  # write at most twice a minute per session
+            conn.execute(sessions_table.update().where(sessions_table.c.token_sha256 == digest).values(
+                last_seen_at=now))
+        user_row = conn.execute(sa.select(users_table).where(users_table.c.id == row["user_id"])).mappings().one()
+        return _user(conn, user_row)
+
+
+def log_out(store: Store, token: str, *, now: datetime, address: str = "") -> None:
+    digest = _digest(token)
+    with store._writing() as conn:
+        row = conn.execute(sa.select(sessions_table.c.user_id, users_table.c.name).join(
+            users_table, users_table.c.id == sessions_table.c.user_id).where(
+            sessions_table.c.token_sha256 == digest)).first()
+        if row is None:
+            return
+        conn.execute(sessions_table.update().where(sessions_table.c.token_sha256 == digest).values(ended_at=now))
+        audit.append(conn, at=now, who=row[1], action="logout", target=fold(row[1]), address=address)
+
+
+def _end_sessions(conn, user_id: int, at: datetime) -> None:
+    conn.execute(sessions_table.update().where(sessions_table.c.user_id == user_id,
+                                               sessions_table.c.ended_at.is_(None)).values(ended_at=at))
+
+
+def require(user: User | None, action: str) -> None:
+    """Raise AccountError("account.forbidden") unless the user may do `action`."""
+    if user is None or not user.can(action):
+        raise AccountError("account.forbidden", action=action)

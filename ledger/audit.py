@@ -1,0 +1,71 @@
+"""The audit trail (README "Audit trail"): who did what, when, from where — logins (and failures), log-outs,
+publishes, withdrawals and restores, plan imports, meeting requirements, downloads, user and role changes.
+
+Append-only: this module only inserts and reads; no code path updates or deletes a row, and the database refuses
+it (triggers created with the table, ledger.store)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from ledger.store import AUDIT_ACTIONS as ACTIONS  # noqa: F401  (re-exported)
+from ledger.store import Store, audit_table
+from ledger.store import append_audit as append
+
+
+@dataclass(frozen=True)
+class Record:
+    at: datetime
+    who: str
+    action: str
+    target: str
+    address: str
+    detail: dict
+
+    def as_json(self) -> dict:
+        return {"at": self.at.isoformat(sep=" ", timespec="seconds"), "who": self.who, "action": self.action,
+                "target": self.target, "address": self.address}
+
+
+def record(store: Store, **fields) -> None:
+    """append() in a transaction of its own (for what the trail alone records: a download, a failed login)."""
+    with store._writing() as conn:
+        append(conn, **fields)
+
+
+def records(store: Store, *, since: datetime | None = None, until: datetime | None = None,
+            actions: Sequence[str] = (), who: str | None = None, limit: int | None = None) -> list[Record]:
+    """The trail, newest first, filtered."""
+    query = sa.select(audit_table).order_by(audit_table.c.id.desc())
+    if since is not None:
+        query = query.where(audit_table.c.at >= since)
+    if until is not None:
+        query = query.where(audit_table.c.at < until)
+    if actions:
+        query = query.where(audit_table.c.action.in_(list(actions)))
+    if who:
+        query = query.where(audit_table.c.who == who)
+    if limit:
+        query = query.limit(limit)
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return [Record(r["at"], r["who"], r["action"], r["target"], r["address"], json.loads(r["detail"] or "{}"))
+            for r in rows]
+
+
+def failure_times(store: Store, since: datetime, column: str | None, value: str | None) -> list[datetime]:
+    """Failed logins since `since` — for one account (column "target") or client address (column "address") only
+    those after its last success, for everyone (column None) all of them — oldest first."""
+    failed = sa.select(audit_table.c.at).where(audit_table.c.action == "login_failed", audit_table.c.at >= since)
+    if column is not None:
+        key = audit_table.c[column] == value
+        last = sa.select(sa.func.max(audit_table.c.at)).where(audit_table.c.action == "login", key,
+                                                               audit_table.c.at >= since).scalar_subquery()
+        failed = failed.where(key, sa.or_(last.is_(None), audit_table.c.at > last))
+    with store.engine.connect() as conn:
+        return list(conn.execute(failed.order_by(audit_table.c.at)).scalars())
