@@ -3,15 +3,24 @@
 import streamlit as st
 
 from ledger.store import STORE_ERRORS
-from ui import source, state
+from ui import access, source, state
 from ui.i18n import language_switch, t
-from ui.navigation import pages
+from ui.navigation import login_page, pages
 
 st.set_page_config(page_title=t("app.title"), page_icon=":material/fact_check:", layout="wide")
 
 source.start_reading_workers()
 with st.sidebar:
     language_switch()
+try:
+    locked = access.login_required()
+except STORE_ERRORS as problem:
+    source.unavailable(problem)
+if locked:  # accounts exist and viewing needs a login: only the login page
+    st.navigation([login_page()]).run()
+    st.stop()
+with st.sidebar:
+    access.account_badge()
 current = source.current()
 page = st.navigation(pages(published=current is not None))
 with state.showing(state.sidebar(current) if current else None):

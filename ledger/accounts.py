@@ -37,7 +37,7 @@ MAX_PASSWORD = 200
 MAX_NAME = 100
 DEFAULT_IDLE_MINUTES = 120
 PERMISSIONS = {  # what each role may do (README "Accounts and roles")
-    "admin": {"view", "publish", "withdraw", "record", "import_plan", "manage_plans", "manage_users",
+    "admin": {"view", "publish", "withdraw", "restore", "record", "import_plan", "manage_plans", "manage_users",
               "manage_units", "originals", "audit", "export"},
     "editor": {"view", "publish", "withdraw", "record", "import_plan", "originals", "export"},
     "viewer": {"view", "export"},

@@ -61,3 +61,32 @@ def thresholds(environ: Mapping[str, str], secrets: Mapping[str, object]) -> Thr
 
     return Thresholds(int(number("LEDGER_DUE_SOON_DAYS", "due_soon_days", DEFAULT_THRESHOLDS.due_soon_days, 1, 90)),
                       number("LEDGER_BEHIND_POINTS", "behind_points", DEFAULT_THRESHOLDS.behind_points, 0, 100))
+
+
+def _flag(value: object) -> bool:
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def public_view(environ: Mapping[str, str], secrets: Mapping[str, object]) -> bool:
+    """Viewing without login once accounts exist (LEDGER_PUBLIC_VIEW / public_view; default no): for a
+    meeting-room screen. Editing always needs a login."""
+    return _flag(environ.get("LEDGER_PUBLIC_VIEW") or secrets.get("public_view") or "")
+
+
+def idle_minutes(environ: Mapping[str, str], secrets: Mapping[str, object]) -> int:
+    """Minutes without activity after which a login ends (LEDGER_SESSION_IDLE_MINUTES / session_idle_minutes;
+    default 120, between 5 and 10,080)."""
+    value = environ.get("LEDGER_SESSION_IDLE_MINUTES") or secrets.get("session_idle_minutes")
+    try:
+        return min(max(int(value), 5), 10_080) if value not in (None, "") else 120
+    except (TypeError, ValueError):
+        return 120
+
+
+def first_admin(environ: Mapping[str, str], secrets: Mapping[str, object]) -> tuple[str, str] | None:
+    """(name, password) of the admin to create on first start when no account exists (LEDGER_ADMIN_PASSWORD /
+    admin_password, LEDGER_ADMIN_NAME / admin_name, default "admin"); None when no password is set."""
+    password = environ.get("LEDGER_ADMIN_PASSWORD") or secrets.get("admin_password")
+    if not password:
+        return None
+    return str(environ.get("LEDGER_ADMIN_NAME") or secrets.get("admin_name") or "admin"), str(password)

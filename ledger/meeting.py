@@ -68,14 +68,16 @@ def latest_states(store: Store, plan_id: int) -> list[req.RequirementState]:
 
 
 def record(store: Store, version: Version, *, scope: str, target: str, text: str, given_by: str,
-           meeting_date: date, due: date | None, recorded_by: str, recorded_at: datetime) -> req.Requirement:
+           meeting_date: date, due: date | None, recorded_by: str, recorded_at: datetime,
+           address: str = "") -> req.Requirement:
     """Record a requirement against a measure (its id), a leader or a department of `version`. Raises
     requirements.RequirementError when the target is not in the version or the text is empty."""
     required_by = due or req.NewRequirement(scope, target, (), "", text, given_by, meeting_date, None, version.id,
                                             recorded_by, recorded_at).required_by
     keys, measure = req.targets(store.ledger(version.id).tasks, scope, target, required_by)
     return store.add_requirement(version.plan_id, req.NewRequirement(
-        scope, target, keys, measure, text, given_by, meeting_date, due, version.id, recorded_by, recorded_at))
+        scope, target, keys, measure, text, given_by, meeting_date, due, version.id, recorded_by, recorded_at),
+        address)
 
 
 def requirement_history(store: Store, plan_id: int) -> tuple[list[Version], list[tuple[req.Requirement, dict]]]:

@@ -3,12 +3,13 @@
 import streamlit as st
 
 from ledger.diff import compare
-from ui import source
+from ui import access, source
 from ui.changes import details
 from ui.i18n import literal, t
 from ui.meeting import requirement_history
 from ui.state import view
-from ui.widgets import pct, task_table
+from ui.versions import withdrawal_panel
+from ui.widgets import audited, pct, task_table
 
 v = view()
 versions = v.source.versions
@@ -16,7 +17,7 @@ by_id = {version.id: version for version in versions}
 labels = {i: source.version_label(version) for i, version in by_id.items()}
 plan_id = v.source.plan.id
 figure, table, per_measure, per_leader = source.history_figures(
-    plan_id, source.store().last_published_id(plan_id), v.source.version.id,
+    plan_id, source.store().changes_stamp(plan_id), v.source.version.id,
     tuple((k, tuple(vs)) for k, vs in v.filters.items()), v.lang)
 
 st.title(t("history.title"))
@@ -34,11 +35,13 @@ st.dataframe([{
     t("history.overdue"): table["overdue"].get(version.id), t("history.note"): version.note,
 } for version in versions], hide_index=True, width="stretch", key="versions_table")
 
-with st.expander(t("history.download"), icon=":material/download:"):
-    chosen = st.selectbox(t("history.version"), list(by_id), format_func=labels.get, key="download_version")
-    for position, (name, data) in enumerate(source.store().files(chosen)):
-        st.download_button(literal(name), data=data, file_name=name, key=f"file_{chosen}_{position}", on_click="ignore",
-                           icon=":material/description:")
+if access.allowed("originals"):
+    with st.expander(t("history.download"), icon=":material/download:"):
+        chosen = st.selectbox(t("history.version"), list(by_id), format_func=labels.get, key="download_version")
+        for position, (name, data) in enumerate(source.store().files(chosen)):
+            st.download_button(literal(name), data=data, file_name=name, key=f"file_{chosen}_{position}",
+                               on_click=audited(f"version {chosen}: {name}"), icon=":material/description:")
+withdrawal_panel(v.source.plan.id, by_id, labels)
 
 st.subheader(t("history.compare"))
 left, right = st.columns(2)

@@ -91,7 +91,7 @@ with st.container(key="meeting_slide"):
                 st.caption(t("slides.more", n=len(found.carried) - SLIDE_ROWS))
         st.caption(t("meeting.rule"))
     else:
-        if access.is_editor():
+        if access.allowed("record"):
             with st.popover(t("meeting.record_open"), icon=":material/add_task:"):
                 record_form(v, key="meeting_record")
         else:

@@ -19,11 +19,11 @@ from ui.widgets import XLSX_MIME, issue_frame
 v = view()
 st.title(t("plan.title"))
 flash()
-if not access.is_editor():
-    access.gate()
+if not access.allowed("import_plan"):
+    access.gate("import_plan")
     st.stop()
 
-if v is not None:
+if v is not None and access.allowed("manage_plans"):
     with st.expander(t("plan.manage"), icon=":material/edit_note:"):
         shown = v.source.plan
         if not shown.demo:
@@ -96,7 +96,8 @@ if checked.errors:
     st.dataframe(issue_frame(checked.errors), hide_index=True, width="stretch", key="plan_errors")
 name_key = f"plan_name_{key}"
 st.text_input(t("upload.plan_name"), value=found.title, key=name_key, max_chars=MAX_PLAN_NAME)
-st.text_input(t("upload.by"), key="plan_by", placeholder=t("upload.by_placeholder"), max_chars=MAX_UPLOADER)
+if access.current_user() is None:
+    st.text_input(t("upload.by"), key="plan_by", placeholder=t("upload.by_placeholder"), max_chars=MAX_UPLOADER)
 st.button(t("plan.publish"), type="primary", icon=":material/publish:", disabled=bool(checked.errors),
           on_click=plan.publish_plan, args=([original, (ledger_name, data)], checked, name_key, found, phases),
           key="plan_publish")

@@ -31,12 +31,14 @@ st.title(t("upload.title"))
 flash()
 if v is None:
     st.info(t("store.empty"), icon=":material/upload_file:")
-if not access.is_editor():
-    access.gate()
+if not access.allowed("publish"):
+    access.gate("publish")
     st.stop()
-access.logout_button()
-if access.configured_password() is None:
-    st.caption(t("access.local_only"))
+if not access.accounts_exist():
+    access.logout_button()
+    if access.configured_password() is None:
+        st.caption(t("access.local_only"))
+    access.first_admin_hint()
 
 plans = targets()
 if st.session_state.get(TARGET_KEY) not in plans:  # the plan on screen, unless it is the demo: then a new one
@@ -90,7 +92,8 @@ name_key = f"{PLAN_NAME_KEY}_{digest[:16]}"
 if target == NEW_PLAN:
     st.text_input(t("upload.plan_name"), value=ledger.title, key=name_key, max_chars=MAX_PLAN_NAME,
                   help=t("upload.plan_name_help"))
-st.text_input(t("upload.by"), key="upload_by", placeholder=t("upload.by_placeholder"), max_chars=MAX_UPLOADER)
+if access.current_user() is None:  # before accounts exist the editor says who they are; afterwards it is known
+    st.text_input(t("upload.by"), key="upload_by", placeholder=t("upload.by_placeholder"), max_chars=MAX_UPLOADER)
 st.text_area(t("upload.note"), key="upload_note", height=68, max_chars=MAX_NOTE)
 st.button(t("upload.publish"), type="primary", icon=":material/publish:", on_click=do_publish,
           args=(files, ledger, date_key, name_key), key="publish")

@@ -1,4 +1,8 @@
-"""Who may upload: editors who know the password, or, with no password configured, a browser on this machine."""
+"""Who may do what (README "Accounts and roles").
+
+Once an account exists, people log in with their own name and password (ledger.accounts) and their role decides;
+the session lives in the database, so every app instance knows it. Before any account exists the earlier rule
+stays: editors who know the shared password, or, with no password configured, a browser on this machine."""
 
 from __future__ import annotations
 
@@ -8,15 +12,19 @@ import logging
 import math
 import os
 import time
+from datetime import datetime
 
 import streamlit as st
 
-from ledger import config
+from ledger import accounts, audit, config
 from ledger.throttle import Throttle
 from ui.i18n import t
-from ui.source import secrets
+from ui.source import secrets, store
 
 EDITOR_KEY = "_editor"
+TOKEN_KEY = "_session_token"
+LEGACY_ACTIONS = {"view", "export", "publish", "withdraw", "restore", "record", "import_plan", "manage_plans",
+                  "originals"}
 REFUSED_KEY = "_editor_refused"
 log = logging.getLogger(__name__)
 _FORWARDED = ("X-Forwarded-For", "X-Real-Ip", "Forwarded")
@@ -38,9 +46,107 @@ def is_loopback_client() -> bool:
 
 
 def is_editor() -> bool:
+    """Before any account exists: the shared editor password was given, or (none configured) this machine."""
     if st.session_state.get(EDITOR_KEY):
         return True
     return configured_password() is None and is_loopback_client()
+
+
+def accounts_exist() -> bool:
+    return accounts.any_account(store())
+
+
+def idle_minutes() -> int:
+    return config.idle_minutes(os.environ, secrets())
+
+
+def current_user() -> accounts.User | None:
+    """The person logged in to this browser session (None: nobody, or the session ended or went idle)."""
+    token = st.session_state.get(TOKEN_KEY)
+    if not token:
+        return None
+    user = accounts.session_user(store(), token, datetime.now(), idle_minutes())
+    if user is None:
+        st.session_state.pop(TOKEN_KEY, None)
+    return user
+
+
+def login_required() -> bool:
+    """Viewing needs a login once an account exists, unless viewing without login is allowed (a meeting-room
+    screen: LEDGER_PUBLIC_VIEW / public_view)."""
+    return accounts_exist() and not config.public_view(os.environ, secrets()) and current_user() is None
+
+
+def allowed(action: str, unit_id: int | None = None) -> bool:
+    """May whoever uses this session do `action` (for a unit, when publishing or withdrawing)?"""
+    if not accounts_exist():
+        return action in ("view", "export", "originals") or (action in LEGACY_ACTIONS and is_editor())
+    user = current_user()
+    if user is None:
+        return action in ("view", "export") and config.public_view(os.environ, secrets())
+    if action in ("publish", "withdraw") and unit_id is not None:
+        return user.can(action) and user.may_publish_for(unit_id)
+    return user.can(action)
+
+
+def who() -> str:
+    """Who acts, for "uploaded by", requirements and the audit trail: the logged-in person's name; before any
+    account exists, what the editor typed (or "editor")."""
+    user = current_user()
+    if user is not None:
+        return user.name
+    return st.session_state.get("upload_by", "").strip() or t("upload.anonymous")
+
+
+def who_records() -> str:
+    """Who records a meeting requirement: the logged-in person, else the meeting's minutes."""
+    user = current_user()
+    return user.name if user is not None else t("meeting.recorder")
+
+
+def record_download(target: str) -> None:
+    """A download (an export or an original file) goes into the audit trail."""
+    audit.record(store(), at=datetime.now(), who=who(), action="download", target=target, address=client_address())
+
+
+def _log_in() -> None:
+    name = st.session_state.get("login_name", "")
+    password = st.session_state.get("login_password", "")
+    st.session_state["login_password"] = ""
+    result = accounts.log_in(store(), name, password, address=client_address(), now=datetime.now())
+    if result.wait_seconds > 0:
+        st.session_state[REFUSED_KEY] = t("access.throttled", seconds=math.ceil(result.wait_seconds))
+    elif result.user is None:
+        st.session_state[REFUSED_KEY] = t("access.login_refused")
+    else:
+        st.session_state[TOKEN_KEY] = result.token
+
+
+def login_form() -> None:
+    """Name and password; the same message for an unknown name and a wrong password."""
+    with st.form("account_login", clear_on_submit=False):
+        st.text_input(t("access.name"), key="login_name", max_chars=accounts.MAX_NAME)
+        st.text_input(t("access.account_password"), type="password", key="login_password",
+                      max_chars=accounts.MAX_PASSWORD)
+        st.form_submit_button(t("access.login"), on_click=_log_in, type="primary")
+    refused = st.session_state.pop(REFUSED_KEY, None)
+    if refused:
+        st.error(refused, icon=":material/block:")
+
+
+def _log_out() -> None:
+    token = st.session_state.pop(TOKEN_KEY, None)
+    if token:
+        accounts.log_out(store(), token, now=datetime.now(), address=client_address())
+
+
+def account_badge() -> None:
+    """In the sidebar: who is logged in, and the log-out button."""
+    user = current_user()
+    if user is None:
+        return
+    st.caption(t("access.signed_in", name=user.name, role=t(f"role.{user.role}")))
+    st.button(t("access.logout_account"), on_click=_log_out, icon=":material/logout:", key="account_logout")
 
 
 @st.cache_resource(show_spinner=False)
@@ -74,12 +180,21 @@ def _check_password() -> None:
     st.session_state[REFUSED_KEY] = t("access.refused")
 
 
-def gate() -> None:
-    """What a viewer sees on the upload page: a password form, or how to configure one."""
+def gate(action: str = "publish") -> None:
+    """What someone without the right sees on an editing page: the login form, a refusal, or (before any account
+    exists) the shared-password form or how to configure one."""
+    if accounts_exist():
+        if current_user() is None:
+            st.info(t("access.login_needed"), icon=":material/lock:")
+            login_form()
+        else:
+            st.error(t("account.forbidden"), icon=":material/block:")
+        return
     if configured_password() is None:
         st.warning(t("access.no_password"), icon=":material/lock:")
         st.code("export LEDGER_EDITOR_PASSWORD='…'\n# or in .streamlit/secrets.toml:\neditor_password = \"…\"",
                 language="bash")
+        first_admin_hint()
         return
     st.info(t("access.viewer"), icon=":material/lock:")
     with st.form("editor_login", clear_on_submit=True):
@@ -88,6 +203,13 @@ def gate() -> None:
     refused = st.session_state.pop(REFUSED_KEY, None)
     if refused:
         st.error(refused, icon=":material/block:")
+
+
+def first_admin_hint() -> None:
+    """Before any account exists: how to create the first admin."""
+    st.caption(t("access.first_admin"))
+    st.code(".venv/bin/python -m ledger users add admin --role admin\n# or, before the first start:\n"
+            "export LEDGER_ADMIN_PASSWORD='…'", language="bash")
 
 
 def logout_button() -> None:

@@ -18,9 +18,10 @@ from ledger.requirements import (
     default_meeting_date,
 )
 from ledger.store import STORE_ERRORS, problem_code
-from ui import source
+from ui import access, source
 from ui.i18n import lang, t
 from ui.state import View
+from ui.widgets import XLSX_MIME, audited
 
 STATE_COLORS = {"met": "#C8E6C9", "pending": "#ECEFF1", "missed": "#FFCDD2"}
 PDF_MIME = "application/pdf"
@@ -28,7 +29,8 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _requirements(url: str, version_id: int, as_of: date, stamp: tuple[int, int]) -> MeetingRequirements:
+def _requirements(url: str, version_id: int, as_of: date, stamp: tuple[int, int],
+                  versions: str) -> MeetingRequirements:
     store = source.store()
     return meeting.version_requirements(store, store.version(version_id), as_of)
 
@@ -39,7 +41,8 @@ def requirements_of(v: View) -> MeetingRequirements:
     stamp = store.requirements_stamp(v.source.plan.id)
     if stamp[0] == 0:
         return MeetingRequirements([], [])
-    return _requirements(source.db_url(), v.source.version.id, v.as_of, stamp)
+    return _requirements(source.db_url(), v.source.version.id, v.as_of, stamp,
+                         store.changes_stamp(v.source.plan.id))
 
 
 def target_text(requirement) -> str:
@@ -118,8 +121,8 @@ def record_form(v: View, key: str) -> None:
             return
     try:
         meeting.record(source.store(), v.source.version, scope=scope, target=target or "", text=text,
-                       given_by=given_by, meeting_date=meeting_date, due=due, recorded_by=t("meeting.recorder"),
-                       recorded_at=datetime.now())
+                       given_by=given_by, meeting_date=meeting_date, due=due, recorded_by=access.who_records(),
+                       recorded_at=datetime.now(), address=access.client_address())
     except RequirementError as problem:
         st.error(t(problem.code, **problem.params), icon=":material/error:")
         return
@@ -136,38 +139,35 @@ def _context(v: View) -> brief.Context:
 
 
 def pack_downloads(v: View, key: str) -> None:
-    """The meeting pack, one click each, from the version and filters on screen and in the UI language."""
-    stem = f"{v.as_of.isoformat()}"
+    """The meeting pack, one click each, from the version and filters on screen and in the UI language; each
+    download goes into the audit trail."""
     if v.filtered:
         st.caption(t("meeting.pack_filtered"))
-    first = st.columns(3)
-    first[0].download_button(t("meeting.brief_pdf"), data=lambda: typeset.pdf("brief.typ", brief.brief_data(
-        _context(v))), file_name=t("meeting.brief_file", day=stem) + ".pdf", mime=PDF_MIME, key=f"{key}_pdf",
-        icon=":material/picture_as_pdf:", on_click="ignore", width="stretch")
-    first[1].download_button(t("meeting.brief_docx"), data=lambda: word.brief_docx(brief.brief_data(_context(v))),
-                             file_name=t("meeting.brief_file", day=stem) + ".docx", mime=DOCX_MIME,
-                             key=f"{key}_docx", icon=":material/description:", on_click="ignore", width="stretch")
-    first[2].download_button(t("meeting.image"), data=lambda: typeset.png("headline.typ", brief.brief_data(
-        _context(v))), file_name=t("meeting.brief_file", day=stem) + ".png", mime="image/png", key=f"{key}_png",
-        icon=":material/image:", on_click="ignore", width="stretch")
-    second = st.columns(3)
+    brief_name, notices_name = t("meeting.brief_file", day=v.as_of), t("meeting.notices_file", day=v.as_of)
+    first, second = st.columns(3), st.columns(3)
     by = second[0].segmented_control(t("meeting.notices_by"), brief.BY_CHOICES, default="leader",
-                                     format_func=lambda b: t(f"meeting.by_{b}"), key=f"{key}_by")
-    by = by or "leader"
-    second[1].download_button(t("meeting.notices_pdf"), data=lambda: typeset.pdf("notices.typ", brief.notices_data(
-        _context(v), by)), file_name=t("meeting.notices_file", day=stem) + ".pdf", mime=PDF_MIME,
-        key=f"{key}_notices_pdf", icon=":material/assignment_late:", on_click="ignore", width="stretch")
-    second[2].download_button(t("meeting.notices_docx"), data=lambda: word.notices_zip(brief.notices_data(
-        _context(v), by)), file_name=t("meeting.notices_file", day=stem) + ".zip", mime="application/zip",
-        key=f"{key}_notices_zip", icon=":material/folder_zip:", on_click="ignore", width="stretch")
-    st.download_button(t("meeting.workbook"), data=lambda: brief.version_workbook(_context(v)),
-                       file_name=t("meeting.workbook_file", day=stem) + ".xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}_xlsx", icon=":material/table:", on_click="ignore")
+                                     format_func=lambda b: t(f"meeting.by_{b}"), key=f"{key}_by") or "leader"
+    items = (  # (column, label, make the bytes, file name, MIME type, icon, key)
+        (first[0], "meeting.brief_pdf", lambda: typeset.pdf("brief.typ", brief.brief_data(_context(v))),
+         brief_name + ".pdf", PDF_MIME, ":material/picture_as_pdf:", "pdf"),
+        (first[1], "meeting.brief_docx", lambda: word.brief_docx(brief.brief_data(_context(v))),
+         brief_name + ".docx", DOCX_MIME, ":material/description:", "docx"),
+        (first[2], "meeting.image", lambda: typeset.png("headline.typ", brief.brief_data(_context(v))),
+         brief_name + ".png", "image/png", ":material/image:", "png"),
+        (second[1], "meeting.notices_pdf", lambda: typeset.pdf("notices.typ", brief.notices_data(_context(v), by)),
+         notices_name + ".pdf", PDF_MIME, ":material/assignment_late:", "notices_pdf"),
+        (second[2], "meeting.notices_docx", lambda: word.notices_zip(brief.notices_data(_context(v), by)),
+         notices_name + ".zip", "application/zip", ":material/folder_zip:", "notices_zip"),
+        (st, "meeting.workbook", lambda: brief.version_workbook(_context(v)),
+         t("meeting.workbook_file", day=v.as_of) + ".xlsx", XLSX_MIME, ":material/table:", "xlsx"),
+    )
+    for place, label, make, name, mime, icon, suffix in items:
+        place.download_button(t(label), data=make, file_name=name, mime=mime, key=f"{key}_{suffix}", icon=icon,
+                              on_click=audited(name), width="stretch" if place is not st else "content")
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _requirement_history(url: str, plan_id: int, stamp: tuple[int, int], last_published: int | None,
+def _requirement_history(url: str, plan_id: int, stamp: tuple[int, int], stamp_versions: str,
                          lang: str) -> pd.DataFrame:
     versions, rows = meeting.requirement_history(source.store(), plan_id)
     labels = {v.id: source.version_label(v) for v in versions}
@@ -186,7 +186,7 @@ def requirement_history(plan_id: int) -> None:
     if stamp[0] == 0:
         st.caption(t("meeting.history_none"))
         return
-    frame = _requirement_history(source.db_url(), plan_id, stamp, store.last_published_id(plan_id), lang())
+    frame = _requirement_history(source.db_url(), plan_id, stamp, store.changes_stamp(plan_id), lang())
     colors = {t(f"requirement.state.{name}"): color for name, color in STATE_COLORS.items()}
     st.dataframe(frame.style.map(lambda value: f"background-color: {colors[value]}" if value in colors else ""),
                  hide_index=True, width="stretch", key="requirement_history")

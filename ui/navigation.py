@@ -7,12 +7,28 @@ import streamlit as st
 from ui.i18n import t
 
 
+def login_page():
+    return st.Page("pages/login.py", title=t("page.login"), icon=":material/login:", url_path="login", default=True)
+
+
 def pages(published: bool = True) -> list:
-    """Every page; only the upload and plan pages while nothing has been published."""
+    """Every page; only the upload and plan pages while nothing has been published. The users and audit pages
+    are listed for those who may use them (each page checks again)."""
+    from ui import access
+
     plan = st.Page("pages/plan.py", title=t("page.plan"), icon=":material/description:", url_path="plan")
+    admin = []
+    try:
+        if access.accounts_exist() and access.allowed("manage_users"):
+            admin.append(st.Page("pages/users.py", title=t("page.users"), icon=":material/manage_accounts:",
+                                 url_path="users"))
+        if access.accounts_exist() and access.allowed("audit"):
+            admin.append(st.Page("pages/audit.py", title=t("page.audit"), icon=":material/policy:", url_path="audit"))
+    except Exception:
+        admin = []
     if not published:
         return [st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload",
-                        default=True), plan]
+                        default=True), plan, *admin]
     return [
         st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", url_path="overview",
                 default=True),
@@ -25,6 +41,7 @@ def pages(published: bool = True) -> list:
         st.Page("pages/meeting.py", title=t("page.meeting"), icon=":material/co_present:", url_path="meeting"),
         st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload"),
         plan,
+        *admin,
     ]
 
 

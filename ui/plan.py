@@ -96,10 +96,14 @@ def publish_plan(files: list[tuple[str, bytes]], ledger: Ledger, name_key: str, 
                  phases: tuple[Phase, ...]) -> None:
     """Button callback: the plan and its first version (the baseline), in one transaction."""
     name = st.session_state.get(name_key, "").strip() or plan.title
-    by = st.session_state.get("plan_by", "").strip() or t("upload.anonymous")
+    from ui import access
+
+    by = (access.current_user().name if access.current_user() else
+          st.session_state.get("plan_by", "").strip() or t("upload.anonymous"))
     try:
         result = publish(source.store(), files, ledger, plan=NewPlan(name, datetime.now(), plan.unit, phases),
-                         uploaded_by=by, uploaded_at=datetime.now(), note=t("plan.baseline_note"))
+                         uploaded_by=by, uploaded_at=datetime.now(), note=t("plan.baseline_note"),
+                         address=access.client_address(), audit_action="plan_import")
     except STORE_ERRORS as problem:
         log.warning("plan publish failed: %r", problem)
         reason = t(problem_code(problem), name=getattr(problem, "detail", ""))

@@ -53,7 +53,24 @@ def _store(url: str) -> Store:
     store = Store(url)
     if not store.sample_imported() and not store.plans():  # first start: the seed plan's weeks, as the demo plan
         import_history(store, DATA_DIR)
+    _first_admin(store)
     return store
+
+
+def _first_admin(store: Store) -> None:
+    """LEDGER_ADMIN_PASSWORD on a store without accounts creates the first admin (README "Accounts and roles")."""
+    from datetime import datetime
+
+    from ledger import accounts
+
+    wanted = config.first_admin(os.environ, secrets())
+    if wanted is None or accounts.any_account(store):
+        return
+    try:
+        accounts.add_user(store, wanted[0], "admin", wanted[1], at=datetime.now(), by="LEDGER_ADMIN_PASSWORD",
+                          address="server")
+    except accounts.AccountError as problem:  # a weak password: say so in the log, create nothing
+        log.warning("LEDGER_ADMIN_PASSWORD refused: %s", problem.code)
 
 
 def store() -> Store:
@@ -70,18 +87,18 @@ def ledger_of(version_id: int) -> Ledger:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _history(url: str, plan_id: int, last_published_id: int) -> pd.DataFrame:
+def _history(url: str, plan_id: int, stamp: str) -> pd.DataFrame:
     return _store(url).history(plan_id)  # read-only for its users, so shared rather than copied
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def history_figures(plan_id: int, last_published_id: int, shown_id: int,
+def history_figures(plan_id: int, stamp: str, shown_id: int,
                     filters: tuple[tuple[str, tuple[str, ...]], ...], lang: str):
     """The history page's figures across the plan's versions (trend chart, versions table, postponements per
     measure and per leader), computed once per publish into the plan — whatever its report date — version shown,
     filters and language."""
     url = db_url()
-    history = select(_history(url, plan_id, last_published_id), dict(filters))
+    history = select(_history(url, plan_id, stamp), dict(filters))
     points = trend_points(history, _ledger(url, shown_id).phases, translate("chart.overall", lang))
     return trend(points, lang), version_table(history), *postponements(history)
 

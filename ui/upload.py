@@ -36,7 +36,7 @@ PLAN_NAME_KEY = "upload_plan_name"
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _checked(digest: str, plan_id: int | None, last_published_id: int | None, _files: tuple,
+def _checked(digest: str, plan_id: int | None, stamp: str | None, _files: tuple,
              received_on: date) -> Ledger:
     return check_upload(source.store(), list(_files), received_on, limits(), plan_id)
 
@@ -45,7 +45,7 @@ def checked(files: list[tuple[str, bytes]], plan_id: int | None) -> tuple[str, L
     """The upload read as it would be published into the plan (None: a new one), cached per content, plan and
     last publish into it."""
     digest = content_sha256(files) + "|" + "|".join(name for name, _ in files)
-    last = source.store().last_published_id(plan_id) if plan_id is not None else None
+    last = source.store().changes_stamp(plan_id) if plan_id is not None else None
     return digest, _checked(digest, plan_id, last, tuple(files), date.today())
 
 
@@ -66,11 +66,14 @@ def _target_plan(ledger: Ledger, name_key: str) -> int | NewPlan:
 def do_publish(files: list[tuple[str, bytes]], ledger: Ledger, report_date_key: str, name_key: str) -> None:
     """Button callback: store the version (in a new plan when so chosen), follow it in the sidebar, empty the
     uploader, leave a message."""
-    by = st.session_state.get("upload_by", "").strip() or t("upload.anonymous")
+    from ui import access
+
+    by = access.who()
     note = st.session_state.get("upload_note", "").strip()
     try:
         result = publish(source.store(), files, ledger, plan=_target_plan(ledger, name_key), uploaded_by=by,
-                         uploaded_at=datetime.now(), note=note, report_date=st.session_state.get(report_date_key))
+                         uploaded_at=datetime.now(), note=note, report_date=st.session_state.get(report_date_key),
+                         address=access.client_address())
     except STORE_ERRORS as problem:  # nothing was stored: publishing is one transaction
         log.warning("publish failed: %r", problem)
         reason = t(problem_code(problem), name=getattr(problem, "detail", ""))

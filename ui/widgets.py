@@ -94,7 +94,14 @@ def download_tables(label: str, sheets: dict[str, list[dict]], file_name: str, k
     """A button that downloads the tables as one Excel workbook, one sheet each."""
     language = lang()
     st.download_button(label, data=lambda: table_workbook(sheets, language), file_name=file_name, mime=XLSX_MIME,
-                       key=key, icon=":material/download:", on_click="ignore")
+                       key=key, icon=":material/download:", on_click=audited(file_name))
+
+
+def audited(target: str):
+    """A download button's on_click: the download goes into the audit trail (README "Audit trail")."""
+    from ui import access
+
+    return lambda: access.record_download(target)
 
 
 PHONE_PAIRS_CSS = (  # on a phone, Streamlit stacks columns one per row: keep the figures two to a row instead

@@ -1,0 +1,62 @@
+"""Withdrawing a version and restoring it (README "Withdrawing a version"), on the history page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import streamlit as st
+
+from ledger.store import STORE_ERRORS, StoreError, Version, problem_code
+from ui import access, source
+from ui.i18n import literal, t
+
+FLASH = "_versions_flash"
+
+
+def _withdraw(labels: dict[int, str]) -> None:
+    version_id = st.session_state.get("withdraw_version")
+    reason = st.session_state.get("withdraw_reason", "")
+    try:
+        source.store().withdraw(version_id, by=access.who(), reason=reason, at=datetime.now(),
+                                address=access.client_address())
+    except STORE_ERRORS as problem:
+        st.session_state[FLASH] = ("error", t(problem_code(problem), name=getattr(problem, "detail", "")))
+        return
+    st.session_state["withdraw_reason"] = ""
+    st.session_state[FLASH] = ("success", t("versions.withdrawn", label=labels.get(version_id, version_id)))
+
+
+def _restore(version_id: int, label: str) -> None:
+    try:
+        source.store().restore(version_id, by=access.who(), at=datetime.now(), address=access.client_address())
+    except STORE_ERRORS as problem:
+        detail = problem.detail if isinstance(problem, StoreError) else ""
+        st.session_state[FLASH] = ("error", t(problem_code(problem), name=detail))
+        return
+    st.session_state[FLASH] = ("success", t("versions.restored", label=label))
+
+
+def withdrawal_panel(plan_id: int, live: dict[int, Version], labels: dict[int, str]) -> None:
+    """Editors (for their units) and admins withdraw a version with a reason; admins restore a withdrawn one."""
+    flash = st.session_state.pop(FLASH, None)
+    if flash:
+        (st.success if flash[0] == "success" else st.error)(flash[1])
+    mine = [i for i, version in live.items() if access.allowed("withdraw", version.unit_id)]
+    if mine:
+        with st.expander(t("versions.withdraw_title"), icon=":material/undo:"):
+            st.caption(t("versions.withdraw_help"))
+            st.selectbox(t("history.version"), mine, format_func=labels.get, key="withdraw_version")
+            st.text_input(t("versions.reason"), key="withdraw_reason", max_chars=2000)
+            st.button(t("versions.withdraw"), on_click=_withdraw, args=(labels,), key="withdraw_button",
+                      icon=":material/undo:")
+    withdrawn = [v for v in source.store().versions(plan_id, withdrawn=True) if v.withdrawn]
+    if withdrawn:
+        with st.expander(t("versions.withdrawn_title", n=len(withdrawn)), icon=":material/inventory_2:"):
+            for version in withdrawn:
+                label = source.version_label(version)
+                st.markdown(literal(t("versions.withdrawn_line", label=label, by=version.withdrawn_by,
+                                      at=version.withdrawn_at.strftime("%Y-%m-%d %H:%M"),
+                                      reason=version.withdrawn_reason)))
+                if access.allowed("restore"):
+                    st.button(t("versions.restore"), on_click=_restore, args=(version.id, label),
+                              key=f"restore_{version.id}", icon=":material/restore:")
