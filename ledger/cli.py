@@ -123,6 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
     users.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
     users.add_argument("--json", action="store_true", help="list: print one JSON list")
     users.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    roll = commands.add_parser("rollup", help="each unit's figures for the plan, those needing attention first")
+    roll.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
+    roll.add_argument("--plan", help="the plan (default: the only one that is not the demo)")
+    roll.add_argument("--as-of", type=_day, help="YYYY-MM-DD (default: each unit's own report date)")
+    roll.add_argument("--json", action="store_true",
+                      help="print one JSON list of {unit, report_date, tasks, completion_pct, overdue, lights, phases}")
+    roll.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
     trail = commands.add_parser("audit", help="print the audit trail, newest first")
     trail.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
     trail.add_argument("--since", type=_day, help="YYYY-MM-DD: only records from that day on")
@@ -520,6 +527,29 @@ def _users(args, now: datetime) -> int:
     return EXIT_OK
 
 
+def _rollup(args) -> int:
+    from ledger import config
+    from ledger.rollup import rollup
+
+    store = open_store(args.db, args.lang)
+    with store_problems(store.url, args.lang):
+        plan = chosen_plan(store, args.plan, args.lang)
+        if plan is None:
+            raise UsageError(translate("cli.no_such_plan", args.lang, plan=args.plan))
+        rows = [r.record() for r in rollup(store, plan.id, args.as_of,
+                                           config.thresholds(os.environ, config.read_secrets()))]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return EXIT_OK
+    for r in rows:
+        print(translate("cli.rollup_line", args.lang, **r, day=r["report_date"] or "—",
+                        pct="—" if r["completion_pct"] is None else f"{r['completion_pct']:.1f}%",
+                        flag=translate("rollup.missing", args.lang) if r["missing"] else ""))
+    if not rows:
+        print(translate("cli.no_units", args.lang))
+    return EXIT_OK
+
+
 def _audit(args) -> int:
     from ledger import audit
 
@@ -573,6 +603,8 @@ def run(argv: list[str] | None = None, today: date | None = None) -> int:
             return _users(args, datetime.now())
         if args.command == "audit":
             return _audit(args)
+        if args.command == "rollup":
+            return _rollup(args)
         if args.command in ("withdraw", "restore"):
             return _withdraw(args, datetime.now())
         if args.command == "plan":

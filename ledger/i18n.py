@@ -395,6 +395,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "id {version})."),
     "cli.user_disabled_msg": ("已停用账号“{name}”，其已登录的会话全部退出。", "Disabled “{name}”; their open sessions are ended."),
     "cli.user_enabled_msg": ("已重新启用账号“{name}”。", "Enabled “{name}” again."),
+    "cli.rollup_line": ("{unit}  填报 {day}  措施 {tasks} 项  完成率 {pct}  超期 {overdue} 项（最长 {longest_overdue_days} 天）  {flag}",
+                        "{unit}  reported {day}  {tasks} measures  completion {pct}  overdue {overdue} (longest "
+                        "{longest_overdue_days} days)  {flag}"),
+    "cli.no_units": ("这个整改方案还没有单位。发布时用 --unit 指明单位。", "This plan has no unit yet; publish with --unit."),
+    "rollup.missing": ("本周未报送", "no report this week"),
     "cli.password_set": ("已为“{name}”设置新密码，其已登录的会话全部退出。",
                          "Set a new password for “{name}”; their open sessions are ended."),
     # --- accounts, roles, audit ------------------------------------------------------------------------------

@@ -694,6 +694,49 @@ class Store:
         warnings = tuple(issue_from_dict(item) for item in json.loads(head["warnings"]))
         return Ledger(tasks, self.phases(version_id), head["report_date"], True, warnings, head["matched_by_id"])
 
+    def unit_versions(self, plan_id: int, as_of: date | None = None) -> dict[int, Version]:
+        """Each unit's newest live version of the plan (reported on or before as_of, when given), by unit id."""
+        query = sa.select(versions_table).where(versions_table.c.plan_id == plan_id, LIVE,
+                                                versions_table.c.unit_id.is_not(None))
+        if as_of is not None:
+            query = query.where(versions_table.c.report_date <= as_of)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(versions_table.c.report_date, versions_table.c.id)).mappings().all()
+            ids = sorted(conn.execute(sa.select(versions_table.c.id).where(
+                versions_table.c.plan_id == plan_id)).scalars())
+        numbers = {version_id: n for n, version_id in enumerate(ids, start=1)}
+        newest: dict[int, Version] = {}
+        for row in rows:  # oldest first: the last one seen per unit is its newest
+            newest[row["unit_id"]] = _version(row, numbers[row["id"]])
+        return newest
+
+    def ledgers(self, version_ids: Sequence[int]) -> dict[int, Ledger]:
+        """Several versions' ledgers in three queries (the roll-up reads hundreds at once)."""
+        if not version_ids:
+            return {}
+        ids = list(version_ids)
+        with self.engine.connect() as conn:
+            heads = {row["id"]: row for row in conn.execute(
+                sa.select(versions_table).where(versions_table.c.id.in_(ids))).mappings()}
+            rows = conn.execute(sa.select(tasks_table.c.version_id, *[tasks_table.c[name] for name in TASK_COLUMNS])
+                                .where(tasks_table.c.version_id.in_(ids))
+                                .order_by(tasks_table.c.version_id, tasks_table.c.position)).fetchall()
+            phase_rows = conn.execute(sa.select(phases_table).where(phases_table.c.version_id.in_(ids))
+                                      .order_by(phases_table.c.version_id, phases_table.c.position)).mappings().all()
+        tasks = tasks_frame([row[1:] for row in rows])
+        owners = pd.Series([row[0] for row in rows], dtype="int64")
+        phases: dict[int, list[Phase]] = {}
+        for row in phase_rows:
+            phases.setdefault(row["version_id"], []).append(_phase(row))
+        found = {}
+        for version_id in ids:
+            mine = tasks[(owners == version_id).to_numpy()].reset_index(drop=True)
+            head = heads[version_id]
+            warnings = tuple(issue_from_dict(item) for item in json.loads(head["warnings"]))
+            found[version_id] = Ledger(mine, tuple(phases.get(version_id, ())), head["report_date"], True, warnings,
+                                       head["matched_by_id"])
+        return found
+
     def history(self, plan_id: int, columns: Sequence[str] = TASK_COLUMNS) -> pd.DataFrame:
         """The tasks of every version of the plan (chosen columns), with version_id and report_date, oldest report
         first."""

@@ -1,0 +1,97 @@
+"""Many units, one plan (README "Units and the roll-up"): each unit's newest ledger with its figures — the same
+`report.summary` the command line prints for that ledger — and the units that have not reported this week.
+
+Sorted by what needs attention (no report this week, then most overdue, longest delay, lowest completion), never
+ranked: there is no position number and no "best unit"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+import pandas as pd
+
+from ledger import metrics
+from ledger.accounts import Unit, units
+from ledger.model import Ledger
+from ledger.report import summary
+from ledger.store import Store, Version
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    unit: Unit
+    version: Version | None  # None: the unit has not reported yet
+    figures: dict | None  # report.summary of its ledger
+    missing: bool  # no report in the current week
+
+    @property
+    def overdue(self) -> int:
+        return len(self.figures["overdue"]) if self.figures else 0
+
+    @property
+    def longest_overdue(self) -> int:
+        return max((r["days_overdue"] for r in self.figures["overdue"]), default=0) if self.figures else 0
+
+    def record(self) -> dict:
+        """The `rollup --json` item: {unit, report_date, tasks, completion_pct, overdue, lights, phases} and more."""
+        f = self.figures or {}
+        return {"unit": self.unit.name, "report_date": self.version.report_date.isoformat() if self.version else None,
+                "tasks": f.get("tasks", 0), "completion_pct": f.get("completion_pct"), "overdue": self.overdue,
+                "longest_overdue_days": self.longest_overdue,
+                "longest_overdue": f["overdue"][0]["measure"] if f.get("overdue") else None,
+                "lights": f.get("lights"), "phases": f.get("phases", []), "missing": self.missing,
+                "version": self.version.id if self.version else None}
+
+
+def week_of(day: date) -> tuple[int, int]:
+    year, week, _ = day.isocalendar()
+    return year, week
+
+
+def rollup(store: Store, plan_id: int, as_of: date | None = None,
+           thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS) -> list[UnitFigures]:
+    """Every unit of the plan with its newest ledger's figures, most in need of attention first.
+
+    Without as_of each unit's figures are as of its own report date (what `summary` says of that ledger); with
+    as_of, of its newest ledger reported on or before as_of, as of that day. The current week is as_of's, else the
+    week of the plan's newest report; a unit whose last report is older is flagged as missing."""
+    expected = units(store, plan_id)
+    newest = store.unit_versions(plan_id, as_of)
+    ledgers = store.ledgers([v.id for v in newest.values()])
+    reference = as_of or max((v.report_date for v in newest.values()), default=None)
+    plan_phases = store.plan_phases(plan_id)
+    rows = []
+    for unit in expected:
+        version = newest.get(unit.id)
+        figures = None
+        if version is not None:
+            ledger: Ledger = ledgers[version.id]
+            if not ledger.phases and plan_phases:
+                ledger = replace(ledger, phases=plan_phases)
+            figures = summary(ledger, as_of, thresholds=thresholds)
+        missing = version is None or (reference is not None and week_of(version.report_date) < week_of(reference))
+        rows.append(UnitFigures(unit, version, figures, missing))
+    rows.sort(key=lambda r: (not r.missing, -r.overdue, -r.longest_overdue,
+                             (r.figures or {}).get("completion_pct") if (r.figures or {}).get("completion_pct")
+                             is not None else 101, r.unit.name))
+    return rows
+
+
+def combined(store: Store, plan_id: int, as_of: date | None = None) -> Ledger | None:
+    """All units' newest ledgers as one, with the unit as a field (`unit`) and keys kept apart per unit: what the
+    overview, the responsibilities page and the meeting pack show for "all units"."""
+    newest = store.unit_versions(plan_id, as_of)
+    if not newest:
+        return None
+    names = {u.id: u.name for u in units(store)}
+    ledgers = store.ledgers([v.id for v in newest.values()])
+    frames = []
+    for unit_id, version in newest.items():
+        tasks = ledgers[version.id].tasks
+        frames.append(tasks.assign(unit=names.get(unit_id, str(unit_id)),
+                                   key=names.get(unit_id, str(unit_id)) + "|" + tasks["key"].astype(str)))
+    first = ledgers[max(newest.values(), key=lambda v: v.report_date).id]
+    phases = store.plan_phases(plan_id) or first.phases
+    tasks = pd.concat(frames, ignore_index=True)
+    return Ledger(tasks, phases, max(v.report_date for v in newest.values()), True, (), True)

@@ -1,0 +1,90 @@
+"""Units and the roll-up (README "Units and the roll-up"): each unit's figures equal `summary` on its ledger."""
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from ledger import accounts
+from ledger.cli import run
+from ledger.publishing import check_upload, publish
+from ledger.report import summary
+from ledger.rollup import combined, rollup
+from ledger.sample import history_files
+from ledger.store import Store
+from tests.sheets import week_five
+
+ROOT = Path(__file__).resolve().parent.parent
+PLAN = "全市教育系统意识形态整改方案"
+WEEKS = dict(sorted(history_files().items()))
+AT = datetime(2019, 6, 3, 17)
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'ledger.db'}")
+    plan = store.create_plan(PLAN, created_at=AT)
+    files = list(WEEKS.values())
+    for unit, data in (("第一中学", files[3]), ("第二中学", week_five()), ("第三中学", files[2])):
+        unit_id = accounts.add_unit(store, unit, at=AT, by="admin", plan_id=plan.id).id
+        upload = [(f"{unit}.xlsx", data)]
+        publish(store, upload, check_upload(store, upload, date(2019, 6, 3), plan_id=plan.id), plan=plan.id,
+                uploaded_by="办公室主任", uploaded_at=AT, unit_id=unit_id)
+    accounts.add_unit(store, "第四中学", at=AT, by="admin", plan_id=plan.id)  # expected, never reported
+    yield store
+    store.dispose()
+
+
+def test_each_units_figures_equal_summary_on_that_units_ledger(store):
+    plan = store.plan_named(PLAN)
+    for row in rollup(store, plan.id):
+        if row.version is None:
+            continue
+        alone = summary(store.ledger(row.version.id))
+        assert row.figures == alone
+        record = row.record()
+        assert (record["tasks"], record["completion_pct"], record["overdue"], record["lights"], record["phases"]) \
+            == (alone["tasks"], alone["completion_pct"], len(alone["overdue"]), alone["lights"], alone["phases"])
+
+
+def test_units_without_a_report_this_week_come_first_then_by_overdue_never_ranked(store):
+    rows = rollup(store, store.plan_named(PLAN).id)
+    assert [(r.unit.name, r.missing, r.overdue) for r in rows] == [
+        ("第一中学", True, 4), ("第三中学", True, 1), ("第四中学", True, 0), ("第二中学", False, 5)]
+    assert rows[2].version is None and "rank" not in rows[0].record()
+
+
+def test_rollup_as_of_a_day_takes_each_units_ledger_reported_by_then(store):
+    rows = {r.unit.name: r for r in rollup(store, store.plan_named(PLAN).id, date(2019, 5, 27))}
+    assert rows["第二中学"].version is None  # its only report is of 6-3
+    assert rows["第一中学"].figures == summary(store.ledger(rows["第一中学"].version.id), date(2019, 5, 27))
+    assert not rows["第一中学"].missing and rows["第三中学"].missing
+
+
+def test_all_units_together_keep_each_units_measures_apart_with_the_unit_as_a_field(store):
+    ledger = combined(store, store.plan_named(PLAN).id)
+    assert len(ledger.tasks) == 3 * 17 and set(ledger.tasks["unit"]) == {"第一中学", "第二中学", "第三中学"}
+    assert ledger.tasks["key"].is_unique and ledger.report_date == date(2019, 6, 3)
+
+
+def test_cli_rollup_json(store, capsys):
+    assert run(["rollup", "--db", store.url, "--plan", PLAN, "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["unit"] for r in rows] == ["第一中学", "第三中学", "第四中学", "第二中学"]
+    assert {"unit", "report_date", "tasks", "completion_pct", "overdue", "lights", "phases"} <= set(rows[0])
+    assert rows[3]["report_date"] == "2019-06-03" and rows[2]["report_date"] is None
+    assert run(["rollup", "--db", store.url, "--plan", PLAN]) == 0
+    assert "本周未报送" in capsys.readouterr().out
+
+
+def test_cli_publish_for_a_unit(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'u.db'}"
+    ledger = tmp_path / "台账.xlsx"
+    ledger.write_bytes(week_five())
+    assert run(["publish", str(ledger), "--db", url, "--plan", PLAN, "--unit", "第五中学"]) == 0
+    store = Store(url)
+    plan = store.plan_named(PLAN)
+    assert [u.name for u in accounts.units(store, plan.id)] == ["第五中学"]
+    assert store.versions(plan.id)[0].unit_id == accounts.unit_named(store, "第五中学").id
+    store.dispose()
