@@ -22,7 +22,7 @@ if locked:  # accounts exist and viewing needs a login: only the login page
 with st.sidebar:
     access.account_badge()
 current = source.current()
-page = st.navigation(pages(published=current is not None))
+page = st.navigation(pages(published=current is not None, units=bool(current and current.units)))
 with state.showing(state.sidebar(current) if current else None):
     try:
         page.run()

@@ -252,6 +252,8 @@ def notices_data(ctx: Context, by: str = "leader", first_number: int = 1) -> dic
                     f"（{found.required_by.isoformat()}）" if ctx.lang == "zh" else f" (by {found.required_by.isoformat()})"))
     groups = []
     keys = metrics.name_keys(concerned[by])
+    if "unit" in concerned:  # all units together: the same title in two units is two people
+        keys = concerned["unit"].astype(str) + "\x1f" + keys
     for _, group in concerned.groupby(keys, sort=False):
         rows = []
         for row in group.to_dict("records"):
@@ -267,7 +269,8 @@ def notices_data(ctx: Context, by: str = "leader", first_number: int = 1) -> dic
                 "requirements": "；".join(asked.get(row["key"], [])),
             })
         worst = max((int(d) for d in group["days_overdue"].dropna()), default=-1)
-        groups.append((worst, group[by].iloc[0], rows))
+        name = group[by].iloc[0]
+        groups.append((worst, f"{group['unit'].iloc[0]} {name}" if "unit" in group else name, rows))
     groups.sort(key=lambda g: -g[0])
     year = ctx.as_of.year
     notices = [{

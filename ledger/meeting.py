@@ -14,8 +14,8 @@ from ledger.store import Store, Version
 
 
 def previous_version(store: Store, version: Version) -> Version | None:
-    """The version before `version` in its plan (by report date, then publish order)."""
-    order = store.version_order(version.plan_id)
+    """The version before `version` in its plan and unit (by report date, then publish order)."""
+    order = store.version_order(version.plan_id, version.unit_id)
     before = [vid for vid, rank in order.items() if rank == order[version.id] - 1]
     return store.version(before[0]) if before else None
 
@@ -38,7 +38,7 @@ def context(store: Store, version: Version, *, as_of: date | None = None, lang: 
     plan = store.plan(version.plan_id)
     return Context(ledger, tasks, as_of, lang, thresholds, plan=plan.name, unit=plan.unit or ledger.unit,
                    version=version.number, changes=changes, requirements=version_requirements(store, version, as_of),
-                   history=store.history(version.plan_id), filters=filters)
+                   history=store.history(version.plan_id, unit_id=version.unit_id), filters=filters)
 
 
 def version_requirements(store: Store, version: Version, as_of: date | None = None) -> req.MeetingRequirements:
@@ -48,8 +48,8 @@ def version_requirements(store: Store, version: Version, as_of: date | None = No
     found = store.requirements(version.plan_id)
     if not found:
         return req.MeetingRequirements([], [])
-    order = store.version_order(version.plan_id)
-    history = store.history(version.plan_id, ("key", "status"))
+    order = store.version_order(version.plan_id, version.unit_id)  # a unit's requirements stay with the unit
+    history = store.history(version.plan_id, ("key", "status"), version.unit_id)
     older = previous_version(store, version)
     previous = (store.ledger(older.id).tasks, older.report_date) if older else None
     return req.for_version(found, order, version.id, store.ledger(version.id).tasks, as_of or version.report_date,
@@ -57,14 +57,23 @@ def version_requirements(store: Store, version: Version, as_of: date | None = No
 
 
 def latest_states(store: Store, plan_id: int) -> list[req.RequirementState]:
-    """Every requirement of the plan with its state in the plan's newest version (`decisions` lists these)."""
+    """Every requirement of the plan with its state in the newest version (of the unit it was recorded for, when
+    the plan has units): what `decisions` lists."""
     found = store.requirements(plan_id)
-    newest = store.newest_report_id(plan_id)
-    if not found or newest is None:
+    if not found:
         return []
-    version = store.version(newest)
-    history = store.history(plan_id, ("key", "status"))
-    return req.states(found, store.ledger(newest).tasks, version.report_date, history)
+    unit_of = {v.id: v.unit_id for v in store.versions(plan_id, withdrawn=True)}
+    shown: list[req.RequirementState] = []
+    for unit_id in dict.fromkeys(unit_of.get(r.version_id) for r in found):
+        newest = store.newest_report_id(plan_id, unit_id)
+        if newest is None:
+            continue
+        version = store.version(newest)
+        history = store.history(plan_id, ("key", "status"), unit_id)
+        mine = [r for r in found if unit_of.get(r.version_id) == unit_id]
+        shown += req.states(mine, store.ledger(newest).tasks, version.report_date, history)
+    order = {r.id: n for n, r in enumerate(found)}
+    return sorted(shown, key=lambda s: order[s.requirement.id])
 
 
 def record(store: Store, version: Version, *, scope: str, target: str, text: str, given_by: str,
@@ -80,15 +89,17 @@ def record(store: Store, version: Version, *, scope: str, target: str, text: str
         address)
 
 
-def requirement_history(store: Store, plan_id: int) -> tuple[list[Version], list[tuple[req.Requirement, dict]]]:
-    """Every requirement of the plan with its state in each later version (version id → state), for the history
-    page; versions oldest first. A version the requirement is not carried into (met and settled) has no state."""
-    found = store.requirements(plan_id)
-    versions = list(reversed(store.versions(plan_id)))
+def requirement_history(store: Store, plan_id: int, unit_id: int | None = None
+                        ) -> tuple[list[Version], list[tuple[req.Requirement, dict]]]:
+    """Every requirement of the plan (recorded on one unit's versions, when given) with its state in each later
+    version (version id → state), for the history page; versions oldest first. A version the requirement is not
+    carried into (met and settled) has no state."""
+    versions = list(reversed(store.versions(plan_id, unit_id)))
+    order = {v.id: n for n, v in enumerate(versions)}
+    found = [r for r in store.requirements(plan_id) if r.version_id in order]
     if not found:
         return versions, []
-    order = {v.id: n for n, v in enumerate(versions)}
-    history = store.history(plan_id, ("key", "status"))
+    history = store.history(plan_id, ("key", "status"), unit_id)
     states: dict[int, dict[int, str]] = {r.id: {} for r in found}
     previous = None
     for version in versions:

@@ -220,16 +220,17 @@ def headline(tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date,
 
 
 def responsibility_groups(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """Overdue work grouped leader → department → owner: count and most days late, worst first."""
+    """Overdue work grouped leader → department → owner (within each unit, for all units together): count and
+    most days late, worst first."""
+    fields = ("unit", *RESPONSIBILITY_FIELDS) if "unit" in tasks else RESPONSIBILITY_FIELDS
     late = overdue(tasks, as_of)
     if late.empty:
-        return pd.DataFrame(columns=[*RESPONSIBILITY_FIELDS, "overdue", "max_days_overdue"])
-    keys = {f"_{field}": name_keys(late[field]) for field in RESPONSIBILITY_FIELDS}
+        return pd.DataFrame(columns=[*fields, "overdue", "max_days_overdue"])
+    keys = {f"_{field}": name_keys(late[field]) for field in fields}
     grouped = late.assign(**keys).groupby(list(keys), sort=False).agg(
-        **{field: (field, "first") for field in RESPONSIBILITY_FIELDS},
+        **{field: (field, "first") for field in fields},
         overdue=("days_overdue", "size"), max_days_overdue=("days_overdue", "max")).reset_index(drop=True)
     return grouped.sort_values(["max_days_overdue", "overdue"], ascending=False, kind="stable").reset_index(drop=True)
-
 
 
 FILTER_FIELDS = ("category", "phase", "leader", "department", "owner", "status")

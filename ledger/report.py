@@ -43,6 +43,7 @@ def task_records(tasks: pd.DataFrame, as_of: date, details: bool = False,
     blank = pd.isna(due)
     days = (np.datetime64(as_of, "D") - due.astype("datetime64[D]")).astype("int64")
     columns = {
+        **({"unit": tasks["unit"].tolist()} if "unit" in tasks else {}),  # all units together (ledger.rollup)
         "id": tasks["id"].tolist(), "category": tasks["category"].tolist(), "measure": tasks["measure"].tolist(),
         "due": np.where(blank, None, np.datetime_as_string(due, unit="D")).tolist(),
         "days_overdue": [None if b else int(d) for b, d in zip(blank.tolist(), days.tolist(), strict=True)],

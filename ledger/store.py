@@ -569,9 +569,10 @@ class Store:
             count, newest = conn.execute(query).one()
         return int(count), int(newest)
 
-    def version_order(self, plan_id: int) -> dict[int, int]:
-        """The plan's versions ranked 0, 1, 2 … by report date, then publish order (oldest first)."""
-        return {v.id: n for n, v in enumerate(reversed(self.versions(plan_id)))}
+    def version_order(self, plan_id: int, unit_id: int | None = None) -> dict[int, int]:
+        """The plan's (or one unit's) versions ranked 0, 1, 2 … by report date, then publish order (oldest
+        first)."""
+        return {v.id: n for n, v in enumerate(reversed(self.versions(plan_id, unit_id)))}
 
     # --- reading -----------------------------------------------------------------------------------------
     def versions(self, plan_id: int, unit_id: int | None = None, *, withdrawn: bool = False) -> list[Version]:
@@ -608,12 +609,22 @@ class Store:
     def changes_stamp(self, plan_id: int) -> str:
         """Changes whenever the plan's set of live versions changes — a publish, a withdrawal, a restore — so it
         keys the caches of figures across versions."""
-        query = sa.select(versions_table.c.id, versions_table.c.withdrawn_at).where(
-            versions_table.c.plan_id == plan_id).order_by(versions_table.c.id)
+        table = versions_table
+        withdrawn = sa.case((table.c.withdrawn_at.is_not(None), table.c.id), else_=0)
+        query = sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0), sa.func.count(table.c.withdrawn_at),
+                          sa.func.coalesce(sa.func.sum(withdrawn), 0), sa.func.max(table.c.withdrawn_at)).where(
+            table.c.plan_id == plan_id)
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        newest = rows[-1][0] if rows else 0
-        return f"{newest}:" + ",".join(str(i) for i, at in rows if at is not None)
+            newest, count, ids, last = conn.execute(query).one()
+        return f"{newest}:{count}:{ids}:{last}"
+
+    def units_stamp(self, plan_id: int) -> str:
+        """Changes when a unit is added to the plan: it keys the roll-up's cache with changes_stamp."""
+        query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(plan_units_table.c.unit_id), 0)).where(
+            plan_units_table.c.plan_id == plan_id)
+        with self.engine.connect() as conn:
+            count, newest = conn.execute(query).one()
+        return f"|u{count}:{newest}"
 
     # --- withdrawing ---------------------------------------------------------------------------------------
     def withdraw(self, version_id: int, *, by: str, reason: str, at: datetime, address: str = "") -> Version:
@@ -737,14 +748,17 @@ class Store:
                                        head["matched_by_id"])
         return found
 
-    def history(self, plan_id: int, columns: Sequence[str] = TASK_COLUMNS) -> pd.DataFrame:
-        """The tasks of every version of the plan (chosen columns), with version_id and report_date, oldest report
-        first."""
+    def history(self, plan_id: int, columns: Sequence[str] = TASK_COLUMNS, unit_id: int | None = None
+                ) -> pd.DataFrame:
+        """The tasks of every live version of the plan (of one unit, when given; chosen columns), with version_id
+        and report_date, oldest report first."""
         query = (sa.select(tasks_table.c.version_id, versions_table.c.report_date,
                            *[tasks_table.c[name] for name in columns])
                  .join(versions_table, versions_table.c.id == tasks_table.c.version_id)
                  .where(versions_table.c.plan_id == plan_id, LIVE)
                  .order_by(versions_table.c.report_date, tasks_table.c.version_id, tasks_table.c.position))
+        if unit_id is not None:
+            query = query.where(versions_table.c.unit_id == unit_id)
         with self.engine.connect() as conn:
             rows = conn.execute(query).fetchall()
         frame = pd.DataFrame(rows, columns=["version_id", "report_date", *columns])

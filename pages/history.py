@@ -1,5 +1,6 @@
 """History: every published version, completion over the weeks against the plan's pace, and what changed."""
 
+import pandas as pd
 import streamlit as st
 
 from ledger.diff import compare
@@ -16,18 +17,24 @@ versions = v.source.versions
 by_id = {version.id: version for version in versions}
 labels = {i: source.version_label(version) for i, version in by_id.items()}
 plan_id = v.source.plan.id
-figure, table, per_measure, per_leader = source.history_figures(
-    plan_id, source.store().changes_stamp(plan_id), v.source.version.id,
-    tuple((k, tuple(vs)) for k, vs in v.filters.items()), v.lang)
+unit_names = {u.id: u.name for u in v.source.units}
+filters = tuple((k, tuple(vs)) for k, vs in v.filters.items() if k != "unit")
 
 st.title(t("history.title"))
 st.caption(t("history.caption", n=len(versions)))
 
-st.plotly_chart(figure, width="stretch", key="trend", config={"displaylogo": False})
+if v.source.combined:  # every unit's versions; the trend and comparisons need one unit
+    st.info(t("history.pick_unit"), icon=":material/info:")
+    table = pd.DataFrame(columns=["completion_pct", "overdue"], dtype=float)
+else:
+    figure, table, per_measure, per_leader = source.history_figures(
+        plan_id, v.source.unit_id, source.store().changes_stamp(plan_id), v.source.version.id, filters, v.lang)
+    st.plotly_chart(figure, width="stretch", key="trend", config={"displaylogo": False})
+    table = table.set_index("version_id")
 
 st.subheader(t("history.versions"))
-table = table.set_index("version_id")
 st.dataframe([{
+    **({t("field.unit"): unit_names.get(version.unit_id, "")} if unit_names else {}),
     t("history.version"): version.number, t("history.report_date"): version.report_date.isoformat(),
     t("history.uploaded_at"): version.uploaded_at.strftime("%Y-%m-%d %H:%M"), t("history.uploaded_by"): version.uploaded_by,
     t("history.files"): "、".join(version.file_names), t("history.tasks"): version.task_count,
@@ -42,6 +49,8 @@ if access.allowed("originals"):
             st.download_button(literal(name), data=data, file_name=name, key=f"file_{chosen}_{position}",
                                on_click=audited(f"version {chosen}: {name}"), icon=":material/description:")
 withdrawal_panel(v.source.plan.id, by_id, labels)
+if v.source.combined:
+    st.stop()
 
 st.subheader(t("history.compare"))
 left, right = st.columns(2)
@@ -66,4 +75,4 @@ else:
         long_term=False), ("id", "measure", "leader", "times", "old_due", "new_due"), key="postponed_measures")
 
 st.subheader(t("meeting.history"))
-requirement_history(plan_id)
+requirement_history(plan_id, v.source.unit_id)

@@ -91,7 +91,9 @@ with st.container(key="meeting_slide"):
                 st.caption(t("slides.more", n=len(found.carried) - SLIDE_ROWS))
         st.caption(t("meeting.rule"))
     else:
-        if access.allowed("record"):
+        if v.source.combined:
+            st.caption(t("meeting.pick_unit"))
+        elif access.allowed("record", v.source.unit_id):
             with st.popover(t("meeting.record_open"), icon=":material/add_task:"):
                 record_form(v, key="meeting_record")
         else:

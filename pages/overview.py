@@ -64,7 +64,7 @@ with right:
         st.progress(min(int(s.completion_pct or 0), 100), text=tl(
             "overview.phase_line", name=s.name, state=t(f"phase_state.{s.state}"), pct=pct(s.completion_pct)))
 
-st.subheader(t("overview.since", previous=v.source.previous.report_date.isoformat()) if v.source.previous
+st.subheader(t("overview.since", previous=v.previous_date.isoformat()) if v.previous_date
              else t("overview.since_none"))
 changes = v.changes_since_previous()
 if changes is not None:

@@ -9,9 +9,8 @@ from ui.i18n import t
 from ui.state import view
 from ui.widgets import download_tables, task_table
 
-PEOPLE = RESPONSIBILITY_FIELDS
-
 v = view()
+PEOPLE = ("unit", *RESPONSIBILITY_FIELDS) if "unit" in v.tasks else RESPONSIBILITY_FIELDS  # all units together
 st.title(t("responsibilities.title"))
 st.caption(t("responsibilities.caption", as_of=v.as_of.isoformat(), days=v.thresholds.due_soon_days))
 late = metrics.overdue(v.tasks, v.as_of).assign(light=v.lights)
@@ -28,7 +27,7 @@ if groups.empty:
     st.success(t("responsibilities.none_overdue"), icon=":material/check_circle:")
 else:
     st.dataframe(groups.rename(columns={
-        "leader": t("field.leader"), "department": t("field.department"), "owner": t("field.owner"),
+        "unit": t("field.unit"), "leader": t("field.leader"), "department": t("field.department"), "owner": t("field.owner"),
         "overdue": t("responsibilities.count"), "max_days_overdue": t("responsibilities.max_days"),
     }), hide_index=True, width="stretch", key="responsibility_groups")
     st.subheader(t("responsibilities.detail"))

@@ -17,11 +17,13 @@ from ui.upload import (
     NEW_PLAN,
     PLAN_NAME_KEY,
     TARGET_KEY,
+    UNIT_TARGET_KEY,
     checked,
     do_publish,
     flash,
     limits,
     targets,
+    unit_targets,
     uploader_key,
 )
 from ui.widgets import XLSX_MIME, issue_frame, pct, task_table
@@ -45,6 +47,16 @@ if st.session_state.get(TARGET_KEY) not in plans:  # the plan on screen, unless 
     st.session_state[TARGET_KEY] = v.source.plan.id if v and v.source.plan.id in plans else NEW_PLAN
 target = st.selectbox(t("upload.target"), list(plans), key=TARGET_KEY, format_func=plans.get)
 plan_id = None if target == NEW_PLAN else target
+units = unit_targets(plan_id)
+if units == {}:  # the plan is reported by units, none of them this person's
+    st.error(t("upload.unit_forbidden"), icon=":material/block:")
+    st.stop()
+if units:  # a plan reported by several units: each publishes its own ledger, editors for their units only
+    if st.session_state.get(UNIT_TARGET_KEY) not in units:
+        shown = v.source.unit_id if v and v.source.unit_id in units else next(iter(units))
+        st.session_state[UNIT_TARGET_KEY] = shown
+    st.selectbox(t("upload.unit"), list(units), key=UNIT_TARGET_KEY, format_func=lambda i: literal(units[i]))
+unit_id = st.session_state.get(UNIT_TARGET_KEY) if units else None
 
 # One MiB of slack over our limit, so that a file just over it reaches the guarded reader and gets its message.
 chosen = st.file_uploader(t("upload.files"), accept_multiple_files=True, key=uploader_key(), help=t("upload.help"),
@@ -78,7 +90,7 @@ figures[0].metric(t("overview.measures"), len(ledger.tasks), border=True)
 figures[1].metric(t("upload.phases"), len(ledger.phases), border=True)
 figures[2].metric(t("overview.completion"), pct(metrics.completion_pct(ledger.tasks)), border=True)
 
-newest = source.store().newest_report_id(plan_id) if plan_id else None
+newest = source.store().newest_report_id(plan_id, unit_id or None) if plan_id else None
 if newest is not None:
     st.subheader(t("upload.against", label=source.version_label(source.store().version(newest))))
     changes = compare(source.ledger_of(newest), ledger)

@@ -25,6 +25,7 @@ EDITOR_KEY = "_editor"
 TOKEN_KEY = "_session_token"
 LEGACY_ACTIONS = {"view", "export", "publish", "withdraw", "restore", "record", "import_plan", "manage_plans",
                   "originals"}
+UNIT_ACTIONS = ("publish", "withdraw", "record")  # an editor does these for their own units only
 REFUSED_KEY = "_editor_refused"
 log = logging.getLogger(__name__)
 _FORWARDED = ("X-Forwarded-For", "X-Real-Ip", "Forwarded")
@@ -84,7 +85,7 @@ def allowed(action: str, unit_id: int | None = None) -> bool:
     user = current_user()
     if user is None:
         return action in ("view", "export") and config.public_view(os.environ, secrets())
-    if action in ("publish", "withdraw") and unit_id is not None:
+    if action in UNIT_ACTIONS and unit_id is not None:
         return user.can(action) and user.may_publish_for(unit_id)
     return user.can(action)
 

@@ -36,13 +36,19 @@ def _requirements(url: str, version_id: int, as_of: date, stamp: tuple[int, int]
 
 
 def requirements_of(v: View) -> MeetingRequirements:
-    """The requirements the version on screen shows (earlier meetings' still open, and this meeting's)."""
+    """The requirements the version on screen shows (earlier meetings' still open, and this meeting's); all units
+    together: those each unit's newest version shows."""
     store = source.store()
     stamp = store.requirements_stamp(v.source.plan.id)
     if stamp[0] == 0:
         return MeetingRequirements([], [])
-    return _requirements(source.db_url(), v.source.version.id, v.as_of, stamp,
-                         store.changes_stamp(v.source.plan.id))
+    changes = store.changes_stamp(v.source.plan.id)
+    if not v.source.combined:
+        return _requirements(source.db_url(), v.source.version.id, v.as_of, stamp, changes)
+    shown = [_requirements(source.db_url(), version.id, v.as_of, stamp, changes)
+             for version in store.unit_versions(v.source.plan.id).values()]
+    return MeetingRequirements([s for found in shown for s in found.carried],
+                               [r for found in shown for r in found.current])
 
 
 def target_text(requirement) -> str:
@@ -134,6 +140,10 @@ def record_form(v: View, key: str) -> None:
 
 def _context(v: View) -> brief.Context:
     store = source.store()
+    if v.source.combined:  # all units together: the combined ledger on screen, the unit named in every notice
+        return brief.Context(v.ledger, v.tasks, v.as_of, v.lang, v.thresholds, plan=v.source.plan.name,
+                             unit=t("sidebar.all_units"), changes=v.changes_since_previous(),
+                             requirements=requirements_of(v), filters=v.filters)
     return meeting.context(store, v.source.version, as_of=v.as_of, lang=v.lang, thresholds=v.thresholds,
                            filters=v.filters)
 
@@ -167,9 +177,9 @@ def pack_downloads(v: View, key: str) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _requirement_history(url: str, plan_id: int, stamp: tuple[int, int], stamp_versions: str,
+def _requirement_history(url: str, plan_id: int, unit_id: int | None, stamp: tuple[int, int], stamp_versions: str,
                          lang: str) -> pd.DataFrame:
-    versions, rows = meeting.requirement_history(source.store(), plan_id)
+    versions, rows = meeting.requirement_history(source.store(), plan_id, unit_id)
     labels = {v.id: source.version_label(v) for v in versions}
     recorded = {v.id: labels[v.id] for v in versions}
     return pd.DataFrame([{
@@ -179,14 +189,15 @@ def _requirement_history(url: str, plan_id: int, stamp: tuple[int, int], stamp_v
     } for r, states in rows])
 
 
-def requirement_history(plan_id: int) -> None:
-    """The history page's table: each requirement and its state in every later version."""
+def requirement_history(plan_id: int, unit_id: int | None = None) -> None:
+    """The history page's table: each requirement (of the unit, when given) and its state in every later
+    version."""
     store = source.store()
     stamp = store.requirements_stamp(plan_id)
     if stamp[0] == 0:
         st.caption(t("meeting.history_none"))
         return
-    frame = _requirement_history(source.db_url(), plan_id, stamp, store.changes_stamp(plan_id), lang())
+    frame = _requirement_history(source.db_url(), plan_id, unit_id, stamp, store.changes_stamp(plan_id), lang())
     colors = {t(f"requirement.state.{name}"): color for name, color in STATE_COLORS.items()}
     st.dataframe(frame.style.map(lambda value: f"background-color: {colors[value]}" if value in colors else ""),
                  hide_index=True, width="stretch", key="requirement_history")

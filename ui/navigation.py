@@ -11,9 +11,10 @@ def login_page():
     return st.Page("pages/login.py", title=t("page.login"), icon=":material/login:", url_path="login", default=True)
 
 
-def pages(published: bool = True) -> list:
-    """Every page; only the upload and plan pages while nothing has been published. The users and audit pages
-    are listed for those who may use them (each page checks again)."""
+def pages(published: bool = True, units: bool = False) -> list:
+    """Every page; only the upload and plan pages while nothing has been published; the roll-up for a plan
+    reported by units. The users and audit pages are listed for those who may use them (each page checks
+    again)."""
     from ui import access
 
     plan = st.Page("pages/plan.py", title=t("page.plan"), icon=":material/description:", url_path="plan")
@@ -29,7 +30,10 @@ def pages(published: bool = True) -> list:
     if not published:
         return [st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload",
                         default=True), plan, *admin]
+    rollup = [st.Page("pages/rollup.py", title=t("page.rollup"), icon=":material/account_tree:",
+                      url_path="rollup")] if units else []
     return [
+        *rollup,
         st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", url_path="overview",
                 default=True),
         st.Page("pages/timeline.py", title=t("page.timeline"), icon=":material/view_timeline:", url_path="timeline"),

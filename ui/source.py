@@ -6,6 +6,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -87,18 +88,18 @@ def ledger_of(version_id: int) -> Ledger:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _history(url: str, plan_id: int, stamp: str) -> pd.DataFrame:
-    return _store(url).history(plan_id)  # read-only for its users, so shared rather than copied
+def _history(url: str, plan_id: int, unit_id: int | None, stamp: str) -> pd.DataFrame:
+    return _store(url).history(plan_id, unit_id=unit_id)  # read-only for its users, so shared rather than copied
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def history_figures(plan_id: int, stamp: str, shown_id: int,
+def history_figures(plan_id: int, unit_id: int | None, stamp: str, shown_id: int,
                     filters: tuple[tuple[str, tuple[str, ...]], ...], lang: str):
-    """The history page's figures across the plan's versions (trend chart, versions table, postponements per
-    measure and per leader), computed once per publish into the plan — whatever its report date — version shown,
+    """The history page's figures across the plan's (or unit's) versions (trend chart, versions table,
+    postponements per measure and per leader), computed once per change to the plan's versions, version shown,
     filters and language."""
     url = db_url()
-    history = select(_history(url, plan_id, stamp), dict(filters))
+    history = select(_history(url, plan_id, unit_id, stamp), dict(filters))
     points = trend_points(history, _ledger(url, shown_id).phases, translate("chart.overall", lang))
     return trend(points, lang), version_table(history), *postponements(history)
 
@@ -114,10 +115,22 @@ class Current:
     previous: Version | None
     versions: tuple[Version, ...]
     plans: tuple[PlanSummary, ...]
+    units: tuple = ()  # the plan's units (ledger.accounts.Unit), when it has any
+    unit: object | None = None  # the unit on screen; None with units: all of them together
+    previous_ledger: Ledger | None = None  # all units together: each unit's newest ledger before this week
+
+    @property
+    def unit_id(self) -> int | None:
+        return self.unit.id if self.unit is not None else None
+
+    @property
+    def combined(self) -> bool:
+        """All units together: each unit's newest ledger as one (ledger.rollup.combined)."""
+        return bool(self.units) and self.unit is None
 
     @property
     def key(self) -> str:
-        return f"v{self.version.id}"
+        return f"all{self.plan.id}" if self.combined else f"v{self.version.id}"
 
 
 def version_label(version: Version) -> str:
@@ -171,15 +184,74 @@ def _plan_picker(plans: tuple[PlanSummary, ...]) -> Plan:
     return by_id[chosen]
 
 
+UNIT_KEY = "unit"
+ALL_UNITS = 0
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _combined(url: str, plan_id: int, stamp: str, before_week_of: date | None = None) -> Ledger | None:
+    """All units' newest ledgers as one (ledger.rollup.combined); with before_week_of, those reported before
+    that day's week (what "since last week" compares with)."""
+    from ledger.rollup import combined
+
+    as_of = before_week_of - timedelta(days=before_week_of.weekday() + 1) if before_week_of else None
+    return combined(_store(url), plan_id, as_of)
+
+
+def _show_unit_in_url() -> None:
+    chosen = st.session_state.get(UNIT_KEY, ALL_UNITS)
+    if chosen == ALL_UNITS:
+        st.query_params.pop(UNIT_KEY, None)
+    else:
+        st.query_params[UNIT_KEY] = str(chosen)
+
+
+def choose_unit(unit_id: int) -> None:
+    """Show this unit from the next run on (the roll-up's drill-down): every page is then that unit's."""
+    st.session_state[UNIT_KEY] = unit_id
+    st.session_state[VERSION_KEY] = LATEST
+    st.query_params[UNIT_KEY] = str(unit_id)
+
+
+def _unit_picker(units: tuple) -> object | None:
+    """The unit on screen (None: all units together), from the sidebar, else ?unit=ID."""
+    by_id = {u.id: u for u in units}
+    chosen = st.session_state.get(UNIT_KEY)
+    if chosen not in by_id and chosen != ALL_UNITS:
+        asked = st.query_params.get(UNIT_KEY, "")
+        chosen = int(asked) if asked.isdigit() and int(asked) in by_id else ALL_UNITS
+        st.session_state[UNIT_KEY] = chosen
+    labels = {ALL_UNITS: t("sidebar.all_units")} | {i: literal(u.name) for i, u in by_id.items()}
+    with st.sidebar:
+        st.selectbox(t("sidebar.unit"), list(labels), key=UNIT_KEY, format_func=labels.get,
+                     on_change=_show_unit_in_url)
+    return by_id.get(chosen)
+
+
 def current() -> Current | None:
-    """The plan and version the sidebar pickers select (the newest version unless a user picked another); None
-    while nothing has been published."""
+    """The plan, unit and version the sidebar pickers select (the newest version unless a user picked another; for
+    a plan with units, all of them together unless one is picked); None while nothing has been published."""
+    from ledger import accounts
+
     try:
         plans = tuple(summary for summary in store().plans() if summary.versions)
         if not plans:
             return None
         plan = _plan_picker(plans)
-        versions = tuple(store().versions(plan.id))
+        units = tuple(u for u in accounts.units(store(), plan.id))
+        unit = _unit_picker(units) if units else None
+        versions = tuple(store().versions(plan.id, unit.id if unit else None))
+        if units and unit is None:
+            stamp = store().changes_stamp(plan.id)
+            ledger = _combined(db_url(), plan.id, stamp)
+            if ledger is not None:
+                with st.sidebar:
+                    st.caption(t("sidebar.all_units_caption", n=len(units)))
+                before = _combined(db_url(), plan.id, stamp, ledger.report_date)
+                return Current(plan, ledger, versions[0], None, versions, plans, units, None, before)
+        if not versions:
+            st.info(t("sidebar.unit_no_report"), icon=":material/info:")
+            st.stop()
     except STORE_ERRORS as problem:
         unavailable(problem)
     by_id = {v.id: v for v in versions}
@@ -193,4 +265,4 @@ def current() -> Current | None:
     version = by_id.get(chosen, versions[0])
     position = versions.index(version)
     previous = versions[position + 1] if position + 1 < len(versions) else None
-    return Current(plan, ledger_of(version.id), version, previous, versions, plans)
+    return Current(plan, ledger_of(version.id), version, previous, versions, plans, units, unit)

@@ -40,6 +40,13 @@ class View:
         return lights(self.tasks, self.ledger.phases, self.as_of, self.thresholds)
 
     @property
+    def previous_date(self) -> date | None:
+        """The report date "since last week" compares with (None: nothing before)."""
+        if self.source.combined:
+            return self.source.previous_ledger.report_date if self.source.previous_ledger is not None else None
+        return self.source.previous.report_date if self.source.previous is not None else None
+
+    @property
     def filtered(self) -> bool:
         return any(self.filters.values())
 
@@ -48,10 +55,13 @@ class View:
         return replace(ledger, tasks=select(ledger.tasks, self.filters))
 
     def changes_since_previous(self) -> Changes | None:
-        """What changed from the version before the one on screen (None for the first version)."""
-        if self.source.previous is None:
+        """What changed from the version before the one on screen (all units together: from each unit's newest
+        ledger before this week); None for the first."""
+        before = self.source.previous_ledger if self.source.combined else (
+            ledger_of(self.source.previous.id) if self.source.previous is not None else None)
+        if before is None:
             return None
-        older = self.filtered_ledger(ledger_of(self.source.previous.id))
+        older = self.filtered_ledger(before)
         return compare(older, replace(self.ledger, tasks=self.tasks), new_as_of=self.as_of)
 
 
@@ -65,7 +75,7 @@ def set_filter(field: str, values: list[str]) -> None:
 
 
 def clear_filters() -> None:
-    for field in FILTER_FIELDS:
+    for field in ("unit", *FILTER_FIELDS):
         st.session_state[filter_key(field)] = []
 
 
@@ -81,9 +91,10 @@ def sidebar(source: Current) -> View:
         as_of = st.date_input(t("sidebar.as_of"), value=ledger.report_date, key=f"as_of_{source.key}",
                               format="YYYY-MM-DD", help=t("sidebar.as_of_help"))
         filters = {}
-        active = any(st.session_state.get(filter_key(f)) for f in FILTER_FIELDS)
+        fields = ("unit", *FILTER_FIELDS) if "unit" in ledger.tasks else FILTER_FIELDS
+        active = any(st.session_state.get(filter_key(f)) for f in fields)
         with st.expander(t("sidebar.filters"), expanded=active, icon=":material/filter_alt:"):
-            for field in FILTER_FIELDS:
+            for field in fields:
                 options = filter_options(ledger.tasks, field)
                 key = filter_key(field)
                 kept = [v for v in st.session_state.get(key, []) if v in options]
@@ -92,8 +103,9 @@ def sidebar(source: Current) -> View:
                                                 placeholder=t("sidebar.all"))
             st.button(t("sidebar.clear"), on_click=clear_filters, disabled=not active, width="stretch")
         version = source.version
-        st.caption(tl("sidebar.source", files="、".join(version.file_names), by=version.uploaded_by,
-                      at=version.uploaded_at.strftime("%Y-%m-%d %H:%M")))
+        if not source.combined:
+            st.caption(tl("sidebar.source", files="、".join(version.file_names), by=version.uploaded_by,
+                          at=version.uploaded_at.strftime("%Y-%m-%d %H:%M")))
     thresholds = config.thresholds(os.environ, secrets())
     return View(ledger, select(ledger.tasks, filters), as_of or ledger.report_date, lang(), filters, source,
                 thresholds)

@@ -31,7 +31,9 @@ def uploader_key() -> str:
 
 
 NEW_PLAN = 0  # the target picker's "a new plan" choice; plan ids start at 1
+NO_UNIT = 0  # the unit picker's "no unit" choice; unit ids start at 1
 TARGET_KEY = "upload_target"
+UNIT_TARGET_KEY = "upload_unit"
 PLAN_NAME_KEY = "upload_plan_name"
 
 
@@ -55,6 +57,29 @@ def targets() -> dict[int, str]:
     return real | {NEW_PLAN: t("upload.new_plan")}
 
 
+def unit_targets(plan_id: int | None) -> dict[int, str] | None:
+    """The units this person may publish for (README "Units and the roll-up"): admins any, editors their own;
+    "no unit" only for a plan without units, and not for an editor who has units. None: no units exist."""
+    from ledger import accounts
+    from ui import access
+
+    every = accounts.units(source.store())
+    if not every:
+        return None
+    mine = {u.id: u.name for u in every if access.allowed("publish", u.id)}
+    user = access.current_user()
+    plan_has_units = plan_id is not None and bool(accounts.units(source.store(), plan_id))
+    if not plan_has_units and (user is None or user.role == "admin" or not user.units):
+        return {NO_UNIT: t("upload.no_unit")} | mine
+    return mine
+
+
+def _unit_refused(plan_id: int | None, unit_id: int) -> bool:
+    """Checked again when Publish is clicked: the unit is still one this person may publish for."""
+    choices = unit_targets(plan_id)
+    return unit_id != NO_UNIT if choices is None else unit_id not in choices
+
+
 def _target_plan(ledger: Ledger, name_key: str) -> int | NewPlan:
     """The plan chosen on the page: an existing plan's id, or a new plan to create with the version."""
     target = st.session_state.get(TARGET_KEY, NEW_PLAN)
@@ -70,9 +95,14 @@ def do_publish(files: list[tuple[str, bytes]], ledger: Ledger, report_date_key: 
 
     by = access.who()
     note = st.session_state.get("upload_note", "").strip()
+    target = _target_plan(ledger, name_key)
+    unit_id = st.session_state.get(UNIT_TARGET_KEY, NO_UNIT) or NO_UNIT
     try:
-        result = publish(source.store(), files, ledger, plan=_target_plan(ledger, name_key), uploaded_by=by,
-                         uploaded_at=datetime.now(), note=note, report_date=st.session_state.get(report_date_key),
+        if not access.allowed("publish") or _unit_refused(target if isinstance(target, int) else None, unit_id):
+            st.session_state[FLASH_KEY] = ("error", t("upload.unit_forbidden"))
+            return
+        result = publish(source.store(), files, ledger, plan=target, uploaded_by=by, uploaded_at=datetime.now(),
+                         note=note, report_date=st.session_state.get(report_date_key), unit_id=unit_id or None,
                          address=access.client_address())
     except STORE_ERRORS as problem:  # nothing was stored: publishing is one transaction
         log.warning("publish failed: %r", problem)
@@ -87,6 +117,8 @@ def do_publish(files: list[tuple[str, bytes]], ledger: Ledger, report_date_key: 
     st.session_state[FLASH_KEY] = ("success" if result.created else "info", t(
         key, n=result.version.number, day=result.version.report_date.isoformat(), plan=shown_plan.name))
     source.choose_plan(shown_plan.id)
+    if unit_id:
+        source.choose_unit(unit_id)
     st.session_state[TARGET_KEY] = shown_plan.id
     st.session_state[UPLOADER_COUNT] = st.session_state.get(UPLOADER_COUNT, 0) + 1
 

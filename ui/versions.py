@@ -17,6 +17,9 @@ def _withdraw(labels: dict[int, str]) -> None:
     version_id = st.session_state.get("withdraw_version")
     reason = st.session_state.get("withdraw_reason", "")
     try:
+        if not access.allowed("withdraw", source.store().version(version_id).unit_id):  # checked again on click
+            st.session_state[FLASH] = ("error", t("account.forbidden"))
+            return
         source.store().withdraw(version_id, by=access.who(), reason=reason, at=datetime.now(),
                                 address=access.client_address())
     except STORE_ERRORS as problem:
@@ -27,6 +30,9 @@ def _withdraw(labels: dict[int, str]) -> None:
 
 
 def _restore(version_id: int, label: str) -> None:
+    if not access.allowed("restore"):
+        st.session_state[FLASH] = ("error", t("account.forbidden"))
+        return
     try:
         source.store().restore(version_id, by=access.who(), at=datetime.now(), address=access.client_address())
     except STORE_ERRORS as problem:
