@@ -12,6 +12,7 @@ st.set_page_config(page_title=t("app.title"), page_icon=":material/fact_check:",
 source.start_reading_workers()
 with st.sidebar:
     language_switch()
+access.forget_user()  # who is logged in is checked once per run
 try:
     locked = access.login_required()
 except STORE_ERRORS as problem:

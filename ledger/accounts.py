@@ -323,10 +323,11 @@ def session_user(store: Store, token: str, now: datetime, idle_minutes: int = DE
         with store._writing() as conn:
             conn.execute(sessions_table.update().where(sessions_table.c.token_sha256 == digest).values(ended_at=now))
         return None
-    with store._writing() as conn:
-        if now - row["last_seen_at"] > timedelta(seconds=30):  # write at most twice a minute per session
+    if now - row["last_seen_at"] > timedelta(seconds=30):  # write at most twice a minute per session
+        with store._writing() as conn:
             conn.execute(sessions_table.update().where(sessions_table.c.token_sha256 == digest).values(
                 last_seen_at=now))
+    with store.engine.connect() as conn:
         user_row = conn.execute(sa.select(users_table).where(users_table.c.id == row["user_id"])).mappings().one()
         return _user(conn, user_row)
 

@@ -35,6 +35,9 @@ def failed(problem: accounts.AccountError) -> None:
 
 def add_user() -> None:
     state = st.session_state
+    if not access.still_allowed("manage_users"):
+        state["users_flash"] = ("error", t("account.forbidden"))
+        return
     if state.get("new_user_password") != state.get("new_user_password_again"):
         state["users_flash"] = ("error", t("cli.password_mismatch"))
         return
@@ -52,6 +55,9 @@ def add_user() -> None:
 
 def change(name: str, what: str) -> None:
     state = st.session_state
+    if not access.still_allowed("manage_users"):
+        state["users_flash"] = ("error", t("account.forbidden"))
+        return
     try:
         if what == "disable":
             if name == access.who():
@@ -78,6 +84,9 @@ def change(name: str, what: str) -> None:
 
 
 def add_unit() -> None:
+    if not access.still_allowed("manage_users"):
+        st.session_state["users_flash"] = ("error", t("account.forbidden"))
+        return
     try:
         unit = accounts.add_unit(store, st.session_state.get("new_unit_name", ""), at=datetime.now(),
                                  by=access.who(), address=access.client_address(),

@@ -53,8 +53,18 @@ def is_editor() -> bool:
     return configured_password() is None and is_loopback_client()
 
 
+_HAVE_ACCOUNTS: set[str] = set()  # stores known to have accounts: accounts are never deleted, only disabled
+USER_KEY = "_session_user"  # the session checked in this run: a page asks many times
+
+
 def accounts_exist() -> bool:
-    return accounts.any_account(store())
+    url = store().url
+    if url in _HAVE_ACCOUNTS:
+        return True
+    if accounts.any_account(store()):
+        _HAVE_ACCOUNTS.add(url)
+        return True
+    return False
 
 
 def idle_minutes() -> int:
@@ -62,14 +72,33 @@ def idle_minutes() -> int:
 
 
 def current_user() -> accounts.User | None:
-    """The person logged in to this browser session (None: nobody, or the session ended or went idle)."""
+    """The person logged in to this browser session (None: nobody, or the session ended, went idle or the account
+    was disabled). Checked against the database once per run: dashboard.py and every action's callback start with
+    forget_user()."""
     token = st.session_state.get(TOKEN_KEY)
     if not token:
         return None
+    checked = st.session_state.get(USER_KEY)
+    if checked is not None and checked[0] == token:
+        return checked[1]
     user = accounts.session_user(store(), token, datetime.now(), idle_minutes())
     if user is None:
         st.session_state.pop(TOKEN_KEY, None)
+        st.session_state.pop(USER_KEY, None)
+    else:
+        st.session_state[USER_KEY] = (token, user)
     return user
+
+
+def forget_user() -> None:
+    """The next current_user() asks the database again (a new run, or an action about to be done)."""
+    st.session_state.pop(USER_KEY, None)
+
+
+def still_allowed(action: str, unit_id: int | None = None) -> bool:
+    """A button's callback, before it acts: may this session do `action` now (the account asked again)?"""
+    forget_user()
+    return allowed(action, unit_id)
 
 
 def login_required() -> bool:

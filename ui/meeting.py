@@ -125,6 +125,9 @@ def record_form(v: View, key: str) -> None:
                                help=t("meeting.due_help"))
         if not st.form_submit_button(t("meeting.record"), icon=":material/add_task:", type="primary"):
             return
+    if not access.still_allowed("record", v.source.unit_id):
+        st.error(t("account.forbidden"), icon=":material/block:")
+        return
     try:
         meeting.record(source.store(), v.source.version, scope=scope, target=target or "", text=text,
                        given_by=given_by, meeting_date=meeting_date, due=due, recorded_by=access.who_records(),

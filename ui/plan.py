@@ -98,6 +98,9 @@ def publish_plan(files: list[tuple[str, bytes]], ledger: Ledger, name_key: str, 
     name = st.session_state.get(name_key, "").strip() or plan.title
     from ui import access
 
+    if not access.still_allowed("import_plan"):
+        st.session_state[FLASH_KEY] = ("error", t("account.forbidden"))
+        return
     by = (access.current_user().name if access.current_user() else
           st.session_state.get("plan_by", "").strip() or t("upload.anonymous"))
     try:
@@ -121,6 +124,11 @@ def publish_plan(files: list[tuple[str, bytes]], ledger: Ledger, name_key: str, 
 
 def rename(plan_id: int, key: str) -> None:
     """Button callback: the plan on screen under the name typed."""
+    from ui import access
+
+    if not access.still_allowed("manage_plans"):
+        st.session_state[FLASH_KEY] = ("error", t("account.forbidden"))
+        return
     try:
         source.store().rename_plan(plan_id, st.session_state.get(key, ""))
         st.session_state[FLASH_KEY] = ("success", t("plan.renamed"))
@@ -130,6 +138,11 @@ def rename(plan_id: int, key: str) -> None:
 
 def delete_demo(plan_id: int) -> None:
     """Button callback: the demo plan and its versions, gone for good."""
+    from ui import access
+
+    if not access.still_allowed("manage_plans"):
+        st.session_state[FLASH_KEY] = ("error", t("account.forbidden"))
+        return
     try:
         source.store().delete_plan(plan_id)
         st.session_state.pop(source.PLAN_KEY, None)

@@ -17,7 +17,7 @@ def _withdraw(labels: dict[int, str]) -> None:
     version_id = st.session_state.get("withdraw_version")
     reason = st.session_state.get("withdraw_reason", "")
     try:
-        if not access.allowed("withdraw", source.store().version(version_id).unit_id):  # checked again on click
+        if not access.still_allowed("withdraw", source.store().version(version_id).unit_id):  # checked again on click
             st.session_state[FLASH] = ("error", t("account.forbidden"))
             return
         source.store().withdraw(version_id, by=access.who(), reason=reason, at=datetime.now(),
@@ -30,7 +30,7 @@ def _withdraw(labels: dict[int, str]) -> None:
 
 
 def _restore(version_id: int, label: str) -> None:
-    if not access.allowed("restore"):
+    if not access.still_allowed("restore"):
         st.session_state[FLASH] = ("error", t("account.forbidden"))
         return
     try:
