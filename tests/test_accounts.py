@@ -15,7 +15,7 @@ from ledger import accounts, audit
 from ledger.cli import run
 from ledger.publishing import check_upload, publish
 from ledger.sample import DEMO_PLAN_NAME, import_history
-from ledger.store import Store, audit_table, users_table
+from ledger.store import NewPlan, Store, audit_table, users_table
 from tests.sheets import week_five
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -220,3 +220,20 @@ def test_cli_users_withdraw_restore_and_audit(store, capsys, monkeypatch):
     assert set(trail[0]) == {"at", "who", "action", "target", "address"}
     assert [r["action"] for r in trail][:4] == ["restore", "withdraw", "publish", "user_disabled"]
     assert trail[1]["target"] == f"version {version.id}" and trail[1]["who"].startswith("cli:")
+
+
+def test_a_plan_import_and_a_meeting_requirement_land_in_the_audit_trail(store):
+    from ledger import meeting
+
+    files = [("整改方案台账.xlsx", week_five())]
+    ledger = check_upload(store, files, date(2019, 6, 3))
+    version = publish(store, files, ledger, plan=NewPlan("全市教育系统整改方案", NOW), uploaded_by="办公室主任",
+                      uploaded_at=NOW, address="10.0.0.2", audit_action="plan_import").version
+    requirement = meeting.record(store, version, scope="measure", target="1", text="本周内补齐佐证材料",
+                                 given_by="党总支书记", meeting_date=date(2019, 6, 3), due=None,
+                                 recorded_by="办公室主任", recorded_at=NOW, address="10.0.0.2")
+    trail = [(r.who, r.action, r.target, r.address) for r in reversed(audit.records(store, since=NOW))]
+    assert trail == [("办公室主任", "plan_import", f"version {version.id}", "10.0.0.2"),
+                     ("办公室主任", "requirement", f"requirement {requirement.id}", "10.0.0.2")]
+    recorded = audit.records(store, actions=["requirement"])[0]
+    assert recorded.detail["text"] == "本周内补齐佐证材料" and recorded.detail["target"] == "1"
