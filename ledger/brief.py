@@ -154,8 +154,12 @@ def overdue_groups(ctx: Context, top: int = TOP_OVERDUE) -> tuple[list[dict], in
     listed = late.head(top)
     groups: dict[str, dict] = {}
     keys = metrics.name_keys(listed["leader"]) if len(listed) else pd.Series(dtype=object)
+    by_unit = "unit" in listed  # all units together: the same title in two units is two people
+    if by_unit and len(listed):
+        keys = listed["unit"].astype(str) + "\x1f" + keys
     for key, row in zip(keys, listed.to_dict("records"), strict=True):
-        group = groups.setdefault(key, {"leader": row["leader"] or ctx.t("brief.no_leader"), "rows": []})
+        leader = row["leader"] or ctx.t("brief.no_leader")
+        group = groups.setdefault(key, {"leader": f"{row['unit']} {leader}" if by_unit else leader, "rows": []})
         group["rows"].append({"id": row["id"] or str(row["row"]), "measure": _short(row["measure"]),
                               "department": row["department"], "owner": row["owner"], "due": _day(row["due"]),
                               "days": int(row["days_overdue"])})
@@ -307,7 +311,8 @@ def version_records(ctx: Context) -> list[dict]:
                                 na_position="last", kind="stable")
     records = []
     for row in ordered.to_dict("records"):
-        record = {name: row.get(name) for name, _, _ in VERSION_COLUMNS}
+        record = {name: row.get(name) for name, _, _ in VERSION_COLUMNS} | (
+            {"unit": row["unit"]} if "unit" in row else {})
         record["light"] = ctx.t(f"light.{row['_light']}")
         record["days_overdue"] = int(row["_days"]) if not pd.isna(row["_days"]) else None
         record["status"] = ctx.t(f"status.{row['status']}")
@@ -323,7 +328,8 @@ def version_workbook(ctx: Context) -> bytes:
     from ledger.writing import Column, lights_workbook
 
     data = brief_data(ctx)
-    columns = [Column(name, ctx.t(f"field.{name}"), width, kind) for name, width, kind in VERSION_COLUMNS]
+    shown = ((("unit", 16, "text"),) if "unit" in ctx.tasks else ()) + VERSION_COLUMNS  # all units together
+    columns = [Column(name, ctx.t(f"field.{name}"), width, kind) for name, width, kind in shown]
     fills = {ctx.t(f"light.{name}"): color for name, color in light_rules.TINTS.items()}
     summary = [(ctx.t("brief.as_of", day=""), ctx.as_of), *[(f["label"], f["value"]) for f in data["figures"]],
                *[(item["word"], item["count"]) for item in data["lights"]], (data["lights_rule"], "")]

@@ -88,3 +88,24 @@ def test_cli_publish_for_a_unit(tmp_path, capsys):
     assert [u.name for u in accounts.units(store, plan.id)] == ["第五中学"]
     assert store.versions(plan.id)[0].unit_id == accounts.unit_named(store, "第五中学").id
     store.dispose()
+
+
+def test_the_meeting_pack_for_all_units_names_the_unit_with_each_leader(store):
+    from ledger import brief
+    from ledger.i18n import translate
+
+    plan = store.plan_named(PLAN)
+    together = combined(store, plan.id)
+    ctx = brief.Context(together, together.tasks, together.report_date, plan=PLAN, unit="全部单位")
+    groups, _, _ = brief.overdue_groups(ctx, top=100)
+    leaders = [g["leader"] for g in groups]
+    assert all(name.split(" ")[0] in {"第一中学", "第二中学", "第三中学"} for name in leaders)
+    assert len(leaders) == len(set(leaders))
+    notices = brief.notices_data(ctx, "leader")["notices"]
+    assert {n["to"].split(" ")[0] for n in notices} <= {"第一中学", "第二中学", "第三中学"}
+    import io
+
+    from openpyxl import load_workbook
+    sheet = load_workbook(io.BytesIO(brief.version_workbook(ctx))).worksheets[0]
+    header = [c.value for c in next(r for r in sheet.iter_rows() if any(c.value == translate("field.unit", "zh") for c in r))]
+    assert header[0] == translate("field.unit", "zh")
