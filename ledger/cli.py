@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--db", help="read a published version from this store (SQLAlchemy URL) instead of a file")
         sub.add_argument("--plan", help="with --db: the plan (default: the only one that is not the demo)")
         sub.add_argument("--version", type=int, help="with --db: the version number (default: the newest report)")
+        sub.add_argument("--unit", help="with --db: the unit's newest version, or ALL: every unit's newest together")
         sub.add_argument("--as-of", type=_day, help="YYYY-MM-DD (default: the ledger's report date)")
         sub.add_argument("--format", choices=formats, required=True)
         sub.add_argument("--out", type=Path, required=True, help="the file to write")
@@ -414,6 +415,21 @@ def _decisions(args, today: date) -> int:
     return EXIT_OK
 
 
+def _all_units_context(store, plan, args, thresholds):
+    """The meeting pack of every unit's newest ledger together (README "Units and the roll-up")."""
+    from ledger import meeting, requirements
+    from ledger.brief import Context
+    from ledger.rollup import combined
+
+    ledger = combined(store, plan.id, args.as_of)
+    if ledger is None:
+        raise UsageError(translate("cli.no_versions", args.lang))
+    shown = [meeting.version_requirements(store, v, args.as_of) for v in store.unit_versions(plan.id, args.as_of).values()]
+    found = requirements.MeetingRequirements([s for r in shown for s in r.carried], [r for x in shown for r in x.current])
+    return Context(ledger, ledger.tasks, args.as_of or ledger.report_date, args.lang, thresholds, plan=plan.name,
+                   unit=translate("sidebar.all_units", args.lang), requirements=found)
+
+
 def _pack_context(args, today: date):
     """The meeting pack's Context from a ledger file, or from a stored version (--db); and the exit code."""
     from ledger import config, meeting
@@ -430,7 +446,16 @@ def _pack_context(args, today: date):
             plan = chosen_plan(store, args.plan, args.lang)
             if plan is None:
                 raise UsageError(translate("cli.no_such_plan", args.lang, plan=args.plan))
-            versions = store.versions(plan.id)
+            unit = None
+            if args.unit is not None and args.unit.strip().upper() == "ALL":
+                return _all_units_context(store, plan, args, thresholds), EXIT_OK
+            if args.unit is not None:
+                from ledger import accounts
+
+                unit = accounts.unit_named(store, args.unit)
+                if unit is None:
+                    raise UsageError(translate("cli.no_such_unit", args.lang, name=args.unit))
+            versions = store.versions(plan.id, unit.id if unit else None)
             if not versions:
                 raise UsageError(translate("cli.no_versions", args.lang))
             chosen = versions[0] if args.version is None else next(
@@ -439,8 +464,8 @@ def _pack_context(args, today: date):
                 raise UsageError(translate("cli.no_such_version", args.lang, n=args.version,
                                            numbers="、".join(str(v.number) for v in reversed(versions))))
             return meeting.context(store, chosen, as_of=args.as_of, lang=args.lang, thresholds=thresholds), EXIT_OK
-    if args.plan or args.version:
-        raise UsageError("--plan and --version go with --db")
+    if args.plan or args.version or args.unit:
+        raise UsageError("--plan, --version and --unit go with --db")
     ledger = read_paths([args.ledger] + ([args.phases] if args.phases else []), today)
     if ledger.errors:
         print(check_text(ledger, args.lang), file=sys.stderr)

@@ -399,6 +399,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "{unit}  reported {day}  {tasks} measures  completion {pct}  overdue {overdue} (longest "
                         "{longest_overdue_days} days)  {flag}"),
     "cli.no_units": ("这个整改方案还没有单位。发布时用 --unit 指明单位。", "This plan has no unit yet; publish with --unit."),
+    "cli.no_such_unit": ("没有名为“{name}”的单位。", "There is no unit named “{name}”."),
     "rollup.missing": ("本周未报送", "no report this week"),
     "rollup.title": ("各单位汇总", "Units"),
     "rollup.no_units": ("这个方案没有分单位报送。用 python -m ledger publish --unit 单位名称 或在“上传台账”页选择单位来报送。",

@@ -109,3 +109,29 @@ def test_the_meeting_pack_for_all_units_names_the_unit_with_each_leader(store):
     sheet = load_workbook(io.BytesIO(brief.version_workbook(ctx))).worksheets[0]
     header = [c.value for c in next(r for r in sheet.iter_rows() if any(c.value == translate("field.unit", "zh") for c in r))]
     assert header[0] == translate("field.unit", "zh")
+
+
+def test_cli_brief_and_notices_for_one_unit_or_all_units_together(store, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    from ledger.i18n import translate
+
+    out = tmp_path / "all.xlsx"
+    assert run(["brief", "--db", store.url, "--plan", PLAN, "--unit", "all", "--format", "xlsx", "--out", str(out)]) == 0
+    rows = list(load_workbook(out).worksheets[0].iter_rows(values_only=True))
+    header = next(r for r in rows if translate("field.unit", "zh") in r)
+    at = header.index(translate("field.unit", "zh"))
+    units = {r[at] for r in rows[rows.index(header) + 1:] if r[at]}
+    assert units == {"第一中学", "第二中学", "第三中学"}
+    assert len(rows) - rows.index(header) - 1 == len(combined(store, store.plan_named(PLAN).id).tasks)
+
+    one = tmp_path / "one.xlsx"
+    assert run(["brief", "--db", store.url, "--plan", PLAN, "--unit", "第二中学", "--format", "xlsx",
+                "--out", str(one)]) == 0
+    rows = list(load_workbook(one).worksheets[0].iter_rows(values_only=True))
+    assert translate("field.unit", "zh") not in next(r for r in rows if translate("field.measure", "zh") in r)
+
+    capsys.readouterr()
+    assert run(["notices", "--db", store.url, "--plan", PLAN, "--unit", "第九中学", "--format", "pdf",
+                "--out", str(tmp_path / "n.pdf")]) == 1
+    assert translate("cli.no_such_unit", "zh", name="第九中学") in capsys.readouterr().err
