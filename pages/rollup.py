@@ -24,7 +24,7 @@ if not v.source.units:
     st.info(t("rollup.no_units"), icon=":material/info:")
     st.stop()
 if st.session_state.pop(rollup.DRILL_KEY, False):  # a unit was clicked: its overview
-    st.switch_page("pages/overview.py")
+    st.switch_page("pages/overview.py", query_params=st.query_params.to_dict())  # ?unit= stays in the address
 
 as_of = v.as_of if v.source.combined and v.as_of != v.ledger.report_date else None
 rows = rollup.figures(v.source.plan.id, as_of, v.thresholds)

@@ -98,7 +98,10 @@ def do_publish(files: list[tuple[str, bytes]], ledger: Ledger, report_date_key: 
     target = _target_plan(ledger, name_key)
     unit_id = st.session_state.get(UNIT_TARGET_KEY, NO_UNIT) or NO_UNIT
     try:
-        if not access.still_allowed("publish") or _unit_refused(target if isinstance(target, int) else None, unit_id):
+        if not access.still_allowed("publish"):
+            st.session_state[FLASH_KEY] = ("error", t("account.forbidden"))
+            return
+        if _unit_refused(target if isinstance(target, int) else None, unit_id):
             st.session_state[FLASH_KEY] = ("error", t("upload.unit_forbidden"))
             return
         result = publish(source.store(), files, ledger, plan=target, uploaded_by=by, uploaded_at=datetime.now(),

@@ -16,6 +16,9 @@ FLASH = "_versions_flash"
 def _withdraw(labels: dict[int, str]) -> None:
     version_id = st.session_state.get("withdraw_version")
     reason = st.session_state.get("withdraw_reason", "")
+    if not isinstance(version_id, int):  # a picker offers version ids only
+        st.session_state[FLASH] = ("error", t("account.forbidden"))
+        return
     try:
         if not access.still_allowed("withdraw", source.store().version(version_id).unit_id):  # checked again on click
             st.session_state[FLASH] = ("error", t("account.forbidden"))
