@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ledger.model import Phase
 from ledger.publishing import check_upload, publish
-from ledger.store import DEMO_PLAN_NAME, DEMO_UPLOADER, Store
+from ledger.store import DEMO_PLAN_NAME, DEMO_UPLOADER, Store, StoreError
 from ledger.writing import LedgerSheet, ledger_workbook, template_workbook
 
 TITLE = "榆树市职业技术教育中心党总支意识形态工作责任制专项整治整改台账"
@@ -235,8 +235,15 @@ SAMPLE_UPLOADER = DEMO_UPLOADER
 def import_history(store: Store, data_dir: Path) -> int:
     """Publish the bundled weekly sample ledgers, oldest first, as the demo plan (示例); returns how many versions
     were new. The store remembers the import, so deleting the demo plan does not bring it back."""
-    plan = store.plan_named(DEMO_PLAN_NAME) or store.create_plan(
-        DEMO_PLAN_NAME, unit=SCHOOL, demo=True, created_at=datetime(2019, 5, 6, 17, 0), phases=PHASES)
+    plan = store.plan_named(DEMO_PLAN_NAME)
+    if plan is None:
+        try:
+            plan = store.create_plan(DEMO_PLAN_NAME, unit=SCHOOL, demo=True, created_at=datetime(2019, 5, 6, 17, 0),
+                                     phases=PHASES)
+        except StoreError as problem:  # another instance, starting at the same moment, created it just now
+            plan = store.plan_named(DEMO_PLAN_NAME) if problem.code == "store.plan_exists" else None
+            if plan is None:
+                raise
     created = 0
     for path in sorted((data_dir / HISTORY_DIR).glob("*.xlsx")):
         files = [(path.name, path.read_bytes())]
