@@ -1,7 +1,13 @@
-"""Benchmark: reading ledgers against a bare python-calamine read, page script times, publishing, history.
+"""Benchmark: reading ledgers against a bare python-calamine read, page script times, publishing, history, and the
+roll-up of many units on PostgreSQL.
 
-    .venv/bin/python bench/bench.py            # full run (writes 1k/10k/100k workbooks; a few minutes)
-    .venv/bin/python bench/bench.py --quick    # 1k/10k only, fewer repeats
+    .venv/bin/python bench/bench.py                  # full run (1k/10k/100k workbooks, 200 units × 52 weeks; minutes)
+    .venv/bin/python bench/bench.py --quick          # 1k/10k only, 20 units × 52 weeks, fewer repeats
+    .venv/bin/python bench/bench.py --postgres-only  # only the roll-up of many units on PostgreSQL
+    .venv/bin/python bench/bench.py --no-postgres    # everything but that
+
+The PostgreSQL section runs when Debian's server binaries are installed (/usr/lib/postgresql/*/bin; a throwaway
+server as in the store tests, tests/postgres.py) and says so when they are not.
 
 Every figure is a median of several runs, and each is reported next to a baseline measured in the same run
 (a bare python-calamine read of the same file; an AppTest run of a one-line page), so the ratios hold on a busy
@@ -27,8 +33,12 @@ sys.path.insert(0, str(ROOT))
 
 import python_calamine  # noqa: E402
 
+from ledger.accounts import add_unit  # noqa: E402
+from ledger.metrics import DEFAULT_THRESHOLDS  # noqa: E402
+from ledger.model import Ledger  # noqa: E402
 from ledger.publishing import check_upload, publish  # noqa: E402
 from ledger.reading import load_ledger, read_ledger  # noqa: E402
+from ledger.rollup import combined, rollup  # noqa: E402
 from ledger.sample import PHASES, TITLE, departments_workbook, scaled_tasks, scaled_workbook  # noqa: E402
 from ledger.store import NewPlan, Store  # noqa: E402
 from ledger.writing import LedgerSheet, ledger_workbook  # noqa: E402
@@ -289,10 +299,240 @@ def published_store(folder: Path, size: int) -> str:
     return url
 
 
+# --- many units on PostgreSQL (README "Units and the roll-up") ------------------------------------------------
+UNITS_FULL, UNITS_QUICK, WEEKS, MEASURES = 200, 20, 52, 50
+VARIANTS = 4  # ledgers per week: units take turns, so that their figures differ
+UNIT_PAGES = ("pages/rollup.py", "pages/overview.py")
+FIRST_WEEK = date(2019, 4, 29)
+
+
+def postgres_available() -> bool:
+    import glob
+
+    return bool(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+
+
+def tagged(data: bytes, tag: str) -> bytes:
+    """The same workbook with `tag` as its zip comment: the same cells, other bytes (so another content digest,
+    which is what a unit's own file would have)."""
+    comment = tag.encode()
+    assert data[-22:-18] == b"PK\x05\x06" and data[-2:] == b"\0\0", "a zip without a comment expected"
+    return data[:-2] + len(comment).to_bytes(2, "little") + comment
+
+
+def weekly_ledgers(weeks: int, measures: int) -> list[tuple[date, list[tuple[bytes, Ledger]]]]:
+    """Each week's ledgers of `measures` measures (VARIANTS of them, progress moving week by week), each read once."""
+    found = []
+    for week in range(weeks):
+        day = FIRST_WEEK + timedelta(days=7 * week)
+        variants = []
+        for variant in range(VARIANTS):
+            data = ledger_workbook(LedgerSheet(scaled_tasks(measures, day, seed=week * VARIANTS + variant), PHASES,
+                                               day, TITLE), with_help=False)
+            variants.append((data, read_ledger([("week.xlsx", data)], day)))
+        found.append((day, variants))
+    return found
+
+
+def _pg_size(store: Store) -> dict:
+    import sqlalchemy as sa
+
+    with store.engine.connect() as conn:
+        total = conn.execute(sa.text("SELECT pg_database_size(current_database())")).scalar()
+        tables = dict(conn.execute(sa.text(
+            "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relkind = 'r' AND relname LIKE 'ledger%'"
+        )).all())
+    return {"database_bytes": total, "tables_bytes": tables}
+
+
+def _analyze(url: str) -> None:
+    """What autovacuum does after a bulk load, done now so that every run plans its queries the same way."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
+def build_units_store(url: str, units: int, weeks: int, measures: int) -> dict:
+    """A plan reported by `units` units, each publishing a `measures`-measure ledger every week for `weeks` weeks,
+    through Store.publish as the upload page does (week by week, unit after unit)."""
+    import sqlalchemy as sa
+
+    from ledger.store import audit_table
+
+    store = Store(url)
+    plan = store.create_plan("bench units", created_at=datetime(2019, 4, 29)).id
+    unit_ids = [add_unit(store, f"单位{n:03d}", at=datetime(2019, 4, 29), by="bench", plan_id=plan).id
+                for n in range(1, units + 1)]
+    empty = _pg_size(store)
+    started = time.perf_counter()
+    ledgers = weekly_ledgers(weeks, measures)
+    read = time.perf_counter() - started
+    started = time.perf_counter()
+    for week, (day, variants) in enumerate(ledgers, start=1):
+        for n, unit_id in enumerate(unit_ids):
+            data, ledger = variants[n % VARIANTS]
+            files = [(f"单位{n + 1:03d}_第{week}周.xlsx", tagged(data, f"unit {unit_id} week {week}"))]
+            done = store.publish(files, ledger, plan=plan, uploaded_by="bench", unit_id=unit_id,
+                                 uploaded_at=datetime(day.year, day.month, day.day, 17) + timedelta(seconds=n))
+            assert done.created
+        if week % 13 == 0:
+            print(f"  … {week} of {weeks} weeks published ({time.perf_counter() - started:.0f} s)", flush=True)
+    build = time.perf_counter() - started
+    _analyze(url)
+    rows = store.counts()
+    with store.engine.connect() as conn:
+        rows["ledger_audit"] = conn.execute(sa.select(sa.func.count()).select_from(audit_table)).scalar()
+    size = _pg_size(store)
+    store.dispose()
+    versions = rows["ledger_versions"]
+    return {"plan_id": plan, "unit_ids": unit_ids, "units": units, "weeks": weeks, "measures": measures,
+            "read_ledgers_s": read, "build_s": build, "publish_each_s": build / versions, "rows": rows,
+            "empty_store": empty, "store": size,
+            "bytes_per_version": (size["database_bytes"] - empty["database_bytes"]) / versions}
+
+
+def unit_pages(db_url: str, repeat: int, profile: Path | None = None, publish_one=None) -> dict:
+    """The Units page (and the overview of all units together) in AppTest: its first run (the roll-up computed and
+    cached) and its warm runs (the second and later runs in the same session, median), against a one-line page."""
+    import cProfile
+
+    from streamlit.testing.v1 import AppTest
+    from streamlit.testing.v1.local_script_runner import LocalScriptRunner
+
+    os.environ["LEDGER_DB_URL"] = db_url
+    baseline_script = Path(tempfile.mkdtemp()) / "baseline.py"
+    baseline_script.write_text("import streamlit as st\nst.title('baseline')\n")
+    baseline = AppTest.from_file(str(baseline_script), default_timeout=120).run()
+    times = {"baseline_page_s": median_time(baseline.run, repeat)}
+    app = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+    started = time.perf_counter()
+    app.run()
+    times["first_run_s"] = time.perf_counter() - started  # the default page, the store opened
+    assert not app.exception, app.exception
+    for page in UNIT_PAGES:
+        started = time.perf_counter()
+        app.switch_page(page).run()
+        cold = time.perf_counter() - started
+        assert not app.exception, app.exception
+        times[page] = {"cold_s": cold, "warm_s": median_time(app.run, repeat)}
+    if publish_one is not None:  # one unit publishes: the Units page's next run recomputes that unit only
+        publish_one()
+        started = time.perf_counter()
+        app.switch_page(UNIT_PAGES[0]).run()
+        times["after_publish_s"] = time.perf_counter() - started
+        assert not app.exception, app.exception
+    if profile is not None:  # the script runs in its own thread: profile that thread's runs of the Units page
+        profiler = cProfile.Profile()
+        original = LocalScriptRunner._run_script_thread
+
+        def profiled(self):
+            profiler.enable()
+            try:
+                return original(self)
+            finally:
+                profiler.disable()
+
+        LocalScriptRunner._run_script_thread = profiled
+        try:
+            app.switch_page(UNIT_PAGES[0]).run()
+            for _ in range(repeat):
+                app.run()
+        finally:
+            LocalScriptRunner._run_script_thread = original
+        profiler.dump_stats(str(profile))
+    return times
+
+
+def publish_ratio(admin_url: str, big_url: str, plan_id: int, unit_ids: list[int], measures: int,
+                  repeat: int) -> dict:
+    """One more week's ledger (check_upload + publish, as the upload page does) into the big store and into an empty
+    store (a fresh database each time: plan and unit created before the timing), alternately."""
+    from tests.postgres import fresh_database
+
+    day = FIRST_WEEK + timedelta(days=7 * WEEKS)
+    data = ledger_workbook(LedgerSheet(scaled_tasks(measures, day, seed=10**6), PHASES, day, TITLE), with_help=False)
+    at = datetime(day.year, day.month, day.day, 17)
+    big = Store(big_url)
+    timings = {f"{store}_{part}_s": [] for store in ("empty", "big") for part in ("check", "publish", "total")}
+
+    def once(store: Store, plan: int, unit: int, tag: str, prefix: str) -> None:
+        files = [(f"{tag}.xlsx", tagged(data, tag))]
+        started = time.perf_counter()
+        ledger = check_upload(store, files, day, plan_id=plan)
+        checked = time.perf_counter()
+        done = publish(store, files, ledger, plan=plan, uploaded_by="bench", uploaded_at=at, unit_id=unit)
+        published = time.perf_counter()
+        assert done is not None and done.created
+        timings[f"{prefix}_check_s"].append(checked - started)
+        timings[f"{prefix}_publish_s"].append(published - checked)
+        timings[f"{prefix}_total_s"].append(published - started)
+
+    load_ledger([("warm.xlsx", data)], day)  # the reading worker started outside the timing
+    big.counts()  # the connection opened and every table read once, outside the timing (as for the empty ones)
+    for i in range(repeat):
+        empty = Store(fresh_database(admin_url, f"bench_empty_{i}"))
+        plan = empty.create_plan("bench units", created_at=datetime(2019, 4, 29)).id
+        unit = add_unit(empty, "单位001", at=datetime(2019, 4, 29), by="bench", plan_id=plan).id
+        empty.counts()
+        once(empty, plan, unit, f"empty {i}", "empty")
+        empty.dispose()
+        once(big, plan_id, unit_ids[i % len(unit_ids)], f"big {i}", "big")
+    big.dispose()
+    found = {key: statistics.median(values) for key, values in timings.items()}
+    found["ratio"] = found["big_total_s"] / found["empty_total_s"]
+    found["publish_ratio"] = found["big_publish_s"] / found["empty_publish_s"]
+    return found
+
+
+def units_on_postgres(units: int, weeks: int, measures: int, repeat: int, profile: Path | None = None) -> dict:
+    """The roll-up of `units` units × `measures` measures × `weeks` weekly versions on a throwaway PostgreSQL."""
+    from tests.postgres import PostgresServer, fresh_database
+
+    server = PostgresServer().start()
+    try:
+        url = fresh_database(server.admin_url, "bench_units")
+        print(f"Building the PostgreSQL store: {units} units × {weeks} weeks × {measures} measures …", flush=True)
+        built = build_units_store(url, units, weeks, measures)
+        store = Store(url)
+        plan = built["plan_id"]
+        rollup(store, plan, None, DEFAULT_THRESHOLDS)  # connections opened outside the timing
+        core = {"rollup_s": median_time(lambda: rollup(store, plan, None, DEFAULT_THRESHOLDS), repeat),
+                "combined_s": median_time(lambda: combined(store, plan), repeat),
+                "changes_stamp_s": median_time(lambda: store.changes_stamp(plan), repeat),
+                "versions_s": median_time(lambda: store.versions(plan), repeat)}
+        store.dispose()
+        day = FIRST_WEEK + timedelta(days=7 * WEEKS)
+
+        def publish_one() -> None:
+            data = ledger_workbook(LedgerSheet(scaled_tasks(measures, day, seed=7), PHASES, day, TITLE),
+                                   with_help=False)
+            files = [("one more week.xlsx", tagged(data, "one more week"))]
+            with_store = Store(url)
+            publish(with_store, files, check_upload(with_store, files, day, plan_id=plan), plan=plan,
+                    uploaded_by="bench", uploaded_at=datetime(day.year, day.month, day.day, 18),
+                    unit_id=built["unit_ids"][0])
+            with_store.dispose()
+
+        pages = unit_pages(url, repeat, profile, publish_one)
+        ratio = publish_ratio(server.admin_url, url, plan, built["unit_ids"], measures, repeat)
+    finally:
+        server.stop()
+    built.pop("unit_ids")
+    return {"server": server.bin.parent.name, **built, "core": core, "pages": pages, "publish": ratio}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="1k and 10k only, 3 repeats")
     parser.add_argument("--repeat", type=int, default=5)
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--postgres-only", action="store_true", help="only the roll-up of many units on PostgreSQL")
+    which.add_argument("--no-postgres", action="store_true", help="skip the roll-up of many units on PostgreSQL")
+    parser.add_argument("--units", type=int, help=f"units in the PostgreSQL store (default {UNITS_FULL}, "
+                                                  f"{UNITS_QUICK} with --quick)")
+    parser.add_argument("--profile", action="store_true",
+                        help="cProfile the Units page's warm runs into bench/out/units_page.prof")
     args = parser.parse_args()
     repeat = 3 if args.quick else args.repeat
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
@@ -300,23 +540,46 @@ def main() -> None:
     folder = OUT / "files"
     folder.mkdir(exist_ok=True)
     _pin_navigation_mode()
-    results = {"machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}", "repeat": repeat,
-               "reading": reading(folder, sizes, repeat),
-               "guarded": guarded(folder, sizes[1:], repeat),
-               "plan_document": plan_document(repeat),
-               "department_sheets": department_sheets(repeat),
-               "meeting_pack": meeting_pack(folder, repeat),
-               "summary_process": whole_process(folder, sizes[-1], repeat),
-               "publish_10k": publishing(folder, 10_000, repeat),
-               "pages_10k": page_times(published_store(folder, 10_000), repeat),
-               "history_52x1000": page_times(weekly_history(folder, 52, 1_000), repeat)}
-    (OUT / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    results = {"machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}", "repeat": repeat}
+    if not args.postgres_only:
+        results |= everything_but_postgres(folder, sizes, repeat)
+    if args.no_postgres:
+        results["units_postgres"] = {"skipped": "--no-postgres"}
+    elif not postgres_available():
+        results["units_postgres"] = {"skipped": "PostgreSQL server binaries not found (apt-get install postgresql)"}
+    else:
+        units = args.units or (UNITS_QUICK if args.quick else UNITS_FULL)
+        results["units_postgres"] = units_on_postgres(units, WEEKS, MEASURES, repeat,
+                                                      OUT / "units_page.prof" if args.profile else None)
+        results["units_postgres"]["reduced"] = units < UNITS_FULL
+    (OUT / ("results_postgres.json" if args.postgres_only else "results.json")).write_text(
+        json.dumps(results, indent=2, ensure_ascii=False))
     print(report(results))
 
 
+def everything_but_postgres(folder: Path, sizes: list[int], repeat: int) -> dict:
+    return {"reading": reading(folder, sizes, repeat),
+            "guarded": guarded(folder, sizes[1:], repeat),
+            "plan_document": plan_document(repeat),
+            "department_sheets": department_sheets(repeat),
+            "meeting_pack": meeting_pack(folder, repeat),
+            "summary_process": whole_process(folder, sizes[-1], repeat),
+            "publish_10k": publishing(folder, 10_000, repeat),
+            "pages_10k": page_times(published_store(folder, 10_000), repeat),
+            "history_52x1000": page_times(weekly_history(folder, 52, 1_000), repeat)}
+
+
 def report(r: dict) -> str:
-    lines = [f"Machine: {r['machine']}; medians of {r['repeat']} runs.", "",
-             "| tasks | bare calamine read | load_ledger (read+validate) | ratio |", "|---:|---:|---:|---:|"]
+    lines = [f"Machine: {r['machine']}; medians of {r['repeat']} runs."]
+    if "reading" in r:
+        lines += ["", *report_files(r)]
+    if "units_postgres" in r:
+        lines += ["", *report_units(r["units_postgres"])]
+    return "\n".join(lines)
+
+
+def report_files(r: dict) -> list[str]:
+    lines = ["| tasks | bare calamine read | load_ledger (read+validate) | ratio |", "|---:|---:|---:|---:|"]
     lines += [f"| {x['tasks']:,} | {x['bare_read_s']:.3f} s | {x['load_ledger_s']:.3f} s | {x['ratio']:.2f}× |"
               for x in r["reading"]]
     lines += ["", "| file | read in process | guarded, forked worker (CLI) | guarded, fork server (dashboard) | "
@@ -353,7 +616,41 @@ def report(r: dict) -> str:
         lines.append(f"| {page} | {r['pages_10k'][page]:.3f} s | {r['history_52x1000'][page]:.3f} s |")
     lines.append(f"| baseline: one-line page | {r['pages_10k']['baseline_page_s']:.3f} s | "
                  f"{r['history_52x1000']['baseline_page_s']:.3f} s |")
-    return "\n".join(lines)
+    return lines
+
+
+def report_units(u: dict) -> list[str]:
+    if "skipped" in u:
+        return [f"Roll-up of many units on PostgreSQL: skipped — {u['skipped']}."]
+    rows, core, pages, pub = u["rows"], u["core"], u["pages"], u["publish"]
+    mib = 1024 * 1024
+    versions = rows["ledger_versions"]
+    lines = [f"Roll-up on PostgreSQL ({u['server']}): {u['units']} units × {u['measures']} measures × {u['weeks']} "
+             f"weekly versions" + (f" (REDUCED with --quick or --units; the target is for {UNITS_FULL} units)"
+                                   if u["reduced"] else "") + ".",
+             f"Store built through Store.publish in {u['build_s']:.0f} s ({u['publish_each_s'] * 1000:.1f} ms a "
+             f"version; {u['read_ledgers_s']:.1f} s to write and read the {u['weeks'] * VARIANTS} weekly ledgers): "
+             f"{versions:,} versions, {rows['ledger_tasks']:,} task rows, {rows['ledger_files']:,} files, "
+             f"{rows['ledger_audit']:,} audit records.",
+             f"Database size {u['store']['database_bytes'] / mib:.1f} MiB (empty store "
+             f"{u['empty_store']['database_bytes'] / mib:.1f} MiB) → **{u['bytes_per_version'] / 1024:.1f} KiB a "
+             f"version** (" + ", ".join(f"{name.removeprefix('ledger_')} {size / mib:.1f} MiB" for name, size in
+                                          sorted(u["store"]["tables_bytes"].items(), key=lambda x: -x[1])[:4]) + ").",
+             "", "| page (AppTest, all units) | first run (caches cold, as after any publish) | warm (2nd and later "
+                 "runs) |", "|---|---:|---:|"]
+    for page in UNIT_PAGES:
+        target = " (target ≤ 1 s)" if page == "pages/rollup.py" else ""
+        lines.append(f"| {page} | {pages[page]['cold_s']:.3f} s | **{pages[page]['warm_s']:.3f} s**{target} |")
+    if "after_publish_s" in pages:
+        lines.append(f"| pages/rollup.py, the first run after one unit publishes | {pages['after_publish_s']:.3f} s | |")
+    lines += [f"| baseline: one-line page | | {pages['baseline_page_s']:.3f} s |", "",
+              f"Core, uncached: rollup() {core['rollup_s']:.3f} s, combined() {core['combined_s']:.3f} s, "
+              f"store.versions() {core['versions_s']:.3f} s, changes_stamp() {core['changes_stamp_s'] * 1000:.1f} ms.",
+              f"A publish (check_upload + publish) of one {u['measures']}-measure ledger: into this store "
+              f"{pub['big_total_s']:.3f} s, into an empty store {pub['empty_total_s']:.3f} s → **{pub['ratio']:.2f}×** "
+              f"(target ≤ 1.5×); Store.publish alone {pub['big_publish_s']:.3f} s vs {pub['empty_publish_s']:.3f} s "
+              f"({pub['publish_ratio']:.2f}×), the check {pub['big_check_s']:.3f} s vs {pub['empty_check_s']:.3f} s."]
+    return lines
 
 
 if __name__ == "__main__":

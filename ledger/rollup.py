@@ -6,6 +6,7 @@ ranked: there is no position number and no "best unit"."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -49,27 +50,37 @@ def week_of(day: date) -> tuple[int, int]:
     return year, week
 
 
+def unit_summary(ledger: Ledger, plan_phases: tuple, as_of: date | None,
+                 thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS) -> dict:
+    """One unit's figures: `report.summary` of its ledger (with the plan's phases when the ledger has none)."""
+    if not ledger.phases and plan_phases:
+        ledger = replace(ledger, phases=plan_phases)
+    return summary(ledger, as_of, thresholds=thresholds)
+
+
 def rollup(store: Store, plan_id: int, as_of: date | None = None,
-           thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS) -> list[UnitFigures]:
+           thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS,
+           figures_of: Callable[[Version, tuple], dict] | None = None) -> list[UnitFigures]:
     """Every unit of the plan with its newest ledger's figures, most in need of attention first.
 
     Without as_of each unit's figures are as of its own report date (what `summary` says of that ledger); with
     as_of, of its newest ledger reported on or before as_of, as of that day. The current week is as_of's, else the
-    week of the plan's newest report; a unit whose last report is older is flagged as missing."""
+    week of the plan's newest report; a unit whose last report is older is flagged as missing. `figures_of(version,
+    plan_phases)` may give a version's unit_summary from a cache (a version never changes)."""
     expected = units(store, plan_id)
     newest = store.unit_versions(plan_id, as_of)
-    ledgers = store.ledgers([v.id for v in newest.values()])
     reference = as_of or max((v.report_date for v in newest.values()), default=None)
     plan_phases = store.plan_phases(plan_id)
+    if figures_of is None:
+        ledgers = store.ledgers([v.id for v in newest.values()])
+
+        def figures_of(version: Version, phases: tuple) -> dict:
+            return unit_summary(ledgers[version.id], phases, as_of, thresholds)
+
     rows = []
     for unit in expected:
         version = newest.get(unit.id)
-        figures = None
-        if version is not None:
-            ledger: Ledger = ledgers[version.id]
-            if not ledger.phases and plan_phases:
-                ledger = replace(ledger, phases=plan_phases)
-            figures = summary(ledger, as_of, thresholds=thresholds)
+        figures = figures_of(version, plan_phases) if version is not None else None
         missing = version is None or (reference is not None and week_of(version.report_date) < week_of(reference))
         rows.append(UnitFigures(unit, version, figures, missing))
     rows.sort(key=lambda r: (not r.missing, -r.overdue, -r.longest_overdue,

@@ -1,24 +1,62 @@
-"""The roll-up page's Streamlit side: each unit's figures, cached per change to the plan's versions, and the
-drill-down that shows every page for the clicked unit."""
+"""The roll-up page's Streamlit side: each unit's figures, cached per version (a version never changes, so a publish
+recomputes one unit), and the drill-down that shows every page for the clicked unit."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import streamlit as st
 
 from ledger import metrics
-from ledger.rollup import UnitFigures, rollup
+from ledger.rollup import UnitFigures, rollup, unit_summary
+from ledger.store import Version
 from ui import source
 
 TABLE_KEY = "rollup_table"
 DRILL_KEY = "_rollup_drill"
 
 
+SUMMARIES_KEPT = 20_000  # unit summaries kept per server (a few KiB each)
+
+
+@st.cache_resource(show_spinner=False)
+def _summaries(url: str) -> tuple[dict, threading.Lock]:
+    """Each version's unit_summary by (version id, as_of, thresholds) → (the plan phases it used, or None when the
+    ledger has its own, and the figures): a version never changes, so a publish recomputes one unit."""
+    return {}, threading.Lock()
+
+
+def _kept(kept: dict, key: tuple, phases: tuple) -> dict | None:
+    found = kept.get(key)
+    return found[1] if found is not None and found[0] in (None, phases) else None
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _figures(url: str, plan_id: int, stamp: str, as_of: date | None,
              thresholds: metrics.Thresholds) -> list[UnitFigures]:
-    return rollup(source.store(), plan_id, as_of, thresholds)  # read-only for its users, so shared, not copied
+    store = source.store()
+    kept, lock = _summaries(url)
+    newest = store.unit_versions(plan_id, as_of)
+    phases = store.plan_phases(plan_id)
+    with lock:
+        missing = [v.id for v in newest.values() if _kept(kept, (v.id, as_of, thresholds), phases) is None]
+    if missing:  # after a publish: the new version only, read in one query
+        ledgers = store.ledgers(missing)
+        computed = {(i, as_of, thresholds): (None if ledger.phases else phases,
+                                             unit_summary(ledger, phases, as_of, thresholds))
+                    for i, ledger in ledgers.items()}
+        with lock:
+            if len(kept) + len(computed) > SUMMARIES_KEPT:
+                kept.clear()
+            kept.update(computed)
+
+    def figures_of(version: Version, plan_phases: tuple) -> dict:
+        with lock:
+            found = _kept(kept, (version.id, as_of, thresholds), plan_phases)
+        return found if found is not None else unit_summary(store.ledger(version.id), plan_phases, as_of, thresholds)
+
+    return rollup(store, plan_id, as_of, thresholds, figures_of)  # shared read-only, not copied
 
 
 def figures(plan_id: int, as_of: date | None, thresholds: metrics.Thresholds) -> list[UnitFigures]:

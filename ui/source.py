@@ -87,6 +87,13 @@ def ledger_of(version_id: int) -> Ledger:
     return _ledger(db_url(), version_id)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _versions(url: str, plan_id: int, unit_id: int | None, stamp: str) -> tuple[Version, ...]:
+    """The plan's (or unit's) live versions, read once per change to them (a publish, withdrawal or restore changes
+    the stamp): thousands of them with many units. Read-only for its users, so shared rather than copied."""
+    return tuple(_store(url).versions(plan_id, unit_id))
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _history(url: str, plan_id: int, unit_id: int | None, stamp: str) -> pd.DataFrame:
     return _store(url).history(plan_id, unit_id=unit_id)  # read-only for its users, so shared rather than copied
@@ -130,7 +137,8 @@ class Current:
 
     @property
     def key(self) -> str:
-        return f"all{self.plan.id}" if self.combined else f"v{self.version.id}"
+        # all units together: a new newest report date is a new as-of date (the sidebar's date follows it)
+        return f"all{self.plan.id}_{self.ledger.report_date}" if self.combined else f"v{self.version.id}"
 
 
 def version_label(version: Version) -> str:
@@ -240,9 +248,9 @@ def current() -> Current | None:
         plan = _plan_picker(plans)
         units = tuple(u for u in accounts.units(store(), plan.id))
         unit = _unit_picker(units) if units else None
-        versions = tuple(store().versions(plan.id, unit.id if unit else None))
+        stamp = store().changes_stamp(plan.id)
+        versions = _versions(db_url(), plan.id, unit.id if unit else None, stamp)
         if units and unit is None:
-            stamp = store().changes_stamp(plan.id)
             ledger = _combined(db_url(), plan.id, stamp)
             if ledger is not None:
                 with st.sidebar:
