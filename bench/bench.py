@@ -44,22 +44,33 @@ from ledger.store import NewPlan, Store  # noqa: E402
 from ledger.writing import LedgerSheet, ledger_workbook  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
-PAGES = ("pages/overview.py", "pages/timeline.py", "pages/categories.py", "pages/responsibilities.py",
-         "pages/history.py", "pages/upload.py", "pages/meeting.py")
-BARE_READ = ("import sys, python_calamine\n"
-             "book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])\n"
-             "for name in book.sheet_names:\n"
-             "    book.get_sheet_by_name(name).to_python(skip_empty_area=False)\n")
+PAGES = (
+    "pages/overview.py",
+    "pages/timeline.py",
+    "pages/categories.py",
+    "pages/responsibilities.py",
+    "pages/history.py",
+    "pages/upload.py",
+    "pages/meeting.py",
+)
+BARE_READ = (
+    "import sys, python_calamine\n"
+    "book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])\n"
+    "for name in book.sheet_names:\n"
+    "    book.get_sheet_by_name(name).to_python(skip_empty_area=False)\n"
+)
 
 
 def without_gc(action):
     """The action as the reading worker runs it: a one-shot process with the cyclic collector off (ledger.guard)."""
+
     def run():
         gc.disable()
         try:
             return action()
         finally:
             gc.enable()
+
     return run
 
 
@@ -119,8 +130,15 @@ def guarded(folder: Path, sizes: list[int], repeat: int) -> list[dict]:
         served = median_time(lambda u=upload: load_ledger(u, date(2019, 6, 1)), repeat)
         stop.set()
         other.join()
-        rows.append({"file": label, "in_process_s": inside, "forked_s": forked, "fork_server_s": served,
-                     "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024})
+        rows.append(
+            {
+                "file": label,
+                "in_process_s": inside,
+                "forked_s": forked,
+                "fork_server_s": served,
+                "worker_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            }
+        )
     return rows
 
 
@@ -206,8 +224,14 @@ def publishing(folder: Path, size: int, repeat: int) -> dict:
     def once():
         store = Store(f"sqlite:///{scratch / f'publish_{next(counter)}.db'}")  # empty: a real insert every time
         ledger = check_upload(store, files, date(2019, 6, 1))
-        publish(store, files, ledger, plan=NewPlan("bench", datetime(2019, 6, 1)), uploaded_by="bench",
-                uploaded_at=datetime(2019, 6, 1))
+        publish(
+            store,
+            files,
+            ledger,
+            plan=NewPlan("bench", datetime(2019, 6, 1)),
+            uploaded_by="bench",
+            uploaded_at=datetime(2019, 6, 1),
+        )
         store.dispose()
 
     bare = median_time(lambda: bare_read(path), repeat)
@@ -224,24 +248,38 @@ def weekly_history(folder: Path, weeks: int, size: int) -> str:
         start = date(2019, 4, 29)
         for week in range(weeks):
             day = start + timedelta(days=7 * week)
-            files = [(f"week_{week + 1}.xlsx", ledger_workbook(LedgerSheet(
-                scaled_tasks(size, day, seed=week), PHASES, day, TITLE), with_help=False))]
-            publish(store, files, check_upload(store, files, day, plan_id=plan), plan=plan, uploaded_by="bench",
-                    uploaded_at=datetime(day.year, day.month, day.day, 17))
+            files = [
+                (
+                    f"week_{week + 1}.xlsx",
+                    ledger_workbook(
+                        LedgerSheet(scaled_tasks(size, day, seed=week), PHASES, day, TITLE), with_help=False
+                    ),
+                )
+            ]
+            publish(
+                store,
+                files,
+                check_upload(store, files, day, plan_id=plan),
+                plan=plan,
+                uploaded_by="bench",
+                uploaded_at=datetime(day.year, day.month, day.day, 17),
+            )
     store.dispose()
     return url
 
 
-PACK_PROCESS = ("import resource, sys, time\n"
-                "from datetime import date\n"
-                "from pathlib import Path\n"
-                "from ledger.reading import read_ledger\n"
-                "path = Path(sys.argv[1])\n"
-                "ledger = read_ledger([(path.name, path.read_bytes())], date(2019, 6, 1))\n"
-                "if sys.argv[2] == 'brief':\n"
-                "    from ledger import brief, typeset\n"
-                "    typeset.pdf('brief.typ', brief.brief_data(brief.Context(ledger, ledger.tasks, ledger.report_date)))\n"
-                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n")
+PACK_PROCESS = (
+    "import resource, sys, time\n"
+    "from datetime import date\n"
+    "from pathlib import Path\n"
+    "from ledger.reading import read_ledger\n"
+    "path = Path(sys.argv[1])\n"
+    "ledger = read_ledger([(path.name, path.read_bytes())], date(2019, 6, 1))\n"
+    "if sys.argv[2] == 'brief':\n"
+    "    from ledger import brief, typeset\n"
+    "    typeset.pdf('brief.typ', brief.brief_data(brief.Context(ledger, ledger.tasks, ledger.report_date)))\n"
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+)
 
 
 def meeting_pack(folder: Path, repeat: int) -> dict:
@@ -256,12 +294,14 @@ def meeting_pack(folder: Path, repeat: int) -> dict:
         ledger = read_ledger(upload, date(2019, 6, 1))
         context = brief.Context(ledger, ledger.tasks, ledger.report_date)
         typeset.pdf("brief.typ", brief.brief_data(context))  # fonts loaded once per process, outside the timing
-        return {"tasks": len(ledger.tasks),
-                "read_s": median_time(without_gc(lambda: read_ledger(upload, date(2019, 6, 1))), repeat),
-                "brief_pdf_s": median_time(lambda: typeset.pdf("brief.typ", brief.brief_data(context)), repeat),
-                "brief_docx_s": median_time(lambda: word.brief_docx(brief.brief_data(context)), repeat),
-                "image_s": median_time(lambda: typeset.png("headline.typ", brief.brief_data(context)), repeat),
-                "workbook_s": median_time(lambda: brief.version_workbook(context), repeat)}
+        return {
+            "tasks": len(ledger.tasks),
+            "read_s": median_time(without_gc(lambda: read_ledger(upload, date(2019, 6, 1))), repeat),
+            "brief_pdf_s": median_time(lambda: typeset.pdf("brief.typ", brief.brief_data(context)), repeat),
+            "brief_docx_s": median_time(lambda: word.brief_docx(brief.brief_data(context)), repeat),
+            "image_s": median_time(lambda: typeset.png("headline.typ", brief.brief_data(context)), repeat),
+            "workbook_s": median_time(lambda: brief.version_workbook(context), repeat),
+        }
 
     sample = timings((ROOT / "data" / "sample_ledger.xlsx").read_bytes(), "sample_ledger.xlsx")
     big = timings(workbook(folder, 10_000).read_bytes(), "ledger_10000.xlsx")
@@ -275,15 +315,27 @@ def meeting_pack(folder: Path, repeat: int) -> dict:
     notices = brief.notices_data(context)
     memory = {}
     for mode in ("read", "brief"):
-        out = subprocess.run([sys.executable, "-c", PACK_PROCESS, str(workbook(folder, 10_000)), mode], cwd=ROOT,
-                             capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        out = subprocess.run(
+            [sys.executable, "-c", PACK_PROCESS, str(workbook(folder, 10_000)), mode],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         memory[mode] = float(out.stdout.strip())
-    return {"sample": sample, "10k": big, "memory_10k_mb": memory,
-            "notices_200": {"leaders": len(notices["notices"]), "tasks": len(ledger.tasks),
-                            "read_s": median_time(without_gc(lambda: read_ledger(upload, date(2019, 6, 1))), repeat),
-                            "pdf_s": median_time(lambda: typeset.pdf("notices.typ", brief.notices_data(context)),
-                                                 repeat),
-                            "docx_zip_s": median_time(lambda: word.notices_zip(brief.notices_data(context)), repeat)}}
+    return {
+        "sample": sample,
+        "10k": big,
+        "memory_10k_mb": memory,
+        "notices_200": {
+            "leaders": len(notices["notices"]),
+            "tasks": len(ledger.tasks),
+            "read_s": median_time(without_gc(lambda: read_ledger(upload, date(2019, 6, 1))), repeat),
+            "pdf_s": median_time(lambda: typeset.pdf("notices.typ", brief.notices_data(context)), repeat),
+            "docx_zip_s": median_time(lambda: word.notices_zip(brief.notices_data(context)), repeat),
+        },
+    }
 
 
 def published_store(folder: Path, size: int) -> str:
@@ -292,9 +344,14 @@ def published_store(folder: Path, size: int) -> str:
     if store.last_published_id() is None:
         path = workbook(folder, size)
         files = [(path.name, path.read_bytes())]
-        publish(store, files, check_upload(store, files, date(2019, 6, 1)), plan=NewPlan("bench", datetime(2019, 6, 1)),
-                uploaded_by="bench",
-                uploaded_at=datetime(2019, 5, 27, 17))
+        publish(
+            store,
+            files,
+            check_upload(store, files, date(2019, 6, 1)),
+            plan=NewPlan("bench", datetime(2019, 6, 1)),
+            uploaded_by="bench",
+            uploaded_at=datetime(2019, 5, 27, 17),
+        )
     store.dispose()
     return url
 
@@ -327,8 +384,10 @@ def weekly_ledgers(weeks: int, measures: int) -> list[tuple[date, list[tuple[byt
         day = FIRST_WEEK + timedelta(days=7 * week)
         variants = []
         for variant in range(VARIANTS):
-            data = ledger_workbook(LedgerSheet(scaled_tasks(measures, day, seed=week * VARIANTS + variant), PHASES,
-                                               day, TITLE), with_help=False)
+            data = ledger_workbook(
+                LedgerSheet(scaled_tasks(measures, day, seed=week * VARIANTS + variant), PHASES, day, TITLE),
+                with_help=False,
+            )
             variants.append((data, read_ledger([("week.xlsx", data)], day)))
         found.append((day, variants))
     return found
@@ -339,9 +398,13 @@ def _pg_size(store: Store) -> dict:
 
     with store.engine.connect() as conn:
         total = conn.execute(sa.text("SELECT pg_database_size(current_database())")).scalar()
-        tables = dict(conn.execute(sa.text(
-            "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relkind = 'r' AND relname LIKE 'ledger%'"
-        )).all())
+        tables = dict(
+            conn.execute(
+                sa.text(
+                    "SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relkind = 'r' AND relname LIKE 'ledger%'"
+                )
+            ).all()
+        )
     return {"database_bytes": total, "tables_bytes": tables}
 
 
@@ -362,8 +425,10 @@ def build_units_store(url: str, units: int, weeks: int, measures: int) -> dict:
 
     store = Store(url)
     plan = store.create_plan("bench units", created_at=datetime(2019, 4, 29)).id
-    unit_ids = [add_unit(store, f"单位{n:03d}", at=datetime(2019, 4, 29), by="bench", plan_id=plan).id
-                for n in range(1, units + 1)]
+    unit_ids = [
+        add_unit(store, f"单位{n:03d}", at=datetime(2019, 4, 29), by="bench", plan_id=plan).id
+        for n in range(1, units + 1)
+    ]
     empty = _pg_size(store)
     started = time.perf_counter()
     ledgers = weekly_ledgers(weeks, measures)
@@ -373,8 +438,14 @@ def build_units_store(url: str, units: int, weeks: int, measures: int) -> dict:
         for n, unit_id in enumerate(unit_ids):
             data, ledger = variants[n % VARIANTS]
             files = [(f"单位{n + 1:03d}_第{week}周.xlsx", tagged(data, f"unit {unit_id} week {week}"))]
-            done = store.publish(files, ledger, plan=plan, uploaded_by="bench", unit_id=unit_id,
-                                 uploaded_at=datetime(day.year, day.month, day.day, 17) + timedelta(seconds=n))
+            done = store.publish(
+                files,
+                ledger,
+                plan=plan,
+                uploaded_by="bench",
+                unit_id=unit_id,
+                uploaded_at=datetime(day.year, day.month, day.day, 17) + timedelta(seconds=n),
+            )
             assert done.created
         if week % 13 == 0:
             print(f"  … {week} of {weeks} weeks published ({time.perf_counter() - started:.0f} s)", flush=True)
@@ -386,10 +457,20 @@ def build_units_store(url: str, units: int, weeks: int, measures: int) -> dict:
     size = _pg_size(store)
     store.dispose()
     versions = rows["ledger_versions"]
-    return {"plan_id": plan, "unit_ids": unit_ids, "units": units, "weeks": weeks, "measures": measures,
-            "read_ledgers_s": read, "build_s": build, "publish_each_s": build / versions, "rows": rows,
-            "empty_store": empty, "store": size,
-            "bytes_per_version": (size["database_bytes"] - empty["database_bytes"]) / versions}
+    return {
+        "plan_id": plan,
+        "unit_ids": unit_ids,
+        "units": units,
+        "weeks": weeks,
+        "measures": measures,
+        "read_ledgers_s": read,
+        "build_s": build,
+        "publish_each_s": build / versions,
+        "rows": rows,
+        "empty_store": empty,
+        "store": size,
+        "bytes_per_version": (size["database_bytes"] - empty["database_bytes"]) / versions,
+    }
 
 
 def unit_pages(db_url: str, repeat: int, profile: Path | None = None, publish_one=None) -> dict:
@@ -444,8 +525,7 @@ def unit_pages(db_url: str, repeat: int, profile: Path | None = None, publish_on
     return times
 
 
-def publish_ratio(admin_url: str, big_url: str, plan_id: int, unit_ids: list[int], measures: int,
-                  repeat: int) -> dict:
+def publish_ratio(admin_url: str, big_url: str, plan_id: int, unit_ids: list[int], measures: int, repeat: int) -> dict:
     """One more week's ledger (check_upload + publish, as the upload page does) into the big store and into an empty
     store (a fresh database each time: plan and unit created before the timing), alternately."""
     from tests.postgres import fresh_database
@@ -497,21 +577,30 @@ def units_on_postgres(units: int, weeks: int, measures: int, repeat: int, profil
         store = Store(url)
         plan = built["plan_id"]
         rollup(store, plan, None, DEFAULT_THRESHOLDS)  # connections opened outside the timing
-        core = {"rollup_s": median_time(lambda: rollup(store, plan, None, DEFAULT_THRESHOLDS), repeat),
-                "combined_s": median_time(lambda: combined(store, plan), repeat),
-                "changes_stamp_s": median_time(lambda: store.changes_stamp(plan), repeat),
-                "versions_s": median_time(lambda: store.versions(plan), repeat)}
+        core = {
+            "rollup_s": median_time(lambda: rollup(store, plan, None, DEFAULT_THRESHOLDS), repeat),
+            "combined_s": median_time(lambda: combined(store, plan), repeat),
+            "changes_stamp_s": median_time(lambda: store.changes_stamp(plan), repeat),
+            "versions_s": median_time(lambda: store.versions(plan), repeat),
+        }
         store.dispose()
         day = FIRST_WEEK + timedelta(days=7 * WEEKS)
 
         def publish_one() -> None:
-            data = ledger_workbook(LedgerSheet(scaled_tasks(measures, day, seed=7), PHASES, day, TITLE),
-                                   with_help=False)
+            data = ledger_workbook(
+                LedgerSheet(scaled_tasks(measures, day, seed=7), PHASES, day, TITLE), with_help=False
+            )
             files = [("one more week.xlsx", tagged(data, "one more week"))]
             with_store = Store(url)
-            publish(with_store, files, check_upload(with_store, files, day, plan_id=plan), plan=plan,
-                    uploaded_by="bench", uploaded_at=datetime(day.year, day.month, day.day, 18),
-                    unit_id=built["unit_ids"][0])
+            publish(
+                with_store,
+                files,
+                check_upload(with_store, files, day, plan_id=plan),
+                plan=plan,
+                uploaded_by="bench",
+                uploaded_at=datetime(day.year, day.month, day.day, 18),
+                unit_id=built["unit_ids"][0],
+            )
             with_store.dispose()
 
         pages = unit_pages(url, repeat, profile, publish_one)
@@ -529,10 +618,12 @@ def main() -> None:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--postgres-only", action="store_true", help="only the roll-up of many units on PostgreSQL")
     which.add_argument("--no-postgres", action="store_true", help="skip the roll-up of many units on PostgreSQL")
-    parser.add_argument("--units", type=int, help=f"units in the PostgreSQL store (default {UNITS_FULL}, "
-                                                  f"{UNITS_QUICK} with --quick)")
-    parser.add_argument("--profile", action="store_true",
-                        help="cProfile the Units page's warm runs into bench/out/units_page.prof")
+    parser.add_argument(
+        "--units", type=int, help=f"units in the PostgreSQL store (default {UNITS_FULL}, {UNITS_QUICK} with --quick)"
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile the Units page's warm runs into bench/out/units_page.prof"
+    )
     args = parser.parse_args()
     repeat = 3 if args.quick else args.repeat
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
@@ -549,24 +640,28 @@ def main() -> None:
         results["units_postgres"] = {"skipped": "PostgreSQL server binaries not found (apt-get install postgresql)"}
     else:
         units = args.units or (UNITS_QUICK if args.quick else UNITS_FULL)
-        results["units_postgres"] = units_on_postgres(units, WEEKS, MEASURES, repeat,
-                                                      OUT / "units_page.prof" if args.profile else None)
+        results["units_postgres"] = units_on_postgres(
+            units, WEEKS, MEASURES, repeat, OUT / "units_page.prof" if args.profile else None
+        )
         results["units_postgres"]["reduced"] = units < UNITS_FULL
     (OUT / ("results_postgres.json" if args.postgres_only else "results.json")).write_text(
-        json.dumps(results, indent=2, ensure_ascii=False))
+        json.dumps(results, indent=2, ensure_ascii=False)
+    )
     print(report(results))
 
 
 def everything_but_postgres(folder: Path, sizes: list[int], repeat: int) -> dict:
-    return {"reading": reading(folder, sizes, repeat),
-            "guarded": guarded(folder, sizes[1:], repeat),
-            "plan_document": plan_document(repeat),
-            "department_sheets": department_sheets(repeat),
-            "meeting_pack": meeting_pack(folder, repeat),
-            "summary_process": whole_process(folder, sizes[-1], repeat),
-            "publish_10k": publishing(folder, 10_000, repeat),
-            "pages_10k": page_times(published_store(folder, 10_000), repeat),
-            "history_52x1000": page_times(weekly_history(folder, 52, 1_000), repeat)}
+    return {
+        "reading": reading(folder, sizes, repeat),
+        "guarded": guarded(folder, sizes[1:], repeat),
+        "plan_document": plan_document(repeat),
+        "department_sheets": department_sheets(repeat),
+        "meeting_pack": meeting_pack(folder, repeat),
+        "summary_process": whole_process(folder, sizes[-1], repeat),
+        "publish_10k": publishing(folder, 10_000, repeat),
+        "pages_10k": page_times(published_store(folder, 10_000), repeat),
+        "history_52x1000": page_times(weekly_history(folder, 52, 1_000), repeat),
+    }
 
 
 def report(r: dict) -> str:
@@ -580,42 +675,68 @@ def report(r: dict) -> str:
 
 def report_files(r: dict) -> list[str]:
     lines = ["| tasks | bare calamine read | load_ledger (read+validate) | ratio |", "|---:|---:|---:|---:|"]
-    lines += [f"| {x['tasks']:,} | {x['bare_read_s']:.3f} s | {x['load_ledger_s']:.3f} s | {x['ratio']:.2f}× |"
-              for x in r["reading"]]
-    lines += ["", "| file | read in process | guarded, forked worker (CLI) | guarded, fork server (dashboard) | "
-              "overhead (CLI / dashboard) | largest worker RSS so far |", "|---|---:|---:|---:|---:|---:|"]
-    lines += [f"| {g['file']} | {g['in_process_s']:.3f} s | {g['forked_s']:.3f} s | {g['fork_server_s']:.3f} s | "
-              f"+{g['forked_s'] - g['in_process_s']:.3f} s / +{g['fork_server_s'] - g['in_process_s']:.3f} s | "
-              f"{g['worker_peak_rss_mb']:.0f} MB |" for g in r["guarded"]]
+    lines += [
+        f"| {x['tasks']:,} | {x['bare_read_s']:.3f} s | {x['load_ledger_s']:.3f} s | {x['ratio']:.2f}× |"
+        for x in r["reading"]
+    ]
+    lines += [
+        "",
+        "| file | read in process | guarded, forked worker (CLI) | guarded, fork server (dashboard) | "
+        "overhead (CLI / dashboard) | largest worker RSS so far |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [
+        f"| {g['file']} | {g['in_process_s']:.3f} s | {g['forked_s']:.3f} s | {g['fork_server_s']:.3f} s | "
+        f"+{g['forked_s'] - g['in_process_s']:.3f} s / +{g['fork_server_s'] - g['in_process_s']:.3f} s | "
+        f"{g['worker_peak_rss_mb']:.0f} MB |"
+        for g in r["guarded"]
+    ]
     d, s10 = r["plan_document"], r["department_sheets"]
-    lines += ["", f"Seed plan document (.docx): read_plan {d['read_plan_s']:.3f} s in process, load_plan "
-              f"{d['load_plan_guarded_s']:.3f} s guarded (target ≤ 0.2 s); python-docx only opening it: "
-              f"{d['python_docx_open_s']:.3f} s.",
-              f"10,000 tasks as 10 department sheets: {s10['ten_sheets_s']:.3f} s vs one sheet "
-              f"{s10['one_sheet_s']:.3f} s → **{s10['ratio']:.2f}×** (target ≤ 1.3×)."]
+    lines += [
+        "",
+        f"Seed plan document (.docx): read_plan {d['read_plan_s']:.3f} s in process, load_plan "
+        f"{d['load_plan_guarded_s']:.3f} s guarded (target ≤ 0.2 s); python-docx only opening it: "
+        f"{d['python_docx_open_s']:.3f} s.",
+        f"10,000 tasks as 10 department sheets: {s10['ten_sheets_s']:.3f} s vs one sheet "
+        f"{s10['one_sheet_s']:.3f} s → **{s10['ratio']:.2f}×** (target ≤ 1.3×).",
+    ]
     m = r["meeting_pack"]
-    lines += ["", "| meeting pack | read the ledger | brief PDF | brief Word | image | workbook |",
-              "|---|---:|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "| meeting pack | read the ledger | brief PDF | brief Word | image | workbook |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for label, x in (("sample (17 tasks)", m["sample"]), ("10,000 tasks", m["10k"])):
-        lines.append(f"| {label} | {x['read_s']:.3f} s | {x['brief_pdf_s']:.3f} s ({x['brief_pdf_s'] / x['read_s']:.2f}×)"
-                     f" | {x['brief_docx_s']:.3f} s | {x['image_s']:.3f} s | {x['workbook_s']:.3f} s |")
+        lines.append(
+            f"| {label} | {x['read_s']:.3f} s | {x['brief_pdf_s']:.3f} s ({x['brief_pdf_s'] / x['read_s']:.2f}×)"
+            f" | {x['brief_docx_s']:.3f} s | {x['image_s']:.3f} s | {x['workbook_s']:.3f} s |"
+        )
     n, mem = m["notices_200"], m["memory_10k_mb"]
-    lines += [f"Notices for {n['leaders']} leaders ({n['tasks']:,} tasks): PDF {n['pdf_s']:.2f} s, Word zip "
-              f"{n['docx_zip_s']:.2f} s, against reading that ledger {n['read_s']:.3f} s (targets: brief of the sample "
-              "≤ 1 s, of 10,000 tasks ≤ 3 s, notices for 200 leaders ≤ 10 s).",
-              f"Peak memory of a process reading 10,000 tasks: {mem['read']:.0f} MB; reading them and writing the "
-              f"brief PDF: {mem['brief']:.0f} MB ({mem['brief'] / mem['read']:.2f}×)."]
+    lines += [
+        f"Notices for {n['leaders']} leaders ({n['tasks']:,} tasks): PDF {n['pdf_s']:.2f} s, Word zip "
+        f"{n['docx_zip_s']:.2f} s, against reading that ledger {n['read_s']:.3f} s (targets: brief of the sample "
+        "≤ 1 s, of 10,000 tasks ≤ 3 s, notices for 200 leaders ≤ 10 s).",
+        f"Peak memory of a process reading 10,000 tasks: {mem['read']:.0f} MB; reading them and writing the "
+        f"brief PDF: {mem['brief']:.0f} MB ({mem['brief'] / mem['read']:.2f}×).",
+    ]
     s = r["summary_process"]
-    lines += ["", f"Whole process, {s['tasks']:,} tasks: `python -m ledger summary --json` {s['summary_process_s']:.2f} s"
-              f" vs a process that only reads the cells {s['bare_read_process_s']:.2f} s → **{s['ratio']:.2f}×** "
-              "(target ≤ 2.5×).",
-              f"Publish (check + store) of 10,000 tasks into SQLite: {r['publish_10k']['check_and_publish_s']:.2f} s "
-              f"({r['publish_10k']['ratio']:.2f}× a bare read of the file).", "",
-              "| page (warm caches) | 10,000 tasks | 52 weekly versions × 1,000 tasks |", "|---|---:|---:|"]
+    lines += [
+        "",
+        f"Whole process, {s['tasks']:,} tasks: `python -m ledger summary --json` {s['summary_process_s']:.2f} s"
+        f" vs a process that only reads the cells {s['bare_read_process_s']:.2f} s → **{s['ratio']:.2f}×** "
+        "(target ≤ 2.5×).",
+        f"Publish (check + store) of 10,000 tasks into SQLite: {r['publish_10k']['check_and_publish_s']:.2f} s "
+        f"({r['publish_10k']['ratio']:.2f}× a bare read of the file).",
+        "",
+        "| page (warm caches) | 10,000 tasks | 52 weekly versions × 1,000 tasks |",
+        "|---|---:|---:|",
+    ]
     for page in PAGES:
         lines.append(f"| {page} | {r['pages_10k'][page]:.3f} s | {r['history_52x1000'][page]:.3f} s |")
-    lines.append(f"| baseline: one-line page | {r['pages_10k']['baseline_page_s']:.3f} s | "
-                 f"{r['history_52x1000']['baseline_page_s']:.3f} s |")
+    lines.append(
+        f"| baseline: one-line page | {r['pages_10k']['baseline_page_s']:.3f} s | "
+        f"{r['history_52x1000']['baseline_page_s']:.3f} s |"
+    )
     return lines
 
 
@@ -625,31 +746,44 @@ def report_units(u: dict) -> list[str]:
     rows, core, pages, pub = u["rows"], u["core"], u["pages"], u["publish"]
     mib = 1024 * 1024
     versions = rows["ledger_versions"]
-    lines = [f"Roll-up on PostgreSQL ({u['server']}): {u['units']} units × {u['measures']} measures × {u['weeks']} "
-             f"weekly versions" + (f" (REDUCED with --quick or --units; the target is for {UNITS_FULL} units)"
-                                   if u["reduced"] else "") + ".",
-             f"Store built through Store.publish in {u['build_s']:.0f} s ({u['publish_each_s'] * 1000:.1f} ms a "
-             f"version; {u['read_ledgers_s']:.1f} s to write and read the {u['weeks'] * VARIANTS} weekly ledgers): "
-             f"{versions:,} versions, {rows['ledger_tasks']:,} task rows, {rows['ledger_files']:,} files, "
-             f"{rows['ledger_audit']:,} audit records.",
-             f"Database size {u['store']['database_bytes'] / mib:.1f} MiB (empty store "
-             f"{u['empty_store']['database_bytes'] / mib:.1f} MiB) → **{u['bytes_per_version'] / 1024:.1f} KiB a "
-             f"version** (" + ", ".join(f"{name.removeprefix('ledger_')} {size / mib:.1f} MiB" for name, size in
-                                          sorted(u["store"]["tables_bytes"].items(), key=lambda x: -x[1])[:4]) + ").",
-             "", "| page (AppTest, all units) | first run (caches cold, as after any publish) | warm (2nd and later "
-                 "runs) |", "|---|---:|---:|"]
+    lines = [
+        f"Roll-up on PostgreSQL ({u['server']}): {u['units']} units × {u['measures']} measures × {u['weeks']} "
+        f"weekly versions"
+        + (f" (REDUCED with --quick or --units; the target is for {UNITS_FULL} units)" if u["reduced"] else "")
+        + ".",
+        f"Store built through Store.publish in {u['build_s']:.0f} s ({u['publish_each_s'] * 1000:.1f} ms a "
+        f"version; {u['read_ledgers_s']:.1f} s to write and read the {u['weeks'] * VARIANTS} weekly ledgers): "
+        f"{versions:,} versions, {rows['ledger_tasks']:,} task rows, {rows['ledger_files']:,} files, "
+        f"{rows['ledger_audit']:,} audit records.",
+        f"Database size {u['store']['database_bytes'] / mib:.1f} MiB (empty store "
+        f"{u['empty_store']['database_bytes'] / mib:.1f} MiB) → **{u['bytes_per_version'] / 1024:.1f} KiB a "
+        f"version** ("
+        + ", ".join(
+            f"{name.removeprefix('ledger_')} {size / mib:.1f} MiB"
+            for name, size in sorted(u["store"]["tables_bytes"].items(), key=lambda x: -x[1])[:4]
+        )
+        + ").",
+        "",
+        "| page (AppTest, all units) | first run (caches cold, as after any publish) | warm (2nd and later runs) |",
+        "|---|---:|---:|",
+    ]
     for page in UNIT_PAGES:
         target = " (target ≤ 1 s)" if page == "pages/rollup.py" else ""
         lines.append(f"| {page} | {pages[page]['cold_s']:.3f} s | **{pages[page]['warm_s']:.3f} s**{target} |")
     if "after_publish_s" in pages:
-        lines.append(f"| pages/rollup.py, the first run after one unit publishes | {pages['after_publish_s']:.3f} s | |")
-    lines += [f"| baseline: one-line page | | {pages['baseline_page_s']:.3f} s |", "",
-              f"Core, uncached: rollup() {core['rollup_s']:.3f} s, combined() {core['combined_s']:.3f} s, "
-              f"store.versions() {core['versions_s']:.3f} s, changes_stamp() {core['changes_stamp_s'] * 1000:.1f} ms.",
-              f"A publish (check_upload + publish) of one {u['measures']}-measure ledger: into this store "
-              f"{pub['big_total_s']:.3f} s, into an empty store {pub['empty_total_s']:.3f} s → **{pub['ratio']:.2f}×** "
-              f"(target ≤ 1.5×); Store.publish alone {pub['big_publish_s']:.3f} s vs {pub['empty_publish_s']:.3f} s "
-              f"({pub['publish_ratio']:.2f}×), the check {pub['big_check_s']:.3f} s vs {pub['empty_check_s']:.3f} s."]
+        lines.append(
+            f"| pages/rollup.py, the first run after one unit publishes | {pages['after_publish_s']:.3f} s | |"
+        )
+    lines += [
+        f"| baseline: one-line page | | {pages['baseline_page_s']:.3f} s |",
+        "",
+        f"Core, uncached: rollup() {core['rollup_s']:.3f} s, combined() {core['combined_s']:.3f} s, "
+        f"store.versions() {core['versions_s']:.3f} s, changes_stamp() {core['changes_stamp_s'] * 1000:.1f} ms.",
+        f"A publish (check_upload + publish) of one {u['measures']}-measure ledger: into this store "
+        f"{pub['big_total_s']:.3f} s, into an empty store {pub['empty_total_s']:.3f} s → **{pub['ratio']:.2f}×** "
+        f"(target ≤ 1.5×); Store.publish alone {pub['big_publish_s']:.3f} s vs {pub['empty_publish_s']:.3f} s "
+        f"({pub['publish_ratio']:.2f}×), the check {pub['big_check_s']:.3f} s vs {pub['empty_check_s']:.3f} s.",
+    ]
     return lines
 
 

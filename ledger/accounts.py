@@ -37,14 +37,104 @@ MAX_PASSWORD = 200
 MAX_NAME = 100
 DEFAULT_IDLE_MINUTES = 120
 PERMISSIONS = {  # what each role may do (README "Accounts and roles")
-    "admin": {"view", "publish", "withdraw", "restore", "record", "import_plan", "manage_plans", "manage_users",
-              "manage_units", "originals", "audit", "export"},
+    "admin": {
+        "view",
+        "publish",
+        "withdraw",
+        "restore",
+        "record",
+        "import_plan",
+        "manage_plans",
+        "manage_users",
+        "manage_units",
+        "originals",
+        "audit",
+        "export",
+    },
     "editor": {"view", "publish", "withdraw", "record", "import_plan", "originals", "export"},
     "viewer": {"view", "export"},
     "inspector": {"view", "originals", "audit", "export"},
 }
 # Passwords people choose first (among them, long enough to pass the length rule): refused whatever their case.
-COMMON_PASSWORDS = frozenset(["1234567890", "0123456789", "0987654321", "1111111111", "0000000000", "8888888888", "6666666666", "1234512345", "1122334455", "1212121212", "1q2w3e4r5t", "1qaz2wsx3edc", "qwertyuiop", "qwertyuiop1", "qwerty1234", "qwerty12345", "asdfghjkl;", "asdfghjkl1", "zxcvbnm123", "a1b2c3d4e5", "password12", "password123", "password1!", "passw0rd12", "p@ssw0rd12", "p@ssword12", "iloveyou12", "iloveyou1314", "woaini1314", "woaini520", "5201314520", "1314520520", "5211314521", "147258369a", "a147258369", "a123456789", "aa12345678", "abc1234567", "abcd123456", "admin12345", "admin123456", "administrator", "root123456", "test123456", "welcome123", "welcome1234", "letmein123", "changeme123", "sunshine12", "football12", "baseball12", "superman12", "princess12", "dragon1234", "monkey1234", "master1234", "shadow1234", "trustno1trustno1", "qazwsxedc1", "qazwsxedcr", "1qazxsw23edc", "zaq12wsxcde", "123qweasdzxc", "qweasdzxc1", "123456789a", "123456789q", "12345678910", "11223344556", "147852369a", "159753852456", "987654321a", "3.1415926535", "aaaaaaaaaa", "abcdefghij", "abcdefghijk"])
+COMMON_PASSWORDS = frozenset(
+    [
+        "1234567890",
+        "0123456789",
+        "0987654321",
+        "1111111111",
+        "0000000000",
+        "8888888888",
+        "6666666666",
+        "1234512345",
+        "1122334455",
+        "1212121212",
+        "1q2w3e4r5t",
+        "1qaz2wsx3edc",
+        "qwertyuiop",
+        "qwertyuiop1",
+        "qwerty1234",
+        "qwerty12345",
+        "asdfghjkl;",
+        "asdfghjkl1",
+        "zxcvbnm123",
+        "a1b2c3d4e5",
+        "password12",
+        "password123",
+        "password1!",
+        "passw0rd12",
+        "p@ssw0rd12",
+        "p@ssword12",
+        "iloveyou12",
+        "iloveyou1314",
+        "woaini1314",
+        "woaini520",
+        "5201314520",
+        "1314520520",
+        "5211314521",
+        "147258369a",
+        "a147258369",
+        "a123456789",
+        "aa12345678",
+        "abc1234567",
+        "abcd123456",
+        "admin12345",
+        "admin123456",
+        "administrator",
+        "root123456",
+        "test123456",
+        "welcome123",
+        "welcome1234",
+        "letmein123",
+        "changeme123",
+        "sunshine12",
+        "football12",
+        "baseball12",
+        "superman12",
+        "princess12",
+        "dragon1234",
+        "monkey1234",
+        "master1234",
+        "shadow1234",
+        "trustno1trustno1",
+        "qazwsxedc1",
+        "qazwsxedcr",
+        "1qazxsw23edc",
+        "zaq12wsxcde",
+        "123qweasdzxc",
+        "qweasdzxc1",
+        "123456789a",
+        "123456789q",
+        "12345678910",
+        "11223344556",
+        "147852369a",
+        "159753852456",
+        "987654321a",
+        "3.1415926535",
+        "aaaaaaaaaa",
+        "abcdefghij",
+        "abcdefghijk",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -129,8 +219,13 @@ def any_account(store: Store) -> bool:
 
 
 def _user(conn, row) -> User:
-    units = tuple(conn.execute(sa.select(user_units_table.c.unit_id).where(
-        user_units_table.c.user_id == row["id"]).order_by(user_units_table.c.unit_id)).scalars())
+    units = tuple(
+        conn.execute(
+            sa.select(user_units_table.c.unit_id)
+            .where(user_units_table.c.user_id == row["id"])
+            .order_by(user_units_table.c.unit_id)
+        ).scalars()
+    )
     return User(row["id"], row["name"], row["role"], bool(row["disabled"]), units)
 
 
@@ -142,13 +237,23 @@ def users(store: Store) -> list[User]:
 
 def user_named(store: Store, name: str) -> User | None:
     with store.engine.connect() as conn:
-        row = conn.execute(sa.select(users_table).where(users_table.c.name == " ".join(name.split()))
-                           ).mappings().first()
+        row = (
+            conn.execute(sa.select(users_table).where(users_table.c.name == " ".join(name.split()))).mappings().first()
+        )
         return _user(conn, row) if row else None
 
 
-def add_user(store: Store, name: str, role: str, password: str, *, at: datetime, by: str, address: str = "",
-             units: Sequence[int] = ()) -> User:
+def add_user(
+    store: Store,
+    name: str,
+    role: str,
+    password: str,
+    *,
+    at: datetime,
+    by: str,
+    address: str = "",
+    units: Sequence[int] = (),
+) -> User:
     """A new account; raises AccountError for a taken name, an unknown role or a weak password."""
     name = _clean_name(name)
     if role not in ROLES:
@@ -159,13 +264,27 @@ def add_user(store: Store, name: str, role: str, password: str, *, at: datetime,
     hashed = hash_password(password)
     try:
         with store._writing() as conn:
-            user_id = conn.execute(users_table.insert().values(
-                name=name, role=role, password_hash=hashed, disabled=False, created_at=at, password_changed_at=at,
-            )).inserted_primary_key[0]
+            user_id = conn.execute(
+                users_table.insert().values(
+                    name=name,
+                    role=role,
+                    password_hash=hashed,
+                    disabled=False,
+                    created_at=at,
+                    password_changed_at=at,
+                )
+            ).inserted_primary_key[0]
             for unit_id in units:
                 conn.execute(user_units_table.insert().values(user_id=user_id, unit_id=unit_id))
-            audit.append(conn, at=at, who=by, action="user_added", target=name, address=address,
-                         detail={"role": role, "units": list(units)})
+            audit.append(
+                conn,
+                at=at,
+                who=by,
+                action="user_added",
+                target=name,
+                address=address,
+                detail={"role": role, "units": list(units)},
+            )
     except IntegrityError:
         raise AccountError("account.name_taken", name=name) from None
     return user_named(store, name)
@@ -180,8 +299,14 @@ def set_disabled(store: Store, name: str, disabled: bool, *, at: datetime, by: s
         conn.execute(users_table.update().where(users_table.c.id == found.id).values(disabled=disabled))
         if disabled:
             _end_sessions(conn, found.id, at)
-        audit.append(conn, at=at, who=by, action="user_disabled" if disabled else "user_enabled", target=found.name,
-                     address=address)
+        audit.append(
+            conn,
+            at=at,
+            who=by,
+            action="user_disabled" if disabled else "user_enabled",
+            target=found.name,
+            address=address,
+        )
     return user_named(store, name)
 
 
@@ -194,14 +319,18 @@ def set_password(store: Store, name: str, password: str, *, at: datetime, by: st
     if problem:
         raise problem
     with store._writing() as conn:
-        conn.execute(users_table.update().where(users_table.c.id == found.id).values(
-            password_hash=hash_password(password), password_changed_at=at))
+        conn.execute(
+            users_table.update()
+            .where(users_table.c.id == found.id)
+            .values(password_hash=hash_password(password), password_changed_at=at)
+        )
         _end_sessions(conn, found.id, at)
         audit.append(conn, at=at, who=by, action="password_changed", target=found.name, address=address)
 
 
-def set_role(store: Store, name: str, role: str, units: Sequence[int], *, at: datetime, by: str,
-             address: str = "") -> User:
+def set_role(
+    store: Store, name: str, role: str, units: Sequence[int], *, at: datetime, by: str, address: str = ""
+) -> User:
     """Change an account's role and units."""
     found = user_named(store, name)
     if found is None:
@@ -213,9 +342,15 @@ def set_role(store: Store, name: str, role: str, units: Sequence[int], *, at: da
         conn.execute(user_units_table.delete().where(user_units_table.c.user_id == found.id))
         for unit_id in sorted(set(units)):
             conn.execute(user_units_table.insert().values(user_id=found.id, unit_id=unit_id))
-        audit.append(conn, at=at, who=by, action="role_changed", target=found.name, address=address,
-                     detail={"role": role, "units": sorted(set(units)), "was": found.role,
-                             "units_were": list(found.units)})
+        audit.append(
+            conn,
+            at=at,
+            who=by,
+            action="role_changed",
+            target=found.name,
+            address=address,
+            detail={"role": role, "units": sorted(set(units)), "was": found.role, "units_were": list(found.units)},
+        )
     return user_named(store, name)
 
 
@@ -225,20 +360,21 @@ def units(store: Store, plan_id: int | None = None) -> list[Unit]:
     query = sa.select(units_table.c.id, units_table.c.name).order_by(units_table.c.name)
     if plan_id is not None:
         query = query.join(plan_units_table, plan_units_table.c.unit_id == units_table.c.id).where(
-            plan_units_table.c.plan_id == plan_id)
+            plan_units_table.c.plan_id == plan_id
+        )
     with store.engine.connect() as conn:
         return [Unit(i, n) for i, n in conn.execute(query)]
 
 
 def unit_named(store: Store, name: str) -> Unit | None:
     with store.engine.connect() as conn:
-        row = conn.execute(sa.select(units_table.c.id, units_table.c.name).where(
-            units_table.c.name == " ".join(name.split()))).first()
+        row = conn.execute(
+            sa.select(units_table.c.id, units_table.c.name).where(units_table.c.name == " ".join(name.split()))
+        ).first()
     return Unit(*row) if row else None
 
 
-def add_unit(store: Store, name: str, *, at: datetime, by: str, plan_id: int | None = None,
-             address: str = "") -> Unit:
+def add_unit(store: Store, name: str, *, at: datetime, by: str, plan_id: int | None = None, address: str = "") -> Unit:
     """A unit (a school, a branch), optionally expected to report for a plan; an existing name is reused."""
     name = _clean_name(name)
     found = unit_named(store, name)
@@ -248,8 +384,15 @@ def add_unit(store: Store, name: str, *, at: datetime, by: str, plan_id: int | N
             audit.append(conn, at=at, who=by, action="unit_added", target=name, address=address)
         else:
             unit_id = found.id
-        if plan_id is not None and conn.execute(sa.select(plan_units_table).where(
-                plan_units_table.c.plan_id == plan_id, plan_units_table.c.unit_id == unit_id)).first() is None:
+        if (
+            plan_id is not None
+            and conn.execute(
+                sa.select(plan_units_table).where(
+                    plan_units_table.c.plan_id == plan_id, plan_units_table.c.unit_id == unit_id
+                )
+            ).first()
+            is None
+        ):
             conn.execute(plan_units_table.insert().values(plan_id=plan_id, unit_id=unit_id))
     return Unit(unit_id, name)
 
@@ -270,9 +413,11 @@ def login_wait(store: Store, name: str, address: str, now: datetime) -> float:
     since their last success (so every app instance counts the same failures)."""
     since = now - timedelta(seconds=LOGIN_POLICY.memory_seconds)
     waits = []
-    for column, value, free in (("target", fold(name), LOGIN_POLICY.free_failures),
-                                ("address", address, LOGIN_POLICY.free_failures),
-                                (None, None, LOGIN_POLICY.free_failures_overall)):
+    for column, value, free in (
+        ("target", fold(name), LOGIN_POLICY.free_failures),
+        ("address", address, LOGIN_POLICY.free_failures),
+        (None, None, LOGIN_POLICY.free_failures_overall),
+    ):
         times = audit.failure_times(store, since, column, value)
         waits.append(wait_after([t.timestamp() for t in times], free, LOGIN_POLICY, now.timestamp()))
     return max(waits)
@@ -296,8 +441,11 @@ def log_in(store: Store, name: str, password: str, *, address: str, now: datetim
             audit.append(conn, at=now, who=name, action="login_failed", target=fold(name), address=address)
             return Login(None)
         token = secrets.token_urlsafe(32)
-        conn.execute(sessions_table.insert().values(token_sha256=_digest(token), user_id=row["id"], created_at=now,
-                                                    last_seen_at=now, address=address[:100]))
+        conn.execute(
+            sessions_table.insert().values(
+                token_sha256=_digest(token), user_id=row["id"], created_at=now, last_seen_at=now, address=address[:100]
+            )
+        )
         audit.append(conn, at=now, who=name, action="login", target=fold(name), address=address)
         user = _user(conn, row)
     return Login(user, token)
@@ -314,9 +462,15 @@ def session_user(store: Store, token: str, now: datetime, idle_minutes: int = DE
         return None
     digest = _digest(token)
     with store.engine.connect() as conn:
-        row = conn.execute(sa.select(sessions_table, users_table.c.disabled).join(
-            users_table, users_table.c.id == sessions_table.c.user_id).where(
-            sessions_table.c.token_sha256 == digest)).mappings().first()
+        row = (
+            conn.execute(
+                sa.select(sessions_table, users_table.c.disabled)
+                .join(users_table, users_table.c.id == sessions_table.c.user_id)
+                .where(sessions_table.c.token_sha256 == digest)
+            )
+            .mappings()
+            .first()
+        )
     if row is None or row["ended_at"] is not None or row["disabled"]:
         return None
     if now - row["last_seen_at"] > timedelta(minutes=idle_minutes):
@@ -325,8 +479,9 @@ def session_user(store: Store, token: str, now: datetime, idle_minutes: int = DE
         return None
     if now - row["last_seen_at"] > timedelta(seconds=30):  # write at most twice a minute per session
         with store._writing() as conn:
-            conn.execute(sessions_table.update().where(sessions_table.c.token_sha256 == digest).values(
-                last_seen_at=now))
+            conn.execute(
+                sessions_table.update().where(sessions_table.c.token_sha256 == digest).values(last_seen_at=now)
+            )
     with store.engine.connect() as conn:
         user_row = conn.execute(sa.select(users_table).where(users_table.c.id == row["user_id"])).mappings().one()
         return _user(conn, user_row)
@@ -335,9 +490,11 @@ def session_user(store: Store, token: str, now: datetime, idle_minutes: int = DE
 def log_out(store: Store, token: str, *, now: datetime, address: str = "") -> None:
     digest = _digest(token)
     with store._writing() as conn:
-        row = conn.execute(sa.select(sessions_table.c.user_id, users_table.c.name).join(
-            users_table, users_table.c.id == sessions_table.c.user_id).where(
-            sessions_table.c.token_sha256 == digest)).first()
+        row = conn.execute(
+            sa.select(sessions_table.c.user_id, users_table.c.name)
+            .join(users_table, users_table.c.id == sessions_table.c.user_id)
+            .where(sessions_table.c.token_sha256 == digest)
+        ).first()
         if row is None:
             return
         conn.execute(sessions_table.update().where(sessions_table.c.token_sha256 == digest).values(ended_at=now))
@@ -345,8 +502,11 @@ def log_out(store: Store, token: str, *, now: datetime, address: str = "") -> No
 
 
 def _end_sessions(conn, user_id: int, at: datetime) -> None:
-    conn.execute(sessions_table.update().where(sessions_table.c.user_id == user_id,
-                                               sessions_table.c.ended_at.is_(None)).values(ended_at=at))
+    conn.execute(
+        sessions_table.update()
+        .where(sessions_table.c.user_id == user_id, sessions_table.c.ended_at.is_(None))
+        .values(ended_at=at)
+    )
 
 
 def require(user: User | None, action: str) -> None:

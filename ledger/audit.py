@@ -28,8 +28,13 @@ class Record:
     detail: dict
 
     def as_json(self) -> dict:
-        return {"at": self.at.isoformat(sep=" ", timespec="seconds"), "who": self.who, "action": self.action,
-                "target": self.target, "address": self.address}
+        return {
+            "at": self.at.isoformat(sep=" ", timespec="seconds"),
+            "who": self.who,
+            "action": self.action,
+            "target": self.target,
+            "address": self.address,
+        }
 
 
 def record(store: Store, **fields) -> None:
@@ -38,8 +43,15 @@ def record(store: Store, **fields) -> None:
         append(conn, **fields)
 
 
-def records(store: Store, *, since: datetime | None = None, until: datetime | None = None,
-            actions: Sequence[str] = (), who: str | None = None, limit: int | None = None) -> list[Record]:
+def records(
+    store: Store,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    actions: Sequence[str] = (),
+    who: str | None = None,
+    limit: int | None = None,
+) -> list[Record]:
     """The trail, newest first, filtered."""
     query = sa.select(audit_table).order_by(audit_table.c.id.desc())
     if since is not None:
@@ -54,8 +66,9 @@ def records(store: Store, *, since: datetime | None = None, until: datetime | No
         query = query.limit(limit)
     with store.engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
-    return [Record(r["at"], r["who"], r["action"], r["target"], r["address"], json.loads(r["detail"] or "{}"))
-            for r in rows]
+    return [
+        Record(r["at"], r["who"], r["action"], r["target"], r["address"], json.loads(r["detail"] or "{}")) for r in rows
+    ]
 
 
 def failure_times(store: Store, since: datetime, column: str | None, value: str | None) -> list[datetime]:
@@ -64,8 +77,11 @@ def failure_times(store: Store, since: datetime, column: str | None, value: str 
     failed = sa.select(audit_table.c.at).where(audit_table.c.action == "login_failed", audit_table.c.at >= since)
     if column is not None:
         key = audit_table.c[column] == value
-        last = sa.select(sa.func.max(audit_table.c.at)).where(audit_table.c.action == "login", key,
-                                                               audit_table.c.at >= since).scalar_subquery()
+        last = (
+            sa.select(sa.func.max(audit_table.c.at))
+            .where(audit_table.c.action == "login", key, audit_table.c.at >= since)
+            .scalar_subquery()
+        )
         failed = failed.where(key, sa.or_(last.is_(None), audit_table.c.at > last))
     with store.engine.connect() as conn:
         return list(conn.execute(failed.order_by(audit_table.c.at)).scalars())

@@ -82,8 +82,13 @@ def filters_line(ctx: Context) -> str:
 
 
 # --- the charts' data: the same figures as the on-screen plotly charts (ledger.figures) -----------------------
-def gantt_rows(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date, lang: str,
-               thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS) -> dict:
+def gantt_rows(
+    phases: tuple[Phase, ...],
+    tasks: pd.DataFrame,
+    as_of: date,
+    lang: str,
+    thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS,
+) -> dict:
     """The phase Gantt as fractions of one time axis — the axis ledger.figures.gantt draws (first start − 2 days
     to last end + 4 days, each end day drawn whole): per phase its start, length, completion and state."""
     if not phases:
@@ -94,35 +99,65 @@ def gantt_rows(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date, lang
     at = lambda day: (day - first).days / span  # noqa: E731
     rows = []
     for state in metrics.phase_states(phases, tasks, as_of, thresholds.behind_points):
-        rows.append({
-            "name": state.name, "start": state.phase.start.isoformat(), "end": state.phase.end.isoformat(),
-            "x": at(state.phase.start), "width": (state.phase.days) / span,
-            "completion": state.completion_pct, "completion_text": _pct(state.completion_pct),
-            "state": state.state, "state_word": translate(f"phase_state.{state.state}", lang),
-            "behind": state.behind, "color": STATE_COLORS[state.state], "inspection": is_inspection(state.phase),
-        })
+        rows.append(
+            {
+                "name": state.name,
+                "start": state.phase.start.isoformat(),
+                "end": state.phase.end.isoformat(),
+                "x": at(state.phase.start),
+                "width": (state.phase.days) / span,
+                "completion": state.completion_pct,
+                "completion_text": _pct(state.completion_pct),
+                "state": state.state,
+                "state_word": translate(f"phase_state.{state.state}", lang),
+                "behind": state.behind,
+                "color": STATE_COLORS[state.state],
+                "inspection": is_inspection(state.phase),
+            }
+        )
     ticks = [{"x": at(p.start), "text": f"{p.start.month}/{p.start.day}"} for p in phases]
-    return {"rows": rows, "ticks": ticks, "as_of": at(as_of),
-            "as_of_text": translate("gantt.as_of", lang, day=f"{as_of.month}/{as_of.day}"),
-            "done_color": STATUS_COLORS[DONE], "behind_word": translate("gantt.behind", lang)}
+    return {
+        "rows": rows,
+        "ticks": ticks,
+        "as_of": at(as_of),
+        "as_of_text": translate("gantt.as_of", lang, day=f"{as_of.month}/{as_of.day}"),
+        "done_color": STATUS_COLORS[DONE],
+        "behind_word": translate("gantt.behind", lang),
+    }
 
 
 def category_rows(tasks: pd.DataFrame, as_of: date, lang: str, top: int = TOP_CATEGORIES) -> dict:
     """Completion by category — metrics.by_category, as ledger.figures.category_bars stacks it: per category the
     measures in each status, its completion and overdue count; beyond `top` categories, the rest in one row."""
     table = metrics.by_category(tasks, as_of)
-    rows = [{"name": row["name"], "counts": {s: int(row[s]) for s in STATUSES}, "tasks": int(row["tasks"]),
-             "label": translate("chart.completion", lang, pct=_pct(row["completion_pct"]).replace(".0%", "%"),
-                                late=int(row["overdue"]))}
-            for row in table.to_dict("records")]
+    rows = [
+        {
+            "name": row["name"],
+            "counts": {s: int(row[s]) for s in STATUSES},
+            "tasks": int(row["tasks"]),
+            "label": translate(
+                "chart.completion", lang, pct=_pct(row["completion_pct"]).replace(".0%", "%"), late=int(row["overdue"])
+            ),
+        }
+        for row in table.to_dict("records")
+    ]
     if len(rows) > top:
-        rest = rows[top - 1:]
+        rest = rows[top - 1 :]
         counts = {s: sum(r["counts"][s] for r in rest) for s in STATUSES}
-        rows = [*rows[: top - 1], {"name": translate("brief.other_categories", lang, n=len(rest)), "counts": counts,
-                                   "tasks": sum(counts.values()), "label": ""}]
-    return {"rows": rows, "max": max((r["tasks"] for r in rows), default=1) or 1,
-            "statuses": [{"name": s, "word": translate(f"status.{s}", lang), "color": STATUS_COLORS[s]}
-                         for s in STATUSES]}
+        rows = [
+            *rows[: top - 1],
+            {
+                "name": translate("brief.other_categories", lang, n=len(rest)),
+                "counts": counts,
+                "tasks": sum(counts.values()),
+                "label": "",
+            },
+        ]
+    return {
+        "rows": rows,
+        "max": max((r["tasks"] for r in rows), default=1) or 1,
+        "statuses": [{"name": s, "word": translate(f"status.{s}", lang), "color": STATUS_COLORS[s]} for s in STATUSES],
+    }
 
 
 # --- the brief ------------------------------------------------------------------------------------------------
@@ -131,21 +166,43 @@ def _figures(ctx: Context, head: metrics.Headline) -> list[dict]:
     red, yellow = light_rules.COLORS[light_rules.RED], light_rules.COLORS[light_rules.YELLOW]
     return [
         {"key": "measures", "label": ctx.t("overview.measures"), "value": str(head.tasks), "note": "", "color": ""},
-        {"key": "completion", "label": ctx.t("overview.completion"), "value": _pct(head.completion_pct),
-         "note": ctx.t("overview.done_of", done=head.by_status["done"], total=finishing), "color": ""},
-        {"key": "average", "label": ctx.t("overview.average_progress"), "value": _pct(head.average_progress),
-         "note": "", "color": ""},
-        {"key": "overdue", "label": ctx.t("overview.overdue"), "value": str(head.overdue),
-         "note": ctx.t("light.red"), "color": red if head.overdue else ""},
-        {"key": "due_soon", "label": ctx.t("overview.due_soon", days=ctx.thresholds.due_soon_days),
-         "value": str(head.due_soon), "note": ctx.t("light.yellow"), "color": yellow if head.due_soon else ""},
+        {
+            "key": "completion",
+            "label": ctx.t("overview.completion"),
+            "value": _pct(head.completion_pct),
+            "note": ctx.t("overview.done_of", done=head.by_status["done"], total=finishing),
+            "color": "",
+        },
+        {
+            "key": "average",
+            "label": ctx.t("overview.average_progress"),
+            "value": _pct(head.average_progress),
+            "note": "",
+            "color": "",
+        },
+        {
+            "key": "overdue",
+            "label": ctx.t("overview.overdue"),
+            "value": str(head.overdue),
+            "note": ctx.t("light.red"),
+            "color": red if head.overdue else "",
+        },
+        {
+            "key": "due_soon",
+            "label": ctx.t("overview.due_soon", days=ctx.thresholds.due_soon_days),
+            "value": str(head.due_soon),
+            "note": ctx.t("light.yellow"),
+            "color": yellow if head.due_soon else "",
+        },
     ]
 
 
 def light_items(ctx: Context, shown: pd.Series) -> list[dict]:
     found = light_rules.counts(shown)
-    return [{"name": name, "word": ctx.t(f"light.{name}"), "count": found[name],
-             "color": light_rules.COLORS[name]} for name in light_rules.LIGHTS]
+    return [
+        {"name": name, "word": ctx.t(f"light.{name}"), "count": found[name], "color": light_rules.COLORS[name]}
+        for name in light_rules.LIGHTS
+    ]
 
 
 def overdue_groups(ctx: Context, top: int = TOP_OVERDUE) -> tuple[list[dict], int, int]:
@@ -160,9 +217,16 @@ def overdue_groups(ctx: Context, top: int = TOP_OVERDUE) -> tuple[list[dict], in
     for key, row in zip(keys, listed.to_dict("records"), strict=True):
         leader = row["leader"] or ctx.t("brief.no_leader")
         group = groups.setdefault(key, {"leader": f"{row['unit']} {leader}" if by_unit else leader, "rows": []})
-        group["rows"].append({"id": row["id"] or str(row["row"]), "measure": _short(row["measure"]),
-                              "department": row["department"], "owner": row["owner"], "due": _day(row["due"]),
-                              "days": int(row["days_overdue"])})
+        group["rows"].append(
+            {
+                "id": row["id"] or str(row["row"]),
+                "measure": _short(row["measure"]),
+                "department": row["department"],
+                "owner": row["owner"],
+                "due": _day(row["due"]),
+                "days": int(row["days_overdue"]),
+            }
+        )
     return list(groups.values()), len(listed), max(len(late) - top, 0)
 
 
@@ -177,19 +241,44 @@ def changes_data(ctx: Context) -> dict:
     for name in ("newly_overdue", "newly_done"):
         frame = getattr(ctx.changes, name)
         for row in frame.head(TOP_CHANGES).to_dict("records"):
-            lines.append({"kind": ctx.t(f"changes.{name}"), "alarm": name == "newly_overdue",
-                          "text": f"{row['id']} {_short(row['measure'], 36)}", "who": row["leader"] or row["owner"]})
-    return {"available": True, "text": "", "lines": lines,
-            "counts": [{"name": n, "label": ctx.t(f"changes.{n}"), "n": counts[n],
-                        "alarm": n in CHANGE_COUNTS[:4] and counts[n] > 0} for n in CHANGE_COUNTS]}
+            lines.append(
+                {
+                    "kind": ctx.t(f"changes.{name}"),
+                    "alarm": name == "newly_overdue",
+                    "text": f"{row['id']} {_short(row['measure'], 36)}",
+                    "who": row["leader"] or row["owner"],
+                }
+            )
+    return {
+        "available": True,
+        "text": "",
+        "lines": lines,
+        "counts": [
+            {
+                "name": n,
+                "label": ctx.t(f"changes.{n}"),
+                "n": counts[n],
+                "alarm": n in CHANGE_COUNTS[:4] and counts[n] > 0,
+            }
+            for n in CHANGE_COUNTS
+        ],
+    }
 
 
 def requirement_rows(ctx: Context, found: list[RequirementState], top: int = TOP_REQUIREMENTS) -> dict:
-    rows = [{"text": _short(s.requirement.text, 60), "target": requirement_target(s.requirement, ctx.lang),
-             "by": s.requirement.given_by, "meeting": s.requirement.meeting_date.isoformat(),
-             "required_by": s.requirement.required_by.isoformat(), "state": s.state,
-             "state_word": ctx.t(f"requirement.state.{s.state}"),
-             "progress": f"{s.done}/{s.concerned}" if s.concerned != 1 else ""} for s in found]
+    rows = [
+        {
+            "text": _short(s.requirement.text, 60),
+            "target": requirement_target(s.requirement, ctx.lang),
+            "by": s.requirement.given_by,
+            "meeting": s.requirement.meeting_date.isoformat(),
+            "required_by": s.requirement.required_by.isoformat(),
+            "state": s.state,
+            "state_word": ctx.t(f"requirement.state.{s.state}"),
+            "progress": f"{s.done}/{s.concerned}" if s.concerned != 1 else "",
+        }
+        for s in found
+    ]
     return {"rows": rows[:top], "more": max(len(rows) - top, 0)}
 
 
@@ -212,23 +301,57 @@ def brief_data(ctx: Context) -> dict:
     subtitle = [ctx.unit or ctx.ledger.unit, ctx.t("brief.as_of", day=ctx.as_of.isoformat())]
     if ctx.version:
         subtitle.append(ctx.t("brief.version", n=ctx.version))
-    labels = {key: ctx.t(f"brief.{key}") for key in (
-        "heading", "figures", "lights", "gantt", "categories", "overdue", "changes", "requirements", "no_overdue",
-        "no_requirements", "days", "due", "measure", "leader", "target", "by", "required_by", "state", "page",
-        "current_requirements")}
+    labels = {
+        key: ctx.t(f"brief.{key}")
+        for key in (
+            "heading",
+            "figures",
+            "lights",
+            "gantt",
+            "categories",
+            "overdue",
+            "changes",
+            "requirements",
+            "no_overdue",
+            "no_requirements",
+            "days",
+            "due",
+            "measure",
+            "leader",
+            "target",
+            "by",
+            "required_by",
+            "state",
+            "page",
+            "current_requirements",
+        )
+    }
     return {
-        "lang": ctx.lang, "title": title_of(ctx), "heading": ctx.t("brief.heading"),
-        "subtitle": " · ".join(part for part in subtitle if part), "filters": filters_line(ctx),
-        "labels": labels, "figures": _figures(ctx, head), "lights": light_items(ctx, shown),
-        "lights_rule": ctx.t("overview.lights_help", days=ctx.thresholds.due_soon_days,
-                             points=f"{ctx.thresholds.behind_points:g}"),
+        "lang": ctx.lang,
+        "title": title_of(ctx),
+        "heading": ctx.t("brief.heading"),
+        "subtitle": " · ".join(part for part in subtitle if part),
+        "filters": filters_line(ctx),
+        "labels": labels,
+        "figures": _figures(ctx, head),
+        "lights": light_items(ctx, shown),
+        "lights_rule": ctx.t(
+            "overview.lights_help", days=ctx.thresholds.due_soon_days, points=f"{ctx.thresholds.behind_points:g}"
+        ),
         "gantt": gantt_rows(ctx.ledger.phases, ctx.tasks, ctx.as_of, ctx.lang, ctx.thresholds),
         "categories": category_rows(ctx.tasks, ctx.as_of, ctx.lang),
-        "overdue": {"groups": groups, "listed": listed, "total": listed + more,
-                    "more": ctx.t("brief.more", n=more) if more else ""},
+        "overdue": {
+            "groups": groups,
+            "listed": listed,
+            "total": listed + more,
+            "more": ctx.t("brief.more", n=more) if more else "",
+        },
         "changes": changes_data(ctx),
-        "requirements": {**requirement_rows(ctx, carried), "current": len(current),
-                         "current_text": ctx.t("brief.current_count", n=len(current)) if current else ""},
+        "requirements": {
+            **requirement_rows(ctx, carried),
+            "current": len(current),
+            "current_text": ctx.t("brief.current_count", n=len(current)) if current else "",
+        },
         "footer": ctx.t("brief.footer", day=ctx.as_of.isoformat()),
     }
 
@@ -252,8 +375,16 @@ def notices_data(ctx: Context, by: str = "leader", first_number: int = 1) -> dic
     if ctx.requirements:
         for found in [*[s.requirement for s in ctx.requirements.carried], *ctx.requirements.current]:
             for key in found.keys:
-                asked.setdefault(key, []).append(found.given_by + ctx.colon + found.text + (
-                    f"（{found.required_by.isoformat()}）" if ctx.lang == "zh" else f" (by {found.required_by.isoformat()})"))
+                asked.setdefault(key, []).append(
+                    found.given_by
+                    + ctx.colon
+                    + found.text
+                    + (
+                        f"（{found.required_by.isoformat()}）"
+                        if ctx.lang == "zh"
+                        else f" (by {found.required_by.isoformat()})"
+                    )
+                )
     groups = []
     keys = metrics.name_keys(concerned[by])
     if "unit" in concerned:  # all units together: the same title in two units is two people
@@ -262,42 +393,101 @@ def notices_data(ctx: Context, by: str = "leader", first_number: int = 1) -> dic
         rows = []
         for row in group.to_dict("records"):
             days = row.get("days_overdue")
-            rows.append({
-                "id": row["id"] or str(row["row"]), "measure": _short(row["measure"], 80),
-                "due": _day(row["due"]), "late": not pd.isna(days),
-                "days": (light_rules.SYMBOLS[light_rules.RED] + " " + ctx.t("notice.days_late", n=int(days)))
-                if not pd.isna(days) else (light_rules.SYMBOLS[light_rules.YELLOW] + " "
-                                           + ctx.t("notice.days_left", n=int(row["days_left"]))),
-                "postponed": int(pushed.get(row["key"], 0)), "people": " / ".join(
-                    x for x in (row["leader"], row["department"], row["owner"]) if x),
-                "requirements": "；".join(asked.get(row["key"], [])),
-            })
+            rows.append(
+                {
+                    "id": row["id"] or str(row["row"]),
+                    "measure": _short(row["measure"], 80),
+                    "due": _day(row["due"]),
+                    "late": not pd.isna(days),
+                    "days": (light_rules.SYMBOLS[light_rules.RED] + " " + ctx.t("notice.days_late", n=int(days)))
+                    if not pd.isna(days)
+                    else (
+                        light_rules.SYMBOLS[light_rules.YELLOW]
+                        + " "
+                        + ctx.t("notice.days_left", n=int(row["days_left"]))
+                    ),
+                    "postponed": int(pushed.get(row["key"], 0)),
+                    "people": " / ".join(x for x in (row["leader"], row["department"], row["owner"]) if x),
+                    "requirements": "；".join(asked.get(row["key"], [])),
+                }
+            )
         worst = max((int(d) for d in group["days_overdue"].dropna()), default=-1)
         name = group[by].iloc[0]
         groups.append((worst, f"{group['unit'].iloc[0]} {name}" if "unit" in group else name, rows))
     groups.sort(key=lambda g: -g[0])
     year = ctx.as_of.year
-    notices = [{
-        "number": ctx.t("notice.number", year=year, n=first_number + i), "to": name, "rows": rows,
-        "intro": ctx.t(f"notice.intro_{by}", name=name, plan=title_of(ctx), day=ctx.as_of.isoformat(),
-                       late=sum(r["late"] for r in rows), soon=sum(not r["late"] for r in rows)),
-        "deadline": ctx.t("notice.reply_by", day=(ctx.as_of + timedelta(days=3)).isoformat()),
-    } for i, (_, name, rows) in enumerate(groups)]
-    labels = {key: ctx.t(f"notice.{key}") for key in (
-        "title", "to", "measure", "due", "days", "postponed", "requirements", "feedback", "signature", "date",
-        "issuer", "none")}
-    return {"lang": ctx.lang, "plan": title_of(ctx), "unit": ctx.unit or ctx.ledger.unit, "by": by,
-            "labels": labels, "notices": notices, "issued": ctx.t("notice.issued", day=ctx.as_of.isoformat())}
+    notices = [
+        {
+            "number": ctx.t("notice.number", year=year, n=first_number + i),
+            "to": name,
+            "rows": rows,
+            "intro": ctx.t(
+                f"notice.intro_{by}",
+                name=name,
+                plan=title_of(ctx),
+                day=ctx.as_of.isoformat(),
+                late=sum(r["late"] for r in rows),
+                soon=sum(not r["late"] for r in rows),
+            ),
+            "deadline": ctx.t("notice.reply_by", day=(ctx.as_of + timedelta(days=3)).isoformat()),
+        }
+        for i, (_, name, rows) in enumerate(groups)
+    ]
+    labels = {
+        key: ctx.t(f"notice.{key}")
+        for key in (
+            "title",
+            "to",
+            "measure",
+            "due",
+            "days",
+            "postponed",
+            "requirements",
+            "feedback",
+            "signature",
+            "date",
+            "issuer",
+            "none",
+        )
+    }
+    return {
+        "lang": ctx.lang,
+        "plan": title_of(ctx),
+        "unit": ctx.unit or ctx.ledger.unit,
+        "by": by,
+        "labels": labels,
+        "notices": notices,
+        "issued": ctx.t("notice.issued", day=ctx.as_of.isoformat()),
+    }
 
 
 # --- the whole version as a workbook ---------------------------------------------------------------------------
-LIGHT_ORDER = {name: rank for rank, name in enumerate(
-    (light_rules.RED, light_rules.YELLOW, light_rules.GREEN, light_rules.ONGOING_MARK, light_rules.DONE_MARK))}
-VERSION_COLUMNS = (("light", 16, "text"), ("days_overdue", 9, "number"), ("id", 6, "text"), ("category", 22, "text"),
-                   ("problem", 26, "text"), ("measure", 46, "text"), ("goal", 22, "text"), ("phase", 14, "text"),
-                   ("leader", 14, "text"), ("department", 14, "text"), ("owner", 12, "text"),
-                   ("start", 12, "date"), ("due", 12, "date"), ("status", 10, "text"), ("progress", 9, "percent"),
-                   ("completed_on", 12, "date"), ("evidence", 26, "text"), ("notes", 24, "text"))
+LIGHT_ORDER = {
+    name: rank
+    for rank, name in enumerate(
+        (light_rules.RED, light_rules.YELLOW, light_rules.GREEN, light_rules.ONGOING_MARK, light_rules.DONE_MARK)
+    )
+}
+VERSION_COLUMNS = (
+    ("light", 16, "text"),
+    ("days_overdue", 9, "number"),
+    ("id", 6, "text"),
+    ("category", 22, "text"),
+    ("problem", 26, "text"),
+    ("measure", 46, "text"),
+    ("goal", 22, "text"),
+    ("phase", 14, "text"),
+    ("leader", 14, "text"),
+    ("department", 14, "text"),
+    ("owner", 12, "text"),
+    ("start", 12, "date"),
+    ("due", 12, "date"),
+    ("status", 10, "text"),
+    ("progress", 9, "percent"),
+    ("completed_on", 12, "date"),
+    ("evidence", 26, "text"),
+    ("notes", 24, "text"),
+)
 
 
 def version_records(ctx: Context) -> list[dict]:
@@ -305,14 +495,15 @@ def version_records(ctx: Context) -> list[dict]:
     done, each by deadline."""
     tasks = ctx.tasks.assign(_light=ctx.lights)
     days = (pd.Timestamp(ctx.as_of) - tasks["due"]).dt.days
-    tasks = tasks.assign(_rank=tasks["_light"].map(LIGHT_ORDER),
-                         _days=days.where(tasks["_light"] == light_rules.RED))
-    ordered = tasks.sort_values(["_rank", "_days", "due", "row"], ascending=[True, False, True, True],
-                                na_position="last", kind="stable")
+    tasks = tasks.assign(_rank=tasks["_light"].map(LIGHT_ORDER), _days=days.where(tasks["_light"] == light_rules.RED))
+    ordered = tasks.sort_values(
+        ["_rank", "_days", "due", "row"], ascending=[True, False, True, True], na_position="last", kind="stable"
+    )
     records = []
     for row in ordered.to_dict("records"):
         record = {name: row.get(name) for name, _, _ in VERSION_COLUMNS} | (
-            {"unit": row["unit"]} if "unit" in row else {})
+            {"unit": row["unit"]} if "unit" in row else {}
+        )
         record["light"] = ctx.t(f"light.{row['_light']}")
         record["days_overdue"] = int(row["_days"]) if not pd.isna(row["_days"]) else None
         record["status"] = ctx.t(f"status.{row['status']}")
@@ -331,12 +522,23 @@ def version_workbook(ctx: Context) -> bytes:
     shown = ((("unit", 16, "text"),) if "unit" in ctx.tasks else ()) + VERSION_COLUMNS  # all units together
     columns = [Column(name, ctx.t(f"field.{name}"), width, kind) for name, width, kind in shown]
     fills = {ctx.t(f"light.{name}"): color for name, color in light_rules.TINTS.items()}
-    summary = [(ctx.t("brief.as_of", day=""), ctx.as_of), *[(f["label"], f["value"]) for f in data["figures"]],
-               *[(item["word"], item["count"]) for item in data["lights"]], (data["lights_rule"], "")]
+    summary = [
+        (ctx.t("brief.as_of", day=""), ctx.as_of),
+        *[(f["label"], f["value"]) for f in data["figures"]],
+        *[(item["word"], item["count"]) for item in data["lights"]],
+        (data["lights_rule"], ""),
+    ]
     if data["filters"]:
         summary.append((data["filters"], ""))
-    return lights_workbook(f"{data['title']} {data['subtitle']}", columns, version_records(ctx), fills, summary,
-                           ctx.t("brief.sheet_version"), ctx.t("brief.sheet_figures"))
+    return lights_workbook(
+        f"{data['title']} {data['subtitle']}",
+        columns,
+        version_records(ctx),
+        fills,
+        summary,
+        ctx.t("brief.sheet_version"),
+        ctx.t("brief.sheet_figures"),
+    )
 
 
 # --- meeting mode ----------------------------------------------------------------------------------------------
@@ -349,5 +551,6 @@ def overdue_slides(tasks: pd.DataFrame, as_of: date, rows: int = SLIDE_ROWS) -> 
     late = metrics.overdue(tasks, as_of)
     if len(late) <= rows:
         return [(None, late)]
-    return [(group["leader"].iloc[0], group) for _, group in late.groupby(metrics.name_keys(late["leader"]),
-                                                                          sort=False)]
+    return [
+        (group["leader"].iloc[0], group) for _, group in late.groupby(metrics.name_keys(late["leader"]), sort=False)
+    ]

@@ -28,8 +28,16 @@ class _Rules:
         self.tasks, self.sheet, self.header = tasks, sheet, header
         self.sheets = tasks["sheet"].to_numpy()
 
-    def each(self, mask, severity: str, code: str, field: str, shown: pd.Series | None = None,
-             column: str | None = None, **params: pd.Series) -> Iterator[Issue]:
+    def each(
+        self,
+        mask,
+        severity: str,
+        code: str,
+        field: str,
+        shown: pd.Series | None = None,
+        column: str | None = None,
+        **params: pd.Series,
+    ) -> Iterator[Issue]:
         """One issue per row where `mask` holds; `shown` is the value to quote, `params` fill the message
         (date columns are quoted as YYYY-MM-DD)."""
         mask = np.asarray(mask, dtype=bool)
@@ -41,12 +49,25 @@ class _Rules:
         extra = {name: _listed(series[mask]) for name, series in params.items()}
         written = column if column is not None else self.header.written(field)
         for i, row in enumerate(rows):
-            yield Issue(severity, code, sheets[i], int(row), written, str(values[i]),
-                        tuple((name, column_values[i]) for name, column_values in extra.items()))
+            yield Issue(
+                severity,
+                code,
+                sheets[i],
+                int(row),
+                written,
+                str(values[i]),
+                tuple((name, column_values[i]) for name, column_values in extra.items()),
+            )
 
 
-def check_tasks(tasks: pd.DataFrame, sheet: str, header: Header, phases: tuple[Phase, ...],
-                unreadable_due: set[tuple[str, int]] = frozenset(), sheets: tuple[str, ...] = ()) -> list[Issue]:
+def check_tasks(
+    tasks: pd.DataFrame,
+    sheet: str,
+    header: Header,
+    phases: tuple[Phase, ...],
+    unreadable_due: set[tuple[str, int]] = frozenset(),
+    sheets: tuple[str, ...] = (),
+) -> list[Issue]:
     """Every error and warning that needs more than one cell to see, for the rows of one or several sheets
     that share `header` (`sheets`: their names; each row names its own); `unreadable_due` are the (sheet, row)
     whose due cell is already reported as unreadable (not also as blank)."""
@@ -60,8 +81,9 @@ def _errors(rules: _Rules, tasks: pd.DataFrame, header: Header) -> Iterator[Issu
     yield from rules.each(tasks["measure"] == "", "error", "task.no_measure", "measure")
     named = [f for f in RESPONSIBILITY_FIELDS if f in header.fields]
     nobody = (tasks[list(RESPONSIBILITY_FIELDS)] == "").all(axis=1)
-    yield from rules.each(nobody, "error", "task.no_responsible", "leader",
-                          column="/".join(header.written(f) for f in named))
+    yield from rules.each(
+        nobody, "error", "task.no_responsible", "leader", column="/".join(header.written(f) for f in named)
+    )
     early = tasks["due"].notna() & tasks["start"].notna() & (tasks["due"] < tasks["start"])
     yield from rules.each(early, "error", "task.due_before_start", "due", tasks["due"], start=tasks["start"])
     yield from _duplicates(rules, tasks)
@@ -73,20 +95,28 @@ def _duplicates(rules: _Rules, tasks: pd.DataFrame) -> Iterator[Issue]:
         return
     first_row = tasks[has_id].groupby("key")["row"].transform("min").reindex(tasks.index)
     later = has_id & (tasks["row"] != first_row)
-    yield from rules.each(later, "error", "task.duplicate_id", "id", tasks["id"],
-                          first_row=first_row.fillna(0).astype("int64"))
+    yield from rules.each(
+        later, "error", "task.duplicate_id", "id", tasks["id"], first_row=first_row.fillna(0).astype("int64")
+    )
 
 
-def _warnings(rules: _Rules, tasks: pd.DataFrame, header: Header, phases: tuple[Phase, ...],
-              unreadable_due: set[tuple[str, int]], sheets: tuple[str, ...]) -> Iterator[Issue]:
+def _warnings(
+    rules: _Rules,
+    tasks: pd.DataFrame,
+    header: Header,
+    phases: tuple[Phase, ...],
+    unreadable_due: set[tuple[str, int]],
+    sheets: tuple[str, ...],
+) -> Iterator[Issue]:
     done = tasks["status"] == DONE
     if "id" not in header.fields:
         yield from (Issue("warning", "sheet.no_id_column", sheet, header.row + 1) for sheet in sheets)
     if "evidence" in header.fields:
         yield from rules.each(done & (tasks["evidence"] == ""), "warning", "task.done_no_evidence", "evidence")
     if "completed_on" in header.fields:
-        yield from rules.each(done & tasks["completed_on"].isna(), "warning", "task.done_no_completion_date",
-                              "completed_on")
+        yield from rules.each(
+            done & tasks["completed_on"].isna(), "warning", "task.done_no_completion_date", "completed_on"
+        )
     if done.any() and not {"evidence", "completed_on"} & header.fields:
         yield from (Issue("warning", "sheet.no_evidence_column", sheet, header.row + 1) for sheet in sheets)
     full = (tasks["progress"] >= 100) & ~done & (tasks["status"] != ONGOING)

@@ -54,8 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m ledger", description="整改台账 / rectification ledger tools")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="message language (default zh)")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name, text in (("summary", "print the figures"), ("check", "print the error and warning report"),
-                       ("publish", "store the ledger as a new version (nothing is stored when it has errors)")):
+    for name, text in (
+        ("summary", "print the figures"),
+        ("check", "print the error and warning report"),
+        ("publish", "store the ledger as a new version (nothing is stored when it has errors)"),
+    ):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("ledger", type=Path, help="workbook (.xlsx/.xls/.ods) or tasks file (.csv)")
         sub.add_argument("phases", type=Path, nargs="?", help="phases file, when not a sheet of the workbook")
@@ -81,8 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     document.add_argument("--json", action="store_true", help="print one JSON object")
     document.add_argument("--ledger", type=Path, help="also write the prefilled ledger workbook here (.xlsx)")
     document.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
-    for name, text, formats in (("brief", "write the weekly brief (周报)", ("pdf", "docx", "png", "xlsx")),
-                                ("notices", "write the supervision notices (督办单)", ("pdf", "docx"))):
+    for name, text, formats in (
+        ("brief", "write the weekly brief (周报)", ("pdf", "docx", "png", "xlsx")),
+        ("notices", "write the supervision notices (督办单)", ("pdf", "docx")),
+    ):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("ledger", type=Path, nargs="?", help="ledger workbook or tasks file (or --db)")
         sub.add_argument("phases", type=Path, nargs="?", help="phases file, when not a sheet of the workbook")
@@ -95,8 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--out", type=Path, required=True, help="the file to write")
         sub.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
         if name == "notices":
-            sub.add_argument("--by", choices=("leader", "department"), default="leader",
-                             help="one notice per responsible leader (default) or department; docx: a zip")
+            sub.add_argument(
+                "--by",
+                choices=("leader", "department"),
+                default="leader",
+                help="one notice per responsible leader (default) or department; docx: a zip",
+            )
     decisions = commands.add_parser("decisions", help="list the meeting requirements (会议要求) and their states")
     decided = decisions.add_subparsers(dest="action", parser_class=_Parser)
     add = decided.add_parser("add", help="record a meeting requirement against a measure, leader or department")
@@ -118,8 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
     users = commands.add_parser("users", help="personal accounts: list (default), add, disable, enable, passwd")
     users.add_argument("action", nargs="?", default="list", choices=("list", "add", "disable", "enable", "passwd"))
     users.add_argument("name", nargs="?", help="the account's name (add, disable, enable, passwd)")
-    users.add_argument("--role", choices=("admin", "editor", "viewer", "inspector"), default="viewer",
-                       help="add: the role (default viewer)")
+    users.add_argument(
+        "--role",
+        choices=("admin", "editor", "viewer", "inspector"),
+        default="viewer",
+        help="add: the role (default viewer)",
+    )
     users.add_argument("--units", default="", help="add: the units an editor publishes for, comma-separated")
     users.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
     users.add_argument("--json", action="store_true", help="list: print one JSON list")
@@ -128,16 +141,21 @@ def build_parser() -> argparse.ArgumentParser:
     roll.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
     roll.add_argument("--plan", help="the plan (default: the only one that is not the demo)")
     roll.add_argument("--as-of", type=_day, help="YYYY-MM-DD (default: each unit's own report date)")
-    roll.add_argument("--json", action="store_true",
-                      help="print one JSON list of {unit, report_date, tasks, completion_pct, overdue, lights, phases}")
+    roll.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON list of {unit, report_date, tasks, completion_pct, overdue, lights, phases}",
+    )
     roll.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
     trail = commands.add_parser("audit", help="print the audit trail, newest first")
     trail.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
     trail.add_argument("--since", type=_day, help="YYYY-MM-DD: only records from that day on")
     trail.add_argument("--json", action="store_true", help="print one JSON list of {at, who, action, target, address}")
     trail.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
-    for name, text in (("withdraw", "take a version out of the figures (its files stay; an admin can restore it)"),
-                       ("restore", "bring a withdrawn version back")):
+    for name, text in (
+        ("withdraw", "take a version out of the figures (its files stay; an admin can restore it)"),
+        ("restore", "bring a withdrawn version back"),
+    ):
         sub = commands.add_parser(name, help=text)
         sub.add_argument("version", type=int, help="the version's id (`history --json` lists them as `version`)")
         if name == "withdraw":
@@ -202,20 +220,31 @@ def open_store(explicit: str | None, lang: str = "zh") -> Store:
 def _summary_text(data: dict, lang: str) -> str:
     t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
     pct = lambda v: "—" if v is None else f"{v:.1f}%"  # noqa: E731
-    lines = [t("cli.as_of", as_of=data["as_of"]), t("cli.tasks", tasks=data["tasks"], pct=pct(data["completion_pct"])),
-             "  " + "  ".join(f"{t('status.' + k)} {v}" for k, v in data["by_status"].items()), "", t("cli.categories")]
-    lines += [f"  {c['name']}: {c['done']}/{c['tasks']} {pct(c['completion_pct'])}  "
-              f"{t('cli.overdue_count', n=c['overdue'])}" for c in data["categories"]]
+    lines = [
+        t("cli.as_of", as_of=data["as_of"]),
+        t("cli.tasks", tasks=data["tasks"], pct=pct(data["completion_pct"])),
+        "  " + "  ".join(f"{t('status.' + k)} {v}" for k, v in data["by_status"].items()),
+        "",
+        t("cli.categories"),
+    ]
+    lines += [
+        f"  {c['name']}: {c['done']}/{c['tasks']} {pct(c['completion_pct'])}  {t('cli.overdue_count', n=c['overdue'])}"
+        for c in data["categories"]
+    ]
     lines += ["", t("cli.lights") + "  ".join(f"{t('light.' + k)} {n}" for k, n in data["lights"].items())]
     lines += ["", t("cli.phases")]
-    lines += [f"  {p['name']} {p['start']}–{p['end']} {t('phase_state.' + p['state'])} {pct(p['completion_pct'])}"
-              for p in data["phases"]]
+    lines += [
+        f"  {p['name']} {p['start']}–{p['end']} {t('phase_state.' + p['state'])} {pct(p['completion_pct'])}"
+        for p in data["phases"]
+    ]
     for key, title in (("overdue", "cli.overdue"), ("due_soon", "cli.due_soon")):
         lines += ["", t(title, n=len(data[key]), days=data["thresholds"]["due_soon_days"])]
-        lines += [f"  [{r['id']}] {r['measure'][:40]}  {r['due']}  "
-                  + (t("cli.days_late", n=r["days_overdue"]) if key == "overdue" else "")
-                  + f"  {' / '.join(x for x in (r['leader'], r['department'], r['owner']) if x)}"
-                  for r in data[key]]
+        lines += [
+            f"  [{r['id']}] {r['measure'][:40]}  {r['due']}  "
+            + (t("cli.days_late", n=r["days_overdue"]) if key == "overdue" else "")
+            + f"  {' / '.join(x for x in (r['leader'], r['department'], r['owner']) if x)}"
+            for r in data[key]
+        ]
     return "\n".join(lines)
 
 
@@ -252,17 +281,40 @@ def _publish(args, today: date) -> int:
             from ledger import accounts
 
             try:
-                unit_id = accounts.add_unit(store, args.unit, at=datetime.now(), by=cli_person(), address="cli",
-                                            plan_id=plan.id if plan else None).id
+                unit_id = accounts.add_unit(
+                    store,
+                    args.unit,
+                    at=datetime.now(),
+                    by=cli_person(),
+                    address="cli",
+                    plan_id=plan.id if plan else None,
+                ).id
             except accounts.AccountError as problem:
                 raise UsageError(translate(problem.code, args.lang, **problem.params)) from None
-        result = publish(store, files, ledger, plan=target, uploaded_by=args.by, uploaded_at=datetime.now(),
-                         note=args.note, report_date=args.report_date, unit_id=unit_id, address="cli")
+        result = publish(
+            store,
+            files,
+            ledger,
+            plan=target,
+            uploaded_by=args.by,
+            uploaded_at=datetime.now(),
+            note=args.note,
+            report_date=args.report_date,
+            unit_id=unit_id,
+            address="cli",
+        )
         if plan is None and result.created:
             print(translate("cli.plan_created", args.lang, plan=args.plan.strip()))
     key = "cli.published" if result.created else "cli.already_published"
-    print(translate(key, args.lang, version=result.version.number, day=result.version.report_date.isoformat(),
-                    plan=store.plan(result.version.plan_id).name))
+    print(
+        translate(
+            key,
+            args.lang,
+            version=result.version.number,
+            day=result.version.report_date.isoformat(),
+            plan=store.plan(result.version.plan_id).name,
+        )
+    )
     return EXIT_OK
 
 
@@ -270,11 +322,28 @@ def plan_json(plan) -> dict:
     """The `plan --json` object: title, unit, date, categories with their measures, phases, warnings."""
     day = lambda value: value.isoformat() if isinstance(value, date) else None  # noqa: E731
     return {
-        "title": plan.title, "unit": plan.unit, "date": day(plan.date),
-        "categories": [{"name": c.name, "problem": c.problem, "measures": [
-            {"id": m.id, "measure": m.measure, "leader": m.leader or None, "department": m.department or None,
-             "owner": m.owner or None, "start": day(m.start), "due": day(m.due)} for m in c.measures]}
-            for c in plan.categories],
+        "title": plan.title,
+        "unit": plan.unit,
+        "date": day(plan.date),
+        "categories": [
+            {
+                "name": c.name,
+                "problem": c.problem,
+                "measures": [
+                    {
+                        "id": m.id,
+                        "measure": m.measure,
+                        "leader": m.leader or None,
+                        "department": m.department or None,
+                        "owner": m.owner or None,
+                        "start": day(m.start),
+                        "due": day(m.due),
+                    }
+                    for m in c.measures
+                ],
+            }
+            for c in plan.categories
+        ],
         "phases": [{"name": p.name, "start": day(p.start), "end": day(p.end)} for p in plan.phases],
         "warnings": issue_records(list(plan.warnings), "zh"),
     }
@@ -307,14 +376,22 @@ def _plan_document(args) -> int:
 
 def _plan_text(plan, lang: str) -> str:
     t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
-    lines = [t("cli.plan_head", title=plan.title, unit=plan.unit or "—",
-               day=plan.date.isoformat() if plan.date else "—")]
+    lines = [
+        t("cli.plan_head", title=plan.title, unit=plan.unit or "—", day=plan.date.isoformat() if plan.date else "—")
+    ]
     for category in plan.categories:
         lines.append(t("cli.plan_category", name=category.name, n=len(category.measures)))
-        lines += [f"    {m.id}. {m.measure[:40]}" + (f"  [{m.leader or ''} {m.department or ''} {m.owner or ''}"
-                                                        f" {m.due or m.due_text or ''}]".replace("  ", " ")
-                                                        if m.leader or m.department or m.owner or m.due_text else "")
-                  for m in category.measures]
+        lines += [
+            f"    {m.id}. {m.measure[:40]}"
+            + (
+                f"  [{m.leader or ''} {m.department or ''} {m.owner or ''} {m.due or m.due_text or ''}]".replace(
+                    "  ", " "
+                )
+                if m.leader or m.department or m.owner or m.due_text
+                else ""
+            )
+            for m in category.measures
+        ]
     lines.append(t("cli.phases"))
     lines += [f"  {p.name}  {p.start or '?'} – {p.end or '?'}" for p in plan.phases]
     lines += [f"{t('report.warning')}: {issue_message(w, lang)}" for w in plan.warnings]
@@ -323,9 +400,16 @@ def _plan_text(plan, lang: str) -> str:
 
 def plan_records(store: Store) -> list[dict]:
     """The plans as {name, unit, demo, versions, latest_report_date} (the `plans --json` list)."""
-    return [{"name": s.plan.name, "unit": s.plan.unit, "demo": s.plan.demo, "versions": s.versions,
-             "latest_report_date": s.latest_report_date.isoformat() if s.latest_report_date else None}
-            for s in store.plans()]
+    return [
+        {
+            "name": s.plan.name,
+            "unit": s.plan.unit,
+            "demo": s.plan.demo,
+            "versions": s.versions,
+            "latest_report_date": s.latest_report_date.isoformat() if s.latest_report_date else None,
+        }
+        for s in store.plans()
+    ]
 
 
 def _plans(args) -> int:
@@ -336,8 +420,15 @@ def _plans(args) -> int:
         print(json.dumps(records, ensure_ascii=False))
         return EXIT_OK
     for r in records:
-        print(translate("cli.plan_line", args.lang, **r, mark=translate("plan.demo_mark", args.lang) if r["demo"]
-                        else "", latest=r["latest_report_date"] or "—"))
+        print(
+            translate(
+                "cli.plan_line",
+                args.lang,
+                **r,
+                mark=translate("plan.demo_mark", args.lang) if r["demo"] else "",
+                latest=r["latest_report_date"] or "—",
+            )
+        )
     if not records:
         print(translate("cli.no_plans", args.lang))
     return EXIT_OK
@@ -350,14 +441,23 @@ def history_records(store: Store, plan_id: int) -> list[dict]:
     for version in store.versions(plan_id):
         ledger = store.ledger(version.id)
         figures = summary(ledger)
-        records.append({
-            "version": version.id, "number": version.number, "report_date": version.report_date.isoformat(),
-            "uploaded_at": version.uploaded_at.isoformat(sep=" ", timespec="seconds"),
-            "uploaded_by": version.uploaded_by, "files": list(version.file_names), "note": version.note,
-            "tasks": figures["tasks"], "completion_pct": figures["completion_pct"],
-            "by_status": figures["by_status"], "overdue": len(figures["overdue"]),
-            "due_soon": len(figures["due_soon"]), "sha256": version.content_sha256,
-        })
+        records.append(
+            {
+                "version": version.id,
+                "number": version.number,
+                "report_date": version.report_date.isoformat(),
+                "uploaded_at": version.uploaded_at.isoformat(sep=" ", timespec="seconds"),
+                "uploaded_by": version.uploaded_by,
+                "files": list(version.file_names),
+                "note": version.note,
+                "tasks": figures["tasks"],
+                "completion_pct": figures["completion_pct"],
+                "by_status": figures["by_status"],
+                "overdue": len(figures["overdue"]),
+                "due_soon": len(figures["due_soon"]),
+                "sha256": version.content_sha256,
+            }
+        )
     return records
 
 
@@ -372,8 +472,15 @@ def _history(args) -> int:
         print(json.dumps(records, ensure_ascii=False))
         return EXIT_OK
     for r in records:
-        print(translate("cli.history_line", args.lang, **r, names="、".join(r["files"]),
-                        pct="—" if r["completion_pct"] is None else f"{r['completion_pct']:.1f}%"))
+        print(
+            translate(
+                "cli.history_line",
+                args.lang,
+                **r,
+                names="、".join(r["files"]),
+                pct="—" if r["completion_pct"] is None else f"{r['completion_pct']:.1f}%",
+            )
+        )
     if not records:
         print(translate("cli.no_versions", args.lang))
     return EXIT_OK
@@ -395,9 +502,18 @@ def _decisions(args, today: date) -> int:
             version = store.version(newest)
             scope, target = next((s, getattr(args, s)) for s in ("measure", "leader", "department") if getattr(args, s))
             try:
-                added = meeting.record(store, version, scope=scope, target=target, text=args.text, given_by=args.by,
-                                       meeting_date=args.date or today, due=args.due, recorded_by=args.recorded_by,
-                                       recorded_at=datetime.now())
+                added = meeting.record(
+                    store,
+                    version,
+                    scope=scope,
+                    target=target,
+                    text=args.text,
+                    given_by=args.by,
+                    meeting_date=args.date or today,
+                    due=args.due,
+                    recorded_by=args.recorded_by,
+                    recorded_at=datetime.now(),
+                )
             except RequirementError as problem:
                 raise UsageError(translate(problem.code, args.lang, **problem.params)) from None
             found = [s for s in meeting.latest_states(store, plan.id) if s.requirement.id == added.id]
@@ -408,8 +524,11 @@ def _decisions(args, today: date) -> int:
         print(json.dumps(shown[0] if args.action == "add" else shown, ensure_ascii=False))
         return EXIT_OK
     for r in shown:
-        print(translate("cli.decision_line", args.lang, **r,
-                        state_word=translate(f"requirement.state.{r['state']}", args.lang)))
+        print(
+            translate(
+                "cli.decision_line", args.lang, **r, state_word=translate(f"requirement.state.{r['state']}", args.lang)
+            )
+        )
     if not shown:
         print(translate("cli.no_decisions", args.lang))
     return EXIT_OK
@@ -424,10 +543,22 @@ def _all_units_context(store, plan, args, thresholds):
     ledger = combined(store, plan.id, args.as_of)
     if ledger is None:
         raise UsageError(translate("cli.no_versions", args.lang))
-    shown = [meeting.version_requirements(store, v, args.as_of) for v in store.unit_versions(plan.id, args.as_of).values()]
-    found = requirements.MeetingRequirements([s for r in shown for s in r.carried], [r for x in shown for r in x.current])
-    return Context(ledger, ledger.tasks, args.as_of or ledger.report_date, args.lang, thresholds, plan=plan.name,
-                   unit=translate("sidebar.all_units", args.lang), requirements=found)
+    shown = [
+        meeting.version_requirements(store, v, args.as_of) for v in store.unit_versions(plan.id, args.as_of).values()
+    ]
+    found = requirements.MeetingRequirements(
+        [s for r in shown for s in r.carried], [r for x in shown for r in x.current]
+    )
+    return Context(
+        ledger,
+        ledger.tasks,
+        args.as_of or ledger.report_date,
+        args.lang,
+        thresholds,
+        plan=plan.name,
+        unit=translate("sidebar.all_units", args.lang),
+        requirements=found,
+    )
 
 
 def _pack_context(args, today: date):
@@ -458,19 +589,33 @@ def _pack_context(args, today: date):
             versions = store.versions(plan.id, unit.id if unit else None)
             if not versions:
                 raise UsageError(translate("cli.no_versions", args.lang))
-            chosen = versions[0] if args.version is None else next(
-                (v for v in versions if v.number == args.version), None)
+            chosen = (
+                versions[0] if args.version is None else next((v for v in versions if v.number == args.version), None)
+            )
             if chosen is None:
-                raise UsageError(translate("cli.no_such_version", args.lang, n=args.version,
-                                           numbers="、".join(str(v.number) for v in reversed(versions))))
+                raise UsageError(
+                    translate(
+                        "cli.no_such_version",
+                        args.lang,
+                        n=args.version,
+                        numbers="、".join(str(v.number) for v in reversed(versions)),
+                    )
+                )
             return meeting.context(store, chosen, as_of=args.as_of, lang=args.lang, thresholds=thresholds), EXIT_OK
     if args.plan or args.version or args.unit:
         raise UsageError("--plan, --version and --unit go with --db")
     ledger = read_paths([args.ledger] + ([args.phases] if args.phases else []), today)
     if ledger.errors:
         print(check_text(ledger, args.lang), file=sys.stderr)
-    context = Context(ledger, ledger.tasks, args.as_of or ledger.report_date, args.lang, thresholds,
-                      plan=ledger.title, unit=ledger.unit)
+    context = Context(
+        ledger,
+        ledger.tasks,
+        args.as_of or ledger.report_date,
+        args.lang,
+        thresholds,
+        plan=ledger.title,
+        unit=ledger.unit,
+    )
     return context, EXIT_INVALID if ledger.errors else EXIT_OK
 
 
@@ -481,10 +626,12 @@ def _pack(args, today: date) -> int:
         raise UsageError(f"no such folder: {args.out.parent}")
     context, code = _pack_context(args, today)
     if args.command == "brief":
-        made = {"pdf": lambda: typeset.pdf("brief.typ", brief.brief_data(context)),
-                "png": lambda: typeset.png("headline.typ", brief.brief_data(context)),
-                "docx": lambda: word.brief_docx(brief.brief_data(context)),
-                "xlsx": lambda: brief.version_workbook(context)}[args.format]()
+        made = {
+            "pdf": lambda: typeset.pdf("brief.typ", brief.brief_data(context)),
+            "png": lambda: typeset.png("headline.typ", brief.brief_data(context)),
+            "docx": lambda: word.brief_docx(brief.brief_data(context)),
+            "xlsx": lambda: brief.version_workbook(context),
+        }[args.format]()
     else:
         data = brief.notices_data(context, args.by)
         made = typeset.pdf("notices.typ", data) if args.format == "pdf" else word.notices_zip(data)
@@ -518,14 +665,28 @@ def _users(args, now: datetime) -> int:
         if args.action == "list":
             found = accounts.users(store)
             names = {u.id: u.name for u in accounts.units(store)}
-            records = [{"name": u.name, "role": u.role, "disabled": u.disabled,
-                        "units": [names.get(i, str(i)) for i in u.units]} for u in found]
+            records = [
+                {
+                    "name": u.name,
+                    "role": u.role,
+                    "disabled": u.disabled,
+                    "units": [names.get(i, str(i)) for i in u.units],
+                }
+                for u in found
+            ]
             if args.json:
                 print(json.dumps(records, ensure_ascii=False))
             for r in records if not args.json else []:
-                print(translate("cli.user_line", args.lang, **r, role_word=translate(f"role.{r['role']}", args.lang),
-                                state=translate("cli.user_disabled" if r["disabled"] else "cli.user_active", args.lang),
-                                unit_names="、".join(r["units"]) or "—"))
+                print(
+                    translate(
+                        "cli.user_line",
+                        args.lang,
+                        **r,
+                        role_word=translate(f"role.{r['role']}", args.lang),
+                        state=translate("cli.user_disabled" if r["disabled"] else "cli.user_active", args.lang),
+                        unit_names="、".join(r["units"]) or "—",
+                    )
+                )
             if not found and not args.json:
                 print(translate("cli.no_users", args.lang))
             return EXIT_OK
@@ -533,19 +694,35 @@ def _users(args, now: datetime) -> int:
             raise UsageError(translate("cli.user_name_needed", args.lang))
         try:
             if args.action == "add":
-                units = [accounts.add_unit(store, name, at=now, by=cli_person()).id
-                         for name in (n.strip() for n in args.units.split(",")) if name]
-                user = accounts.add_user(store, args.name, args.role, read_password(args.lang), at=now,
-                                         by=cli_person(), address="cli", units=units)
-                print(translate("cli.user_added", args.lang, name=user.name,
-                                role=translate(f"role.{user.role}", args.lang)))
+                units = [
+                    accounts.add_unit(store, name, at=now, by=cli_person()).id
+                    for name in (n.strip() for n in args.units.split(","))
+                    if name
+                ]
+                user = accounts.add_user(
+                    store,
+                    args.name,
+                    args.role,
+                    read_password(args.lang),
+                    at=now,
+                    by=cli_person(),
+                    address="cli",
+                    units=units,
+                )
+                print(
+                    translate(
+                        "cli.user_added", args.lang, name=user.name, role=translate(f"role.{user.role}", args.lang)
+                    )
+                )
             elif args.action in ("disable", "enable"):
-                user = accounts.set_disabled(store, args.name, args.action == "disable", at=now, by=cli_person(),
-                                             address="cli")
+                user = accounts.set_disabled(
+                    store, args.name, args.action == "disable", at=now, by=cli_person(), address="cli"
+                )
                 print(translate(f"cli.user_{args.action}d_msg", args.lang, name=user.name))
             else:
-                accounts.set_password(store, args.name, read_password(args.lang), at=now, by=cli_person(),
-                                      address="cli")
+                accounts.set_password(
+                    store, args.name, read_password(args.lang), at=now, by=cli_person(), address="cli"
+                )
                 print(translate("cli.password_set", args.lang, name=args.name))
         except accounts.AccountError as problem:
             raise UsageError(translate(problem.code, args.lang, **problem.params)) from None
@@ -561,15 +738,23 @@ def _rollup(args) -> int:
         plan = chosen_plan(store, args.plan, args.lang)
         if plan is None:
             raise UsageError(translate("cli.no_such_plan", args.lang, plan=args.plan))
-        rows = [r.record() for r in rollup(store, plan.id, args.as_of,
-                                           config.thresholds(os.environ, config.read_secrets()))]
+        rows = [
+            r.record() for r in rollup(store, plan.id, args.as_of, config.thresholds(os.environ, config.read_secrets()))
+        ]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False))
         return EXIT_OK
     for r in rows:
-        print(translate("cli.rollup_line", args.lang, **r, day=r["report_date"] or "—",
-                        pct="—" if r["completion_pct"] is None else f"{r['completion_pct']:.1f}%",
-                        flag=translate("rollup.missing", args.lang) if r["missing"] else ""))
+        print(
+            translate(
+                "cli.rollup_line",
+                args.lang,
+                **r,
+                day=r["report_date"] or "—",
+                pct="—" if r["completion_pct"] is None else f"{r['completion_pct']:.1f}%",
+                flag=translate("rollup.missing", args.lang) if r["missing"] else "",
+            )
+        )
     if not rows:
         print(translate("cli.no_units", args.lang))
     return EXIT_OK
@@ -601,12 +786,24 @@ def _withdraw(args, now: datetime) -> int:
             else:
                 version = store.restore(args.version, by=cli_person(), at=now, address="cli")
         except StoreError as problem:
-            if problem.code in ("store.no_version", "store.already_withdrawn", "store.not_withdrawn",
-                                "store.restore_duplicate", "store.withdraw_reason"):
+            if problem.code in (
+                "store.no_version",
+                "store.already_withdrawn",
+                "store.not_withdrawn",
+                "store.restore_duplicate",
+                "store.withdraw_reason",
+            ):
                 raise UsageError(translate(problem.code, args.lang, name=problem.detail)) from None
             raise
-    print(translate("cli.withdrawn" if args.command == "withdraw" else "cli.restoren", args.lang, version=version.id, number=version.number,
-                    day=version.report_date.isoformat()))
+    print(
+        translate(
+            "cli.withdrawn" if args.command == "withdraw" else "cli.restoren",
+            args.lang,
+            version=version.id,
+            number=version.number,
+            day=version.report_date.isoformat(),
+        )
+    )
     return EXIT_OK
 
 

@@ -52,6 +52,7 @@ def limits(environ: Mapping[str, str], secrets: Mapping[str, object]) -> Limits:
 def thresholds(environ: Mapping[str, str], secrets: Mapping[str, object]) -> Thresholds:
     """The due-soon window (days) and the behind threshold (points) the figures and lights use
     (LEDGER_DUE_SOON_DAYS / due_soon_days, LEDGER_BEHIND_POINTS / behind_points)."""
+
     def number(env: str, key: str, default: float, low: float, high: float) -> float:
         value = environ.get(env) or secrets.get(key)
         try:
@@ -59,8 +60,10 @@ def thresholds(environ: Mapping[str, str], secrets: Mapping[str, object]) -> Thr
         except (TypeError, ValueError):
             return default
 
-    return Thresholds(int(number("LEDGER_DUE_SOON_DAYS", "due_soon_days", DEFAULT_THRESHOLDS.due_soon_days, 1, 90)),
-                      number("LEDGER_BEHIND_POINTS", "behind_points", DEFAULT_THRESHOLDS.behind_points, 0, 100))
+    return Thresholds(
+        int(number("LEDGER_DUE_SOON_DAYS", "due_soon_days", DEFAULT_THRESHOLDS.due_soon_days, 1, 90)),
+        number("LEDGER_BEHIND_POINTS", "behind_points", DEFAULT_THRESHOLDS.behind_points, 0, 100),
+    )
 
 
 def _flag(value: object) -> bool:

@@ -14,12 +14,29 @@ LONG_TERM = "long_term"
 IMMEDIATE = "immediate"
 """Marker returned for 立行立改/即知即改/立即整改: a measure to be put right at once; ledger.tasks dates it (README)."""
 
-IMMEDIATE_WORDS = frozenset({"立行立改", "即知即改", "立即整改", "立即", "立查立改", "即查即改", "马上就改", "immediately"})
+IMMEDIATE_WORDS = frozenset(
+    {"立行立改", "即知即改", "立即整改", "立即", "立查立改", "即查即改", "马上就改", "immediately"}
+)
 
-LONG_TERM_WORDS = frozenset({
-    "长期", "长期坚持", "长期执行", "长期推进", "持续", "持续推进", "持续整改", "常态化", "常态化推进",
-    "ongoing", "long-term", "longterm", "long term", "continuous", "continuing",
-})
+LONG_TERM_WORDS = frozenset(
+    {
+        "长期",
+        "长期坚持",
+        "长期执行",
+        "长期推进",
+        "持续",
+        "持续推进",
+        "持续整改",
+        "常态化",
+        "常态化推进",
+        "ongoing",
+        "long-term",
+        "longterm",
+        "long term",
+        "continuous",
+        "continuing",
+    }
+)
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 _PART_DAY = {"上旬": 10, "中旬": 20}
@@ -187,7 +204,7 @@ def parse_range(value: object, default_year: int) -> tuple[date, date] | None:
     for position in (m.start() for m in re.finditer("-", text)):
         if _YEAR_MONTH.match(text[:position].strip()):
             continue  # "2019-05" is the head of one date, not a whole one
-        found = _range_from_parts(text[:position], text[position + 1:], default_year)
+        found = _range_from_parts(text[:position], text[position + 1 :], default_year)
         if found:
             return found
     return None

@@ -30,9 +30,19 @@ class Changes:
     removed: pd.DataFrame  # the older version's rows
 
     def counts(self) -> dict[str, int]:
-        return {name: len(getattr(self, name)) for name in (
-            "newly_done", "newly_overdue", "status_changed", "postponed", "regressed", "done_without_evidence",
-            "added", "removed")}
+        return {
+            name: len(getattr(self, name))
+            for name in (
+                "newly_done",
+                "newly_overdue",
+                "status_changed",
+                "postponed",
+                "regressed",
+                "done_without_evidence",
+                "added",
+                "removed",
+            )
+        }
 
 
 def _keyed(tasks: pd.DataFrame, by_text: bool) -> pd.DataFrame:
@@ -58,13 +68,18 @@ def compare(old: Ledger, new: Ledger, old_as_of: date | None = None, new_as_of: 
         by_text=by_text,
         newly_done=new_done[SHOWN],
         newly_overdue=late_now[~late_now["key"].isin(late_before)][[*SHOWN, "due", "days_overdue"]],
-        status_changed=a.loc[changed, SHOWN].assign(old_status=b.loc[changed, "status"],
-                                                    new_status=a.loc[changed, "status"]),
-        postponed=a.loc[pushed, SHOWN].assign(old_due=b.loc[pushed, "due"], new_due=a.loc[pushed, "due"],
-                                              long_term=a.loc[pushed, "long_term"]),
+        status_changed=a.loc[changed, SHOWN].assign(
+            old_status=b.loc[changed, "status"], new_status=a.loc[changed, "status"]
+        ),
+        postponed=a.loc[pushed, SHOWN].assign(
+            old_due=b.loc[pushed, "due"], new_due=a.loc[pushed, "due"], long_term=a.loc[pushed, "long_term"]
+        ),
         regressed=a.loc[backwards, SHOWN].assign(
-            old_progress=b.loc[backwards, "progress"], new_progress=a.loc[backwards, "progress"],
-            old_status=b.loc[backwards, "status"], new_status=a.loc[backwards, "status"]),
+            old_progress=b.loc[backwards, "progress"],
+            new_progress=a.loc[backwards, "progress"],
+            old_status=b.loc[backwards, "status"],
+            new_status=a.loc[backwards, "status"],
+        ),
         done_without_evidence=after.loc[after["status"].eq(DONE) & after["evidence"].eq(""), SHOWN],
         added=added[SHOWN],
         removed=before.loc[before.index.difference(after.index, sort=False), SHOWN],
@@ -77,18 +92,30 @@ def postponements(history: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     `history` is Store.history(): one row per task per version (version_id, report_date, key, id, measure,
     leader, due, long_term…); versions follow each other in report-date order. Returns (per measure: key, id, measure, leader, times, first_due, last_due;
     per leader: leader, times, measures), most postponed first; only measures postponed at least once."""
-    frame = history[["version_id", "report_date", "key", "id", "measure", "leader", "due", "long_term"]].drop_duplicates(
-        ["version_id", "key"])
+    frame = history[
+        ["version_id", "report_date", "key", "id", "measure", "leader", "due", "long_term"]
+    ].drop_duplicates(["version_id", "key"])
     frame = frame.sort_values(["key", "report_date", "version_id"], kind="stable")
     previous = frame.groupby("key")["due"].shift()
     pushed = previous.notna() & ((frame["due"] > previous) | frame["long_term"].astype(bool))
     frame = frame.assign(pushed=pushed.astype(int))
-    last = frame.groupby("key").agg(id=("id", "last"), measure=("measure", "last"), leader=("leader", "last"),
-                                    times=("pushed", "sum"), first_due=("due", "first"), last_due=("due", "last"))
-    per_measure = last[last["times"] > 0].reset_index().sort_values(["times", "key"], ascending=[False, True],
-                                                                    kind="stable").reset_index(drop=True)
+    last = frame.groupby("key").agg(
+        id=("id", "last"),
+        measure=("measure", "last"),
+        leader=("leader", "last"),
+        times=("pushed", "sum"),
+        first_due=("due", "first"),
+        last_due=("due", "last"),
+    )
+    per_measure = (
+        last[last["times"] > 0]
+        .reset_index()
+        .sort_values(["times", "key"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True)
+    )
     per_leader = per_measure.groupby(metrics.name_keys(per_measure["leader"]), sort=False).agg(
-        leader=("leader", "first"), times=("times", "sum"), measures=("key", "size"))
+        leader=("leader", "first"), times=("times", "sum"), measures=("key", "size")
+    )
     per_leader = per_leader.sort_values("times", ascending=False, kind="stable").reset_index(drop=True)
     return per_measure, per_leader
 
@@ -104,7 +131,10 @@ def overlap(older: pd.DataFrame, newer: pd.DataFrame) -> float | None:
         return None
     texts = set(metrics.name_keys(older["measure"]))
     places = set(zip(metrics.name_keys(older["category"]), older["id"], strict=True))
-    found = [text in texts or (task_id != "" and (category, task_id) in places)
-             for text, category, task_id in zip(metrics.name_keys(newer["measure"]),
-                                                metrics.name_keys(newer["category"]), newer["id"], strict=True)]
+    found = [
+        text in texts or (task_id != "" and (category, task_id) in places)
+        for text, category, task_id in zip(
+            metrics.name_keys(newer["measure"]), metrics.name_keys(newer["category"]), newer["id"], strict=True
+        )
+    ]
     return sum(found) / len(found)

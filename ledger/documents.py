@@ -88,8 +88,16 @@ class _Body:
             table.rows.append([])
             self.columns[0] = 0
             if len(table.rows) > self.limits.max_rows + 100:
-                raise _TooBig(refusal("file.too_many_rows", self.file_name, where=self._table_name(),
-                                      count=len(table.rows), limit=self.limits.max_rows, cell="—"))
+                raise _TooBig(
+                    refusal(
+                        "file.too_many_rows",
+                        self.file_name,
+                        where=self._table_name(),
+                        count=len(table.rows),
+                        limit=self.limits.max_rows,
+                        cell="—",
+                    )
+                )
         elif name == "tc" and len(self.tables) == 1:
             self.cell, self.cell_span, self.cell_merge = [], 1, None
         elif name == "gridSpan" and self.cell is not None and len(self.tables) == 1:
@@ -144,11 +152,20 @@ class _Body:
         self.cell = None
         self.cells += self.cell_span
         if len(row) > self.limits.max_columns:
-            raise _TooBig(refusal("file.too_many_columns", self.file_name, where=self._table_name(), count=len(row),
-                                  limit=self.limits.max_columns, cell="—"))
+            raise _TooBig(
+                refusal(
+                    "file.too_many_columns",
+                    self.file_name,
+                    where=self._table_name(),
+                    count=len(row),
+                    limit=self.limits.max_columns,
+                    cell="—",
+                )
+            )
         if self.cells > self.limits.max_word_cells:
-            raise _TooBig(refusal("file.too_many_cells", self.file_name, count=f"{self.cells}+",
-                                  limit=self.limits.max_word_cells))
+            raise _TooBig(
+                refusal("file.too_many_cells", self.file_name, count=f"{self.cells}+", limit=self.limits.max_word_cells)
+            )
 
     def text_data(self, data: str) -> None:
         if self.in_text:  # text of runs only: not field codes, not deleted revisions
@@ -219,8 +236,13 @@ def convert_legacy(data: bytes, file_name: str, limits: Limits) -> bytes | Issue
         source.write_bytes(data)
         env = {**os.environ, "HOME": folder}  # a profile of its own, never the user's
         try:
-            subprocess.run([program, "--headless", "--norestore", "--convert-to", "docx", "--outdir", folder,
-                            str(source)], capture_output=True, timeout=limits.wall_seconds, env=env, check=False)
+            subprocess.run(
+                [program, "--headless", "--norestore", "--convert-to", "docx", "--outdir", folder, str(source)],
+                capture_output=True,
+                timeout=limits.wall_seconds,
+                env=env,
+                check=False,
+            )
         except (OSError, subprocess.TimeoutExpired):
             return refusal("file.corrupt", file_name)
         converted = source.with_suffix(".docx")

@@ -24,9 +24,14 @@ _INSPECTION_WORDS = ("督导", "检查", "inspection", "inspect", "review")
 
 
 def _layout(fig: go.Figure, height: int) -> go.Figure:
-    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, font={"family": FONT, "size": 14},
-                      plot_bgcolor="white", legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-                      bargap=0.25)
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        font={"family": FONT, "size": 14},
+        plot_bgcolor="white",
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+        bargap=0.25,
+    )
     return fig
 
 
@@ -60,37 +65,76 @@ def phase_tick(state: metrics.PhaseState, lang: str) -> str:
 def _phase_bars(fig: go.Figure, states: list[metrics.PhaseState], ticks: dict[str, str], lang: str) -> None:
     for state in states:
         base, length = _span(state.phase.start, state.phase.end)
-        hover = (f"<b>{literal(state.name)}</b><br>{state.phase.start} – {state.phase.end}<br>"
-                 f"{translate('gantt.elapsed', lang, pct=_pct(state.elapsed_pct))}")
-        fig.add_bar(y=[ticks[state.name]], x=[length], base=[base], orientation="h", showlegend=False,
-                    marker={"color": STATE_COLORS[state.state],
-                            "line": {"color": OVERDUE_COLOR if state.behind else "white", "width": 3}},
-                    text=[_pct(state.completion_pct)], textposition="inside", insidetextanchor="end",
-                    hovertext=[hover], hovertemplate="%{hovertext}<extra></extra>", width=0.7,
-                    opacity=0.45 if is_inspection(state.phase) else 1.0)
+        hover = (
+            f"<b>{literal(state.name)}</b><br>{state.phase.start} – {state.phase.end}<br>"
+            f"{translate('gantt.elapsed', lang, pct=_pct(state.elapsed_pct))}"
+        )
+        fig.add_bar(
+            y=[ticks[state.name]],
+            x=[length],
+            base=[base],
+            orientation="h",
+            showlegend=False,
+            marker={
+                "color": STATE_COLORS[state.state],
+                "line": {"color": OVERDUE_COLOR if state.behind else "white", "width": 3},
+            },
+            text=[_pct(state.completion_pct)],
+            textposition="inside",
+            insidetextanchor="end",
+            hovertext=[hover],
+            hovertemplate="%{hovertext}<extra></extra>",
+            width=0.7,
+            opacity=0.45 if is_inspection(state.phase) else 1.0,
+        )
         if state.completion_pct:
             done_length = int(length * state.completion_pct / 100)
-            fig.add_bar(y=[ticks[state.name]], x=[done_length], base=[base], orientation="h", showlegend=False,
-                        marker={"color": STATUS_COLORS[DONE], "opacity": 0.6}, width=0.22, hoverinfo="skip")
+            fig.add_bar(
+                y=[ticks[state.name]],
+                x=[done_length],
+                base=[base],
+                orientation="h",
+                showlegend=False,
+                marker={"color": STATUS_COLORS[DONE], "opacity": 0.6},
+                width=0.22,
+                hoverinfo="skip",
+            )
 
 
 def _milestones(fig: go.Figure, phases: tuple[Phase, ...], ticks: dict[str, str], lang: str) -> None:
     for phase in phases:
         if is_inspection(phase):
-            fig.add_scatter(x=[phase.start.isoformat()], y=[ticks[phase.name]], mode="markers+text",
-                            marker={"symbol": "diamond", "size": 22, "color": "#F9A825",
-                                    "line": {"color": "#5D4037", "width": 1}},
-                            text=[translate("gantt.inspection", lang)], textposition="bottom center",
-                            showlegend=False, hovertemplate=f"{translate('gantt.inspection', lang)} "
-                                                            f"{phase.start}<extra></extra>")
+            fig.add_scatter(
+                x=[phase.start.isoformat()],
+                y=[ticks[phase.name]],
+                mode="markers+text",
+                marker={"symbol": "diamond", "size": 22, "color": "#F9A825", "line": {"color": "#5D4037", "width": 1}},
+                text=[translate("gantt.inspection", lang)],
+                textposition="bottom center",
+                showlegend=False,
+                hovertemplate=f"{translate('gantt.inspection', lang)} {phase.start}<extra></extra>",
+            )
 
 
 def _as_of_line(fig: go.Figure, as_of: date, lang: str) -> None:
-    fig.add_shape(type="line", x0=as_of.isoformat(), x1=as_of.isoformat(), y0=0, y1=1, yref="paper",
-                  line={"color": OVERDUE_COLOR, "width": 2, "dash": "dash"})
-    fig.add_annotation(x=as_of.isoformat(), y=1, yref="paper", yanchor="bottom", showarrow=False,
-                       text=translate("gantt.as_of", lang, day=f"{as_of.month}/{as_of.day}"),
-                       font={"color": OVERDUE_COLOR})
+    fig.add_shape(
+        type="line",
+        x0=as_of.isoformat(),
+        x1=as_of.isoformat(),
+        y0=0,
+        y1=1,
+        yref="paper",
+        line={"color": OVERDUE_COLOR, "width": 2, "dash": "dash"},
+    )
+    fig.add_annotation(
+        x=as_of.isoformat(),
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        showarrow=False,
+        text=translate("gantt.as_of", lang, day=f"{as_of.month}/{as_of.day}"),
+        font={"color": OVERDUE_COLOR},
+    )
 
 
 def _unique(label: str, n: int) -> str:
@@ -109,8 +153,14 @@ def _phase_groups(tasks: pd.DataFrame, phases: tuple[Phase, ...]):
             yield name, category, mine[mine["category"] == category].sort_values("row", kind="stable")
 
 
-def _task_bars(fig: go.Figure, tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date, lang: str,
-               thresholds: metrics.Thresholds) -> list:
+def _task_bars(
+    fig: go.Figure,
+    tasks: pd.DataFrame,
+    phases: tuple[Phase, ...],
+    as_of: date,
+    lang: str,
+    thresholds: metrics.Thresholds,
+) -> list:
     """One bar per measure (start → due) under a header per phase and category, coloured by status, labelled
     with its light's symbol (ledger.lights); overdue ones outlined in red. Returns the y order."""
     by_name = {p.name: p for p in phases}
@@ -132,9 +182,11 @@ def _task_bars(fig: go.Figure, tasks: pd.DataFrame, phases: tuple[Phase, ...], a
             label = _unique(literal(f"{SYMBOLS[light]} {row.id or row.row} {_short(row.measure, 16)}"), position)
             order.append(label)
             due_text = end.isoformat() if pd.notna(row.due) else translate("status.ongoing", lang)
-            hover = (f"<b>{literal(row.measure)}</b><br>{literal(row.category)}<br>"
-                     f"{literal(row.leader)} / {literal(row.department)} / {literal(row.owner)}<br>{start} – {due_text}<br>"
-                     f"{translate('light.' + light, lang)}")
+            hover = (
+                f"<b>{literal(row.measure)}</b><br>{literal(row.category)}<br>"
+                f"{literal(row.leader)} / {literal(row.department)} / {literal(row.owner)}<br>{start} – {due_text}<br>"
+                f"{translate('light.' + light, lang)}"
+            )
             for kind in (row.status, "late") if days else (row.status,):
                 bar = bars[kind]
                 bar["y"].append(label)
@@ -146,17 +198,35 @@ def _task_bars(fig: go.Figure, tasks: pd.DataFrame, phases: tuple[Phase, ...], a
         if not bar["y"]:
             continue
         late = status == "late"
-        fig.add_bar(y=bar["y"], x=bar["x"], base=bar["base"], orientation="h", width=0.6,
-                    name=translate("gantt.overdue" if late else f"status.{status}", lang),
-                    marker={"color": "rgba(0,0,0,0)" if late else STATUS_COLORS[status],
-                            "line": {"color": OVERDUE_COLOR if late else "white", "width": 3 if late else 0}},
-                    text=bar["text"], textposition="outside", cliponaxis=False, textfont={"color": OVERDUE_COLOR},
-                    hovertext=bar["hover"], hovertemplate="%{hovertext}<extra></extra>")
+        fig.add_bar(
+            y=bar["y"],
+            x=bar["x"],
+            base=bar["base"],
+            orientation="h",
+            width=0.6,
+            name=translate("gantt.overdue" if late else f"status.{status}", lang),
+            marker={
+                "color": "rgba(0,0,0,0)" if late else STATUS_COLORS[status],
+                "line": {"color": OVERDUE_COLOR if late else "white", "width": 3 if late else 0},
+            },
+            text=bar["text"],
+            textposition="outside",
+            cliponaxis=False,
+            textfont={"color": OVERDUE_COLOR},
+            hovertext=bar["hover"],
+            hovertemplate="%{hovertext}<extra></extra>",
+        )
     return order
 
 
-def _group_bars(fig: go.Figure, tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date, lang: str,
-                thresholds: metrics.Thresholds) -> list:
+def _group_bars(
+    fig: go.Figure,
+    tasks: pd.DataFrame,
+    phases: tuple[Phase, ...],
+    as_of: date,
+    lang: str,
+    thresholds: metrics.Thresholds,
+) -> list:
     """For large ledgers: one bar per phase × category, spanning its measures, labelled with counts."""
     late = metrics.overdue(tasks, as_of)
     order = []
@@ -175,16 +245,32 @@ def _group_bars(fig: go.Figure, tasks: pd.DataFrame, phases: tuple[Phase, ...], 
             order.append(label)
             text = translate("gantt.group", lang, n=len(group), pct=_pct(completion), late=n_late)
             color = OVERDUE_COLOR if n_late else STATUS_COLORS[IN_PROGRESS]
-            fig.add_bar(y=[label], x=[length], base=[base], orientation="h", showlegend=False, text=[text],
-                        textposition="inside", insidetextanchor="start", marker={"color": color, "opacity": 0.7},
-                        hovertext=[f"<b>{literal(category)}</b><br>{text}"], hovertemplate="%{hovertext}<extra></extra>",
-                        width=0.6)
+            fig.add_bar(
+                y=[label],
+                x=[length],
+                base=[base],
+                orientation="h",
+                showlegend=False,
+                text=[text],
+                textposition="inside",
+                insidetextanchor="start",
+                marker={"color": color, "opacity": 0.7},
+                hovertext=[f"<b>{literal(category)}</b><br>{text}"],
+                hovertemplate="%{hovertext}<extra></extra>",
+                width=0.6,
+            )
     return order
 
 
-def gantt(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date, lang: str,
-          show_tasks: bool = False, grouped: bool = False,
-          thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS) -> go.Figure:
+def gantt(
+    phases: tuple[Phase, ...],
+    tasks: pd.DataFrame,
+    as_of: date,
+    lang: str,
+    show_tasks: bool = False,
+    grouped: bool = False,
+    thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS,
+) -> go.Figure:
     """The four phases on a time axis with the as-of line and the inspection milestone; optionally the measures
     under each phase (one bar each, or one per category when `grouped`)."""
     fig = go.Figure()
@@ -198,9 +284,12 @@ def gantt(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date, lang: str
     _milestones(fig, phases, ticks, lang)
     _as_of_line(fig, as_of, lang)
     days = [p.start for p in phases] + [p.end for p in phases] + [as_of]
-    fig.update_xaxes(type="date", range=[(min(days) - timedelta(days=2)).isoformat(),
-                                         (max(days) + timedelta(days=4)).isoformat()],
-                     gridcolor="#ECEFF1", tickformat="%m/%d")
+    fig.update_xaxes(
+        type="date",
+        range=[(min(days) - timedelta(days=2)).isoformat(), (max(days) + timedelta(days=4)).isoformat()],
+        gridcolor="#ECEFF1",
+        tickformat="%m/%d",
+    )
     fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed", automargin=True)
     fig.update_layout(barmode="overlay", title=translate("gantt.title", lang))
     return _layout(fig, max(320, 46 * len(order) + 120))
@@ -211,16 +300,35 @@ def category_bars(table: pd.DataFrame, lang: str) -> go.Figure:
     fig = go.Figure()
     names = [literal(name) for name in table["name"]]  # the page maps a clicked name back with category_names
     for status in STATUSES:
-        fig.add_bar(y=names, x=table[status], orientation="h", name=translate(f"status.{status}", lang),
-                    marker={"color": STATUS_COLORS[status]}, text=table[status].where(table[status] > 0, None),
-                    textposition="inside", customdata=names, hovertemplate="%{y}: %{x}<extra></extra>")
-    labels = [translate("chart.completion", lang, pct=_pct(v), late=int(n))
-              for v, n in zip(table["completion_pct"], table["overdue"], strict=True)]
-    fig.add_scatter(y=names, x=table["tasks"], mode="text", text=labels, textposition="middle right",
-                    showlegend=False, hoverinfo="skip", cliponaxis=False)
+        fig.add_bar(
+            y=names,
+            x=table[status],
+            orientation="h",
+            name=translate(f"status.{status}", lang),
+            marker={"color": STATUS_COLORS[status]},
+            text=table[status].where(table[status] > 0, None),
+            textposition="inside",
+            customdata=names,
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    labels = [
+        translate("chart.completion", lang, pct=_pct(v), late=int(n))
+        for v, n in zip(table["completion_pct"], table["overdue"], strict=True)
+    ]
+    fig.add_scatter(
+        y=names,
+        x=table["tasks"],
+        mode="text",
+        text=labels,
+        textposition="middle right",
+        showlegend=False,
+        hoverinfo="skip",
+        cliponaxis=False,
+    )
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title=translate("chart.measures", lang), range=[0, max(table["tasks"].max() * 1.35, 1)],
-                     gridcolor="#ECEFF1")
+    fig.update_xaxes(
+        title=translate("chart.measures", lang), range=[0, max(table["tasks"].max() * 1.35, 1)], gridcolor="#ECEFF1"
+    )
     fig.update_layout(barmode="stack", title=translate("chart.by_category", lang), legend_traceorder="normal")
     return _layout(fig, max(300, 70 * len(names) + 120))
 
@@ -233,16 +341,29 @@ def trend(points: pd.DataFrame, lang: str) -> go.Figure:
     overall = translate("chart.overall", lang)
     for name, group in points.groupby("series", sort=False):
         is_overall = name == overall
-        fig.add_scatter(x=group["report_date"], y=group["completion_pct"], mode="lines+markers", name=literal(name),
-                        line={"width": 4 if is_overall else 1.5, "color": "#B71C1C" if is_overall else None},
-                        opacity=1 if is_overall else 0.7)
+        fig.add_scatter(
+            x=group["report_date"],
+            y=group["completion_pct"],
+            mode="lines+markers",
+            name=literal(name),
+            line={"width": 4 if is_overall else 1.5, "color": "#B71C1C" if is_overall else None},
+            opacity=1 if is_overall else 0.7,
+        )
     plan = points[points["series"] == overall]
     if plan["planned_pct"].notna().any():
-        fig.add_scatter(x=plan["report_date"], y=plan["planned_pct"], mode="lines", name=translate("chart.plan", lang),
-                        line={"dash": "dot", "color": "#455A64", "width": 2})
+        fig.add_scatter(
+            x=plan["report_date"],
+            y=plan["planned_pct"],
+            mode="lines",
+            name=translate("chart.plan", lang),
+            line={"dash": "dot", "color": "#455A64", "width": 2},
+        )
     fig.update_yaxes(range=[0, 105], title="%", gridcolor="#ECEFF1")
     fig.update_xaxes(type="date", tickformat="%m/%d", gridcolor="#ECEFF1")
     _layout(fig, 460)
-    fig.update_layout(title=translate("chart.trend", lang), margin={"b": 110},
-                      legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0})
+    fig.update_layout(
+        title=translate("chart.trend", lang),
+        margin={"b": 110},
+        legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0},
+    )
     return fig

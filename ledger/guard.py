@@ -74,6 +74,7 @@ WORKER_NAME = "ledger-reader"
 def _without_main(get_preparation_data: Callable[[str], dict]) -> Callable[[str], dict]:
     """multiprocessing re-imports the parent's __main__ in each fork-server child. In a Streamlit server __main__
     is the running page script, which must not run again inside a worker; ours need nothing from it."""
+
     def prepared(name: str) -> dict:
         data = get_preparation_data(name)
         if name.startswith(WORKER_NAME):
@@ -178,8 +179,12 @@ def run(function: Callable[..., Any], args: tuple, limits: Limits = DEFAULT_LIMI
         receiver, sender = context.Pipe(duplex=False)
         handle, stderr_path = tempfile.mkstemp(prefix="ledger-worker-", suffix=".log")
         os.close(handle)
-        worker = context.Process(target=_work, args=(sender, function, args, limits, stderr_path), daemon=True,
-                                 name=f"{WORKER_NAME}-{os.getpid()}")
+        worker = context.Process(
+            target=_work,
+            args=(sender, function, args, limits, stderr_path),
+            daemon=True,
+            name=f"{WORKER_NAME}-{os.getpid()}",
+        )
         try:
             worker.start()
         except Exception as problem:  # no worker to be had: process limits, fork server down, nothing to send

@@ -6,169 +6,266 @@ LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
 _DATE_FORMS_ZH = "日期单元格、2019-05-31、2019/5/31、2019.5.31、2019年5月31日、20190531、5月31日、5.31、5月底，或“长期”"
-_DATE_FORMS_EN = ("a date cell, 2019-05-31, 2019/5/31, 2019.5.31, 2019年5月31日, 20190531, 5月31日, 5.31, 5月底, "
-                  "or 长期 (ongoing)")
+_DATE_FORMS_EN = (
+    "a date cell, 2019-05-31, 2019/5/31, 2019.5.31, 2019年5月31日, 20190531, 5月31日, 5.31, 5月底, or 长期 (ongoing)"
+)
 
 STRINGS: dict[str, tuple[str, str]] = {
     # --- reading: files -------------------------------------------------------------------------------------
     "file.empty": ("文件是空的。", "The file is empty."),
-    "file.macro": ("这是含宏的工作簿（.xlsm 或含 VBA 代码）。为安全起见不接收，请另存为 .xlsx 后上传。",
-                   "This is a macro-enabled workbook (.xlsm or with VBA code). For safety it is not accepted: "
-                   "save it as .xlsx and upload that."),
-    "file.encrypted": ("文件设置了打开密码，无法读取。请在 Excel/WPS 中取消密码（文件→信息→保护工作簿）后重新上传。",
-                       "The file is password-protected and cannot be read. Remove the password in Excel/WPS "
-                       "(File → Info → Protect Workbook) and upload it again."),
-    "file.corrupt": ("文件已损坏或不是有效的表格文件，无法打开。请用 Excel/WPS 打开确认后另存再上传。",
-                     "The file is damaged or not a valid spreadsheet and cannot be opened. Open it in Excel/WPS, "
-                     "save it again and upload that."),
+    "file.macro": (
+        "这是含宏的工作簿（.xlsm 或含 VBA 代码）。为安全起见不接收，请另存为 .xlsx 后上传。",
+        "This is a macro-enabled workbook (.xlsm or with VBA code). For safety it is not accepted: "
+        "save it as .xlsx and upload that.",
+    ),
+    "file.encrypted": (
+        "文件设置了打开密码，无法读取。请在 Excel/WPS 中取消密码（文件→信息→保护工作簿）后重新上传。",
+        "The file is password-protected and cannot be read. Remove the password in Excel/WPS "
+        "(File → Info → Protect Workbook) and upload it again.",
+    ),
+    "file.corrupt": (
+        "文件已损坏或不是有效的表格文件，无法打开。请用 Excel/WPS 打开确认后另存再上传。",
+        "The file is damaged or not a valid spreadsheet and cannot be opened. Open it in Excel/WPS, "
+        "save it again and upload that.",
+    ),
     "file.type": ("不支持的文件类型。可接收：{accepted}。", "Unsupported file type. Accepted: {accepted}."),
-    "file.too_many_sheets": ("工作簿有 {count} 个工作表，超过上限 {limit} 个。",
-                             "The workbook has {count} sheets, more than the limit of {limit}."),
+    "file.too_many_sheets": (
+        "工作簿有 {count} 个工作表，超过上限 {limit} 个。",
+        "The workbook has {count} sheets, more than the limit of {limit}.",
+    ),
     "file.too_many_rows": (
         "工作表“{where}”的内容延伸到第 {count} 行（单元格 {cell}），超过上限 {limit} 行。如果下方是误输入的字符或格式，"
         "请删除多余的行后另存再上传。",
         "Sheet “{where}” reaches row {count} (cell {cell}), beyond the limit of {limit} rows. If something was typed "
-        "or formatted far below the table by mistake, delete those rows, save and upload again."),
+        "or formatted far below the table by mistake, delete those rows, save and upload again.",
+    ),
     "file.too_many_columns": (
         "工作表“{where}”的内容延伸到第 {count} 列（单元格 {cell}），超过上限 {limit} 列。如果右侧是误输入的字符或格式，"
         "请删除多余的列后另存再上传。",
         "Sheet “{where}” reaches column {count} (cell {cell}), beyond the limit of {limit} columns. If something "
-        "was typed or formatted far to the right by mistake, delete those columns, save and upload again."),
-    "file.too_many_lines": ("文件有 {count} 行文字，超过上限（{limit} 行台账）。",
-                            "The file has {count} lines of text, more than the limit allows ({limit} ledger rows)."),
-    "file.too_many_cells": ("表格共有 {count} 个单元格，超过上限 {limit} 个。请删除多余的行、列或工作表后再上传。",
-                            "The workbook spans {count} cells, more than the limit of {limit}. Delete unneeded rows, "
-                            "columns or sheets and upload again."),
-    "file.too_many_merged": ("表格中有 {count} 处合并单元格，超过上限 {limit} 处。",
-                             "The workbook has {count} merged ranges, more than the limit of {limit}."),
-    "file.too_many_parts": ("文件内部由 {count} 个部分组成，超过上限 {limit} 个，不像是正常的表格文件。",
-                            "The file is made of {count} internal parts, more than the limit of {limit}; it does not "
-                            "look like an ordinary spreadsheet."),
+        "was typed or formatted far to the right by mistake, delete those columns, save and upload again.",
+    ),
+    "file.too_many_lines": (
+        "文件有 {count} 行文字，超过上限（{limit} 行台账）。",
+        "The file has {count} lines of text, more than the limit allows ({limit} ledger rows).",
+    ),
+    "file.too_many_cells": (
+        "表格共有 {count} 个单元格，超过上限 {limit} 个。请删除多余的行、列或工作表后再上传。",
+        "The workbook spans {count} cells, more than the limit of {limit}. Delete unneeded rows, "
+        "columns or sheets and upload again.",
+    ),
+    "file.too_many_merged": (
+        "表格中有 {count} 处合并单元格，超过上限 {limit} 处。",
+        "The workbook has {count} merged ranges, more than the limit of {limit}.",
+    ),
+    "file.too_many_parts": (
+        "文件内部由 {count} 个部分组成，超过上限 {limit} 个，不像是正常的表格文件。",
+        "The file is made of {count} internal parts, more than the limit of {limit}; it does not "
+        "look like an ordinary spreadsheet.",
+    ),
     "file.unpacked_too_large": (
         "文件太大或已损坏，无法读取：其中“{part}”解压后有 {size} MB（压缩比 {ratio} 倍），超过上限 {limit} MB"
         "（或 {max_ratio} 倍）。",
         "The file is too large or damaged to read: its part “{part}” unpacks to {size} MB (a ratio of {ratio}), "
-        "beyond the limit of {limit} MB (or a ratio of {max_ratio})."),
-    "file.line_too_long": ("文件中有一行长达 {size} MB，超过上限 {limit} MB，不像是正常的 CSV 表格。",
-                           "One line of the file is {size} MB long, beyond the {limit} MB limit; it does not look "
-                           "like an ordinary CSV table."),
-    "file.unsafe_xml": ("文件中含有 XML 实体声明（DOCTYPE/ENTITY），正常的表格文件不会有。为安全起见不予读取。",
-                        "The file declares XML entities (DOCTYPE/ENTITY), which ordinary spreadsheets never do. For "
-                        "safety it is not read."),
+        "beyond the limit of {limit} MB (or a ratio of {max_ratio}).",
+    ),
+    "file.line_too_long": (
+        "文件中有一行长达 {size} MB，超过上限 {limit} MB，不像是正常的 CSV 表格。",
+        "One line of the file is {size} MB long, beyond the {limit} MB limit; it does not look "
+        "like an ordinary CSV table.",
+    ),
+    "file.unsafe_xml": (
+        "文件中含有 XML 实体声明（DOCTYPE/ENTITY），正常的表格文件不会有。为安全起见不予读取。",
+        "The file declares XML entities (DOCTYPE/ENTITY), which ordinary spreadsheets never do. For "
+        "safety it is not read.",
+    ),
     "file.unreadable_value": (
         "工作表“{where}”第 {row} 行有一个无法读取的数值（例如设为日期格式、却存着无穷大或超出范围的数）。"
         "请检查这一行的日期列，改正后另存再上传。",
         "Row {row} of sheet “{where}” holds a value that cannot be read (for example a date-formatted cell holding "
-        "infinity or a number out of range). Check that row's date cells, fix them, save and upload again."),
-    "file.too_much_memory": ("文件太大或已损坏，无法读取：读取它需要超过 {limit} MB 内存。请删除多余的行、列和工作表，"
-                             "或拆分成几个文件后再上传。",
-                             "The file is too large or damaged to read: reading it needs more than {limit} MB of "
-                             "memory. Delete unneeded rows, columns and sheets, or split it, and upload again."),
-    "file.too_slow": ("文件太大或已损坏，无法读取：读取超过 {limit} 秒仍未完成。请删除多余的内容或拆分后再上传。",
-                      "The file is too large or damaged to read: reading it took more than {limit} seconds. Remove "
-                      "what is not needed, or split it, and upload again."),
-    "file.reader_unavailable": ("服务器暂时无法读取文件（读取进程无法启动），请稍后再试；如持续出现，请联系管理员。",
-                                "The server cannot read files right now (no reading process could be started). Try "
-                                "again in a moment; if this persists, contact the administrator."),
-    "file.crashed": ("文件已损坏，读取程序无法处理。请用 Excel/WPS 打开确认后另存再上传。",
-                     "The file is damaged: the reader could not handle it. Open it in Excel/WPS, save it again and "
-                     "upload that."),
-    "file.needs_libreoffice": ("这是旧版 Word/WPS 文档（.doc/.wps），服务器上没有安装 LibreOffice，无法转换。请在 Word 或 WPS "
-                               "中另存为 .docx 后再上传。",
-                               "This is a legacy Word/WPS document (.doc/.wps) and LibreOffice is not installed on the "
-                               "server to convert it. Save it as .docx in Word or WPS and upload that."),
-    "file.tables_too_deep": ("文档中的表格嵌套超过 {limit} 层，无法读取。", "The document nests tables more than {limit} deep; "
-                             "it cannot be read."),
-    "plan.unplaced": ("第 {row} 行起的文字没有归入任何类别、措施或阶段：{value}",
-                      "The text from line {row} was not placed in any category, measure or phase: {value}"),
-    "plan.no_measures": ("没有找到编号的整改措施（如“1.”“（1）”“①”开头的条目）。",
-                         "No numbered measures were found (items beginning 1. (1) or ①)."),
-    "plan.text_too_long": ("粘贴的文字有 {size} MB，超过上限 {limit} MB。", "The pasted text is {size} MB, over the {limit} MB limit."),
-    "plan.year_missing": ("文档没有写明年份（如“201x年5月6日”）。请指明整改方案的年份。",
-                          "The document does not state the year (as in 201x年5月6日). Give the plan's year."),
-    "file.name_too_long": ("文件名有 {count} 个字符，超过上限 {limit} 个。请改短文件名后再上传。",
-                           "The file name has {count} characters, more than the limit of {limit}. Shorten it and "
-                           "upload again."),
-    "file.too_large": ("文件大小 {size} MiB，超过上限 {limit} MiB。", "The file is {size} MiB, over the {limit} MiB limit."),
-    "file.encoding": ("CSV 文件的编码无法识别。请另存为 UTF-8 或 GBK 编码的 CSV。",
-                      "The CSV file's encoding is not recognised. Save it as CSV in UTF-8 or GBK."),
+        "infinity or a number out of range). Check that row's date cells, fix them, save and upload again.",
+    ),
+    "file.too_much_memory": (
+        "文件太大或已损坏，无法读取：读取它需要超过 {limit} MB 内存。请删除多余的行、列和工作表，"
+        "或拆分成几个文件后再上传。",
+        "The file is too large or damaged to read: reading it needs more than {limit} MB of "
+        "memory. Delete unneeded rows, columns and sheets, or split it, and upload again.",
+    ),
+    "file.too_slow": (
+        "文件太大或已损坏，无法读取：读取超过 {limit} 秒仍未完成。请删除多余的内容或拆分后再上传。",
+        "The file is too large or damaged to read: reading it took more than {limit} seconds. Remove "
+        "what is not needed, or split it, and upload again.",
+    ),
+    "file.reader_unavailable": (
+        "服务器暂时无法读取文件（读取进程无法启动），请稍后再试；如持续出现，请联系管理员。",
+        "The server cannot read files right now (no reading process could be started). Try "
+        "again in a moment; if this persists, contact the administrator.",
+    ),
+    "file.crashed": (
+        "文件已损坏，读取程序无法处理。请用 Excel/WPS 打开确认后另存再上传。",
+        "The file is damaged: the reader could not handle it. Open it in Excel/WPS, save it again and upload that.",
+    ),
+    "file.needs_libreoffice": (
+        "这是旧版 Word/WPS 文档（.doc/.wps），服务器上没有安装 LibreOffice，无法转换。请在 Word 或 WPS "
+        "中另存为 .docx 后再上传。",
+        "This is a legacy Word/WPS document (.doc/.wps) and LibreOffice is not installed on the "
+        "server to convert it. Save it as .docx in Word or WPS and upload that.",
+    ),
+    "file.tables_too_deep": (
+        "文档中的表格嵌套超过 {limit} 层，无法读取。",
+        "The document nests tables more than {limit} deep; it cannot be read.",
+    ),
+    "plan.unplaced": (
+        "第 {row} 行起的文字没有归入任何类别、措施或阶段：{value}",
+        "The text from line {row} was not placed in any category, measure or phase: {value}",
+    ),
+    "plan.no_measures": (
+        "没有找到编号的整改措施（如“1.”“（1）”“①”开头的条目）。",
+        "No numbered measures were found (items beginning 1. (1) or ①).",
+    ),
+    "plan.text_too_long": (
+        "粘贴的文字有 {size} MB，超过上限 {limit} MB。",
+        "The pasted text is {size} MB, over the {limit} MB limit.",
+    ),
+    "plan.year_missing": (
+        "文档没有写明年份（如“201x年5月6日”）。请指明整改方案的年份。",
+        "The document does not state the year (as in 201x年5月6日). Give the plan's year.",
+    ),
+    "file.name_too_long": (
+        "文件名有 {count} 个字符，超过上限 {limit} 个。请改短文件名后再上传。",
+        "The file name has {count} characters, more than the limit of {limit}. Shorten it and upload again.",
+    ),
+    "file.too_large": (
+        "文件大小 {size} MiB，超过上限 {limit} MiB。",
+        "The file is {size} MiB, over the {limit} MiB limit.",
+    ),
+    "file.encoding": (
+        "CSV 文件的编码无法识别。请另存为 UTF-8 或 GBK 编码的 CSV。",
+        "The CSV file's encoding is not recognised. Save it as CSV in UTF-8 or GBK.",
+    ),
     # --- reading: the ledger --------------------------------------------------------------------------------
     "ledger.no_tasks_sheet": (
         "找不到整改任务表：没有名为“整改台账/整改任务/台账/任务”的工作表，也没有哪张表的表头包含“整改措施”。"
         "现有工作表：{value}。",
         "No tasks sheet found: no sheet is named 整改台账/整改任务/台账/任务/tasks, and no sheet has a "
-        "“整改措施/measure” header. Sheets found: {value}."),
+        "“整改措施/measure” header. Sheets found: {value}.",
+    ),
     "ledger.no_tasks": ("整改任务表在表头下面没有任何整改措施。", "The tasks sheet has no measures below its header."),
-    "ledger.no_report_date": ("表中没有写明填报日期（数据截止日期），按上传当天 {value} 计算。",
-                              "The ledger states no report date; the day of upload, {value}, is used."),
-    "ledger.no_phases": ("没有找到整改阶段表（阶段/整改步骤），时间轴将无法显示阶段。",
-                         "No phases sheet (阶段/整改步骤/phases) was found; the timeline cannot show phases."),
-    "ledger.sheets_read": ("读取了 {value} 这几张整改任务表，合为一份台账。", "Read these tasks sheets as one ledger: {value}."),
-    "sheet.unread_status_column": ("“{column}”列看起来是完成情况，但表头无法识别，没有读取。可把表头改为“完成情况”。",
-                                   "Column “{column}” looks like a status but its header is not recognised, so it was "
-                                   "not read. Name it 完成情况 (status)."),
-    "sheet.unread_yes_no_column": ("“{column}”列看起来是“是否完成”，但表头无法识别，没有读取。可把表头改为“是否完成”。",
-                                   "Column “{column}” looks like a yes/no done column but its header is not "
-                                   "recognised, so it was not read. Name it 是否完成."),
-    "sheet.unread_date_column": ("“{column}”列看起来是日期，但表头无法识别，没有读取。如是完成时限，请把表头改为“完成时限”。",
-                                 "Column “{column}” holds dates but its header is not recognised, so it was not read. "
-                                 "If it is the deadline, name it 完成时限 (due)."),
-    "ledger.task_sheet_not_read": ("工作表“{value}”看起来也是整改任务表，但没有读取：只读取了“{read}”。"
-                                   "如需读取，请把各表的措施合并到一张表中。",
-                                   "Sheet “{value}” also looks like a tasks sheet but was not read: only “{read}” "
-                                   "was. To have its measures read, put them into one sheet."),
-    "ledger.phases_from_previous": ("本次上传没有阶段表，沿用该整改方案的整改阶段。",
-                                    "This upload has no phases sheet; the plan's phases are used."),
-    "ledger.different_plan": ("这份台账只有 {share} 的整改措施能在方案“{value}”的最新一版中找到，看起来是另一个整改方案。"
-                              "请确认发布到的方案是否正确。",
-                              "Only {share} of this ledger's measures are in the newest version of the plan “{value}”: "
-                              "it looks like a different plan. Check that it is published into the right plan."),
+    "ledger.no_report_date": (
+        "表中没有写明填报日期（数据截止日期），按上传当天 {value} 计算。",
+        "The ledger states no report date; the day of upload, {value}, is used.",
+    ),
+    "ledger.no_phases": (
+        "没有找到整改阶段表（阶段/整改步骤），时间轴将无法显示阶段。",
+        "No phases sheet (阶段/整改步骤/phases) was found; the timeline cannot show phases.",
+    ),
+    "ledger.sheets_read": (
+        "读取了 {value} 这几张整改任务表，合为一份台账。",
+        "Read these tasks sheets as one ledger: {value}.",
+    ),
+    "sheet.unread_status_column": (
+        "“{column}”列看起来是完成情况，但表头无法识别，没有读取。可把表头改为“完成情况”。",
+        "Column “{column}” looks like a status but its header is not recognised, so it was "
+        "not read. Name it 完成情况 (status).",
+    ),
+    "sheet.unread_yes_no_column": (
+        "“{column}”列看起来是“是否完成”，但表头无法识别，没有读取。可把表头改为“是否完成”。",
+        "Column “{column}” looks like a yes/no done column but its header is not "
+        "recognised, so it was not read. Name it 是否完成.",
+    ),
+    "sheet.unread_date_column": (
+        "“{column}”列看起来是日期，但表头无法识别，没有读取。如是完成时限，请把表头改为“完成时限”。",
+        "Column “{column}” holds dates but its header is not recognised, so it was not read. "
+        "If it is the deadline, name it 完成时限 (due).",
+    ),
+    "ledger.task_sheet_not_read": (
+        "工作表“{value}”看起来也是整改任务表，但没有读取：只读取了“{read}”。如需读取，请把各表的措施合并到一张表中。",
+        "Sheet “{value}” also looks like a tasks sheet but was not read: only “{read}” "
+        "was. To have its measures read, put them into one sheet.",
+    ),
+    "ledger.phases_from_previous": (
+        "本次上传没有阶段表，沿用该整改方案的整改阶段。",
+        "This upload has no phases sheet; the plan's phases are used.",
+    ),
+    "ledger.different_plan": (
+        "这份台账只有 {share} 的整改措施能在方案“{value}”的最新一版中找到，看起来是另一个整改方案。"
+        "请确认发布到的方案是否正确。",
+        "Only {share} of this ledger's measures are in the newest version of the plan “{value}”: "
+        "it looks like a different plan. Check that it is published into the right plan.",
+    ),
     # --- reading: phases ------------------------------------------------------------------------------------
-    "phase.bad_date": ("日期“{value}”无法识别。可写作：" + _DATE_FORMS_ZH + "；时间段可写作“4月25日至5月10日”。",
-                       "The date “{value}” cannot be read. Write " + _DATE_FORMS_EN +
-                       "; a period as 4月25日至5月10日 or 2019.4.25-5.10."),
+    "phase.bad_date": (
+        "日期“{value}”无法识别。可写作：" + _DATE_FORMS_ZH + "；时间段可写作“4月25日至5月10日”。",
+        "The date “{value}” cannot be read. Write "
+        + _DATE_FORMS_EN
+        + "; a period as 4月25日至5月10日 or 2019.4.25-5.10.",
+    ),
     "phase.no_dates": ("阶段“{value}”没有起止日期。", "Phase “{value}” has no start and end dates."),
     "phase.end_before_start": ("阶段的结束日期早于开始日期（{value}）。", "The phase ends before it starts ({value})."),
     "phase.duplicate": ("阶段“{value}”重复出现。", "Phase “{value}” appears twice."),
     # --- reading: tasks, errors -----------------------------------------------------------------------------
-    "task.bad_date": ("日期“{value}”无法识别。可写作：" + _DATE_FORMS_ZH + "。",
-                      "The date “{value}” cannot be read. Write " + _DATE_FORMS_EN + "."),
+    "task.bad_date": (
+        "日期“{value}”无法识别。可写作：" + _DATE_FORMS_ZH + "。",
+        "The date “{value}” cannot be read. Write " + _DATE_FORMS_EN + ".",
+    ),
     "task.bad_status": ("状态“{value}”无法识别。可用：{accepted}。", "Unknown status “{value}”. Use: {accepted}."),
-    "task.bad_progress": ("完成进度“{value}”不是数字。请填 0–100 的数字或“80%”。",
-                          "Progress “{value}” is not a number. Write a number 0–100 or “80%”."),
+    "task.bad_progress": (
+        "完成进度“{value}”不是数字。请填 0–100 的数字或“80%”。",
+        "Progress “{value}” is not a number. Write a number 0–100 or “80%”.",
+    ),
     "task.progress_range": ("完成进度“{value}”超出 0–100 的范围。", "Progress “{value}” is outside 0–100."),
-    "task.unknown_phase": ("阶段“{value}”不存在。现有阶段：{phases}。",
-                           "Phase “{value}” does not exist. Phases: {phases}."),
-    "task.formula_error": ("单元格中的公式出错（{value}），无法读取数值。请改正公式或直接填写数值。",
-                           "The cell's formula shows an error ({value}), so its value is unknown. Fix the formula "
-                           "or type the value."),
-    "task.too_long": ("内容有 {count} 个字符，超过单元格上限 {limit} 个字符（Excel 单元格的上限）。请精简后再上传。",
-                      "The cell holds {count} characters, more than the limit of {limit} (Excel's own limit for a "
-                      "cell). Shorten it and upload again."),
-    "task.bad_yes_no": ("“{value}”无法识别。“是否完成”请填：是、否（或 √、×）。",
-                        "“{value}” cannot be read. Write 是 or 否 (or √, ×) for done or not."),
-    "task.bad_closure": ("销号情况“{value}”无法识别。请填：已销号、申请销号、未销号。",
-                         "Closure “{value}” cannot be read. Write 已销号 (closed), 申请销号 (requested) or 未销号 (open)."),
-    "task.done_disagrees": ("完成情况、是否完成和销号情况说法不一致，请核对。",
-                            "The status, the done column (“是否完成”) and the closure column (“销号情况”) disagree; check them."),
+    "task.unknown_phase": (
+        "阶段“{value}”不存在。现有阶段：{phases}。",
+        "Phase “{value}” does not exist. Phases: {phases}.",
+    ),
+    "task.formula_error": (
+        "单元格中的公式出错（{value}），无法读取数值。请改正公式或直接填写数值。",
+        "The cell's formula shows an error ({value}), so its value is unknown. Fix the formula or type the value.",
+    ),
+    "task.too_long": (
+        "内容有 {count} 个字符，超过单元格上限 {limit} 个字符（Excel 单元格的上限）。请精简后再上传。",
+        "The cell holds {count} characters, more than the limit of {limit} (Excel's own limit for a "
+        "cell). Shorten it and upload again.",
+    ),
+    "task.bad_yes_no": (
+        "“{value}”无法识别。“是否完成”请填：是、否（或 √、×）。",
+        "“{value}” cannot be read. Write 是 or 否 (or √, ×) for done or not.",
+    ),
+    "task.bad_closure": (
+        "销号情况“{value}”无法识别。请填：已销号、申请销号、未销号。",
+        "Closure “{value}” cannot be read. Write 已销号 (closed), 申请销号 (requested) or 未销号 (open).",
+    ),
+    "task.done_disagrees": (
+        "完成情况、是否完成和销号情况说法不一致，请核对。",
+        "The status, the done column (“是否完成”) and the closure column (“销号情况”) disagree; check them.",
+    ),
     "task.no_measure": ("这一行没有填写整改措施。", "This row has no measure text."),
-    "task.no_responsible": ("没有填写任何责任领导、责任部门或责任人（具体到事、细化到人）。",
-                            "No responsible leader, department or person is named."),
-    "task.due_before_start": ("完成时限 {value} 早于开始日期 {start}。",
-                              "The due date {value} is before the start date {start}."),
+    "task.no_responsible": (
+        "没有填写任何责任领导、责任部门或责任人（具体到事、细化到人）。",
+        "No responsible leader, department or person is named.",
+    ),
+    "task.due_before_start": (
+        "完成时限 {value} 早于开始日期 {start}。",
+        "The due date {value} is before the start date {start}.",
+    ),
     "task.duplicate_id": ("序号“{value}”与第 {first_row} 行重复。", "Id “{value}” repeats row {first_row}."),
     # --- reading: tasks, warnings ---------------------------------------------------------------------------
-    "sheet.no_id_column": ("没有序号列：与往周台账比对时将按整改措施的文字匹配。",
-                           "No id column: week-to-week comparison falls back to the measure text."),
+    "sheet.no_id_column": (
+        "没有序号列：与往周台账比对时将按整改措施的文字匹配。",
+        "No id column: week-to-week comparison falls back to the measure text.",
+    ),
     "task.done_no_evidence": ("已完成但没有佐证材料。", "Marked done without evidence."),
     "task.done_no_completion_date": ("已完成但没有填写完成日期。", "Marked done without a completion date."),
-    "sheet.no_evidence_column": ("没有佐证材料列和完成日期列：已完成的措施无从核实。",
-                                 "No evidence or completion-date column: done measures cannot be verified."),
+    "sheet.no_evidence_column": (
+        "没有佐证材料列和完成日期列：已完成的措施无从核实。",
+        "No evidence or completion-date column: done measures cannot be verified.",
+    ),
     "task.full_progress_not_done": ("进度为 100% 但状态不是已完成。", "Progress is 100% but the status is not done."),
     "task.done_progress_low": ("状态为已完成，但进度只有 {value}。", "Marked done but progress is only {value}."),
-    "task.ambiguous_date": ("数字 {value} 按 {read} 读取；如果指的是 {other}，请把单元格写成文本“{value}0”或日期。",
-                            "The number {value} is read as {read}; if {other} is meant, write the cell as text or as "
-                            "a date."),
+    "task.ambiguous_date": (
+        "数字 {value} 按 {read} 读取；如果指的是 {other}，请把单元格写成文本“{value}0”或日期。",
+        "The number {value} is read as {read}; if {other} is meant, write the cell as text or as a date.",
+    ),
     "task.no_due": ("没有完成时限，这项措施不会被计入超期。", "No due date: this measure can never count as overdue."),
     "sheet.no_due_column": ("没有完成时限列：无法判断超期。", "No due-date column: nothing can be judged overdue."),
     "task.outside_phases": ("日期 {value} 不在任何整改阶段内。", "The date {value} lies outside every phase."),
@@ -190,10 +287,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "field.address": ("来源地址", "Client address"),
     "field.unit": ("单位", "Unit"),
     "overview.lights": ("红黄绿灯", "Lights"),
-    "overview.lights_help": ("红灯：超期未完成；黄灯：{days}天内到期，或进度落后于所在阶段的时间进度超过 {points} 个百分点；"
-                             "绿灯：正常推进。",
-                             "Red: overdue. Yellow: due within {days} days, or its progress trails its phase's time gone "
-                             "by more than {points} points. Green: on track."),
+    "overview.lights_help": (
+        "红灯：超期未完成；黄灯：{days}天内到期，或进度落后于所在阶段的时间进度超过 {points} 个百分点；"
+        "绿灯：正常推进。",
+        "Red: overdue. Yellow: due within {days} days, or its progress trails its phase's time gone "
+        "by more than {points} points. Green: on track.",
+    ),
     "status.done_not_closed": ("已完成待销号", "Done, not yet closed"),
     "due.immediate": ("立行立改（{day}）", "At once ({day})"),
     "field.problem": ("具体问题", "Problem"),
@@ -232,50 +331,79 @@ STRINGS: dict[str, tuple[str, str]] = {
     "version.label": ("第{n}版 · {day}", "v{n} · {day}"),
     "sidebar.version": ("台账版本", "Ledger version"),
     "sidebar.latest": ("最新：{label}", "Latest: {label}"),
-    "store.unavailable": ("暂时无法连接数据库，请稍后刷新；如持续出现，请联系管理员检查数据库设置（LEDGER_DB_URL）。",
-                          "The database cannot be reached right now. Refresh in a moment; if this persists, ask the "
-                          "administrator to check the database setting (LEDGER_DB_URL)."),
-    "store.full": ("数据库所在的磁盘已满，无法写入。本次没有保存任何内容；请管理员清理磁盘后再试。",
-                   "The disk holding the database is full, so nothing can be written. Nothing was saved; ask the "
-                   "administrator to free some space and try again."),
-    "store.io": ("数据库读写出错（磁盘故障或文件大小受限）。本次没有保存任何内容；请联系管理员。",
-                 "The database could not be written (a disk fault or a file size limit). Nothing was saved; "
-                 "contact the administrator."),
-    "store.read_only": ("数据库是只读的：可以查看，不能发布。请管理员检查数据库文件的权限或数据库账号的权限。",
-                        "The database is read-only: it can be viewed but not published to. Ask the administrator "
-                        "to check the database file's permissions or the database account's rights."),
-    "store.corrupt": ("数据库文件已损坏，无法读取。请管理员从备份恢复数据库（LEDGER_DB_URL 所指的数据库）。",
-                      "The database file is damaged and cannot be read. Ask the administrator to restore it from a "
-                      "backup (the database LEDGER_DB_URL points to)."),
-    "store.busy": ("数据库正忙（另一次发布还没有完成），请稍后再试。本次没有任何改动。",
-                   "The database is busy (another publish has not finished). Try again in a moment; nothing was "
-                   "changed."),
-    "store.too_long": ("有一项文字超出了数据库允许的长度，没有保存任何内容。",
-                       "A text is longer than the database allows; nothing was saved."),
-    "store.newer_schema": ("这个数据库由更新版本的看板创建，当前版本无法使用。请升级看板程序。",
-                           "This database was made by a newer release of the dashboard and cannot be used by this "
-                           "one. Upgrade the dashboard."),
-    "store.failed": ("数据库出错，操作没有完成，也没有改动任何数据。详情已记入服务器日志。",
-                     "The database failed: the operation did not complete and no data was changed. The details "
-                     "are in the server log."),
-    "store.plan_exists": ("已经有名为“{name}”的整改方案，请换一个名称。", "A plan named “{name}” exists already; choose "
-                          "another name."),
-    "store.no_version": ("这个版本已不存在（可能整改方案已被删除），请刷新页面。",
-                         "That version no longer exists (the plan may have been deleted); reload the page."),
+    "store.unavailable": (
+        "暂时无法连接数据库，请稍后刷新；如持续出现，请联系管理员检查数据库设置（LEDGER_DB_URL）。",
+        "The database cannot be reached right now. Refresh in a moment; if this persists, ask the "
+        "administrator to check the database setting (LEDGER_DB_URL).",
+    ),
+    "store.full": (
+        "数据库所在的磁盘已满，无法写入。本次没有保存任何内容；请管理员清理磁盘后再试。",
+        "The disk holding the database is full, so nothing can be written. Nothing was saved; ask the "
+        "administrator to free some space and try again.",
+    ),
+    "store.io": (
+        "数据库读写出错（磁盘故障或文件大小受限）。本次没有保存任何内容；请联系管理员。",
+        "The database could not be written (a disk fault or a file size limit). Nothing was saved; "
+        "contact the administrator.",
+    ),
+    "store.read_only": (
+        "数据库是只读的：可以查看，不能发布。请管理员检查数据库文件的权限或数据库账号的权限。",
+        "The database is read-only: it can be viewed but not published to. Ask the administrator "
+        "to check the database file's permissions or the database account's rights.",
+    ),
+    "store.corrupt": (
+        "数据库文件已损坏，无法读取。请管理员从备份恢复数据库（LEDGER_DB_URL 所指的数据库）。",
+        "The database file is damaged and cannot be read. Ask the administrator to restore it from a "
+        "backup (the database LEDGER_DB_URL points to).",
+    ),
+    "store.busy": (
+        "数据库正忙（另一次发布还没有完成），请稍后再试。本次没有任何改动。",
+        "The database is busy (another publish has not finished). Try again in a moment; nothing was changed.",
+    ),
+    "store.too_long": (
+        "有一项文字超出了数据库允许的长度，没有保存任何内容。",
+        "A text is longer than the database allows; nothing was saved.",
+    ),
+    "store.newer_schema": (
+        "这个数据库由更新版本的看板创建，当前版本无法使用。请升级看板程序。",
+        "This database was made by a newer release of the dashboard and cannot be used by this "
+        "one. Upgrade the dashboard.",
+    ),
+    "store.failed": (
+        "数据库出错，操作没有完成，也没有改动任何数据。详情已记入服务器日志。",
+        "The database failed: the operation did not complete and no data was changed. The details "
+        "are in the server log.",
+    ),
+    "store.plan_exists": (
+        "已经有名为“{name}”的整改方案，请换一个名称。",
+        "A plan named “{name}” exists already; choose another name.",
+    ),
+    "store.no_version": (
+        "这个版本已不存在（可能整改方案已被删除），请刷新页面。",
+        "That version no longer exists (the plan may have been deleted); reload the page.",
+    ),
     "store.withdraw_reason": ("请写明撤回的原因。", "Give the reason for withdrawing it."),
     "store.already_withdrawn": ("这个版本已经撤回。", "That version is withdrawn already."),
     "store.not_withdrawn": ("这个版本没有撤回，无需恢复。", "That version is not withdrawn."),
-    "store.restore_duplicate": ("同样的文件已重新发布为另一个版本（编号 {name}），不能再恢复这一版。",
-                                "The same files were published again (version id {name}); this one cannot be "
-                                "restored."),
+    "store.restore_duplicate": (
+        "同样的文件已重新发布为另一个版本（编号 {name}），不能再恢复这一版。",
+        "The same files were published again (version id {name}); this one cannot be restored.",
+    ),
     "store.plan_name_empty": ("整改方案的名称不能为空。", "The plan needs a name."),
-    "store.plan_name_long": ("整改方案的名称太长（最多 200 个字）。", "The plan's name is too long (200 characters at most)."),
+    "store.plan_name_long": (
+        "整改方案的名称太长（最多 200 个字）。",
+        "The plan's name is too long (200 characters at most).",
+    ),
     "sidebar.plan": ("整改方案", "Plan"),
-    "store.empty": ("还没有发布任何台账。请在这里上传本周的整改台账；发布后其他页面随即可用。",
-                    "No ledger has been published yet. Upload this week's ledger here; the other pages open once "
-                    "it is published."),
+    "store.empty": (
+        "还没有发布任何台账。请在这里上传本周的整改台账；发布后其他页面随即可用。",
+        "No ledger has been published yet. Upload this week's ledger here; the other pages open once it is published.",
+    ),
     "overview.since": ("与上一版（{previous}）相比", "Since the previous version ({previous})"),
-    "overview.since_none": ("这是第一版台账，还没有可比较的上一版。", "This is the first version: nothing to compare yet."),
+    "overview.since_none": (
+        "这是第一版台账，还没有可比较的上一版。",
+        "This is the first version: nothing to compare yet.",
+    ),
     "changes.newly_overdue": ("新增超期", "Newly overdue"),
     "changes.postponed": ("完成时限推迟", "Deadline postponed"),
     "changes.regressed": ("进度倒退", "Progress went backwards"),
@@ -284,12 +412,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "changes.status_changed": ("状态变化", "Status changed"),
     "changes.added": ("新增措施", "Measures added"),
     "changes.removed": ("删除的措施", "Measures removed"),
-    "changes.by_text": ("有一版台账没有序号列，措施按“整改措施”文字逐条比对；文字改动过的措施会显示为一删一增。",
-                        "A version has no id column, so measures are matched by their text; a measure whose text was "
-                        "edited shows as removed and added."),
+    "changes.by_text": (
+        "有一版台账没有序号列，措施按“整改措施”文字逐条比对；文字改动过的措施会显示为一删一增。",
+        "A version has no id column, so measures are matched by their text; a measure whose text was "
+        "edited shows as removed and added.",
+    ),
     "changes.nothing": ("两版之间没有变化。", "Nothing changed between the two versions."),
     "history.title": ("历史版本", "History"),
-    "history.caption": ("共 {n} 个版本；每次发布的原始文件都完整保存。", "{n} versions; every published file is kept as uploaded."),
+    "history.caption": (
+        "共 {n} 个版本；每次发布的原始文件都完整保存。",
+        "{n} versions; every published file is kept as uploaded.",
+    ),
     "history.versions": ("各版本", "Versions"),
     "history.version": ("版本", "Version"),
     "history.report_date": ("填报日期", "Report date"),
@@ -304,30 +437,45 @@ STRINGS: dict[str, tuple[str, str]] = {
     "history.compare": ("两个版本之间的变化", "Differences between two versions"),
     "history.newer": ("较新的版本", "Newer version"),
     "history.older": ("与之比较的较早版本", "Compared with the older version"),
-    "history.no_older": ("这是最早的版本，没有更早的版本可比较。", "This is the first version: there is nothing older."),
+    "history.no_older": (
+        "这是最早的版本，没有更早的版本可比较。",
+        "This is the first version: there is nothing older.",
+    ),
     "history.postponements": ("完成时限推迟情况（全部历史）", "Postponed deadlines across all versions"),
     "history.no_postponements": ("没有任何措施推迟过完成时限。", "No deadline was ever postponed."),
     "history.times": ("推迟次数", "Times postponed"),
     "history.measures_postponed": ("涉及措施数", "Measures"),
     # --- upload ---------------------------------------------------------------------------------------------
     "upload.title": ("上传本周台账", "Upload this week's ledger"),
-    "upload.files": ("选择台账文件：一个工作簿，或“任务表 + 阶段表”两个文件",
-                     "Choose the ledger: one workbook, or a tasks file and a phases file"),
-    "upload.help": ("支持 .xlsx、.xls、.ods、.csv（UTF-8 或 GBK）。上传后先检查，确认无误再发布。",
-                    "Accepted: .xlsx, .xls, .ods, .csv (UTF-8 or GBK). The file is checked first; publish when it "
-                    "is right."),
+    "upload.files": (
+        "选择台账文件：一个工作簿，或“任务表 + 阶段表”两个文件",
+        "Choose the ledger: one workbook, or a tasks file and a phases file",
+    ),
+    "upload.help": (
+        "支持 .xlsx、.xls、.ods、.csv（UTF-8 或 GBK）。上传后先检查，确认无误再发布。",
+        "Accepted: .xlsx, .xls, .ods, .csv (UTF-8 or GBK). The file is checked first; publish when it is right.",
+    ),
     "upload.template": ("下载空白台账模板", "Download the blank ledger template"),
     "upload.template_file": ("整改台账模板.xlsx", "ledger-template.xlsx"),
-    "upload.too_many_files": ("选择了 {n} 个文件。请只上传一个工作簿，或一个任务表加一个阶段表。",
-                              "{n} files chosen. Upload one workbook, or one tasks file and one phases file."),
-    "upload.verdict_errors": ("发现 {errors} 个错误（另有 {warnings} 个提示）。请在表格中改正后重新上传；错误改正前不能发布。",
-                              "{errors} errors (and {warnings} warnings). Fix them in the spreadsheet and upload it "
-                              "again; it cannot be published until then."),
+    "upload.too_many_files": (
+        "选择了 {n} 个文件。请只上传一个工作簿，或一个任务表加一个阶段表。",
+        "{n} files chosen. Upload one workbook, or one tasks file and one phases file.",
+    ),
+    "upload.verdict_errors": (
+        "发现 {errors} 个错误（另有 {warnings} 个提示）。请在表格中改正后重新上传；错误改正前不能发布。",
+        "{errors} errors (and {warnings} warnings). Fix them in the spreadsheet and upload it "
+        "again; it cannot be published until then.",
+    ),
     "upload.verdict_ok": ("检查通过：没有错误，{warnings} 个提示。", "Checked: no errors, {warnings} warnings."),
     "upload.report_date": ("填报日期（数据截止日期）", "Report date (data as of)"),
-    "upload.report_date_found": ("从表中读出的日期；如有误可在此修改。", "Read from the ledger; correct it here if needed."),
-    "upload.report_date_missing": ("表中没有写填报日期，默认为今天；请确认。",
-                                   "The ledger states no report date; today is assumed. Please confirm."),
+    "upload.report_date_found": (
+        "从表中读出的日期；如有误可在此修改。",
+        "Read from the ledger; correct it here if needed.",
+    ),
+    "upload.report_date_missing": (
+        "表中没有写填报日期，默认为今天；请确认。",
+        "The ledger states no report date; today is assumed. Please confirm.",
+    ),
     "upload.phases": ("整改阶段", "Phases"),
     "upload.against": ("与当前版本（{label}）相比，发布后将发生的变化", "What publishing changes against {label}"),
     "upload.preview": ("预览读取的整改措施", "Preview of the measures as read"),
@@ -336,33 +484,46 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.anonymous": ("（未填写）", "(not given)"),
     "upload.note": ("版本说明（可选）", "Note (optional)"),
     "upload.publish": ("发布为新版本", "Publish as a new version"),
-    "upload.published": ("已发布为“{plan}”的第 {n} 版（填报日期 {day}），所有页面已更新。",
-                         "Published as version {n} of “{plan}” (report date {day}); every page shows it now."),
-    "upload.duplicate": ("这份文件已经发布过（“{plan}”第 {n} 版，填报日期 {day}），没有重复保存。",
-                         "This file was already published (version {n} of “{plan}”, report date {day}); nothing new "
-                         "was stored."),
+    "upload.published": (
+        "已发布为“{plan}”的第 {n} 版（填报日期 {day}），所有页面已更新。",
+        "Published as version {n} of “{plan}” (report date {day}); every page shows it now.",
+    ),
+    "upload.duplicate": (
+        "这份文件已经发布过（“{plan}”第 {n} 版，填报日期 {day}），没有重复保存。",
+        "This file was already published (version {n} of “{plan}”, report date {day}); nothing new was stored.",
+    ),
     "upload.target": ("发布到整改方案", "Publish into the plan"),
     "upload.new_plan": ("新建整改方案", "A new plan"),
     "upload.plan_name": ("新方案的名称", "Name of the new plan"),
     "upload.plan_name_help": ("默认取台账的标题，可修改。", "Taken from the ledger's title; change it if you like."),
     "upload.failed": ("未发布：{reason}", "Not published: {reason}"),
     "upload.rejected": ("台账有错误，未发布。", "The ledger has errors and was not published."),
-    "access.local_only": ("尚未设置编辑密码：现在只有本机浏览器可以上传。要让其他电脑上的编辑上传，请设置 LEDGER_EDITOR_PASSWORD"
-                          "（或 .streamlit/secrets.toml 中的 editor_password）后重启。",
-                          "No editor password is set: only a browser on this machine can upload now. To let editors "
-                          "on other computers upload, set LEDGER_EDITOR_PASSWORD (or editor_password in "
-                          ".streamlit/secrets.toml) and restart."),
-    "access.viewer": ("上传台账需要编辑权限。请输入编辑密码。", "Uploading needs editor rights. Enter the editor password."),
+    "access.local_only": (
+        "尚未设置编辑密码：现在只有本机浏览器可以上传。要让其他电脑上的编辑上传，请设置 LEDGER_EDITOR_PASSWORD"
+        "（或 .streamlit/secrets.toml 中的 editor_password）后重启。",
+        "No editor password is set: only a browser on this machine can upload now. To let editors "
+        "on other computers upload, set LEDGER_EDITOR_PASSWORD (or editor_password in "
+        ".streamlit/secrets.toml) and restart.",
+    ),
+    "access.viewer": (
+        "上传台账需要编辑权限。请输入编辑密码。",
+        "Uploading needs editor rights. Enter the editor password.",
+    ),
     "access.password": ("编辑密码", "Editor password"),
     "access.login": ("登录", "Log in"),
     "access.logout": ("退出编辑", "Log out"),
     "access.refused": ("密码不正确。", "Wrong password."),
-    "access.throttled": ("密码错误次数过多，请 {seconds} 秒后再试。", "Too many wrong passwords: try again in {seconds} s."),
-    "access.no_password": ("尚未设置编辑密码，因此只能在运行本系统的电脑上（本机浏览器）上传。要允许其他电脑上传，请设置环境变量 "
-                           "LEDGER_EDITOR_PASSWORD，或在 .streamlit/secrets.toml 中写入 editor_password，然后重启。",
-                           "No editor password is set, so only a browser on the machine running the dashboard may "
-                           "upload. To allow others, set the LEDGER_EDITOR_PASSWORD environment variable or "
-                           "editor_password in .streamlit/secrets.toml, then restart."),
+    "access.throttled": (
+        "密码错误次数过多，请 {seconds} 秒后再试。",
+        "Too many wrong passwords: try again in {seconds} s.",
+    ),
+    "access.no_password": (
+        "尚未设置编辑密码，因此只能在运行本系统的电脑上（本机浏览器）上传。要允许其他电脑上传，请设置环境变量 "
+        "LEDGER_EDITOR_PASSWORD，或在 .streamlit/secrets.toml 中写入 editor_password，然后重启。",
+        "No editor password is set, so only a browser on the machine running the dashboard may "
+        "upload. To allow others, set the LEDGER_EDITOR_PASSWORD environment variable or "
+        "editor_password in .streamlit/secrets.toml, then restart.",
+    ),
     # --- command line ---------------------------------------------------------------------------------------
     "cli.row": ("第{row}行", "row {row}"),
     "cli.as_of": ("统计日期：{as_of}", "As of {as_of}"),
@@ -375,41 +536,64 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cli.days_late": ("超期{n}天", "{n} days late"),
     "cli.store_problem": ("数据库 {url}：{reason}", "Database {url}: {reason}"),
     "cli.not_published": ("台账有错误，未发布，数据库没有任何改动。", "The ledger has errors: nothing was published."),
-    "cli.published": ("已发布为方案“{plan}”的第 {version} 版（填报日期 {day}）。",
-                      "Published as version {version} of the plan “{plan}” (report date {day})."),
+    "cli.published": (
+        "已发布为方案“{plan}”的第 {version} 版（填报日期 {day}）。",
+        "Published as version {version} of the plan “{plan}” (report date {day}).",
+    ),
     "cli.plan_created": ("新建整改方案“{plan}”。", "Created the plan “{plan}”."),
     "cli.password": ("密码：", "Password: "),
     "cli.password_again": ("再输入一次：", "Again: "),
     "cli.password_mismatch": ("两次输入的密码不一致，没有改动。", "The two passwords differ; nothing changed."),
-    "cli.user_line": ("{name}  {role_word}  {state}  单位：{unit_names}", "{name}  {role_word}  {state}  units: {unit_names}"),
+    "cli.user_line": (
+        "{name}  {role_word}  {state}  单位：{unit_names}",
+        "{name}  {role_word}  {state}  units: {unit_names}",
+    ),
     "cli.user_active": ("启用", "active"),
     "cli.user_disabled": ("已停用", "disabled"),
-    "cli.no_users": ("还没有任何账号。用 python -m ledger users add 名称 --role admin 创建第一个管理员。",
-                     "No account yet. Create the first admin with python -m ledger users add NAME --role admin."),
+    "cli.no_users": (
+        "还没有任何账号。用 python -m ledger users add 名称 --role admin 创建第一个管理员。",
+        "No account yet. Create the first admin with python -m ledger users add NAME --role admin.",
+    ),
     "cli.user_name_needed": ("请给出账号名称。", "Give the account's name."),
     "cli.user_added": ("已创建账号“{name}”（{role}）。", "Created the account “{name}” ({role})."),
-    "cli.withdrawn": ("已撤回第{number}版（填报日期 {day}，编号 {version}）；原始文件仍保存，可由管理员恢复。",
-                      "Withdrew version {number} (reported {day}, id {version}); its files are kept and an admin "
-                      "can restore it."),
-    "cli.restoren": ("已恢复第{number}版（填报日期 {day}，编号 {version}）。", "Restored version {number} (reported {day}, "
-                     "id {version})."),
-    "cli.user_disabled_msg": ("已停用账号“{name}”，其已登录的会话全部退出。", "Disabled “{name}”; their open sessions are ended."),
+    "cli.withdrawn": (
+        "已撤回第{number}版（填报日期 {day}，编号 {version}）；原始文件仍保存，可由管理员恢复。",
+        "Withdrew version {number} (reported {day}, id {version}); its files are kept and an admin can restore it.",
+    ),
+    "cli.restoren": (
+        "已恢复第{number}版（填报日期 {day}，编号 {version}）。",
+        "Restored version {number} (reported {day}, id {version}).",
+    ),
+    "cli.user_disabled_msg": (
+        "已停用账号“{name}”，其已登录的会话全部退出。",
+        "Disabled “{name}”; their open sessions are ended.",
+    ),
     "cli.user_enabled_msg": ("已重新启用账号“{name}”。", "Enabled “{name}” again."),
-    "cli.rollup_line": ("{unit}  填报 {day}  措施 {tasks} 项  完成率 {pct}  超期 {overdue} 项（最长 {longest_overdue_days} 天）  {flag}",
-                        "{unit}  reported {day}  {tasks} measures  completion {pct}  overdue {overdue} (longest "
-                        "{longest_overdue_days} days)  {flag}"),
-    "cli.no_units": ("这个整改方案还没有单位。发布时用 --unit 指明单位。", "This plan has no unit yet; publish with --unit."),
+    "cli.rollup_line": (
+        "{unit}  填报 {day}  措施 {tasks} 项  完成率 {pct}  超期 {overdue} 项（最长 {longest_overdue_days} 天）  {flag}",
+        "{unit}  reported {day}  {tasks} measures  completion {pct}  overdue {overdue} (longest "
+        "{longest_overdue_days} days)  {flag}",
+    ),
+    "cli.no_units": (
+        "这个整改方案还没有单位。发布时用 --unit 指明单位。",
+        "This plan has no unit yet; publish with --unit.",
+    ),
     "cli.no_such_unit": ("没有名为“{name}”的单位。", "There is no unit named “{name}”."),
     "rollup.missing": ("本周未报送", "no report this week"),
     "rollup.title": ("各单位汇总", "Units"),
-    "rollup.no_units": ("这个方案没有分单位报送。用 python -m ledger publish --unit 单位名称 或在“上传台账”页选择单位来报送。",
-                        "This plan is not reported by units. Publish with python -m ledger publish --unit NAME, or "
-                        "choose a unit on the Upload page."),
-    "rollup.caption": ("{n} 个单位各自最新一版台账，截至 {as_of}。点击一个单位，所有页面都只显示这个单位。",
-                       "The newest ledger of each of {n} units, as of {as_of}. Click a unit to see every page for "
-                       "that unit alone."),
-    "rollup.missing_units": ("{n} 个单位本周还没有报送台账：{names}。没有报送本身就是一个预警。",
-                             "{n} units have not reported this week: {names}. A missing report is itself a warning."),
+    "rollup.no_units": (
+        "这个方案没有分单位报送。用 python -m ledger publish --unit 单位名称 或在“上传台账”页选择单位来报送。",
+        "This plan is not reported by units. Publish with python -m ledger publish --unit NAME, or "
+        "choose a unit on the Upload page.",
+    ),
+    "rollup.caption": (
+        "{n} 个单位各自最新一版台账，截至 {as_of}。点击一个单位，所有页面都只显示这个单位。",
+        "The newest ledger of each of {n} units, as of {as_of}. Click a unit to see every page for that unit alone.",
+    ),
+    "rollup.missing_units": (
+        "{n} 个单位本周还没有报送台账：{names}。没有报送本身就是一个预警。",
+        "{n} units have not reported this week: {names}. A missing report is itself a warning.",
+    ),
     "rollup.flag": ("提醒", "Flag"),
     "rollup.report_date": ("最近报送", "Last report"),
     "rollup.never": ("从未报送", "never"),
@@ -417,12 +601,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rollup.lights": ("灯号", "Lights"),
     "rollup.phases": ("各阶段", "Phases"),
     "rollup.phase": ("{name} {state} {pct}", "{name} {state} {pct}"),
-    "rollup.sorted": ("按需要关注的程度排列（未报送、超期多、超期久、完成率低的在前），不是排名。",
-                      "Sorted by what needs attention (no report, most and longest overdue, lowest completion "
-                      "first); this is not a ranking."),
+    "rollup.sorted": (
+        "按需要关注的程度排列（未报送、超期多、超期久、完成率低的在前），不是排名。",
+        "Sorted by what needs attention (no report, most and longest overdue, lowest completion "
+        "first); this is not a ranking.",
+    ),
     "rollup.show_all": ("显示全部单位的汇总", "Show all units together"),
-    "cli.password_set": ("已为“{name}”设置新密码，其已登录的会话全部退出。",
-                         "Set a new password for “{name}”; their open sessions are ended."),
+    "cli.password_set": (
+        "已为“{name}”设置新密码，其已登录的会话全部退出。",
+        "Set a new password for “{name}”; their open sessions are ended.",
+    ),
     # --- accounts, roles, audit ------------------------------------------------------------------------------
     "role.admin": ("管理员", "admin"),
     "role.editor": ("编辑", "editor"),
@@ -430,7 +618,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role.inspector": ("督导组", "inspector"),
     "account.password_short": ("密码至少 {n} 个字符。", "A password needs at least {n} characters."),
     "account.password_long": ("密码最多 {n} 个字符。", "A password has at most {n} characters."),
-    "account.password_common": ("这个密码太常见，很容易被猜到，请换一个。", "That password is too common to be safe; choose another."),
+    "account.password_common": (
+        "这个密码太常见，很容易被猜到，请换一个。",
+        "That password is too common to be safe; choose another.",
+    ),
     "account.password_name": ("密码不能包含账号名称。", "The password must not contain the account's name."),
     "account.name_empty": ("名称不能为空。", "The name cannot be empty."),
     "account.name_long": ("名称太长（最多 {n} 个字符）。", "The name is too long ({n} characters at most)."),
@@ -446,16 +637,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit.count": ("共 {n} 条（最多显示 5000 条）。", "{n} records (5,000 at most shown)."),
     "audit.export": ("下载操作记录（Excel）", "Download the trail (Excel)"),
     "versions.withdraw_title": ("撤回版本", "Withdraw a version"),
-    "versions.withdraw_help": ("撤回的版本不再计入任何统计、趋势和比较；原始文件和撤回记录保留，管理员可以恢复。撤回后可以重新发布同一文件（例如更正填报日期）。",
-                               "A withdrawn version leaves every figure, trend and comparison; its files and the "
-                               "withdrawal are kept and an admin can restore it. The same file may then be "
-                               "published again (with a corrected report date, say)."),
+    "versions.withdraw_help": (
+        "撤回的版本不再计入任何统计、趋势和比较；原始文件和撤回记录保留，管理员可以恢复。撤回后可以重新发布同一文件（例如更正填报日期）。",
+        "A withdrawn version leaves every figure, trend and comparison; its files and the "
+        "withdrawal are kept and an admin can restore it. The same file may then be "
+        "published again (with a corrected report date, say).",
+    ),
     "versions.reason": ("撤回原因（必填）", "Reason (required)"),
     "versions.withdraw": ("撤回这个版本", "Withdraw this version"),
     "versions.withdrawn": ("已撤回{label}。", "Withdrew {label}."),
     "versions.restored": ("已恢复{label}。", "Restored {label}."),
     "versions.withdrawn_title": ("已撤回的版本（{n}）", "Withdrawn versions ({n})"),
-    "versions.withdrawn_line": ("{label}：{by} 于 {at} 撤回，原因：{reason}", "{label}: withdrawn by {by} at {at} — {reason}"),
+    "versions.withdrawn_line": (
+        "{label}：{by} 于 {at} 撤回，原因：{reason}",
+        "{label}: withdrawn by {by} at {at} — {reason}",
+    ),
     "versions.restore": ("恢复", "Restore"),
     "users.title": ("账号管理", "Users"),
     "users.name": ("账号", "Account"),
@@ -464,12 +660,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "users.active": ("启用", "active"),
     "users.disabled": ("已停用", "disabled"),
     "users.units": ("负责单位", "Units"),
-    "users.units_help": ("编辑只能为这些单位发布台账、撤回版本。", "An editor publishes and withdraws only for these units."),
+    "users.units_help": (
+        "编辑只能为这些单位发布台账、撤回版本。",
+        "An editor publishes and withdraws only for these units.",
+    ),
     "users.add": ("新建账号", "Add an account"),
     "users.add_button": ("创建账号", "Create the account"),
     "users.password_again": ("再输入一次密码", "Password again"),
-    "users.password_help": ("至少 {n} 个字符，不能是常见密码，不能包含账号名称。",
-                            "At least {n} characters, not a common password, not containing the account's name."),
+    "users.password_help": (
+        "至少 {n} 个字符，不能是常见密码，不能包含账号名称。",
+        "At least {n} characters, not a common password, not containing the account's name.",
+    ),
     "users.edit": ("修改账号", "Change an account"),
     "users.save_role": ("保存角色和单位", "Save role and units"),
     "users.role_saved": ("已保存“{name}”的角色和单位。", "Saved the role and units of “{name}”."),
@@ -501,26 +702,38 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit.password_changed": ("修改密码", "password changed"),
     "audit.role_changed": ("修改角色或单位", "role or units changed"),
     "audit.unit_added": ("新建单位", "unit added"),
-    "cli.which_plan": ("请用 --plan 指明整改方案。现有方案：{plans}（python -m ledger plans 列出全部）。",
-                       "Name the plan with --plan. Plans: {plans} (python -m ledger plans lists them)."),
-    "cli.no_such_plan": ("没有名为“{plan}”的整改方案（python -m ledger plans 列出全部）。",
-                         "There is no plan named “{plan}” (python -m ledger plans lists them)."),
-    "cli.plan_line": ("{mark}{name}  {unit}  {versions} 个版本  最新填报日期 {latest}",
-                      "{mark}{name}  {unit}  {versions} versions  latest report {latest}"),
+    "cli.which_plan": (
+        "请用 --plan 指明整改方案。现有方案：{plans}（python -m ledger plans 列出全部）。",
+        "Name the plan with --plan. Plans: {plans} (python -m ledger plans lists them).",
+    ),
+    "cli.no_such_plan": (
+        "没有名为“{plan}”的整改方案（python -m ledger plans 列出全部）。",
+        "There is no plan named “{plan}” (python -m ledger plans lists them).",
+    ),
+    "cli.plan_line": (
+        "{mark}{name}  {unit}  {versions} 个版本  最新填报日期 {latest}",
+        "{mark}{name}  {unit}  {versions} versions  latest report {latest}",
+    ),
     "cli.plan_head": ("{title}（{unit}，{day}）", "{title} ({unit}, {day})"),
     "cli.plan_category": ("  {name}：{n} 项措施", "  {name}: {n} measures"),
     "cli.no_plans": ("数据库中还没有任何整改方案。", "The database holds no plan yet."),
     "plan.demo_mark": ("【示例】", "[demo] "),
-    "cli.already_published": ("同样的文件已经发布过（方案“{plan}”第 {version} 版，填报日期 {day}），未重复保存。",
-                              "These exact files were published before (version {version} of “{plan}”, report "
-                              "date {day}); nothing new was stored."),
-    "cli.history_line": ("第{number}版  填报日期 {report_date}  上传 {uploaded_at} {uploaded_by}  {names}  "
-                         "措施 {tasks} 项  完成率 {pct}  超期 {overdue}",
-                         "v{number}  reported {report_date}  uploaded {uploaded_at} by {uploaded_by}  {names}  "
-                         "{tasks} measures  {pct} done  {overdue} overdue"),
+    "cli.already_published": (
+        "同样的文件已经发布过（方案“{plan}”第 {version} 版，填报日期 {day}），未重复保存。",
+        "These exact files were published before (version {version} of “{plan}”, report "
+        "date {day}); nothing new was stored.",
+    ),
+    "cli.history_line": (
+        "第{number}版  填报日期 {report_date}  上传 {uploaded_at} {uploaded_by}  {names}  "
+        "措施 {tasks} 项  完成率 {pct}  超期 {overdue}",
+        "v{number}  reported {report_date}  uploaded {uploaded_at} by {uploaded_by}  {names}  "
+        "{tasks} measures  {pct} done  {overdue} overdue",
+    ),
     "cli.no_versions": ("数据库中还没有任何版本。", "The database holds no version yet."),
-    "cli.decision_line": ("[{id}] {date} {by}：{text}  （{target}，{required_by} 前）  {state_word}",
-                          "[{id}] {date} {by}: {text}  ({target}, by {required_by})  {state_word}"),
+    "cli.decision_line": (
+        "[{id}] {date} {by}：{text}  （{target}，{required_by} 前）  {state_word}",
+        "[{id}] {date} {by}: {text}  ({target}, by {required_by})  {state_word}",
+    ),
     "cli.lights": ("红黄绿灯：", "Lights: "),
     "cli.no_such_version": ("没有第 {n} 版；现有版本：{numbers}。", "There is no version {n}; versions: {numbers}."),
     "cli.brief_written": ("已写出 {path}（{size} 字节）。", "Wrote {path} ({size} bytes)."),
@@ -542,12 +755,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.no_leader": ("（未填责任领导）", "(no leader given)"),
     "brief.more": ("另有 {n} 项超期未完成，见台账。", "and {n} more overdue measures (see the ledger)."),
     "brief.changes": ("与上周相比", "Since last week"),
-    "brief.no_previous": ("这是第一版台账，还没有可比较的上一版。", "This is the first version: nothing to compare with."),
+    "brief.no_previous": (
+        "这是第一版台账，还没有可比较的上一版。",
+        "This is the first version: nothing to compare with.",
+    ),
     "brief.requirements": ("上次会议要求落实情况", "Last meeting's requirements"),
     "brief.no_requirements": ("没有需要跟踪的会议要求。", "No meeting requirement to follow up."),
     "brief.current_requirements": ("本次会议要求", "This meeting's requirements"),
-    "brief.current_count": ("本次会议已记录要求 {n} 条，下周跟踪。", "{n} requirements recorded at this meeting, "
-                                                              "followed up next week."),
+    "brief.current_count": (
+        "本次会议已记录要求 {n} 条，下周跟踪。",
+        "{n} requirements recorded at this meeting, followed up next week.",
+    ),
     "brief.days": ("超期天数", "Days late"),
     "brief.due": ("完成时限", "Deadline"),
     "brief.measure": ("措施 / 要求", "Measure / requirement"),
@@ -563,16 +781,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "notice.title": ("督 办 单", "Supervision notice"),
     "notice.number": ("督办〔{year}〕第{n}号", "Notice {year} No. {n}"),
     "notice.to": ("督办对象", "To"),
-    "notice.intro_leader": ("{name}：截至 {day}，您负责的“{plan}”整改措施中，超期未完成 {late} 项、即将到期 {soon} "
-                            "项。请督促落实，并于反馈期限前书面反馈整改情况。",
-                            "{name}: as of {day}, of the measures of “{plan}” you are responsible for, {late} are "
-                            "overdue and {soon} due soon. Please see them done and report back in writing by the "
-                            "reply date."),
-    "notice.intro_department": ("{name}：截至 {day}，本部门负责的“{plan}”整改措施中，超期未完成 {late} 项、即将到期 "
-                                "{soon} 项。请抓紧落实，并于反馈期限前书面反馈整改情况。",
-                                "{name}: as of {day}, of the measures of “{plan}” your department is responsible "
-                                "for, {late} are overdue and {soon} due soon. Please see them done and report back "
-                                "in writing by the reply date."),
+    "notice.intro_leader": (
+        "{name}：截至 {day}，您负责的“{plan}”整改措施中，超期未完成 {late} 项、即将到期 {soon} "
+        "项。请督促落实，并于反馈期限前书面反馈整改情况。",
+        "{name}: as of {day}, of the measures of “{plan}” you are responsible for, {late} are "
+        "overdue and {soon} due soon. Please see them done and report back in writing by the "
+        "reply date.",
+    ),
+    "notice.intro_department": (
+        "{name}：截至 {day}，本部门负责的“{plan}”整改措施中，超期未完成 {late} 项、即将到期 "
+        "{soon} 项。请抓紧落实，并于反馈期限前书面反馈整改情况。",
+        "{name}: as of {day}, of the measures of “{plan}” your department is responsible "
+        "for, {late} are overdue and {soon} due soon. Please see them done and report back "
+        "in writing by the reply date.",
+    ),
     "notice.measure": ("整改措施", "Measure"),
     "notice.due": ("完成时限", "Deadline"),
     "notice.days": ("超期 / 剩余", "Late / left"),
@@ -591,23 +813,38 @@ STRINGS: dict[str, tuple[str, str]] = {
     "requirement.state.met": ("✓ 已落实", "✓ Met"),
     "requirement.state.pending": ("○ 未到期", "○ Pending"),
     "requirement.state.missed": ("× 未落实", "× Missed"),
-    "requirement.scope": ("会议要求只能针对措施、责任领导或责任部门（收到 {scope}）。",
-                          "A requirement concerns a measure, a leader or a department (got {scope})."),
-    "requirement.no_target": ("请选择会议要求针对的措施、责任领导或责任部门。",
-                              "Choose the measure, leader or department the requirement concerns."),
-    "requirement.no_measure": ("本版台账中没有序号为“{measure}”的措施。", "This version has no measure numbered “{measure}”."),
-    "requirement.ambiguous_measure": ("序号“{measure}”对应多项措施（{keys}），请用带类别的编号指明。",
-                                      "Several measures are numbered “{measure}” ({keys}); give the one with its "
-                                      "category."),
+    "requirement.scope": (
+        "会议要求只能针对措施、责任领导或责任部门（收到 {scope}）。",
+        "A requirement concerns a measure, a leader or a department (got {scope}).",
+    ),
+    "requirement.no_target": (
+        "请选择会议要求针对的措施、责任领导或责任部门。",
+        "Choose the measure, leader or department the requirement concerns.",
+    ),
+    "requirement.no_measure": (
+        "本版台账中没有序号为“{measure}”的措施。",
+        "This version has no measure numbered “{measure}”.",
+    ),
+    "requirement.ambiguous_measure": (
+        "序号“{measure}”对应多项措施（{keys}），请用带类别的编号指明。",
+        "Several measures are numbered “{measure}” ({keys}); give the one with its category.",
+    ),
     "requirement.no_leader": ("本版台账中没有责任领导“{name}”。", "No responsible leader “{name}” in this version."),
-    "requirement.no_department": ("本版台账中没有责任部门“{name}”。",
-                                  "No responsible department “{name}” in this version."),
+    "requirement.no_department": (
+        "本版台账中没有责任部门“{name}”。",
+        "No responsible department “{name}” in this version.",
+    ),
     "requirement.no_text": ("请填写会议要求的内容。", "Write what the meeting required."),
-    "requirement.too_long": ("会议要求太长（最多 {limit} 字）。", "The requirement is too long ({limit} characters at most)."),
+    "requirement.too_long": (
+        "会议要求太长（最多 {limit} 字）。",
+        "The requirement is too long ({limit} characters at most).",
+    ),
     "requirement.no_by": ("请填写提出要求的领导（职务）。", "Say who gave the requirement (their title)."),
     "requirement.name_too_long": ("名称太长（最多 {limit} 字）。", "A name is too long ({limit} characters at most)."),
-    "requirement.due_before_meeting": ("新的完成时限 {due} 早于会议日期 {date}。",
-                                       "The new deadline {due} is before the meeting date {date}."),
+    "requirement.due_before_meeting": (
+        "新的完成时限 {due} 早于会议日期 {date}。",
+        "The new deadline {due} is before the meeting date {date}.",
+    ),
     # --- charts ---------------------------------------------------------------------------------------------
     "gantt.title": ("整改阶段时间轴", "Phases of the plan"),
     "gantt.completion": ("完成 {pct}", "{pct} done"),
@@ -638,14 +875,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.rollup": ("各单位汇总", "Units"),
     "sidebar.unit": ("单位", "Unit"),
     "sidebar.all_units": ("全部单位（汇总）", "All units together"),
-    "sidebar.all_units_caption": ("{n} 个单位各自最新一版台账的汇总；单位也是一个筛选条件。",
-                                  "The newest ledger of each of {n} units together; the unit is also a filter."),
+    "sidebar.all_units_caption": (
+        "{n} 个单位各自最新一版台账的汇总；单位也是一个筛选条件。",
+        "The newest ledger of each of {n} units together; the unit is also a filter.",
+    ),
     "sidebar.unit_no_report": ("这个单位还没有报送台账。", "This unit has not reported yet."),
     "upload.unit": ("报送单位", "Reporting unit"),
     "upload.no_unit": ("（不分单位）", "(no unit)"),
-    "upload.unit_forbidden": ("您的账号不能为这个单位报送台账：请选择您负责的单位，或请管理员分配单位。",
-                              "Your account may not publish for that unit: choose one of your units, or ask an admin "
-                              "to assign one."),
+    "upload.unit_forbidden": (
+        "您的账号不能为这个单位报送台账：请选择您负责的单位，或请管理员分配单位。",
+        "Your account may not publish for that unit: choose one of your units, or ask an admin to assign one.",
+    ),
     "page.users": ("账号管理", "Users"),
     "page.audit": ("操作记录", "Audit trail"),
     "access.name": ("账号", "Account"),
@@ -656,9 +896,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "access.login_caption": ("请用管理员分配给您的账号登录。", "Log in with the account your administrator gave you."),
     "access.signed_in": ("已登录：{name}（{role}）", "Signed in: {name} ({role})"),
     "access.logout_account": ("退出登录", "Log out"),
-    "access.first_admin": ("还没有任何账号。创建第一个管理员后，每人用自己的账号登录，上传人由系统记录：",
-                           "No account exists yet. Once the first admin exists, everyone logs in with their own "
-                           "account and the uploader is recorded by the system:"),
+    "access.first_admin": (
+        "还没有任何账号。创建第一个管理员后，每人用自己的账号登录，上传人由系统记录：",
+        "No account exists yet. Once the first admin exists, everyone logs in with their own "
+        "account and the uploader is recorded by the system:",
+    ),
     # --- the meeting: requirements, the pack, meeting mode --------------------------------------------------
     "meeting.carried": ("上次会议要求落实情况", "Last meeting's requirements"),
     "meeting.no_carried": ("没有需要跟踪的上次会议要求。", "No requirement from an earlier meeting to follow up."),
@@ -680,22 +922,35 @@ STRINGS: dict[str, tuple[str, str]] = {
     "meeting.choose": ("请选择", "Choose"),
     "meeting.record": ("记录会议要求", "Record the requirement"),
     "meeting.record_open": ("记录会议要求", "Record a requirement"),
-    "meeting.pick_unit": ("会议要求按单位记录：请先在左侧选择一个单位。",
-                          "Requirements are recorded per unit: pick a unit in the sidebar first."),
-    "history.pick_unit": ("趋势、版本比较和延期统计按单位显示：请在左侧或“各单位汇总”页选择一个单位。下表是全部单位的版本。",
-                          "The trend, comparisons and postponements are per unit: pick a unit in the sidebar or on "
-                          "the Units page. Below are every unit's versions."),
-    "meeting.editors_only": ("只有编辑人员可以记录会议要求：请先在“上传台账”页登录。",
-                             "Only editors record requirements: sign in on the Upload page first."),
+    "meeting.pick_unit": (
+        "会议要求按单位记录：请先在左侧选择一个单位。",
+        "Requirements are recorded per unit: pick a unit in the sidebar first.",
+    ),
+    "history.pick_unit": (
+        "趋势、版本比较和延期统计按单位显示：请在左侧或“各单位汇总”页选择一个单位。下表是全部单位的版本。",
+        "The trend, comparisons and postponements are per unit: pick a unit in the sidebar or on "
+        "the Units page. Below are every unit's versions.",
+    ),
+    "meeting.editors_only": (
+        "只有编辑人员可以记录会议要求：请先在“上传台账”页登录。",
+        "Only editors record requirements: sign in on the Upload page first.",
+    ),
     "meeting.recorder": ("会议记录", "meeting minutes"),
-    "meeting.recorded": ("已记录。下周的台账将显示它是否落实；台账本身没有改动。",
-                         "Recorded. Next week's version shows whether it was met; the ledger itself is unchanged."),
-    "meeting.rule": ("已落实：所涉措施在要求日期前完成；未到期：还没到要求日期；未落实：已过要求日期仍未完成。"
-                     "要求日期为新的完成时限，未填时为会议日期后 7 天。",
-                     "Met: the measures concerned were done by the required date; pending: not yet due; missed: "
-                     "due and not done. The required date is the new deadline, else the meeting date + 7 days."),
+    "meeting.recorded": (
+        "已记录。下周的台账将显示它是否落实；台账本身没有改动。",
+        "Recorded. Next week's version shows whether it was met; the ledger itself is unchanged.",
+    ),
+    "meeting.rule": (
+        "已落实：所涉措施在要求日期前完成；未到期：还没到要求日期；未落实：已过要求日期仍未完成。"
+        "要求日期为新的完成时限，未填时为会议日期后 7 天。",
+        "Met: the measures concerned were done by the required date; pending: not yet due; missed: "
+        "due and not done. The required date is the new deadline, else the meeting date + 7 days.",
+    ),
     "meeting.pack": ("会议材料", "Meeting pack"),
-    "meeting.pack_filtered": ("会议材料只包含当前筛选范围内的措施。", "The pack holds only the measures the filters show."),
+    "meeting.pack_filtered": (
+        "会议材料只包含当前筛选范围内的措施。",
+        "The pack holds only the measures the filters show.",
+    ),
     "meeting.brief_pdf": ("周报 PDF", "Brief (PDF)"),
     "meeting.brief_docx": ("周报 Word", "Brief (Word)"),
     "meeting.image": ("图片（发工作群）", "Image for the group chat"),
@@ -728,9 +983,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan.rename": ("当前方案的名称", "Name of the plan on screen"),
     "plan.rename_save": ("保存名称", "Save the name"),
     "plan.renamed": ("方案名称已保存。", "The plan's name is saved."),
-    "plan.demo_caption": ("示例方案（{versions} 个版本）只用于演示，不会与真实方案混在一起。",
-                          "The demo plan ({versions} versions) is for showing the dashboard; it never mixes with a "
-                          "real plan."),
+    "plan.demo_caption": (
+        "示例方案（{versions} 个版本）只用于演示，不会与真实方案混在一起。",
+        "The demo plan ({versions} versions) is for showing the dashboard; it never mixes with a real plan.",
+    ),
     "plan.delete_demo": ("删除示例方案", "Delete the demo plan"),
     "plan.demo_deleted": ("示例方案已删除。", "The demo plan is deleted."),
     "plan.import": ("读取整改方案文档", "Read the plan document"),
@@ -742,26 +998,35 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan.pasted": ("粘贴的文字", "pasted text"),
     "plan.pasted_file": ("整改方案（粘贴）.txt", "plan (pasted).txt"),
     "plan.year": ("方案的年份（文档只写“201x年”时请填写）", "The plan's year (when the document writes “201x年”)"),
-    "plan.year_help": ("用于没有写年份的日期，如“4月25日至5月10日”。", "Used for dates without a year, such as 4月25日至5月10日."),
+    "plan.year_help": (
+        "用于没有写年份的日期，如“4月25日至5月10日”。",
+        "Used for dates without a year, such as 4月25日至5月10日.",
+    ),
     "plan.categories": ("问题类别", "Categories"),
     "plan.measures": ("整改措施", "Measures"),
     "plan.phases": ("整改阶段", "Phases"),
     "plan.warnings": ("有 {n} 处文字没有读取（点击查看）", "{n} passages were not read (open to see them)"),
     "plan.grid": ("逐项落实责任和时限", "Who answers for each measure, and by when"),
-    "plan.grid_help": ("可直接在表格中填写或修改；日期写作 2019-05-31，也可以写“长期”“立行立改”“6月底前”。",
-                       "Fill in or correct the table; write dates as 2019-05-31, or 长期, 立行立改, 6月底前."),
+    "plan.grid_help": (
+        "可直接在表格中填写或修改；日期写作 2019-05-31，也可以写“长期”“立行立改”“6月底前”。",
+        "Fill in or correct the table; write dates as 2019-05-31, or 长期, 立行立改, 6月底前.",
+    ),
     "plan.end": ("结束日期", "End"),
     "plan.description": ("工作内容", "What is done"),
     "plan.ledger_file": ("{title}整改台账.xlsx", "{title} ledger.xlsx"),
     "plan.download": ("下载预填好的整改台账（Excel）", "Download the prefilled ledger (Excel)"),
     "plan.publish_title": ("发布为该方案的第一版", "Publish as the plan's first version"),
-    "plan.fill_first": ("发布前还有 {n} 处需要补全（多为责任领导、部门或责任人）：", "{n} things to complete before "
-                        "publishing (mostly who is responsible):"),
+    "plan.fill_first": (
+        "发布前还有 {n} 处需要补全（多为责任领导、部门或责任人）：",
+        "{n} things to complete before publishing (mostly who is responsible):",
+    ),
     "plan.publish": ("发布整改方案（第一版）", "Publish the plan (first version)"),
     "plan.baseline_note": ("由整改方案文档生成的第一版", "The first version, made from the plan document"),
     "sidebar.as_of": ("统计日期", "As of"),
-    "sidebar.as_of_help": ("默认是台账的填报日期；改动后所有页面按此日期计算超期和阶段。",
-                           "Defaults to the ledger's report date; every page judges overdue work and phases by it."),
+    "sidebar.as_of_help": (
+        "默认是台账的填报日期；改动后所有页面按此日期计算超期和阶段。",
+        "Defaults to the ledger's report date; every page judges overdue work and phases by it.",
+    ),
     "sidebar.filters": ("筛选", "Filters"),
     "sidebar.all": ("全部", "All"),
     "sidebar.clear": ("清除筛选", "Clear filters"),
@@ -771,8 +1036,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.caption": ("统计日期 {as_of} · 台账填报日期 {report}", "As of {as_of} · ledger reported {report}"),
     "overview.filtered": ("已筛选", "filtered"),
     "overview.measures": ("整改措施", "Measures"),
-    "overview.measures_help": ("其中长期坚持 {ongoing} 项，不计入完成率。",
-                               "{ongoing} of them are ongoing and not counted in completion."),
+    "overview.measures_help": (
+        "其中长期坚持 {ongoing} 项，不计入完成率。",
+        "{ongoing} of them are ongoing and not counted in completion.",
+    ),
     "overview.completion": ("完成率", "Completion"),
     "overview.done_of": ("已完成 {done} / {total} 项", "{done} of {total} done"),
     "overview.average_progress": ("平均进度", "Average progress"),
@@ -784,7 +1051,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.no_current": ("不在任何阶段内", "Outside every phase"),
     "overview.days_left": ("剩余 {n} 天", "{n} days left"),
     "overview.behind": ("进度滞后：{phases}", "Behind schedule: {phases}"),
-    "overview.behind_one": ("{name}（时间已过 {elapsed}，完成 {done}）", "{name} ({elapsed} of the time gone, {done} done)"),
+    "overview.behind_one": (
+        "{name}（时间已过 {elapsed}，完成 {done}）",
+        "{name} ({elapsed} of the time gone, {done} done)",
+    ),
     "overview.worst_overdue": ("超期最久的措施", "Longest overdue"),
     "overview.no_overdue": ("没有超期未完成的措施。", "Nothing is overdue."),
     "overview.all_overdue": ("查看全部 {n} 项超期措施及责任人", "All {n} overdue measures and who is responsible"),
@@ -792,13 +1062,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.phase_line": ("{name} · {state} · 完成 {pct}", "{name} · {state} · {pct} done"),
     "overview.ledger_warnings": ("本期台账有 {n} 条填报提示。", "This ledger has {n} data warnings."),
     "timeline.title": ("整改时间轴", "Timeline"),
-    "timeline.caption": ("四个整改阶段、统计日（红色虚线）和督导检查节点（菱形）。统计日期 {as_of}",
-                         "The four phases, the as-of day (red dashed line) and the inspection milestone (diamond). "
-                         "As of {as_of}"),
-    "timeline.no_phases": ("台账中没有整改阶段表，无法绘制时间轴。请在台账中加入“整改步骤”工作表。",
-                           "The ledger has no phases sheet, so there is no timeline. Add a 整改步骤/phases sheet."),
-    "timeline.show_tasks": ("显示各阶段的整改措施（按类别分组，按状态着色）",
-                            "Show the measures of each phase (grouped by category, coloured by status)"),
+    "timeline.caption": (
+        "四个整改阶段、统计日（红色虚线）和督导检查节点（菱形）。统计日期 {as_of}",
+        "The four phases, the as-of day (red dashed line) and the inspection milestone (diamond). As of {as_of}",
+    ),
+    "timeline.no_phases": (
+        "台账中没有整改阶段表，无法绘制时间轴。请在台账中加入“整改步骤”工作表。",
+        "The ledger has no phases sheet, so there is no timeline. Add a 整改步骤/phases sheet.",
+    ),
+    "timeline.show_tasks": (
+        "显示各阶段的整改措施（按类别分组，按状态着色）",
+        "Show the measures of each phase (grouped by category, coloured by status)",
+    ),
     "timeline.large_mode": ("措施较多时的显示方式", "How to show many measures"),
     "timeline.large_help": ("共 {n} 项措施，逐项绘制会难以阅读。", "{n} measures are too many to draw one by one."),
     "timeline.mode_grouped": ("按阶段和类别汇总", "Grouped by phase and category"),
@@ -810,14 +1085,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "timeline.measures": ("措施数", "Measures"),
     "timeline.elapsed": ("时间进度", "Time gone"),
     "timeline.completion": ("完成率", "Completion"),
-    "timeline.behind_rule": ("时间进度超过完成率 {points} 个百分点即为“进度滞后”。",
-                             "A phase is behind when the share of its time gone exceeds its completion by over "
-                             "{points} points."),
+    "timeline.behind_rule": (
+        "时间进度超过完成率 {points} 个百分点即为“进度滞后”。",
+        "A phase is behind when the share of its time gone exceeds its completion by over {points} points.",
+    ),
     "categories.title": ("各类问题整改完成情况", "Completion by category"),
-    "categories.caption": ("统计日期 {as_of}；完成率 = 已完成 ÷（措施数 − 长期坚持）。",
-                           "As of {as_of}; completion = done ÷ (measures − ongoing)."),
-    "categories.click_hint": ("点击图中某一类别即可按该类别筛选所有页面。",
-                              "Click a category in the chart to filter every page by it."),
+    "categories.caption": (
+        "统计日期 {as_of}；完成率 = 已完成 ÷（措施数 − 长期坚持）。",
+        "As of {as_of}; completion = done ÷ (measures − ongoing).",
+    ),
+    "categories.click_hint": (
+        "点击图中某一类别即可按该类别筛选所有页面。",
+        "Click a category in the chart to filter every page by it.",
+    ),
     "categories.tasks": ("措施数", "Measures"),
     "categories.completion": ("完成率", "Completion"),
     "categories.average_progress": ("平均进度", "Average progress"),
@@ -826,9 +1106,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "categories.pick_placeholder": ("选择一个问题类别", "Choose a category"),
     "categories.measures_of": ("{names}：整改措施", "Measures of {names}"),
     "responsibilities.title": ("责任落实情况", "Responsibilities"),
-    "responsibilities.caption": ("超期未完成和{days}天内到期的措施，落实到责任领导、部门和责任人。统计日期 {as_of}",
-                                 "Overdue measures and those due within {days} days, by responsible leader, department and person. "
-                                 "As of {as_of}"),
+    "responsibilities.caption": (
+        "超期未完成和{days}天内到期的措施，落实到责任领导、部门和责任人。统计日期 {as_of}",
+        "Overdue measures and those due within {days} days, by responsible leader, department and person. "
+        "As of {as_of}",
+    ),
     "responsibilities.overdue": ("超期未完成", "Overdue"),
     "responsibilities.by_person": ("按责任领导 → 责任部门 → 责任人", "By leader → department → owner"),
     "responsibilities.count": ("超期项数", "Overdue"),

@@ -168,17 +168,20 @@ _UNIT = re.compile(r"^(?:填报单位|单位名称|报送单位|unit)\s*[:：]\s
 
 _LABEL = re.compile(
     r"(填报日期|报送日期|填报时间|统计日期|数据截止日期|数据截至|截止日期|截止时间|统计截止|截至|截止|报告日期|"
-    r"as of|report date|reporting date|date)\s*[:：]?\s*", re.IGNORECASE)
+    r"as of|report date|reporting date|date)\s*[:：]?\s*",
+    re.IGNORECASE,
+)
 _DATE_TOKEN = re.compile(
     r"(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*[日号]?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{8}|"
-    r"\d{4}-\d{2}-\d{2})")
+    r"\d{4}-\d{2}-\d{2})"
+)
 
 
 def _date_after_label(text: str, next_cell: object, default_year: int, anywhere: bool) -> date | None:
     match = _LABEL.search(text)
     if not match or not (anywhere or _stated(text[: match.start()])):
         return None
-    rest = text[match.end():]
+    rest = text[match.end() :]
     token = _DATE_TOKEN.match(rest.strip())
     if token:
         found = parse_text(token[1], default_year)
@@ -196,7 +199,7 @@ def _date_after_label(text: str, next_cell: object, default_year: int, anywhere:
 
 def _stated(prefix: str) -> bool:
     """The label opens a statement (`本表数据截止日期：…`), not an example in help text (`如“填报日期：…”`)."""
-    return len(prefix) <= 6 and not any(mark in prefix for mark in "“\"「『如例")
+    return len(prefix) <= 6 and not any(mark in prefix for mark in '“"「『如例')
 
 
 def find_report_date(rows: list[list[object]], default_year: int, anywhere: bool = True) -> date | None:
@@ -214,12 +217,19 @@ def find_report_date(rows: list[list[object]], default_year: int, anywhere: bool
     return None
 
 
-_FOOTER = re.compile(r"^(注|备注|说明|填表人|填报人|审核人|制表人|联系人|联系电话|负责人签字|单位盖章|签字|note|notes|"
-                     r"prepared by|checked by)\s*[:：]", re.IGNORECASE)
+_FOOTER = re.compile(
+    r"^(注|备注|说明|填表人|填报人|审核人|制表人|联系人|联系电话|负责人签字|单位盖章|签字|note|notes|"
+    r"prepared by|checked by)\s*[:：]",
+    re.IGNORECASE,
+)
 _TOTAL_WORDS = {"合计", "小计", "总计", "共计", "total", "subtotal", "sum"}
-_SECTION = re.compile(r"^(?:[一二三四五六七八九十百]+\s*[、.．]|[(（]\s*[一二三四五六七八九十百]+\s*[)）]|第[一二三四五六七八九十]+[类部分])")
-_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十百]+\s*[、.．]|[(（]\s*[一二三四五六七八九十百\d]+\s*[)）]|"
-                         r"第[一二三四五六七八九十]+类\s*[:：]?)\s*")
+_SECTION = re.compile(
+    r"^(?:[一二三四五六七八九十百]+\s*[、.．]|[(（]\s*[一二三四五六七八九十百]+\s*[)）]|第[一二三四五六七八九十]+[类部分])"
+)
+_ENUMERATOR = re.compile(
+    r"^(?:[一二三四五六七八九十百]+\s*[、.．]|[(（]\s*[一二三四五六七八九十百\d]+\s*[)）]|"
+    r"第[一二三四五六七八九十]+类\s*[:：]?)\s*"
+)
 _CHINESE_NUMERAL = re.compile(r"^[(（]?[一二三四五六七八九十百]+[)）]?[、.．]?$")
 
 
@@ -241,8 +251,10 @@ def is_footer_line(cells: list[object]) -> bool:
 
 def is_total(cells: list[object]) -> bool:
     """A 合计/小计 line: one of its first cells says so."""
-    return any(isinstance(c, str) and len(c) <= 16 and "".join(c.split()).lower().strip(":：") in _TOTAL_WORDS
-               for c in cells[:4])
+    return any(
+        isinstance(c, str) and len(c) <= 16 and "".join(c.split()).lower().strip(":：") in _TOTAL_WORDS
+        for c in cells[:4]
+    )
 
 
 def section_title(filled: list[tuple[int, object]], columns: dict[str, int]) -> str | None:

@@ -23,8 +23,12 @@ TINTS = {RED: "#FFCDD2", YELLOW: "#FFF59D", GREEN: "#C8E6C9", DONE_MARK: "#ECEFF
 SYMBOLS = {RED: "■", YELLOW: "▲", GREEN: "●", DONE_MARK: "✓", ONGOING_MARK: "◎"}  # all in the bundled font
 
 
-def lights(tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date,
-           thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS) -> pd.Series:
+def lights(
+    tasks: pd.DataFrame,
+    phases: tuple[Phase, ...],
+    as_of: date,
+    thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS,
+) -> pd.Series:
     """Each measure's light (LIGHTS), indexed like `tasks`."""
     if tasks.empty:
         return pd.Series([], index=tasks.index, dtype=object)
@@ -34,8 +38,11 @@ def lights(tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date,
     soon = tasks["due"].notna() & (tasks["due"] >= start) & (tasks["due"] < end)
     gone = metrics.planned_shares(phases, tasks, as_of)
     behind = (gone - tasks["progress"].fillna(0)) > thresholds.behind_points
-    chosen = np.select([status.eq(DONE).to_numpy(), status.eq(ONGOING).to_numpy(), red.to_numpy(),
-                        (soon | behind).to_numpy()], [DONE_MARK, ONGOING_MARK, RED, YELLOW], default=GREEN)
+    chosen = np.select(
+        [status.eq(DONE).to_numpy(), status.eq(ONGOING).to_numpy(), red.to_numpy(), (soon | behind).to_numpy()],
+        [DONE_MARK, ONGOING_MARK, RED, YELLOW],
+        default=GREEN,
+    )
     return pd.Series(chosen, index=tasks.index, dtype=object)
 
 

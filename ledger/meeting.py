@@ -20,9 +20,15 @@ def previous_version(store: Store, version: Version) -> Version | None:
     return store.version(before[0]) if before else None
 
 
-def context(store: Store, version: Version, *, as_of: date | None = None, lang: str = "zh",
-            thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS,
-            filters: dict[str, list[str]] | None = None) -> Context:
+def context(
+    store: Store,
+    version: Version,
+    *,
+    as_of: date | None = None,
+    lang: str = "zh",
+    thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS,
+    filters: dict[str, list[str]] | None = None,
+) -> Context:
     """What the meeting pack is made from, for a stored version: its ledger with the filters applied, what changed
     since the version before (filtered alike), the meeting requirements it shows and the plan's history."""
     filters = {name: values for name, values in (filters or {}).items() if values}
@@ -33,12 +39,24 @@ def context(store: Store, version: Version, *, as_of: date | None = None, lang: 
     changes = None
     if older is not None:
         before = store.ledger(older.id)
-        changes = compare(replace(before, tasks=metrics.select(before.tasks, filters)), replace(ledger, tasks=tasks),
-                          new_as_of=as_of)
+        changes = compare(
+            replace(before, tasks=metrics.select(before.tasks, filters)), replace(ledger, tasks=tasks), new_as_of=as_of
+        )
     plan = store.plan(version.plan_id)
-    return Context(ledger, tasks, as_of, lang, thresholds, plan=plan.name, unit=plan.unit or ledger.unit,
-                   version=version.number, changes=changes, requirements=version_requirements(store, version, as_of),
-                   history=store.history(version.plan_id, unit_id=version.unit_id), filters=filters)
+    return Context(
+        ledger,
+        tasks,
+        as_of,
+        lang,
+        thresholds,
+        plan=plan.name,
+        unit=plan.unit or ledger.unit,
+        version=version.number,
+        changes=changes,
+        requirements=version_requirements(store, version, as_of),
+        history=store.history(version.plan_id, unit_id=version.unit_id),
+        filters=filters,
+    )
 
 
 def version_requirements(store: Store, version: Version, as_of: date | None = None) -> req.MeetingRequirements:
@@ -52,8 +70,9 @@ def version_requirements(store: Store, version: Version, as_of: date | None = No
     history = store.history(version.plan_id, ("key", "status"), version.unit_id)
     older = previous_version(store, version)
     previous = (store.ledger(older.id).tasks, older.report_date) if older else None
-    return req.for_version(found, order, version.id, store.ledger(version.id).tasks, as_of or version.report_date,
-                           history, previous)
+    return req.for_version(
+        found, order, version.id, store.ledger(version.id).tasks, as_of or version.report_date, history, previous
+    )
 
 
 def latest_states(store: Store, plan_id: int) -> list[req.RequirementState]:
@@ -76,21 +95,41 @@ def latest_states(store: Store, plan_id: int) -> list[req.RequirementState]:
     return sorted(shown, key=lambda s: order[s.requirement.id])
 
 
-def record(store: Store, version: Version, *, scope: str, target: str, text: str, given_by: str,
-           meeting_date: date, due: date | None, recorded_by: str, recorded_at: datetime,
-           address: str = "") -> req.Requirement:
+def record(
+    store: Store,
+    version: Version,
+    *,
+    scope: str,
+    target: str,
+    text: str,
+    given_by: str,
+    meeting_date: date,
+    due: date | None,
+    recorded_by: str,
+    recorded_at: datetime,
+    address: str = "",
+) -> req.Requirement:
     """Record a requirement against a measure (its id), a leader or a department of `version`. Raises
     requirements.RequirementError when the target is not in the version or the text is empty."""
-    required_by = due or req.NewRequirement(scope, target, (), "", text, given_by, meeting_date, None, version.id,
-                                            recorded_by, recorded_at).required_by
+    required_by = (
+        due
+        or req.NewRequirement(
+            scope, target, (), "", text, given_by, meeting_date, None, version.id, recorded_by, recorded_at
+        ).required_by
+    )
     keys, measure = req.targets(store.ledger(version.id).tasks, scope, target, required_by)
-    return store.add_requirement(version.plan_id, req.NewRequirement(
-        scope, target, keys, measure, text, given_by, meeting_date, due, version.id, recorded_by, recorded_at),
-        address)
+    return store.add_requirement(
+        version.plan_id,
+        req.NewRequirement(
+            scope, target, keys, measure, text, given_by, meeting_date, due, version.id, recorded_by, recorded_at
+        ),
+        address,
+    )
 
 
-def requirement_history(store: Store, plan_id: int, unit_id: int | None = None
-                        ) -> tuple[list[Version], list[tuple[req.Requirement, dict]]]:
+def requirement_history(
+    store: Store, plan_id: int, unit_id: int | None = None
+) -> tuple[list[Version], list[tuple[req.Requirement, dict]]]:
     """Every requirement of the plan (recorded on one unit's versions, when given) with its state in each later
     version (version id → state), for the history page; versions oldest first. A version the requirement is not
     carried into (met and settled) has no state."""

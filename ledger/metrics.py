@@ -114,11 +114,17 @@ def by_category(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:
     rows = []
     for key, group in tasks.groupby(name_keys(tasks["category"]), sort=False):
         counts = status_counts(group)
-        rows.append({
-            "name": group["category"].iloc[0], "tasks": len(group), **counts, "done": counts[DONE],
-            "completion_pct": completion_pct(group), "average_progress": average_progress(group),
-            "overdue": int((late_keys == key).sum()),
-        })
+        rows.append(
+            {
+                "name": group["category"].iloc[0],
+                "tasks": len(group),
+                **counts,
+                "done": counts[DONE],
+                "completion_pct": completion_pct(group),
+                "average_progress": average_progress(group),
+                "overdue": int((late_keys == key).sum()),
+            }
+        )
     columns = ["name", "tasks", *STATUSES, "completion_pct", "average_progress", "overdue"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -148,8 +154,9 @@ def elapsed_pct(phase: Phase, as_of: date) -> float:
     return float(_time_gone((as_of - phase.start).days, phase.days))
 
 
-def phase_states(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date,
-                 behind_points: float = BEHIND_POINTS) -> list[PhaseState]:
+def phase_states(
+    phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date, behind_points: float = BEHIND_POINTS
+) -> list[PhaseState]:
     """Each phase's state on as_of, completion of its tasks, and whether it is behind (elapsed − completion > 20)."""
     states = []
     for phase in phases:
@@ -158,8 +165,9 @@ def phase_states(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date,
         completion = completion_pct(mine)
         elapsed = elapsed_pct(phase, as_of)
         behind = completion is not None and elapsed - completion > behind_points
-        states.append(PhaseState(phase, state, len(mine), completion, elapsed, behind,
-                                 max((phase.end - as_of).days, 0)))
+        states.append(
+            PhaseState(phase, state, len(mine), completion, elapsed, behind, max((phase.end - as_of).days, 0))
+        )
     return states
 
 
@@ -211,12 +219,19 @@ class Headline:
         return [s for s in self.phases if s.behind]
 
 
-def headline(tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date,
-             thresholds: Thresholds = DEFAULT_THRESHOLDS) -> Headline:
+def headline(
+    tasks: pd.DataFrame, phases: tuple[Phase, ...], as_of: date, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> Headline:
     """The figures a meeting reads first."""
-    return Headline(len(tasks), status_counts(tasks), completion_pct(tasks), average_progress(tasks),
-                    len(overdue(tasks, as_of)), len(due_soon(tasks, as_of, thresholds.due_soon_days)),
-                    phase_states(phases, tasks, as_of, thresholds.behind_points))
+    return Headline(
+        len(tasks),
+        status_counts(tasks),
+        completion_pct(tasks),
+        average_progress(tasks),
+        len(overdue(tasks, as_of)),
+        len(due_soon(tasks, as_of, thresholds.due_soon_days)),
+        phase_states(phases, tasks, as_of, thresholds.behind_points),
+    )
 
 
 def responsibility_groups(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -227,9 +242,16 @@ def responsibility_groups(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:
     if late.empty:
         return pd.DataFrame(columns=[*fields, "overdue", "max_days_overdue"])
     keys = {f"_{field}": name_keys(late[field]) for field in fields}
-    grouped = late.assign(**keys).groupby(list(keys), sort=False).agg(
-        **{field: (field, "first") for field in fields},
-        overdue=("days_overdue", "size"), max_days_overdue=("days_overdue", "max")).reset_index(drop=True)
+    grouped = (
+        late.assign(**keys)
+        .groupby(list(keys), sort=False)
+        .agg(
+            **{field: (field, "first") for field in fields},
+            overdue=("days_overdue", "size"),
+            max_days_overdue=("days_overdue", "max"),
+        )
+        .reset_index(drop=True)
+    )
     return grouped.sort_values(["max_days_overdue", "overdue"], ascending=False, kind="stable").reset_index(drop=True)
 
 

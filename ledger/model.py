@@ -17,8 +17,28 @@ if TYPE_CHECKING:
 Merge = tuple[tuple[int, int], tuple[int, int]]
 
 TASK_COLUMNS = (
-    "sheet", "row", "id", "key", "category", "problem", "measure", "goal", "phase", "leader", "department", "owner",
-    "start", "due", "long_term", "immediate", "status", "closure", "progress", "completed_on", "evidence", "notes",
+    "sheet",
+    "row",
+    "id",
+    "key",
+    "category",
+    "problem",
+    "measure",
+    "goal",
+    "phase",
+    "leader",
+    "department",
+    "owner",
+    "start",
+    "due",
+    "long_term",
+    "immediate",
+    "status",
+    "closure",
+    "progress",
+    "completed_on",
+    "evidence",
+    "notes",
 )
 DATE_COLUMNS = ("start", "due", "completed_on")
 FLAG_COLUMNS = ("long_term", "immediate")  # 长期坚持 (no deadline); 立行立改 (dated by the rule in ledger.dates)

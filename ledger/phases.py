@@ -68,8 +68,9 @@ def _phase_dates(cells: dict[str, object], dates: DateReader) -> tuple[date | No
     return start, end, None
 
 
-def read_phases(sheet: RawSheet, header: Header, dates: DateReader,
-                max_chars: int = EXCEL_CELL_CHARS) -> tuple[tuple[Phase, ...], list[Issue]]:
+def read_phases(
+    sheet: RawSheet, header: Header, dates: DateReader, max_chars: int = EXCEL_CELL_CHARS
+) -> tuple[tuple[Phase, ...], list[Issue]]:
     """Every phase row of the sheet, and what is wrong with them (text over `max_chars` in a cell is an error)."""
     phases: list[Phase] = []
     issues: list[Issue] = []
@@ -82,14 +83,22 @@ def read_phases(sheet: RawSheet, header: Header, dates: DateReader,
         if is_footer(first) or is_blank(cells.get("name")):
             continue
         issue = _too_long(sheet.name, index + 1, header, cells, max_chars) or _phase_issue(
-            sheet.name, index + 1, header, cells, dates, phases)
+            sheet.name, index + 1, header, cells, dates, phases
+        )
         if issue:
             issues.append(issue)
             continue
         start, end, _ = _phase_dates(cells, dates)
         order = numeral(shown(cells.get("order", ""))) or numeral(shown(cells["name"])) or len(phases) + 1
-        phases.append(Phase(visible(phase_name(shown(cells["name"]))), start, end, order,
-                            visible(shown(cells.get("description", "")))))
+        phases.append(
+            Phase(
+                visible(phase_name(shown(cells["name"]))),
+                start,
+                end,
+                order,
+                visible(shown(cells.get("description", ""))),
+            )
+        )
     phases.sort(key=lambda p: (p.order, p.start))
     return tuple(phases), issues
 
@@ -98,8 +107,15 @@ def _too_long(sheet: str, row: int, header: Header, cells: dict, max_chars: int)
     for field in ("name", "description"):
         text = shown(cells.get(field))
         if len(text) > max_chars:
-            return Issue("error", "task.too_long", sheet, row, header.written(field), text,
-                         (("count", len(text)), ("limit", max_chars)))
+            return Issue(
+                "error",
+                "task.too_long",
+                sheet,
+                row,
+                header.written(field),
+                text,
+                (("count", len(text)), ("limit", max_chars)),
+            )
     return None
 
 
@@ -111,8 +127,14 @@ def _phase_issue(sheet: str, row: int, header: Header, cells: dict, dates: DateR
     if start is None or end is None:
         return Issue("error", "phase.no_dates", sheet, row, header.written("name"), name)
     if end < start:
-        return Issue("error", "phase.end_before_start", sheet, row, header.written("end") or header.written("period"),
-                     f"{start.isoformat()} – {end.isoformat()}")
+        return Issue(
+            "error",
+            "phase.end_before_start",
+            sheet,
+            row,
+            header.written("end") or header.written("period"),
+            f"{start.isoformat()} – {end.isoformat()}",
+        )
     if any(p.name == name for p in phases):
         return Issue("error", "phase.duplicate", sheet, row, header.written("name"), name)
     return None

@@ -26,10 +26,24 @@ _PHASE_LINE = re.compile(rf"^第\s*([{_NUMERALS}\d]{{1,3}})\s*阶段")
 _SCHEDULE = re.compile(r"^(?:时间安排|时间|起止时间|完成时间)\s*[:：]\s*(.+)$")
 _DOCUMENT_DATE = re.compile(r"^(\d{4}|[12]\d{2}[xX×*]|[12]\d[xX]{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _UNIT = re.compile(r"(党委|党总支|党支部|党组|委员会|办公室|学校|学院|中学|小学|中心|局|处|科|厅|公司|医院|支部)$")
-_FIELDS = {"责任领导": "leader", "牵头领导": "leader", "分管领导": "leader", "包保领导": "leader",
-           "责任部门": "department", "责任单位": "department", "牵头部门": "department", "牵头单位": "department",
-           "责任科室": "department", "具体责任人": "owner", "责任人": "owner", "完成时限": "due", "整改时限": "due",
-           "完成时间": "due", "整改期限": "due", "时限": "due"}
+_FIELDS = {
+    "责任领导": "leader",
+    "牵头领导": "leader",
+    "分管领导": "leader",
+    "包保领导": "leader",
+    "责任部门": "department",
+    "责任单位": "department",
+    "牵头部门": "department",
+    "牵头单位": "department",
+    "责任科室": "department",
+    "具体责任人": "owner",
+    "责任人": "owner",
+    "完成时限": "due",
+    "整改时限": "due",
+    "完成时间": "due",
+    "整改期限": "due",
+    "时限": "due",
+}
 _RESPONSIBILITY = re.compile(rf"({'|'.join(sorted(_FIELDS, key=len, reverse=True))})\s*[:：]\s*")
 _RESPONSIBILITY_GROUP = re.compile(r"[（(]([^（）()]{0,200}?(?:责任|牵头|分管|时限|完成时间)[^（）()]{0,200}?)[）)]")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -87,8 +101,11 @@ class PlanDocument:
 
     def dated_phases(self) -> tuple[Phase, ...]:
         """The phases with both dates, as the ledger's phases."""
-        return tuple(Phase(p.name, p.start, p.end, i, p.description)
-                     for i, p in enumerate(self.phases, start=1) if p.start and p.end and p.start <= p.end)
+        return tuple(
+            Phase(p.name, p.start, p.end, i, p.description)
+            for i, p in enumerate(self.phases, start=1)
+            if p.start and p.end and p.start <= p.end
+        )
 
 
 @dataclass
@@ -234,9 +251,16 @@ class _Reader:
         """`第一阶段：自查自纠（4月25日至5月10日）。认真学习…`: the name, the period in brackets, the rest."""
         head = _first_sentence(text)
         period = find_range(head, self.year) or find_range(text, self.year)
-        self.phases.append({"name": phase_name(head), "start": period[0] if period else None,
-                            "end": period[1] if period else None, "line": number, "written": head,
-                            "description": text[len(head):].lstrip("。；;，, ")})
+        self.phases.append(
+            {
+                "name": phase_name(head),
+                "start": period[0] if period else None,
+                "end": period[1] if period else None,
+                "line": number,
+                "written": head,
+                "description": text[len(head) :].lstrip("。；;，, "),
+            }
+        )
 
 
 def _first_sentence(text: str) -> str:
@@ -249,7 +273,7 @@ def _attributes(text: str) -> dict[str, str]:
     matches = list(_RESPONSIBILITY.finditer(text))
     for position, match in enumerate(matches):
         end = matches[position + 1].start() if position + 1 < len(matches) else len(text)
-        value = text[match.end(): end].strip(" ；;，,。.、\t")
+        value = text[match.end() : end].strip(" ；;，,。.、\t")
         field_name = _FIELDS[match[1]]
         if value and field_name not in found:
             found[field_name] = value
@@ -264,7 +288,7 @@ def _split_measure(text: str) -> tuple[str, dict[str, str]]:
     text = _RESPONSIBILITY_GROUP.sub("", text) if found else text
     first = _RESPONSIBILITY.search(text)
     if first:
-        found.update({k: v for k, v in _attributes(text[first.start():]).items() if k not in found})
+        found.update({k: v for k, v in _attributes(text[first.start() :]).items() if k not in found})
         text = text[: first.start()]
     return text.strip(" ；;，,\t"), found
 
@@ -288,15 +312,25 @@ def read_plan(text: str, *, year: int | None = None, source: str = "") -> PlanDo
     probe = _Reader(lines, 2000)
     probe.read()
     known = year or _year_of(lines, probe.date_line)
-    dated = bool(probe.date_line or any(p["start"] for p in probe.phases) or any(
-        _RESPONSIBILITY.search(raw["text"]) for heading in probe.headings for raw in heading.measures))
+    dated = bool(
+        probe.date_line
+        or any(p["start"] for p in probe.phases)
+        or any(_RESPONSIBILITY.search(raw["text"]) for heading in probe.headings for raw in heading.measures)
+    )
     reader = _Reader(lines, known or 2000)
     reader.read()
     categories, warnings = _categories(reader, known or 2000, source)
     document_date = _document_date(reader.date_line, known)
     phases = tuple(PlanPhase(p["name"], p["start"], p["end"], p["description"], p["written"]) for p in reader.phases)
-    plan = PlanDocument(reader.title, reader.unit, document_date, categories, phases, tuple(warnings),
-                        year_missing=known is None and dated)
+    plan = PlanDocument(
+        reader.title,
+        reader.unit,
+        document_date,
+        categories,
+        phases,
+        tuple(warnings),
+        year_missing=known is None and dated,
+    )
     return _without_dates(plan) if known is None else plan
 
 
@@ -319,10 +353,12 @@ def _document_date(date_line: tuple[int, str] | None, year: int | None) -> date 
 
 
 def _without_dates(plan: PlanDocument) -> PlanDocument:
-    categories = tuple(replace(c, measures=tuple(replace(m, start=None, due=None) for m in c.measures))
-                       for c in plan.categories)
-    return replace(plan, categories=categories, phases=tuple(replace(p, start=None, end=None) for p in plan.phases),
-                   date=None)
+    categories = tuple(
+        replace(c, measures=tuple(replace(m, start=None, due=None) for m in c.measures)) for c in plan.categories
+    )
+    return replace(
+        plan, categories=categories, phases=tuple(replace(p, start=None, end=None) for p in plan.phases), date=None
+    )
 
 
 def _categories(reader: _Reader, year: int, source: str) -> tuple[tuple[PlanCategory, ...], list[Issue]]:
@@ -340,8 +376,10 @@ def _categories(reader: _Reader, year: int, source: str) -> tuple[tuple[PlanCate
             unplaced += heading.body
         else:
             unplaced += heading.body
-    warnings = [Issue("warning", "plan.unplaced", source, number, "", _quote(text)) for number, text in
-                _blocks(sorted(unplaced))]
+    warnings = [
+        Issue("warning", "plan.unplaced", source, number, "", _quote(text))
+        for number, text in _blocks(sorted(unplaced))
+    ]
     if not categories:
         warnings.append(Issue("warning", "plan.no_measures", source))
     return tuple(categories), warnings
@@ -353,8 +391,17 @@ def _measure(raw: dict, defaults: dict[str, str], year: int) -> PlanMeasure:
     found = {**defaults, **own_lines, **found}
     due_text = found.get("due", "")
     due = _due(due_text, year)
-    return PlanMeasure(raw["id"], text, found.get("leader", ""), found.get("department", ""), found.get("owner", ""),
-                       None, due if isinstance(due, date) else None, due_text, raw["line"])
+    return PlanMeasure(
+        raw["id"],
+        text,
+        found.get("leader", ""),
+        found.get("department", ""),
+        found.get("owner", ""),
+        None,
+        due if isinstance(due, date) else None,
+        due_text,
+        raw["line"],
+    )
 
 
 def _blocks(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -374,13 +421,24 @@ def _quote(text: str) -> str:
     return text if len(text) <= _QUOTE else text[:_QUOTE] + "…"
 
 
-
 LEDGER_FIELDS = ("id", "category", "problem", "measure", "leader", "department", "owner", "start", "due")
 
 
 def ledger_rows(plan: PlanDocument) -> list[dict]:
     """The plan's measures as ledger rows (LEDGER_FIELDS, not started): what the prefilled ledger holds and the
     Plan page lets an office correct. A deadline the plan gives in words (立行立改, 6月底前) stays in words."""
-    return [{"id": m.id, "category": c.name, "problem": c.problem, "measure": m.measure, "leader": m.leader,
-             "department": m.department, "owner": m.owner, "start": m.start, "due": m.due or m.due_text or None}
-            for c in plan.categories for m in c.measures]
+    return [
+        {
+            "id": m.id,
+            "category": c.name,
+            "problem": c.problem,
+            "measure": m.measure,
+            "leader": m.leader,
+            "department": m.department,
+            "owner": m.owner,
+            "start": m.start,
+            "due": m.due or m.due_text or None,
+        }
+        for c in plan.categories
+        for m in c.measures
+    ]

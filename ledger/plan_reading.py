@@ -18,8 +18,9 @@ MAX_PASTED_MIB = 2  # text pasted on the page
 log = logging.getLogger(__name__)
 
 
-def load_plan(data: bytes, file_name: str, *, year: int | None = None,
-              limits: Limits = DEFAULT_LIMITS) -> PlanDocument | Issue:
+def load_plan(
+    data: bytes, file_name: str, *, year: int | None = None, limits: Limits = DEFAULT_LIMITS
+) -> PlanDocument | Issue:
     """The plan in a document file, or the refusal saying why it can't be read. Never raises on bad input."""
     suffix = PurePath(file_name).suffix.lower()
     if suffix not in PLAN_TYPES and not data.startswith((b"PK\x03\x04", CFB_MAGIC)):
@@ -35,8 +36,9 @@ def load_plan(data: bytes, file_name: str, *, year: int | None = None,
     return _answer(result, file_name, limits)
 
 
-def load_plan_text(text: str, *, year: int | None = None, limits: Limits = DEFAULT_LIMITS,
-                   source: str = "") -> PlanDocument | Issue:
+def load_plan_text(
+    text: str, *, year: int | None = None, limits: Limits = DEFAULT_LIMITS, source: str = ""
+) -> PlanDocument | Issue:
     """The plan in pasted text (at most MAX_PASTED_MIB), parsed in a worker like a file."""
     size = len(text.encode("utf-8"))
     if size > MAX_PASTED_MIB * MIB:

@@ -22,8 +22,14 @@ CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 _MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam", ".xlsb")
-_MACRO_MARKS = (b"vbaProject", b"macroEnabled", b"vbaData", b"ms-office.activeX", b"ms-excel.macrosheet",
-                b"ms-excel.intlmacrosheet")
+_MACRO_MARKS = (
+    b"vbaProject",
+    b"macroEnabled",
+    b"vbaData",
+    b"ms-office.activeX",
+    b"ms-excel.macrosheet",
+    b"ms-excel.intlmacrosheet",
+)
 _SMALL_PART = MIB  # below this, a high compression ratio is harmless
 
 
@@ -32,7 +38,7 @@ def refusal(code: str, file_name: str, **params: object) -> Issue:
 
 
 def kind_of(data: bytes, file_name: str) -> str:
-    """"encrypted", "cfb" (.xls), "zip" (.xlsx/.ods), "text" or "other", by content rather than by name."""
+    """ "encrypted", "cfb" (.xls), "zip" (.xlsx/.ods), "text" or "other", by content rather than by name."""
     suffix = PurePath(file_name).suffix.lower()
     if data.startswith(CFB_MAGIC):
         return "encrypted" if _ENCRYPTED_STREAM in data else "cfb"
@@ -78,8 +84,9 @@ def _check_lines(data: bytes, file_name: str, limits: Limits) -> Issue | None:
         longest = max(longest, end - start)
         start = end + 1
     if longest > limits.max_line_bytes:
-        return refusal("file.line_too_long", file_name, size=f"{longest / MIB:.1f}",
-                       limit=f"{limits.max_line_bytes / MIB:g}")
+        return refusal(
+            "file.line_too_long", file_name, size=f"{longest / MIB:.1f}", limit=f"{limits.max_line_bytes / MIB:g}"
+        )
     return None
 
 
@@ -97,13 +104,25 @@ def check_zip(data: bytes, file_name: str, limits: Limits) -> Issue | None:
         total += entry.file_size
         ratio = entry.file_size / max(entry.compress_size, 1)
         if entry.file_size > limits.max_part_mib * MIB or (entry.file_size > _SMALL_PART and ratio > limits.max_ratio):
-            return refusal("file.unpacked_too_large", file_name, part=entry.filename[:80],
-                           size=f"{entry.file_size / MIB:.0f}", ratio=f"{ratio:.0f}", limit=limits.max_part_mib,
-                           max_ratio=limits.max_ratio)
+            return refusal(
+                "file.unpacked_too_large",
+                file_name,
+                part=entry.filename[:80],
+                size=f"{entry.file_size / MIB:.0f}",
+                ratio=f"{ratio:.0f}",
+                limit=limits.max_part_mib,
+                max_ratio=limits.max_ratio,
+            )
     if total > limits.max_unpacked_mib * MIB:
-        return refusal("file.unpacked_too_large", file_name, part="*", size=f"{total / MIB:.0f}",
-                       ratio=f"{total / max(len(data), 1):.0f}", limit=limits.max_unpacked_mib,
-                       max_ratio=limits.max_ratio)
+        return refusal(
+            "file.unpacked_too_large",
+            file_name,
+            part="*",
+            size=f"{total / MIB:.0f}",
+            ratio=f"{total / max(len(data), 1):.0f}",
+            limit=limits.max_unpacked_mib,
+            max_ratio=limits.max_ratio,
+        )
     names = {entry.filename for entry in entries}
     if _has_macro(archive, names):
         return refusal("file.macro", file_name)
@@ -178,8 +197,9 @@ def sheet_size_issue(where: str, rows: int, columns: int, file_name: str, limits
     if rows > limits.max_rows + 100:
         return refusal("file.too_many_rows", file_name, where=where, count=rows, limit=limits.max_rows, cell=far)
     if columns > limits.max_columns:
-        return refusal("file.too_many_columns", file_name, where=where, count=columns, limit=limits.max_columns,
-                       cell=far)
+        return refusal(
+            "file.too_many_columns", file_name, where=where, count=columns, limit=limits.max_columns, cell=far
+        )
     return None
 
 

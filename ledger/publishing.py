@@ -16,8 +16,13 @@ SAME_PLAN_SHARE = 0.5
 """Below this share of its measures found in the plan's newest version, an upload "looks like a different plan"."""
 
 
-def check_upload(store: Store, files: Sequence[tuple[str, bytes]], received_on: date,
-                 limits: Limits = DEFAULT_LIMITS, plan_id: int | None = None) -> Ledger:
+def check_upload(
+    store: Store,
+    files: Sequence[tuple[str, bytes]],
+    received_on: date,
+    limits: Limits = DEFAULT_LIMITS,
+    plan_id: int | None = None,
+) -> Ledger:
     """Read an upload as it would be published into the plan: a ledger without phases takes the plan's phases;
     one whose measures barely match the plan's newest version gets a warning."""
     fallback = store.plan_phases(plan_id) if plan_id is not None else None
@@ -26,8 +31,12 @@ def check_upload(store: Store, files: Sequence[tuple[str, bytes]], received_on: 
     if ledger.ok and newest is not None:
         share = overlap(store.ledger(newest).tasks, ledger.tasks)
         if share is not None and share < SAME_PLAN_SHARE:
-            warning = Issue("warning", "ledger.different_plan", value=store.plan(plan_id).name,
-                            params=(("share", f"{share * 100:.0f}%"),))
+            warning = Issue(
+                "warning",
+                "ledger.different_plan",
+                value=store.plan(plan_id).name,
+                params=(("share", f"{share * 100:.0f}%"),),
+            )
             ledger = replace(ledger, issues=(*ledger.issues, warning))
     return ledger
 
@@ -49,14 +58,32 @@ def _plain(text: str) -> str:
     return text.replace("\x00", "").strip()
 
 
-def publish(store: Store, files: Sequence[tuple[str, bytes]], ledger: Ledger, *, plan: int | NewPlan,
-            uploaded_by: str, uploaded_at: datetime, note: str = "", report_date: date | None = None,
-            unit_id: int | None = None, address: str = "", audit_action: str = "publish") -> Published | None:
+def publish(
+    store: Store,
+    files: Sequence[tuple[str, bytes]],
+    ledger: Ledger,
+    *,
+    plan: int | NewPlan,
+    uploaded_by: str,
+    uploaded_at: datetime,
+    note: str = "",
+    report_date: date | None = None,
+    unit_id: int | None = None,
+    address: str = "",
+    audit_action: str = "publish",
+) -> Published | None:
     """Store the upload as a new version of the plan (an id, or a NewPlan created with it), for one of its units
     when given; None (and nothing stored) when the ledger has errors."""
     if ledger.errors:
         return None
-    return store.publish(list(files), with_report_date(ledger, report_date), plan=plan,
-                         uploaded_by=_plain(uploaded_by)[:MAX_UPLOADER], uploaded_at=uploaded_at,
-                         note=_plain(note)[:MAX_NOTE], unit_id=unit_id, address=address,
-                         audit_action=audit_action)
+    return store.publish(
+        list(files),
+        with_report_date(ledger, report_date),
+        plan=plan,
+        uploaded_by=_plain(uploaded_by)[:MAX_UPLOADER],
+        uploaded_at=uploaded_at,
+        note=_plain(note)[:MAX_NOTE],
+        unit_id=unit_id,
+        address=address,
+        audit_action=audit_action,
+    )

@@ -73,8 +73,9 @@ def _failure_issue(failure: Failure, files: list[tuple[str, bytes]], limits: Lim
     return refusal("file.crashed", names)
 
 
-def read_ledger(files: Files, received_on: date, fallback_phases: Sequence[Phase] | None = None,
-                limits: Limits = DEFAULT_LIMITS) -> Ledger:
+def read_ledger(
+    files: Files, received_on: date, fallback_phases: Sequence[Phase] | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Ledger:
     """load_ledger's work, in this process and without its worker: what the worker runs (and the benchmark's
     in-process figure)."""
     sheets: list[RawSheet] = []
@@ -107,7 +108,7 @@ def _report_date(roles, default_year: int) -> date | None:
         if role:
             sheet, header = role
             found = find_report_date(sheet.rows[: header.row], default_year)
-            footer = [row for row in sheet.rows[header.row + 1:][-8:] if is_footer_line(row)]
+            footer = [row for row in sheet.rows[header.row + 1 :][-8:] if is_footer_line(row)]
             found = found or find_report_date(footer, default_year)
             if found:
                 return found
@@ -150,17 +151,25 @@ def _read_sheets(sheets: list[RawSheet], received_on: date, fallback_phases, lim
     if not above and roles.meta is not None and roles.meta.name == BODY_SHEET:  # a Word table: the text around it
         above = roles.meta.rows[:5]
     title, unit = title_and_unit(above)
-    return Ledger(tasks, phases, report_date, found_date is not None, tuple(issues),
-                  matched_by_id=all("id" in header.fields for _, header in roles.all_tasks),
-                  title=title or _file_title(roles.tasks[0]), unit=unit)
+    return Ledger(
+        tasks,
+        phases,
+        report_date,
+        found_date is not None,
+        tuple(issues),
+        matched_by_id=all("id" in header.fields for _, header in roles.all_tasks),
+        title=title or _file_title(roles.tasks[0]),
+        unit=unit,
+    )
 
 
 def _file_title(sheet: RawSheet) -> str:
     return PurePath(sheet.file_name).stem if sheet.file_name else sheet.name
 
 
-def _read_task_sheets(roles, dates: DateReader, phases: tuple[Phase, ...], report_date: date,
-                      limits: Limits) -> tuple[pd.DataFrame, list[Issue]]:
+def _read_task_sheets(
+    roles, dates: DateReader, phases: tuple[Phase, ...], report_date: date, limits: Limits
+) -> tuple[pd.DataFrame, list[Issue]]:
     """Every tasks sheet read and checked on its own, then joined: with several (one per department), the
     sheet names a missing department, and ids count within their sheet."""
     several = len(roles.all_tasks) > 1
@@ -171,12 +180,16 @@ def _read_task_sheets(roles, dates: DateReader, phases: tuple[Phase, ...], repor
         if several and "department" not in header.fields:
             tasks["department"] = sheet.name
         if several:
-            tasks["key"] = tasks["key"].where(~tasks["key"].str.startswith("id:"), "id:" + sheet.name + "#" +
-                                              tasks["key"].str.slice(3))
+            tasks["key"] = tasks["key"].where(
+                ~tasks["key"].str.startswith("id:"), "id:" + sheet.name + "#" + tasks["key"].str.slice(3)
+            )
         cell_issues += task_issues + unread_columns(sheet, header)
         groups.setdefault(tuple(sorted(header.columns.items())), []).append((sheet, header, tasks))
-    unreadable_due = {(i.sheet, i.row) for i in cell_issues if i.code in ("task.bad_date", "task.formula_error")
-                      and i.column == _written_due(roles, i.sheet)}
+    unreadable_due = {
+        (i.sheet, i.row)
+        for i in cell_issues
+        if i.code in ("task.bad_date", "task.formula_error") and i.column == _written_due(roles, i.sheet)
+    }
     found = list(cell_issues)
     for members in groups.values():
         joined = _joined([tasks for _, _, tasks in members])
@@ -208,6 +221,8 @@ def _sheet_notes(roles) -> list[Issue]:
     if roles.more_tasks:
         notes.append(Issue("warning", "ledger.sheets_read", value="、".join(s.name for s, _ in roles.all_tasks)))
     main = roles.tasks[0].name
-    notes += [Issue("warning", "ledger.task_sheet_not_read", sheet.name, value=sheet.name, params=(("read", main),))
-              for sheet in roles.not_read]
+    notes += [
+        Issue("warning", "ledger.task_sheet_not_read", sheet.name, value=sheet.name, params=(("read", main),))
+        for sheet in roles.not_read
+    ]
     return notes

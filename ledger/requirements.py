@@ -88,14 +88,16 @@ def targets(tasks: pd.DataFrame, scope: str, target: str, required_by: date) -> 
         if found.empty:
             raise RequirementError("requirement.no_measure", measure=target)
         if found["key"].nunique() > 1:
-            raise RequirementError("requirement.ambiguous_measure", measure=target,
-                                   keys="、".join(found["key"].astype(str).tolist()[:10]))
+            raise RequirementError(
+                "requirement.ambiguous_measure", measure=target, keys="、".join(found["key"].astype(str).tolist()[:10])
+            )
         return (str(found["key"].iloc[0]),), str(found["measure"].iloc[0])
     mine = tasks[metrics.name_keys(tasks[scope]) == fold(target)]
     if mine.empty:
         raise RequirementError(f"requirement.no_{scope}", name=target)
-    open_due = mine[~mine["status"].isin((DONE, "ongoing")) & mine["due"].notna()
-                    & (mine["due"] <= pd.Timestamp(required_by))]
+    open_due = mine[
+        ~mine["status"].isin((DONE, "ongoing")) & mine["due"].notna() & (mine["due"] <= pd.Timestamp(required_by))
+    ]
     return tuple(open_due["key"].astype(str)), ""
 
 
@@ -111,10 +113,22 @@ def checked(new: NewRequirement) -> NewRequirement:
     if len(given_by) > MAX_NAME or len(new.target) > MAX_NAME:
         raise RequirementError("requirement.name_too_long", limit=MAX_NAME)
     if new.due is not None and new.due < new.meeting_date:
-        raise RequirementError("requirement.due_before_meeting", due=new.due.isoformat(),
-                               date=new.meeting_date.isoformat())
-    return NewRequirement(new.scope, new.target.strip(), new.keys, new.measure, text, given_by, new.meeting_date,
-                          new.due, new.version_id, new.recorded_by, new.recorded_at)
+        raise RequirementError(
+            "requirement.due_before_meeting", due=new.due.isoformat(), date=new.meeting_date.isoformat()
+        )
+    return NewRequirement(
+        new.scope,
+        new.target.strip(),
+        new.keys,
+        new.measure,
+        text,
+        given_by,
+        new.meeting_date,
+        new.due,
+        new.version_id,
+        new.recorded_by,
+        new.recorded_at,
+    )
 
 
 def done_dates(tasks: pd.DataFrame, history: pd.DataFrame | None, as_of: date) -> dict[str, date]:
@@ -149,8 +163,9 @@ def state_of(requirement: Requirement, done_on: Mapping[str, date], as_of: date)
     return RequirementState(requirement, state, met, concerned)
 
 
-def states(requirements: Sequence[Requirement], tasks: pd.DataFrame, as_of: date,
-           history: pd.DataFrame | None = None) -> list[RequirementState]:
+def states(
+    requirements: Sequence[Requirement], tasks: pd.DataFrame, as_of: date, history: pd.DataFrame | None = None
+) -> list[RequirementState]:
     """Each requirement's state in the version whose tasks are `tasks`, dated as_of."""
     done_on = done_dates(tasks, history, as_of)
     return [state_of(r, done_on, as_of) for r in requirements]
@@ -168,9 +183,15 @@ class MeetingRequirements:
     current: list[Requirement]
 
 
-def for_version(requirements: Sequence[Requirement], order: Mapping[int, int], version_id: int | None,
-                tasks: pd.DataFrame, as_of: date, history: pd.DataFrame | None = None,
-                previous: tuple[pd.DataFrame, date] | None = None) -> MeetingRequirements:
+def for_version(
+    requirements: Sequence[Requirement],
+    order: Mapping[int, int],
+    version_id: int | None,
+    tasks: pd.DataFrame,
+    as_of: date,
+    history: pd.DataFrame | None = None,
+    previous: tuple[pd.DataFrame, date] | None = None,
+) -> MeetingRequirements:
     """The requirements a version shows. `order` ranks the plan's versions by report date (then publish order);
     a requirement recorded on an earlier version is carried unless it was already met in the version before this
     one (`previous`: its tasks and date); this meeting's are those recorded on this version."""
@@ -179,11 +200,15 @@ def for_version(requirements: Sequence[Requirement], order: Mapping[int, int], v
     here = order[version_id]
     earlier = [r for r in requirements if order.get(r.version_id, here) < here]
     if previous is not None and earlier:  # shown as met last week: settled (recorded last week: not yet shown)
-        settled = {s.requirement.id for s in states(earlier, previous[0], previous[1], history)
-                   if s.state == "met" and order[s.requirement.version_id] < here - 1}
+        settled = {
+            s.requirement.id
+            for s in states(earlier, previous[0], previous[1], history)
+            if s.state == "met" and order[s.requirement.version_id] < here - 1
+        }
         earlier = [r for r in earlier if r.id not in settled]
-    return MeetingRequirements(states(earlier, tasks, as_of, history),
-                               [r for r in requirements if r.version_id == version_id])
+    return MeetingRequirements(
+        states(earlier, tasks, as_of, history), [r for r in requirements if r.version_id == version_id]
+    )
 
 
 def default_meeting_date(as_of: date, today: date, window_days: int = 14) -> date:
@@ -195,10 +220,21 @@ def default_meeting_date(as_of: date, today: date, window_days: int = 14) -> dat
 def records(found: Sequence[RequirementState]) -> list[dict]:
     """The JSON of `python -m ledger decisions --json`: {id, measure, text, by, date, due, state} and the scope,
     target, required date and counts."""
-    return [{
-        "id": s.requirement.id, "measure": s.requirement.target if s.requirement.scope == "measure" else None,
-        "text": s.requirement.text, "by": s.requirement.given_by, "date": s.requirement.meeting_date.isoformat(),
-        "due": s.requirement.due.isoformat() if s.requirement.due else None, "state": s.state,
-        "scope": s.requirement.scope, "target": s.requirement.target, "measure_text": s.requirement.measure,
-        "required_by": s.requirement.required_by.isoformat(), "done": s.done, "concerned": s.concerned,
-    } for s in found]
+    return [
+        {
+            "id": s.requirement.id,
+            "measure": s.requirement.target if s.requirement.scope == "measure" else None,
+            "text": s.requirement.text,
+            "by": s.requirement.given_by,
+            "date": s.requirement.meeting_date.isoformat(),
+            "due": s.requirement.due.isoformat() if s.requirement.due else None,
+            "state": s.state,
+            "scope": s.requirement.scope,
+            "target": s.requirement.target,
+            "measure_text": s.requirement.measure,
+            "required_by": s.requirement.required_by.isoformat(),
+            "done": s.done,
+            "concerned": s.concerned,
+        }
+        for s in found
+    ]

@@ -37,12 +37,19 @@ class UnitFigures:
     def record(self) -> dict:
         """The `rollup --json` item: {unit, report_date, tasks, completion_pct, overdue, lights, phases} and more."""
         f = self.figures or {}
-        return {"unit": self.unit.name, "report_date": self.version.report_date.isoformat() if self.version else None,
-                "tasks": f.get("tasks", 0), "completion_pct": f.get("completion_pct"), "overdue": self.overdue,
-                "longest_overdue_days": self.longest_overdue,
-                "longest_overdue": f["overdue"][0]["measure"] if f.get("overdue") else None,
-                "lights": f.get("lights"), "phases": f.get("phases", []), "missing": self.missing,
-                "version": self.version.id if self.version else None}
+        return {
+            "unit": self.unit.name,
+            "report_date": self.version.report_date.isoformat() if self.version else None,
+            "tasks": f.get("tasks", 0),
+            "completion_pct": f.get("completion_pct"),
+            "overdue": self.overdue,
+            "longest_overdue_days": self.longest_overdue,
+            "longest_overdue": f["overdue"][0]["measure"] if f.get("overdue") else None,
+            "lights": f.get("lights"),
+            "phases": f.get("phases", []),
+            "missing": self.missing,
+            "version": self.version.id if self.version else None,
+        }
 
 
 def week_of(day: date) -> tuple[int, int]:
@@ -50,17 +57,22 @@ def week_of(day: date) -> tuple[int, int]:
     return year, week
 
 
-def unit_summary(ledger: Ledger, plan_phases: tuple, as_of: date | None,
-                 thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS) -> dict:
+def unit_summary(
+    ledger: Ledger, plan_phases: tuple, as_of: date | None, thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS
+) -> dict:
     """One unit's figures: `report.summary` of its ledger (with the plan's phases when the ledger has none)."""
     if not ledger.phases and plan_phases:
         ledger = replace(ledger, phases=plan_phases)
     return summary(ledger, as_of, thresholds=thresholds)
 
 
-def rollup(store: Store, plan_id: int, as_of: date | None = None,
-           thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS,
-           figures_of: Callable[[Version, tuple], dict] | None = None) -> list[UnitFigures]:
+def rollup(
+    store: Store,
+    plan_id: int,
+    as_of: date | None = None,
+    thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS,
+    figures_of: Callable[[Version, tuple], dict] | None = None,
+) -> list[UnitFigures]:
     """Every unit of the plan with its newest ledger's figures, most in need of attention first.
 
     Without as_of each unit's figures are as of its own report date (what `summary` says of that ledger); with
@@ -83,9 +95,15 @@ def rollup(store: Store, plan_id: int, as_of: date | None = None,
         figures = figures_of(version, plan_phases) if version is not None else None
         missing = version is None or (reference is not None and week_of(version.report_date) < week_of(reference))
         rows.append(UnitFigures(unit, version, figures, missing))
-    rows.sort(key=lambda r: (not r.missing, -r.overdue, -r.longest_overdue,
-                             (r.figures or {}).get("completion_pct") if (r.figures or {}).get("completion_pct")
-                             is not None else 101, r.unit.name))
+    rows.sort(
+        key=lambda r: (
+            not r.missing,
+            -r.overdue,
+            -r.longest_overdue,
+            (r.figures or {}).get("completion_pct") if (r.figures or {}).get("completion_pct") is not None else 101,
+            r.unit.name,
+        )
+    )
     return rows
 
 
@@ -100,8 +118,12 @@ def combined(store: Store, plan_id: int, as_of: date | None = None) -> Ledger | 
     frames = []
     for unit_id, version in newest.items():
         tasks = ledgers[version.id].tasks
-        frames.append(tasks.assign(unit=names.get(unit_id, str(unit_id)),
-                                   key=names.get(unit_id, str(unit_id)) + "|" + tasks["key"].astype(str)))
+        frames.append(
+            tasks.assign(
+                unit=names.get(unit_id, str(unit_id)),
+                key=names.get(unit_id, str(unit_id)) + "|" + tasks["key"].astype(str),
+            )
+        )
     first = ledgers[max(newest.values(), key=lambda v: v.report_date).id]
     phases = store.plan_phases(plan_id) or first.phases
     tasks = pd.concat(frames, ignore_index=True)

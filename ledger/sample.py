@@ -15,18 +15,40 @@ from ledger.writing import LedgerSheet, ledger_workbook, template_workbook
 TITLE = "榆树市职业技术教育中心党总支意识形态工作责任制专项整治整改台账"
 UNIT = "党总支办公室"
 SCHOOL = "榆树市职业技术教育中心党总支"  # the unit that issued the plan
-FOOTER = ("注：完成情况填写“已完成 / 进行中 / 未开始 / 长期坚持”；完成进度填百分比；已完成的须注明佐证材料和完成日期。",
-          "填表人：办公室主任        审核人：党总支书记")
+FOOTER = (
+    "注：完成情况填写“已完成 / 进行中 / 未开始 / 长期坚持”；完成进度填百分比；已完成的须注明佐证材料和完成日期。",
+    "填表人：办公室主任        审核人：党总支书记",
+)
 
 PHASES = (
-    Phase("第一阶段：自查自纠", date(2019, 4, 25), date(2019, 5, 10), 1,
-          "认真学习局党委整改方案，制定整改方案，明确整改责任，细化整改措施。"),
-    Phase("第二阶段：整改落实", date(2019, 5, 11), date(2019, 5, 31), 2,
-          "对照问题逐条认真进行整改，深入查找问题产生原因，建立整改台帐，确保在5月31日前全面彻底地完成整改任务。"),
-    Phase("第三阶段：迎接督导检查", date(2019, 6, 1), date(2019, 6, 10), 3,
-          "迎接局党委关于意识形态问题整改落实情况的督导检查。"),
-    Phase("第四阶段：健全机制", date(2019, 6, 11), date(2019, 6, 30), 4,
-          "从强化领导责任、舆论管控、阵地管理、队伍建设等方面，创新和完善长效制度机制，确保意识形态工作抓常抓细抓长。"),
+    Phase(
+        "第一阶段：自查自纠",
+        date(2019, 4, 25),
+        date(2019, 5, 10),
+        1,
+        "认真学习局党委整改方案，制定整改方案，明确整改责任，细化整改措施。",
+    ),
+    Phase(
+        "第二阶段：整改落实",
+        date(2019, 5, 11),
+        date(2019, 5, 31),
+        2,
+        "对照问题逐条认真进行整改，深入查找问题产生原因，建立整改台帐，确保在5月31日前全面彻底地完成整改任务。",
+    ),
+    Phase(
+        "第三阶段：迎接督导检查",
+        date(2019, 6, 1),
+        date(2019, 6, 10),
+        3,
+        "迎接局党委关于意识形态问题整改落实情况的督导检查。",
+    ),
+    Phase(
+        "第四阶段：健全机制",
+        date(2019, 6, 11),
+        date(2019, 6, 30),
+        4,
+        "从强化领导责任、舆论管控、阵地管理、队伍建设等方面，创新和完善长效制度机制，确保意识形态工作抓常抓细抓长。",
+    ),
 )
 
 C1, C2, C3, C4, C5 = (
@@ -39,9 +61,9 @@ C1, C2, C3, C4, C5 = (
 # Each category's 问题表现, as the seed plan states it.
 PROBLEMS = {
     C1: "有的党员领导干部对意识形态工作的极端重要性认识不足，工作安排部署多，检查落实少，管理不到位；意识形态工作"
-        "机制建设存在不健全、不顺畅的问题。",
+    "机制建设存在不健全、不顺畅的问题。",
     C2: "部分基层宣传干部年龄偏大、思想观念滞后，有的年轻干部身兼多职、工作积极性差；有的主管意识形态工作的领导和"
-        "具体工作人员理论功底有限，缺乏工作经验，培训力度不够。",
+    "具体工作人员理论功底有限，缺乏工作经验，培训力度不够。",
     C3: "宗教活动、邪教组织仍有向校园发展趋势，校园反邪教工作的紧迫性和重要性重视程度不够。",
     C4: "校园文化建设仍停留在以硬件设施的堆砌为主要形式上，缺少独具特色的、多元化的精神环境和文化氛围。",
     C5: "利用现有资源处置网络舆情能力有限；少数干部对网络舆论引导重视程度不高，网络舆论引导能力欠缺。",
@@ -53,42 +75,185 @@ LONG = "长期"
 
 # id, category, measure, phase (by number), leader, department, owner, start, due as planned
 MEASURES = (
-    (1, C1, "成立意识形态工作领导小组，明确各基层党组织主体责任、主要领导“一把手”责任、分管领导直接责任和班子成员"
-            "一岗双责；至少每半年专题研究一次意识形态工作，并作为述职述廉述责报告的重要内容。",
-     1, SECRETARY, OFFICE, "办公室主任", date(2019, 4, 25), date(2019, 5, 10)),
-    (2, C1, "把意识形态工作纳入党总支年度工作要点，与业务工作同部署、同落实、同检查、同考核。",
-     2, SECRETARY, OFFICE, "办公室主任", date(2019, 5, 11), date(2019, 5, 15)),
-    (3, C1, "结合“不忘初心、牢记使命”主题教育和“两学一做”学习教育常态化制度化，制定学习计划，强化督导检查，"
-            "切实将学习任务落到实处。",
-     2, DEPUTY, OFFICE, "组织委员", date(2019, 5, 11), date(2019, 5, 31)),
-    (4, C1, "制订党委意识形态工作考核细则，纳入督导考评，坚持专项督导与定期督导相结合。",
-     2, DEPUTY, OFFICE, "办公室主任", date(2019, 5, 11), date(2019, 5, 24)),
-    (5, C1, "建立健全意识形态预警防控机制、重大问题处置机制、重大事故问责机制，对履责不力的领导干部追责问责。",
-     4, SECRETARY, OFFICE, "办公室主任", date(2019, 6, 11), date(2019, 6, 30)),
-    (6, C2, "明确工作职责，宣传干部兼职不超过两项。",
-     1, PRINCIPAL, OFFICE, "办公室主任", date(2019, 4, 25), date(2019, 5, 10)),
-    (7, C2, "积极派送宣传干部参加教育局组织的意识形态工作专题培训，提高业务能力和综合素质。",
-     2, DEPUTY, MORAL, "德育处主任", date(2019, 5, 11), date(2019, 5, 31)),
-    (8, C2, "积极参与“宣传思想文化工作创新奖”评比，及时总结上报抓意识形态工作的好经验好做法。",
-     4, DEPUTY, OFFICE, "宣传干事", date(2019, 6, 11), date(2019, 6, 30)),
-    (9, C3, "强化督查检查，严禁各类宗教活动进入校园、严禁邪教组织向校园蔓延，加大排查力度。",
-     2, VP_SAFETY, SECURITY, "保卫处处长", date(2019, 5, 11), date(2019, 5, 15)),
-    (10, C3, "加大科学文化宣传力度，利用校园文化阵地宣传科学意识和普法知识，提高师生对邪教的防范意识。",
-     4, VP_MORAL, MORAL, "德育处主任", date(2019, 5, 11), LONG),
-    (11, C4, "加强网络、橱窗、标语等文化阵地建设，以多样化宣传方式营造积极向上的校园文化氛围。",
-     2, VP_MORAL, LEAGUE, "团委书记", date(2019, 5, 11), date(2019, 5, 25)),
-    (12, C4, "以育人为导向，加强师生社会主义核心价值观教育，着力打造独具特色的新时代校园文化。",
-     4, VP_MORAL, MORAL, "德育处主任", date(2019, 5, 20), date(2019, 6, 30)),
-    (13, C5, "向局党委网络安全和信息化领导小组定期汇报工作情况，研究工作对策，强化工作效果。",
-     4, PRINCIPAL, IT, "信息中心主任", date(2019, 5, 11), LONG),
-    (14, C5, "配合教育系统开展净网、健网专项行动，营造格调清朗的网络空间。",
-     2, VP_IT, IT, "信息中心主任", date(2019, 5, 11), date(2019, 5, 31)),
-    (15, C5, "建立健全网络舆情分析研判制度，加强舆情研判和有害信息管控。",
-     2, PRINCIPAL, IT, "网络管理员", date(2019, 5, 11), date(2019, 5, 17)),
-    (16, C5, "强化舆情信息报送工作。",
-     2, VP_IT, OFFICE, "舆情信息员", date(2019, 5, 11), date(2019, 6, 2)),
-    (17, C5, "推送网络评论员、舆情信息员参加教育局组织的培训，培养政治强、业务精、素质高的网络管理人才。",
-     4, VP_IT, IT, "信息中心主任", date(2019, 6, 11), date(2019, 6, 30)),
+    (
+        1,
+        C1,
+        "成立意识形态工作领导小组，明确各基层党组织主体责任、主要领导“一把手”责任、分管领导直接责任和班子成员"
+        "一岗双责；至少每半年专题研究一次意识形态工作，并作为述职述廉述责报告的重要内容。",
+        1,
+        SECRETARY,
+        OFFICE,
+        "办公室主任",
+        date(2019, 4, 25),
+        date(2019, 5, 10),
+    ),
+    (
+        2,
+        C1,
+        "把意识形态工作纳入党总支年度工作要点，与业务工作同部署、同落实、同检查、同考核。",
+        2,
+        SECRETARY,
+        OFFICE,
+        "办公室主任",
+        date(2019, 5, 11),
+        date(2019, 5, 15),
+    ),
+    (
+        3,
+        C1,
+        "结合“不忘初心、牢记使命”主题教育和“两学一做”学习教育常态化制度化，制定学习计划，强化督导检查，"
+        "切实将学习任务落到实处。",
+        2,
+        DEPUTY,
+        OFFICE,
+        "组织委员",
+        date(2019, 5, 11),
+        date(2019, 5, 31),
+    ),
+    (
+        4,
+        C1,
+        "制订党委意识形态工作考核细则，纳入督导考评，坚持专项督导与定期督导相结合。",
+        2,
+        DEPUTY,
+        OFFICE,
+        "办公室主任",
+        date(2019, 5, 11),
+        date(2019, 5, 24),
+    ),
+    (
+        5,
+        C1,
+        "建立健全意识形态预警防控机制、重大问题处置机制、重大事故问责机制，对履责不力的领导干部追责问责。",
+        4,
+        SECRETARY,
+        OFFICE,
+        "办公室主任",
+        date(2019, 6, 11),
+        date(2019, 6, 30),
+    ),
+    (
+        6,
+        C2,
+        "明确工作职责，宣传干部兼职不超过两项。",
+        1,
+        PRINCIPAL,
+        OFFICE,
+        "办公室主任",
+        date(2019, 4, 25),
+        date(2019, 5, 10),
+    ),
+    (
+        7,
+        C2,
+        "积极派送宣传干部参加教育局组织的意识形态工作专题培训，提高业务能力和综合素质。",
+        2,
+        DEPUTY,
+        MORAL,
+        "德育处主任",
+        date(2019, 5, 11),
+        date(2019, 5, 31),
+    ),
+    (
+        8,
+        C2,
+        "积极参与“宣传思想文化工作创新奖”评比，及时总结上报抓意识形态工作的好经验好做法。",
+        4,
+        DEPUTY,
+        OFFICE,
+        "宣传干事",
+        date(2019, 6, 11),
+        date(2019, 6, 30),
+    ),
+    (
+        9,
+        C3,
+        "强化督查检查，严禁各类宗教活动进入校园、严禁邪教组织向校园蔓延，加大排查力度。",
+        2,
+        VP_SAFETY,
+        SECURITY,
+        "保卫处处长",
+        date(2019, 5, 11),
+        date(2019, 5, 15),
+    ),
+    (
+        10,
+        C3,
+        "加大科学文化宣传力度，利用校园文化阵地宣传科学意识和普法知识，提高师生对邪教的防范意识。",
+        4,
+        VP_MORAL,
+        MORAL,
+        "德育处主任",
+        date(2019, 5, 11),
+        LONG,
+    ),
+    (
+        11,
+        C4,
+        "加强网络、橱窗、标语等文化阵地建设，以多样化宣传方式营造积极向上的校园文化氛围。",
+        2,
+        VP_MORAL,
+        LEAGUE,
+        "团委书记",
+        date(2019, 5, 11),
+        date(2019, 5, 25),
+    ),
+    (
+        12,
+        C4,
+        "以育人为导向，加强师生社会主义核心价值观教育，着力打造独具特色的新时代校园文化。",
+        4,
+        VP_MORAL,
+        MORAL,
+        "德育处主任",
+        date(2019, 5, 20),
+        date(2019, 6, 30),
+    ),
+    (
+        13,
+        C5,
+        "向局党委网络安全和信息化领导小组定期汇报工作情况，研究工作对策，强化工作效果。",
+        4,
+        PRINCIPAL,
+        IT,
+        "信息中心主任",
+        date(2019, 5, 11),
+        LONG,
+    ),
+    (
+        14,
+        C5,
+        "配合教育系统开展净网、健网专项行动，营造格调清朗的网络空间。",
+        2,
+        VP_IT,
+        IT,
+        "信息中心主任",
+        date(2019, 5, 11),
+        date(2019, 5, 31),
+    ),
+    (
+        15,
+        C5,
+        "建立健全网络舆情分析研判制度，加强舆情研判和有害信息管控。",
+        2,
+        PRINCIPAL,
+        IT,
+        "网络管理员",
+        date(2019, 5, 11),
+        date(2019, 5, 17),
+    ),
+    (16, C5, "强化舆情信息报送工作。", 2, VP_IT, OFFICE, "舆情信息员", date(2019, 5, 11), date(2019, 6, 2)),
+    (
+        17,
+        C5,
+        "推送网络评论员、舆情信息员参加教育局组织的培训，培养政治强、业务精、素质高的网络管理人才。",
+        4,
+        VP_IT,
+        IT,
+        "信息中心主任",
+        date(2019, 6, 11),
+        date(2019, 6, 30),
+    ),
 )
 
 WEEKS = (date(2019, 5, 6), date(2019, 5, 13), date(2019, 5, 20), date(2019, 5, 27))
@@ -154,11 +319,25 @@ def week_tasks(report_date: date) -> list[dict]:
         entry = state.get(number, ("未开始", 0, None, "", ""))
         status, progress, completed, evidence, notes = entry[:5]
         due = entry[5] if len(entry) > 5 else due
-        rows.append({"id": number, "category": category, "problem": PROBLEMS[category], "measure": measure,
-                     "phase": PHASES[phase - 1].name,
-                     "leader": leader, "department": department, "owner": owner, "start": start, "due": due,
-                     "status": status, "progress": progress, "completed_on": completed, "evidence": evidence,
-                     "notes": notes})
+        rows.append(
+            {
+                "id": number,
+                "category": category,
+                "problem": PROBLEMS[category],
+                "measure": measure,
+                "phase": PHASES[phase - 1].name,
+                "leader": leader,
+                "department": department,
+                "owner": owner,
+                "start": start,
+                "due": due,
+                "status": status,
+                "progress": progress,
+                "completed_on": completed,
+                "evidence": evidence,
+                "notes": notes,
+            }
+        )
     return rows
 
 
@@ -166,8 +345,23 @@ def week_workbook(report_date: date) -> bytes:
     return ledger_workbook(LedgerSheet(week_tasks(report_date), PHASES, report_date, TITLE, UNIT, FOOTER))
 
 
-_DEPARTMENTS = (OFFICE, MORAL, SECURITY, LEAGUE, IT, "教务处", "学生处", "总务处", "招生就业处", "机电专业部",
-                "信息技术专业部", "财经商贸专业部", "旅游服务专业部", "工会", "团委")
+_DEPARTMENTS = (
+    OFFICE,
+    MORAL,
+    SECURITY,
+    LEAGUE,
+    IT,
+    "教务处",
+    "学生处",
+    "总务处",
+    "招生就业处",
+    "机电专业部",
+    "信息技术专业部",
+    "财经商贸专业部",
+    "旅游服务专业部",
+    "工会",
+    "团委",
+)
 _OWNERS = ("主任", "副主任", "干事", "专干", "科员")
 
 
@@ -184,12 +378,26 @@ def scaled_tasks(count: int, report_date: date = WEEKS[-1], seed: int = 1) -> li
             start = min(start, due)
         finished = due != LONG and due < report_date and rng.random() < 0.7
         progress = 100 if finished else (0 if due != LONG and start > report_date else rng.choice((0, 20, 40, 60, 80)))
-        rows.append({
-            "id": number, "category": category, "measure": f"{measure}（第{number}项）", "phase": PHASES[phase - 1].name,
-            "leader": leader, "department": department, "owner": department + rng.choice(_OWNERS), "start": start,
-            "due": due, "status": "已完成" if finished else ("长期坚持" if due == LONG else ("进行中" if progress else "未开始")),
-            "progress": None if due == LONG else progress, "completed_on": due if finished else None,
-            "evidence": "会议记录、照片" if finished and rng.random() < 0.9 else "", "notes": ""})
+        rows.append(
+            {
+                "id": number,
+                "category": category,
+                "measure": f"{measure}（第{number}项）",
+                "phase": PHASES[phase - 1].name,
+                "leader": leader,
+                "department": department,
+                "owner": department + rng.choice(_OWNERS),
+                "start": start,
+                "due": due,
+                "status": "已完成"
+                if finished
+                else ("长期坚持" if due == LONG else ("进行中" if progress else "未开始")),
+                "progress": None if due == LONG else progress,
+                "completed_on": due if finished else None,
+                "evidence": "会议记录、照片" if finished and rng.random() < 0.9 else "",
+                "notes": "",
+            }
+        )
     return rows
 
 
@@ -197,14 +405,28 @@ def departments_workbook(count: int, sheets: int, report_date: date = WEEKS[-1])
     """The scaled ledger of `count` measures kept as `sheets` tasks sheets of equal size, one per department."""
     rows = scaled_tasks(count, report_date)
     size = count // sheets
-    parts = [LedgerSheet(rows[i * size:(i + 1) * size], PHASES, report_date, TITLE, UNIT, merge_categories=False,
-                         sheet_name=f"部门{i + 1}") for i in range(sheets)]
+    parts = [
+        LedgerSheet(
+            rows[i * size : (i + 1) * size],
+            PHASES,
+            report_date,
+            TITLE,
+            UNIT,
+            merge_categories=False,
+            sheet_name=f"部门{i + 1}",
+        )
+        for i in range(sheets)
+    ]
     return ledger_workbook(parts[0], with_help=False, more=parts[1:])
 
 
 def scaled_workbook(count: int, report_date: date = WEEKS[-1], seed: int = 1) -> bytes:
-    return ledger_workbook(LedgerSheet(scaled_tasks(count, report_date, seed), PHASES, report_date, TITLE, UNIT,
-                                       FOOTER, merge_categories=False), with_help=False)
+    return ledger_workbook(
+        LedgerSheet(
+            scaled_tasks(count, report_date, seed), PHASES, report_date, TITLE, UNIT, FOOTER, merge_categories=False
+        ),
+        with_help=False,
+    )
 
 
 SAMPLE_FILE = "sample_ledger.xlsx"
@@ -238,8 +460,9 @@ def import_history(store: Store, data_dir: Path) -> int:
     plan = store.plan_named(DEMO_PLAN_NAME)
     if plan is None:
         try:
-            plan = store.create_plan(DEMO_PLAN_NAME, unit=SCHOOL, demo=True, created_at=datetime(2019, 5, 6, 17, 0),
-                                     phases=PHASES)
+            plan = store.create_plan(
+                DEMO_PLAN_NAME, unit=SCHOOL, demo=True, created_at=datetime(2019, 5, 6, 17, 0), phases=PHASES
+            )
         except StoreError as problem:  # another instance, starting at the same moment, created it just now
             plan = store.plan_named(DEMO_PLAN_NAME) if problem.code == "store.plan_exists" else None
             if plan is None:
@@ -249,8 +472,14 @@ def import_history(store: Store, data_dir: Path) -> int:
         files = [(path.name, path.read_bytes())]
         ledger = check_upload(store, files, received_on=date(2019, 5, 27), plan_id=plan.id)
         day = ledger.report_date
-        result = publish(store, files, ledger, plan=plan.id, uploaded_by=SAMPLE_UPLOADER,
-                         uploaded_at=datetime(day.year, day.month, day.day, 17, 0))
+        result = publish(
+            store,
+            files,
+            ledger,
+            plan=plan.id,
+            uploaded_by=SAMPLE_UPLOADER,
+            uploaded_at=datetime(day.year, day.month, day.day, 17, 0),
+        )
         created += bool(result and result.created)
     store.mark_sample_imported()
     return created

@@ -28,10 +28,15 @@ DEMO_UPLOADER = "示例数据"  # who "published" the bundled sample weeks
 MAX_PLAN_NAME = 200
 
 metadata = sa.MetaData()
-meta_table = sa.Table("ledger_meta", metadata, sa.Column("key", sa.String(64), primary_key=True),
-                      sa.Column("value", sa.Text, nullable=False))
+meta_table = sa.Table(
+    "ledger_meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
 plans_table = sa.Table(
-    "ledger_plans", metadata,
+    "ledger_plans",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(MAX_PLAN_NAME), nullable=False, unique=True),
     sa.Column("unit", sa.String(MAX_PLAN_NAME), nullable=False, default=""),
@@ -39,7 +44,8 @@ plans_table = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
 plan_phases_table = sa.Table(
-    "ledger_plan_phases", metadata,
+    "ledger_plan_phases",
+    metadata,
     sa.Column("plan_id", sa.Integer, sa.ForeignKey("ledger_plans.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("position", sa.Integer, primary_key=True),
     sa.Column("name", sa.Text, nullable=False),
@@ -49,7 +55,8 @@ plan_phases_table = sa.Table(
     sa.Column("description", sa.Text, nullable=False),
 )
 versions_table = sa.Table(
-    "ledger_versions", metadata,
+    "ledger_versions",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("plan_id", sa.Integer, sa.ForeignKey("ledger_plans.id", ondelete="CASCADE"), nullable=True, index=True),
     sa.Column("content_sha256", sa.String(64), nullable=False, unique=True),
@@ -67,21 +74,29 @@ versions_table = sa.Table(
     sa.Column("withdrawn_reason", sa.Text, nullable=True),
     sa.Column("withdrawn_sha256", sa.String(64), nullable=True),  # the content digest while withdrawn
 )
-_ADDED_IN_4 = (("unit_id", "INTEGER REFERENCES ledger_units(id)"), ("withdrawn_at", "TIMESTAMP"),
-               ("withdrawn_by", "VARCHAR(200)"), ("withdrawn_reason", "TEXT"), ("withdrawn_sha256", "VARCHAR(64)"))
+_ADDED_IN_4 = (
+    ("unit_id", "INTEGER REFERENCES ledger_units(id)"),
+    ("withdrawn_at", "TIMESTAMP"),
+    ("withdrawn_by", "VARCHAR(200)"),
+    ("withdrawn_reason", "TEXT"),
+    ("withdrawn_sha256", "VARCHAR(64)"),
+)
 units_table = sa.Table(
-    "ledger_units", metadata,
+    "ledger_units",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(200), nullable=False, unique=True),
     sa.Column("created_at", sa.DateTime, nullable=False),
 )
 plan_units_table = sa.Table(  # the units expected to report for a plan
-    "ledger_plan_units", metadata,
+    "ledger_plan_units",
+    metadata,
     sa.Column("plan_id", sa.Integer, sa.ForeignKey("ledger_plans.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("unit_id", sa.Integer, sa.ForeignKey("ledger_units.id", ondelete="CASCADE"), primary_key=True),
 )
 users_table = sa.Table(
-    "ledger_users", metadata,
+    "ledger_users",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(100), nullable=False, unique=True),
     sa.Column("role", sa.String(16), nullable=False),
@@ -91,12 +106,14 @@ users_table = sa.Table(
     sa.Column("password_changed_at", sa.DateTime, nullable=False),
 )
 user_units_table = sa.Table(
-    "ledger_user_units", metadata,
+    "ledger_user_units",
+    metadata,
     sa.Column("user_id", sa.Integer, sa.ForeignKey("ledger_users.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("unit_id", sa.Integer, sa.ForeignKey("ledger_units.id", ondelete="CASCADE"), primary_key=True),
 )
 sessions_table = sa.Table(  # logins, shared by every app instance on the database
-    "ledger_sessions", metadata,
+    "ledger_sessions",
+    metadata,
     sa.Column("token_sha256", sa.String(64), primary_key=True),
     sa.Column("user_id", sa.Integer, sa.ForeignKey("ledger_users.id", ondelete="CASCADE"), nullable=False),
     sa.Column("created_at", sa.DateTime, nullable=False),
@@ -105,7 +122,8 @@ sessions_table = sa.Table(  # logins, shared by every app instance on the databa
     sa.Column("address", sa.String(100), nullable=False, default=""),
 )
 audit_table = sa.Table(  # append-only: no code path updates or deletes a row, and triggers refuse it
-    "ledger_audit", metadata,
+    "ledger_audit",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("at", sa.DateTime, nullable=False, index=True),
     sa.Column("who", sa.String(100), nullable=False),
@@ -115,7 +133,8 @@ audit_table = sa.Table(  # append-only: no code path updates or deletes a row, a
     sa.Column("detail", sa.Text, nullable=False),  # JSON object
 )
 files_table = sa.Table(
-    "ledger_files", metadata,
+    "ledger_files",
+    metadata,
     sa.Column("version_id", sa.Integer, sa.ForeignKey("ledger_versions.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("position", sa.Integer, primary_key=True),
     sa.Column("name", sa.String(500), nullable=False),
@@ -124,7 +143,8 @@ files_table = sa.Table(
     sa.Column("content", sa.LargeBinary, nullable=False),
 )
 phases_table = sa.Table(
-    "ledger_phases", metadata,
+    "ledger_phases",
+    metadata,
     sa.Column("version_id", sa.Integer, sa.ForeignKey("ledger_versions.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("position", sa.Integer, primary_key=True),
     sa.Column("name", sa.Text, nullable=False),
@@ -135,7 +155,8 @@ phases_table = sa.Table(
 )
 _ADDED_IN_2 = ("problem", "goal", "closure", "immediate")
 tasks_table = sa.Table(
-    "ledger_tasks", metadata,
+    "ledger_tasks",
+    metadata,
     sa.Column("version_id", sa.Integer, sa.ForeignKey("ledger_versions.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("position", sa.Integer, primary_key=True),
     sa.Column("row", sa.Integer, nullable=False),
@@ -146,7 +167,8 @@ tasks_table = sa.Table(
 )
 sa.Index("ix_ledger_tasks_key", tasks_table.c.key)
 requirements_table = sa.Table(
-    "ledger_requirements", metadata,
+    "ledger_requirements",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("plan_id", sa.Integer, sa.ForeignKey("ledger_plans.id", ondelete="CASCADE"), nullable=False, index=True),
     sa.Column("version_id", sa.Integer, sa.ForeignKey("ledger_versions.id", ondelete="CASCADE"), nullable=False),
@@ -305,9 +327,14 @@ def make_engine(url: str) -> Engine:
         _sqlite_setup(engine)
         return engine
     given = sa.engine.make_url(url).query
-    defaults = {"connect_timeout": PG_CONNECT_SECONDS, "keepalives": 1, "keepalives_idle": 10,
-                "keepalives_interval": 5, "keepalives_count": 2,
-                "options": f"-c statement_timeout={PG_STATEMENT_MS} -c lock_timeout={PG_LOCK_MS}"}
+    defaults = {
+        "connect_timeout": PG_CONNECT_SECONDS,
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 2,
+        "options": f"-c statement_timeout={PG_STATEMENT_MS} -c lock_timeout={PG_LOCK_MS}",
+    }
     connect_args = {key: value for key, value in defaults.items() if key not in given}
     return sa.create_engine(url, pool_pre_ping=True, pool_timeout=POOL_WAIT_SECONDS, connect_args=connect_args)
 
@@ -358,8 +385,9 @@ class Store:
         if found == SCHEMA_VERSION:
             return
         if found is not None and found > SCHEMA_VERSION:
-            raise StoreError("store.newer_schema", f"database schema {found} is newer than this program "
-                                                   f"({SCHEMA_VERSION})")
+            raise StoreError(
+                "store.newer_schema", f"database schema {found} is newer than this program ({SCHEMA_VERSION})"
+            )
         with self._writing() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
@@ -375,18 +403,28 @@ class Store:
                 _from_schema_1(conn)
             if found < 4:
                 _from_schema_3(conn)
-            conn.execute(meta_table.update().where(meta_table.c.key == "schema_version")
-                         .values(value=str(SCHEMA_VERSION)))
+            conn.execute(
+                meta_table.update().where(meta_table.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
+            )
 
     # --- plans -------------------------------------------------------------------------------------------
     def plans(self) -> list[PlanSummary]:
         """Every plan with its number of versions and newest report date; real plans first, oldest first."""
-        counted = (sa.select(versions_table.c.plan_id, sa.func.count().label("versions"),
-                             sa.func.max(versions_table.c.report_date).label("latest"))
-                   .where(LIVE).group_by(versions_table.c.plan_id).subquery())
-        query = (sa.select(plans_table, counted.c.versions, counted.c.latest)
-                 .outerjoin(counted, counted.c.plan_id == plans_table.c.id)
-                 .order_by(plans_table.c.demo, plans_table.c.id))
+        counted = (
+            sa.select(
+                versions_table.c.plan_id,
+                sa.func.count().label("versions"),
+                sa.func.max(versions_table.c.report_date).label("latest"),
+            )
+            .where(LIVE)
+            .group_by(versions_table.c.plan_id)
+            .subquery()
+        )
+        query = (
+            sa.select(plans_table, counted.c.versions, counted.c.latest)
+            .outerjoin(counted, counted.c.plan_id == plans_table.c.id)
+            .order_by(plans_table.c.demo, plans_table.c.id)
+        )
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
         return [PlanSummary(_plan(row), row["versions"] or 0, row["latest"]) for row in rows]
@@ -400,8 +438,9 @@ class Store:
             row = conn.execute(sa.select(plans_table).where(plans_table.c.name == name.strip())).mappings().first()
         return _plan(row) if row else None
 
-    def create_plan(self, name: str, *, created_at: datetime, unit: str = "", demo: bool = False,
-                    phases: Sequence[Phase] = ()) -> Plan:
+    def create_plan(
+        self, name: str, *, created_at: datetime, unit: str = "", demo: bool = False, phases: Sequence[Phase] = ()
+    ) -> Plan:
         """A new plan; a name already taken is refused (StoreError "store.plan_exists")."""
         try:
             with self._writing() as conn:
@@ -451,8 +490,15 @@ class Store:
     def plan_phases(self, plan_id: int) -> tuple[Phase, ...]:
         """The plan's phases: its own (from its plan document), else those of its newest version."""
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(plan_phases_table).where(plan_phases_table.c.plan_id == plan_id)
-                                .order_by(plan_phases_table.c.position)).mappings().all()
+            rows = (
+                conn.execute(
+                    sa.select(plan_phases_table)
+                    .where(plan_phases_table.c.plan_id == plan_id)
+                    .order_by(plan_phases_table.c.position)
+                )
+                .mappings()
+                .all()
+            )
         if rows:
             return tuple(_phase(row) for row in rows)
         newest = self.newest_report_id(plan_id)
@@ -461,17 +507,29 @@ class Store:
     def sample_imported(self) -> bool:
         """Whether the bundled sample was ever imported (deleting the demo plan must not bring it back)."""
         with self.engine.connect() as conn:
-            return conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "sample_imported")
-                                ).scalar() is not None
+            return (
+                conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "sample_imported")).scalar()
+                is not None
+            )
 
     def mark_sample_imported(self) -> None:
         with contextlib.suppress(IntegrityError), self._writing() as conn:
             conn.execute(meta_table.insert().values(key="sample_imported", value="1"))
 
     # --- writing -----------------------------------------------------------------------------------------
-    def publish(self, files: Sequence[tuple[str, bytes]], ledger: Ledger, *, plan: int | NewPlan, uploaded_by: str,
-                uploaded_at: datetime, note: str = "", unit_id: int | None = None, address: str = "",
-                audit_action: str = "publish") -> Published:
+    def publish(
+        self,
+        files: Sequence[tuple[str, bytes]],
+        ledger: Ledger,
+        *,
+        plan: int | NewPlan,
+        uploaded_by: str,
+        uploaded_at: datetime,
+        note: str = "",
+        unit_id: int | None = None,
+        address: str = "",
+        audit_action: str = "publish",
+    ) -> Published:
         """Store a valid ledger and its original files as a new version of the plan — an existing one by id, or
         a new one created in the same transaction — for one of its units when given; the same files again are not
         stored (whichever plan they went to) unless the earlier version was withdrawn."""
@@ -486,15 +544,27 @@ class Store:
         try:
             with self._writing() as conn:
                 plan_id = _insert_plan(conn, plan) if isinstance(plan, NewPlan) else plan
-                version_id = self._insert_version(conn, plan_id, files, ledger, digest, uploaded_by, uploaded_at,
-                                                  note, unit_id)
+                version_id = self._insert_version(
+                    conn, plan_id, files, ledger, digest, uploaded_by, uploaded_at, note, unit_id
+                )
                 if unit_id is not None:
                     _attach_unit(conn, plan_id, unit_id)
-                append_audit(conn, at=uploaded_at, who=uploaded_by, action=audit_action,
-                             target=f"version {version_id}", address=address,
-                             detail={"plan_id": plan_id, "unit_id": unit_id, "files": [n for n, _ in files],
-                                     "sha256": digest, "report_date": ledger.report_date.isoformat(),
-                                     "new_plan": isinstance(plan, NewPlan)})
+                append_audit(
+                    conn,
+                    at=uploaded_at,
+                    who=uploaded_by,
+                    action=audit_action,
+                    target=f"version {version_id}",
+                    address=address,
+                    detail={
+                        "plan_id": plan_id,
+                        "unit_id": unit_id,
+                        "files": [n for n, _ in files],
+                        "sha256": digest,
+                        "report_date": ledger.report_date.isoformat(),
+                        "new_plan": isinstance(plan, NewPlan),
+                    },
+                )
         except IntegrityError:
             existing = self.find_by_sha(digest)
             if existing is None:
@@ -502,22 +572,64 @@ class Store:
             return Published(existing, False)
         return Published(self.version(version_id), True)
 
-    def _insert_version(self, conn, plan_id: int, files, ledger: Ledger, digest: str, uploaded_by: str,
-                        uploaded_at: datetime, note: str, unit_id: int | None = None) -> int:
+    def _insert_version(
+        self,
+        conn,
+        plan_id: int,
+        files,
+        ledger: Ledger,
+        digest: str,
+        uploaded_by: str,
+        uploaded_at: datetime,
+        note: str,
+        unit_id: int | None = None,
+    ) -> int:
         warnings = [issue_to_dict(issue) for issue in ledger.warnings]
-        version_id = conn.execute(versions_table.insert().values(
-            plan_id=plan_id, unit_id=unit_id, content_sha256=digest, report_date=ledger.report_date, uploaded_at=uploaded_at,
-            uploaded_by=uploaded_by, note=note, file_names=json.dumps([name for name, _ in files], ensure_ascii=False),
-            task_count=len(ledger.tasks), matched_by_id=ledger.matched_by_id,
-            warnings=json.dumps(warnings, ensure_ascii=False),
-        )).inserted_primary_key[0]
-        conn.execute(files_table.insert(), [
-            {"version_id": version_id, "position": i, "name": name, "sha256": hashlib.sha256(data).hexdigest(),
-             "size": len(data), "content": data} for i, (name, data) in enumerate(files)])
+        version_id = conn.execute(
+            versions_table.insert().values(
+                plan_id=plan_id,
+                unit_id=unit_id,
+                content_sha256=digest,
+                report_date=ledger.report_date,
+                uploaded_at=uploaded_at,
+                uploaded_by=uploaded_by,
+                note=note,
+                file_names=json.dumps([name for name, _ in files], ensure_ascii=False),
+                task_count=len(ledger.tasks),
+                matched_by_id=ledger.matched_by_id,
+                warnings=json.dumps(warnings, ensure_ascii=False),
+            )
+        ).inserted_primary_key[0]
+        conn.execute(
+            files_table.insert(),
+            [
+                {
+                    "version_id": version_id,
+                    "position": i,
+                    "name": name,
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "size": len(data),
+                    "content": data,
+                }
+                for i, (name, data) in enumerate(files)
+            ],
+        )
         if ledger.phases:
-            conn.execute(phases_table.insert(), [
-                {"version_id": version_id, "position": i, "name": p.name, "start": p.start, "end": p.end,
-                 "order": p.order, "description": p.description} for i, p in enumerate(ledger.phases)])
+            conn.execute(
+                phases_table.insert(),
+                [
+                    {
+                        "version_id": version_id,
+                        "position": i,
+                        "name": p.name,
+                        "start": p.start,
+                        "end": p.end,
+                        "order": p.order,
+                        "description": p.description,
+                    }
+                    for i, p in enumerate(ledger.phases)
+                ],
+            )
         if len(ledger.tasks):
             conn.execute(tasks_table.insert(), _task_rows(version_id, ledger.tasks))
         return version_id
@@ -528,43 +640,87 @@ class Store:
         Raises requirements.RequirementError for an empty or overlong text."""
         new = checked(new)
         with self._writing() as conn:
-            found = conn.execute(sa.select(versions_table.c.plan_id).where(versions_table.c.id == new.version_id)
-                                 ).scalar()
+            found = conn.execute(
+                sa.select(versions_table.c.plan_id).where(versions_table.c.id == new.version_id)
+            ).scalar()
             if found != plan_id:
                 raise StoreError("store.no_version", str(new.version_id))
-            requirement_id = conn.execute(requirements_table.insert().values(
-                plan_id=plan_id, version_id=new.version_id, scope=new.scope, target=new.target,
-                keys=json.dumps(list(new.keys), ensure_ascii=False), measure=new.measure, text=new.text,
-                given_by=new.given_by, meeting_date=new.meeting_date, due=new.due, recorded_by=new.recorded_by,
-                recorded_at=new.recorded_at)).inserted_primary_key[0]
-            append_audit(conn, at=new.recorded_at, who=new.recorded_by, action="requirement",
-                         target=f"requirement {requirement_id}", address=address,
-                         detail={"plan_id": plan_id, "version_id": new.version_id, "scope": new.scope,
-                                 "target": new.target, "text": new.text[:200]})
+            requirement_id = conn.execute(
+                requirements_table.insert().values(
+                    plan_id=plan_id,
+                    version_id=new.version_id,
+                    scope=new.scope,
+                    target=new.target,
+                    keys=json.dumps(list(new.keys), ensure_ascii=False),
+                    measure=new.measure,
+                    text=new.text,
+                    given_by=new.given_by,
+                    meeting_date=new.meeting_date,
+                    due=new.due,
+                    recorded_by=new.recorded_by,
+                    recorded_at=new.recorded_at,
+                )
+            ).inserted_primary_key[0]
+            append_audit(
+                conn,
+                at=new.recorded_at,
+                who=new.recorded_by,
+                action="requirement",
+                target=f"requirement {requirement_id}",
+                address=address,
+                detail={
+                    "plan_id": plan_id,
+                    "version_id": new.version_id,
+                    "scope": new.scope,
+                    "target": new.target,
+                    "text": new.text[:200],
+                },
+            )
         return next(r for r in self.requirements(plan_id) if r.id == requirement_id)
 
     def requirements(self, plan_id: int) -> list[Requirement]:
         """The plan's requirements not withdrawn, in the order recorded."""
-        query = (sa.select(requirements_table).where(requirements_table.c.plan_id == plan_id,
-                                                     requirements_table.c.withdrawn_at.is_(None))
-                 .order_by(requirements_table.c.id))
+        query = (
+            sa.select(requirements_table)
+            .where(requirements_table.c.plan_id == plan_id, requirements_table.c.withdrawn_at.is_(None))
+            .order_by(requirements_table.c.id)
+        )
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
-        return [Requirement(row["scope"], row["target"], tuple(json.loads(row["keys"])), row["measure"], row["text"],
-                            row["given_by"], row["meeting_date"], row["due"], row["version_id"], row["recorded_by"],
-                            row["recorded_at"], id=row["id"], plan_id=row["plan_id"]) for row in rows]
+        return [
+            Requirement(
+                row["scope"],
+                row["target"],
+                tuple(json.loads(row["keys"])),
+                row["measure"],
+                row["text"],
+                row["given_by"],
+                row["meeting_date"],
+                row["due"],
+                row["version_id"],
+                row["recorded_by"],
+                row["recorded_at"],
+                id=row["id"],
+                plan_id=row["plan_id"],
+            )
+            for row in rows
+        ]
 
     def withdraw_requirement(self, requirement_id: int, *, by: str, at: datetime) -> None:
         """Take back a requirement recorded by mistake: it is kept (who withdrew it, when) but no longer shown."""
         with self._writing() as conn:
-            conn.execute(requirements_table.update().where(requirements_table.c.id == requirement_id)
-                         .values(withdrawn_at=at, withdrawn_by=by))
+            conn.execute(
+                requirements_table.update()
+                .where(requirements_table.c.id == requirement_id)
+                .values(withdrawn_at=at, withdrawn_by=by)
+            )
 
     def requirements_stamp(self, plan_id: int) -> tuple[int, int]:
         """Changes whenever a requirement of the plan is recorded or withdrawn: it keys the pages' caches."""
         table = requirements_table
         query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(table.c.id), 0)).where(
-            table.c.plan_id == plan_id, table.c.withdrawn_at.is_(None))
+            table.c.plan_id == plan_id, table.c.withdrawn_at.is_(None)
+        )
         with self.engine.connect() as conn:
             count, newest = conn.execute(query).one()
         return int(count), int(newest)
@@ -581,11 +737,17 @@ class Store:
         Numbers count every version of the plan in publish order, so they never change."""
         query = sa.select(versions_table).where(versions_table.c.plan_id == plan_id)
         with self.engine.connect() as conn:
-            rows = conn.execute(query.order_by(versions_table.c.report_date.desc(), versions_table.c.id.desc())
-                                ).mappings().all()
+            rows = (
+                conn.execute(query.order_by(versions_table.c.report_date.desc(), versions_table.c.id.desc()))
+                .mappings()
+                .all()
+            )
         numbers = {version_id: n for n, version_id in enumerate(sorted(row["id"] for row in rows), start=1)}
-        return [_version(row, numbers[row["id"]]) for row in rows
-                if (withdrawn or row["withdrawn_at"] is None) and (unit_id is None or row["unit_id"] == unit_id)]
+        return [
+            _version(row, numbers[row["id"]])
+            for row in rows
+            if (withdrawn or row["withdrawn_at"] is None) and (unit_id is None or row["unit_id"] == unit_id)
+        ]
 
     def newest_report_id(self, plan_id: int, unit_id: int | None = None) -> int | None:
         """The plan's (or unit's) live version with the newest report date: what the dashboard shows unless a user
@@ -594,8 +756,9 @@ class Store:
         if unit_id is not None:
             query = query.where(versions_table.c.unit_id == unit_id)
         with self.engine.connect() as conn:
-            return conn.execute(query.order_by(versions_table.c.report_date.desc(), versions_table.c.id.desc())
-                                .limit(1)).scalar()
+            return conn.execute(
+                query.order_by(versions_table.c.report_date.desc(), versions_table.c.id.desc()).limit(1)
+            ).scalar()
 
     def last_published_id(self, plan_id: int | None = None) -> int | None:
         """The id of the last publish (into the plan, or anywhere): every new publish changes it, whatever its
@@ -611,9 +774,12 @@ class Store:
         keys the caches of figures across versions."""
         table = versions_table
         withdrawn = sa.case((table.c.withdrawn_at.is_not(None), table.c.id), else_=0)
-        query = sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0), sa.func.count(table.c.withdrawn_at),
-                          sa.func.coalesce(sa.func.sum(withdrawn), 0), sa.func.max(table.c.withdrawn_at)).where(
-            table.c.plan_id == plan_id)
+        query = sa.select(
+            sa.func.coalesce(sa.func.max(table.c.id), 0),
+            sa.func.count(table.c.withdrawn_at),
+            sa.func.coalesce(sa.func.sum(withdrawn), 0),
+            sa.func.max(table.c.withdrawn_at),
+        ).where(table.c.plan_id == plan_id)
         with self.engine.connect() as conn:
             newest, count, ids, last = conn.execute(query).one()
         return f"{newest}:{count}:{ids}:{last}"
@@ -621,7 +787,8 @@ class Store:
     def units_stamp(self, plan_id: int) -> str:
         """Changes when a unit is added to the plan: it keys the roll-up's cache with changes_stamp."""
         query = sa.select(sa.func.count(), sa.func.coalesce(sa.func.max(plan_units_table.c.unit_id), 0)).where(
-            plan_units_table.c.plan_id == plan_id)
+            plan_units_table.c.plan_id == plan_id
+        )
         with self.engine.connect() as conn:
             count, newest = conn.execute(query).one()
         return f"|u{count}:{newest}"
@@ -639,12 +806,31 @@ class Store:
                 raise StoreError("store.no_version", str(version_id))
             if row["withdrawn_at"] is not None:
                 raise StoreError("store.already_withdrawn", str(version_id))
-            conn.execute(versions_table.update().where(versions_table.c.id == version_id).values(
-                withdrawn_at=at, withdrawn_by=by, withdrawn_reason=reason[:2000],
-                withdrawn_sha256=row["content_sha256"], content_sha256=f"withdrawn:{version_id}"))
-            append_audit(conn, at=at, who=by, action="withdraw", target=f"version {version_id}", address=address,
-                         detail={"plan_id": row["plan_id"], "reason": reason, "files": json.loads(row["file_names"]),
-                                 "sha256": row["content_sha256"]})
+            conn.execute(
+                versions_table.update()
+                .where(versions_table.c.id == version_id)
+                .values(
+                    withdrawn_at=at,
+                    withdrawn_by=by,
+                    withdrawn_reason=reason[:2000],
+                    withdrawn_sha256=row["content_sha256"],
+                    content_sha256=f"withdrawn:{version_id}",
+                )
+            )
+            append_audit(
+                conn,
+                at=at,
+                who=by,
+                action="withdraw",
+                target=f"version {version_id}",
+                address=address,
+                detail={
+                    "plan_id": row["plan_id"],
+                    "reason": reason,
+                    "files": json.loads(row["file_names"]),
+                    "sha256": row["content_sha256"],
+                },
+            )
         return self.version(version_id)
 
     def restore(self, version_id: int, *, by: str, at: datetime, address: str = "") -> Version:
@@ -655,15 +841,31 @@ class Store:
                 raise StoreError("store.no_version", str(version_id))
             if row["withdrawn_at"] is None:
                 raise StoreError("store.not_withdrawn", str(version_id))
-            again = conn.execute(sa.select(versions_table.c.id).where(
-                versions_table.c.content_sha256 == row["withdrawn_sha256"])).scalar()
+            again = conn.execute(
+                sa.select(versions_table.c.id).where(versions_table.c.content_sha256 == row["withdrawn_sha256"])
+            ).scalar()
             if again is not None:
                 raise StoreError("store.restore_duplicate", str(again))
-            conn.execute(versions_table.update().where(versions_table.c.id == version_id).values(
-                withdrawn_at=None, withdrawn_by=None, withdrawn_reason=None, withdrawn_sha256=None,
-                content_sha256=row["withdrawn_sha256"]))
-            append_audit(conn, at=at, who=by, action="restore", target=f"version {version_id}", address=address,
-                         detail={"plan_id": row["plan_id"]})
+            conn.execute(
+                versions_table.update()
+                .where(versions_table.c.id == version_id)
+                .values(
+                    withdrawn_at=None,
+                    withdrawn_by=None,
+                    withdrawn_reason=None,
+                    withdrawn_sha256=None,
+                    content_sha256=row["withdrawn_sha256"],
+                )
+            )
+            append_audit(
+                conn,
+                at=at,
+                who=by,
+                action="restore",
+                target=f"version {version_id}",
+                address=address,
+                detail={"plan_id": row["plan_id"]},
+            )
         return self.version(version_id)
 
     def version(self, version_id: int) -> Version:
@@ -673,48 +875,69 @@ class Store:
 
     @staticmethod
     def _number(conn: sa.Connection, row) -> int:
-        return conn.execute(sa.select(sa.func.count()).select_from(versions_table).where(
-            versions_table.c.plan_id == row["plan_id"], versions_table.c.id <= row["id"])).scalar()
+        return conn.execute(
+            sa.select(sa.func.count())
+            .select_from(versions_table)
+            .where(versions_table.c.plan_id == row["plan_id"], versions_table.c.id <= row["id"])
+        ).scalar()
 
     def find_by_sha(self, digest: str) -> Version | None:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(versions_table).where(versions_table.c.content_sha256 == digest)
-                               ).mappings().first()
+            row = (
+                conn.execute(sa.select(versions_table).where(versions_table.c.content_sha256 == digest))
+                .mappings()
+                .first()
+            )
             return _version(row, self._number(conn, row)) if row else None
 
     def files(self, version_id: int) -> list[tuple[str, bytes]]:
         """The original files of a version, exactly as uploaded."""
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(files_table.c.name, files_table.c.content)
-                                .where(files_table.c.version_id == version_id).order_by(files_table.c.position))
+            rows = conn.execute(
+                sa.select(files_table.c.name, files_table.c.content)
+                .where(files_table.c.version_id == version_id)
+                .order_by(files_table.c.position)
+            )
             return [(name, bytes(content)) for name, content in rows]
 
     def phases(self, version_id: int) -> tuple[Phase, ...]:
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(phases_table).where(phases_table.c.version_id == version_id)
-                                .order_by(phases_table.c.position)).mappings().all()
+            rows = (
+                conn.execute(
+                    sa.select(phases_table)
+                    .where(phases_table.c.version_id == version_id)
+                    .order_by(phases_table.c.position)
+                )
+                .mappings()
+                .all()
+            )
         return tuple(_phase(row) for row in rows)
 
     def ledger(self, version_id: int) -> Ledger:
         """The ledger of a version as it was published (its warnings included)."""
         with self.engine.connect() as conn:
             head = conn.execute(sa.select(versions_table).where(versions_table.c.id == version_id)).mappings().one()
-            result = conn.execute(sa.select(*[tasks_table.c[name] for name in TASK_COLUMNS])
-                                  .where(tasks_table.c.version_id == version_id).order_by(tasks_table.c.position))
+            result = conn.execute(
+                sa.select(*[tasks_table.c[name] for name in TASK_COLUMNS])
+                .where(tasks_table.c.version_id == version_id)
+                .order_by(tasks_table.c.position)
+            )
             tasks = tasks_frame(result.fetchall())
         warnings = tuple(issue_from_dict(item) for item in json.loads(head["warnings"]))
         return Ledger(tasks, self.phases(version_id), head["report_date"], True, warnings, head["matched_by_id"])
 
     def unit_versions(self, plan_id: int, as_of: date | None = None) -> dict[int, Version]:
         """Each unit's newest live version of the plan (reported on or before as_of, when given), by unit id."""
-        query = sa.select(versions_table).where(versions_table.c.plan_id == plan_id, LIVE,
-                                                versions_table.c.unit_id.is_not(None))
+        query = sa.select(versions_table).where(
+            versions_table.c.plan_id == plan_id, LIVE, versions_table.c.unit_id.is_not(None)
+        )
         if as_of is not None:
             query = query.where(versions_table.c.report_date <= as_of)
         with self.engine.connect() as conn:
             rows = conn.execute(query.order_by(versions_table.c.report_date, versions_table.c.id)).mappings().all()
-            ids = sorted(conn.execute(sa.select(versions_table.c.id).where(
-                versions_table.c.plan_id == plan_id)).scalars())
+            ids = sorted(
+                conn.execute(sa.select(versions_table.c.id).where(versions_table.c.plan_id == plan_id)).scalars()
+            )
         numbers = {version_id: n for n, version_id in enumerate(ids, start=1)}
         newest: dict[int, Version] = {}
         for row in rows:  # oldest first: the last one seen per unit is its newest
@@ -727,13 +950,24 @@ class Store:
             return {}
         ids = list(version_ids)
         with self.engine.connect() as conn:
-            heads = {row["id"]: row for row in conn.execute(
-                sa.select(versions_table).where(versions_table.c.id.in_(ids))).mappings()}
-            rows = conn.execute(sa.select(tasks_table.c.version_id, *[tasks_table.c[name] for name in TASK_COLUMNS])
-                                .where(tasks_table.c.version_id.in_(ids))
-                                .order_by(tasks_table.c.version_id, tasks_table.c.position)).fetchall()
-            phase_rows = conn.execute(sa.select(phases_table).where(phases_table.c.version_id.in_(ids))
-                                      .order_by(phases_table.c.version_id, phases_table.c.position)).mappings().all()
+            heads = {
+                row["id"]: row
+                for row in conn.execute(sa.select(versions_table).where(versions_table.c.id.in_(ids))).mappings()
+            }
+            rows = conn.execute(
+                sa.select(tasks_table.c.version_id, *[tasks_table.c[name] for name in TASK_COLUMNS])
+                .where(tasks_table.c.version_id.in_(ids))
+                .order_by(tasks_table.c.version_id, tasks_table.c.position)
+            ).fetchall()
+            phase_rows = (
+                conn.execute(
+                    sa.select(phases_table)
+                    .where(phases_table.c.version_id.in_(ids))
+                    .order_by(phases_table.c.version_id, phases_table.c.position)
+                )
+                .mappings()
+                .all()
+            )
         tasks = tasks_frame([row[1:] for row in rows])
         owners = pd.Series([row[0] for row in rows], dtype="int64")
         phases: dict[int, list[Phase]] = {}
@@ -744,19 +978,22 @@ class Store:
             mine = tasks[(owners == version_id).to_numpy()].reset_index(drop=True)
             head = heads[version_id]
             warnings = tuple(issue_from_dict(item) for item in json.loads(head["warnings"]))
-            found[version_id] = Ledger(mine, tuple(phases.get(version_id, ())), head["report_date"], True, warnings,
-                                       head["matched_by_id"])
+            found[version_id] = Ledger(
+                mine, tuple(phases.get(version_id, ())), head["report_date"], True, warnings, head["matched_by_id"]
+            )
         return found
 
-    def history(self, plan_id: int, columns: Sequence[str] = TASK_COLUMNS, unit_id: int | None = None
-                ) -> pd.DataFrame:
+    def history(self, plan_id: int, columns: Sequence[str] = TASK_COLUMNS, unit_id: int | None = None) -> pd.DataFrame:
         """The tasks of every live version of the plan (of one unit, when given; chosen columns), with version_id
         and report_date, oldest report first."""
-        query = (sa.select(tasks_table.c.version_id, versions_table.c.report_date,
-                           *[tasks_table.c[name] for name in columns])
-                 .join(versions_table, versions_table.c.id == tasks_table.c.version_id)
-                 .where(versions_table.c.plan_id == plan_id, LIVE)
-                 .order_by(versions_table.c.report_date, tasks_table.c.version_id, tasks_table.c.position))
+        query = (
+            sa.select(
+                tasks_table.c.version_id, versions_table.c.report_date, *[tasks_table.c[name] for name in columns]
+            )
+            .join(versions_table, versions_table.c.id == tasks_table.c.version_id)
+            .where(versions_table.c.plan_id == plan_id, LIVE)
+            .order_by(versions_table.c.report_date, tasks_table.c.version_id, tasks_table.c.position)
+        )
         if unit_id is not None:
             query = query.where(versions_table.c.unit_id == unit_id)
         with self.engine.connect() as conn:
@@ -769,9 +1006,10 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Rows per table: what a test compares before and after an operation that must change nothing."""
         with self.engine.connect() as conn:
-            return {table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
-                    for table in (plans_table, versions_table, files_table, phases_table, tasks_table,
-                                  requirements_table)}
+            return {
+                table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+                for table in (plans_table, versions_table, files_table, phases_table, tasks_table, requirements_table)
+            }
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -795,8 +1033,10 @@ def _plan_name(name: str) -> str:
 
 
 def _insert_plan(conn, plan: NewPlan, demo: bool = False) -> int:
-    plan_id = conn.execute(plans_table.insert().values(
-        name=_plan_name(plan.name), unit=plan.unit.strip()[:MAX_PLAN_NAME], demo=demo, created_at=plan.created_at)
+    plan_id = conn.execute(
+        plans_table.insert().values(
+            name=_plan_name(plan.name), unit=plan.unit.strip()[:MAX_PLAN_NAME], demo=demo, created_at=plan.created_at
+        )
     ).inserted_primary_key[0]
     _insert_plan_phases(conn, plan_id, plan.phases)
     return plan_id
@@ -804,9 +1044,21 @@ def _insert_plan(conn, plan: NewPlan, demo: bool = False) -> int:
 
 def _insert_plan_phases(conn, plan_id: int, phases: Sequence[Phase]) -> None:
     if phases:
-        conn.execute(plan_phases_table.insert(), [
-            {"plan_id": plan_id, "position": i, "name": p.name, "start": p.start, "end": p.end, "order": p.order,
-             "description": p.description} for i, p in enumerate(phases)])
+        conn.execute(
+            plan_phases_table.insert(),
+            [
+                {
+                    "plan_id": plan_id,
+                    "position": i,
+                    "name": p.name,
+                    "start": p.start,
+                    "end": p.end,
+                    "order": p.order,
+                    "description": p.description,
+                }
+                for i, p in enumerate(phases)
+            ],
+        )
 
 
 DEMO_PLAN_NAME = "意识形态工作责任制专项整治方案"
@@ -816,8 +1068,9 @@ UPGRADED_PLAN_NAME = "整改方案"
 def _from_schema_1(conn: sa.Connection) -> None:
     """Schema 1 → 2: the new task fields, and every existing version under one plan — the demo plan when all of
     them are the bundled sample weeks."""
-    conn.execute(sa.text("ALTER TABLE ledger_versions ADD COLUMN plan_id INTEGER REFERENCES ledger_plans(id) "
-                         "ON DELETE CASCADE"))
+    conn.execute(
+        sa.text("ALTER TABLE ledger_versions ADD COLUMN plan_id INTEGER REFERENCES ledger_plans(id) ON DELETE CASCADE")
+    )
     conn.execute(sa.text("CREATE INDEX ix_ledger_versions_plan_id ON ledger_versions (plan_id)"))
     for name in ("problem", "goal", "closure"):
         conn.execute(sa.text(f"ALTER TABLE ledger_tasks ADD COLUMN {name} TEXT NOT NULL DEFAULT ''"))
@@ -826,9 +1079,13 @@ def _from_schema_1(conn: sa.Connection) -> None:
     if not uploaders:
         return
     demo = uploaders == {DEMO_UPLOADER}
-    plan_id = conn.execute(plans_table.insert().values(
-        name=DEMO_PLAN_NAME if demo else UPGRADED_PLAN_NAME, unit="", demo=demo,
-        created_at=conn.execute(sa.select(sa.func.min(versions_table.c.uploaded_at))).scalar()),
+    plan_id = conn.execute(
+        plans_table.insert().values(
+            name=DEMO_PLAN_NAME if demo else UPGRADED_PLAN_NAME,
+            unit="",
+            demo=demo,
+            created_at=conn.execute(sa.select(sa.func.min(versions_table.c.uploaded_at))).scalar(),
+        ),
     ).inserted_primary_key[0]
     conn.execute(versions_table.update().values(plan_id=plan_id))
     if DEMO_UPLOADER in uploaders:
@@ -836,26 +1093,57 @@ def _from_schema_1(conn: sa.Connection) -> None:
 
 
 def _attach_unit(conn: sa.Connection, plan_id: int, unit_id: int) -> None:
-    found = conn.execute(sa.select(plan_units_table).where(plan_units_table.c.plan_id == plan_id,
-                                                           plan_units_table.c.unit_id == unit_id)).first()
+    found = conn.execute(
+        sa.select(plan_units_table).where(plan_units_table.c.plan_id == plan_id, plan_units_table.c.unit_id == unit_id)
+    ).first()
     if found is None:
         conn.execute(plan_units_table.insert().values(plan_id=plan_id, unit_id=unit_id))
 
 
-AUDIT_ACTIONS = ("login", "login_failed", "login_throttled", "logout", "publish", "withdraw", "restore",
-                 "plan_import", "requirement", "download", "user_added", "user_disabled", "user_enabled",
-                 "password_changed", "role_changed", "unit_added")
+AUDIT_ACTIONS = (
+    "login",
+    "login_failed",
+    "login_throttled",
+    "logout",
+    "publish",
+    "withdraw",
+    "restore",
+    "plan_import",
+    "requirement",
+    "download",
+    "user_added",
+    "user_disabled",
+    "user_enabled",
+    "password_changed",
+    "role_changed",
+    "unit_added",
+)
 
 
-def append_audit(conn: sa.Connection, *, at: datetime, who: str, action: str, target: str, address: str = "",
-                 detail: dict | None = None) -> None:
+def append_audit(
+    conn: sa.Connection,
+    *,
+    at: datetime,
+    who: str,
+    action: str,
+    target: str,
+    address: str = "",
+    detail: dict | None = None,
+) -> None:
     """One audit record (ledger.audit), inside the caller's transaction: it lands with what it records, or not at
     all."""
     if action not in AUDIT_ACTIONS:
         raise ValueError(action)  # a programmer error: every action has its name and message
-    conn.execute(audit_table.insert().values(
-        at=at, who=str(who)[:100], action=action, target=str(target)[:2000], address=str(address or "")[:100],
-        detail=json.dumps(detail or {}, ensure_ascii=False, default=str)))
+    conn.execute(
+        audit_table.insert().values(
+            at=at,
+            who=str(who)[:100],
+            action=action,
+            target=str(target)[:2000],
+            address=str(address or "")[:100],
+            detail=json.dumps(detail or {}, ensure_ascii=False, default=str),
+        )
+    )
 
 
 _APPEND_ONLY = "the audit trail is append-only"
@@ -865,17 +1153,33 @@ def _append_only(conn: sa.Connection) -> None:
     """Triggers that refuse any UPDATE or DELETE (and, on PostgreSQL, TRUNCATE) of the audit trail."""
     if conn.dialect.name == "sqlite":
         for event in ("UPDATE", "DELETE"):
-            conn.execute(sa.text(f"CREATE TRIGGER IF NOT EXISTS ledger_audit_no_{event.lower()} BEFORE {event} ON "
-                                 f"ledger_audit BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END"))
+            conn.execute(
+                sa.text(
+                    f"CREATE TRIGGER IF NOT EXISTS ledger_audit_no_{event.lower()} BEFORE {event} ON "
+                    f"ledger_audit BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END"
+                )
+            )
     elif conn.dialect.name == "postgresql":
-        conn.execute(sa.text("CREATE OR REPLACE FUNCTION ledger_audit_append_only() RETURNS trigger AS $$ BEGIN "
-                             f"RAISE EXCEPTION '{_APPEND_ONLY}'; END $$ LANGUAGE plpgsql"))
+        conn.execute(
+            sa.text(
+                "CREATE OR REPLACE FUNCTION ledger_audit_append_only() RETURNS trigger AS $$ BEGIN "
+                f"RAISE EXCEPTION '{_APPEND_ONLY}'; END $$ LANGUAGE plpgsql"
+            )
+        )
         conn.execute(sa.text("DROP TRIGGER IF EXISTS ledger_audit_no_change ON ledger_audit"))
-        conn.execute(sa.text("CREATE TRIGGER ledger_audit_no_change BEFORE UPDATE OR DELETE ON ledger_audit "
-                             "FOR EACH ROW EXECUTE FUNCTION ledger_audit_append_only()"))
+        conn.execute(
+            sa.text(
+                "CREATE TRIGGER ledger_audit_no_change BEFORE UPDATE OR DELETE ON ledger_audit "
+                "FOR EACH ROW EXECUTE FUNCTION ledger_audit_append_only()"
+            )
+        )
         conn.execute(sa.text("DROP TRIGGER IF EXISTS ledger_audit_no_truncate ON ledger_audit"))
-        conn.execute(sa.text("CREATE TRIGGER ledger_audit_no_truncate BEFORE TRUNCATE ON ledger_audit "
-                             "FOR EACH STATEMENT EXECUTE FUNCTION ledger_audit_append_only()"))
+        conn.execute(
+            sa.text(
+                "CREATE TRIGGER ledger_audit_no_truncate BEFORE TRUNCATE ON ledger_audit "
+                "FOR EACH STATEMENT EXECUTE FUNCTION ledger_audit_append_only()"
+            )
+        )
 
 
 def _from_schema_3(conn: sa.Connection) -> None:
@@ -887,10 +1191,22 @@ def _from_schema_3(conn: sa.Connection) -> None:
 
 
 def _version(row, number: int) -> Version:
-    return Version(row["id"], row["plan_id"], number, row["report_date"], row["uploaded_at"], row["uploaded_by"],
-                   row["note"], tuple(json.loads(row["file_names"])), row["task_count"],
-                   row["withdrawn_sha256"] or row["content_sha256"], row["unit_id"], row["withdrawn_at"],
-                   row["withdrawn_by"], row["withdrawn_reason"])
+    return Version(
+        row["id"],
+        row["plan_id"],
+        number,
+        row["report_date"],
+        row["uploaded_at"],
+        row["uploaded_by"],
+        row["note"],
+        tuple(json.loads(row["file_names"])),
+        row["task_count"],
+        row["withdrawn_sha256"] or row["content_sha256"],
+        row["unit_id"],
+        row["withdrawn_at"],
+        row["withdrawn_by"],
+        row["withdrawn_reason"],
+    )
 
 
 LIVE = versions_table.c.withdrawn_at.is_(None)
@@ -902,8 +1218,10 @@ def _task_rows(version_id: int, tasks: pd.DataFrame) -> list[dict]:
         columns[name] = tasks[name].to_numpy().astype("datetime64[D]").tolist()
     columns["progress"] = [None if v != v else v for v in columns["progress"]]
     names = list(columns)
-    return [{"version_id": version_id, "position": i, **dict(zip(names, values, strict=True))}
-            for i, values in enumerate(zip(*columns.values(), strict=True))]
+    return [
+        {"version_id": version_id, "position": i, **dict(zip(names, values, strict=True))}
+        for i, values in enumerate(zip(*columns.values(), strict=True))
+    ]
 
 
 def tasks_frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
@@ -922,11 +1240,24 @@ def tasks_frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
 
 
 def issue_to_dict(issue: Issue) -> dict:
-    return {"severity": issue.severity, "code": issue.code, "sheet": issue.sheet, "row": issue.row,
-            "column": issue.column, "value": issue.value, "params": [[k, v] for k, v in issue.params]}
+    return {
+        "severity": issue.severity,
+        "code": issue.code,
+        "sheet": issue.sheet,
+        "row": issue.row,
+        "column": issue.column,
+        "value": issue.value,
+        "params": [[k, v] for k, v in issue.params],
+    }
 
 
 def issue_from_dict(item: dict) -> Issue:
-    return Issue(item["severity"], item["code"], item["sheet"], item["row"], item["column"], item["value"],
-                 tuple((k, v) for k, v in item["params"]))
-
+    return Issue(
+        item["severity"],
+        item["code"],
+        item["sheet"],
+        item["row"],
+        item["column"],
+        item["value"],
+        tuple((k, v) for k, v in item["params"]),
+    )

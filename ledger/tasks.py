@@ -36,8 +36,26 @@ from ledger.vocab import (
     yes_no,
 )
 
-_RAW_FIELDS = ("id", "category", "problem", "measure", "goal", "phase", "leader", "department", "owner", "start",
-               "due", "status", "done_flag", "closure", "progress", "completed_on", "evidence", "notes")
+_RAW_FIELDS = (
+    "id",
+    "category",
+    "problem",
+    "measure",
+    "goal",
+    "phase",
+    "leader",
+    "department",
+    "owner",
+    "start",
+    "due",
+    "status",
+    "done_flag",
+    "closure",
+    "progress",
+    "completed_on",
+    "evidence",
+    "notes",
+)
 _TEXT_FIELDS = ("id", "category", "problem", "measure", "goal", "leader", "department", "owner", "evidence", "notes")
 _EPOCH = date(1970, 1, 1)
 _NAT = np.iinfo("int64").min
@@ -118,11 +136,15 @@ class _Converter:
             return
         for row, value, result in zip(self.rows, values, converted, strict=True):
             if result is _BAD:
-                self.issues.append(Issue("error", code, self.sheet, row, self.header.written(field), shown(value),
-                                         tuple(params.items())))
+                self.issues.append(
+                    Issue(
+                        "error", code, self.sheet, row, self.header.written(field), shown(value), tuple(params.items())
+                    )
+                )
 
     def dates_of(self, field: str, values: list[object], dates: DateReader) -> list[object]:
         """date, None (blank), or LONG_TERM or IMMEDIATE (only in the due column)."""
+
         def one(value: object) -> object:
             if is_blank(value):
                 return None
@@ -141,9 +163,17 @@ class _Converter:
         doubtful = {v for v in dict.fromkeys(values) if ambiguous_number(v)}
         for row, value, result in zip(self.rows, values, converted, strict=True):
             if value in doubtful and isinstance(result, date):
-                self.issues.append(Issue("warning", "task.ambiguous_date", self.sheet, row, self.header.written(field),
-                                         shown(value), (("read", result.isoformat()),
-                                                        ("other", result.replace(day=result.day * 10).isoformat()))))
+                self.issues.append(
+                    Issue(
+                        "warning",
+                        "task.ambiguous_date",
+                        self.sheet,
+                        row,
+                        self.header.written(field),
+                        shown(value),
+                        (("read", result.isoformat()), ("other", result.replace(day=result.day * 10).isoformat())),
+                    )
+                )
 
     def statuses(self, values: list[object]) -> list[str | None]:
         converted = _by_value(values, lambda v: None if is_blank(v) else (status_of(v) or _BAD))
@@ -164,16 +194,27 @@ class _Converter:
         self.report("task.bad_closure", "closure", values, converted)
         return [OPEN if v is _BAD else v for v in converted]
 
-    def combined_statuses(self, words: list[str | None], flags: list[bool | None],
-                          closures: list[str]) -> list[str | None]:
+    def combined_statuses(
+        self, words: list[str | None], flags: list[bool | None], closures: list[str]
+    ) -> list[str | None]:
         """The status word, else 是否完成, else 已销号 (which implies done); where they disagree, a warning."""
         combined = []
         for row, word, flag, closure in zip(self.rows, words, flags, closures, strict=True):
-            said_done = [said for said in (word == DONE if word else None, flag,
-                                           True if closure == CLOSED else None) if said is not None]
+            said_done = [
+                said
+                for said in (word == DONE if word else None, flag, True if closure == CLOSED else None)
+                if said is not None
+            ]
             if len(set(said_done)) > 1:
-                self.issues.append(Issue("warning", "task.done_disagrees", self.sheet, row,
-                                         self.header.written("closure" if closure == CLOSED else "done_flag")))
+                self.issues.append(
+                    Issue(
+                        "warning",
+                        "task.done_disagrees",
+                        self.sheet,
+                        row,
+                        self.header.written("closure" if closure == CLOSED else "done_flag"),
+                    )
+                )
             if word is None and flag is not None:
                 word = DONE if flag else NOT_DONE
             if closure == CLOSED:
@@ -183,6 +224,7 @@ class _Converter:
 
     def progresses(self, values: list[object], percent_rows: Callable[[], set[int] | None]) -> list[float | None]:
         """Progress in %; `percent_rows` tells, when asked, which 0-based rows hold percent-formatted cells."""
+
         def number(value: object) -> object:
             if is_blank(value):
                 return None
@@ -197,12 +239,15 @@ class _Converter:
         # and 1 is 100% when no plain number in the column exceeds 1.
         plain = {n[0] for n in numbers if isinstance(n, tuple) and not n[1]}
         fractions = bool(plain) and max(plain) <= 1
-        amounts = [None if not isinstance(n, tuple) else n[0] if n[1] else _plain_progress(n[0], fractions)
-                   for n in numbers]
+        amounts = [
+            None if not isinstance(n, tuple) else n[0] if n[1] else _plain_progress(n[0], fractions) for n in numbers
+        ]
         if not fractions and 1.0 in plain:  # a 1 beside numbers over 1: "1%" typed, or a 100% cell?
             percent = percent_rows() or set()
-            amounts = [100.0 if n == (1.0, False) and row - 1 in percent else a
-                       for n, a, row in zip(numbers, amounts, self.rows, strict=True)]
+            amounts = [
+                100.0 if n == (1.0, False) and row - 1 in percent else a
+                for n, a, row in zip(numbers, amounts, self.rows, strict=True)
+            ]
         amounts = [_BAD if a is not None and not 0 <= a <= 100 else a for a in amounts]
         self.report("task.progress_range", "progress", values, amounts)
         return [None if a is _BAD else a for a in amounts]
@@ -219,8 +264,7 @@ class _Converter:
             return phase.name if phase else _BAD
 
         converted = _by_value(values, one)
-        self.report("task.unknown_phase", "phase", values, converted,
-                    phases="、".join(p.name for p in index.phases))
+        self.report("task.unknown_phase", "phase", values, converted, phases="、".join(p.name for p in index.phases))
         return [None if v is _BAD else v for v in converted]
 
 
@@ -233,8 +277,10 @@ def _plain_progress(number: float, fractions: bool) -> float:
 def _has_suspect_blanks(raw: dict[str, list[object]]) -> bool:
     """A formula error reaches us as a blank cell; looking for them costs a pass over the sheet's XML, so look
     only when a cell that matters is blank: a measure, a due date, or both status and progress."""
-    return any(is_blank(m) or is_blank(d) or (is_blank(s) and is_blank(p))
-               for m, d, s, p in zip(raw["measure"], raw["due"], raw["status"], raw["progress"], strict=True))
+    return any(
+        is_blank(m) or is_blank(d) or (is_blank(s) and is_blank(p))
+        for m, d, s, p in zip(raw["measure"], raw["due"], raw["status"], raw["progress"], strict=True)
+    )
 
 
 def _formula_errors(sheet: RawSheet, header: Header, rows: list[int]) -> list[Issue]:
@@ -244,8 +290,11 @@ def _formula_errors(sheet: RawSheet, header: Header, rows: list[int]) -> list[Is
         return []
     kept = set(rows)
     fields = {column: field for field, (column, _) in header.columns.items()}
-    return [Issue("error", "task.formula_error", sheet.name, row + 1, header.written(fields[column]), shown)
-            for (row, column), shown in sorted(errors.items()) if row + 1 in kept and column in fields]
+    return [
+        Issue("error", "task.formula_error", sheet.name, row + 1, header.written(fields[column]), shown)
+        for (row, column), shown in sorted(errors.items())
+        if row + 1 in kept and column in fields
+    ]
 
 
 def _categories(values: list[str]) -> list[str]:
@@ -281,8 +330,10 @@ def _immediate_dates(due: list, phase: list[str | None], index: PhaseIndex, repo
     """立行立改 is dated: the end of its phase, else the end of the first phase, else the ledger's report date."""
     first = index.phases[0].end if index.phases else report_date
     by_name = {p.name: p for p in index.phases}
-    return [(by_name[name].end if name in by_name else first) if value == IMMEDIATE else value
-            for value, name in zip(due, phase, strict=True)]
+    return [
+        (by_name[name].end if name in by_name else first) if value == IMMEDIATE else value
+        for value, name in zip(due, phase, strict=True)
+    ]
 
 
 def problem_or_category(sheet: RawSheet, header: Header) -> Header:
@@ -291,8 +342,11 @@ def problem_or_category(sheet: RawSheet, header: Header) -> Header:
     if "problem" not in header.fields or "category" in header.fields:
         return header
     measure_col, problem_col = header.columns["measure"][0], header.columns["problem"][0]
-    values = [row[problem_col] if problem_col < len(row) else "" for row in sheet.rows[header.row + 1:]
-              if measure_col < len(row) and not is_blank(row[measure_col])]
+    values = [
+        row[problem_col] if problem_col < len(row) else ""
+        for row in sheet.rows[header.row + 1 :]
+        if measure_col < len(row) and not is_blank(row[measure_col])
+    ]
     filled = [shown(v) for v in values if not is_blank(v)]
     groups = len(values) < 2 or 3 * (len(values) - len(filled)) >= len(values) or 2 * len(set(filled)) <= len(values)
     if not groups:
@@ -312,20 +366,37 @@ def _phases_by_date(phase: list[str | None], due: list, start: list, index: Phas
     return out
 
 
-def _too_long(columns: dict[str, list[str]], header: Header, sheet: str, rows: list[int],
-              max_chars: int) -> list[Issue]:
+def _too_long(
+    columns: dict[str, list[str]], header: Header, sheet: str, rows: list[int], max_chars: int
+) -> list[Issue]:
     """Text over the per-cell limit (README "Limits"): an error per cell, never a silent cut."""
     issues = []
     for field, texts in columns.items():
         if max(map(len, texts), default=0) > max_chars:
-            issues += [Issue("error", "task.too_long", sheet, row, header.written(field), text,
-                             (("count", len(text)), ("limit", max_chars)))
-                       for row, text in zip(rows, texts, strict=True) if len(text) > max_chars]
+            issues += [
+                Issue(
+                    "error",
+                    "task.too_long",
+                    sheet,
+                    row,
+                    header.written(field),
+                    text,
+                    (("count", len(text)), ("limit", max_chars)),
+                )
+                for row, text in zip(rows, texts, strict=True)
+                if len(text) > max_chars
+            ]
     return issues
 
 
-def read_tasks(sheet: RawSheet, header: Header, dates: DateReader, phases: tuple[Phase, ...], report_date: date,
-               max_chars: int = EXCEL_CELL_CHARS) -> tuple[pd.DataFrame, list[Issue]]:
+def read_tasks(
+    sheet: RawSheet,
+    header: Header,
+    dates: DateReader,
+    phases: tuple[Phase, ...],
+    report_date: date,
+    max_chars: int = EXCEL_CELL_CHARS,
+) -> tuple[pd.DataFrame, list[Issue]]:
     """The task table of the sheet (model.TASK_COLUMNS) and the problems found cell by cell; text longer than
     `max_chars` in a cell is an error. `report_date` dates 立行立改 when the ledger has no phases."""
     header = problem_or_category(sheet, header)
@@ -351,19 +422,29 @@ def read_tasks(sheet: RawSheet, header: Header, dates: DateReader, phases: tuple
     phase = _phases_by_date(named_phase, due, start, convert.phase_index)
     texts = {f: _text_column(raw[f]) for f in _TEXT_FIELDS}
     convert.issues += _too_long({**texts, "phase": phase}, header, sheet.name, rows, max_chars)
-    frame = pd.DataFrame({
-        "sheet": text_column([sheet.name] * len(rows)), "row": np.array(rows, dtype="int64"),
-        "id": text_column(texts["id"]), "key": text_column([""] * len(rows)),
-        "category": text_column(_categories(texts["category"])),
-        **{f: text_column(texts[f]) for f in ("problem", "measure", "goal")},
-        "phase": text_column(phase), **{f: text_column(texts[f]) for f in ("leader", "department", "owner")},
-        "start": _date_column(start), "due": _date_column(due), "long_term": np.array(long_term, dtype=bool),
-        "immediate": np.array(immediate, dtype=bool), "status": status_column(statuses),
-        "closure": text_column(closures),
-        "progress": np.array([np.nan if p is None else p for p in progress], dtype="float64"),
-        "completed_on": _date_column(completed), "evidence": text_column(texts["evidence"]),
-        "notes": text_column(texts["notes"]),
-    }, columns=list(TASK_COLUMNS))
+    frame = pd.DataFrame(
+        {
+            "sheet": text_column([sheet.name] * len(rows)),
+            "row": np.array(rows, dtype="int64"),
+            "id": text_column(texts["id"]),
+            "key": text_column([""] * len(rows)),
+            "category": text_column(_categories(texts["category"])),
+            **{f: text_column(texts[f]) for f in ("problem", "measure", "goal")},
+            "phase": text_column(phase),
+            **{f: text_column(texts[f]) for f in ("leader", "department", "owner")},
+            "start": _date_column(start),
+            "due": _date_column(due),
+            "long_term": np.array(long_term, dtype=bool),
+            "immediate": np.array(immediate, dtype=bool),
+            "status": status_column(statuses),
+            "closure": text_column(closures),
+            "progress": np.array([np.nan if p is None else p for p in progress], dtype="float64"),
+            "completed_on": _date_column(completed),
+            "evidence": text_column(texts["evidence"]),
+            "notes": text_column(texts["notes"]),
+        },
+        columns=list(TASK_COLUMNS),
+    )
     frame["key"] = task_keys(frame)
     return frame, convert.issues
 
@@ -391,6 +472,7 @@ _SAMPLE_ROWS = 200
 
 def _kind_of_values(values: list[object]) -> str | None:
     """What most of a column's cells look like: "status", "yes_no" or "date"; None when nothing known."""
+
     def share(test: Callable[[object], bool]) -> float:
         return sum(1 for value in values if test(value)) / len(values)
 
@@ -417,8 +499,11 @@ def unread_columns(sheet: RawSheet, header: Header) -> list[Issue]:
         label = labels[column] if not is_blank(labels[column]) else (above[column] if column < len(above) else "")
         if column in used or is_blank(label):
             continue
-        values = [row[column] for row in sheet.rows[header.row + 1: header.row + 1 + _SAMPLE_ROWS]
-                  if column < len(row) and not is_blank(row[column])]
+        values = [
+            row[column]
+            for row in sheet.rows[header.row + 1 : header.row + 1 + _SAMPLE_ROWS]
+            if column < len(row) and not is_blank(row[column])
+        ]
         kind = _kind_of_values(values) if values else None
         if kind:
             issues.append(Issue("warning", f"sheet.unread_{kind}_column", sheet.name, header.row + 1, shown(label)))

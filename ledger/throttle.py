@@ -27,7 +27,7 @@ def wait_after(times: Sequence[float], free: int, policy: Policy, now: float) ->
     beyond = len(times) - free
     if beyond < 0 or not times:
         return 0.0
-    wait = min(policy.first_wait_seconds * 2 ** beyond, policy.longest_wait_seconds)
+    wait = min(policy.first_wait_seconds * 2**beyond, policy.longest_wait_seconds)
     return max(0.0, times[-1] + wait - now)
 
 

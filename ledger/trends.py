@@ -12,8 +12,9 @@ from ledger.vocab import DONE
 def _counted(history: pd.DataFrame) -> pd.DataFrame:
     """history with the per-task flags the counts below sum up, each from its definition in ledger.metrics."""
     day = pd.to_datetime(history["report_date"]).astype("datetime64[s]")
-    return history.assign(done=history["status"].eq(DONE), finishing=metrics.can_finish(history),
-                          late=metrics.overdue_mask(history, day))
+    return history.assign(
+        done=history["status"].eq(DONE), finishing=metrics.can_finish(history), late=metrics.overdue_mask(history, day)
+    )
 
 
 def _planned(history: pd.DataFrame, phases: tuple[Phase, ...]) -> pd.Series:
@@ -26,9 +27,13 @@ def _planned(history: pd.DataFrame, phases: tuple[Phase, ...]) -> pd.Series:
 
 
 def _summed(flags: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    table = flags.groupby(by, sort=False).agg(report_date=("report_date", "first"), tasks=("status", "size"),
-                                              done=("done", "sum"), finishing=("finishing", "sum"),
-                                              overdue=("late", "sum"))
+    table = flags.groupby(by, sort=False).agg(
+        report_date=("report_date", "first"),
+        tasks=("status", "size"),
+        done=("done", "sum"),
+        finishing=("finishing", "sum"),
+        overdue=("late", "sum"),
+    )
     table["completion_pct"] = metrics.pct_of(table["done"], table["finishing"])
     return table.reset_index()
 

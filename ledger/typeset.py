@@ -32,16 +32,18 @@ def _fonts() -> typst.Fonts:
 
 @cache
 def _compiler(template: str) -> typst.Compiler:
-    return typst.Compiler(input=str(TEMPLATES_DIR / template), root=str(TEMPLATES_DIR), font_paths=_fonts(),
-                          ignore_system_fonts=True)
+    return typst.Compiler(
+        input=str(TEMPLATES_DIR / template), root=str(TEMPLATES_DIR), font_paths=_fonts(), ignore_system_fonts=True
+    )
 
 
 def render(template: str, data: dict, fmt: str = "pdf", ppi: float = PNG_PPI) -> bytes | list[bytes]:
     """The template typeset with `data`: PDF bytes, or PNG bytes per page."""
     payload = json.dumps(data, ensure_ascii=False, default=str)
     with _lock:
-        return _compiler(template).compile(format=fmt, ppi=ppi if fmt == "png" else None,
-                                           sys_inputs={"data": payload}, pdf_tags=False)
+        return _compiler(template).compile(
+            format=fmt, ppi=ppi if fmt == "png" else None, sys_inputs={"data": payload}, pdf_tags=False
+        )
 
 
 def pdf(template: str, data: dict) -> bytes:

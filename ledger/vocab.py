@@ -13,15 +13,73 @@ NOT_DONE = "not_done"
 """未完成: not done; becomes in_progress or not_started by progress."""
 
 STATUS_WORDS: dict[str, tuple[str, ...]] = {
-    DONE: ("已完成", "完成", "已整改", "已销号", "销号", "办结", "已办结", "整改完成", "已落实", "√", "✓", "✔",
-           "done", "completed", "complete", "finished", "closed"),
-    IN_PROGRESS: ("进行中", "正在整改", "整改中", "推进中", "部分完成", "基本完成", "正在进行", "正在推进", "落实中",
-                  "超期", "逾期", "超期未完成", "in progress", "in-progress", "started", "partially done",
-                  "partial", "overdue", "delayed", "wip"),
-    NOT_STARTED: ("未开始", "未启动", "未整改", "尚未开始", "待启动", "not started", "pending", "to do", "todo",
-                  "open"),
-    ONGOING: ("长期坚持", "持续推进", "持续整改", "常态化", "长期", "长期推进", "常态化推进", "持续",
-              "ongoing", "continuous", "long-term", "long term"),
+    DONE: (
+        "已完成",
+        "完成",
+        "已整改",
+        "已销号",
+        "销号",
+        "办结",
+        "已办结",
+        "整改完成",
+        "已落实",
+        "√",
+        "✓",
+        "✔",
+        "done",
+        "completed",
+        "complete",
+        "finished",
+        "closed",
+    ),
+    IN_PROGRESS: (
+        "进行中",
+        "正在整改",
+        "整改中",
+        "推进中",
+        "部分完成",
+        "基本完成",
+        "正在进行",
+        "正在推进",
+        "落实中",
+        "超期",
+        "逾期",
+        "超期未完成",
+        "in progress",
+        "in-progress",
+        "started",
+        "partially done",
+        "partial",
+        "overdue",
+        "delayed",
+        "wip",
+    ),
+    NOT_STARTED: (
+        "未开始",
+        "未启动",
+        "未整改",
+        "尚未开始",
+        "待启动",
+        "not started",
+        "pending",
+        "to do",
+        "todo",
+        "open",
+    ),
+    ONGOING: (
+        "长期坚持",
+        "持续推进",
+        "持续整改",
+        "常态化",
+        "长期",
+        "长期推进",
+        "常态化推进",
+        "持续",
+        "ongoing",
+        "continuous",
+        "long-term",
+        "long term",
+    ),
     NOT_DONE: ("未完成", "未办结", "×", "✗", "not done", "incomplete", "unfinished"),
 }
 
@@ -37,8 +95,11 @@ def status_of(text: object) -> str | None:
 def accepted_status_words(lang: str) -> str:
     """The accepted words, for the message that rejects an unknown one."""
     words = {k: tuple(w for w in v if w.isascii() == (lang != "zh")) for k, v in STATUS_WORDS.items()}
-    return "；".join("、".join(ws[:6]) for ws in words.values()) if lang == "zh" else "; ".join(
-        ", ".join(ws[:5]) for ws in words.values())
+    return (
+        "；".join("、".join(ws[:6]) for ws in words.values())
+        if lang == "zh"
+        else "; ".join(", ".join(ws[:5]) for ws in words.values())
+    )
 
 
 def resolve_status(status: str | None, progress: float | None) -> str:

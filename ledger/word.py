@@ -57,7 +57,7 @@ def _document() -> Document:
 
 
 def _page_numbers(section) -> None:
-    """"— N —" centred in the footer, as a PAGE field that Word and WPS keep up to date."""
+    """ "— N —" centred in the footer, as a PAGE field that Word and WPS keep up to date."""
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     paragraph.add_run("— ")
@@ -83,8 +83,15 @@ def paren(data: dict, text: object) -> str:
     return f"（{text}）" if data["lang"] == "zh" else f" ({text})"
 
 
-def _run(paragraph, text: str, *, bold: bool = False, color: RGBColor | None = None, size: float | None = None,
-         font: str | None = None):
+def _run(
+    paragraph,
+    text: str,
+    *,
+    bold: bool = False,
+    color: RGBColor | None = None,
+    size: float | None = None,
+    font: str | None = None,
+):
     run = paragraph.add_run(text)
     run.bold = bold
     if color is not None:
@@ -96,8 +103,9 @@ def _run(paragraph, text: str, *, bold: bool = False, color: RGBColor | None = N
     return run
 
 
-def _table(document, header: list[str], rows: list[list[str]], widths: list[float] | None = None,
-           red_column: int | None = None):
+def _table(
+    document, header: list[str], rows: list[list[str]], widths: list[float] | None = None, red_column: int | None = None
+):
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -139,8 +147,11 @@ def brief_docx(data: dict) -> bytes:
         _run(document.add_paragraph(), data["filters"], color=RED, size=11)
 
     document.add_heading(labels["figures"], level=1)
-    _table(document, [f["label"] for f in data["figures"]],
-           [[f["value"] + (paren(data, f["note"]) if f["note"] else "") for f in data["figures"]]])
+    _table(
+        document,
+        [f["label"] for f in data["figures"]],
+        [[f["value"] + (paren(data, f["note"]) if f["note"] else "") for f in data["figures"]]],
+    )
     document.add_heading(labels["lights"], level=1)
     _table(document, [item["word"] for item in data["lights"]], [[str(item["count"]) for item in data["lights"]]])
     _run(document.add_paragraph(), data["lights_rule"], color=MUTED, size=9)
@@ -154,10 +165,18 @@ def brief_docx(data: dict) -> bytes:
     overdue = data["overdue"]
     document.add_heading(labels["overdue"] + paren(data, overdue["total"]), level=1)
     if overdue["groups"]:
-        rows = [[group["leader"], r["id"], r["measure"], r["due"], str(r["days"])]
-                for group in overdue["groups"] for r in group["rows"]]
-        _table(document, [labels["leader"], "#", labels["measure"], labels["due"], labels["days"]], rows,
-               [2.8, 1.0, 8.4, 2.4, 1.6], red_column=4)
+        rows = [
+            [group["leader"], r["id"], r["measure"], r["due"], str(r["days"])]
+            for group in overdue["groups"]
+            for r in group["rows"]
+        ]
+        _table(
+            document,
+            [labels["leader"], "#", labels["measure"], labels["due"], labels["days"]],
+            rows,
+            [2.8, 1.0, 8.4, 2.4, 1.6],
+            red_column=4,
+        )
         if overdue["more"]:
             _run(document.add_paragraph(), overdue["more"], color=MUTED)
     else:
@@ -177,10 +196,21 @@ def brief_docx(data: dict) -> bytes:
     requirements = data["requirements"]
     document.add_heading(labels["requirements"], level=1)
     if requirements["rows"]:
-        _table(document, [labels["measure"], labels["by"], labels["target"], labels["required_by"], labels["state"]],
-               [[r["text"], r["by"], r["target"], r["required_by"],
-                 r["state_word"] + (f" {r['progress']}" if r["progress"] else "")] for r in requirements["rows"]],
-               [6.0, 2.2, 3.6, 2.4, 2.0])
+        _table(
+            document,
+            [labels["measure"], labels["by"], labels["target"], labels["required_by"], labels["state"]],
+            [
+                [
+                    r["text"],
+                    r["by"],
+                    r["target"],
+                    r["required_by"],
+                    r["state_word"] + (f" {r['progress']}" if r["progress"] else ""),
+                ]
+                for r in requirements["rows"]
+            ],
+            [6.0, 2.2, 3.6, 2.4, 2.0],
+        )
         if requirements["more"]:
             _run(document.add_paragraph(), f"… +{requirements['more']}", color=MUTED)
     else:
@@ -205,10 +235,23 @@ def notice_docx(data: dict, notice: dict) -> bytes:
     intro = document.add_paragraph()
     intro.paragraph_format.first_line_indent = Pt(24)
     _run(intro, notice["intro"])
-    rows = [[r["id"], r["measure"] + ("\n" + labels["requirements"] + colon(data) + r["requirements"] if r["requirements"] else ""),
-             r["due"], r["days"], str(r["postponed"])] for r in notice["rows"]]
-    _table(document, ["#", labels["measure"], labels["due"], labels["days"], labels["postponed"]], rows,
-           [1.0, 9.0, 2.4, 2.2, 1.4])
+    rows = [
+        [
+            r["id"],
+            r["measure"]
+            + ("\n" + labels["requirements"] + colon(data) + r["requirements"] if r["requirements"] else ""),
+            r["due"],
+            r["days"],
+            str(r["postponed"]),
+        ]
+        for r in notice["rows"]
+    ]
+    _table(
+        document,
+        ["#", labels["measure"], labels["due"], labels["days"], labels["postponed"]],
+        rows,
+        [1.0, 9.0, 2.4, 2.2, 1.4],
+    )
     _run(document.add_paragraph(), notice["deadline"], bold=True)
     feedback = document.add_table(rows=1, cols=1)
     feedback.style = "Table Grid"
@@ -218,7 +261,10 @@ def notice_docx(data: dict, notice: dict) -> bytes:
     for _ in range(8):
         cell.add_paragraph("")
     document.add_paragraph()
-    _run(document.add_paragraph(), f"{labels['signature']}{colon(data)}__________________    {labels['date']}{colon(data)}____________")
+    _run(
+        document.add_paragraph(),
+        f"{labels['signature']}{colon(data)}__________________    {labels['date']}{colon(data)}____________",
+    )
     issuer = document.add_paragraph()
     issuer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _run(issuer, f"{labels['issuer']}\n{data['issued']}")

@@ -32,6 +32,7 @@ from ledger.xlsx_cells import UnsafeXml, XlsxCells
 
 __all__ = ["ACCEPTED_TYPES", "DEFAULT_LIMITS", "Limits", "RawSheet", "ReadResult", "read_file"]
 
+
 def _refuse(code: str, file_name: str, **params: object) -> ReadResult:
     return ReadResult([], [refusal(code, file_name, **params)])
 
@@ -125,8 +126,9 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits, cells: XlsxCells
             merged = list(sheet.merged_cell_ranges or [])
             total_merged += len(merged)
             if total_merged > limits.max_merged:
-                problem = problem or refusal("file.too_many_merged", file_name, count=total_merged,
-                                             limit=limits.max_merged)
+                problem = problem or refusal(
+                    "file.too_many_merged", file_name, count=total_merged, limit=limits.max_merged
+                )
             if problem:
                 return ReadResult([], [problem])
             sheets.append(RawSheet(name, _cells(sheet, file_name), merged, file_name, cells))
@@ -155,8 +157,9 @@ def _cells(sheet, file_name: str) -> list[list[object]]:
     except BaseException as problem:  # pyo3's PanicException
         if type(problem).__name__ != "PanicException" and not isinstance(problem, (ValueError, OverflowError)):
             raise
-        raise _Unreadable(refusal("file.unreadable_value", file_name, where=sheet.name,
-                                  row=_failing_row(sheet))) from None
+        raise _Unreadable(
+            refusal("file.unreadable_value", file_name, where=sheet.name, row=_failing_row(sheet))
+        ) from None
 
 
 def _failing_row(sheet) -> int:
@@ -177,8 +180,9 @@ def _read_word(data: bytes, file_name: str, limits: Limits) -> ReadResult:
     document = read_docx(data, file_name, limits)
     if isinstance(document, Issue):
         return ReadResult([], [document])
-    sheets = [RawSheet(table_name(n), table.rows, table.merged, file_name)
-              for n, table in enumerate(document.tables, start=1)]
+    sheets = [
+        RawSheet(table_name(n), table.rows, table.merged, file_name) for n, table in enumerate(document.tables, start=1)
+    ]
     paragraphs = [line for paragraph in document.paragraphs for line in paragraph.split("\n") if line.strip()]
     sheets.append(RawSheet(BODY_SHEET, [[line] for line in paragraphs], [], file_name))
     if not any(find_header(sheet.rows, "phases") for sheet in sheets[:-1]):

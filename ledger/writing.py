@@ -13,11 +13,40 @@ from ledger.fields import TASK_HEADERS
 from ledger.i18n import translate
 from ledger.model import EXCEL_CELL_CHARS, Phase
 
-COLUMNS = ("id", "category", "problem", "measure", "phase", "leader", "department", "owner", "start", "due", "status",
-           "progress", "completed_on", "evidence", "notes")
-WIDTHS = {"id": 6, "category": 22, "problem": 30, "measure": 48, "phase": 12, "leader": 14, "department": 12,
-          "owner": 12, "start": 12, "due": 12, "status": 10, "progress": 10, "completed_on": 12, "evidence": 28,
-          "notes": 28}
+COLUMNS = (
+    "id",
+    "category",
+    "problem",
+    "measure",
+    "phase",
+    "leader",
+    "department",
+    "owner",
+    "start",
+    "due",
+    "status",
+    "progress",
+    "completed_on",
+    "evidence",
+    "notes",
+)
+WIDTHS = {
+    "id": 6,
+    "category": 22,
+    "problem": 30,
+    "measure": 48,
+    "phase": 12,
+    "leader": 14,
+    "department": 12,
+    "owner": 12,
+    "start": 12,
+    "due": 12,
+    "status": 10,
+    "progress": 10,
+    "completed_on": 12,
+    "evidence": 28,
+    "notes": 28,
+}
 DATE_FIELDS = ("start", "due", "completed_on")
 STATUS_WORDS_ZH = {"done": "已完成", "in_progress": "进行中", "not_started": "未开始", "ongoing": "长期坚持"}
 HELP_ROWS = (
@@ -27,8 +56,11 @@ HELP_ROWS = (
     ("整改措施", "必填。具体到事。"),
     ("所属阶段", "填阶段名称或“第二阶段”，须与“整改步骤”表一致；可不填，按完成时限归入阶段。"),
     ("责任领导 / 责任部门 / 责任人", "至少填写一项，细化到人。"),
-    ("开始日期 / 完成时限 / 完成日期", "日期格式均可：2019-05-31、2019/5/31、2019年5月31日、5月31日、5月底、6月底前；"
-                                   "完成时限填“长期”表示长期坚持，填“立行立改”按所属阶段的结束日计。"),
+    (
+        "开始日期 / 完成时限 / 完成日期",
+        "日期格式均可：2019-05-31、2019/5/31、2019年5月31日、5月31日、5月底、6月底前；"
+        "完成时限填“长期”表示长期坚持，填“立行立改”按所属阶段的结束日计。",
+    ),
     ("完成情况", "已完成 / 进行中 / 未开始 / 长期坚持（也接受：已整改、已销号、整改中、未完成等）。"),
     ("完成进度", "0–100 的数字或百分比，如 80%。"),
     ("佐证材料", "已完成的措施请注明佐证材料（文件、会议记录、照片等）。"),
@@ -59,18 +91,46 @@ def _checks_and_print(sheet, first: int, count: int) -> None:
     words), and an A4 landscape print-out one page wide with the header on every page."""
     last = first + max(count, 200)
     status_col = COLUMNS.index("status")
-    sheet.data_validation(first, status_col, last, status_col,
-                          {"validate": "list", "source": list(STATUS_WORDS_ZH.values()), "error_type": "warning"})
+    sheet.data_validation(
+        first,
+        status_col,
+        last,
+        status_col,
+        {"validate": "list", "source": list(STATUS_WORDS_ZH.values()), "error_type": "warning"},
+    )
     for name in DATE_FIELDS:
         col = COLUMNS.index(name)
-        sheet.data_validation(first, col, last, col, {
-            "validate": "date", "criteria": "between", "minimum": date(2000, 1, 1), "maximum": date(2100, 12, 31),
-            "error_type": "information", "error_title": "日期",
-            "error_message": "请填写日期，如 2019-05-31；完成时限也可以写“长期”或“立行立改”。"})
+        sheet.data_validation(
+            first,
+            col,
+            last,
+            col,
+            {
+                "validate": "date",
+                "criteria": "between",
+                "minimum": date(2000, 1, 1),
+                "maximum": date(2100, 12, 31),
+                "error_type": "information",
+                "error_title": "日期",
+                "error_message": "请填写日期，如 2019-05-31；完成时限也可以写“长期”或“立行立改”。",
+            },
+        )
     progress = COLUMNS.index("progress")
-    sheet.data_validation(first, progress, last, progress, {
-        "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1, "error_type": "warning",
-        "error_title": "完成进度", "error_message": "完成进度请填 0%–100%。"})
+    sheet.data_validation(
+        first,
+        progress,
+        last,
+        progress,
+        {
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": 0,
+            "maximum": 1,
+            "error_type": "warning",
+            "error_title": "完成进度",
+            "error_message": "完成进度请填 0%–100%。",
+        },
+    )
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
@@ -89,8 +149,9 @@ class SafeBook:
     which shows it exactly as written. Every spreadsheet the app produces is written through this class."""
 
     def __init__(self, buffer: io.BytesIO, **options: object):
-        self.book = xlsxwriter.Workbook(buffer, {**options, "strings_to_formulas": False, "strings_to_urls": False,
-                                                 "strings_to_numbers": False})
+        self.book = xlsxwriter.Workbook(
+            buffer, {**options, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+        )
         self._properties: dict[int, dict] = {}
         self._quoted: dict[int | None, object] = {}
 
@@ -174,8 +235,11 @@ def _tasks_sheet(safe: SafeBook, data: LedgerSheet, formats: dict, big: bool) ->
     last = len(COLUMNS) - 1
     safe.merged_text(sheet, (0, 0), (0, last), data.title, formats["title"])
     safe.merged_text(sheet, (1, 0), (1, 5), f"填报单位：{data.unit}", formats["meta"])
-    when = f"填报日期：{data.report_date.year}年{data.report_date.month}月{data.report_date.day}日" \
-        if data.report_date else "填报日期："
+    when = (
+        f"填报日期：{data.report_date.year}年{data.report_date.month}月{data.report_date.day}日"
+        if data.report_date
+        else "填报日期："
+    )
     safe.merged_text(sheet, (1, 11), (1, last), when, formats["meta"])
     for col, name in enumerate(COLUMNS):
         safe.text(sheet, 2, col, _header(name), formats["head"])
@@ -189,7 +253,7 @@ def _tasks_sheet(safe: SafeBook, data: LedgerSheet, formats: dict, big: bool) ->
         for top, bottom in _category_runs(data.tasks):
             for name in ("category", "problem"):
                 column, value = COLUMNS.index(name), data.tasks[top].get(name) or ""
-                same = all((task.get(name) or "") == value for task in data.tasks[top: bottom + 1])
+                same = all((task.get(name) or "") == value for task in data.tasks[top : bottom + 1])
                 if bottom > top and same and (value or name == "category"):
                     safe.merged_text(sheet, (first + top, column), (first + bottom, column), value, formats["cell"])
     _checks_and_print(sheet, first, len(data.tasks))
@@ -228,8 +292,7 @@ def ledger_workbook(data: LedgerSheet, *, with_help: bool = True, more: Sequence
     big = sum(len(sheet.tasks) for sheet in (data, *more)) > 5000
     safe = SafeBook(buffer, constant_memory=big, in_memory=not big)
     created = data.report_date or date(2019, 1, 1)
-    safe.book.set_properties({"title": data.title[:255],
-                              "created": datetime(created.year, created.month, created.day)})
+    safe.book.set_properties({"title": data.title[:255], "created": datetime(created.year, created.month, created.day)})
     formats = _formats(safe)
     for sheet in (data, *more):
         _tasks_sheet(safe, sheet, formats, big)
@@ -283,8 +346,15 @@ class Column:
     kind: str = "text"  # text, date, percent, number
 
 
-def lights_workbook(title: str, columns: Sequence[Column], records: Sequence[dict], fills: dict[str, str],
-                    summary: Sequence[tuple[str, object]], sheet_name: str, summary_name: str) -> bytes:
+def lights_workbook(
+    title: str,
+    columns: Sequence[Column],
+    records: Sequence[dict],
+    fills: dict[str, str],
+    summary: Sequence[tuple[str, object]],
+    sheet_name: str,
+    summary_name: str,
+) -> bytes:
     """The whole version with its lights (README "Meeting pack"): one row per measure in the order given, the
     light as a word in a cell filled with its colour (column "light"), filters on the header, frozen header, an
     A4 landscape print-out one page wide with the header on every page; and a sheet of the headline figures.
@@ -293,11 +363,16 @@ def lights_workbook(title: str, columns: Sequence[Column], records: Sequence[dic
     safe = SafeBook(buffer, in_memory=True)
     base = {"text_wrap": True, "valign": "vcenter", "border": 1, "font_size": 10}
     head = safe.format({**base, "bold": True, "align": "center", "bg_color": "#DDEBF7"})
-    kinds = {"text": safe.format(base), "date": safe.format({**base, "num_format": "yyyy-mm-dd", "align": "center"}),
-             "percent": safe.format({**base, "num_format": "0%", "align": "center"}),
-             "number": safe.format({**base, "align": "center"})}
-    lit = {word: safe.format({**base, "bold": True, "bg_color": color, "font_color": "#000000"})
-           for word, color in fills.items()}
+    kinds = {
+        "text": safe.format(base),
+        "date": safe.format({**base, "num_format": "yyyy-mm-dd", "align": "center"}),
+        "percent": safe.format({**base, "num_format": "0%", "align": "center"}),
+        "number": safe.format({**base, "align": "center"}),
+    }
+    lit = {
+        word: safe.format({**base, "bold": True, "bg_color": color, "font_color": "#000000"})
+        for word, color in fills.items()
+    }
     sheet = safe.book.add_worksheet(_sheet_name(sheet_name))
     sheet.set_row(0, 30)
     for c, column in enumerate(columns):
@@ -325,7 +400,7 @@ def lights_workbook(title: str, columns: Sequence[Column], records: Sequence[dic
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0)
     sheet.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.6)
-    sheet.set_header("&C&\"黑体,Bold\"" + title.replace("&", "&&")[:200])
+    sheet.set_header('&C&"黑体,Bold"' + title.replace("&", "&&")[:200])
     sheet.set_footer("&C&P / &N")
     figures = safe.book.add_worksheet(_sheet_name(summary_name))
     figures.set_column(0, 0, 28)

@@ -153,7 +153,7 @@ class XlsxCells:
             while chunk := stream.read(1 << 22):
                 if needle in tail + chunk[: len(needle)] or needle in chunk:
                     return True
-                tail = chunk[-len(needle):]
+                tail = chunk[-len(needle) :]
         return False
 
     def percent(self, sheet: str, column: int) -> set[int]:

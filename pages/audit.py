@@ -16,20 +16,44 @@ if not access.allowed("audit"):
     st.stop()
 
 left, middle, right = st.columns(3)
-since = left.date_input(t("audit.since"), value=date.today() - timedelta(days=30), key="audit_since",
-                        format="YYYY-MM-DD")
+since = left.date_input(
+    t("audit.since"), value=date.today() - timedelta(days=30), key="audit_since", format="YYYY-MM-DD"
+)
 until = middle.date_input(t("audit.until"), value=date.today(), key="audit_until", format="YYYY-MM-DD")
-actions = right.multiselect(t("audit.actions"), audit.ACTIONS, key="audit_actions",
-                            format_func=lambda a: t(f"audit.{a}"), placeholder=t("sidebar.all"))
+actions = right.multiselect(
+    t("audit.actions"),
+    audit.ACTIONS,
+    key="audit_actions",
+    format_func=lambda a: t(f"audit.{a}"),
+    placeholder=t("sidebar.all"),
+)
 who = st.text_input(t("audit.who"), key="audit_who", max_chars=100)
-found = audit.records(source.store(), since=datetime.combine(since, time.min) if since else None,
-                      until=datetime.combine(until, time.min) + timedelta(days=1) if until else None,
-                      actions=actions, who=who.strip() or None, limit=5000)
+found = audit.records(
+    source.store(),
+    since=datetime.combine(since, time.min) if since else None,
+    until=datetime.combine(until, time.min) + timedelta(days=1) if until else None,
+    actions=actions,
+    who=who.strip() or None,
+    limit=5000,
+)
 st.caption(t("audit.count", n=len(found)))
-rows = [{"at": r.at.strftime("%Y-%m-%d %H:%M:%S"), "who": r.who, "action": t(f"audit.{r.action}"),
-         "target": r.target, "address": r.address} for r in found]
+rows = [
+    {
+        "at": r.at.strftime("%Y-%m-%d %H:%M:%S"),
+        "who": r.who,
+        "action": t(f"audit.{r.action}"),
+        "target": r.target,
+        "address": r.address,
+    }
+    for r in found
+]
 COLUMNS = ("at", "who", "action", "target", "address")
-st.dataframe(pd.DataFrame(rows, columns=COLUMNS).rename(columns={name: t(f"field.{name}") for name in COLUMNS}),
-             hide_index=True, width="stretch", key="audit_table")
-download_tables(t("audit.export"), {t("audit.title"): rows}, f"audit_{date.today().isoformat()}.xlsx",
-                key="audit_download")
+st.dataframe(
+    pd.DataFrame(rows, columns=COLUMNS).rename(columns={name: t(f"field.{name}") for name in COLUMNS}),
+    hide_index=True,
+    width="stretch",
+    key="audit_table",
+)
+download_tables(
+    t("audit.export"), {t("audit.title"): rows}, f"audit_{date.today().isoformat()}.xlsx", key="audit_download"
+)

@@ -28,24 +28,53 @@ def _filter_by_clicked_bar() -> None:
         set_filter("category", names)
 
 
-st.plotly_chart(category_bars(table, v.lang), width="stretch", key=CHART_KEY, on_select=_filter_by_clicked_bar,
-                selection_mode="points", config={"displaylogo": False})
+st.plotly_chart(
+    category_bars(table, v.lang),
+    width="stretch",
+    key=CHART_KEY,
+    on_select=_filter_by_clicked_bar,
+    selection_mode="points",
+    config={"displaylogo": False},
+)
 st.caption(t("categories.click_hint"))
 
-st.dataframe(table.assign(
-    completion_pct=table["completion_pct"].map(pct), average_progress=table["average_progress"].map(pct),
-).rename(columns={"name": t("field.category"), "tasks": t("categories.tasks"), "done": t("status.done"),
-                  "in_progress": t("status.in_progress"), "not_started": t("status.not_started"),
-                  "ongoing": t("status.ongoing"), "completion_pct": t("categories.completion"),
-                  "average_progress": t("categories.average_progress"), "overdue": t("categories.overdue")}),
-    hide_index=True, width="stretch", key="category_table")
+st.dataframe(
+    table.assign(
+        completion_pct=table["completion_pct"].map(pct),
+        average_progress=table["average_progress"].map(pct),
+    ).rename(
+        columns={
+            "name": t("field.category"),
+            "tasks": t("categories.tasks"),
+            "done": t("status.done"),
+            "in_progress": t("status.in_progress"),
+            "not_started": t("status.not_started"),
+            "ongoing": t("status.ongoing"),
+            "completion_pct": t("categories.completion"),
+            "average_progress": t("categories.average_progress"),
+            "overdue": t("categories.overdue"),
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+    key="category_table",
+)
 
 names = table["name"].tolist()
-chosen = st.selectbox(t("categories.pick"), names, index=None, placeholder=t("categories.pick_placeholder"),
-                      key="category_pick",
-                      on_change=lambda: set_filter("category", [st.session_state["category_pick"]]
-                                                   if st.session_state["category_pick"] else []))
+chosen = st.selectbox(
+    t("categories.pick"),
+    names,
+    index=None,
+    placeholder=t("categories.pick_placeholder"),
+    key="category_pick",
+    on_change=lambda: set_filter(
+        "category", [st.session_state["category_pick"]] if st.session_state["category_pick"] else []
+    ),
+)
 if v.filters.get("category"):
     st.subheader(tl("categories.measures_of", names="、".join(v.filters["category"])))
-    task_table(v.tasks, ("id", "measure", "problem", "goal", "phase", "status", "progress", "due", "owner"),
-               key="category_tasks")
+    task_table(
+        v.tasks,
+        ("id", "measure", "problem", "goal", "phase", "status", "progress", "due", "owner"),
+        key="category_tasks",
+    )

@@ -28,26 +28,45 @@ if v.source.combined:  # every unit's versions; the trend and comparisons need o
     table = pd.DataFrame(columns=["completion_pct", "overdue"], dtype=float)
 else:
     figure, table, per_measure, per_leader = source.history_figures(
-        plan_id, v.source.unit_id, source.store().changes_stamp(plan_id), v.source.version.id, filters, v.lang)
+        plan_id, v.source.unit_id, source.store().changes_stamp(plan_id), v.source.version.id, filters, v.lang
+    )
     st.plotly_chart(figure, width="stretch", key="trend", config={"displaylogo": False})
     table = table.set_index("version_id")
 
 st.subheader(t("history.versions"))
-st.dataframe([{
-    **({t("field.unit"): unit_names.get(version.unit_id, "")} if unit_names else {}),
-    t("history.version"): version.number, t("history.report_date"): version.report_date.isoformat(),
-    t("history.uploaded_at"): version.uploaded_at.strftime("%Y-%m-%d %H:%M"), t("history.uploaded_by"): version.uploaded_by,
-    t("history.files"): "、".join(version.file_names), t("history.tasks"): version.task_count,
-    t("history.completion"): pct(table["completion_pct"].get(version.id)),
-    t("history.overdue"): table["overdue"].get(version.id), t("history.note"): version.note,
-} for version in versions], hide_index=True, width="stretch", key="versions_table")
+st.dataframe(
+    [
+        {
+            **({t("field.unit"): unit_names.get(version.unit_id, "")} if unit_names else {}),
+            t("history.version"): version.number,
+            t("history.report_date"): version.report_date.isoformat(),
+            t("history.uploaded_at"): version.uploaded_at.strftime("%Y-%m-%d %H:%M"),
+            t("history.uploaded_by"): version.uploaded_by,
+            t("history.files"): "、".join(version.file_names),
+            t("history.tasks"): version.task_count,
+            t("history.completion"): pct(table["completion_pct"].get(version.id)),
+            t("history.overdue"): table["overdue"].get(version.id),
+            t("history.note"): version.note,
+        }
+        for version in versions
+    ],
+    hide_index=True,
+    width="stretch",
+    key="versions_table",
+)
 
 if access.allowed("originals"):
     with st.expander(t("history.download"), icon=":material/download:"):
         chosen = st.selectbox(t("history.version"), list(by_id), format_func=labels.get, key="download_version")
         for position, (name, data) in enumerate(source.store().files(chosen)):
-            st.download_button(literal(name), data=data, file_name=name, key=f"file_{chosen}_{position}",
-                               on_click=audited(f"version {chosen}: {name}"), icon=":material/description:")
+            st.download_button(
+                literal(name),
+                data=data,
+                file_name=name,
+                key=f"file_{chosen}_{position}",
+                on_click=audited(f"version {chosen}: {name}"),
+                icon=":material/description:",
+            )
 withdrawal_panel(v.source.plan.id, by_id, labels)
 if v.source.combined:
     st.stop()
@@ -56,7 +75,7 @@ st.subheader(t("history.compare"))
 left, right = st.columns(2)
 ids = list(by_id)
 newer = left.selectbox(t("history.newer"), ids, format_func=labels.get, key="compare_newer")
-older_options = ids[ids.index(newer) + 1:] or [newer]
+older_options = ids[ids.index(newer) + 1 :] or [newer]
 older = right.selectbox(t("history.older"), older_options, key="compare_older", format_func=labels.get)
 if older == newer:
     st.caption(t("history.no_older"))
@@ -68,11 +87,23 @@ st.subheader(t("history.postponements"))
 if per_measure.empty:
     st.caption(t("history.no_postponements"))
 else:
-    st.dataframe(per_leader.rename(columns={"leader": t("field.leader"), "times": t("history.times"),
-                                            "measures": t("history.measures_postponed")}),
-                 hide_index=True, width="stretch", key="postponed_leaders")
-    task_table(per_measure.rename(columns={"first_due": "old_due", "last_due": "new_due"}).assign(
-        long_term=False), ("id", "measure", "leader", "times", "old_due", "new_due"), key="postponed_measures")
+    st.dataframe(
+        per_leader.rename(
+            columns={
+                "leader": t("field.leader"),
+                "times": t("history.times"),
+                "measures": t("history.measures_postponed"),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key="postponed_leaders",
+    )
+    task_table(
+        per_measure.rename(columns={"first_due": "old_due", "last_due": "new_due"}).assign(long_term=False),
+        ("id", "measure", "leader", "times", "old_due", "new_due"),
+        key="postponed_measures",
+    )
 
 st.subheader(t("meeting.history"))
 requirement_history(plan_id, v.source.unit_id)

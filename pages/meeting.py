@@ -17,9 +17,14 @@ from ui.widgets import MEETING_CSS, light_row, pct, task_frame
 v = view()
 head = metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds)
 found = requirements_of(v)
-slides = [("overall", None), ("phases", None),
-          *[("overdue", slide) for slide in overdue_slides(v.tasks, v.as_of)],
-          ("changes", None), ("carried", None), ("current", None)]
+slides = [
+    ("overall", None),
+    ("phases", None),
+    *[("overdue", slide) for slide in overdue_slides(v.tasks, v.as_of)],
+    ("changes", None),
+    ("carried", None),
+    ("current", None),
+]
 asked = st.query_params.get("slide", "1")
 number = min(max(int(asked), 1), len(slides)) if asked.isdigit() else 1
 kind, payload = slides[number - 1]
@@ -31,17 +36,37 @@ def go(to: int) -> None:
 
 st.html(f"<style>{MEETING_CSS}</style>")
 bar = st.columns([6, 1, 1, 1, 1.4], vertical_alignment="center")
-titles = {"overall": t("slides.overall"), "phases": t("slides.phases"), "changes": t("slides.changes"),
-          "carried": t("slides.carried"), "current": t("slides.current")}
+titles = {
+    "overall": t("slides.overall"),
+    "phases": t("slides.phases"),
+    "changes": t("slides.changes"),
+    "carried": t("slides.carried"),
+    "current": t("slides.current"),
+}
 if kind == "overdue":
     titles["overdue"] = tl("slides.overdue_leader", leader=payload[0]) if payload[0] else t("slides.overdue")
 with bar[0]:
     st.title(titles[kind], anchor=False)
 bar[1].markdown(t("slides.counter", n=number, total=len(slides)))
-bar[2].button(t("slides.previous"), on_click=go, args=(number - 1,), disabled=number == 1, key="slide_previous",
-              icon=":material/chevron_left:", width="stretch")
-bar[3].button(t("slides.next"), on_click=go, args=(number + 1,), disabled=number == len(slides), key="slide_next",
-              icon=":material/chevron_right:", width="stretch", type="primary")
+bar[2].button(
+    t("slides.previous"),
+    on_click=go,
+    args=(number - 1,),
+    disabled=number == 1,
+    key="slide_previous",
+    icon=":material/chevron_left:",
+    width="stretch",
+)
+bar[3].button(
+    t("slides.next"),
+    on_click=go,
+    args=(number + 1,),
+    disabled=number == len(slides),
+    key="slide_next",
+    icon=":material/chevron_right:",
+    width="stretch",
+    type="primary",
+)
 bar[4].page_link("pages/overview.py", label=t("slides.exit"), icon=":material/close:")
 
 with st.container(key="meeting_slide"):
@@ -51,20 +76,26 @@ with st.container(key="meeting_slide"):
         figures[1].metric(t("overview.completion"), pct(head.completion_pct), border=True)
         figures[2].metric(t("overview.overdue"), head.overdue, border=True)
         figures[3].metric(t("overview.due_soon", days=v.thresholds.due_soon_days), head.due_soon, border=True)
-        light_row(light_counts(v.lights), t("overview.lights_help", days=v.thresholds.due_soon_days,
-                                            points=f"{v.thresholds.behind_points:g}"))
+        light_row(
+            light_counts(v.lights),
+            t("overview.lights_help", days=v.thresholds.due_soon_days, points=f"{v.thresholds.behind_points:g}"),
+        )
     elif kind == "phases":
         figure = gantt(v.ledger.phases, v.tasks, v.as_of, v.lang, thresholds=v.thresholds)
         figure.update_layout(height=440, font={"size": 18})
-        st.plotly_chart(figure, width="stretch", key="meeting_gantt", config={"displaylogo": False,
-                                                                                "displayModeBar": False})
+        st.plotly_chart(
+            figure, width="stretch", key="meeting_gantt", config={"displaylogo": False, "displayModeBar": False}
+        )
     elif kind == "overdue":
         leader, late = payload
         if late.empty:
             st.success(t("overview.no_overdue"), icon=":material/check_circle:")
         else:
-            columns = ("days_overdue", "measure", "department", "owner", "due") if leader else (
-                "days_overdue", "measure", "leader", "owner", "due")
+            columns = (
+                ("days_overdue", "measure", "department", "owner", "due")
+                if leader
+                else ("days_overdue", "measure", "leader", "owner", "due")
+            )
             st.table(task_frame(late.head(SLIDE_ROWS), columns), hide_index=True)
             if len(late) > SLIDE_ROWS:
                 st.caption(t("slides.more", n=len(late) - SLIDE_ROWS))

@@ -15,37 +15,63 @@ v = view()
 head = metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds)
 
 st.title(t("overview.title"))
-st.caption(t("overview.caption", as_of=v.as_of.isoformat(), report=v.ledger.report_date.isoformat())
-           + (" · " + t("overview.filtered") if v.filtered else ""))
+st.caption(
+    t("overview.caption", as_of=v.as_of.isoformat(), report=v.ledger.report_date.isoformat())
+    + (" · " + t("overview.filtered") if v.filtered else "")
+)
 
 st.html(f"<style>{PHONE_PAIRS_CSS}</style>")
 figures = st.container(key="overview_figures")
 first = figures.columns(3)
 finishing = head.tasks - head.by_status["ongoing"]
-first[0].metric(t("overview.measures"), head.tasks, border=True,
-                help=t("overview.measures_help", ongoing=head.by_status["ongoing"]))
-first[1].metric(t("overview.completion"), pct(head.completion_pct), border=True,
-                delta=t("overview.done_of", done=head.by_status["done"], total=finishing), delta_color="off",
-                delta_arrow="off")
+first[0].metric(
+    t("overview.measures"), head.tasks, border=True, help=t("overview.measures_help", ongoing=head.by_status["ongoing"])
+)
+first[1].metric(
+    t("overview.completion"),
+    pct(head.completion_pct),
+    border=True,
+    delta=t("overview.done_of", done=head.by_status["done"], total=finishing),
+    delta_color="off",
+    delta_arrow="off",
+)
 first[2].metric(t("overview.average_progress"), pct(head.average_progress), border=True)
 second = figures.columns(3)
-second[0].metric(t("overview.overdue"), head.overdue, border=True,
-                 delta=t("overview.need_attention") if head.overdue else None, delta_color="inverse",
-                 delta_arrow="off")
+second[0].metric(
+    t("overview.overdue"),
+    head.overdue,
+    border=True,
+    delta=t("overview.need_attention") if head.overdue else None,
+    delta_color="inverse",
+    delta_arrow="off",
+)
 second[1].metric(t("overview.due_soon", days=v.thresholds.due_soon_days), head.due_soon, border=True)
 if head.current:
-    second[2].metric(tl("overview.current_phase_named", name=short_phase_name(head.current.name)),
-                     t("overview.days_left", n=head.current.days_left), border=True, help=literal(head.current.name))
+    second[2].metric(
+        tl("overview.current_phase_named", name=short_phase_name(head.current.name)),
+        t("overview.days_left", n=head.current.days_left),
+        border=True,
+        help=literal(head.current.name),
+    )
 else:
     second[2].metric(t("overview.current_phase"), t("overview.no_current"), border=True)
 
-light_row(light_counts(v.lights), t("overview.lights_help", days=v.thresholds.due_soon_days,
-                                    points=f"{v.thresholds.behind_points:g}"))
+light_row(
+    light_counts(v.lights),
+    t("overview.lights_help", days=v.thresholds.due_soon_days, points=f"{v.thresholds.behind_points:g}"),
+)
 
 if head.behind:
-    st.error(t("overview.behind", phases="、".join(
-        tl("overview.behind_one", name=s.name, elapsed=pct(s.elapsed_pct), done=pct(s.completion_pct))
-        for s in head.behind)), icon=":material/warning:")
+    st.error(
+        t(
+            "overview.behind",
+            phases="、".join(
+                tl("overview.behind_one", name=s.name, elapsed=pct(s.elapsed_pct), done=pct(s.completion_pct))
+                for s in head.behind
+            ),
+        ),
+        icon=":material/warning:",
+    )
 
 left, right = st.columns([3, 2])
 with left:
@@ -54,18 +80,24 @@ with left:
     if late.empty:
         st.success(t("overview.no_overdue"), icon=":material/check_circle:")
     else:
-        task_table(late.head(5).assign(light=v.lights), ("light", "days_overdue", "measure", "owner", "due"),
-                   key="overview_overdue")
+        task_table(
+            late.head(5).assign(light=v.lights),
+            ("light", "days_overdue", "measure", "owner", "due"),
+            key="overview_overdue",
+        )
         if len(late) > 5:
-            st.page_link("pages/responsibilities.py", label=t("overview.all_overdue", n=len(late)), icon=":material/groups:")
+            st.page_link(
+                "pages/responsibilities.py", label=t("overview.all_overdue", n=len(late)), icon=":material/groups:"
+            )
 with right:
     st.subheader(t("overview.phases"))
     for s in head.phases:
-        st.progress(min(int(s.completion_pct or 0), 100), text=tl(
-            "overview.phase_line", name=s.name, state=t(f"phase_state.{s.state}"), pct=pct(s.completion_pct)))
+        st.progress(
+            min(int(s.completion_pct or 0), 100),
+            text=tl("overview.phase_line", name=s.name, state=t(f"phase_state.{s.state}"), pct=pct(s.completion_pct)),
+        )
 
-st.subheader(t("overview.since", previous=v.previous_date.isoformat()) if v.previous_date
-             else t("overview.since_none"))
+st.subheader(t("overview.since", previous=v.previous_date.isoformat()) if v.previous_date else t("overview.since_none"))
 changes = v.changes_since_previous()
 if changes is not None:
     counts_row(changes)

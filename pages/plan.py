@@ -33,14 +33,25 @@ if v is not None and access.allowed("manage_plans"):
         for summary in v.source.plans:
             if summary.plan.demo:
                 st.caption(t("plan.demo_caption", versions=summary.versions))
-                st.button(t("plan.delete_demo"), on_click=plan.delete_demo, args=(summary.plan.id,),
-                          icon=":material/delete:", key="plan_delete_demo")
+                st.button(
+                    t("plan.delete_demo"),
+                    on_click=plan.delete_demo,
+                    args=(summary.plan.id,),
+                    icon=":material/delete:",
+                    key="plan_delete_demo",
+                )
 
 st.subheader(t("plan.import"))
-kind = st.radio(t("plan.source"), ("file", "paste"), horizontal=True, key="plan_source",
-                format_func={"file": t("plan.source_file"), "paste": t("plan.source_paste")}.get)
-year = st.number_input(t("plan.year"), min_value=1990, max_value=2100, value=None, step=1, key="plan_year",
-                       help=t("plan.year_help"))
+kind = st.radio(
+    t("plan.source"),
+    ("file", "paste"),
+    horizontal=True,
+    key="plan_source",
+    format_func={"file": t("plan.source_file"), "paste": t("plan.source_paste")}.get,
+)
+year = st.number_input(
+    t("plan.year"), min_value=1990, max_value=2100, value=None, step=1, key="plan_year", help=t("plan.year_help")
+)
 if kind == "file":
     chosen = st.file_uploader(t("plan.file"), type=[s.lstrip(".") for s in PLAN_TYPES], key="plan_file")
     if chosen is None:
@@ -60,8 +71,11 @@ if isinstance(found, Issue):
 if found.year_missing:
     st.warning(t("plan.year_missing"), icon=":material/event:")
     st.stop()
-st.caption(literal(t("cli.plan_head", title=found.title, unit=found.unit or "—",
-                     day=found.date.isoformat() if found.date else "—")))
+st.caption(
+    literal(
+        t("cli.plan_head", title=found.title, unit=found.unit or "—", day=found.date.isoformat() if found.date else "—")
+    )
+)
 counts = st.columns(3)
 counts[0].metric(t("plan.categories"), len(found.categories), border=True)
 counts[1].metric(t("plan.measures"), len(found.measures), border=True)
@@ -75,19 +89,40 @@ if not found.usable:
 key = plan.digest(original[1]) + str(year or "")
 st.subheader(t("plan.grid"))
 st.caption(t("plan.grid_help"))
-grid = st.data_editor(plan.measures_frame(found), key=f"plan_grid_{key}", hide_index=True, width="stretch",
-                      num_rows="fixed", column_config={name: t(f"field.{name}") for name in plan.LEDGER_FIELDS})
+grid = st.data_editor(
+    plan.measures_frame(found),
+    key=f"plan_grid_{key}",
+    hide_index=True,
+    width="stretch",
+    num_rows="fixed",
+    column_config={name: t(f"field.{name}") for name in plan.LEDGER_FIELDS},
+)
 st.subheader(t("plan.phases"))
-phase_grid = st.data_editor(plan.phases_frame(found), key=f"plan_phases_{key}", hide_index=True, width="stretch",
-                            num_rows="dynamic", column_config={
-                                "name": t("timeline.phase"), "start": st.column_config.DateColumn(t("field.start")),
-                                "end": st.column_config.DateColumn(t("plan.end")),
-                                "description": t("plan.description")})
+phase_grid = st.data_editor(
+    plan.phases_frame(found),
+    key=f"plan_phases_{key}",
+    hide_index=True,
+    width="stretch",
+    num_rows="dynamic",
+    column_config={
+        "name": t("timeline.phase"),
+        "start": st.column_config.DateColumn(t("field.start")),
+        "end": st.column_config.DateColumn(t("plan.end")),
+        "description": t("plan.description"),
+    },
+)
 phases = plan.phases_of(phase_grid)
 ledger_name = t("plan.ledger_file", title=found.title)
 data = plan.workbook(found, grid, phases)
-st.download_button(t("plan.download"), data=data, file_name=ledger_name, mime=XLSX_MIME, on_click="ignore",
-                   icon=":material/download:", key="plan_download")
+st.download_button(
+    t("plan.download"),
+    data=data,
+    file_name=ledger_name,
+    mime=XLSX_MIME,
+    on_click="ignore",
+    icon=":material/download:",
+    key="plan_download",
+)
 
 st.subheader(t("plan.publish_title"))
 checked = plan.check(ledger_name, data, found.date or date.today())
@@ -98,6 +133,12 @@ name_key = f"plan_name_{key}"
 st.text_input(t("upload.plan_name"), value=found.title, key=name_key, max_chars=MAX_PLAN_NAME)
 if access.current_user() is None:
     st.text_input(t("upload.by"), key="plan_by", placeholder=t("upload.by_placeholder"), max_chars=MAX_UPLOADER)
-st.button(t("plan.publish"), type="primary", icon=":material/publish:", disabled=bool(checked.errors),
-          on_click=plan.publish_plan, args=([original, (ledger_name, data)], checked, name_key, found, phases),
-          key="plan_publish")
+st.button(
+    t("plan.publish"),
+    type="primary",
+    icon=":material/publish:",
+    disabled=bool(checked.errors),
+    on_click=plan.publish_plan,
+    args=([original, (ledger_name, data)], checked, name_key, found, phases),
+    key="plan_publish",
+)

@@ -26,22 +26,56 @@ groups = metrics.responsibility_groups(v.tasks, v.as_of)
 if groups.empty:
     st.success(t("responsibilities.none_overdue"), icon=":material/check_circle:")
 else:
-    st.dataframe(groups.rename(columns={
-        "unit": t("field.unit"), "leader": t("field.leader"), "department": t("field.department"), "owner": t("field.owner"),
-        "overdue": t("responsibilities.count"), "max_days_overdue": t("responsibilities.max_days"),
-    }), hide_index=True, width="stretch", key="responsibility_groups")
+    st.dataframe(
+        groups.rename(
+            columns={
+                "unit": t("field.unit"),
+                "leader": t("field.leader"),
+                "department": t("field.department"),
+                "owner": t("field.owner"),
+                "overdue": t("responsibilities.count"),
+                "max_days_overdue": t("responsibilities.max_days"),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key="responsibility_groups",
+    )
     st.subheader(t("responsibilities.detail"))
-    task_table(late, ("light", "days_overdue", "severity", "measure", *PEOPLE, "due", "progress", "id", "category",
-                      "problem", "goal"), key="overdue_table")
+    task_table(
+        late,
+        (
+            "light",
+            "days_overdue",
+            "severity",
+            "measure",
+            *PEOPLE,
+            "due",
+            "progress",
+            "id",
+            "category",
+            "problem",
+            "goal",
+        ),
+        key="overdue_table",
+    )
 
 st.subheader(t("responsibilities.due_soon", n=len(soon), days=v.thresholds.due_soon_days))
 if soon.empty:
     st.info(t("responsibilities.none_due_soon", days=v.thresholds.due_soon_days), icon=":material/info:")
 else:
-    task_table(soon, ("light", "days_left", "due", "measure", *PEOPLE, "progress", "id", "category"),
-               key="due_soon_table")
+    task_table(
+        soon, ("light", "days_left", "due", "measure", *PEOPLE, "progress", "id", "category"), key="due_soon_table"
+    )
 
-download_tables(t("responsibilities.download"), {
-    t("responsibilities.sheet_overdue"): task_records(late, v.as_of, details=True, shown_lights=v.lights),
-    t("responsibilities.sheet_due_soon", days=v.thresholds.due_soon_days): task_records(soon, v.as_of, details=True, shown_lights=v.lights),
-}, f"overdue_{v.as_of.isoformat()}.xlsx", key="download_overdue")
+download_tables(
+    t("responsibilities.download"),
+    {
+        t("responsibilities.sheet_overdue"): task_records(late, v.as_of, details=True, shown_lights=v.lights),
+        t("responsibilities.sheet_due_soon", days=v.thresholds.due_soon_days): task_records(
+            soon, v.as_of, details=True, shown_lights=v.lights
+        ),
+    },
+    f"overdue_{v.as_of.isoformat()}.xlsx",
+    key="download_overdue",
+)

@@ -22,27 +22,44 @@ show_tasks = st.toggle(t("timeline.show_tasks"), key="timeline_show_tasks")
 tasks, grouped = v.tasks, False
 if show_tasks and len(tasks) > MAX_TASK_BARS:
     pages = math.ceil(len(tasks) / MAX_TASK_BARS)
-    mode = st.radio(t("timeline.large_mode"), ("grouped", "paged"), horizontal=True, key="timeline_mode",
-                    format_func={m: t(f"timeline.mode_{m}") for m in ("grouped", "paged")}.get, help=t("timeline.large_help", n=len(tasks)))
+    mode = st.radio(
+        t("timeline.large_mode"),
+        ("grouped", "paged"),
+        horizontal=True,
+        key="timeline_mode",
+        format_func={m: t(f"timeline.mode_{m}") for m in ("grouped", "paged")}.get,
+        help=t("timeline.large_help", n=len(tasks)),
+    )
     grouped = mode == "grouped"
     if not grouped:
         page = st.number_input(t("timeline.page", pages=pages), 1, pages, 1, key="timeline_page")
         order = pd.Categorical(tasks["phase"], [p.name for p in v.ledger.phases])
         ordered = tasks.assign(_order=order).sort_values(["_order", "category", "row"], kind="stable")
-        tasks = ordered.iloc[(page - 1) * MAX_TASK_BARS: page * MAX_TASK_BARS].drop(columns="_order")
+        tasks = ordered.iloc[(page - 1) * MAX_TASK_BARS : page * MAX_TASK_BARS].drop(columns="_order")
 
-st.plotly_chart(gantt(v.ledger.phases, tasks, v.as_of, v.lang, show_tasks=show_tasks, grouped=grouped,
-                      thresholds=v.thresholds),
-                width="stretch", key="gantt", config={"displaylogo": False})
+st.plotly_chart(
+    gantt(v.ledger.phases, tasks, v.as_of, v.lang, show_tasks=show_tasks, grouped=grouped, thresholds=v.thresholds),
+    width="stretch",
+    key="gantt",
+    config={"displaylogo": False},
+)
 
 states = metrics.phase_states(v.ledger.phases, v.tasks, v.as_of, v.thresholds.behind_points)
-st.dataframe(pd.DataFrame({
-    t("timeline.phase"): [s.name for s in states],
-    t("timeline.period"): [f"{s.phase.start} – {s.phase.end}" for s in states],
-    t("timeline.state"): [t(f"phase_state.{s.state}") + (" ⚠ " + t("gantt.behind") if s.behind else "")
-                          for s in states],
-    t("timeline.measures"): [s.tasks for s in states],
-    t("timeline.elapsed"): [pct(s.elapsed_pct) for s in states],
-    t("timeline.completion"): [pct(s.completion_pct) for s in states],
-}), hide_index=True, width="stretch", key="phase_table")
+st.dataframe(
+    pd.DataFrame(
+        {
+            t("timeline.phase"): [s.name for s in states],
+            t("timeline.period"): [f"{s.phase.start} – {s.phase.end}" for s in states],
+            t("timeline.state"): [
+                t(f"phase_state.{s.state}") + (" ⚠ " + t("gantt.behind") if s.behind else "") for s in states
+            ],
+            t("timeline.measures"): [s.tasks for s in states],
+            t("timeline.elapsed"): [pct(s.elapsed_pct) for s in states],
+            t("timeline.completion"): [pct(s.completion_pct) for s in states],
+        }
+    ),
+    hide_index=True,
+    width="stretch",
+    key="phase_table",
+)
 st.caption(t("timeline.behind_rule", points=f"{v.thresholds.behind_points:g}"))

@@ -59,11 +59,23 @@ if units:  # a plan reported by several units: each publishes its own ledger, ed
 unit_id = st.session_state.get(UNIT_TARGET_KEY) if units else None
 
 # One MiB of slack over our limit, so that a file just over it reaches the guarded reader and gets its message.
-chosen = st.file_uploader(t("upload.files"), accept_multiple_files=True, key=uploader_key(), help=t("upload.help"),
-                          max_upload_size=limits().max_mib + 1)
+chosen = st.file_uploader(
+    t("upload.files"),
+    accept_multiple_files=True,
+    key=uploader_key(),
+    help=t("upload.help"),
+    max_upload_size=limits().max_mib + 1,
+)
 phases = source.store().plan_phases(plan_id) if plan_id else ()
-st.download_button(t("upload.template"), data=lambda: template_workbook(phases), file_name=t("upload.template_file"),
-                   mime=XLSX_MIME, on_click="ignore", icon=":material/download:", key="template_download")
+st.download_button(
+    t("upload.template"),
+    data=lambda: template_workbook(phases),
+    file_name=t("upload.template_file"),
+    mime=XLSX_MIME,
+    on_click="ignore",
+    icon=":material/download:",
+    key="template_download",
+)
 if not chosen:
     st.stop()
 if len(chosen) > MAX_FILES:
@@ -73,8 +85,9 @@ if len(chosen) > MAX_FILES:
 files = [(f.name, f.getvalue()) for f in chosen]
 digest, ledger = checked(files, plan_id)
 errors, warnings = ledger.errors, ledger.warnings
-(st.error if errors else st.success)(t("upload.verdict_errors" if errors else "upload.verdict_ok",
-                                       errors=len(errors), warnings=len(warnings)))
+(st.error if errors else st.success)(
+    t("upload.verdict_errors" if errors else "upload.verdict_ok", errors=len(errors), warnings=len(warnings))
+)
 for refusal in (issue for issue in errors if issue.row is None and issue.code.startswith("file.")):
     st.error(literal(f"{refusal.sheet}：{issue_message(refusal, lang())}"), icon=":material/block:")
 if ledger.issues:
@@ -83,8 +96,13 @@ if errors:
     st.stop()
 
 date_key = f"report_date_{digest[:16]}"
-st.date_input(t("upload.report_date"), value=ledger.report_date, key=date_key, format="YYYY-MM-DD",
-              help=t("upload.report_date_found" if ledger.report_date_found else "upload.report_date_missing"))
+st.date_input(
+    t("upload.report_date"),
+    value=ledger.report_date,
+    key=date_key,
+    format="YYYY-MM-DD",
+    help=t("upload.report_date_found" if ledger.report_date_found else "upload.report_date_missing"),
+)
 figures = st.columns(3)
 figures[0].metric(t("overview.measures"), len(ledger.tasks), border=True)
 figures[1].metric(t("upload.phases"), len(ledger.phases), border=True)
@@ -97,15 +115,29 @@ if newest is not None:
     counts_row(changes)
     details(changes, key="upload_changes")
 with st.expander(t("upload.preview"), icon=":material/table:"):
-    task_table(ledger.tasks.head(500), ("id", "category", "measure", "phase", "leader", "department", "owner",
-                                        "due", "status", "progress"), key="upload_preview")
+    task_table(
+        ledger.tasks.head(500),
+        ("id", "category", "measure", "phase", "leader", "department", "owner", "due", "status", "progress"),
+        key="upload_preview",
+    )
 
 name_key = f"{PLAN_NAME_KEY}_{digest[:16]}"
 if target == NEW_PLAN:
-    st.text_input(t("upload.plan_name"), value=ledger.title, key=name_key, max_chars=MAX_PLAN_NAME,
-                  help=t("upload.plan_name_help"))
+    st.text_input(
+        t("upload.plan_name"),
+        value=ledger.title,
+        key=name_key,
+        max_chars=MAX_PLAN_NAME,
+        help=t("upload.plan_name_help"),
+    )
 if access.current_user() is None:  # before accounts exist the editor says who they are; afterwards it is known
     st.text_input(t("upload.by"), key="upload_by", placeholder=t("upload.by_placeholder"), max_chars=MAX_UPLOADER)
 st.text_area(t("upload.note"), key="upload_note", height=68, max_chars=MAX_NOTE)
-st.button(t("upload.publish"), type="primary", icon=":material/publish:", on_click=do_publish,
-          args=(files, ledger, date_key, name_key), key="publish")
+st.button(
+    t("upload.publish"),
+    type="primary",
+    icon=":material/publish:",
+    on_click=do_publish,
+    args=(files, ledger, date_key, name_key),
+    key="publish",
+)

@@ -86,9 +86,18 @@ def huge_cell(chars: int = 40_000) -> bytes:
     """A measure longer than a cell may hold (Excel's 32,767 characters; openpyxl would cut it, so it is
     written into the sheet's XML)."""
     text = ("落实" * (chars // 2)).encode()
-    return patched(good(), {SHEET: lambda xml: re.sub(rb'<c r="C5"([^>]*?)(?: t="\w+")?>.*?</c>',
-                                                      rb'<c r="C5"\1 t="inlineStr"><is><t>' + text + rb"</t></is></c>",
-                                                      xml, count=1, flags=re.DOTALL)})
+    return patched(
+        good(),
+        {
+            SHEET: lambda xml: re.sub(
+                rb'<c r="C5"([^>]*?)(?: t="\w+")?>.*?</c>',
+                rb'<c r="C5"\1 t="inlineStr"><is><t>' + text + rb"</t></is></c>",
+                xml,
+                count=1,
+                flags=re.DOTALL,
+            )
+        },
+    )
 
 
 def giant_cell(mib: int = 60) -> bytes:
@@ -112,25 +121,41 @@ def many_parts(count: int = 1_500) -> bytes:
 
 def merge_bomb(ranges: int = 5_000, rows: int = 200_000, column: str = "B") -> bytes:
     """The same vertical merge declared thousands of times over 200k rows."""
-    merges = f'<mergeCells count="{ranges}">'.encode() + (
-        f'<mergeCell ref="{column}4:{column}{rows}"/>'.encode() * ranges) + b"</mergeCells>"
-    return patched(good(), {SHEET: lambda xml: re.sub(rb"<mergeCells.*?</mergeCells>", b"", xml,
-                                                      flags=re.DOTALL).replace(b"</sheetData>",
-                                                                               b"</sheetData>" + merges, 1)})
+    merges = (
+        f'<mergeCells count="{ranges}">'.encode()
+        + (f'<mergeCell ref="{column}4:{column}{rows}"/>'.encode() * ranges)
+        + b"</mergeCells>"
+    )
+    return patched(
+        good(),
+        {
+            SHEET: lambda xml: re.sub(rb"<mergeCells.*?</mergeCells>", b"", xml, flags=re.DOTALL).replace(
+                b"</sheetData>", b"</sheetData>" + merges, 1
+            )
+        },
+    )
 
 
 def date_value(value: str) -> bytes:
     """A date-formatted due cell holding a number no date can be (-inf, -1e12)."""
+
     def edit(xml: bytes) -> bytes:
-        return re.sub(rb'(<c r="I5"[^>]*?)(?: t="\w+")?>(.*?)</c>', rb'\1><v>' + value.encode() + rb"</v></c>", xml,
-                      count=1, flags=re.DOTALL)
+        return re.sub(
+            rb'(<c r="I5"[^>]*?)(?: t="\w+")?>(.*?)</c>',
+            rb"\1><v>" + value.encode() + rb"</v></c>",
+            xml,
+            count=1,
+            flags=re.DOTALL,
+        )
+
     return patched(good(), {SHEET: edit})
 
 
 def quadratic_errors(cells: int = 30_000) -> bytes:
     """Formula-error cells closed with `</c >`: a pattern that scans ahead for `</c>` goes quadratic."""
-    rows = b"".join(f'<row r="{r}"><c r="N{r}" t="e"><f>NA()</f><v>#N/A</v></c ></row>'.encode()
-                    for r in range(200, 200 + cells))
+    rows = b"".join(
+        f'<row r="{r}"><c r="N{r}" t="e"><f>NA()</f><v>#N/A</v></c ></row>'.encode() for r in range(200, 200 + cells)
+    )
     return patched(good(), {SHEET: _in_sheet_data(rows)})
 
 
@@ -142,9 +167,11 @@ def attribute_flood(count: int = 60_000) -> bytes:
 
 def _with_doctype(doctype: bytes, reference: bytes) -> Callable[[bytes], bytes]:
     """The sheet with a DOCTYPE in front and the entity used in a measure cell."""
+
     def edit(xml: bytes) -> bytes:
         xml = xml.split(b"?>", 1)[1] if xml.startswith(b"<?xml") else xml
         return b'<?xml version="1.0"?>' + doctype + xml.replace("召开专题会议".encode(), reference, 1)
+
     return edit
 
 
@@ -162,10 +189,10 @@ def xxe() -> bytes:
 def hidden_macro() -> bytes:
     """A VBA project stored under an innocent name, declared through its content type."""
     cfb = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
-    override = (b'<Override PartName="/xl/media/image1.bin" '
-                b'ContentType="application/vnd.ms-office.vbaProject"/></Types>')
-    return patched(good(), {"xl/media/image1.bin": cfb,
-                            "[Content_Types].xml": lambda xml: xml.replace(b"</Types>", override)})
+    override = b'<Override PartName="/xl/media/image1.bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'
+    return patched(
+        good(), {"xl/media/image1.bin": cfb, "[Content_Types].xml": lambda xml: xml.replace(b"</Types>", override)}
+    )
 
 
 def ods_repeat_bomb(rows: int = 20_000, columns: int = 1_000) -> bytes:
@@ -179,13 +206,16 @@ def ods_repeat_bomb(rows: int = 20_000, columns: int = 1_000) -> bytes:
         '<table:table-cell office:value-type="string"><text:p>整改措施</text:p></table:table-cell></table:table-row>'
         f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell office:value-type="string" '
         f'table:number-columns-repeated="{columns}"><text:p>x</text:p></table:table-cell></table:table-row>'
-        '</table:table></office:spreadsheet></office:body></office:document-content>')
-    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-                '<manifest:file-entry manifest:full-path="/" '
-                'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                '</manifest:manifest>')
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
@@ -201,8 +231,17 @@ def word_document(body: bytes) -> bytes:
     """A .docx (python-docx's blank document) whose body is replaced."""
     from tests.sheets import docx
 
-    return patched(docx("x"), {"word/document.xml": b'<?xml version="1.0"?><w:document ' + WORD.encode() +
-                                                    b"><w:body>" + body + b"</w:body></w:document>"}, level=6)
+    return patched(
+        docx("x"),
+        {
+            "word/document.xml": b'<?xml version="1.0"?><w:document '
+            + WORD.encode()
+            + b"><w:body>"
+            + body
+            + b"</w:body></w:document>"
+        },
+        level=6,
+    )
 
 
 def word_zip_bomb() -> bytes:
@@ -211,8 +250,9 @@ def word_zip_bomb() -> bytes:
 
 def word_table_of_a_million_cells(rows: int = 10_000, columns: int = 100) -> bytes:
     """Distinct cell texts, so that it packs like real text and passes the zip checks."""
-    cells = (f"<w:tc><w:p><w:r><w:t>{r * columns + c}</w:t></w:r></w:p></w:tc>" for r in range(rows)
-             for c in range(columns))
+    cells = (
+        f"<w:tc><w:p><w:r><w:t>{r * columns + c}</w:t></w:r></w:p></w:tc>" for r in range(rows) for c in range(columns)
+    )
     row_xml = []
     generator = iter(cells)
     for _ in range(rows):
@@ -229,8 +269,10 @@ def word_nested_tables(depth: int = 50) -> bytes:
 
 def word_xxe() -> bytes:
     doctype = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY s SYSTEM "file:///etc/passwd">]>'
-    return patched(word_document(b"<w:p><w:r><w:t>&amp;</w:t></w:r></w:p>"), {
-        "word/document.xml": lambda xml: doctype + xml.split(b"?>", 1)[1].replace(b"&amp;", b"&s;")})
+    return patched(
+        word_document(b"<w:p><w:r><w:t>&amp;</w:t></w:r></w:p>"),
+        {"word/document.xml": lambda xml: doctype + xml.split(b"?>", 1)[1].replace(b"&amp;", b"&s;")},
+    )
 
 
 def ten_million_line_csv() -> bytes:
@@ -258,8 +300,11 @@ CORPUS: dict[str, tuple[str, Callable[[], bytes], str | None]] = {
     "far cell ALL100000": ("台账.xlsx", lambda: far_cell("ALL100000"), "file.too_many_columns"),
     "far cell A1048576": ("台账.xlsx", lambda: far_cell("A1048576"), "file.too_many_rows"),
     "declared huge, small inside": ("台账.xlsx", lying_dimension, None),
-    "declared small, far inside": ("台账.xlsx", lambda: far_cell("XFD150000", declared="A1:N10"),
-                                   "file.too_many_columns"),
+    "declared small, far inside": (
+        "台账.xlsx",
+        lambda: far_cell("XFD150000", declared="A1:N10"),
+        "file.too_many_columns",
+    ),
     "-inf in a date cell": ("台账.xlsx", lambda: date_value("-inf"), "file.unreadable_value"),
     "-1e12 in a date cell": ("台账.xlsx", lambda: date_value("-1e12"), "file.unreadable_value"),
     "NaN in a date cell": ("台账.xlsx", lambda: date_value("NaN"), None),

@@ -15,8 +15,22 @@ from ledger.writing import LedgerSheet, ledger_workbook
 
 RECEIVED = date(2019, 6, 3)  # the "day of upload" tests pass in; the ledgers below state their own report date
 
-TASK_HEADER = ["序号", "问题类别", "整改措施", "所属阶段", "责任领导", "责任部门", "责任人", "开始日期", "完成时限",
-               "完成情况", "完成进度", "完成日期", "佐证材料", "备注"]
+TASK_HEADER = [
+    "序号",
+    "问题类别",
+    "整改措施",
+    "所属阶段",
+    "责任领导",
+    "责任部门",
+    "责任人",
+    "开始日期",
+    "完成时限",
+    "完成情况",
+    "完成进度",
+    "完成日期",
+    "佐证材料",
+    "备注",
+]
 PHASE_HEADER = ["序号", "阶段", "开始日期", "结束日期", "工作内容"]
 PHASE_ROWS = [
     [1, "自查自纠", date(2019, 4, 25), date(2019, 5, 10), "制定整改方案"],
@@ -26,16 +40,46 @@ PHASE_ROWS = [
 ]
 
 
-def task_row(id=1, category="思想重视不够的问题", measure="成立领导小组", phase="整改落实", leader="党总支书记",
-             department="党政办公室", owner="办公室主任", start=date(2019, 5, 11), due=date(2019, 5, 31),
-             status="进行中", progress=50, completed_on=None, evidence="", notes="") -> list:
+def task_row(
+    id=1,
+    category="思想重视不够的问题",
+    measure="成立领导小组",
+    phase="整改落实",
+    leader="党总支书记",
+    department="党政办公室",
+    owner="办公室主任",
+    start=date(2019, 5, 11),
+    due=date(2019, 5, 31),
+    status="进行中",
+    progress=50,
+    completed_on=None,
+    evidence="",
+    notes="",
+) -> list:
     """One row under TASK_HEADER; every cell can be overridden by keyword."""
-    return [id, category, measure, phase, leader, department, owner, start, due, status, progress, completed_on,
-            evidence, notes]
+    return [
+        id,
+        category,
+        measure,
+        phase,
+        leader,
+        department,
+        owner,
+        start,
+        due,
+        status,
+        progress,
+        completed_on,
+        evidence,
+        notes,
+    ]
 
 
-def xlsx(sheets: dict[str, Sequence[Sequence[object]]], merges: dict[str, Sequence[str]] | None = None,
-         percent: dict[str, Sequence[str]] | None = None) -> bytes:
+def xlsx(
+    sheets: dict[str, Sequence[Sequence[object]]],
+    merges: dict[str, Sequence[str]] | None = None,
+    percent: dict[str, Sequence[str]] | None = None,
+) -> bytes:
     """An .xlsx with the given sheets; `merges` maps a sheet to ranges like "B2:B4" (value in the top cell);
     `percent` maps a sheet to cells formatted as percentages."""
     book = openpyxl.Workbook()
@@ -96,10 +140,18 @@ def csv_bytes(rows: Sequence[Sequence[object]], encoding: str = "utf-8", delimit
     return text.getvalue().encode(encoding)
 
 
-def workbook(tasks: Sequence[Sequence[object]], *, above: Sequence[Sequence[object]] = (["整改台账"],
-             ["填报单位：党政办公室", "", "", "", "", "", "", "", "", "填报日期：2019年5月27日"]),
-             header: Sequence[str] = TASK_HEADER, phases: Sequence[Sequence[object]] | None = PHASE_ROWS,
-             merges: Sequence[str] = (), percent: Sequence[str] = ()) -> bytes:
+def workbook(
+    tasks: Sequence[Sequence[object]],
+    *,
+    above: Sequence[Sequence[object]] = (
+        ["整改台账"],
+        ["填报单位：党政办公室", "", "", "", "", "", "", "", "", "填报日期：2019年5月27日"],
+    ),
+    header: Sequence[str] = TASK_HEADER,
+    phases: Sequence[Sequence[object]] | None = PHASE_ROWS,
+    merges: Sequence[str] = (),
+    percent: Sequence[str] = (),
+) -> bytes:
     """A typical ledger workbook: title lines above the header, the task rows, and a 整改步骤 sheet."""
     sheets = {"整改台账": [*above, header, *tasks]}
     if phases is not None:
@@ -145,8 +197,9 @@ def docx(*blocks: str | Sequence[Sequence[object]], merges: Sequence[tuple[int, 
         table = document.add_table(rows=len(rows), cols=max(map(len, rows)))
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                table.cell(r, c).text = "" if value is None else (
-                    value.isoformat() if isinstance(value, date) else str(value))
+                table.cell(r, c).text = (
+                    "" if value is None else (value.isoformat() if isinstance(value, date) else str(value))
+                )
         tables.append(table)
     for number, column, first, last in merges:
         table = tables[number]

@@ -56,14 +56,23 @@ def template(tmp_path_factory):
     for name, data in ((A, weeks[3]), (B, week_five()), (C, weeks[2])):
         units[name] = accounts.add_unit(store, name, at=now, by="管理员", plan_id=plan.id).id
         files = [(f"{name}.xlsx", data)]
-        versions[name] = publish(store, files, check_upload(store, files, REPORTED, plan_id=plan.id), plan=plan.id,
-                                 uploaded_by="办公室主任", uploaded_at=now, unit_id=units[name]).version.id
+        versions[name] = publish(
+            store,
+            files,
+            check_upload(store, files, REPORTED, plan_id=plan.id),
+            plan=plan.id,
+            uploaded_by="办公室主任",
+            uploaded_at=now,
+            unit_id=units[name],
+        ).version.id
     for role, (name, their_units) in PEOPLE.items():
         accounts.add_user(store, name, role, PASSWORD, at=now, by="管理员", units=[units[u] for u in their_units])
     accounts.add_user(store, DISABLED, "editor", PASSWORD, at=now, by="管理员", units=[units[B]])
     accounts.set_disabled(store, DISABLED, True, at=now, by="管理员")
-    tokens = {role: accounts.log_in(store, name, PASSWORD, address="198.51.100.1", now=now).token
-              for role, (name, _) in PEOPLE.items()}
+    tokens = {
+        role: accounts.log_in(store, name, PASSWORD, address="198.51.100.1", now=now).token
+        for role, (name, _) in PEOPLE.items()
+    }
     store.dispose()
     return SimpleNamespace(folder=folder, plan_id=plan.id, units=units, versions=versions, tokens=tokens)
 
@@ -75,8 +84,13 @@ def db(template, tmp_path, monkeypatch):
         shutil.copy(path, tmp_path / path.name)
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
     monkeypatch.setenv("LEDGER_DB_URL", url)
-    for name in ("LEDGER_PUBLIC_VIEW", "LEDGER_SESSION_IDLE_MINUTES", "LEDGER_ADMIN_PASSWORD", "LEDGER_ADMIN_NAME",
-                 "LEDGER_EDITOR_PASSWORD"):
+    for name in (
+        "LEDGER_PUBLIC_VIEW",
+        "LEDGER_SESSION_IDLE_MINUTES",
+        "LEDGER_ADMIN_PASSWORD",
+        "LEDGER_ADMIN_NAME",
+        "LEDGER_EDITOR_PASSWORD",
+    ):
         monkeypatch.delenv(name, raising=False)
     store = Store(url)
     yield store
@@ -90,9 +104,11 @@ def client(monkeypatch):
     AppTest has no connection (its st.context.ip_address is a mock object, which client_address() reports as
     "local"); this replaces the session client's context that st.context reads, so Streamlit's own rules still
     apply (127.0.0.1 and ::1 read as None)."""
+
     def connect(remote_ip: str, headers: dict[str, str] | None = None) -> None:
         context = SimpleNamespace(remote_ip=remote_ip, headers=list((headers or {}).items()), cookies={})
         monkeypatch.setattr("streamlit.runtime.context._get_client_context", lambda: context)
+
     return connect
 
 
@@ -201,8 +217,12 @@ def select_row(at: AppTest, key: str, row: int) -> AppTest:
     click — the selection as JSON in the dataframe's widget state. (Should a Streamlit upgrade break this, set
     session_state["unit"] as ui.rollup.drill_down does instead.)"""
     table_id = at.dataframe(key=key).proto.id
-    return request(at, lambda states: setattr(state_of(states, table_id), "string_value",
-                                              json.dumps({"selection": {"rows": [row], "columns": []}})))
+    return request(
+        at,
+        lambda states: setattr(
+            state_of(states, table_id), "string_value", json.dumps({"selection": {"rows": [row], "columns": []}})
+        ),
+    )
 
 
 def not_registered(at: AppTest, page: str) -> bool:
@@ -216,7 +236,8 @@ def not_registered(at: AppTest, page: str) -> bool:
 
 # --- logging in and out ---------------------------------------------------------------------------------------------
 def test_login_shows_the_dashboard_the_same_refusal_for_every_wrong_login_and_logout_returns_to_the_login_page(
-        db, client):
+    db, client
+):
     client("192.0.2.10", {"X-Forwarded-For": "127.0.0.1", "X-Real-Ip": "10.0.0.1", "Forwarded": "for=10.0.0.2"})
     start = datetime.now()
     before = db.counts()
@@ -241,18 +262,23 @@ def test_login_shows_the_dashboard_the_same_refusal_for_every_wrong_login_and_lo
     assert title(at) == t("access.login_title") and access.TOKEN_KEY not in at.session_state
     assert not_registered(at, "pages/overview.py")
     with db.engine.connect() as conn:
-        ended = conn.execute(sa.select(sessions_table.c.ended_at).where(
-            sessions_table.c.token_sha256 == hashlib.sha256(token.encode()).hexdigest())).scalar_one()
+        ended = conn.execute(
+            sa.select(sessions_table.c.ended_at).where(
+                sessions_table.c.token_sha256 == hashlib.sha256(token.encode()).hexdigest()
+            )
+        ).scalar_one()
     assert ended is not None
     at.session_state[access.TOKEN_KEY] = token  # the old token, replayed, opens nothing
     at.run()
     assert title(at) == t("access.login_title")
 
-    assert trail(db, start) == [("管理员", "login_failed", "管理员", "192.0.2.10"),
-                                ("没有这个人", "login_failed", "没有这个人", "192.0.2.10"),
-                                (DISABLED, "login_failed", DISABLED, "192.0.2.10"),
-                                ("管理员", "login", "管理员", "192.0.2.10"),
-                                ("管理员", "logout", "管理员", "192.0.2.10")]
+    assert trail(db, start) == [
+        ("管理员", "login_failed", "管理员", "192.0.2.10"),
+        ("没有这个人", "login_failed", "没有这个人", "192.0.2.10"),
+        (DISABLED, "login_failed", DISABLED, "192.0.2.10"),
+        ("管理员", "login", "管理员", "192.0.2.10"),
+        ("管理员", "logout", "管理员", "192.0.2.10"),
+    ]
     written = json.dumps([[*r.as_json().values(), r.detail] for r in audit.records(db)], ensure_ascii=False)
     assert PASSWORD not in written and "不是这个密码" not in written  # passwords are never recorded
     assert db.counts() == before
@@ -265,12 +291,16 @@ def test_a_session_idle_for_longer_than_the_setting_ends(db, monkeypatch, idle_m
     assert title(at) == t("overview.title")
     digest = hashlib.sha256(at.session_state[access.TOKEN_KEY].encode()).hexdigest()
     with db.engine.begin() as conn:  # the browser left the page open and idle
-        conn.execute(sessions_table.update().where(sessions_table.c.token_sha256 == digest).values(
-            last_seen_at=datetime.now() - timedelta(minutes=idle_minutes)))
+        conn.execute(
+            sessions_table.update()
+            .where(sessions_table.c.token_sha256 == digest)
+            .values(last_seen_at=datetime.now() - timedelta(minutes=idle_minutes))
+        )
     at.run()
     with db.engine.connect() as conn:
-        session = conn.execute(sa.select(sessions_table).where(sessions_table.c.token_sha256 == digest)
-                               ).mappings().one()
+        session = (
+            conn.execute(sa.select(sessions_table).where(sessions_table.c.token_sha256 == digest)).mappings().one()
+        )
     if expired:
         assert title(at) == t("access.login_title") and access.TOKEN_KEY not in at.session_state
         assert session["ended_at"] is not None
@@ -295,10 +325,19 @@ def test_disabling_an_account_or_taking_a_role_away_takes_effect_at_the_next_rer
 
 
 # --- role × page × action -------------------------------------------------------------------------------------------
-PAGES = {"pages/rollup.py": "rollup.title", "pages/overview.py": "overview.title", "pages/timeline.py": "timeline.title",
-         "pages/categories.py": "categories.title", "pages/responsibilities.py": "responsibilities.title",
-         "pages/history.py": "history.title", "pages/meeting.py": "slides.overall", "pages/upload.py": "upload.title",
-         "pages/plan.py": "plan.title", "pages/users.py": "users.title", "pages/audit.py": "audit.title"}
+PAGES = {
+    "pages/rollup.py": "rollup.title",
+    "pages/overview.py": "overview.title",
+    "pages/timeline.py": "timeline.title",
+    "pages/categories.py": "categories.title",
+    "pages/responsibilities.py": "responsibilities.title",
+    "pages/history.py": "history.title",
+    "pages/meeting.py": "slides.overall",
+    "pages/upload.py": "upload.title",
+    "pages/plan.py": "plan.title",
+    "pages/users.py": "users.title",
+    "pages/audit.py": "audit.title",
+}
 MAY = {  # what each role may do beyond reading (README "Accounts and roles")
     "admin": {"upload", "plan", "users", "audit", "originals", "withdraw"},
     "editor": {"upload", "plan", "originals", "withdraw"},
@@ -354,14 +393,17 @@ def test_each_role_sees_what_it_may_on_every_page_and_a_clear_refusal_elsewhere(
             if "withdraw" in may:
                 mine = [v for v in plan_versions if role == "admin" or v.unit_id == template.units[A]]
                 assert at.selectbox(key="withdraw_version").options == [
-                    t("version.label", n=v.number, day=v.report_date.isoformat()) for v in mine]
+                    t("version.label", n=v.number, day=v.report_date.isoformat()) for v in mine
+                ]
             else:
                 assert "withdraw_version" not in keys(at.selectbox) and "withdraw_button" not in keys(at.button)
     assert db.counts() == before and db.versions(template.plan_id) == plan_versions
 
 
-@pytest.mark.parametrize(("role", "page"), [("editor", "users"), ("viewer", "users"), ("inspector", "users"),
-                                            ("editor", "audit"), ("viewer", "audit")])
+@pytest.mark.parametrize(
+    ("role", "page"),
+    [("editor", "users"), ("viewer", "users"), ("inspector", "users"), ("editor", "audit"), ("viewer", "audit")],
+)
 def test_the_users_and_audit_pages_check_the_role_again_when_run_on_their_own(db, template, role, page):
     at = AppTest.from_file(f"../pages/{page}.py", default_timeout=60)
     at.session_state[access.TOKEN_KEY] = template.tokens[role]
@@ -461,12 +503,25 @@ def forced_restore(version_id: int) -> None:
     versions._restore(version_id, "强行恢复")
 
 
-@pytest.mark.parametrize(("role", "action"), [("viewer", "publish"), ("inspector", "publish"), ("editor", "publish"),
-                                              ("viewer", "withdraw"), ("inspector", "withdraw"), ("editor", "withdraw"),
-                                              ("editor", "restore"), ("inspector", "restore"),
-                                              ("admin", "publish"), ("admin", "withdraw"), ("admin", "restore")])
+@pytest.mark.parametrize(
+    ("role", "action"),
+    [
+        ("viewer", "publish"),
+        ("inspector", "publish"),
+        ("editor", "publish"),
+        ("viewer", "withdraw"),
+        ("inspector", "withdraw"),
+        ("editor", "withdraw"),
+        ("editor", "restore"),
+        ("inspector", "restore"),
+        ("admin", "publish"),
+        ("admin", "withdraw"),
+        ("admin", "restore"),
+    ],
+)
 def test_forcing_an_action_the_page_does_not_offer_is_refused_with_a_message_and_changes_nothing(
-        db, template, role, action):
+    db, template, role, action
+):
     """Each action aims at 第二中学 (the editor is 第一中学's). The admin's runs of the same callbacks show that the
     refusals come from the role, not from the way the callback is called."""
     plan_id, unit_b, version_b = template.plan_id, template.units[B], template.versions[B]
@@ -492,13 +547,18 @@ def test_forcing_an_action_the_page_does_not_offer_is_refused_with_a_message_and
         return
     if action == "publish":
         [new, *_] = db.versions(plan_id, unit_b)
-        assert at.session_state[flash_key] == ("success", t("upload.published", n=new.number, day="2019-06-03",
-                                                           plan=PLAN))
+        assert at.session_state[flash_key] == (
+            "success",
+            t("upload.published", n=new.number, day="2019-06-03", plan=PLAN),
+        )
         assert (new.unit_id, new.uploaded_by) == (unit_b, "管理员")
         assert trail(db, start) == [("管理员", "publish", f"version {new.id}", "local")]
     else:
-        message = t("versions.withdrawn", label=version_b) if action == "withdraw" else t("versions.restored",
-                                                                                             label="强行恢复")
+        message = (
+            t("versions.withdrawn", label=version_b)
+            if action == "withdraw"
+            else t("versions.restored", label="强行恢复")
+        )
         assert at.session_state[flash_key] == ("success", message)
         assert db.version(version_b).withdrawn is (action == "withdraw")
         assert trail(db, start) == [("管理员", action, f"version {version_b}", "local")]
@@ -521,9 +581,11 @@ def test_the_admin_adds_an_editor_resets_a_password_disables_enables_and_changes
     start = datetime.now()
     at = app(template.tokens["admin"], "pages/users.py")
     unit_b = template.units[B]
-    for weak, refusal in (("1234567890", t("account.password_common")),
-                          ("short-1", t("account.password_short", n=accounts.MIN_PASSWORD)),
-                          ("二中编辑的密码-2019", t("account.password_name"))):
+    for weak, refusal in (
+        ("1234567890", t("account.password_common")),
+        ("short-1", t("account.password_short", n=accounts.MIN_PASSWORD)),
+        ("二中编辑的密码-2019", t("account.password_name")),
+    ):
         add_account(at, "二中编辑", "editor", [unit_b], weak)
         assert texts(at.error) == [refusal] and accounts.user_named(db, "二中编辑") is None
     assert not trail(db, start)
@@ -532,7 +594,8 @@ def test_the_admin_adds_an_editor_resets_a_password_disables_enables_and_changes
     add_account(at, "二中编辑", "editor", [unit_b], new)
     assert texts(at.success) == [t("cli.user_added", name="二中编辑", role=t("role.editor"))]
     assert accounts.user_named(db, "二中编辑") == accounts.User(
-        accounts.user_named(db, "二中编辑").id, "二中编辑", "editor", False, (unit_b,))
+        accounts.user_named(db, "二中编辑").id, "二中编辑", "editor", False, (unit_b,)
+    )
     table = frame(at, t("users.name"), t("users.state")).set_index(t("users.name"))
     assert table.loc["二中编辑"].tolist() == [t("role.editor"), t("users.active"), B]
     assert at.text_input(key="new_user_name").value == "" and at.text_input(key="new_user_password").value == ""
@@ -546,8 +609,9 @@ def test_the_admin_adds_an_editor_resets_a_password_disables_enables_and_changes
     at.button(key="disable_user").click().run()
     assert texts(at.success) == [t("cli.user_disabled_msg", name="二中编辑")]
     assert accounts.user_named(db, "二中编辑").disabled
-    assert frame(at, t("users.name"), t("users.state")).set_index(t("users.name")).loc["二中编辑", t("users.state")] == \
-        t("users.disabled")
+    assert frame(at, t("users.name"), t("users.state")).set_index(t("users.name")).loc[
+        "二中编辑", t("users.state")
+    ] == t("users.disabled")
     at.button(key="enable_user").click().run()
     assert texts(at.success) == [t("cli.user_enabled_msg", name="二中编辑")]
     assert not accounts.user_named(db, "二中编辑").disabled
@@ -570,12 +634,14 @@ def test_the_admin_adds_an_editor_resets_a_password_disables_enables_and_changes
     assert [u.name for u in accounts.units(db, template.plan_id)] == [A, C, B, "第四中学"]
 
     address = "192.0.2.20"
-    assert trail(db, start) == [("管理员", "user_added", "二中编辑", address),
-                                ("管理员", "password_changed", "二中编辑", address),
-                                ("管理员", "user_disabled", "二中编辑", address),
-                                ("管理员", "user_enabled", "二中编辑", address),
-                                ("管理员", "role_changed", "二中编辑", address),
-                                ("管理员", "unit_added", "第四中学", address)]
+    assert trail(db, start) == [
+        ("管理员", "user_added", "二中编辑", address),
+        ("管理员", "password_changed", "二中编辑", address),
+        ("管理员", "user_disabled", "二中编辑", address),
+        ("管理员", "user_enabled", "二中编辑", address),
+        ("管理员", "role_changed", "二中编辑", address),
+        ("管理员", "unit_added", "第四中学", address),
+    ]
     [added] = audit.records(db, since=start, actions=["user_added"])
     [role_change] = audit.records(db, since=start, actions=["role_changed"])
     assert added.detail == {"role": "editor", "units": [unit_b]}
@@ -604,7 +670,8 @@ def test_the_audit_page_filters_by_action_and_person_and_exports_what_it_shows(d
     at.text_input(key="audit_who").input("督导组").run()
     table = frame(at, t("field.who"), t("field.address"))
     assert table[[t("field.who"), t("field.action"), t("field.target")]].values.tolist() == [
-        ["督导组", t("audit.login"), "督导组"]]
+        ["督导组", t("audit.login"), "督导组"]
+    ]
     assert t("audit.count", n=1) in texts(at.caption)
 
     [export] = [b for b in at.get("download_button") if b.key == "audit_download"]
@@ -613,7 +680,8 @@ def test_the_audit_page_filters_by_action_and_person_and_exports_what_it_shows(d
     assert sheet.title == t("audit.title")
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [
         [t(f"field.{c}") for c in ("at", "who", "action", "target", "address")],
-        table.astype(str).values.tolist()[0]]
+        table.astype(str).values.tolist()[0],
+    ]
 
     start = datetime.now()
     export.click().run()  # the download itself goes into the trail
@@ -669,8 +737,7 @@ def test_clicking_a_unit_on_the_units_page_shows_only_that_unit_on_every_page(db
     assert shown[t("overview.completion")] == f"{alone['completion_pct']:.1f}%"
     assert shown[t("overview.overdue")] == str(len(alone["overdue"]))
     assert shown[t("overview.due_soon", days=7)] == str(len(alone["due_soon"]))
-    assert {name: shown[t(f"light.{name}")] for name in LIGHTS} == {name: str(alone["lights"][name])
-                                                                     for name in LIGHTS}
+    assert {name: shown[t(f"light.{name}")] for name in LIGHTS} == {name: str(alone["lights"][name]) for name in LIGHTS}
 
     at.switch_page("pages/responsibilities.py").run()
     detail = frame(at, t("field.days_overdue"), t("field.severity"))
@@ -712,22 +779,30 @@ def test_with_public_view_anyone_sees_the_dashboard_but_uploading_needs_a_login(
 
 
 # --- forged forwarding headers --------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("remote_ip", "headers", "address", "loopback"), [
-    ("127.0.0.1", {}, "local", True),
-    ("::1", {}, "local", True),
-    ("203.0.113.7", {}, "203.0.113.7", False),
-    ("203.0.113.7", {"X-Forwarded-For": "127.0.0.1"}, "203.0.113.7", False),
-    ("203.0.113.7", {"X-Real-Ip": "127.0.0.1"}, "203.0.113.7", False),
-    ("203.0.113.7", {"Forwarded": "for=127.0.0.1;proto=http"}, "203.0.113.7", False),
-    ("203.0.113.7", {"X-Forwarded-For": "127.0.0.1, ::1", "X-Real-Ip": "::1", "Forwarded": 'for="[::1]"'},
-     "203.0.113.7", False),
-    # a proxy on this machine forwards a browser from elsewhere: not a local browser, whatever the header says
-    ("127.0.0.1", {"X-Forwarded-For": "203.0.113.7"}, "local", False),
-    ("127.0.0.1", {"x-real-ip": "10.1.2.3"}, "local", False),
-    ("::1", {"forwarded": "for=198.51.100.9"}, "local", False),
-])
+@pytest.mark.parametrize(
+    ("remote_ip", "headers", "address", "loopback"),
+    [
+        ("127.0.0.1", {}, "local", True),
+        ("::1", {}, "local", True),
+        ("203.0.113.7", {}, "203.0.113.7", False),
+        ("203.0.113.7", {"X-Forwarded-For": "127.0.0.1"}, "203.0.113.7", False),
+        ("203.0.113.7", {"X-Real-Ip": "127.0.0.1"}, "203.0.113.7", False),
+        ("203.0.113.7", {"Forwarded": "for=127.0.0.1;proto=http"}, "203.0.113.7", False),
+        (
+            "203.0.113.7",
+            {"X-Forwarded-For": "127.0.0.1, ::1", "X-Real-Ip": "::1", "Forwarded": 'for="[::1]"'},
+            "203.0.113.7",
+            False,
+        ),
+        # a proxy on this machine forwards a browser from elsewhere: not a local browser, whatever the header says
+        ("127.0.0.1", {"X-Forwarded-For": "203.0.113.7"}, "local", False),
+        ("127.0.0.1", {"x-real-ip": "10.1.2.3"}, "local", False),
+        ("::1", {"forwarded": "for=198.51.100.9"}, "local", False),
+    ],
+)
 def test_forwarding_headers_never_change_the_client_address_and_can_only_take_local_editing_away(
-        client, remote_ip, headers, address, loopback):
+    client, remote_ip, headers, address, loopback
+):
     client(remote_ip, headers)
     assert access.client_address() == address
     assert access.is_loopback_client() is loopback
@@ -741,18 +816,25 @@ def test_before_any_account_a_forged_header_never_opens_editing_to_a_remote_brow
         monkeypatch.delenv(name, raising=False)
     seen, counts = {}, []
     for case, remote_ip, headers in (
-            ("local", "127.0.0.1", {}),
-            ("remote claiming local", "203.0.113.7",
-             {"X-Forwarded-For": "127.0.0.1", "X-Real-Ip": "127.0.0.1", "Forwarded": "for=127.0.0.1"}),
-            ("proxied", "127.0.0.1", {"X-Forwarded-For": "203.0.113.7"})):
+        ("local", "127.0.0.1", {}),
+        (
+            "remote claiming local",
+            "203.0.113.7",
+            {"X-Forwarded-For": "127.0.0.1", "X-Real-Ip": "127.0.0.1", "Forwarded": "for=127.0.0.1"},
+        ),
+        ("proxied", "127.0.0.1", {"X-Forwarded-For": "203.0.113.7"}),
+    ):
         client(remote_ip, headers)
         at = app(page="pages/upload.py")
         seen[case] = (len(at.file_uploader), texts(at.warning))
         store = Store(url)
         counts.append(store.counts())
         store.dispose()
-    assert seen == {"local": (1, []), "remote claiming local": (0, [t("access.no_password")]),
-                    "proxied": (0, [t("access.no_password")])}
+    assert seen == {
+        "local": (1, []),
+        "remote claiming local": (0, [t("access.no_password")]),
+        "proxied": (0, [t("access.no_password")]),
+    }
     assert counts[0] == counts[1] == counts[2]
 
 
@@ -768,12 +850,16 @@ def test_a_forged_header_neither_names_the_audit_address_nor_escapes_the_login_t
     messages = []
     at = app()
     for i in range(6):  # a new forged address each time, and a new name, so only the address can be counted
-        client("198.51.100.23", {"X-Forwarded-For": f"10.0.0.{i}", "X-Real-Ip": f"10.0.1.{i}",
-                                 "Forwarded": f"for=10.0.2.{i}"})
+        client(
+            "198.51.100.23",
+            {"X-Forwarded-For": f"10.0.0.{i}", "X-Real-Ip": f"10.0.1.{i}", "Forwarded": f"for=10.0.2.{i}"},
+        )
         messages.append(texts(log_in(at, f"猜测{i}", "不是密码-2019").error))
     assert messages == [[t("access.login_refused")]] * 5 + [[t("access.throttled", seconds=2)]]
     assert [(action, address) for _, action, _, address in trail(db, start)] == [
-        *[("login_failed", "198.51.100.23")] * 5, ("login_throttled", "198.51.100.23")]
+        *[("login_failed", "198.51.100.23")] * 5,
+        ("login_throttled", "198.51.100.23"),
+    ]
 
 
 # --- the first admin ------------------------------------------------------------------------------------------------
@@ -790,7 +876,8 @@ def test_the_first_admin_comes_from_the_setting_and_a_weak_one_is_refused(tmp_pa
         assert title(at) == t("access.login_title")
         assert [(u.name, u.role) for u in accounts.users(store)] == [("admin", "admin")]
         assert [(r.who, r.action, r.target, r.address) for r in audit.records(store, actions=["user_added"])] == [
-            ("LEDGER_ADMIN_PASSWORD", "user_added", "admin", "server")]
+            ("LEDGER_ADMIN_PASSWORD", "user_added", "admin", "server")
+        ]
         assert title(log_in(at, "admin", password)) == t("overview.title")
     else:
         assert title(at) == t("overview.title") and not accounts.any_account(store)

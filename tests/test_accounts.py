@@ -38,17 +38,26 @@ def test_passwords_are_hashed_with_argon2_and_never_stored_in_plain_text(store):
     add(store)
     with store.engine.connect() as conn:
         stored = conn.execute(sa.select(users_table.c.password_hash)).scalar()
-        everything = " ".join(str(v) for table in ("ledger_users", "ledger_audit", "ledger_sessions")
-                              for row in conn.execute(sa.text(f"SELECT * FROM {table}")) for v in row)
+        everything = " ".join(
+            str(v)
+            for table in ("ledger_users", "ledger_audit", "ledger_sessions")
+            for row in conn.execute(sa.text(f"SELECT * FROM {table}"))
+            for v in row
+        )
     assert stored.startswith("$argon2id$") and GOOD not in stored
     assert GOOD not in everything
 
 
-@pytest.mark.parametrize(("password", "code"), [("short1!", "account.password_short"),
-                                                ("1234567890", "account.password_common"),
-                                                ("Password123", "account.password_common"),
-                                                ("aaaaaaaaaaaa", "account.password_common"),
-                                                ("办公室主任的密码2019", "account.password_name")])
+@pytest.mark.parametrize(
+    ("password", "code"),
+    [
+        ("short1!", "account.password_short"),
+        ("1234567890", "account.password_common"),
+        ("Password123", "account.password_common"),
+        ("aaaaaaaaaaaa", "account.password_common"),
+        ("办公室主任的密码2019", "account.password_name"),
+    ],
+)
 def test_weak_passwords_are_refused_and_nothing_is_stored(store, password, code):
     with pytest.raises(accounts.AccountError) as refused:
         add(store, password=password)
@@ -69,8 +78,10 @@ def test_login_gives_a_session_and_the_same_refusal_for_unknown_names_wrong_pass
     good = accounts.log_in(store, "办公室主任", GOOD, address="10.0.0.2", now=NOW)
     assert good.user.name == "办公室主任" and good.user.role == "editor" and len(good.token) > 30
     assert accounts.session_user(store, good.token, NOW + timedelta(minutes=5)).name == "办公室主任"
-    refusals = [accounts.log_in(store, "办公室主任", "wrong password", address="10.0.0.2", now=NOW),
-                accounts.log_in(store, "nobody", GOOD, address="10.0.0.2", now=NOW)]
+    refusals = [
+        accounts.log_in(store, "办公室主任", "wrong password", address="10.0.0.2", now=NOW),
+        accounts.log_in(store, "nobody", GOOD, address="10.0.0.2", now=NOW),
+    ]
     accounts.set_disabled(store, "办公室主任", True, at=NOW, by="admin")
     refusals.append(accounts.log_in(store, "办公室主任", GOOD, address="10.0.0.2", now=NOW))
     assert [r.user for r in refusals] == [None, None, None] and {r.wait_seconds for r in refusals} == {0}
@@ -100,16 +111,22 @@ def test_a_new_password_ends_the_other_sessions(store):
 def test_six_wrong_passwords_are_throttled_per_account_and_per_address(store):
     add(store)
     for i in range(5):
-        assert accounts.log_in(store, "办公室主任", "wrong", address="10.0.0.9", now=NOW + timedelta(seconds=i)
-                               ).wait_seconds == 0
+        assert (
+            accounts.log_in(
+                store, "办公室主任", "wrong", address="10.0.0.9", now=NOW + timedelta(seconds=i)
+            ).wait_seconds
+            == 0
+        )
     throttled = accounts.log_in(store, "办公室主任", GOOD, address="10.0.0.9", now=NOW + timedelta(seconds=5))
     assert throttled.user is None and throttled.wait_seconds > 0  # even the right password waits
     # another address still meets the account's throttle; the same address meets it for another account
-    assert accounts.log_in(store, "办公室主任", GOOD, address="10.0.0.10", now=NOW + timedelta(seconds=5)
-                           ).wait_seconds > 0
+    assert (
+        accounts.log_in(store, "办公室主任", GOOD, address="10.0.0.10", now=NOW + timedelta(seconds=5)).wait_seconds > 0
+    )
     add(store, name="党总支书记")
-    assert accounts.log_in(store, "党总支书记", GOOD, address="10.0.0.9", now=NOW + timedelta(seconds=5)
-                           ).wait_seconds > 0
+    assert (
+        accounts.log_in(store, "党总支书记", GOOD, address="10.0.0.9", now=NOW + timedelta(seconds=5)).wait_seconds > 0
+    )
     later = NOW + timedelta(minutes=20)  # failures are forgotten after 15 minutes
     assert accounts.log_in(store, "办公室主任", GOOD, address="10.0.0.9", now=later).user is not None
 
@@ -122,12 +139,18 @@ def test_every_action_lands_in_the_audit_trail_with_who_when_where_and_what(stor
     accounts.log_out(store, token, now=NOW, address="10.0.0.2")
     plan = store.plan_named(DEMO_PLAN_NAME)
     files = [("台账_0603.xlsx", week_five())]
-    version = publish(store, files, check_upload(store, files, date(2019, 6, 3), plan_id=plan.id), plan=plan.id,
-                      uploaded_by="办公室主任", uploaded_at=NOW, address="10.0.0.2").version
+    version = publish(
+        store,
+        files,
+        check_upload(store, files, date(2019, 6, 3), plan_id=plan.id),
+        plan=plan.id,
+        uploaded_by="办公室主任",
+        uploaded_at=NOW,
+        address="10.0.0.2",
+    ).version
     store.withdraw(version.id, by="办公室主任", reason="填报日期写错", at=NOW, address="10.0.0.2")
     store.restore(version.id, by="管理员", at=NOW, address="10.0.0.4")
-    audit.record(store, at=NOW, who="督导组", action="download", target="整改台账_2019-05-27.xlsx",
-                 address="10.0.0.5")
+    audit.record(store, at=NOW, who="督导组", action="download", target="整改台账_2019-05-27.xlsx", address="10.0.0.5")
     accounts.set_role(store, "办公室主任", "viewer", (), at=NOW, by="管理员")
     accounts.set_password(store, "办公室主任", "另一个-督办-密码-2019", at=NOW, by="管理员")
     accounts.set_disabled(store, "办公室主任", True, at=NOW, by="管理员")
@@ -167,8 +190,14 @@ def test_no_code_path_updates_or_deletes_the_audit_trail():
 def publish_week_five(store, at=NOW):
     plan = store.plan_named(DEMO_PLAN_NAME)
     files = [("台账_0603.xlsx", week_five())]
-    return publish(store, files, check_upload(store, files, date(2019, 6, 3), plan_id=plan.id), plan=plan.id,
-                   uploaded_by="办公室主任", uploaded_at=at)
+    return publish(
+        store,
+        files,
+        check_upload(store, files, date(2019, 6, 3), plan_id=plan.id),
+        plan=plan.id,
+        uploaded_by="办公室主任",
+        uploaded_at=at,
+    )
 
 
 def test_a_withdrawn_version_leaves_the_figures_and_the_same_file_can_be_published_again(store):
@@ -207,7 +236,8 @@ def test_cli_users_withdraw_restore_and_audit(store, capsys, monkeypatch):
     assert run(["users", "--json", "--db", url]) == 0
     assert json.loads(capsys.readouterr().out) == [
         {"name": "管理员", "role": "admin", "disabled": False, "units": []},
-        {"name": "一校编辑", "role": "editor", "disabled": False, "units": ["第一中学", "第二中学"]}]
+        {"name": "一校编辑", "role": "editor", "disabled": False, "units": ["第一中学", "第二中学"]},
+    ]
     assert run(["users", "disable", "一校编辑", "--db", url]) == 0
     version = publish_week_five(store).version
     assert run(["withdraw", str(version.id), "--reason", "填报日期写错", "--db", url]) == 0
@@ -227,13 +257,33 @@ def test_a_plan_import_and_a_meeting_requirement_land_in_the_audit_trail(store):
 
     files = [("整改方案台账.xlsx", week_five())]
     ledger = check_upload(store, files, date(2019, 6, 3))
-    version = publish(store, files, ledger, plan=NewPlan("全市教育系统整改方案", NOW), uploaded_by="办公室主任",
-                      uploaded_at=NOW, address="10.0.0.2", audit_action="plan_import").version
-    requirement = meeting.record(store, version, scope="measure", target="1", text="本周内补齐佐证材料",
-                                 given_by="党总支书记", meeting_date=date(2019, 6, 3), due=None,
-                                 recorded_by="办公室主任", recorded_at=NOW, address="10.0.0.2")
+    version = publish(
+        store,
+        files,
+        ledger,
+        plan=NewPlan("全市教育系统整改方案", NOW),
+        uploaded_by="办公室主任",
+        uploaded_at=NOW,
+        address="10.0.0.2",
+        audit_action="plan_import",
+    ).version
+    requirement = meeting.record(
+        store,
+        version,
+        scope="measure",
+        target="1",
+        text="本周内补齐佐证材料",
+        given_by="党总支书记",
+        meeting_date=date(2019, 6, 3),
+        due=None,
+        recorded_by="办公室主任",
+        recorded_at=NOW,
+        address="10.0.0.2",
+    )
     trail = [(r.who, r.action, r.target, r.address) for r in reversed(audit.records(store, since=NOW))]
-    assert trail == [("办公室主任", "plan_import", f"version {version.id}", "10.0.0.2"),
-                     ("办公室主任", "requirement", f"requirement {requirement.id}", "10.0.0.2")]
+    assert trail == [
+        ("办公室主任", "plan_import", f"version {version.id}", "10.0.0.2"),
+        ("办公室主任", "requirement", f"requirement {requirement.id}", "10.0.0.2"),
+    ]
     recorded = audit.records(store, actions=["requirement"])[0]
     assert recorded.detail["text"] == "本周内补齐佐证材料" and recorded.detail["target"] == "1"

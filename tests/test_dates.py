@@ -26,8 +26,19 @@ def test_excel_serial_numbers_are_days_since_1899_12_30(serial):
     assert parse_date(serial, YEAR) == MAY_31
 
 
-@pytest.mark.parametrize("text", ["2019-05-31", "2019/5/31", "2019.5.31", "2019年5月31日", "20190531",
-                                  "2019-5-31", "２０１９年５月３１日", " 2019年5月31号 "])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2019-05-31",
+        "2019/5/31",
+        "2019.5.31",
+        "2019年5月31日",
+        "20190531",
+        "2019-5-31",
+        "２０１９年５月３１日",
+        " 2019年5月31号 ",
+    ],
+)
 def test_full_dates_written_as_text_are_read(text):
     assert parse_date(text, 2000) == MAY_31
 
@@ -41,10 +52,16 @@ def test_year_less_dates_take_the_default_year(value):
     assert parse_date(value, 2020) == date(2020, 5, 31)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("5月底", date(2019, 5, 31)), ("6月底", date(2019, 6, 30)), ("2月底", date(2019, 2, 28)),
-    ("2019年6月底", date(2019, 6, 30)), ("5月末", date(2019, 5, 31)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5月底", date(2019, 5, 31)),
+        ("6月底", date(2019, 6, 30)),
+        ("2月底", date(2019, 2, 28)),
+        ("2019年6月底", date(2019, 6, 30)),
+        ("5月末", date(2019, 5, 31)),
+    ],
+)
 def test_end_of_month_means_its_last_day(text, expected):
     assert parse_date(text, YEAR) == expected
 
@@ -70,8 +87,17 @@ def test_parse_text_reads_english_month_names():
     assert parse_text("May 31, 2019", 2000) == MAY_31
 
 
-@pytest.mark.parametrize("text", ["4月25日至5月10日", "2019.4.25-5.10", "2019-04-25 ~ 2019-05-10",
-                                  "2019-04-25-2019-05-10", "2019年4月25日—2019年5月10日", "4月25日到5月10日"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4月25日至5月10日",
+        "2019.4.25-5.10",
+        "2019-04-25 ~ 2019-05-10",
+        "2019-04-25-2019-05-10",
+        "2019年4月25日—2019年5月10日",
+        "4月25日到5月10日",
+    ],
+)
 def test_periods_in_one_cell_are_split_into_start_and_end(text):
     assert parse_range(text, YEAR) == PERIOD
 
@@ -94,12 +120,23 @@ def test_a_title_without_a_period_has_no_range():
     assert find_range("第一阶段：自查自纠（重点）", YEAR) is None
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("6月底前", date(2019, 6, 30)), ("2019年6月底前", date(2019, 6, 30)), ("5月20日前", date(2019, 5, 20)),
-    ("2019年5月15日前完成", date(2019, 5, 15)), ("年底前", date(2019, 12, 31)), ("2020年底", date(2020, 12, 31)),
-    ("6月中旬前", date(2019, 6, 20)), ("二季度末", date(2019, 6, 30)), ("第二季度", date(2019, 6, 30)),
-    ("2020年第三季度", date(2020, 9, 30)), ("上半年", date(2019, 6, 30)), ("下半年", date(2019, 12, 31)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("6月底前", date(2019, 6, 30)),
+        ("2019年6月底前", date(2019, 6, 30)),
+        ("5月20日前", date(2019, 5, 20)),
+        ("2019年5月15日前完成", date(2019, 5, 15)),
+        ("年底前", date(2019, 12, 31)),
+        ("2020年底", date(2020, 12, 31)),
+        ("6月中旬前", date(2019, 6, 20)),
+        ("二季度末", date(2019, 6, 30)),
+        ("第二季度", date(2019, 6, 30)),
+        ("2020年第三季度", date(2020, 9, 30)),
+        ("上半年", date(2019, 6, 30)),
+        ("下半年", date(2019, 12, 31)),
+    ],
+)
 def test_deadlines_written_as_before_a_time_read_as_that_day(text, expected):
     assert parse_text(text, YEAR) == expected
 

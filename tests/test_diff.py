@@ -30,8 +30,10 @@ def test_week_three_to_four_shows_new_overdue_regression_and_done_without_eviden
 def test_week_two_to_three_shows_the_postponed_deadline():
     changes = compare(WEEKS[1], WEEKS[2])
     assert ids(changes.postponed) == ["2"]
-    assert changes.postponed[["old_due", "new_due"]].iloc[0].tolist() == [pd.Timestamp("2019-05-15"),
-                                                                         pd.Timestamp("2019-05-20")]
+    assert changes.postponed[["old_due", "new_due"]].iloc[0].tolist() == [
+        pd.Timestamp("2019-05-15"),
+        pd.Timestamp("2019-05-20"),
+    ]
 
 
 def test_status_changes_name_old_and_new_status():
@@ -49,10 +51,12 @@ def test_added_and_removed_measures_are_listed():
 
 def test_without_an_id_column_measures_are_matched_by_text():
     header = ["问题类别", "整改措施", "责任人", "开始日期", "完成时限", "完成情况"]
-    old = load_tasks([["甲类", "制定学习计划", "组织委员", date(2019, 5, 11), date(2019, 5, 31), "进行中"]],
-                     header=header)
-    new = load_tasks([["甲类", "制定 学习计划", "组织委员", date(2019, 5, 11), date(2019, 5, 31), "已完成"]],
-                     header=header)
+    old = load_tasks(
+        [["甲类", "制定学习计划", "组织委员", date(2019, 5, 11), date(2019, 5, 31), "进行中"]], header=header
+    )
+    new = load_tasks(
+        [["甲类", "制定 学习计划", "组织委员", date(2019, 5, 11), date(2019, 5, 31), "已完成"]], header=header
+    )
     changes = compare(old, new)
     assert changes.by_text
     assert changes.newly_done["measure"].tolist() == ["制定 学习计划"]
@@ -67,11 +71,17 @@ def test_a_done_measure_reopened_counts_as_progress_gone_backwards():
 
 @pytest.fixture
 def history() -> pd.DataFrame:
-    moved = [load_tasks([task_row(id=1, due=date(2019, 5, day)), task_row(id=2, leader="校长", due=date(2019, 5, 31))])
-             for day in (15, 20, 20, 25)]
+    moved = [
+        load_tasks([task_row(id=1, due=date(2019, 5, day)), task_row(id=2, leader="校长", due=date(2019, 5, 31))])
+        for day in (15, 20, 20, 25)
+    ]
     moved.append(load_tasks([task_row(id=1, due=date(2019, 5, 25)), task_row(id=2, leader="校长", due="长期")]))
-    return pd.concat([ledger.tasks.assign(version_id=i, report_date=date(2019, 5, 6) + timedelta(days=7 * i))
-                      for i, ledger in enumerate(moved)])
+    return pd.concat(
+        [
+            ledger.tasks.assign(version_id=i, report_date=date(2019, 5, 6) + timedelta(days=7 * i))
+            for i, ledger in enumerate(moved)
+        ]
+    )
 
 
 def test_postponements_count_each_push_back_across_all_versions(history):
@@ -82,7 +92,8 @@ def test_postponements_count_each_push_back_across_all_versions(history):
 
 
 def test_sample_history_has_one_postponement_by_the_party_secretary():
-    history = pd.concat([ledger.tasks.assign(version_id=i, report_date=ledger.report_date)
-                         for i, ledger in enumerate(WEEKS)])
+    history = pd.concat(
+        [ledger.tasks.assign(version_id=i, report_date=ledger.report_date) for i, ledger in enumerate(WEEKS)]
+    )
     per_measure, _ = postponements(history)
     assert per_measure[["id", "times", "leader"]].values.tolist() == [["2", 1, "党总支书记"]]

@@ -14,8 +14,15 @@ from ledger.report import task_records
 from ledger.writing import LedgerSheet, ledger_workbook, table_workbook, template_workbook
 from tests.sheets import TASK_HEADER, csv_bytes, load, task_row
 
-DANGEROUS = ['=HYPERLINK("http://evil.example/p","点我")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A2)",
-             "\tTAB", "\rCR"]
+DANGEROUS = [
+    '=HYPERLINK("http://evil.example/p","点我")',
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\tTAB",
+    "\rCR",
+]
 HARMLESS = ["http://evil.example/x", "www.evil.example", "mailto:x@evil.example", "0012", "1e5", "整改措施"]
 
 
@@ -37,8 +44,9 @@ def assert_all_text(data: bytes, texts: list[str]) -> None:
 
 def test_the_responsibilities_download_writes_formulas_and_links_as_text():
     texts = DANGEROUS + HARMLESS
-    rows = [task_row(id=i + 1, measure=text, leader=text, owner=text, due=date(2019, 5, 20))
-            for i, text in enumerate(texts)]
+    rows = [
+        task_row(id=i + 1, measure=text, leader=text, owner=text, due=date(2019, 5, 20)) for i, text in enumerate(texts)
+    ]
     tasks = load(("台账.csv", csv_bytes([TASK_HEADER, *rows]))).tasks  # CSV: openpyxl would write "=…" as formulas
     late = metrics.overdue(tasks, date(2019, 5, 27))
     data = table_workbook({"超期未完成": task_records(late, date(2019, 5, 27))}, "zh")
@@ -47,9 +55,22 @@ def test_the_responsibilities_download_writes_formulas_and_links_as_text():
 
 def test_a_ledger_workbook_writes_every_field_title_and_phase_as_text():
     texts = DANGEROUS + HARMLESS
-    rows = [{"id": i + 1, "category": text, "measure": text, "leader": text, "department": text, "owner": text,
-             "evidence": text, "notes": text, "status": "进行中", "progress": 50} for i, text in enumerate(texts)]
-    phases = [Phase("=HYPERLINK(\"http://evil.example\")", date(2019, 5, 1), date(2019, 5, 31), 1, "+cmd")]
+    rows = [
+        {
+            "id": i + 1,
+            "category": text,
+            "measure": text,
+            "leader": text,
+            "department": text,
+            "owner": text,
+            "evidence": text,
+            "notes": text,
+            "status": "进行中",
+            "progress": 50,
+        }
+        for i, text in enumerate(texts)
+    ]
+    phases = [Phase('=HYPERLINK("http://evil.example")', date(2019, 5, 1), date(2019, 5, 31), 1, "+cmd")]
     data = ledger_workbook(LedgerSheet(rows, phases, date(2019, 5, 27), title="=1+1", unit="@单位"))
     assert_all_text(data, [*texts, "=1+1", "+cmd", '=HYPERLINK("http://evil.example")'])
 

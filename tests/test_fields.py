@@ -27,8 +27,12 @@ CONTRACT_TASK_HEADERS = {
     "notes": ["备注", "整改进展", "进展情况"],
 }
 CONTRACT_PHASE_HEADERS = {
-    "name": ["阶段", "阶段名称"], "start": ["开始日期"], "end": ["结束日期", "截止日期"], "order": ["序号"],
-    "description": ["工作内容", "主要任务"], "period": ["时间", "时间安排"],
+    "name": ["阶段", "阶段名称"],
+    "start": ["开始日期"],
+    "end": ["结束日期", "截止日期"],
+    "order": ["序号"],
+    "description": ["工作内容", "主要任务"],
+    "period": ["时间", "时间安排"],
 }
 
 
@@ -46,26 +50,60 @@ def test_every_chinese_phase_header_of_the_contract_names_its_field(header, fiel
     assert match_header(header, "phases") == field
 
 
-@pytest.mark.parametrize(("header", "field"), [
-    ("ID", "id"), ("No.", "id"), ("Category", "category"), ("Measure", "measure"), ("Phase", "phase"),
-    ("Responsible Leader", "leader"), ("Department", "department"), ("Owner", "owner"),
-    ("Start Date", "start"), ("Due Date", "due"), ("Deadline", "due"), ("Status", "status"),
-    ("Progress", "progress"), ("% Complete", "progress"), ("Completed On", "completed_on"),
-    ("Evidence", "evidence"), ("Notes", "notes"),
-])
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("ID", "id"),
+        ("No.", "id"),
+        ("Category", "category"),
+        ("Measure", "measure"),
+        ("Phase", "phase"),
+        ("Responsible Leader", "leader"),
+        ("Department", "department"),
+        ("Owner", "owner"),
+        ("Start Date", "start"),
+        ("Due Date", "due"),
+        ("Deadline", "due"),
+        ("Status", "status"),
+        ("Progress", "progress"),
+        ("% Complete", "progress"),
+        ("Completed On", "completed_on"),
+        ("Evidence", "evidence"),
+        ("Notes", "notes"),
+    ],
+)
 def test_english_task_headers_name_their_fields_in_any_case(header, field):
     assert match_header(header, "tasks") == field
 
 
-@pytest.mark.parametrize(("header", "field"), [
-    ("Phase", "name"), ("Start", "start"), ("End Date", "end"), ("Order", "order"), ("Description", "description"),
-])
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Phase", "name"),
+        ("Start", "start"),
+        ("End Date", "end"),
+        ("Order", "order"),
+        ("Description", "description"),
+    ],
+)
 def test_english_phase_headers_name_their_fields(header, field):
     assert match_header(header, "phases") == field
 
 
-@pytest.mark.parametrize("header", ["整改 措施", " 整改措施 ", "*整改措施", "整改措施＊", "整改措施（必填）",
-                                    "整改措施(必填)", "整改措施：", "整改措施【必填】", "整改措施\n"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "整改 措施",
+        " 整改措施 ",
+        "*整改措施",
+        "整改措施＊",
+        "整改措施（必填）",
+        "整改措施(必填)",
+        "整改措施：",
+        "整改措施【必填】",
+        "整改措施\n",
+    ],
+)
 def test_spaces_markers_and_hints_in_headers_are_ignored(header):
     assert match_header(header, "tasks") == "measure"
 
@@ -99,11 +137,26 @@ def test_no_synonym_names_two_task_fields():
     assert len(words) == len(set(words))
 
 
-@pytest.mark.parametrize(("name", "kind"), [
-    ("任务", "tasks"), ("整改任务", "tasks"), ("台账", "tasks"), ("整改台账", "tasks"), ("tasks", "tasks"),
-    ("Tasks", "tasks"), ("整改台帐", "tasks"), ("阶段", "phases"), ("整改步骤", "phases"), ("phases", "phases"),
-    ("Phases", "phases"), ("说明", "meta"), ("meta", "meta"), ("2019年整改台账", "tasks"), ("整改台账（5月）", "tasks"),
-])
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("任务", "tasks"),
+        ("整改任务", "tasks"),
+        ("台账", "tasks"),
+        ("整改台账", "tasks"),
+        ("tasks", "tasks"),
+        ("Tasks", "tasks"),
+        ("整改台帐", "tasks"),
+        ("阶段", "phases"),
+        ("整改步骤", "phases"),
+        ("phases", "phases"),
+        ("Phases", "phases"),
+        ("说明", "meta"),
+        ("meta", "meta"),
+        ("2019年整改台账", "tasks"),
+        ("整改台账（5月）", "tasks"),
+    ],
+)
 def test_sheet_kinds_are_known_by_name(name, kind):
     assert sheet_kind_by_name(name) == kind
 

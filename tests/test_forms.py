@@ -32,6 +32,7 @@ def with_columns(extra: dict[str, list], **row_overrides) -> tuple[list[str], li
 
 # --- 是否完成 -----------------------------------------------------------------------------------------------------
 
+
 def test_a_yes_no_column_decides_done_and_not_done_by_progress():
     header, rows = with_columns({"是否完成": ["是", "√", "否", "×", "否"]}, progress="")
     rows[2][header.index("完成进度")] = 40
@@ -64,9 +65,14 @@ def test_an_unreadable_yes_no_cell_is_an_error_naming_the_accepted_words():
 
 # --- 销号 ---------------------------------------------------------------------------------------------------------
 
+
 def test_closed_implies_done_and_done_but_not_closed_keeps_its_closure():
-    header, rows = with_columns({"是否完成": ["否", "是", "是"], "销号情况": ["已销号", "未销号", "申请销号"]},
-                                progress="", evidence="会议记录", completed_on=date(2019, 5, 20))
+    header, rows = with_columns(
+        {"是否完成": ["否", "是", "是"], "销号情况": ["已销号", "未销号", "申请销号"]},
+        progress="",
+        evidence="会议记录",
+        completed_on=date(2019, 5, 20),
+    )
     ledger = ledger_of(header, rows)
     assert ledger.tasks["status"].tolist() == ["done", "done", "done"]
     assert ledger.tasks["closure"].tolist() == ["closed", "open", "requested"]
@@ -87,6 +93,7 @@ def test_a_status_word_that_contradicts_the_yes_no_column_is_warned():
 
 # --- 立行立改 -----------------------------------------------------------------------------------------------------
 
+
 def test_an_immediate_measure_is_due_at_the_end_of_its_phase_else_the_first_phase():
     rows = [task_row(id=1, due="立行立改", phase="整改落实"), task_row(id=2, due="即知即改", phase="", start=None)]
     ledger = ledger_of(TASK_HEADER, rows)
@@ -101,6 +108,7 @@ def test_an_immediate_measure_without_phases_is_due_on_the_report_date():
 
 
 # --- problem and goal ---------------------------------------------------------------------------------------------
+
 
 def test_problem_and_goal_columns_beside_a_category_column_are_their_own_fields():
     header = [*TASK_HEADER, "具体问题", "整改目标"]
@@ -131,13 +139,17 @@ def test_a_problem_column_with_one_problem_per_measure_is_the_problem():
 
 # --- never silent -------------------------------------------------------------------------------------------------
 
+
 def test_a_column_with_an_unknown_header_but_known_values_is_named():
     header = [*TASK_HEADER, "落实情况说明", "计划办结", "是否到期"]
     rows = [[*task_row(id=i), "已完成", date(2019, 5, 30), "否"] for i in (1, 2)]
     ledger = ledger_of(header, rows)
     found = {(i.code, i.column) for i in ledger.warnings if i.code.startswith("sheet.unread_")}
-    assert found == {("sheet.unread_status_column", "落实情况说明"), ("sheet.unread_date_column", "计划办结"),
-                     ("sheet.unread_yes_no_column", "是否到期")}
+    assert found == {
+        ("sheet.unread_status_column", "落实情况说明"),
+        ("sheet.unread_date_column", "计划办结"),
+        ("sheet.unread_yes_no_column", "是否到期"),
+    }
     message = issue_message(next(i for i in ledger.warnings if i.column == "计划办结"), "zh")
     assert message.startswith("“计划办结”列看起来是日期")
 

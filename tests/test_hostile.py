@@ -42,8 +42,13 @@ def measured(*args: str) -> tuple[int, str, float, float]:
     """Run `python -m ledger ARGS` and return its exit code, output, seconds and the peak RSS in MB of the process
     and every process it waited for (the reading worker included)."""
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "ledger", *args], cwd=ROOT, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ledger", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
     output = process.stdout.read().decode()
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -74,8 +79,14 @@ def test_publish_stores_nothing_when_a_hostile_file_is_refused(kind, corpus_file
     store = Store(url)
     if CORPUS[kind][2]:
         assert code == 2 and "未发布" in output.err
-        assert store.counts() == {"ledger_plans": 0, "ledger_versions": 0, "ledger_files": 0, "ledger_phases": 0,
-                                  "ledger_tasks": 0, "ledger_requirements": 0}
+        assert store.counts() == {
+            "ledger_plans": 0,
+            "ledger_versions": 0,
+            "ledger_files": 0,
+            "ledger_phases": 0,
+            "ledger_tasks": 0,
+            "ledger_requirements": 0,
+        }
     else:
         assert store.counts()["ledger_versions"] == (1 if code == 0 else 0)
     store.dispose()
@@ -139,7 +150,8 @@ def test_a_far_cell_message_names_the_cell_and_the_limit():
     [issue] = load_ledger([("台账.xlsx", build())], RECEIVED).errors
     assert issue_message(issue, "en") == (
         "Sheet “整改台账” reaches column 16384 (cell XFD150000), beyond the limit of 200 columns. If something was "
-        "typed or formatted far to the right by mistake, delete those columns, save and upload again.")
+        "typed or formatted far to the right by mistake, delete those columns, save and upload again."
+    )
 
 
 def test_a_merge_bomb_is_read_in_time_proportional_to_the_cells_filled():

@@ -48,8 +48,10 @@ def test_a_measure_with_no_deadline_and_no_phase_is_green():
 def test_thresholds_come_from_settings_and_move_the_lights():
     settings = config.thresholds({"LEDGER_DUE_SOON_DAYS": "3", "LEDGER_BEHIND_POINTS": "40"}, {})
     assert settings == metrics.Thresholds(3, 40.0)
-    assert light_of(due=date(2019, 5, 27), progress=60, phase="其他", start=date(2019, 5, 21),
-                    thresholds=settings) == "green"
+    assert (
+        light_of(due=date(2019, 5, 27), progress=60, phase="其他", start=date(2019, 5, 21), thresholds=settings)
+        == "green"
+    )
     assert light_of(progress=15, due=date(2019, 5, 30)) == "yellow"  # 35 points behind: beyond 20
     assert light_of(progress=15, due=date(2019, 5, 30), thresholds=settings) == "green"  # not beyond 40
     assert light_of(progress=5, due=date(2019, 5, 30), thresholds=settings) == "yellow"

@@ -58,14 +58,19 @@ def test_too_many_rows_are_refused_in_workbooks_and_csv_with_the_count():
 
 def test_the_too_many_rows_message_formats_in_both_languages():
     [issue] = read_file(csv_bytes([task_row(id=i) for i in range(1, 300)]), "台账.csv", Limits(max_rows=100)).issues
-    assert issue_message(issue, "zh").startswith("工作表“台账.csv”的内容延伸到第 299 行（单元格 N299），超过上限 100 行")
-    assert issue_message(issue, "en").startswith("Sheet “台账.csv” reaches row 299 (cell N299), beyond the limit of 100")
+    assert issue_message(issue, "zh").startswith(
+        "工作表“台账.csv”的内容延伸到第 299 行（单元格 N299），超过上限 100 行"
+    )
+    assert issue_message(issue, "en").startswith(
+        "Sheet “台账.csv” reaches row 299 (cell N299), beyond the limit of 100"
+    )
 
 
 def test_too_many_cells_and_columns_are_refused():
     wide = [["序号", "整改措施", *range(30)], [1, "措施", *range(30)]]
     assert [i.code for i in read_file(xlsx({"整改台账": wide}), "台账.xlsx", Limits(max_columns=20)).issues] == [
-        "file.too_many_columns"]
+        "file.too_many_columns"
+    ]
     rows = [task_row(id=i) for i in range(1, 50)]
     [issue] = read_file(workbook(rows), "台账.xlsx", Limits(max_cells=500)).issues
     assert issue.code == "file.too_many_cells" and dict(issue.params) == {"count": 52 * 14, "limit": 500}

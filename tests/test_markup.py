@@ -18,22 +18,48 @@ from ledger.reading import load_ledger
 from ledger.store import Store
 from tests.sheets import PHASE_HEADER, TASK_HEADER, task_row, xlsx
 
-PAYLOAD = ("![u](http://evil.example/x.png)[重新登录](http://evil.example/p)<img src=http://evil.example/y.png>"
-           "<a href='http://evil.example/z'>点我</a> :material/warning: :red[红字] $x^2$ **粗** # 标题")
+PAYLOAD = (
+    "![u](http://evil.example/x.png)[重新登录](http://evil.example/p)<img src=http://evil.example/y.png>"
+    "<a href='http://evil.example/z'>点我</a> :material/warning: :red[红字] $x^2$ **粗** # 标题"
+)
 FILE_NAME = "![u](javascript:alert(1))[登录](x)<b>台账</b>.xlsx"
-PAGES = ("pages/overview.py", "pages/timeline.py", "pages/categories.py", "pages/responsibilities.py",
-         "pages/history.py", "pages/upload.py")
+PAGES = (
+    "pages/overview.py",
+    "pages/timeline.py",
+    "pages/categories.py",
+    "pages/responsibilities.py",
+    "pages/history.py",
+    "pages/upload.py",
+)
 RENDERED = ("body", "label", "help", "text", "placeholder")  # proto fields Streamlit renders as Markdown
 UNESCAPED = re.compile(r"(?<!\\)(\]\(|!\[|<img|<a |\*\*|\$x|:material/|:red\[)")
 
 
 def hostile_ledger(week: int) -> bytes:
     """Two categories, a leader, department, owner, phase and evidence that are all Markdown/HTML."""
-    rows = [task_row(id=1, category=PAYLOAD, measure=PAYLOAD + "措施一", phase=PAYLOAD, leader=PAYLOAD,
-                     department=PAYLOAD, owner=PAYLOAD, due=date(2019, 5, 20), evidence=PAYLOAD),
-            task_row(id=2, category="二、" + PAYLOAD, measure="措施二" + PAYLOAD, phase=PAYLOAD, leader=PAYLOAD,
-                     status="已完成" if week == 2 else "进行中", progress=100 if week == 2 else 10,
-                     completed_on=date(2019, 5, 25) if week == 2 else None)]
+    rows = [
+        task_row(
+            id=1,
+            category=PAYLOAD,
+            measure=PAYLOAD + "措施一",
+            phase=PAYLOAD,
+            leader=PAYLOAD,
+            department=PAYLOAD,
+            owner=PAYLOAD,
+            due=date(2019, 5, 20),
+            evidence=PAYLOAD,
+        ),
+        task_row(
+            id=2,
+            category="二、" + PAYLOAD,
+            measure="措施二" + PAYLOAD,
+            phase=PAYLOAD,
+            leader=PAYLOAD,
+            status="已完成" if week == 2 else "进行中",
+            progress=100 if week == 2 else 10,
+            completed_on=date(2019, 5, 25) if week == 2 else None,
+        ),
+    ]
     above = [["整改台账"], [f"填报日期：2019年5月{20 + week}日"]]
     phases = [PHASE_HEADER, [1, PAYLOAD, date(2019, 5, 1), date(2019, 6, 10), PAYLOAD]]
     return xlsx({"整改台账": [*above, TASK_HEADER, *rows], "整改步骤": phases})
@@ -49,8 +75,15 @@ def hostile_store(tmp_path, monkeypatch) -> str:
         files = [(FILE_NAME, hostile_ledger(week))]
         ledger = load_ledger(files, date(2019, 6, 1))
         assert ledger.ok, ledger.errors
-        publish(store, files, ledger, plan=plan.id, uploaded_by=PAYLOAD, uploaded_at=datetime(2019, 5, 20 + week),
-                note=PAYLOAD)
+        publish(
+            store,
+            files,
+            ledger,
+            plan=plan.id,
+            uploaded_by=PAYLOAD,
+            uploaded_at=datetime(2019, 5, 20 + week),
+            note=PAYLOAD,
+        )
     store.dispose()
     return url
 

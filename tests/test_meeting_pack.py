@@ -31,8 +31,9 @@ LATE_MEASURE = "建立健全网络舆情分析研判制度"  # measure 15 of the
 def poppler(tool: str, data: bytes, *args: str) -> str:
     if shutil.which(tool) is None:
         pytest.fail(f"{tool} is missing: tests/run.sh installs poppler-utils")
-    return subprocess.run([tool, *args, "-", "-"] if tool == "pdftotext" else [tool, "-"], input=data,
-                          capture_output=True, check=True).stdout.decode()
+    return subprocess.run(
+        [tool, *args, "-", "-"] if tool == "pdftotext" else [tool, "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def pdf_text(data: bytes) -> str:
@@ -52,8 +53,9 @@ def pdf_fonts(data: bytes) -> list[list[str]]:
 @pytest.fixture(scope="module")
 def context(sample_ledger_module):
     ledger = sample_ledger_module
-    return brief.Context(ledger, ledger.tasks, ledger.report_date, "zh", plan="意识形态工作责任制专项整治方案",
-                         unit="党总支")
+    return brief.Context(
+        ledger, ledger.tasks, ledger.report_date, "zh", plan="意识形态工作责任制专项整治方案", unit="党总支"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -98,16 +100,34 @@ def test_every_character_the_documents_write_is_in_the_bundled_font():
     from fontTools.ttLib import TTFont
 
     covered = set(TTFont(ROOT / "fonts" / "NotoSansSC_400Regular.ttf").getBestCmap())
-    prefixes = ("brief.", "notice.", "light.", "requirement.state.", "overview.", "status.", "phase_state.",
-                "gantt.", "chart.", "changes.", "field.")
-    missing = {(key, ch) for key, texts in STRINGS.items() if key.startswith(prefixes) for text in texts
-               for ch in text if ord(ch) not in covered and ch not in "{}\n"}
+    prefixes = (
+        "brief.",
+        "notice.",
+        "light.",
+        "requirement.state.",
+        "overview.",
+        "status.",
+        "phase_state.",
+        "gantt.",
+        "chart.",
+        "changes.",
+        "field.",
+    )
+    missing = {
+        (key, ch)
+        for key, texts in STRINGS.items()
+        if key.startswith(prefixes)
+        for text in texts
+        for ch in text
+        if ord(ch) not in covered and ch not in "{}\n"
+    }
     assert missing == set()
 
 
 def test_the_brief_in_english(context):
-    english = typeset.pdf("brief.typ", brief.brief_data(brief.Context(
-        context.ledger, context.tasks, context.as_of, "en")))
+    english = typeset.pdf(
+        "brief.typ", brief.brief_data(brief.Context(context.ledger, context.tasks, context.as_of, "en"))
+    )
     text = pdf_text(english)
     assert "Weekly rectification brief" in text and "Overdue, by responsible leader" in text
     assert pdf_pages(english) == 1
@@ -179,7 +199,8 @@ def test_one_notice_per_leader_with_overdue_or_due_soon_measures_each_naming_tha
 def test_notices_by_department_come_as_a_zip_of_word_documents(context):
     data = brief.notices_data(context, "department")
     departments = set(metrics.overdue(context.tasks, context.as_of)["department"]) | set(
-        metrics.due_soon(context.tasks, context.as_of)["department"])
+        metrics.due_soon(context.tasks, context.as_of)["department"]
+    )
     with zipfile.ZipFile(io.BytesIO(word.notices_zip(data))) as archive:
         names = archive.namelist()
         assert len(names) == len(departments) and all(name.endswith(".docx") for name in names)
@@ -195,13 +216,32 @@ def test_notices_carry_postponements_and_meeting_requirements(context):
 
     from ledger.requirements import MeetingRequirements, Requirement
 
-    history = pd.concat([context.ledger.tasks.assign(version_id=1, report_date=date(2019, 5, 20),
-                                                     due=context.ledger.tasks["due"] - pd.Timedelta(days=7)),
-                         context.ledger.tasks.assign(version_id=2, report_date=date(2019, 5, 27))])
-    asked = Requirement("measure", "15", ("id:15",), "", "月底前完成", "党总支书记", date(2019, 5, 28), None, 1,
-                        "办公室主任", None, id=1, plan_id=1)
-    with_more = brief.Context(context.ledger, context.tasks, context.as_of, history=history,
-                              requirements=MeetingRequirements([], [asked]))
+    history = pd.concat(
+        [
+            context.ledger.tasks.assign(
+                version_id=1, report_date=date(2019, 5, 20), due=context.ledger.tasks["due"] - pd.Timedelta(days=7)
+            ),
+            context.ledger.tasks.assign(version_id=2, report_date=date(2019, 5, 27)),
+        ]
+    )
+    asked = Requirement(
+        "measure",
+        "15",
+        ("id:15",),
+        "",
+        "月底前完成",
+        "党总支书记",
+        date(2019, 5, 28),
+        None,
+        1,
+        "办公室主任",
+        None,
+        id=1,
+        plan_id=1,
+    )
+    with_more = brief.Context(
+        context.ledger, context.tasks, context.as_of, history=history, requirements=MeetingRequirements([], [asked])
+    )
     row = brief.notices_data(with_more)["notices"][0]["rows"][0]
     assert row["id"] == "15" and row["postponed"] == 1
     assert row["requirements"] == "党总支书记：月底前完成（2019-06-04）"
@@ -212,8 +252,12 @@ def test_the_version_workbook_has_lights_as_colours_and_words_overdue_first_filt
     sheet = book.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("灯号", "超期天数", "序号")
-    assert [(r[0], r[1], r[2]) for r in rows[1:5]] == [("■ 红灯·超期", 10, "15"), ("■ 红灯·超期", 7, "2"),
-                                                       ("■ 红灯·超期", 3, "4"), ("■ 红灯·超期", 2, "11")]
+    assert [(r[0], r[1], r[2]) for r in rows[1:5]] == [
+        ("■ 红灯·超期", 10, "15"),
+        ("■ 红灯·超期", 7, "2"),
+        ("■ 红灯·超期", 3, "4"),
+        ("■ 红灯·超期", 2, "11"),
+    ]
     assert rows[5][0] == "▲ 黄灯·预警" and rows[-1][0] in ("✓ 已完成", "◎ 长期坚持")
     assert len(rows) == 1 + 17
     assert sheet["A2"].fill.fgColor.rgb == "FFFFCDD2"
@@ -238,10 +282,10 @@ def test_a_formula_in_a_measure_comes_out_of_the_workbook_as_text():
 def test_markup_in_a_ledger_is_shown_as_text_in_every_document():
     tricky = '#set page(width: 1cm) *x* $y$ #import "@preview/x:0.1.0" ]) [ \\'
     ledger = load_tasks([task_row(id=1, measure=tricky, leader="#panic()", due=date(2019, 5, 20))])
-    context = brief.Context(ledger, ledger.tasks, date(2019, 5, 27), plan="]#include \"/etc/passwd\"")
+    context = brief.Context(ledger, ledger.tasks, date(2019, 5, 27), plan=']#include "/etc/passwd"')
     pdf = typeset.pdf("brief.typ", brief.brief_data(context))
     text = pdf_text(pdf).replace("\n", " ")
-    assert '#set page(width: 1cm) *x* $y$' in text and "#panic()" in text and "]#include" in text
+    assert "#set page(width: 1cm) *x* $y$" in text and "#panic()" in text and "]#include" in text
     notices = typeset.pdf("notices.typ", brief.notices_data(context))
     assert "#panic()" in pdf_text(notices)
 
@@ -254,8 +298,10 @@ def test_charts_in_documents_show_the_same_data_as_the_charts_on_screen(context)
     assert len(phase_bars) == len(document["rows"]) == 4
     for bar, row in zip(phase_bars, document["rows"], strict=True):
         assert bar.base[0] == row["start"]
-        assert bar.x[0] == (date.fromisoformat(row["end"]) - date.fromisoformat(row["start"])).days * 86_400_000 \
-            + 86_400_000
+        assert (
+            bar.x[0]
+            == (date.fromisoformat(row["end"]) - date.fromisoformat(row["start"])).days * 86_400_000 + 86_400_000
+        )
         assert bar.text[0] == (f"{row['completion']:.0f}%" if row["completion"] is not None else "—")
     axis = screen.layout.xaxis.range
     first, last = date.fromisoformat(axis[0]), date.fromisoformat(axis[1])
@@ -316,11 +362,15 @@ def test_cli_brief_from_the_store_with_version_and_changes(tmp_path, capsys):
     assert run(["brief", "--db", url, "--plan", DEMO_PLAN_NAME, "--format", "pdf", "--out", str(out)]) == 0
     text = pdf_text(out.read_bytes())
     assert "第 4 版台账" in text and "新增超期 3" in text
-    assert run(["brief", "--db", url, "--plan", DEMO_PLAN_NAME, "--version", "1", "--format", "pdf", "--out",
-                str(out)]) == 0
+    assert (
+        run(["brief", "--db", url, "--plan", DEMO_PLAN_NAME, "--version", "1", "--format", "pdf", "--out", str(out)])
+        == 0
+    )
     assert "第一版台账" in pdf_text(out.read_bytes())
-    assert run(["brief", "--db", url, "--plan", DEMO_PLAN_NAME, "--version", "9", "--format", "pdf", "--out",
-                str(out)]) == 1
+    assert (
+        run(["brief", "--db", url, "--plan", DEMO_PLAN_NAME, "--version", "9", "--format", "pdf", "--out", str(out)])
+        == 1
+    )
     assert "1、2、3、4" in capsys.readouterr().err
     assert run(["brief", str(SAMPLE), "--db", url, "--format", "pdf", "--out", str(out)]) == 1
 

@@ -104,8 +104,14 @@ def test_a_requirement_recorded_on_one_version_shows_its_state_on_the_next(own_s
     store = Store(own_store)  # next week's ledger is published: 2 done on 6-1, 15 still open
     plan = store.plan_named(DEMO_PLAN_NAME)
     files = [("台账_0603.xlsx", week_five())]
-    publish(store, files, check_upload(store, files, date(2019, 6, 3), plan_id=plan.id), plan=plan.id,
-            uploaded_by="办公室主任", uploaded_at=datetime(2019, 6, 3, 17, 0))
+    publish(
+        store,
+        files,
+        check_upload(store, files, date(2019, 6, 3), plan_id=plan.id),
+        plan=plan.id,
+        uploaded_by="办公室主任",
+        uploaded_at=datetime(2019, 6, 3, 17, 0),
+    )
     store.dispose()
 
     overview = AppTest.from_file("../dashboard.py", default_timeout=60).run()
@@ -114,7 +120,9 @@ def test_a_requirement_recorded_on_one_version_shows_its_state_on_the_next(own_s
     assert (shown["× 未落实"], shown["○ 未到期"], shown["✓ 已落实"]) == ("1", "0", "1")
     table = next(d.value for d in overview.dataframe if "落实情况" in d.value.columns)
     assert dict(zip(table["会议要求"], table["落实情况"], strict=True)) == {
-        "5月31日前建立舆情研判制度": "× 未落实", "一周内纳入年度工作要点": "✓ 已落实"}
+        "5月31日前建立舆情研判制度": "× 未落实",
+        "一周内纳入年度工作要点": "✓ 已落实",
+    }
 
     history = overview.switch_page("pages/history.py").run()
     matrix = next(d.value for d in history.dataframe if "记录于" in d.value.columns)
@@ -149,5 +157,12 @@ def test_only_editors_record_requirements(own_store):
 def test_the_overview_offers_the_meeting_pack():
     at = AppTest.from_file("../dashboard.py", default_timeout=60).run()
     labels = [b.proto.label for b in at.get("download_button")]
-    for label in ("周报 PDF", "周报 Word", "图片（发工作群）", "督办单 PDF", "督办单 Word（zip）", "完整台账 Excel（含灯号）"):
+    for label in (
+        "周报 PDF",
+        "周报 Word",
+        "图片（发工作群）",
+        "督办单 PDF",
+        "督办单 Word（zip）",
+        "完整台账 Excel（含灯号）",
+    ):
         assert label in labels

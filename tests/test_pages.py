@@ -10,8 +10,15 @@ from streamlit.testing.v1 import AppTest
 
 from ledger.escape import markdown
 
-PAGES = ("pages/overview.py", "pages/timeline.py", "pages/categories.py", "pages/responsibilities.py",
-         "pages/history.py", "pages/upload.py", "pages/meeting.py")
+PAGES = (
+    "pages/overview.py",
+    "pages/timeline.py",
+    "pages/categories.py",
+    "pages/responsibilities.py",
+    "pages/history.py",
+    "pages/upload.py",
+    "pages/meeting.py",
+)
 
 
 def open_app(page: str | None = None, **query) -> AppTest:
@@ -100,8 +107,11 @@ def test_responsibilities_group_overdue_work_by_leader_department_owner():
     at = open_app("pages/responsibilities.py")
     groups = at.dataframe[0].value
     assert groups[["责任领导", "责任人", "超期项数", "最长超期天数"]].values.tolist() == [
-        ["校长", "网络管理员", 1, 10], ["党总支书记", "办公室主任", 1, 7], ["党总支副书记", "办公室主任", 1, 3],
-        ["分管德育副校长", "团委书记", 1, 2]]
+        ["校长", "网络管理员", 1, 10],
+        ["党总支书记", "办公室主任", 1, 7],
+        ["党总支副书记", "办公室主任", 1, 3],
+        ["分管德育副校长", "团委书记", 1, 2],
+    ]
 
 
 def test_responsibilities_detail_is_sorted_by_days_overdue_with_severity():
@@ -144,7 +154,12 @@ def test_lang_query_parameter_opens_the_english_ui():
 
 def test_overview_shows_what_changed_since_last_week():
     shown = metrics_of(open_app())
-    assert (shown["新增超期"], shown["完成时限推迟"], shown["进度倒退"], shown["已完成但无佐证"]) == ("3", "0", "1", "1")
+    assert (shown["新增超期"], shown["完成时限推迟"], shown["进度倒退"], shown["已完成但无佐证"]) == (
+        "3",
+        "0",
+        "1",
+        "1",
+    )
 
 
 def test_picking_an_earlier_version_shows_it_on_every_page():

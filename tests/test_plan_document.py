@@ -21,12 +21,19 @@ from ledger.writing import prefilled_workbook
 from tests.sheets import docx
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "sample_plan.txt"  # the seed plan, as the customer wrote it
-CATEGORIES = ["思想重视不够、落实不力的问题", "基层干部队伍建设薄弱的问题", "宗教、邪教进校园工作仍有漏洞的问题",
-              "校园文化阵地建设不全面的问题", "网络管控力度不大、能力欠缺的问题"]
-PHASES = [("第一阶段:自查自纠", date(2019, 4, 25), date(2019, 5, 10)),
-          ("第二阶段:整改落实", date(2019, 5, 11), date(2019, 5, 31)),
-          ("第三阶段:迎接督导检查", date(2019, 6, 1), date(2019, 6, 10)),
-          ("第四阶段:健全机制", date(2019, 6, 11), date(2019, 6, 30))]
+CATEGORIES = [
+    "思想重视不够、落实不力的问题",
+    "基层干部队伍建设薄弱的问题",
+    "宗教、邪教进校园工作仍有漏洞的问题",
+    "校园文化阵地建设不全面的问题",
+    "网络管控力度不大、能力欠缺的问题",
+]
+PHASES = [
+    ("第一阶段:自查自纠", date(2019, 4, 25), date(2019, 5, 10)),
+    ("第二阶段:整改落实", date(2019, 5, 11), date(2019, 5, 31)),
+    ("第三阶段:迎接督导检查", date(2019, 6, 1), date(2019, 6, 10)),
+    ("第四阶段:健全机制", date(2019, 6, 11), date(2019, 6, 30)),
+]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +56,12 @@ def test_the_seed_plan_gives_its_title_unit_date_categories_measures_and_phases(
 def test_text_the_plan_cannot_place_is_quoted_in_warnings(seed_text):
     plan = read_plan(seed_text, year=2019)
     quoted = [(w.row, w.value[:8]) for w in plan.warnings]
-    assert quoted == [(2, "加强意识形态工作"), (4, "为全面落实中央、"), (6, "坚持以习近平新时"), (51, "加强领导,落实责")]
+    assert quoted == [
+        (2, "加强意识形态工作"),
+        (4, "为全面落实中央、"),
+        (6, "坚持以习近平新时"),
+        (51, "加强领导,落实责"),
+    ]
     assert issue_message(plan.warnings[0], "zh").startswith("第 2 行起的文字没有归入任何类别、措施或阶段：加强意识形态")
 
 
@@ -87,15 +99,27 @@ def test_other_headings_numberings_responsibilities_and_phase_forms_are_read():
     assert plan.categories[0].problem == "会议记录不完整。"
     first, second = plan.categories[0].measures
     assert (first.id, first.measure, first.leader, first.department, first.owner, first.due) == (
-        "1", "完善会议记录制度", "党委书记", "办公室", "办公室主任", date(2020, 6, 30))
+        "1",
+        "完善会议记录制度",
+        "党委书记",
+        "办公室",
+        "办公室主任",
+        date(2020, 6, 30),
+    )
     assert (second.leader, second.department, second.due_text, second.due) == ("纪委书记", "纪检室", "立行立改", None)
     kept, circled = plan.categories[1].measures
     assert kept.measure == "建立领导干部联系基层制度，每月至少下基层一次。" and kept.leader == "局长"
     assert (circled.id, circled.measure, circled.department, circled.due) == (
-        "2", "整治“文山会海”。", "办公室", date(2020, 6, 30))
+        "2",
+        "整治“文山会海”。",
+        "办公室",
+        date(2020, 6, 30),
+    )
     assert [(p.name, p.start, p.end) for p in plan.phases] == [
-        ("动员部署阶段", date(2020, 6, 1), date(2020, 6, 10)), ("集中整改阶段", date(2020, 6, 11), date(2020, 7, 31)),
-        ("总结验收阶段", date(2020, 8, 1), date(2020, 8, 15))]
+        ("动员部署阶段", date(2020, 6, 1), date(2020, 6, 10)),
+        ("集中整改阶段", date(2020, 6, 11), date(2020, 7, 31)),
+        ("总结验收阶段", date(2020, 8, 1), date(2020, 8, 15)),
+    ]
     assert (plan.date, plan.unit) == (date(2020, 5, 20), "XX局党委")
 
 
@@ -128,8 +152,13 @@ def test_a_legacy_word_document_is_read_through_libreoffice(seed_text, tmp_path)
         pytest.skip("LibreOffice is not installed")
     source = tmp_path / "整改方案.docx"
     source.write_bytes(docx(*seed_text.splitlines()))
-    subprocess.run([libreoffice(), "--headless", "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
-                   check=True, capture_output=True, timeout=120, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [libreoffice(), "--headless", "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+        env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
     plan = load_plan((tmp_path / "整改方案.doc").read_bytes(), "整改方案.doc", year=2019)
     assert [c.name for c in plan.categories] == CATEGORIES and len(plan.measures) == 17 and len(plan.phases) == 4
 
@@ -151,8 +180,9 @@ def test_round_trip_seed_to_prefilled_ledger_and_back(seed_text, tmp_path):
 
 def test_the_prefilled_ledger_has_checks_a_frozen_header_and_an_a4_landscape_print_out(seed_text):
     plan = read_plan(seed_text, year=2019)
-    book = openpyxl.load_workbook(__import__("io").BytesIO(
-        prefilled_workbook(ledger_rows(plan), plan.dated_phases(), plan.title, plan.unit)))
+    book = openpyxl.load_workbook(
+        __import__("io").BytesIO(prefilled_workbook(ledger_rows(plan), plan.dated_phases(), plan.title, plan.unit))
+    )
     sheet = book["整改台账"]
     assert sheet.freeze_panes == "D4" and sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.paperSize == 9 and sheet.print_title_rows == "$3:$3"
@@ -172,8 +202,14 @@ def test_the_plan_command_prints_json_and_writes_the_ledger(seed_text, tmp_path,
     assert list(data) == ["title", "unit", "date", "categories", "phases", "warnings"]
     assert data["date"] == "2019-05-06" and len(data["categories"]) == 5
     assert data["categories"][0]["measures"][0] == {
-        "id": "1", "measure": data["categories"][0]["measures"][0]["measure"], "leader": None, "department": None,
-        "owner": None, "start": None, "due": None}
+        "id": "1",
+        "measure": data["categories"][0]["measures"][0]["measure"],
+        "leader": None,
+        "department": None,
+        "owner": None,
+        "start": None,
+        "due": None,
+    }
     assert data["phases"][0] == {"name": "第一阶段:自查自纠", "start": "2019-04-25", "end": "2019-05-10"}
     assert len(load_ledger([(out.name, out.read_bytes())], date(2019, 5, 6)).tasks) == 17
     empty = tmp_path / "空.txt"
@@ -182,6 +218,7 @@ def test_the_plan_command_prints_json_and_writes_the_ledger(seed_text, tmp_path,
 
 
 # --- the Plan page -----------------------------------------------------------------------------------------------
+
 
 def plan_page(tmp_path, monkeypatch) -> AppTest:
     monkeypatch.setenv("LEDGER_DB_URL", f"sqlite:///{tmp_path / 'ledger.db'}")
@@ -206,7 +243,9 @@ def test_the_plan_page_reads_the_seed_takes_edits_and_publishes_the_first_versio
     key = digest(seed_text.encode("utf-8")) + "2019"
     at.session_state[f"plan_grid_{key}"] = {
         "edited_rows": {i: {"leader": "党总支书记", "department": "党政办公室"} for i in range(17)},
-        "added_rows": [], "deleted_rows": []}
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     assert not at.button(key="plan_publish").disabled
     assert [b.label for b in at.get("download_button")][-1] == "下载预填好的整改台账（Excel）"

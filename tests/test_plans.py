@@ -95,6 +95,7 @@ def test_a_ledger_of_another_plan_is_warned_and_next_week_of_the_same_is_not(sto
 
 # --- the upgrade from schema 1 -------------------------------------------------------------------------------------
 
+
 def test_a_store_of_the_previous_release_opens_with_its_versions_under_one_plan(tmp_path):
     path = tmp_path / "ledger.db"
     shutil.copy(V1_FIXTURE, path)
@@ -112,8 +113,9 @@ def assert_upgraded(store: Store) -> None:
     assert len(ledger.tasks) == 17 and set(ledger.tasks["problem"]) == {""} and not ledger.tasks["immediate"].any()
     assert store.plan_phases(summary.plan.id)[0].name == "第一阶段：自查自纠"
     with store.engine.connect() as conn:
-        assert conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar() == \
-            str(SCHEMA_VERSION)
+        assert conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar() == str(
+            SCHEMA_VERSION
+        )
         assert conn.execute(sa.select(sa.func.count()).select_from(tasks_table)).scalar() == 85
     assert store.sample_imported()
 
@@ -140,8 +142,10 @@ def copy_v1_fixture(url: str) -> None:
     target = sa.create_engine(url)
     with source.connect() as read, target.begin() as write:
         for table in old.sorted_tables:
-            columns = [sa.Column(c.name, _portable(c.type), primary_key=c.primary_key, nullable=c.nullable)
-                       for c in table.columns]
+            columns = [
+                sa.Column(c.name, _portable(c.type), primary_key=c.primary_key, nullable=c.nullable)
+                for c in table.columns
+            ]
             copy = sa.Table(table.name, sa.MetaData(), *columns)
             copy.create(write)
             rows = [dict(row) for row in read.execute(sa.select(table)).mappings()]
@@ -153,6 +157,11 @@ def copy_v1_fixture(url: str) -> None:
 
 def _portable(kind):
     name = type(kind).__name__.upper()
-    return {"BLOB": sa.LargeBinary(), "BOOLEAN": sa.Boolean(), "DATE": sa.Date(), "DATETIME": sa.DateTime(),
-            "FLOAT": sa.Float(), "INTEGER": sa.Integer()}.get(name, sa.Text())
-
+    return {
+        "BLOB": sa.LargeBinary(),
+        "BOOLEAN": sa.Boolean(),
+        "DATE": sa.Date(),
+        "DATETIME": sa.DateTime(),
+        "FLOAT": sa.Float(),
+        "INTEGER": sa.Integer(),
+    }.get(name, sa.Text())

@@ -32,8 +32,22 @@ ROOT = Path(__file__).resolve().parent.parent
 MAY_31 = date(2019, 5, 31)
 REPORT_DAY = date(2019, 5, 27)
 BLANK = [""] * len(TASK_HEADER)
-ENGLISH_HEADER = ["No.", "Category", "Measure", "Phase", "Responsible leader", "Department", "Owner", "Start date",
-                  "Due date", "Status", "Progress", "Completed on", "Evidence", "Notes"]
+ENGLISH_HEADER = [
+    "No.",
+    "Category",
+    "Measure",
+    "Phase",
+    "Responsible leader",
+    "Department",
+    "Owner",
+    "Start date",
+    "Due date",
+    "Status",
+    "Progress",
+    "Completed on",
+    "Evidence",
+    "Notes",
+]
 
 
 def day(value) -> date | None:
@@ -56,11 +70,19 @@ def section(text: str) -> list:
 
 # --- sheets ----------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("tasks_name", "phases_name"), [("整改台账", "整改步骤"), ("任务", "阶段"), ("台账", "阶段"),
-                                                         ("整改任务", "整改步骤"), ("tasks", "phases")])
+
+@pytest.mark.parametrize(
+    ("tasks_name", "phases_name"),
+    [("整改台账", "整改步骤"), ("任务", "阶段"), ("台账", "阶段"), ("整改任务", "整改步骤"), ("tasks", "phases")],
+)
 def test_sheets_are_found_by_their_names(tasks_name, phases_name):
-    book = xlsx({"封面": [["整改台账"]], phases_name: [PHASE_HEADER, *PHASE_ROWS],
-                 tasks_name: [TASK_HEADER, task_row(measure="成立领导小组")]})
+    book = xlsx(
+        {
+            "封面": [["整改台账"]],
+            phases_name: [PHASE_HEADER, *PHASE_ROWS],
+            tasks_name: [TASK_HEADER, task_row(measure="成立领导小组")],
+        }
+    )
     ledger = load(("台账.xlsx", book))
     assert column(ledger, "measure") == ["成立领导小组"]
     assert [p.name for p in ledger.phases] == ["自查自纠", "整改落实", "迎接督导检查", "健全机制"]
@@ -90,9 +112,13 @@ def department_row(**kwargs) -> list:
 
 
 def test_one_tasks_sheet_per_department_is_read_as_one_ledger():
-    book = xlsx({"党政办公室": [NO_DEPARTMENT, department_row(id=1), department_row(id=2, measure="制定计划")],
-                 "教务处": [NO_DEPARTMENT, department_row(id=1, measure="开展培训")],
-                 "整改步骤": [PHASE_HEADER, *PHASE_ROWS]})
+    book = xlsx(
+        {
+            "党政办公室": [NO_DEPARTMENT, department_row(id=1), department_row(id=2, measure="制定计划")],
+            "教务处": [NO_DEPARTMENT, department_row(id=1, measure="开展培训")],
+            "整改步骤": [PHASE_HEADER, *PHASE_ROWS],
+        }
+    )
     ledger = load(("台账.xlsx", book))
     assert ledger.ok
     assert column(ledger, "measure") == ["成立领导小组", "制定计划", "开展培训"]
@@ -104,8 +130,7 @@ def test_one_tasks_sheet_per_department_is_read_as_one_ledger():
 
 
 def test_a_sheet_with_other_headers_is_named_not_read():
-    book = xlsx({"党政办公室": [TASK_HEADER, task_row(id=1)],
-                 "统计": [["序号", "整改措施"], [1, "汇总"]]})
+    book = xlsx({"党政办公室": [TASK_HEADER, task_row(id=1)], "统计": [["序号", "整改措施"], [1, "汇总"]]})
     ledger = load(("台账.xlsx", book))
     assert column(ledger, "measure") == ["成立领导小组"]
     [warning] = [i for i in ledger.warnings if i.code == "ledger.task_sheet_not_read"]
@@ -114,8 +139,12 @@ def test_a_sheet_with_other_headers_is_named_not_read():
 
 
 def test_a_summary_sheet_is_read_alone_and_the_department_sheets_are_named():
-    book = xlsx({"汇总": [TASK_HEADER, task_row(id=1), task_row(id=2, measure="开展培训")],
-                 "教务处": [TASK_HEADER, task_row(id=2, measure="开展培训")]})
+    book = xlsx(
+        {
+            "汇总": [TASK_HEADER, task_row(id=1), task_row(id=2, measure="开展培训")],
+            "教务处": [TASK_HEADER, task_row(id=2, measure="开展培训")],
+        }
+    )
     ledger = load(("台账.xlsx", book))
     assert column(ledger, "measure") == ["成立领导小组", "开展培训"]
     assert [i.value for i in ledger.warnings if i.code == "ledger.task_sheet_not_read"] == ["教务处"]
@@ -131,8 +160,15 @@ def test_a_second_tasks_file_is_read_with_the_first():
 
 # --- header row ---------------------------------------------------------------------------------------------------
 
+
 def test_the_header_row_is_found_below_title_lines_and_blank_rows():
-    above = [["关于整改落实情况的台账"], [], ["（2019年第二季度）"], ["填报单位：党政办公室", "", "填报日期：2019年5月27日"], []]
+    above = [
+        ["关于整改落实情况的台账"],
+        [],
+        ["（2019年第二季度）"],
+        ["填报单位：党政办公室", "", "填报日期：2019年5月27日"],
+        [],
+    ]
     ledger = load_tasks([task_row(measure="成立领导小组")], above=above)
     assert column(ledger, "measure") == ["成立领导小组"]
     assert column(ledger, "row") == [7]
@@ -147,8 +183,9 @@ def test_the_header_row_may_be_the_twentieth_row():
 
 
 def test_english_headers_are_read_like_chinese_ones():
-    ledger = load_tasks([task_row(status="done", progress=None, evidence="会议纪要", completed_on=MAY_31)],
-                        header=ENGLISH_HEADER)
+    ledger = load_tasks(
+        [task_row(status="done", progress=None, evidence="会议纪要", completed_on=MAY_31)], header=ENGLISH_HEADER
+    )
     assert first(ledger, "measure") == "成立领导小组"
     assert first(ledger, "due") == MAY_31
     assert first(ledger, "status") == "done"
@@ -163,7 +200,6 @@ def test_header_hints_and_markers_are_ignored_and_the_written_header_is_kept():
     assert ledger.errors[0].column == "*整改措施(必填)"
 
 
-
 def test_a_header_with_full_width_punctuation_is_quoted_as_written():
     header = [*TASK_HEADER[:2], "*整改措施（必填）", *TASK_HEADER[3:]]
     ledger = load_tasks([task_row(measure="")], header=header)
@@ -172,9 +208,14 @@ def test_a_header_with_full_width_punctuation_is_quoted_as_written():
 
 # --- categories -------------------------------------------------------------------------------------------------
 
+
 def test_merged_category_cells_are_filled_down():
-    rows = [task_row(id=1, category="思想重视不够的问题"), task_row(id=2, category=""), task_row(id=3, category=""),
-            task_row(id=4, category="作风不实的问题")]
+    rows = [
+        task_row(id=1, category="思想重视不够的问题"),
+        task_row(id=2, category=""),
+        task_row(id=3, category=""),
+        task_row(id=4, category="作风不实的问题"),
+    ]
     ledger = load_tasks(rows, merges=["B4:B6"])
     assert column(ledger, "category") == ["思想重视不够的问题"] * 3 + ["作风不实的问题"]
 
@@ -186,8 +227,13 @@ def test_merged_responsibility_cells_are_filled_down_too():
 
 
 def test_section_rows_set_the_category_of_the_rows_below_without_their_enumerator():
-    rows = [section("一、思想重视不够、落实不力的问题"), task_row(id=1, category=""), task_row(id=2, category=""),
-            section("二、作风不实的问题"), task_row(id=3, category="")]
+    rows = [
+        section("一、思想重视不够、落实不力的问题"),
+        task_row(id=1, category=""),
+        task_row(id=2, category=""),
+        section("二、作风不实的问题"),
+        task_row(id=3, category=""),
+    ]
     ledger = load_tasks(rows, merges=["A4:N4", "A7:N7"])
     assert column(ledger, "category") == ["思想重视不够、落实不力的问题"] * 2 + ["作风不实的问题"]
     assert column(ledger, "row") == [5, 6, 8]
@@ -206,7 +252,6 @@ def test_a_section_row_numbered_in_the_id_column_sets_the_category():
     assert column(ledger, "row") == [5]
 
 
-
 def test_a_row_holding_only_its_number_does_not_become_a_category():
     ledger = load_tasks([task_row(id=1), [2, *BLANK[1:]], task_row(id=3, category="")])
     assert column(ledger, "category") == ["思想重视不够的问题"] * 2
@@ -219,8 +264,25 @@ def test_enumerators_in_category_cells_are_dropped():
 
 # --- dates ------------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("due", [MAY_31, 43616, "2019-05-31", "2019/5/31", "2019.5.31", "2019年5月31日", "20190531",
-                                 20190531, "5月31日", "5.31", 5.31, "5月底", "5月31号"])
+
+@pytest.mark.parametrize(
+    "due",
+    [
+        MAY_31,
+        43616,
+        "2019-05-31",
+        "2019/5/31",
+        "2019.5.31",
+        "2019年5月31日",
+        "20190531",
+        20190531,
+        "5月31日",
+        "5.31",
+        5.31,
+        "5月底",
+        "5月31号",
+    ],
+)
 def test_every_date_form_of_the_contract_is_read_in_the_due_column(due):
     ledger = load_tasks([task_row(due=due)])
     assert first(ledger, "due") == MAY_31
@@ -255,14 +317,21 @@ def test_a_long_term_measure_can_still_be_done():
 
 # --- status -----------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("word", "status"), [
-    *[(w, "done") for w in ["已完成", "完成", "已整改", "已销号", "办结", "√"]],
-    *[(w, "in_progress") for w in ["进行中", "正在整改", "整改中", "推进中", "部分完成", "超期", "逾期"]],
-    *[(w, "not_started") for w in ["未开始", "未启动", "未整改"]],
-    *[(w, "ongoing") for w in ["长期坚持", "持续推进", "持续整改", "常态化"]],
-    ("Done", "done"), ("In progress", "in_progress"), ("not started", "not_started"), ("ongoing", "ongoing"),
-    (" 已完成 ", "done"),
-])
+
+@pytest.mark.parametrize(
+    ("word", "status"),
+    [
+        *[(w, "done") for w in ["已完成", "完成", "已整改", "已销号", "办结", "√"]],
+        *[(w, "in_progress") for w in ["进行中", "正在整改", "整改中", "推进中", "部分完成", "超期", "逾期"]],
+        *[(w, "not_started") for w in ["未开始", "未启动", "未整改"]],
+        *[(w, "ongoing") for w in ["长期坚持", "持续推进", "持续整改", "常态化"]],
+        ("Done", "done"),
+        ("In progress", "in_progress"),
+        ("not started", "not_started"),
+        ("ongoing", "ongoing"),
+        (" 已完成 ", "done"),
+    ],
+)
 def test_the_status_vocabulary_maps_to_canonical_statuses(word, status):
     ledger = load_tasks([task_row(status=word, progress=None, evidence="材料", completed_on=MAY_31)])
     assert first(ledger, "status") == status
@@ -275,8 +344,10 @@ def test_not_done_is_in_progress_with_progress_else_not_started(progress, status
     assert first(ledger, "status") == status
 
 
-@pytest.mark.parametrize(("progress", "status"), [(100, "done"), (0, "not_started"), (40, "in_progress"),
-                                                  ("100%", "done"), ("60%", "in_progress")])
+@pytest.mark.parametrize(
+    ("progress", "status"),
+    [(100, "done"), (0, "not_started"), (40, "in_progress"), ("100%", "done"), ("60%", "in_progress")],
+)
 def test_without_a_status_the_status_follows_progress(progress, status):
     ledger = load_tasks([task_row(status=None, progress=progress, evidence="材料", completed_on=MAY_31)])
     assert first(ledger, "status") == status
@@ -284,8 +355,11 @@ def test_without_a_status_the_status_follows_progress(progress, status):
 
 # --- progress ---------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("written", "value"), [(80, 80.0), (80.5, 80.5), ("80%", 80.0), ("80 %", 80.0),
-                                                ("80％", 80.0), ("80", 80.0), (0, 0.0), (100, 100.0)])
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [(80, 80.0), (80.5, 80.5), ("80%", 80.0), ("80 %", 80.0), ("80％", 80.0), ("80", 80.0), (0, 0.0), (100, 100.0)],
+)
 def test_progress_is_read_from_numbers_and_percent_strings(written, value):
     ledger = load_tasks([task_row(progress=written, status="进行中" if value < 100 else "整改中")])
     assert first(ledger, "progress") == value
@@ -295,7 +369,6 @@ def test_percent_cells_stored_as_fractions_are_read_as_percentages():
     rows = [task_row(id=1, progress=0.8), task_row(id=2, progress=0.25), task_row(id=3, progress=0)]
     ledger = load_tasks(rows, percent=["K4", "K5", "K6"])
     assert column(ledger, "progress") == [80.0, 25.0, 0.0]
-
 
 
 def test_a_percent_cell_is_a_fraction_even_beside_plain_numbers():
@@ -316,12 +389,19 @@ def test_not_started_with_blank_progress_counts_as_0():
 
 # --- csv --------------------------------------------------------------------------------------------------------
 
+
 def _csv_ledger(encoding: str = "utf-8", delimiter: str = ",", names=("tasks.csv", "phases.csv")):
-    tasks = [["整改台账"], ["填报日期：2019年5月27日"], TASK_HEADER,
-             task_row(id=1, category="思想重视不够的问题", measure="成立领导小组", due="5月31日"),
-             task_row(id=2, category="", measure="召开专题会议", due=date(2019, 6, 10), progress="80%")]
-    return load((names[0], csv_bytes(tasks, encoding, delimiter)),
-                (names[1], csv_bytes([PHASE_HEADER, *PHASE_ROWS], encoding, delimiter)))
+    tasks = [
+        ["整改台账"],
+        ["填报日期：2019年5月27日"],
+        TASK_HEADER,
+        task_row(id=1, category="思想重视不够的问题", measure="成立领导小组", due="5月31日"),
+        task_row(id=2, category="", measure="召开专题会议", due=date(2019, 6, 10), progress="80%"),
+    ]
+    return load(
+        (names[0], csv_bytes(tasks, encoding, delimiter)),
+        (names[1], csv_bytes([PHASE_HEADER, *PHASE_ROWS], encoding, delimiter)),
+    )
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
@@ -344,8 +424,10 @@ def test_csv_files_with_other_names_are_told_apart_by_their_headers():
 
 
 def test_a_csv_in_utf8_with_bom_keeps_its_first_header():
-    ledger = load(("tasks.csv", csv_bytes([TASK_HEADER, task_row(id="A1")], "utf-8-sig")),
-                  ("phases.csv", csv_bytes([PHASE_HEADER, *PHASE_ROWS], "utf-8-sig")))
+    ledger = load(
+        ("tasks.csv", csv_bytes([TASK_HEADER, task_row(id="A1")], "utf-8-sig")),
+        ("phases.csv", csv_bytes([PHASE_HEADER, *PHASE_ROWS], "utf-8-sig")),
+    )
     assert first(ledger, "id") == "A1"
     assert "sheet.no_id_column" not in codes(ledger)
 
@@ -359,10 +441,16 @@ def test_a_workbook_and_a_csv_phases_file_combine():
 
 # --- other workbook formats ---------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("name", "build"), [("台账.xls", xls), ("台账.ods", ods), ("台账.xlsx", xlsx)])
 def test_xls_and_ods_workbooks_are_read_like_xlsx(name, build):
-    rows = [["整改台账"], ["填报日期：2019年5月27日"], TASK_HEADER,
-            task_row(id=1, due=MAY_31, progress=50), task_row(id=2, category="", due="6月10日", progress="80%")]
+    rows = [
+        ["整改台账"],
+        ["填报日期：2019年5月27日"],
+        TASK_HEADER,
+        task_row(id=1, due=MAY_31, progress=50),
+        task_row(id=2, category="", due="6月10日", progress="80%"),
+    ]
     rows = [[*row, *[""] * (len(TASK_HEADER) - len(row))] for row in rows]  # ods() wants rows of one length
     ledger = load((name, build({"整改台账": rows, "整改步骤": [PHASE_HEADER, *PHASE_ROWS]})))
     assert column(ledger, "id") == ["1", "2"]
@@ -375,11 +463,15 @@ def test_xls_and_ods_workbooks_are_read_like_xlsx(name, build):
 
 # --- rows that are not tasks --------------------------------------------------------------------------------------
 
+
 def test_blank_rows_total_rows_and_footer_lines_are_skipped():
     total = ["合计", "", "共2项"] + [""] * 11
     subtotal = ["", "小计", ""] + [""] * 8 + [75]
-    footer = [["注：完成情况填“已完成/进行中/未开始”。"], ["填表人：张三", "", "", "审核人：李四", "", "联系电话：123"],
-              ["审核人：王五"]]
+    footer = [
+        ["注：完成情况填“已完成/进行中/未开始”。"],
+        ["填表人：张三", "", "", "审核人：李四", "", "联系电话：123"],
+        ["审核人：王五"],
+    ]
     rows = [task_row(id=1), BLANK, [], task_row(id=2), subtotal, total, BLANK, *footer]
     ledger = load_tasks(rows)
     assert column(ledger, "id") == ["1", "2"]
@@ -395,9 +487,19 @@ def test_numbered_empty_rows_at_the_end_of_a_template_are_skipped():
 
 # --- report date --------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("line", [["填报日期：2019年5月27日"], ["截至5月27日"], ["填报单位：党政办公室", "", "截至2019年5月27日"],
-                                  ["填报日期：", REPORT_DAY], ["数据截止日期:2019-05-27"], ["填报日期：2019.5.27"],
-                                  ["整改台账（截至2019年5月27日）"]])
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        ["填报日期：2019年5月27日"],
+        ["截至5月27日"],
+        ["填报单位：党政办公室", "", "截至2019年5月27日"],
+        ["填报日期：", REPORT_DAY],
+        ["数据截止日期:2019-05-27"],
+        ["填报日期：2019.5.27"],
+        ["整改台账（截至2019年5月27日）"],
+    ],
+)
 def test_the_report_date_is_read_from_a_line_above_the_header(line):
     ledger = load_tasks([task_row()], above=[["整改台账"], line])
     assert ledger.report_date == REPORT_DAY
@@ -407,8 +509,13 @@ def test_the_report_date_is_read_from_a_line_above_the_header(line):
 
 @pytest.mark.parametrize("meta_name", ["说明", "meta"])
 def test_the_report_date_is_read_from_a_meta_sheet(meta_name):
-    book = xlsx({"整改台账": [TASK_HEADER, task_row()], "整改步骤": [PHASE_HEADER, *PHASE_ROWS],
-                 meta_name: [["填报单位", "党政办公室"], ["数据截止日期", REPORT_DAY]]})
+    book = xlsx(
+        {
+            "整改台账": [TASK_HEADER, task_row()],
+            "整改步骤": [PHASE_HEADER, *PHASE_ROWS],
+            meta_name: [["填报单位", "党政办公室"], ["数据截止日期", REPORT_DAY]],
+        }
+    )
     ledger = load(("台账.xlsx", book))
     assert ledger.report_date == REPORT_DAY
     assert ledger.issues == ()
@@ -423,7 +530,6 @@ def test_the_report_date_is_read_from_a_line_of_text_in_the_meta_sheet():
 def test_a_report_date_in_a_footer_line_is_read_too():
     ledger = load_tasks([task_row(), ["注：本表数据截至5月27日"]], above=[["整改台账"]])
     assert (ledger.report_date, ledger.report_date_found) == (REPORT_DAY, True)
-
 
 
 def test_a_date_in_a_tasks_notes_is_not_the_report_date():
@@ -444,24 +550,46 @@ def test_without_a_report_date_the_day_of_upload_is_used_with_a_warning():
 
 # --- phases -------------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("header", ["时间安排", "时间"])
 def test_a_phase_period_in_one_cell_is_split_into_start_and_end(header):
-    rows = [["序号", "阶段", header, "工作内容"], [1, "自查自纠", "4月25日至5月10日", "自查"],
-            [2, "整改落实", "2019.5.11-5.31", "整改"], [3, "迎接督导检查", "2019-06-01 ~ 2019-06-10", "检查"],
-            [4, "健全机制", "6月11日-6月30日", "机制"]]
-    ledger = load(("台账.xlsx", xlsx({"整改台账": [["填报日期：2019年5月27日"], TASK_HEADER, task_row()], "整改步骤": rows})))
+    rows = [
+        ["序号", "阶段", header, "工作内容"],
+        [1, "自查自纠", "4月25日至5月10日", "自查"],
+        [2, "整改落实", "2019.5.11-5.31", "整改"],
+        [3, "迎接督导检查", "2019-06-01 ~ 2019-06-10", "检查"],
+        [4, "健全机制", "6月11日-6月30日", "机制"],
+    ]
+    ledger = load(
+        ("台账.xlsx", xlsx({"整改台账": [["填报日期：2019年5月27日"], TASK_HEADER, task_row()], "整改步骤": rows}))
+    )
     assert [(p.name, p.start, p.end) for p in ledger.phases] == [
-        ("自查自纠", date(2019, 4, 25), date(2019, 5, 10)), ("整改落实", date(2019, 5, 11), MAY_31),
-        ("迎接督导检查", date(2019, 6, 1), date(2019, 6, 10)), ("健全机制", date(2019, 6, 11), date(2019, 6, 30))]
+        ("自查自纠", date(2019, 4, 25), date(2019, 5, 10)),
+        ("整改落实", date(2019, 5, 11), MAY_31),
+        ("迎接督导检查", date(2019, 6, 1), date(2019, 6, 10)),
+        ("健全机制", date(2019, 6, 11), date(2019, 6, 30)),
+    ]
     assert ledger.ok
 
 
 def test_a_period_written_in_the_phase_title_gives_its_dates():
-    rows = [["阶段", "工作内容"], ["第一阶段：自查自纠（4月25日至5月10日）", "自查"], ["第二阶段：整改落实（5月11日至5月31日）", "整改"]]
-    ledger = load(("台账.xlsx", xlsx({"整改台账": [["填报日期：2019年5月27日"], TASK_HEADER, task_row(phase="整改落实")],
-                                      "整改步骤": rows})))
+    rows = [
+        ["阶段", "工作内容"],
+        ["第一阶段：自查自纠（4月25日至5月10日）", "自查"],
+        ["第二阶段：整改落实（5月11日至5月31日）", "整改"],
+    ]
+    ledger = load(
+        (
+            "台账.xlsx",
+            xlsx(
+                {"整改台账": [["填报日期：2019年5月27日"], TASK_HEADER, task_row(phase="整改落实")], "整改步骤": rows}
+            ),
+        )
+    )
     assert [(p.name, p.start, p.end, p.order) for p in ledger.phases] == [
-        ("第一阶段：自查自纠", date(2019, 4, 25), date(2019, 5, 10), 1), ("第二阶段：整改落实", date(2019, 5, 11), MAY_31, 2)]
+        ("第一阶段：自查自纠", date(2019, 4, 25), date(2019, 5, 10), 1),
+        ("第二阶段：整改落实", date(2019, 5, 11), MAY_31, 2),
+    ]
     assert first(ledger, "phase") == "第二阶段：整改落实"
 
 
@@ -478,6 +606,7 @@ def test_a_task_without_phase_belongs_to_the_phase_its_due_date_falls_in():
 
 
 # --- row numbers --------------------------------------------------------------------------------------------------
+
 
 def test_row_numbers_are_the_ones_excel_shows():
     ledger = load_tasks([task_row(id=1), task_row(id=2), BLANK, task_row(id=3, measure="")])
@@ -523,9 +652,13 @@ def test_the_templates_help_text_is_not_taken_for_a_report_date():
 
 
 def test_a_100_percent_cell_beside_plain_numbers_is_100():
-    book = xlsx({"整改台账": [TASK_HEADER, task_row(id=1, progress=80, status=""),
-                              task_row(id=2, progress=1.0, status="")], "阶段": [PHASE_HEADER, *PHASE_ROWS]},
-                percent={"整改台账": ["K3"]})
+    book = xlsx(
+        {
+            "整改台账": [TASK_HEADER, task_row(id=1, progress=80, status=""), task_row(id=2, progress=1.0, status="")],
+            "阶段": [PHASE_HEADER, *PHASE_ROWS],
+        },
+        percent={"整改台账": ["K3"]},
+    )
     ledger = load(("台账.xlsx", book))
     assert ledger.tasks[["progress", "status"]].values.tolist() == [[80.0, "in_progress"], [100.0, "done"]]
 
@@ -552,8 +685,9 @@ def test_a_formula_error_in_a_task_cell_is_an_error_naming_it():
 def test_a_phases_sheet_with_only_its_header_is_like_no_phases_sheet():
     book = xlsx({"整改台账": [TASK_HEADER, task_row()], "阶段": [PHASE_HEADER]})
     assert "ledger.no_phases" in codes(load(("台账.xlsx", book)), "warning")
-    fallback = load_ledger([("台账.xlsx", book)], RECEIVED, fallback_phases=(Phase("整改落实", date(2019, 5, 11),
-                                                                                 date(2019, 5, 31), 1),))
+    fallback = load_ledger(
+        [("台账.xlsx", book)], RECEIVED, fallback_phases=(Phase("整改落实", date(2019, 5, 11), date(2019, 5, 31), 1),)
+    )
     assert [p.name for p in fallback.phases] == ["整改落实"]
     assert "ledger.phases_from_previous" in codes(fallback, "warning")
 

@@ -49,15 +49,26 @@ def newest(store):
 
 
 def add(store, version, scope="measure", target="2", text="本周内完成", by="党总支书记", due=None, day=MEETING):
-    return meeting.record(store, version, scope=scope, target=target, text=text, given_by=by, meeting_date=day,
-                          due=due, recorded_by="办公室主任", recorded_at=AT)
+    return meeting.record(
+        store,
+        version,
+        scope=scope,
+        target=target,
+        text=text,
+        given_by=by,
+        meeting_date=day,
+        due=due,
+        recorded_by="办公室主任",
+        recorded_at=AT,
+    )
 
 
 def publish_week(store, name, data):
     files = [(name, data)]
     ledger = check_upload(store, files, date(2019, 6, 10), plan_id=plan(store).id)
-    return publish(store, files, ledger, plan=plan(store).id, uploaded_by="办公室主任",
-                   uploaded_at=datetime(2019, 6, 10, 17, 0)).version
+    return publish(
+        store, files, ledger, plan=plan(store).id, uploaded_by="办公室主任", uploaded_at=datetime(2019, 6, 10, 17, 0)
+    ).version
 
 
 def states(shown):
@@ -109,21 +120,25 @@ def test_requirements_go_met_pending_and_missed_across_versions(store):
 def test_done_without_a_completion_date_counts_from_the_first_version_that_shows_it_done(store):
     version = newest(store)
     add(store, version, target="15", text="6月3日前完成", due=date(2019, 6, 3))
-    five = publish_week(store, "台账_0603.xlsx", week_five({15: {"status": "已完成", "progress": 100,
-                                                                 "evidence": "制度文件"}}))
+    five = publish_week(
+        store, "台账_0603.xlsx", week_five({15: {"status": "已完成", "progress": 100, "evidence": "制度文件"}})
+    )
     assert states(meeting.version_requirements(store, five)) == {"6月3日前完成": ("met", 1, 1)}
     # shown as met in week five, it is settled: week six no longer carries it
     assert meeting.version_requirements(store, publish_week(store, "台账_0610.xlsx", week_six())).carried == []
 
 
-@pytest.mark.parametrize(("kwargs", "code"), [
-    ({"target": "99"}, "requirement.no_measure"),
-    ({"scope": "leader", "target": "不存在的领导"}, "requirement.no_leader"),
-    ({"text": "  "}, "requirement.no_text"),
-    ({"by": ""}, "requirement.no_by"),
-    ({"text": "要" * 2001}, "requirement.too_long"),
-    ({"due": date(2019, 5, 1)}, "requirement.due_before_meeting"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"target": "99"}, "requirement.no_measure"),
+        ({"scope": "leader", "target": "不存在的领导"}, "requirement.no_leader"),
+        ({"text": "  "}, "requirement.no_text"),
+        ({"by": ""}, "requirement.no_by"),
+        ({"text": "要" * 2001}, "requirement.too_long"),
+        ({"due": date(2019, 5, 1)}, "requirement.due_before_meeting"),
+    ],
+)
 def test_a_requirement_that_cannot_be_checked_is_refused_and_nothing_is_stored(store, kwargs, code):
     with pytest.raises(RequirementError) as refused:
         add(store, newest(store), **kwargs)
@@ -146,23 +161,82 @@ def test_deleting_a_plan_deletes_its_requirements(store):
 
 def test_decisions_cli_adds_and_lists_with_states(store, capsys):
     url = store.url
-    assert run(["decisions", "add", "--db", url, "--plan", DEMO_PLAN_NAME, "--measure", "15", "--text",
-                "=HYPERLINK(\"http://x\",\"y\") 本周完成", "--by", "校长", "--due", "2019-05-31", "--date",
-                "2019-05-28", "--json"]) == 0
+    assert (
+        run(
+            [
+                "decisions",
+                "add",
+                "--db",
+                url,
+                "--plan",
+                DEMO_PLAN_NAME,
+                "--measure",
+                "15",
+                "--text",
+                '=HYPERLINK("http://x","y") 本周完成',
+                "--by",
+                "校长",
+                "--due",
+                "2019-05-31",
+                "--date",
+                "2019-05-28",
+                "--json",
+            ]
+        )
+        == 0
+    )
     added = json.loads(capsys.readouterr().out)
     assert (added["measure"], added["by"], added["date"], added["due"], added["state"]) == (
-        "15", "校长", "2019-05-28", "2019-05-31", "pending")
-    assert run(["decisions", "add", "--db", url, "--plan", DEMO_PLAN_NAME, "--leader", "党总支副书记", "--text",
-                "一周内补齐", "--by", "党总支书记", "--date", "2019-05-28"]) == 0
+        "15",
+        "校长",
+        "2019-05-28",
+        "2019-05-31",
+        "pending",
+    )
+    assert (
+        run(
+            [
+                "decisions",
+                "add",
+                "--db",
+                url,
+                "--plan",
+                DEMO_PLAN_NAME,
+                "--leader",
+                "党总支副书记",
+                "--text",
+                "一周内补齐",
+                "--by",
+                "党总支书记",
+                "--date",
+                "2019-05-28",
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     publish_week(store, "台账_0603.xlsx", week_five())
     assert run(["decisions", "--db", url, "--plan", DEMO_PLAN_NAME, "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert [{k: r[k] for k in ("id", "measure", "text", "by", "date", "due", "state")} for r in listed] == [
-        {"id": added["id"], "measure": "15", "text": "=HYPERLINK(\"http://x\",\"y\") 本周完成", "by": "校长",
-         "date": "2019-05-28", "due": "2019-05-31", "state": "missed"},
-        {"id": added["id"] + 1, "measure": None, "text": "一周内补齐", "by": "党总支书记", "date": "2019-05-28",
-         "due": None, "state": "pending"},
+        {
+            "id": added["id"],
+            "measure": "15",
+            "text": '=HYPERLINK("http://x","y") 本周完成',
+            "by": "校长",
+            "date": "2019-05-28",
+            "due": "2019-05-31",
+            "state": "missed",
+        },
+        {
+            "id": added["id"] + 1,
+            "measure": None,
+            "text": "一周内补齐",
+            "by": "党总支书记",
+            "date": "2019-05-28",
+            "due": None,
+            "state": "pending",
+        },
     ]
     assert run(["decisions", "--db", url, "--plan", DEMO_PLAN_NAME]) == 0
     text = capsys.readouterr().out
@@ -170,8 +244,25 @@ def test_decisions_cli_adds_and_lists_with_states(store, capsys):
 
 
 def test_decisions_cli_refuses_an_unknown_measure_with_exit_1(store, capsys):
-    assert run(["decisions", "add", "--db", store.url, "--plan", DEMO_PLAN_NAME, "--measure", "99", "--text", "x",
-                "--by", "校长"]) == 1
+    assert (
+        run(
+            [
+                "decisions",
+                "add",
+                "--db",
+                store.url,
+                "--plan",
+                DEMO_PLAN_NAME,
+                "--measure",
+                "99",
+                "--text",
+                "x",
+                "--by",
+                "校长",
+            ]
+        )
+        == 1
+    )
     assert "99" in capsys.readouterr().err
     assert store.requirements(plan(store).id) == []
 
@@ -193,6 +284,7 @@ def test_a_schema_2_store_gains_the_requirements_table_and_keeps_its_versions(tm
     assert upgraded.counts()["ledger_versions"] == versions
     assert add(upgraded, newest(upgraded)).id == 1
     with upgraded.engine.connect() as conn:
-        assert conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar() \
-            == str(SCHEMA_VERSION)
+        assert conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar() == str(
+            SCHEMA_VERSION
+        )
     upgraded.dispose()

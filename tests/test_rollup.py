@@ -29,8 +29,15 @@ def store(tmp_path):
     for unit, data in (("第一中学", files[3]), ("第二中学", week_five()), ("第三中学", files[2])):
         unit_id = accounts.add_unit(store, unit, at=AT, by="admin", plan_id=plan.id).id
         upload = [(f"{unit}.xlsx", data)]
-        publish(store, upload, check_upload(store, upload, date(2019, 6, 3), plan_id=plan.id), plan=plan.id,
-                uploaded_by="办公室主任", uploaded_at=AT, unit_id=unit_id)
+        publish(
+            store,
+            upload,
+            check_upload(store, upload, date(2019, 6, 3), plan_id=plan.id),
+            plan=plan.id,
+            uploaded_by="办公室主任",
+            uploaded_at=AT,
+            unit_id=unit_id,
+        )
     accounts.add_unit(store, "第四中学", at=AT, by="admin", plan_id=plan.id)  # expected, never reported
     yield store
     store.dispose()
@@ -44,14 +51,23 @@ def test_each_units_figures_equal_summary_on_that_units_ledger(store):
         alone = summary(store.ledger(row.version.id))
         assert row.figures == alone
         record = row.record()
-        assert (record["tasks"], record["completion_pct"], record["overdue"], record["lights"], record["phases"]) \
-            == (alone["tasks"], alone["completion_pct"], len(alone["overdue"]), alone["lights"], alone["phases"])
+        assert (record["tasks"], record["completion_pct"], record["overdue"], record["lights"], record["phases"]) == (
+            alone["tasks"],
+            alone["completion_pct"],
+            len(alone["overdue"]),
+            alone["lights"],
+            alone["phases"],
+        )
 
 
 def test_units_without_a_report_this_week_come_first_then_by_overdue_never_ranked(store):
     rows = rollup(store, store.plan_named(PLAN).id)
     assert [(r.unit.name, r.missing, r.overdue) for r in rows] == [
-        ("第一中学", True, 4), ("第三中学", True, 1), ("第四中学", True, 0), ("第二中学", False, 5)]
+        ("第一中学", True, 4),
+        ("第三中学", True, 1),
+        ("第四中学", True, 0),
+        ("第二中学", False, 5),
+    ]
     assert rows[2].version is None and "rank" not in rows[0].record()
 
 
@@ -106,8 +122,11 @@ def test_the_meeting_pack_for_all_units_names_the_unit_with_each_leader(store):
     import io
 
     from openpyxl import load_workbook
+
     sheet = load_workbook(io.BytesIO(brief.version_workbook(ctx))).worksheets[0]
-    header = [c.value for c in next(r for r in sheet.iter_rows() if any(c.value == translate("field.unit", "zh") for c in r))]
+    header = [
+        c.value for c in next(r for r in sheet.iter_rows() if any(c.value == translate("field.unit", "zh") for c in r))
+    ]
     assert header[0] == translate("field.unit", "zh")
 
 
@@ -117,21 +136,41 @@ def test_cli_brief_and_notices_for_one_unit_or_all_units_together(store, tmp_pat
     from ledger.i18n import translate
 
     out = tmp_path / "all.xlsx"
-    assert run(["brief", "--db", store.url, "--plan", PLAN, "--unit", "all", "--format", "xlsx", "--out", str(out)]) == 0
+    assert (
+        run(["brief", "--db", store.url, "--plan", PLAN, "--unit", "all", "--format", "xlsx", "--out", str(out)]) == 0
+    )
     rows = list(load_workbook(out).worksheets[0].iter_rows(values_only=True))
     header = next(r for r in rows if translate("field.unit", "zh") in r)
     at = header.index(translate("field.unit", "zh"))
-    units = {r[at] for r in rows[rows.index(header) + 1:] if r[at]}
+    units = {r[at] for r in rows[rows.index(header) + 1 :] if r[at]}
     assert units == {"第一中学", "第二中学", "第三中学"}
     assert len(rows) - rows.index(header) - 1 == len(combined(store, store.plan_named(PLAN).id).tasks)
 
     one = tmp_path / "one.xlsx"
-    assert run(["brief", "--db", store.url, "--plan", PLAN, "--unit", "第二中学", "--format", "xlsx",
-                "--out", str(one)]) == 0
+    assert (
+        run(["brief", "--db", store.url, "--plan", PLAN, "--unit", "第二中学", "--format", "xlsx", "--out", str(one)])
+        == 0
+    )
     rows = list(load_workbook(one).worksheets[0].iter_rows(values_only=True))
     assert translate("field.unit", "zh") not in next(r for r in rows if translate("field.measure", "zh") in r)
 
     capsys.readouterr()
-    assert run(["notices", "--db", store.url, "--plan", PLAN, "--unit", "第九中学", "--format", "pdf",
-                "--out", str(tmp_path / "n.pdf")]) == 1
+    assert (
+        run(
+            [
+                "notices",
+                "--db",
+                store.url,
+                "--plan",
+                PLAN,
+                "--unit",
+                "第九中学",
+                "--format",
+                "pdf",
+                "--out",
+                str(tmp_path / "n.pdf"),
+            ]
+        )
+        == 1
+    )
     assert translate("cli.no_such_unit", "zh", name="第九中学") in capsys.readouterr().err

@@ -20,8 +20,11 @@ def test_sample_holds_the_seed_plan_17_measures_in_5_categories_and_4_dated_phas
     assert len(sample_ledger.tasks) == 17
     assert sample_ledger.tasks["category"].nunique() == 5
     assert [(p.start, p.end) for p in sample_ledger.phases] == [
-        (date(2019, 4, 25), date(2019, 5, 10)), (date(2019, 5, 11), date(2019, 5, 31)),
-        (date(2019, 6, 1), date(2019, 6, 10)), (date(2019, 6, 11), date(2019, 6, 30))]
+        (date(2019, 4, 25), date(2019, 5, 10)),
+        (date(2019, 5, 11), date(2019, 5, 31)),
+        (date(2019, 6, 1), date(2019, 6, 10)),
+        (date(2019, 6, 11), date(2019, 6, 30)),
+    ]
     assert sample_ledger.report_date == date(2019, 5, 27) and sample_ledger.report_date_found
     assert sample_ledger.errors == []
 

@@ -59,16 +59,21 @@ def plan_id(store: Store) -> int:
 def publish_file(store: Store, name: str, data: bytes, by: str = "办公室主任"):
     files = [(name, data)]
     plan = plan_id(store)
-    return publish(store, files, check_upload(store, files, date(2019, 6, 1), plan_id=plan), plan=plan,
-                   uploaded_by=by, uploaded_at=AT)
+    return publish(
+        store,
+        files,
+        check_upload(store, files, date(2019, 6, 1), plan_id=plan),
+        plan=plan,
+        uploaded_by=by,
+        uploaded_at=AT,
+    )
 
 
 def test_a_published_version_reads_back_exactly(store):
     name, data = WEEKS[-1]
     files = [(name, data)]
     ledger = check_upload(store, files, date(2019, 6, 1), plan_id=plan_id(store))
-    result = publish(store, files, ledger, plan=plan_id(store), uploaded_by="办公室主任", uploaded_at=AT,
-                     note="第四周")
+    result = publish(store, files, ledger, plan=plan_id(store), uploaded_by="办公室主任", uploaded_at=AT, note="第四周")
     assert result.created and result.version.id == 1
     stored = store.ledger(1)
     pd.testing.assert_frame_equal(stored.tasks, ledger.tasks.reset_index(drop=True), check_dtype=False)
@@ -76,7 +81,11 @@ def test_a_published_version_reads_back_exactly(store):
     assert store.files(1) == files
     version = store.versions(plan_id(store))[0]
     assert (version.report_date, version.uploaded_by, version.note, version.file_names) == (
-        date(2019, 5, 27), "办公室主任", "第四周", (name,))
+        date(2019, 5, 27),
+        "办公室主任",
+        "第四周",
+        (name,),
+    )
 
 
 def test_versions_are_numbered_in_order_newest_first(store):
@@ -123,19 +132,28 @@ def test_the_schema_version_is_recorded_and_a_newer_schema_is_refused(store, url
 def consistent(store: Store) -> bool:
     """Every version has all its tasks and its files; no task or file belongs to no version."""
     with store.engine.connect() as conn:
-        counted = dict(conn.execute(sa.select(tasks_table.c.version_id, sa.func.count())
-                                    .group_by(tasks_table.c.version_id)).all())
+        counted = dict(
+            conn.execute(sa.select(tasks_table.c.version_id, sa.func.count()).group_by(tasks_table.c.version_id)).all()
+        )
         declared = dict(conn.execute(sa.select(versions_table.c.id, versions_table.c.task_count)).all())
     ids = {v.id for v in store.versions(plan_id(store))}
-    return all(counted.get(i, 0) == n for i, n in declared.items()) and set(counted) <= ids and all(
-        store.files(i) for i in ids)
+    return (
+        all(counted.get(i, 0) == n for i, n in declared.items())
+        and set(counted) <= ids
+        and all(store.files(i) for i in ids)
+    )
 
 
 def worker(url: str, by: str, *paths: Path, wait: bool | str = False) -> subprocess.Popen:
     env = {"WAIT_FOR_GO": "1" if wait is True else wait} if wait else {}
-    return subprocess.Popen([sys.executable, "-m", "tests.publish_worker", url, by, *map(str, paths)], cwd=ROOT,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                            env={**__import__("os").environ, **env})
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.publish_worker", url, by, *map(str, paths)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**__import__("os").environ, **env},
+    )
 
 
 def test_two_processes_publishing_at_the_same_moment_both_land(store, url, tmp_path):
@@ -155,7 +173,12 @@ def test_two_processes_publishing_at_the_same_moment_both_land(store, url, tmp_p
     assert all(process.returncode == 0 for process in workers), outputs
     published = sorted(int(line.split()[1]) for out in outputs for line in out.splitlines())
     assert published == [2, 3, 4, 5]
-    assert sorted(v.uploaded_by for v in store.versions(plan_id(store))[:4]) == ["editor0", "editor1", "editor2", "editor3"]
+    assert sorted(v.uploaded_by for v in store.versions(plan_id(store))[:4]) == [
+        "editor0",
+        "editor1",
+        "editor2",
+        "editor3",
+    ]
     assert consistent(store)
 
 
@@ -175,7 +198,9 @@ def test_a_publisher_killed_at_any_moment_leaves_the_store_intact(store, url, tm
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
         fresh = Store(url)
-        assert {v.id: (v.content_sha256, v.task_count) for v in fresh.versions(plan_id(fresh)) if v.id in before} == before
+        assert {
+            v.id: (v.content_sha256, v.task_count) for v in fresh.versions(plan_id(fresh)) if v.id in before
+        } == before
         assert consistent(fresh)
         fresh.dispose()
 
@@ -185,16 +210,28 @@ def test_a_week_published_late_takes_its_place_in_time(store):
         publish_file(store, name, data)
     assert [(v.id, v.report_date.day) for v in store.versions(plan_id(store))] == [(2, 27), (3, 13), (1, 6)]
     assert store.newest_report_id(plan_id(store)) == 2 and store.last_published_id(plan_id(store)) == 3
-    assert store.history(plan_id(store))["report_date"].drop_duplicates().tolist() == [date(2019, 5, d) for d in (6, 13, 27)]
+    assert store.history(plan_id(store))["report_date"].drop_duplicates().tolist() == [
+        date(2019, 5, d) for d in (6, 13, 27)
+    ]
 
 
 def test_text_with_nul_characters_and_a_long_uploader_name_publish_on_every_backend(store):
-    data = xlsx({"整改台账": [["填报日期：2019年5月27日"], TASK_HEADER, task_row(measure="成立_x0000_领导小组")],
-                 "阶段": [PHASE_HEADER, *PHASE_ROWS]})
+    data = xlsx(
+        {
+            "整改台账": [["填报日期：2019年5月27日"], TASK_HEADER, task_row(measure="成立_x0000_领导小组")],
+            "阶段": [PHASE_HEADER, *PHASE_ROWS],
+        }
+    )
     files = [("nul.xlsx", data)]
-    result = publish(store, files, check_upload(store, files, date(2019, 6, 1)), plan=plan_id(store),
-                     uploaded_by="办公室" * 100 + "\x00",
-                     uploaded_at=AT, note="第\x00五周")
+    result = publish(
+        store,
+        files,
+        check_upload(store, files, date(2019, 6, 1)),
+        plan=plan_id(store),
+        uploaded_by="办公室" * 100 + "\x00",
+        uploaded_at=AT,
+        note="第\x00五周",
+    )
     assert result.created
     assert store.ledger(result.version.id).tasks["measure"].tolist() == ["成立领导小组"]
     assert len(result.version.uploaded_by) == 200 and result.version.note == "第五周"

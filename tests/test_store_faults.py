@@ -111,8 +111,10 @@ def _small_disk(folder: Path) -> tuple[str, Callable | None, Callable]:
     """A disk that really runs out: a 1 MiB tmpfs where mounting is allowed (as root in CI), else the kernel's
     file size limit on the publishing process. Returns the message expected, the limit to apply, the clean-up."""
     folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
-                             capture_output=True).returncode == 0
+    mounted = (
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)], capture_output=True).returncode
+        == 0
+    )
     if mounted:
         return "store.full", None, lambda: subprocess.run(["umount", "--lazy", str(folder)], check=False)
     return "store.io", _file_size_limit, lambda: None
@@ -127,8 +129,13 @@ def test_a_full_disk_gives_a_clear_message_stores_nothing_and_keeps_the_history_
         opened.dispose()
         big = tmp_path / "big.xlsx"
         big.write_bytes(scaled_workbook(8000))
-        done = subprocess.run([sys.executable, "-m", "ledger", "publish", str(big), "--db", url, "--plan", "新方案"], cwd=ROOT,
-                              capture_output=True, text=True, preexec_fn=limit)
+        done = subprocess.run(
+            [sys.executable, "-m", "ledger", "publish", str(big), "--db", url, "--plan", "新方案"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            preexec_fn=limit,
+        )
         assert done.returncode == 1 and "Traceback" not in done.stderr
         assert translate(code, "zh") in done.stderr
         store = Store(url)
@@ -187,7 +194,8 @@ def own_postgres():
 
 @pytest.mark.postgres
 def test_a_server_that_drops_just_before_publish_stores_nothing_and_publishing_works_once_it_is_back(
-        own_postgres, monkeypatch):
+    own_postgres, monkeypatch
+):
     url = fresh_database(own_postgres.admin_url, "ledger_drop")
     at = editor_page(url, monkeypatch)
     at.file_uploader[0].set_value(("第五周.xlsx", week_five(), XLSX)).run()

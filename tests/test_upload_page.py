@@ -57,22 +57,29 @@ def test_a_ledger_with_errors_is_reported_row_by_row_and_cannot_be_published(db_
     at.file_uploader[0].set_value(("第五周.xlsx", bad, XLSX)).run()
     report = at.dataframe[0].value
     errors = report[report["类型"] == "错误"]
-    assert errors[["行号", "列", "填写内容"]].values.tolist() == [[6, "完成情况", "差不多了"], [10, "完成时限", "下个月"]]
+    assert errors[["行号", "列", "填写内容"]].values.tolist() == [
+        [6, "完成情况", "差不多了"],
+        [10, "完成时限", "下个月"],
+    ]
     assert not [b for b in at.button if b.key == "publish"]
     assert Store(db_url).counts() == before
 
 
-@pytest.mark.parametrize(("name", "data", "words"), [
-    ("宏.xlsm", week_five(), "含宏的工作簿"),
-    ("加密.xlsx", encrypted(week_five(), "123456"), "设置了打开密码"),
-    ("台账.pdf", b"%PDF-1.4 not a spreadsheet", "不支持的文件类型"),
-    ("整改台账" * 80 + ".xlsx", week_five(), "文件名有 325 个字符，超过上限 255 个"),
-    ("远处的单元格.xlsx", CORPUS["far cell XFD150000"][1](), "单元格 XFD150000"),
-    ("压缩炸弹.xlsx", CORPUS["zip bomb"][1](), "解压后有 300 MB"),
-    ("重复行.ods", CORPUS["ODS repeat bomb"][1](), "超过上限 200 列"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("宏.xlsm", week_five(), "含宏的工作簿"),
+        ("加密.xlsx", encrypted(week_five(), "123456"), "设置了打开密码"),
+        ("台账.pdf", b"%PDF-1.4 not a spreadsheet", "不支持的文件类型"),
+        ("整改台账" * 80 + ".xlsx", week_five(), "文件名有 325 个字符，超过上限 255 个"),
+        ("远处的单元格.xlsx", CORPUS["far cell XFD150000"][1](), "单元格 XFD150000"),
+        ("压缩炸弹.xlsx", CORPUS["zip bomb"][1](), "解压后有 300 MB"),
+        ("重复行.ods", CORPUS["ODS repeat bomb"][1](), "超过上限 200 列"),
+    ],
+)
 def test_a_password_protected_macro_or_wrong_type_file_gets_a_clear_message_and_nothing_is_stored(
-        db_url, name, data, words):
+    db_url, name, data, words
+):
     at = editor_app()
     before = Store(db_url).counts()
     at.file_uploader[0].set_value((name, data, "application/octet-stream")).run()
@@ -109,8 +116,9 @@ def test_without_a_password_a_remote_browser_is_told_how_to_configure_one(db_url
     assert "LEDGER_EDITOR_PASSWORD" in at.warning[0].value
 
 
-def test_with_nothing_published_the_upload_page_opens_and_the_first_publish_opens_the_rest(db_url, tmp_path,
-                                                                                            monkeypatch):
+def test_with_nothing_published_the_upload_page_opens_and_the_first_publish_opens_the_rest(
+    db_url, tmp_path, monkeypatch
+):
     import ui.source
 
     monkeypatch.setattr(ui.source, "DATA_DIR", tmp_path / "no sample here")

@@ -30,12 +30,24 @@ DONE = {"status": "已完成", "progress": 100, "evidence": "会议纪要", "com
 # (what is wrong, the row's cells, severity, code, the header as written, the value quoted)
 CASES = [
     ("no measure", {"measure": ""}, "error", "task.no_measure", "整改措施", ""),
-    ("nobody responsible", {"leader": "", "department": "", "owner": ""}, "error", "task.no_responsible",
-     "责任领导/责任部门/责任人", ""),
+    (
+        "nobody responsible",
+        {"leader": "", "department": "", "owner": ""},
+        "error",
+        "task.no_responsible",
+        "责任领导/责任部门/责任人",
+        "",
+    ),
     ("unreadable due date", {"due": "尽快"}, "error", "task.bad_date", "完成时限", "尽快"),
     ("unreadable start date", {"start": "五月中"}, "error", "task.bad_date", "开始日期", "五月中"),
-    ("due before start", {"start": date(2019, 5, 20), "due": date(2019, 5, 15)}, "error", "task.due_before_start",
-     "完成时限", "2019-05-15"),
+    (
+        "due before start",
+        {"start": date(2019, 5, 20), "due": date(2019, 5, 15)},
+        "error",
+        "task.due_before_start",
+        "完成时限",
+        "2019-05-15",
+    ),
     ("unknown status", {"status": "搞定了"}, "error", "task.bad_status", "完成情况", "搞定了"),
     ("progress above 100", {"progress": 150}, "error", "task.progress_range", "完成进度", "150"),
     ("progress above 100%", {"progress": "120%"}, "error", "task.progress_range", "完成进度", "120%"),
@@ -43,12 +55,30 @@ CASES = [
     ("progress not a number", {"progress": "过半"}, "error", "task.bad_progress", "完成进度", "过半"),
     ("phase that doesn't exist", {"phase": "第五阶段"}, "error", "task.unknown_phase", "所属阶段", "第五阶段"),
     ("done without evidence", {**DONE, "evidence": ""}, "warning", "task.done_no_evidence", "佐证材料", ""),
-    ("done without completion date", {**DONE, "completed_on": None}, "warning", "task.done_no_completion_date",
-     "完成日期", ""),
-    ("progress 100 but not done", {"status": "进行中", "progress": 100}, "warning", "task.full_progress_not_done",
-     "完成进度", "100%"),
-    ("start before every phase", {"start": date(2019, 4, 1)}, "warning", "task.outside_phases", "开始日期",
-     "2019-04-01"),
+    (
+        "done without completion date",
+        {**DONE, "completed_on": None},
+        "warning",
+        "task.done_no_completion_date",
+        "完成日期",
+        "",
+    ),
+    (
+        "progress 100 but not done",
+        {"status": "进行中", "progress": 100},
+        "warning",
+        "task.full_progress_not_done",
+        "完成进度",
+        "100%",
+    ),
+    (
+        "start before every phase",
+        {"start": date(2019, 4, 1)},
+        "warning",
+        "task.outside_phases",
+        "开始日期",
+        "2019-04-01",
+    ),
     ("due after every phase", {"due": date(2019, 7, 15)}, "warning", "task.outside_phases", "完成时限", "2019-07-15"),
 ]
 
@@ -57,8 +87,9 @@ def found(ledger, code: str) -> list[Issue]:
     return [issue for issue in ledger.issues if issue.code == code]
 
 
-@pytest.mark.parametrize(("cells", "severity", "code", "column", "value"), [case[1:] for case in CASES],
-                         ids=[case[0] for case in CASES])
+@pytest.mark.parametrize(
+    ("cells", "severity", "code", "column", "value"), [case[1:] for case in CASES], ids=[case[0] for case in CASES]
+)
 def test_each_problem_names_sheet_excel_row_header_as_written_and_value(cells, severity, code, column, value):
     ledger = load_tasks([task_row(id=1), task_row(id=2, **cells)])
     [issue] = found(ledger, code)
@@ -84,14 +115,31 @@ def test_every_issue_has_a_message_in_both_languages():
 
 
 def test_the_header_quoted_is_the_one_written_in_the_file():
-    header = ["No.", "Category", "Measure", "Phase", "Leader", "Department", "Owner", "Start", "Deadline", "Status",
-              "Progress", "Completed on", "Evidence", "Notes"]
+    header = [
+        "No.",
+        "Category",
+        "Measure",
+        "Phase",
+        "Leader",
+        "Department",
+        "Owner",
+        "Start",
+        "Deadline",
+        "Status",
+        "Progress",
+        "Completed on",
+        "Evidence",
+        "Notes",
+    ]
     ledger = load_tasks([task_row(due="soon", progress=150)], header=header)
-    assert {(i.code, i.column) for i in ledger.errors} == {("task.bad_date", "Deadline"),
-                                                           ("task.progress_range", "Progress")}
+    assert {(i.code, i.column) for i in ledger.errors} == {
+        ("task.bad_date", "Deadline"),
+        ("task.progress_range", "Progress"),
+    }
 
 
 # --- errors in detail -----------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("field", ["leader", "department", "owner"])
 def test_one_responsible_name_is_enough(field):
@@ -137,8 +185,12 @@ def test_every_repeat_of_an_id_is_reported():
 
 
 def test_ids_that_restart_in_each_category_are_not_duplicates():
-    rows = [task_row(id=1, category="思想重视不够的问题"), task_row(id=2, category=""),
-            task_row(id=1, category="作风不实的问题"), task_row(id=2, category="")]
+    rows = [
+        task_row(id=1, category="思想重视不够的问题"),
+        task_row(id=2, category=""),
+        task_row(id=1, category="作风不实的问题"),
+        task_row(id=2, category=""),
+    ]
     ledger = load_tasks(rows)
     assert ledger.issues == ()
     assert ledger.tasks["key"].nunique() == 4
@@ -146,15 +198,25 @@ def test_ids_that_restart_in_each_category_are_not_duplicates():
 
 def test_ids_that_restart_under_each_section_row_are_not_duplicates():
     blank = [""] * len(TASK_HEADER)
-    rows = [["一、思想重视不够的问题", *blank[1:]], task_row(id=1, category=""), task_row(id=2, category=""),
-            ["二、作风不实的问题", *blank[1:]], task_row(id=1, category=""), task_row(id=2, category="")]
+    rows = [
+        ["一、思想重视不够的问题", *blank[1:]],
+        task_row(id=1, category=""),
+        task_row(id=2, category=""),
+        ["二、作风不实的问题", *blank[1:]],
+        task_row(id=1, category=""),
+        task_row(id=2, category=""),
+    ]
     assert load_tasks(rows).issues == ()
 
 
-
 def test_a_repeat_within_one_category_is_the_only_duplicate_when_ids_restart():
-    rows = [task_row(id=1, category="甲类问题"), task_row(id=2, category="甲类问题"),
-            task_row(id=1, category="乙类问题"), task_row(id=2, category="乙类问题"), task_row(id=2, category="乙类问题")]
+    rows = [
+        task_row(id=1, category="甲类问题"),
+        task_row(id=2, category="甲类问题"),
+        task_row(id=1, category="乙类问题"),
+        task_row(id=2, category="乙类问题"),
+        task_row(id=2, category="乙类问题"),
+    ]
     ledger = load_tasks(rows)
     assert [(i.code, i.row) for i in ledger.errors] == [("task.duplicate_id", 8)]
 
@@ -172,14 +234,21 @@ def test_without_a_phases_sheet_any_phase_name_is_kept():
 
 def test_an_unreadable_phase_period_is_an_error_on_the_phases_sheet():
     rows = [["阶段", "时间安排"], ["自查自纠", "4月25日至5月10日"], ["整改落实", "五月中下旬"]]
-    ledger = load(("台账.xlsx", xlsx({SHEET: [["填报日期：2019年5月27日"], TASK_HEADER, task_row(phase=None)],
-                                      "整改步骤": rows})))
+    ledger = load(
+        ("台账.xlsx", xlsx({SHEET: [["填报日期：2019年5月27日"], TASK_HEADER, task_row(phase=None)], "整改步骤": rows}))
+    )
     [issue] = ledger.errors
     assert (issue.code, issue.sheet, issue.row, issue.column, issue.value) == (
-        "phase.bad_date", "整改步骤", 3, "时间安排", "五月中下旬")
+        "phase.bad_date",
+        "整改步骤",
+        3,
+        "时间安排",
+        "五月中下旬",
+    )
 
 
 # --- warnings in detail -------------------------------------------------------------------------------------------
+
 
 def test_a_done_measure_with_evidence_and_completion_date_is_clean():
     assert load_tasks([task_row(**DONE)]).issues == ()
@@ -217,6 +286,7 @@ def test_a_ledger_with_an_id_column_is_matched_by_id():
 
 # --- files that cannot be read -------------------------------------------------------------------------------------
 
+
 def _zip(files: dict[str, str | bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -234,15 +304,27 @@ BAD_FILES = [
     ("corrupt xls", "台账.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 3, "file.corrupt"),
     ("pdf", "台账.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF", "file.type"),
     ("pptx", "台账.pptx", _zip({"[Content_Types].xml": "<Types/>", "ppt/presentation.xml": "<p/>"}), "file.type"),
-    ("pptx named xlsx", "台账.xlsx", _zip({"[Content_Types].xml": "<Types/>", "ppt/presentation.xml": "<p/>"}),
-     "file.type"),
+    (
+        "pptx named xlsx",
+        "台账.xlsx",
+        _zip({"[Content_Types].xml": "<Types/>", "ppt/presentation.xml": "<p/>"}),
+        "file.type",
+    ),
     ("xlsm", "台账.xlsm", _BOOK, "file.macro"),
-    ("vba project in xlsx", "台账.xlsx", _zip({"xl/workbook.xml": "<workbook/>", "xl/vbaProject.bin": b"\0"}),
-     "file.macro"),
+    (
+        "vba project in xlsx",
+        "台账.xlsx",
+        _zip({"xl/workbook.xml": "<workbook/>", "xl/vbaProject.bin": b"\0"}),
+        "file.macro",
+    ),
     ("utf-16 csv", "台账.csv", "序号\t整改措施\n1\t成立领导小组\n".encode("utf-16"), "file.encoding"),
     ("undecodable csv", "台账.csv", b"\xff\xfe\xfd\x80 abc,def", "file.encoding"),
-    ("encrypted", "台账.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64) + "EncryptedPackage".encode("utf-16-le"),
-     "file.encrypted"),
+    (
+        "encrypted",
+        "台账.xlsx",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64) + "EncryptedPackage".encode("utf-16-le"),
+        "file.encrypted",
+    ),
 ]
 
 

@@ -23,8 +23,17 @@ from ui.source import secrets, store
 
 EDITOR_KEY = "_editor"
 TOKEN_KEY = "_session_token"
-LEGACY_ACTIONS = {"view", "export", "publish", "withdraw", "restore", "record", "import_plan", "manage_plans",
-                  "originals"}
+LEGACY_ACTIONS = {
+    "view",
+    "export",
+    "publish",
+    "withdraw",
+    "restore",
+    "record",
+    "import_plan",
+    "manage_plans",
+    "originals",
+}
 UNIT_ACTIONS = ("publish", "withdraw", "record")  # an editor does these for their own units only
 REFUSED_KEY = "_editor_refused"
 log = logging.getLogger(__name__)
@@ -156,8 +165,9 @@ def login_form() -> None:
     """Name and password; the same message for an unknown name and a wrong password."""
     with st.form("account_login", clear_on_submit=False):
         st.text_input(t("access.name"), key="login_name", max_chars=accounts.MAX_NAME)
-        st.text_input(t("access.account_password"), type="password", key="login_password",
-                      max_chars=accounts.MAX_PASSWORD)
+        st.text_input(
+            t("access.account_password"), type="password", key="login_password", max_chars=accounts.MAX_PASSWORD
+        )
         st.form_submit_button(t("access.login"), on_click=_log_in, type="primary")
     refused = st.session_state.pop(REFUSED_KEY, None)
     if refused:
@@ -205,8 +215,12 @@ def _check_password() -> None:
         st.session_state[EDITOR_KEY] = True
         return
     failures = throttle().failed(address, now)
-    log.warning("editor password refused for client %s (%d failures in the last %d minutes)", address, failures,
-                throttle().policy.memory_seconds // 60)
+    log.warning(
+        "editor password refused for client %s (%d failures in the last %d minutes)",
+        address,
+        failures,
+        throttle().policy.memory_seconds // 60,
+    )
     st.session_state[REFUSED_KEY] = t("access.refused")
 
 
@@ -222,8 +236,10 @@ def gate(action: str = "publish") -> None:
         return
     if configured_password() is None:
         st.warning(t("access.no_password"), icon=":material/lock:")
-        st.code("export LEDGER_EDITOR_PASSWORD='…'\n# or in .streamlit/secrets.toml:\neditor_password = \"…\"",
-                language="bash")
+        st.code(
+            "export LEDGER_EDITOR_PASSWORD='…'\n# or in .streamlit/secrets.toml:\neditor_password = \"…\"",
+            language="bash",
+        )
         first_admin_hint()
         return
     st.info(t("access.viewer"), icon=":material/lock:")
@@ -238,11 +254,13 @@ def gate(action: str = "publish") -> None:
 def first_admin_hint() -> None:
     """Before any account exists: how to create the first admin."""
     st.caption(t("access.first_admin"))
-    st.code(".venv/bin/python -m ledger users add admin --role admin\n# or, before the first start:\n"
-            "export LEDGER_ADMIN_PASSWORD='…'", language="bash")
+    st.code(
+        ".venv/bin/python -m ledger users add admin --role admin\n# or, before the first start:\n"
+        "export LEDGER_ADMIN_PASSWORD='…'",
+        language="bash",
+    )
 
 
 def logout_button() -> None:
     if st.session_state.get(EDITOR_KEY):
-        st.button(t("access.logout"), on_click=lambda: st.session_state.pop(EDITOR_KEY, None),
-                  icon=":material/logout:")
+        st.button(t("access.logout"), on_click=lambda: st.session_state.pop(EDITOR_KEY, None), icon=":material/logout:")

@@ -45,6 +45,13 @@ def language_switch() -> str:
     if LANG_KEY not in st.session_state:
         asked = st.query_params.get(LANG_KEY, DEFAULT_LANG)
         st.session_state[LANG_KEY] = asked if asked in LANGS else DEFAULT_LANG
-    st.radio("语言 / Language", LANGS, key=LANG_KEY, format_func=_LABELS.get, horizontal=True,
-             on_change=_show_in_url, label_visibility="collapsed")
+    st.radio(
+        "语言 / Language",
+        LANGS,
+        key=LANG_KEY,
+        format_func=_LABELS.get,
+        horizontal=True,
+        on_change=_show_in_url,
+        label_visibility="collapsed",
+    )
     return lang()

@@ -29,8 +29,7 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _requirements(url: str, version_id: int, as_of: date, stamp: tuple[int, int],
-                  versions: str) -> MeetingRequirements:
+def _requirements(url: str, version_id: int, as_of: date, stamp: tuple[int, int], versions: str) -> MeetingRequirements:
     store = source.store()
     return meeting.version_requirements(store, store.version(version_id), as_of)
 
@@ -45,10 +44,13 @@ def requirements_of(v: View) -> MeetingRequirements:
     changes = store.changes_stamp(v.source.plan.id)
     if not v.source.combined:
         return _requirements(source.db_url(), v.source.version.id, v.as_of, stamp, changes)
-    shown = [_requirements(source.db_url(), version.id, v.as_of, stamp, changes)
-             for version in store.unit_versions(v.source.plan.id).values()]
-    return MeetingRequirements([s for found in shown for s in found.carried],
-                               [r for found in shown for r in found.current])
+    shown = [
+        _requirements(source.db_url(), version.id, v.as_of, stamp, changes)
+        for version in store.unit_versions(v.source.plan.id).values()
+    ]
+    return MeetingRequirements(
+        [s for found in shown for s in found.carried], [r for found in shown for r in found.current]
+    )
 
 
 def target_text(requirement) -> str:
@@ -57,35 +59,49 @@ def target_text(requirement) -> str:
 
 def state_frame(found: list[RequirementState]) -> pd.DataFrame:
     """Each requirement with its state as a word (and counts when it concerns several measures)."""
-    return pd.DataFrame({
-        t("meeting.state"): [t(f"requirement.state.{s.state}") + (f" {s.done}/{s.concerned}" if s.concerned > 1
-                                                                   else "") for s in found],
-        t("meeting.text"): [s.requirement.text for s in found],
-        t("meeting.target"): [target_text(s.requirement) for s in found],
-        t("meeting.by"): [s.requirement.given_by for s in found],
-        t("meeting.date"): [s.requirement.meeting_date.isoformat() for s in found],
-        t("meeting.required_by"): [s.requirement.required_by.isoformat() for s in found],
-    })
+    return pd.DataFrame(
+        {
+            t("meeting.state"): [
+                t(f"requirement.state.{s.state}") + (f" {s.done}/{s.concerned}" if s.concerned > 1 else "")
+                for s in found
+            ],
+            t("meeting.text"): [s.requirement.text for s in found],
+            t("meeting.target"): [target_text(s.requirement) for s in found],
+            t("meeting.by"): [s.requirement.given_by for s in found],
+            t("meeting.date"): [s.requirement.meeting_date.isoformat() for s in found],
+            t("meeting.required_by"): [s.requirement.required_by.isoformat() for s in found],
+        }
+    )
 
 
 def styled_states(frame: pd.DataFrame):
     """The state column coloured as well as worded."""
     colors = {t(f"requirement.state.{name}"): color for name, color in STATE_COLORS.items()}
-    return frame.style.map(lambda v: next((f"background-color: {c}" for w, c in colors.items()
-                                           if str(v).startswith(w)), ""), subset=[t("meeting.state")])
+    return frame.style.map(
+        lambda v: next((f"background-color: {c}" for w, c in colors.items() if str(v).startswith(w)), ""),
+        subset=[t("meeting.state")],
+    )
 
 
 def state_table(found: list[RequirementState], key: str) -> None:
-    st.dataframe(styled_states(state_frame(found)), hide_index=True, width="stretch", key=key,
-                 column_config={t("meeting.text"): st.column_config.TextColumn(width="large")})
+    st.dataframe(
+        styled_states(state_frame(found)),
+        hide_index=True,
+        width="stretch",
+        key=key,
+        column_config={t("meeting.text"): st.column_config.TextColumn(width="large")},
+    )
 
 
 def current_frame(found) -> pd.DataFrame:
-    return pd.DataFrame({
-        t("meeting.text"): [r.text for r in found], t("meeting.target"): [target_text(r) for r in found],
-        t("meeting.by"): [r.given_by for r in found], t("meeting.required_by"): [r.required_by.isoformat()
-                                                                                 for r in found],
-    })
+    return pd.DataFrame(
+        {
+            t("meeting.text"): [r.text for r in found],
+            t("meeting.target"): [target_text(r) for r in found],
+            t("meeting.by"): [r.given_by for r in found],
+            t("meeting.required_by"): [r.required_by.isoformat() for r in found],
+        }
+    )
 
 
 def carried_summary(found: MeetingRequirements, key: str) -> None:
@@ -104,34 +120,58 @@ def record_form(v: View, key: str) -> None:
     """Record a requirement of this meeting against a measure, a leader or a department of the version on screen.
     It is stored with the plan; the ledger is never edited."""
     tasks = v.ledger.tasks
-    scope = st.radio(t("meeting.scope"), SCOPES, horizontal=True, key=f"{key}_scope",
-                     format_func=lambda s: t(f"meeting.scope_{s}"))
+    scope = st.radio(
+        t("meeting.scope"), SCOPES, horizontal=True, key=f"{key}_scope", format_func=lambda s: t(f"meeting.scope_{s}")
+    )
     if scope == "measure":
-        labels = dict(zip(tasks["id"].where(tasks["id"] != "", tasks["key"]),
-                          (f"{i or r} {m[:40]}" for i, r, m in zip(tasks["id"], tasks["row"], tasks["measure"],
-                                                                   strict=True)), strict=True))
+        labels = dict(
+            zip(
+                tasks["id"].where(tasks["id"] != "", tasks["key"]),
+                (f"{i or r} {m[:40]}" for i, r, m in zip(tasks["id"], tasks["row"], tasks["measure"], strict=True)),
+                strict=True,
+            )
+        )
     else:
         labels = {name: name for name in dict.fromkeys(n for n in tasks[scope] if n)}
     with st.form(key, clear_on_submit=True, border=False):
-        target = st.selectbox(t(f"meeting.scope_{scope}"), list(labels), format_func=labels.get,
-                              key=f"{key}_target", index=None, placeholder=t("meeting.choose"))
+        target = st.selectbox(
+            t(f"meeting.scope_{scope}"),
+            list(labels),
+            format_func=labels.get,
+            key=f"{key}_target",
+            index=None,
+            placeholder=t("meeting.choose"),
+        )
         text = st.text_area(t("meeting.text"), key=f"{key}_text", max_chars=2000, height=80)
         left, middle, right = st.columns(3)
-        given_by = left.text_input(t("meeting.by"), key=f"{key}_by", max_chars=200,
-                                   placeholder=t("meeting.by_placeholder"))
-        meeting_date = middle.date_input(t("meeting.date"), value=default_meeting_date(v.as_of, date.today()),
-                                         key=f"{key}_date", format="YYYY-MM-DD")
-        due = right.date_input(t("meeting.due"), value=None, key=f"{key}_due", format="YYYY-MM-DD",
-                               help=t("meeting.due_help"))
+        given_by = left.text_input(
+            t("meeting.by"), key=f"{key}_by", max_chars=200, placeholder=t("meeting.by_placeholder")
+        )
+        meeting_date = middle.date_input(
+            t("meeting.date"), value=default_meeting_date(v.as_of, date.today()), key=f"{key}_date", format="YYYY-MM-DD"
+        )
+        due = right.date_input(
+            t("meeting.due"), value=None, key=f"{key}_due", format="YYYY-MM-DD", help=t("meeting.due_help")
+        )
         if not st.form_submit_button(t("meeting.record"), icon=":material/add_task:", type="primary"):
             return
     if not access.still_allowed("record", v.source.unit_id):
         st.error(t("account.forbidden"), icon=":material/block:")
         return
     try:
-        meeting.record(source.store(), v.source.version, scope=scope, target=target or "", text=text,
-                       given_by=given_by, meeting_date=meeting_date, due=due, recorded_by=access.who_records(),
-                       recorded_at=datetime.now(), address=access.client_address())
+        meeting.record(
+            source.store(),
+            v.source.version,
+            scope=scope,
+            target=target or "",
+            text=text,
+            given_by=given_by,
+            meeting_date=meeting_date,
+            due=due,
+            recorded_by=access.who_records(),
+            recorded_at=datetime.now(),
+            address=access.client_address(),
+        )
     except RequirementError as problem:
         st.error(t(problem.code, **problem.params), icon=":material/error:")
         return
@@ -144,11 +184,21 @@ def record_form(v: View, key: str) -> None:
 def _context(v: View) -> brief.Context:
     store = source.store()
     if v.source.combined:  # all units together: the combined ledger on screen, the unit named in every notice
-        return brief.Context(v.ledger, v.tasks, v.as_of, v.lang, v.thresholds, plan=v.source.plan.name,
-                             unit=t("sidebar.all_units"), changes=v.changes_since_previous(),
-                             requirements=requirements_of(v), filters=v.filters)
-    return meeting.context(store, v.source.version, as_of=v.as_of, lang=v.lang, thresholds=v.thresholds,
-                           filters=v.filters)
+        return brief.Context(
+            v.ledger,
+            v.tasks,
+            v.as_of,
+            v.lang,
+            v.thresholds,
+            plan=v.source.plan.name,
+            unit=t("sidebar.all_units"),
+            changes=v.changes_since_previous(),
+            requirements=requirements_of(v),
+            filters=v.filters,
+        )
+    return meeting.context(
+        store, v.source.version, as_of=v.as_of, lang=v.lang, thresholds=v.thresholds, filters=v.filters
+    )
 
 
 def pack_downloads(v: View, key: str) -> None:
@@ -158,38 +208,107 @@ def pack_downloads(v: View, key: str) -> None:
         st.caption(t("meeting.pack_filtered"))
     brief_name, notices_name = t("meeting.brief_file", day=v.as_of), t("meeting.notices_file", day=v.as_of)
     first, second = st.columns(3), st.columns(3)
-    by = second[0].segmented_control(t("meeting.notices_by"), brief.BY_CHOICES, default="leader",
-                                     format_func=lambda b: t(f"meeting.by_{b}"), key=f"{key}_by") or "leader"
+    by = (
+        second[0].segmented_control(
+            t("meeting.notices_by"),
+            brief.BY_CHOICES,
+            default="leader",
+            format_func=lambda b: t(f"meeting.by_{b}"),
+            key=f"{key}_by",
+        )
+        or "leader"
+    )
     items = (  # (column, label, make the bytes, file name, MIME type, icon, key)
-        (first[0], "meeting.brief_pdf", lambda: typeset.pdf("brief.typ", brief.brief_data(_context(v))),
-         brief_name + ".pdf", PDF_MIME, ":material/picture_as_pdf:", "pdf"),
-        (first[1], "meeting.brief_docx", lambda: word.brief_docx(brief.brief_data(_context(v))),
-         brief_name + ".docx", DOCX_MIME, ":material/description:", "docx"),
-        (first[2], "meeting.image", lambda: typeset.png("headline.typ", brief.brief_data(_context(v))),
-         brief_name + ".png", "image/png", ":material/image:", "png"),
-        (second[1], "meeting.notices_pdf", lambda: typeset.pdf("notices.typ", brief.notices_data(_context(v), by)),
-         notices_name + ".pdf", PDF_MIME, ":material/assignment_late:", "notices_pdf"),
-        (second[2], "meeting.notices_docx", lambda: word.notices_zip(brief.notices_data(_context(v), by)),
-         notices_name + ".zip", "application/zip", ":material/folder_zip:", "notices_zip"),
-        (st, "meeting.workbook", lambda: brief.version_workbook(_context(v)),
-         t("meeting.workbook_file", day=v.as_of) + ".xlsx", XLSX_MIME, ":material/table:", "xlsx"),
+        (
+            first[0],
+            "meeting.brief_pdf",
+            lambda: typeset.pdf("brief.typ", brief.brief_data(_context(v))),
+            brief_name + ".pdf",
+            PDF_MIME,
+            ":material/picture_as_pdf:",
+            "pdf",
+        ),
+        (
+            first[1],
+            "meeting.brief_docx",
+            lambda: word.brief_docx(brief.brief_data(_context(v))),
+            brief_name + ".docx",
+            DOCX_MIME,
+            ":material/description:",
+            "docx",
+        ),
+        (
+            first[2],
+            "meeting.image",
+            lambda: typeset.png("headline.typ", brief.brief_data(_context(v))),
+            brief_name + ".png",
+            "image/png",
+            ":material/image:",
+            "png",
+        ),
+        (
+            second[1],
+            "meeting.notices_pdf",
+            lambda: typeset.pdf("notices.typ", brief.notices_data(_context(v), by)),
+            notices_name + ".pdf",
+            PDF_MIME,
+            ":material/assignment_late:",
+            "notices_pdf",
+        ),
+        (
+            second[2],
+            "meeting.notices_docx",
+            lambda: word.notices_zip(brief.notices_data(_context(v), by)),
+            notices_name + ".zip",
+            "application/zip",
+            ":material/folder_zip:",
+            "notices_zip",
+        ),
+        (
+            st,
+            "meeting.workbook",
+            lambda: brief.version_workbook(_context(v)),
+            t("meeting.workbook_file", day=v.as_of) + ".xlsx",
+            XLSX_MIME,
+            ":material/table:",
+            "xlsx",
+        ),
     )
     for place, label, make, name, mime, icon, suffix in items:
-        place.download_button(t(label), data=make, file_name=name, mime=mime, key=f"{key}_{suffix}", icon=icon,
-                              on_click=audited(name), width="stretch" if place is not st else "content")
+        place.download_button(
+            t(label),
+            data=make,
+            file_name=name,
+            mime=mime,
+            key=f"{key}_{suffix}",
+            icon=icon,
+            on_click=audited(name),
+            width="stretch" if place is not st else "content",
+        )
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _requirement_history(url: str, plan_id: int, unit_id: int | None, stamp: tuple[int, int], stamp_versions: str,
-                         lang: str) -> pd.DataFrame:
+def _requirement_history(
+    url: str, plan_id: int, unit_id: int | None, stamp: tuple[int, int], stamp_versions: str, lang: str
+) -> pd.DataFrame:
     versions, rows = meeting.requirement_history(source.store(), plan_id, unit_id)
     labels = {v.id: source.version_label(v) for v in versions}
     recorded = {v.id: labels[v.id] for v in versions}
-    return pd.DataFrame([{
-        t("meeting.text"): r.text, t("meeting.target"): target_text(r), t("meeting.by"): r.given_by,
-        t("meeting.required_by"): r.required_by.isoformat(), t("meeting.recorded_on"): recorded.get(r.version_id, ""),
-        **{labels[v.id]: t(f"requirement.state.{states[v.id]}") if v.id in states else "" for v in versions[1:]},
-    } for r, states in rows])
+    return pd.DataFrame(
+        [
+            {
+                t("meeting.text"): r.text,
+                t("meeting.target"): target_text(r),
+                t("meeting.by"): r.given_by,
+                t("meeting.required_by"): r.required_by.isoformat(),
+                t("meeting.recorded_on"): recorded.get(r.version_id, ""),
+                **{
+                    labels[v.id]: t(f"requirement.state.{states[v.id]}") if v.id in states else "" for v in versions[1:]
+                },
+            }
+            for r, states in rows
+        ]
+    )
 
 
 def requirement_history(plan_id: int, unit_id: int | None = None) -> None:
@@ -202,7 +321,10 @@ def requirement_history(plan_id: int, unit_id: int | None = None) -> None:
         return
     frame = _requirement_history(source.db_url(), plan_id, unit_id, stamp, store.changes_stamp(plan_id), lang())
     colors = {t(f"requirement.state.{name}"): color for name, color in STATE_COLORS.items()}
-    st.dataframe(frame.style.map(lambda value: f"background-color: {colors[value]}" if value in colors else ""),
-                 hide_index=True, width="stretch", key="requirement_history")
+    st.dataframe(
+        frame.style.map(lambda value: f"background-color: {colors[value]}" if value in colors else ""),
+        hide_index=True,
+        width="stretch",
+        key="requirement_history",
+    )
     st.caption(t("meeting.rule"))
-

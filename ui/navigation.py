@@ -21,26 +21,47 @@ def pages(published: bool = True, units: bool = False) -> list:
     admin = []
     try:
         if access.accounts_exist() and access.allowed("manage_users"):
-            admin.append(st.Page("pages/users.py", title=t("page.users"), icon=":material/manage_accounts:",
-                                 url_path="users"))
+            admin.append(
+                st.Page("pages/users.py", title=t("page.users"), icon=":material/manage_accounts:", url_path="users")
+            )
         if access.accounts_exist() and access.allowed("audit"):
             admin.append(st.Page("pages/audit.py", title=t("page.audit"), icon=":material/policy:", url_path="audit"))
     except Exception:
         admin = []
     if not published:
-        return [st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload",
-                        default=True), plan, *admin]
-    rollup = [st.Page("pages/rollup.py", title=t("page.rollup"), icon=":material/account_tree:",
-                      url_path="rollup")] if units else []
+        return [
+            st.Page(
+                "pages/upload.py",
+                title=t("page.upload"),
+                icon=":material/upload_file:",
+                url_path="upload",
+                default=True,
+            ),
+            plan,
+            *admin,
+        ]
+    rollup = (
+        [st.Page("pages/rollup.py", title=t("page.rollup"), icon=":material/account_tree:", url_path="rollup")]
+        if units
+        else []
+    )
     return [
         *rollup,
-        st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", url_path="overview",
-                default=True),
+        st.Page(
+            "pages/overview.py",
+            title=t("page.overview"),
+            icon=":material/dashboard:",
+            url_path="overview",
+            default=True,
+        ),
         st.Page("pages/timeline.py", title=t("page.timeline"), icon=":material/view_timeline:", url_path="timeline"),
-        st.Page("pages/categories.py", title=t("page.categories"), icon=":material/category:",
-                url_path="categories"),
-        st.Page("pages/responsibilities.py", title=t("page.responsibilities"), icon=":material/groups:",
-                url_path="responsibilities"),
+        st.Page("pages/categories.py", title=t("page.categories"), icon=":material/category:", url_path="categories"),
+        st.Page(
+            "pages/responsibilities.py",
+            title=t("page.responsibilities"),
+            icon=":material/groups:",
+            url_path="responsibilities",
+        ),
         st.Page("pages/history.py", title=t("page.history"), icon=":material/history:", url_path="history"),
         st.Page("pages/meeting.py", title=t("page.meeting"), icon=":material/co_present:", url_path="meeting"),
         st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload"),

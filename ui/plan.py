@@ -49,8 +49,10 @@ def measures_frame(plan: PlanDocument) -> pd.DataFrame:
 
 
 def phases_frame(plan: PlanDocument) -> pd.DataFrame:
-    return pd.DataFrame([{"name": p.name, "start": p.start, "end": p.end, "description": p.description}
-                         for p in plan.phases], columns=list(PHASE_FIELDS))
+    return pd.DataFrame(
+        [{"name": p.name, "start": p.start, "end": p.end, "description": p.description} for p in plan.phases],
+        columns=list(PHASE_FIELDS),
+    )
 
 
 def _cell(value: object) -> object:
@@ -63,8 +65,13 @@ def _cell(value: object) -> object:
 
 
 def rows_of(grid: pd.DataFrame) -> list[dict]:
-    return [{name: _cell(record.get(name)) if name in ("start", "due") else (str(record.get(name) or "").strip())
-             for name in LEDGER_FIELDS} for record in grid.to_dict("records")]
+    return [
+        {
+            name: _cell(record.get(name)) if name in ("start", "due") else (str(record.get(name) or "").strip())
+            for name in LEDGER_FIELDS
+        }
+        for record in grid.to_dict("records")
+    ]
 
 
 def phases_of(grid: pd.DataFrame) -> tuple[Phase, ...]:
@@ -73,8 +80,15 @@ def phases_of(grid: pd.DataFrame) -> tuple[Phase, ...]:
     for record in grid.to_dict("records"):
         start, end = pd.to_datetime(record.get("start")), pd.to_datetime(record.get("end"))
         if str(record.get("name") or "").strip() and pd.notna(start) and pd.notna(end):
-            phases.append(Phase(str(record["name"]).strip(), start.date(), end.date(), len(phases) + 1,
-                                str(record.get("description") or "")))
+            phases.append(
+                Phase(
+                    str(record["name"]).strip(),
+                    start.date(),
+                    end.date(),
+                    len(phases) + 1,
+                    str(record.get("description") or ""),
+                )
+            )
     return tuple(phases)
 
 
@@ -92,8 +106,9 @@ def check(workbook_name: str, data: bytes, received_on: date) -> Ledger:
     return _check(digest(data), ((workbook_name, data),), received_on)
 
 
-def publish_plan(files: list[tuple[str, bytes]], ledger: Ledger, name_key: str, plan: PlanDocument,
-                 phases: tuple[Phase, ...]) -> None:
+def publish_plan(
+    files: list[tuple[str, bytes]], ledger: Ledger, name_key: str, plan: PlanDocument, phases: tuple[Phase, ...]
+) -> None:
     """Button callback: the plan and its first version (the baseline), in one transaction."""
     name = st.session_state.get(name_key, "").strip() or plan.title
     from ui import access
@@ -101,12 +116,23 @@ def publish_plan(files: list[tuple[str, bytes]], ledger: Ledger, name_key: str, 
     if not access.still_allowed("import_plan"):
         st.session_state[FLASH_KEY] = ("error", t("account.forbidden"))
         return
-    by = (access.current_user().name if access.current_user() else
-          st.session_state.get("plan_by", "").strip() or t("upload.anonymous"))
+    by = (
+        access.current_user().name
+        if access.current_user()
+        else st.session_state.get("plan_by", "").strip() or t("upload.anonymous")
+    )
     try:
-        result = publish(source.store(), files, ledger, plan=NewPlan(name, datetime.now(), plan.unit, phases),
-                         uploaded_by=by, uploaded_at=datetime.now(), note=t("plan.baseline_note"),
-                         address=access.client_address(), audit_action="plan_import")
+        result = publish(
+            source.store(),
+            files,
+            ledger,
+            plan=NewPlan(name, datetime.now(), plan.unit, phases),
+            uploaded_by=by,
+            uploaded_at=datetime.now(),
+            note=t("plan.baseline_note"),
+            address=access.client_address(),
+            audit_action="plan_import",
+        )
     except STORE_ERRORS as problem:
         log.warning("plan publish failed: %r", problem)
         reason = t(problem_code(problem), name=getattr(problem, "detail", ""))
@@ -117,8 +143,10 @@ def publish_plan(files: list[tuple[str, bytes]], ledger: Ledger, name_key: str, 
         return
     shown = source.store().plan(result.version.plan_id)
     key = "upload.published" if result.created else "upload.duplicate"
-    st.session_state[FLASH_KEY] = ("success" if result.created else "info", t(
-        key, n=result.version.number, day=result.version.report_date.isoformat(), plan=shown.name))
+    st.session_state[FLASH_KEY] = (
+        "success" if result.created else "info",
+        t(key, n=result.version.number, day=result.version.report_date.isoformat(), plan=shown.name),
+    )
     source.choose_plan(shown.id)
 
 

@@ -33,8 +33,9 @@ def _kept(kept: dict, key: tuple, phases: tuple) -> dict | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _figures(url: str, plan_id: int, stamp: str, as_of: date | None,
-             thresholds: metrics.Thresholds) -> list[UnitFigures]:
+def _figures(
+    url: str, plan_id: int, stamp: str, as_of: date | None, thresholds: metrics.Thresholds
+) -> list[UnitFigures]:
     store = source.store()
     kept, lock = _summaries(url)
     newest = store.unit_versions(plan_id, as_of)
@@ -43,9 +44,10 @@ def _figures(url: str, plan_id: int, stamp: str, as_of: date | None,
         missing = [v.id for v in newest.values() if _kept(kept, (v.id, as_of, thresholds), phases) is None]
     if missing:  # after a publish: the new version only, read in one query
         ledgers = store.ledgers(missing)
-        computed = {(i, as_of, thresholds): (None if ledger.phases else phases,
-                                             unit_summary(ledger, phases, as_of, thresholds))
-                    for i, ledger in ledgers.items()}
+        computed = {
+            (i, as_of, thresholds): (None if ledger.phases else phases, unit_summary(ledger, phases, as_of, thresholds))
+            for i, ledger in ledgers.items()
+        }
         with lock:
             if len(kept) + len(computed) > SUMMARIES_KEPT:
                 kept.clear()
@@ -62,8 +64,9 @@ def _figures(url: str, plan_id: int, stamp: str, as_of: date | None,
 def figures(plan_id: int, as_of: date | None, thresholds: metrics.Thresholds) -> list[UnitFigures]:
     """ledger.rollup.rollup for the plan: the same figures as `python -m ledger rollup`."""
     store = source.store()
-    return _figures(source.db_url(), plan_id, store.changes_stamp(plan_id) + store.units_stamp(plan_id), as_of,
-                    thresholds)
+    return _figures(
+        source.db_url(), plan_id, store.changes_stamp(plan_id) + store.units_stamp(plan_id), as_of, thresholds
+    )
 
 
 def drill_down(unit_ids: list[int]) -> None:

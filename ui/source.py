@@ -68,8 +68,9 @@ def _first_admin(store: Store) -> None:
     if wanted is None or accounts.any_account(store):
         return
     try:
-        accounts.add_user(store, wanted[0], "admin", wanted[1], at=datetime.now(), by="LEDGER_ADMIN_PASSWORD",
-                          address="server")
+        accounts.add_user(
+            store, wanted[0], "admin", wanted[1], at=datetime.now(), by="LEDGER_ADMIN_PASSWORD", address="server"
+        )
     except accounts.AccountError as problem:  # a weak password: say so in the log, create nothing
         log.warning("LEDGER_ADMIN_PASSWORD refused: %s", problem.code)
 
@@ -100,8 +101,14 @@ def _history(url: str, plan_id: int, unit_id: int | None, stamp: str) -> pd.Data
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def history_figures(plan_id: int, unit_id: int | None, stamp: str, shown_id: int,
-                    filters: tuple[tuple[str, tuple[str, ...]], ...], lang: str):
+def history_figures(
+    plan_id: int,
+    unit_id: int | None,
+    stamp: str,
+    shown_id: int,
+    filters: tuple[tuple[str, tuple[str, ...]], ...],
+    lang: str,
+):
     """The history page's figures across the plan's (or unit's) versions (trend chart, versions table,
     postponements per measure and per leader), computed once per change to the plan's versions, version shown,
     filters and language."""
@@ -181,8 +188,9 @@ def _plan_picker(plans: tuple[PlanSummary, ...]) -> Plan:
     with st.sidebar:
         if len(plans) > 1:
             labels = {i: plan_label(plan) for i, plan in by_id.items()}
-            st.selectbox(t("sidebar.plan"), list(labels), key=PLAN_KEY, format_func=labels.get,
-                         on_change=_show_plan_in_url)
+            st.selectbox(
+                t("sidebar.plan"), list(labels), key=PLAN_KEY, format_func=labels.get, on_change=_show_plan_in_url
+            )
         else:
             st.caption(literal(plan_label(by_id[chosen])))
     if len(plans) == 1:
@@ -231,8 +239,7 @@ def _unit_picker(units: tuple) -> object | None:
         st.session_state[UNIT_KEY] = chosen
     labels = {ALL_UNITS: t("sidebar.all_units")} | {i: literal(u.name) for i, u in by_id.items()}
     with st.sidebar:
-        st.selectbox(t("sidebar.unit"), list(labels), key=UNIT_KEY, format_func=labels.get,
-                     on_change=_show_unit_in_url)
+        st.selectbox(t("sidebar.unit"), list(labels), key=UNIT_KEY, format_func=labels.get, on_change=_show_unit_in_url)
     return by_id.get(chosen)
 
 

@@ -57,8 +57,11 @@ class View:
     def changes_since_previous(self) -> Changes | None:
         """What changed from the version before the one on screen (all units together: from each unit's newest
         ledger before this week); None for the first."""
-        before = self.source.previous_ledger if self.source.combined else (
-            ledger_of(self.source.previous.id) if self.source.previous is not None else None)
+        before = (
+            self.source.previous_ledger
+            if self.source.combined
+            else (ledger_of(self.source.previous.id) if self.source.previous is not None else None)
+        )
         if before is None:
             return None
         older = self.filtered_ledger(before)
@@ -88,8 +91,13 @@ def sidebar(source: Current) -> View:
     """The as-of date and the filters, in the sidebar; returns the View every page renders."""
     ledger = source.ledger
     with st.sidebar:
-        as_of = st.date_input(t("sidebar.as_of"), value=ledger.report_date, key=f"as_of_{source.key}",
-                              format="YYYY-MM-DD", help=t("sidebar.as_of_help"))
+        as_of = st.date_input(
+            t("sidebar.as_of"),
+            value=ledger.report_date,
+            key=f"as_of_{source.key}",
+            format="YYYY-MM-DD",
+            help=t("sidebar.as_of_help"),
+        )
         filters = {}
         fields = ("unit", *FILTER_FIELDS) if "unit" in ledger.tasks else FILTER_FIELDS
         active = any(st.session_state.get(filter_key(f)) for f in fields)
@@ -99,16 +107,22 @@ def sidebar(source: Current) -> View:
                 key = filter_key(field)
                 kept = [v for v in st.session_state.get(key, []) if v in options]
                 st.session_state[key] = kept  # a value of an earlier version would not be an option any more
-                filters[field] = st.multiselect(t(f"field.{field}"), options, key=key, format_func=_label(field),
-                                                placeholder=t("sidebar.all"))
+                filters[field] = st.multiselect(
+                    t(f"field.{field}"), options, key=key, format_func=_label(field), placeholder=t("sidebar.all")
+                )
             st.button(t("sidebar.clear"), on_click=clear_filters, disabled=not active, width="stretch")
         version = source.version
         if not source.combined:
-            st.caption(tl("sidebar.source", files="、".join(version.file_names), by=version.uploaded_by,
-                          at=version.uploaded_at.strftime("%Y-%m-%d %H:%M")))
+            st.caption(
+                tl(
+                    "sidebar.source",
+                    files="、".join(version.file_names),
+                    by=version.uploaded_by,
+                    at=version.uploaded_at.strftime("%Y-%m-%d %H:%M"),
+                )
+            )
     thresholds = config.thresholds(os.environ, secrets())
-    return View(ledger, select(ledger.tasks, filters), as_of or ledger.report_date, lang(), filters, source,
-                thresholds)
+    return View(ledger, select(ledger.tasks, filters), as_of or ledger.report_date, lang(), filters, source, thresholds)
 
 
 @contextmanager

@@ -38,8 +38,7 @@ PLAN_NAME_KEY = "upload_plan_name"
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _checked(digest: str, plan_id: int | None, stamp: str | None, _files: tuple,
-             received_on: date) -> Ledger:
+def _checked(digest: str, plan_id: int | None, stamp: str | None, _files: tuple, received_on: date) -> Ledger:
     return check_upload(source.store(), list(_files), received_on, limits(), plan_id)
 
 
@@ -104,9 +103,18 @@ def do_publish(files: list[tuple[str, bytes]], ledger: Ledger, report_date_key: 
         if _unit_refused(target if isinstance(target, int) else None, unit_id):
             st.session_state[FLASH_KEY] = ("error", t("upload.unit_forbidden"))
             return
-        result = publish(source.store(), files, ledger, plan=target, uploaded_by=by, uploaded_at=datetime.now(),
-                         note=note, report_date=st.session_state.get(report_date_key), unit_id=unit_id or None,
-                         address=access.client_address())
+        result = publish(
+            source.store(),
+            files,
+            ledger,
+            plan=target,
+            uploaded_by=by,
+            uploaded_at=datetime.now(),
+            note=note,
+            report_date=st.session_state.get(report_date_key),
+            unit_id=unit_id or None,
+            address=access.client_address(),
+        )
     except STORE_ERRORS as problem:  # nothing was stored: publishing is one transaction
         log.warning("publish failed: %r", problem)
         reason = t(problem_code(problem), name=getattr(problem, "detail", ""))
@@ -117,8 +125,10 @@ def do_publish(files: list[tuple[str, bytes]], ledger: Ledger, report_date_key: 
         return
     key = "upload.published" if result.created else "upload.duplicate"
     shown_plan = source.store().plan(result.version.plan_id)
-    st.session_state[FLASH_KEY] = ("success" if result.created else "info", t(
-        key, n=result.version.number, day=result.version.report_date.isoformat(), plan=shown_plan.name))
+    st.session_state[FLASH_KEY] = (
+        "success" if result.created else "info",
+        t(key, n=result.version.number, day=result.version.report_date.isoformat(), plan=shown_plan.name),
+    )
     source.choose_plan(shown_plan.id)
     if unit_id:
         source.choose_unit(unit_id)

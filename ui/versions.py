@@ -23,8 +23,9 @@ def _withdraw(labels: dict[int, str]) -> None:
         if not access.still_allowed("withdraw", source.store().version(version_id).unit_id):  # checked again on click
             st.session_state[FLASH] = ("error", t("account.forbidden"))
             return
-        source.store().withdraw(version_id, by=access.who(), reason=reason, at=datetime.now(),
-                                address=access.client_address())
+        source.store().withdraw(
+            version_id, by=access.who(), reason=reason, at=datetime.now(), address=access.client_address()
+        )
     except STORE_ERRORS as problem:
         st.session_state[FLASH] = ("error", t(problem_code(problem), name=getattr(problem, "detail", "")))
         return
@@ -56,16 +57,34 @@ def withdrawal_panel(plan_id: int, live: dict[int, Version], labels: dict[int, s
             st.caption(t("versions.withdraw_help"))
             st.selectbox(t("history.version"), mine, format_func=labels.get, key="withdraw_version")
             st.text_input(t("versions.reason"), key="withdraw_reason", max_chars=2000)
-            st.button(t("versions.withdraw"), on_click=_withdraw, args=(labels,), key="withdraw_button",
-                      icon=":material/undo:")
+            st.button(
+                t("versions.withdraw"),
+                on_click=_withdraw,
+                args=(labels,),
+                key="withdraw_button",
+                icon=":material/undo:",
+            )
     withdrawn = [v for v in source.store().versions(plan_id, withdrawn=True) if v.withdrawn]
     if withdrawn:
         with st.expander(t("versions.withdrawn_title", n=len(withdrawn)), icon=":material/inventory_2:"):
             for version in withdrawn:
                 label = source.version_label(version)
-                st.markdown(literal(t("versions.withdrawn_line", label=label, by=version.withdrawn_by,
-                                      at=version.withdrawn_at.strftime("%Y-%m-%d %H:%M"),
-                                      reason=version.withdrawn_reason)))
+                st.markdown(
+                    literal(
+                        t(
+                            "versions.withdrawn_line",
+                            label=label,
+                            by=version.withdrawn_by,
+                            at=version.withdrawn_at.strftime("%Y-%m-%d %H:%M"),
+                            reason=version.withdrawn_reason,
+                        )
+                    )
+                )
                 if access.allowed("restore"):
-                    st.button(t("versions.restore"), on_click=_restore, args=(version.id, label),
-                              key=f"restore_{version.id}", icon=":material/restore:")
+                    st.button(
+                        t("versions.restore"),
+                        on_click=_restore,
+                        args=(version.id, label),
+                        key=f"restore_{version.id}",
+                        icon=":material/restore:",
+                    )

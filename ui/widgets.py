@@ -43,13 +43,15 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
             if name in ("due", "new_due") and "long_term" in tasks:
                 values = values.where(~tasks["long_term"].astype(bool), t("status.ongoing"))
             if name == "due" and "immediate" in tasks and tasks["immediate"].any():
-                values = values.where(~tasks["immediate"].astype(bool),
-                                      values.map(lambda day: t("due.immediate", day=day)))
+                values = values.where(
+                    ~tasks["immediate"].astype(bool), values.map(lambda day: t("due.immediate", day=day))
+                )
         elif name == "status":
             closure = tasks["closure"] if "closure" in tasks else pd.Series("", index=tasks.index)
             open_done = (tasks["status"] == "done") & closure.isin(("open", "requested"))
-            values = values.map(lambda s: t(f"status.{s}")).astype(object).where(~open_done,
-                                                                                   t("status.done_not_closed"))
+            values = (
+                values.map(lambda s: t(f"status.{s}")).astype(object).where(~open_done, t("status.done_not_closed"))
+            )
         elif name == "severity":
             values = values.map(lambda s: t(f"severity.{s}"))
         elif name == "light":
@@ -60,41 +62,57 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 
 def task_table(tasks: pd.DataFrame, columns: Sequence[str], key: str | None = None, height: int | str = "auto"):
     """A task table; progress drawn as a bar, overdue severity as a coloured cell."""
-    config = {t("field.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"),
-              t("field.old_progress"): st.column_config.NumberColumn(format="%.0f%%"),
-              t("field.new_progress"): st.column_config.NumberColumn(format="%.0f%%"),
-              t("field.measure"): st.column_config.TextColumn(width="large")}
+    config = {
+        t("field.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"),
+        t("field.old_progress"): st.column_config.NumberColumn(format="%.0f%%"),
+        t("field.new_progress"): st.column_config.NumberColumn(format="%.0f%%"),
+        t("field.measure"): st.column_config.TextColumn(width="large"),
+    }
     frame = task_frame(tasks, columns)
-    styled = [(name, colors) for name, colors in (
-        ("severity", {t(f"severity.{name}"): color for name, color in SEVERITY_COLORS.items()}),
-        ("light", {t(f"light.{name}"): color + "55" for name, color in LIGHT_COLORS.items()}),
-    ) if name in columns]
+    styled = [
+        (name, colors)
+        for name, colors in (
+            ("severity", {t(f"severity.{name}"): color for name, color in SEVERITY_COLORS.items()}),
+            ("light", {t(f"light.{name}"): color + "55" for name, color in LIGHT_COLORS.items()}),
+        )
+        if name in columns
+    ]
     if styled and len(frame) <= STYLED_ROWS:
         style = frame.style
         for name, colors in styled:
-            style = style.map(lambda v, c=colors: f"background-color: {c[v]}" if v in c else "",
-                              subset=[t(f"field.{name}")])
+            style = style.map(
+                lambda v, c=colors: f"background-color: {c[v]}" if v in c else "", subset=[t(f"field.{name}")]
+            )
         frame = style
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key, height=height)
 
 
 def issue_frame(issues: Sequence[Issue]) -> pd.DataFrame:
     """The report of what is wrong with a ledger, one row per problem, in the UI language."""
-    return pd.DataFrame({
-        t("report.severity"): [t("report.error") if i.is_error else t("report.warning") for i in issues],
-        t("report.sheet"): [i.sheet for i in issues],
-        t("report.row"): [i.row for i in issues],
-        t("report.column"): [i.column for i in issues],
-        t("report.value"): [i.value for i in issues],
-        t("report.message"): [issue_message(i, lang()) for i in issues],
-    })
+    return pd.DataFrame(
+        {
+            t("report.severity"): [t("report.error") if i.is_error else t("report.warning") for i in issues],
+            t("report.sheet"): [i.sheet for i in issues],
+            t("report.row"): [i.row for i in issues],
+            t("report.column"): [i.column for i in issues],
+            t("report.value"): [i.value for i in issues],
+            t("report.message"): [issue_message(i, lang()) for i in issues],
+        }
+    )
 
 
 def download_tables(label: str, sheets: dict[str, list[dict]], file_name: str, key: str) -> None:
     """A button that downloads the tables as one Excel workbook, one sheet each."""
     language = lang()
-    st.download_button(label, data=lambda: table_workbook(sheets, language), file_name=file_name, mime=XLSX_MIME,
-                       key=key, icon=":material/download:", on_click=audited(file_name))
+    st.download_button(
+        label,
+        data=lambda: table_workbook(sheets, language),
+        file_name=file_name,
+        mime=XLSX_MIME,
+        key=key,
+        icon=":material/download:",
+        on_click=audited(file_name),
+    )
 
 
 def audited(target: str):
@@ -116,7 +134,8 @@ PHONE_PAIRS_CSS = (  # on a phone, Streamlit stacks columns one per row: keep th
     " max-width: calc(50% - 0.25rem) !important;}"
     " .st-key-overview_figures [data-testid='stMetricValue'], .st-key-light_row [data-testid='stMetricValue']"
     " {font-size: 1.6rem !important;}"
-    "}")
+    "}"
+)
 
 MEETING_CSS = (  # meeting mode: no sidebar or header, the slide fills the screen, key figures in large type
     "section[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], [data-testid='stExpandSidebarButton'],"
@@ -135,8 +154,10 @@ MEETING_CSS = (  # meeting mode: no sidebar or header, the slide fills the scree
     " {font-size: clamp(15px, 1.25vw, 26px) !important; padding: 0.35em 0.6em !important;}"
 )
 
-_LIGHT_CSS = "".join(f".st-key-light_{name} [data-testid='stMetric'] {{border-left: 0.5rem solid {color};}}"
-                     for name, color in LIGHT_COLORS.items())
+_LIGHT_CSS = "".join(
+    f".st-key-light_{name} [data-testid='stMetric'] {{border-left: 0.5rem solid {color};}}"
+    for name, color in LIGHT_COLORS.items()
+)
 
 
 def light_row(counts: dict[str, int], help_text: str) -> None:

@@ -25,8 +25,14 @@ from tests.conftest import in_ci
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 START_TIMEOUT_S = 60
 TIMEOUT_MS = 20_000
 DESKTOP = {"width": 1400, "height": 900}
@@ -50,8 +56,9 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def streamlit_server(failed: Callable[[], bool] = lambda: False, show: Callable[[str], None] = print,
-                     env: dict[str, str] | None = None) -> Iterator[str]:
+def streamlit_server(
+    failed: Callable[[], bool] = lambda: False, show: Callable[[str], None] = print, env: dict[str, str] | None = None
+) -> Iterator[str]:
     """`streamlit run dashboard.py` on a free port with a fresh SQLite store; yields its base URL, then stops it.
     Its log goes to `show` when the block raises or, at the end, when `failed()` says a test using it failed."""
     port = _free_port()
@@ -60,9 +67,26 @@ def streamlit_server(failed: Callable[[], bool] = lambda: False, show: Callable[
         # A store of its own, seeded with the sample weeks on first start: the repository's data/ stays untouched.
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "LEDGER_DB_URL": f"sqlite:///{data}/ledger.db", **(env or {})}
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "dashboard.py",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
 
         def output() -> str:
             log.flush()
@@ -159,7 +183,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 def wait_for_app(page: Page, timeout: int = TIMEOUT_MS) -> None:
     """Wait until the script run has finished and nothing is still loading."""
-    expect(page.locator("[data-testid='stApp'][data-test-script-state='notRunning']")).to_be_attached(
-        timeout=timeout)
-    expect(page.locator("[data-testid='stSkeleton'], [data-testid='stAppSkeleton'], "
-                        "[data-testid='stSpinner']")).to_have_count(0, timeout=timeout)
+    expect(page.locator("[data-testid='stApp'][data-test-script-state='notRunning']")).to_be_attached(timeout=timeout)
+    expect(
+        page.locator("[data-testid='stSkeleton'], [data-testid='stAppSkeleton'], [data-testid='stSpinner']")
+    ).to_have_count(0, timeout=timeout)

@@ -16,8 +16,12 @@ from tests.sheets import week_five
 pytestmark = pytest.mark.browser
 
 BARS = ".js-plotly-plot .barlayer .point path"
-PAGES = {"overview": "整改进度总览", "timeline": "整改时间轴", "categories": "各类问题整改完成情况",
-         "responsibilities": "责任落实情况"}
+PAGES = {
+    "overview": "整改进度总览",
+    "timeline": "整改时间轴",
+    "categories": "各类问题整改完成情况",
+    "responsibilities": "责任落实情况",
+}
 
 
 def open_app(page: Page, url: str, title: str) -> None:
@@ -29,8 +33,9 @@ def open_app(page: Page, url: str, title: str) -> None:
 
 def metric(page: Page, label: str) -> Locator:
     """The value of the st.metric labelled exactly `label`."""
-    card = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").get_by_text(
-        label, exact=True))
+    card = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    )
     return card.get_by_test_id("stMetricValue")
 
 
@@ -188,17 +193,30 @@ def test_markup_written_in_a_ledger_never_becomes_an_image_or_a_link(page: Page,
     plan = store.create_plan(PAYLOAD, created_at=datetime(2019, 5, 20))
     for week in (1, 2):
         files = [(FILE_NAME, hostile_ledger(week))]
-        publish(store, files, load_ledger(files, date(2019, 6, 1)), plan=plan.id, uploaded_by=PAYLOAD,
-                uploaded_at=datetime(2019, 5, 20 + week), note=PAYLOAD)
+        publish(
+            store,
+            files,
+            load_ledger(files, date(2019, 6, 1)),
+            plan=plan.id,
+            uploaded_by=PAYLOAD,
+            uploaded_at=datetime(2019, 5, 20 + week),
+            note=PAYLOAD,
+        )
     store.dispose()
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     with streamlit_server(env={"LEDGER_DB_URL": url_db}) as url:
-        for path, title in (("", "整改进度总览"), ("/timeline", "整改时间轴"), ("/categories", "各类问题整改完成情况"),
-                            ("/responsibilities", "责任落实情况"), ("/history", "历史版本")):
+        for path, title in (
+            ("", "整改进度总览"),
+            ("/timeline", "整改时间轴"),
+            ("/categories", "各类问题整改完成情况"),
+            ("/responsibilities", "责任落实情况"),
+            ("/history", "历史版本"),
+        ):
             open_app(page, f"{url}{path}", title)
-            expect(page.locator("img[src*='evil.example'], a[href*='evil.example'], a[href^='javascript']")) \
-                .to_have_count(0)
+            expect(
+                page.locator("img[src*='evil.example'], a[href*='evil.example'], a[href^='javascript']")
+            ).to_have_count(0)
             # shown as written (a word joiner after each colon keeps :shortcodes: from forming)
             expect(page.get_by_test_id("stSidebar")).to_contain_text("![u](http:\u2060//evil.example/x.png)")
             no_exception(page)
@@ -238,8 +256,9 @@ def test_an_office_imports_its_plan_publishes_it_and_switches_plans(page: Page, 
             page.get_by_role("button", name="下载预填好的整改台账（Excel）").click()
         assert download.value.suggested_filename == "XX局党委关于巡察反馈问题的整改方案整改台账.xlsx"
         page.get_by_role("button", name="发布整改方案（第一版）").click()
-        expect(page.get_by_text("已发布为“XX局党委关于巡察反馈问题的整改方案”的第 1 版（填报日期 2020-05-20）")
-               ).to_be_visible()
+        expect(
+            page.get_by_text("已发布为“XX局党委关于巡察反馈问题的整改方案”的第 1 版（填报日期 2020-05-20）")
+        ).to_be_visible()
         page.get_by_test_id("stSidebarNav").locator("a").filter(has_text="总览").click()
         expect(metric(page, "整改措施")).to_have_text("3")
         expect(page).to_have_url(re.compile(r"[?&]plan=2"))

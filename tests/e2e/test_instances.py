@@ -168,7 +168,8 @@ def log_in(page: Page, url: str) -> None:
 
 def badge(page: Page):
     return page.get_by_test_id("stSidebar").get_by_text(
-        zh("access.signed_in", name=ADMIN, role=zh("role.admin")), exact=True)
+        zh("access.signed_in", name=ADMIN, role=zh("role.admin")), exact=True
+    )
 
 
 def rerun_by_sidebar(page: Page, page_key: str, title_key: str) -> None:
@@ -179,8 +180,9 @@ def rerun_by_sidebar(page: Page, page_key: str, title_key: str) -> None:
 
 
 def metric(page: Page, label: str):
-    card = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").get_by_text(
-        label, exact=True))
+    card = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    )
     return card.get_by_test_id("stMetricValue")
 
 
@@ -197,8 +199,10 @@ def version_picker(page: Page):
 
 def sessions(store: Store) -> list[dict]:
     with store.engine.connect() as conn:
-        return [dict(row) for row in conn.execute(sa.select(sessions_table).order_by(
-            sessions_table.c.created_at)).mappings()]
+        return [
+            dict(row)
+            for row in conn.execute(sa.select(sessions_table).order_by(sessions_table.c.created_at)).mappings()
+        ]
 
 
 def test_two_instances_started_at_once_on_a_fresh_database_both_come_up(cluster: Cluster, browser: Browser):
@@ -211,15 +215,15 @@ def test_two_instances_started_at_once_on_a_fresh_database_both_come_up(cluster:
         for page in (one, two):
             shows_login(page)
     with cluster.store.engine.connect() as conn:
-        assert conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
-                            ).scalars().all() == [str(SCHEMA_VERSION)]
+        assert conn.execute(
+            sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
+        ).scalars().all() == [str(SCHEMA_VERSION)]
     plans = cluster.store.plans()
     assert [(s.plan.name, s.plan.demo, s.versions) for s in plans] == [(DEMO_PLAN_NAME, True, len(history_files()))]
     assert [(u.name, u.role) for u in accounts.users(cluster.store)] == [(ADMIN, "admin")]
 
 
-def test_a_login_works_on_both_instances_and_its_session_lives_in_the_database(cluster: Cluster,
-                                                                                browser: Browser):
+def test_a_login_works_on_both_instances_and_its_session_lives_in_the_database(cluster: Cluster, browser: Browser):
     """Test that one account logs in on either instance, each login a session row in the shared database; logging
     out on instance 1 ends its row, and instance 2 checks its own session against the database on every run."""
     before = len(sessions(cluster.store))
@@ -237,22 +241,30 @@ def test_a_login_works_on_both_instances_and_its_session_lives_in_the_database(c
         rerun_by_sidebar(two, "page.history", "history.title")  # instance 2's session is untouched
         expect(badge(two)).to_be_visible()
         with cluster.store._writing() as conn:  # as disabling the account or a password reset anywhere would
-            conn.execute(sessions_table.update().where(sessions_table.c.ended_at.is_(None))
-                         .values(ended_at=datetime.now()))
+            conn.execute(
+                sessions_table.update().where(sessions_table.c.ended_at.is_(None)).values(ended_at=datetime.now())
+            )
         two.get_by_test_id("stSidebarNav").locator("a").filter(has_text=zh("page.overview")).first.click()
         shows_login(two)  # its next run found the session ended in the database
 
 
 def test_a_version_published_through_one_instance_is_shown_by_the_other_on_its_next_rerun(
-        cluster: Cluster, browser: Browser, tmp_path):
+    cluster: Cluster, browser: Browser, tmp_path
+):
     """Test that a ledger published on instance 1's Upload page shows on instance 2 at its next rerun (a sidebar page
     link, in the same session): the sidebar's version picker names the new version as the newest, and the
     overview's figures change from `summary`'s on the version before to `summary`'s on the new one."""
     store = cluster.store
     plan = store.plan_named(PLAN) or store.create_plan(PLAN, created_at=datetime(2019, 5, 27, 17))
     first = [("整改台账_第一周.xlsx", week_five())]
-    publish(store, first, check_upload(store, first, REPORTED, plan_id=plan.id), plan=plan.id,
-            uploaded_by="办公室", uploaded_at=datetime(2019, 6, 3, 17))
+    publish(
+        store,
+        first,
+        check_upload(store, first, REPORTED, plan_id=plan.id),
+        plan=plan.id,
+        uploaded_by="办公室",
+        uploaded_at=datetime(2019, 6, 3, 17),
+    )
     upload = tmp_path / "整改台账_2019-06-03.xlsx"
     upload.write_bytes(week_five(NEXT_WEEK))
     before = summary(check_upload(store, first, REPORTED, plan_id=plan.id))
@@ -261,8 +273,9 @@ def test_a_version_published_through_one_instance_is_shown_by_the_other_on_its_n
 
     with tab(browser, "one") as one, tab(browser, "two") as two:
         log_in(two, cluster.urls[1])
-        expect(version_picker(two)).to_have_value(zh("sidebar.latest", label=zh(
-            "version.label", n=1, day=REPORTED.isoformat())))
+        expect(version_picker(two)).to_have_value(
+            zh("sidebar.latest", label=zh("version.label", n=1, day=REPORTED.isoformat()))
+        )
         shows_figures(two, before)
 
         log_in(one, cluster.urls[0])
@@ -285,21 +298,32 @@ def test_a_version_published_through_one_instance_is_shown_by_the_other_on_its_n
 
 def waiting_for_the_migration_lock(conn: psycopg.Connection) -> int:
     """How many connections wait for ledger.store's schema lock (a PostgreSQL advisory lock on one bigint key)."""
-    return conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
-                        "AND classid = %s AND objid = %s", (_MIGRATION_LOCK >> 32, _MIGRATION_LOCK & 0xFFFFFFFF)
-                        ).fetchone()[0]
+    return conn.execute(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = %s AND objid = %s",
+        (_MIGRATION_LOCK >> 32, _MIGRATION_LOCK & 0xFFFFFFFF),
+    ).fetchone()[0]
 
 
 def test_first_runs_of_two_instances_at_the_same_moment_create_the_demo_plan_and_the_first_admin_once(
-        postgres: PostgresServer):
+    postgres: PostgresServer,
+):
     """Test that two instances' first runs on an empty database, both held at the schema lock and let go at once,
     both open the store: the tables, the demo plan with the sample's weeks and the first admin exist once, and
     neither run fails on what the other created a moment before."""
     db_url = fresh_database(postgres.admin_url, "two_first_runs")
     env = {**os.environ, "LEDGER_DB_URL": db_url, "LEDGER_ADMIN_NAME": ADMIN, "LEDGER_ADMIN_PASSWORD": PASSWORD}
-    runs = [subprocess.Popen([sys.executable, "-c", FIRST_RUN, db_url], cwd=ROOT, env=env, text=True,
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            for _ in range(2)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", FIRST_RUN, db_url],
+            cwd=ROOT,
+            env=env,
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
     try:
         for run in runs:
             assert run.stdout.readline().strip() == "READY"
@@ -324,8 +348,9 @@ def test_first_runs_of_two_instances_at_the_same_moment_create_the_demo_plan_and
     store = Store(db_url)
     try:
         with store.engine.connect() as conn:
-            assert conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
-                                ).scalars().all() == [str(SCHEMA_VERSION)]
+            assert conn.execute(
+                sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
+            ).scalars().all() == [str(SCHEMA_VERSION)]
         assert [(s.plan.name, s.versions) for s in store.plans()] == [(DEMO_PLAN_NAME, len(history_files()))]
         assert store.sample_imported()
         assert [(u.name, u.role) for u in accounts.users(store)] == [(ADMIN, "admin")]

@@ -33,8 +33,9 @@ def open_slide(page: Page, url: str, number: int) -> None:
 
 
 @pytest.mark.parametrize(("width", "height", "smallest"), [(1920, 1080, 48), (1280, 720, 40)])
-def test_meeting_mode_fits_the_screen_without_scrolling_in_large_type(browser: Browser, app_url: str, width, height,
-                                                                      smallest):
+def test_meeting_mode_fits_the_screen_without_scrolling_in_large_type(
+    browser: Browser, app_url: str, width, height, smallest
+):
     context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height})
     page = context.new_page()
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -47,7 +48,8 @@ def test_meeting_mode_fits_the_screen_without_scrolling_in_large_type(browser: B
             expect(page.get_by_test_id("stException")).to_have_count(0)
         open_slide(page, app_url, 1)
         sizes = page.get_by_test_id("stMetricValue").evaluate_all(
-            "values => values.map(v => parseFloat(getComputedStyle(v.querySelector('div') || v).fontSize))")
+            "values => values.map(v => parseFloat(getComputedStyle(v.querySelector('div') || v).fontSize))"
+        )
         assert len(sizes) == 9 and min(sizes[:4]) >= smallest, sizes
         expect(page.get_by_test_id("stMetricValue").first).to_have_text("17")
     finally:
@@ -65,9 +67,14 @@ def test_previous_and_next_move_the_slide_number_in_the_address(page: Page, app_
     expect(page).to_have_url(f"{app_url}/meeting?slide=2")
 
 
-EXPORTS = [("周报 PDF", ".pdf", b"%PDF"), ("周报 Word", ".docx", b"PK"), ("图片（发工作群）", ".png", b"\x89PNG"),
-           ("督办单 PDF", ".pdf", b"%PDF"), ("督办单 Word（zip）", ".zip", b"PK"),
-           ("完整台账 Excel（含灯号）", ".xlsx", b"PK")]
+EXPORTS = [
+    ("周报 PDF", ".pdf", b"%PDF"),
+    ("周报 Word", ".docx", b"PK"),
+    ("图片（发工作群）", ".png", b"\x89PNG"),
+    ("督办单 PDF", ".pdf", b"%PDF"),
+    ("督办单 Word（zip）", ".zip", b"PK"),
+    ("完整台账 Excel（含灯号）", ".xlsx", b"PK"),
+]
 
 
 def test_each_export_downloads_from_the_overview(page: Page, app_url: str, tmp_path):
