@@ -25,6 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 # pytest exits 5 when it collects nothing; tests/conftest.py also fails a run that executes no test
 # and, with CI=true, a run that skips any.
 .venv/bin/python -m pytest "$@"
