@@ -107,14 +107,20 @@ def rollup(
     return rows
 
 
-def combined(store: Store, plan_id: int, as_of: date | None = None) -> Ledger | None:
+def combined(
+    store: Store,
+    plan_id: int,
+    as_of: date | None = None,
+    ledgers_of: Callable[[list[int]], dict[int, Ledger]] | None = None,
+) -> Ledger | None:
     """All units' newest ledgers as one, with the unit as a field (`unit`) and keys kept apart per unit: what the
-    overview, the responsibilities page and the meeting pack show for "all units"."""
+    overview, the responsibilities page and the meeting pack show for "all units". `ledgers_of(version ids)` may
+    give the ledgers from a cache (default: Store.ledgers)."""
     newest = store.unit_versions(plan_id, as_of)
     if not newest:
         return None
     names = {u.id: u.name for u in units(store)}
-    ledgers = store.ledgers([v.id for v in newest.values()])
+    ledgers = (ledgers_of or store.ledgers)([v.id for v in newest.values()])
     frames = []
     for unit_id, version in newest.items():
         tasks = ledgers[version.id].tasks

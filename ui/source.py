@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -211,7 +212,35 @@ def _combined(url: str, plan_id: int, stamp: str, before_week_of: date | None = 
     from ledger.rollup import combined
 
     as_of = before_week_of - timedelta(days=before_week_of.weekday() + 1) if before_week_of else None
-    return combined(_store(url), plan_id, as_of)
+    return combined(_store(url), plan_id, as_of, lambda ids: _unit_ledgers(url, ids))
+
+
+UNIT_LEDGERS_KEPT = 1_000  # units' ledgers kept for "all units together" (this week's and last week's newest)
+
+
+@st.cache_resource(show_spinner=False)
+def _unit_ledger_cache(url: str) -> tuple[OrderedDict, threading.Lock]:
+    return OrderedDict(), threading.Lock()
+
+
+def _unit_ledgers(url: str, ids: list[int]) -> dict[int, Ledger]:
+    """The units' ledgers, those not kept read in one query: after a publish, only the new version is read."""
+    kept, lock = _unit_ledger_cache(url)
+    with lock:
+        found = {i: kept[i] for i in ids if i in kept}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        read = _store(url).ledgers(missing)
+        found |= read
+        with lock:
+            kept.update(read)
+            while len(kept) > UNIT_LEDGERS_KEPT:
+                kept.popitem(last=False)
+    with lock:
+        for i in ids:
+            if i in kept:
+                kept.move_to_end(i)
+    return found
 
 
 def _show_unit_in_url() -> None:
