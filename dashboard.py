@@ -17,6 +17,8 @@ try:
     locked = access.login_required()
 except STORE_ERRORS as problem:
     source.unavailable(problem)
+with st.sidebar:
+    access.cookie_sync()  # after a login or log-out: the browser's cookie follows
 if locked:  # accounts exist and viewing needs a login: only the login page
     st.navigation([login_page()]).run()
     st.stop()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import math
 import os
@@ -85,6 +86,10 @@ def current_user() -> accounts.User | None:
     was disabled). Checked against the database once per run: dashboard.py and every action's callback start with
     forget_user()."""
     token = st.session_state.get(TOKEN_KEY)
+    from_cookie = False
+    if not token:  # a reload, or another instance: the browser's cookie still holds the login
+        token = _cookie_token()
+        from_cookie = token is not None
     if not token:
         return None
     checked = st.session_state.get(USER_KEY)
@@ -94,7 +99,11 @@ def current_user() -> accounts.User | None:
     if user is None:
         st.session_state.pop(TOKEN_KEY, None)
         st.session_state.pop(USER_KEY, None)
+        if from_cookie:  # ended, idle or disabled: forget it in this browser
+            st.session_state[IGNORED_KEY] = token
+            st.session_state[COOKIE_KEY] = ("clear", "")
     else:
+        st.session_state[TOKEN_KEY] = token
         st.session_state[USER_KEY] = (token, user)
     return user
 
@@ -159,6 +168,7 @@ def _log_in() -> None:
         st.session_state[REFUSED_KEY] = t("access.login_refused")
     else:
         st.session_state[TOKEN_KEY] = result.token
+        st.session_state[COOKIE_KEY] = ("set", result.token)
 
 
 def login_form() -> None:
@@ -176,8 +186,41 @@ def login_form() -> None:
 
 def _log_out() -> None:
     token = st.session_state.pop(TOKEN_KEY, None)
+    st.session_state.pop(USER_KEY, None)
+    st.session_state[COOKIE_KEY] = ("clear", "")
     if token:
+        st.session_state[IGNORED_KEY] = token  # this page's connection still carries the old cookie
         accounts.log_out(store(), token, now=datetime.now(), address=client_address())
+
+
+COOKIE = "ledger_session"  # the login's token in the browser, for the browser session only
+COOKIE_KEY = "_cookie_action"
+IGNORED_KEY = "_cookie_ignored"
+
+
+def _cookie_token() -> str | None:
+    """The token the browser sent in its cookie when this page connected (unless it was logged out since)."""
+    try:
+        token = st.context.cookies.get(COOKIE)
+    except Exception:  # no request behind this run (a bare script run)
+        return None
+    if not isinstance(token, str) or not token or token == st.session_state.get(IGNORED_KEY) or len(token) > 100:
+        return None
+    return token
+
+
+def cookie_sync() -> None:
+    """Write or clear the login cookie after a login or log-out, so that a reload — or another instance behind the
+    same address — finds the login (README "Accounts and roles"). SameSite=Strict, Secure over HTTPS, no expiry
+    (it ends with the browser; the server ends idle sessions)."""
+    action, token = st.session_state.pop(COOKIE_KEY, (None, ""))
+    if action is None:
+        return
+    value = f"{COOKIE}={token}; path=/; SameSite=Strict" + ("" if action == "set" else "; Max-Age=0")
+    st.html(
+        f"<script>document.cookie = {json.dumps(value)} + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def account_badge() -> None:

@@ -394,3 +394,28 @@ def test_six_wrong_passwords_are_throttled_and_then_even_the_right_one_waits(app
     expect(page.get_by_test_id("stSidebar")).to_contain_text(t("access.signed_in", name=GUESSED, role=t("role.editor")))
     assert audit.records(store, who=GUESSED, limit=1)[0].action == "login"
     no_exception(page)
+
+
+def test_a_login_survives_a_reload_and_ends_for_good_at_log_out(app: str, browser: Browser, page: Page):
+    """The browser keeps the session's token in a cookie (SameSite=Strict): a reload keeps the login; another
+    browser does not share it; after log-out a reload shows the login page again."""
+    log_in(page, app, INSPECTOR, INSPECTOR_PASSWORD, "inspector")
+    [cookie] = [c for c in page.context.cookies() if c["name"] == "ledger_session"]
+    assert cookie["sameSite"] == "Strict" and cookie["expires"] == -1  # ends with the browser session
+    page.reload()
+    badge = t("access.signed_in", name=INSPECTOR, role=t("role.inspector"))
+    expect(page.get_by_test_id("stSidebar")).to_contain_text(badge)
+    wait_for_app(page)
+
+    other = browser.new_context(locale="zh-CN").new_page()
+    open_login(other, app)  # no cookie, no login
+    other.context.close()
+
+    page.get_by_test_id("stSidebar").get_by_role("button", name=t("access.logout_account")).click()
+    expect(page.locator("h1")).to_have_text(t("access.login_title"))
+    eventually(lambda: not [c for c in page.context.cookies() if c["name"] == "ledger_session"], "cookie cleared")
+    page.reload()
+    expect(page.locator("h1")).to_have_text(t("access.login_title"))
+    page.context.add_cookies([cookie])  # the old token, replayed
+    page.reload()
+    expect(page.locator("h1")).to_have_text(t("access.login_title"))  # ended in the database: refused
