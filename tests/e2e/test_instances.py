@@ -356,3 +356,20 @@ def test_first_runs_of_two_instances_at_the_same_moment_create_the_demo_plan_and
         assert [(u.name, u.role) for u in accounts.users(store)] == [(ADMIN, "admin")]
     finally:
         store.dispose()
+
+
+def test_one_login_is_recognised_by_the_other_instance(cluster: Cluster, browser: Browser):
+    """Test that a login made through instance 1 opens instance 2 in the same browser without logging in again, as
+    after a fail-over behind a proxy: the browser's cookie carries the token, instance 2 finds its session in the
+    shared database (cookies are per host, not per port, so both instances here share it as behind one address)."""
+    before = len(sessions(cluster.store))
+    with tab(browser, "one") as one:
+        log_in(one, cluster.urls[0])
+        other = one.context.new_page()
+        other.goto(cluster.urls[1])
+        expect(badge(other)).to_be_visible()
+        wait_for_app(other)
+        expect(other.get_by_test_id("stException")).to_have_count(0)  # (the overview's own alerts may show)
+        rows = sessions(cluster.store)[before:]
+        assert len(rows) == 1 and rows[0]["ended_at"] is None  # the same session, not a second login
+        other.close()
