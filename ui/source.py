@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from ledger import Ledger, config, guard
+from ledger.accounts import Unit
 from ledger.diff import postponements
 from ledger.figures import trend
 from ledger.i18n import translate
@@ -130,8 +131,8 @@ class Current:
     previous: Version | None
     versions: tuple[Version, ...]
     plans: tuple[PlanSummary, ...]
-    units: tuple = ()  # the plan's units (ledger.accounts.Unit), when it has any
-    unit: object | None = None  # the unit on screen; None with units: all of them together
+    units: tuple[Unit, ...] = ()  # the plan's units, when it has any
+    unit: Unit | None = None  # the unit on screen; None with units: all of them together
     previous_ledger: Ledger | None = None  # all units together: each unit's newest ledger before this week
 
     @property
@@ -258,7 +259,7 @@ def choose_unit(unit_id: int) -> None:
     st.query_params[UNIT_KEY] = str(unit_id)
 
 
-def _unit_picker(units: tuple) -> object | None:
+def _unit_picker(units: tuple[Unit, ...]) -> Unit | None:
     """The unit on screen (None: all units together), from the sidebar, else ?unit=ID."""
     by_id = {u.id: u for u in units}
     chosen = st.session_state.get(UNIT_KEY)
