@@ -27,6 +27,24 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+POSTGRES_FIXTURES = {"postgres", "own_postgres", "cluster"}  # fixtures that start a real PostgreSQL server
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test that starts PostgreSQL (a PostgreSQL fixture, or a parameter named "postgres") carries the
+    `postgres` marker, so `-m "not postgres"` really leaves them out: an unmarked one stops the run."""
+
+    def uses_postgres(item: pytest.Item) -> bool:
+        callspec = getattr(item, "callspec", None)
+        return bool(POSTGRES_FIXTURES & set(getattr(item, "fixturenames", ()))) or (
+            callspec is not None and "postgres" in callspec.params.values()
+        )
+
+    unmarked = [item.nodeid for item in items if uses_postgres(item) and item.get_closest_marker("postgres") is None]
+    if unmarked:
+        raise pytest.UsageError("tests that start PostgreSQL without the postgres marker: " + ", ".join(unmarked))
+
+
 @pytest.fixture(scope="session")
 def sample_ledger():
     """The bundled sample ledger (data/sample_ledger.xlsx), read as an upload would be."""
