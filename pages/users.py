@@ -1,13 +1,12 @@
 """Users (admins): accounts, their roles and units — add, disable, reset a password, assign units; and units."""
 
-from datetime import datetime
-
 import pandas as pd
 import streamlit as st
 
 from ledger import accounts
 from ui import access, source
 from ui.i18n import t
+from ui.users import add_unit, add_user, change
 
 st.title(t("users.title"))
 if not access.allowed("manage_users"):
@@ -30,106 +29,6 @@ st.dataframe(
     width="stretch",
     key="users_table",
 )
-
-
-def done(message: str) -> None:
-    st.session_state["users_flash"] = ("success", message)
-
-
-def failed(problem: accounts.AccountError) -> None:
-    st.session_state["users_flash"] = ("error", t(problem.code, **problem.params))
-
-
-def add_user() -> None:
-    state = st.session_state
-    if not access.still_allowed("manage_users"):
-        state["users_flash"] = ("error", t("account.forbidden"))
-        return
-    if state.get("new_user_password") != state.get("new_user_password_again"):
-        state["users_flash"] = ("error", t("cli.password_mismatch"))
-        return
-    try:
-        user = accounts.add_user(
-            store,
-            state.get("new_user_name", ""),
-            state.get("new_user_role", "viewer"),
-            state.get("new_user_password", ""),
-            at=datetime.now(),
-            by=access.who(),
-            address=access.client_address(),
-            units=state.get("new_user_units", []),
-        )
-    except accounts.AccountError as problem:
-        failed(problem)
-        return
-    for key in ("new_user_name", "new_user_password", "new_user_password_again"):
-        state[key] = ""
-    done(t("cli.user_added", name=user.name, role=t(f"role.{user.role}")))
-
-
-def change(name: str, what: str) -> None:
-    state = st.session_state
-    if not access.still_allowed("manage_users"):
-        state["users_flash"] = ("error", t("account.forbidden"))
-        return
-    try:
-        if what == "disable":
-            if name == access.who():
-                state["users_flash"] = ("error", t("users.not_yourself"))
-                return
-            accounts.set_disabled(
-                store, name, True, at=datetime.now(), by=access.who(), address=access.client_address()
-            )
-            done(t("cli.user_disabled_msg", name=name))
-        elif what == "enable":
-            accounts.set_disabled(
-                store, name, False, at=datetime.now(), by=access.who(), address=access.client_address()
-            )
-            done(t("cli.user_enabled_msg", name=name))
-        elif what == "password":
-            accounts.set_password(
-                store,
-                name,
-                state.get("reset_password", ""),
-                at=datetime.now(),
-                by=access.who(),
-                address=access.client_address(),
-            )
-            state["reset_password"] = ""
-            done(t("cli.password_set", name=name))
-        else:
-            accounts.set_role(
-                store,
-                name,
-                state.get("edit_role", "viewer"),
-                state.get("edit_units", []),
-                at=datetime.now(),
-                by=access.who(),
-                address=access.client_address(),
-            )
-            done(t("users.role_saved", name=name))
-    except accounts.AccountError as problem:
-        failed(problem)
-
-
-def add_unit() -> None:
-    if not access.still_allowed("manage_users"):
-        st.session_state["users_flash"] = ("error", t("account.forbidden"))
-        return
-    try:
-        unit = accounts.add_unit(
-            store,
-            st.session_state.get("new_unit_name", ""),
-            at=datetime.now(),
-            by=access.who(),
-            address=access.client_address(),
-            plan_id=st.session_state.get("new_unit_plan"),
-        )
-    except accounts.AccountError as problem:
-        failed(problem)
-        return
-    st.session_state["new_unit_name"] = ""
-    done(t("users.unit_added", name=unit.name))
 
 
 flash = st.session_state.pop("users_flash", None)
