@@ -1,4 +1,5 @@
-"""Text as people type it: invisible control characters dropped for display, and one folding for comparing names."""
+"""Text as people type it: invisible control characters dropped for display, and one folding for comparing names;
+and a percentage as it is shown."""
 
 from __future__ import annotations
 
@@ -36,3 +37,9 @@ def _fold(text: str) -> str:
 
 
 _fold_short = lru_cache(maxsize=16_384)(_fold)  # names and words repeat on every page run
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """A percentage as shown everywhere (screens, charts, the meeting pack, the CLI): `45.2%`, to `digits`
+    decimals; `—` when there is none (None or NaN)."""
+    return "—" if value is None or value != value else f"{value:.{digits}f}%"
