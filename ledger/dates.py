@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from datetime import date, datetime, timedelta
+
+from ledger.text import clean_text
 
 LONG_TERM = "long_term"
 """Marker returned for 长期/长期坚持: an ongoing measure with no deadline."""
@@ -59,11 +60,6 @@ _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4"
 _ENGLISH_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y")
 MAX_DATE_CHARS = 64
 _RANGE_WORDS = ("至", "到", "~", "～", "—", "–", " to ", "－")
-
-
-def clean_text(value: object) -> str:
-    """Cell text as compared: width-folded (全角→半角) and stripped."""
-    return unicodedata.normalize("NFKC", str(value)).strip()
 
 
 YEARS = range(1900, 2101)

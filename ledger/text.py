@@ -22,6 +22,12 @@ def visible(text: str) -> str:
     return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text
 
 
+def clean_text(value: object) -> str:
+    """Cell text as compared: NFKC-folded (全角→半角, compatibility ideographs → ideographs) and stripped. The one
+    Unicode folding: fold() builds on it."""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
 def fold(text: object) -> str:
     """The form names are compared and grouped in: NFKC (全角→半角, compatibility ideographs → ideographs),
     without invisible characters or spaces (`张 三` is 张三), case folded. The original stays what is displayed."""
@@ -33,7 +39,7 @@ _CACHED_CHARS = 200
 
 
 def _fold(text: str) -> str:
-    return _SPACES.sub("", unicodedata.normalize("NFKC", visible(text))).casefold()
+    return _SPACES.sub("", clean_text(visible(text))).casefold()
 
 
 _fold_short = lru_cache(maxsize=16_384)(_fold)  # names and words repeat on every page run

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from ledger.text import fold
+from ledger.text import clean_text, fold
 
 DONE, IN_PROGRESS, NOT_STARTED, ONGOING = "done", "in_progress", "not_started", "ongoing"
 STATUSES = (DONE, IN_PROGRESS, NOT_STARTED, ONGOING)
@@ -120,7 +119,7 @@ _PERCENT_TEXT = re.compile(r"^(?:完成|已完成|约)?\s*(-?\d+(?:\.\d+)?)\s*(%
 
 def parse_progress_text(text: str) -> tuple[float, bool] | None:
     """A progress cell written as text: (value, written with %) or None when it is not a number."""
-    match = _PERCENT_TEXT.match(unicodedata.normalize("NFKC", text).strip())
+    match = _PERCENT_TEXT.match(clean_text(text))
     if not match:
         return None
     return float(match[1]), bool(match[2])
