@@ -11,6 +11,25 @@ STATUSES = (DONE, IN_PROGRESS, NOT_STARTED, ONGOING)
 NOT_DONE = "not_done"
 """未完成: not done; becomes in_progress or not_started by progress."""
 
+ONGOING_WORDS = (
+    "长期坚持",
+    "持续推进",
+    "持续整改",
+    "常态化",
+    "长期",
+    "长期推进",
+    "常态化推进",
+    "持续",
+    "长期执行",
+    "ongoing",
+    "continuous",
+    "long-term",
+    "long term",
+    "continuing",
+)
+"""长期坚持 and its like: an ongoing measure, the same words in a status cell and in a deadline cell (ledger.dates:
+no deadline). Compared folded (ledger.text.fold), so `longterm` is `long term`."""
+
 STATUS_WORDS: dict[str, tuple[str, ...]] = {
     DONE: (
         "已完成",
@@ -65,20 +84,7 @@ STATUS_WORDS: dict[str, tuple[str, ...]] = {
         "todo",
         "open",
     ),
-    ONGOING: (
-        "长期坚持",
-        "持续推进",
-        "持续整改",
-        "常态化",
-        "长期",
-        "长期推进",
-        "常态化推进",
-        "持续",
-        "ongoing",
-        "continuous",
-        "long-term",
-        "long term",
-    ),
+    ONGOING: ONGOING_WORDS,
     NOT_DONE: ("未完成", "未办结", "×", "✗", "not done", "incomplete", "unfinished"),
 }
 
