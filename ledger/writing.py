@@ -11,9 +11,10 @@ import xlsxwriter
 
 from ledger.i18n import translate
 from ledger.model import DATE_COLUMNS, EXCEL_CELL_CHARS, WRITTEN_FIELDS, Phase
+from ledger.vocab import STATUS_WORDS, STATUSES
 
 COLUMNS = tuple(f.name for f in WRITTEN_FIELDS)
-STATUS_WORDS_ZH = {"done": "已完成", "in_progress": "进行中", "not_started": "未开始", "ongoing": "长期坚持"}
+STATUS_WORDS_ZH = {status: STATUS_WORDS[status][0] for status in STATUSES}  # 已完成 进行中 未开始 长期坚持
 HELP_ROWS = (
     ("序号", "每项措施一个编号，各周保持不变，用于周与周之间的比对。"),
     ("问题类别", "问题所属类别；同一类别可合并单元格，或用“一、……的问题”这样的分段行。"),
