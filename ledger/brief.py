@@ -20,6 +20,7 @@ from ledger.figures import STATE_COLORS, STATUS_COLORS, is_inspection
 from ledger.i18n import translate
 from ledger.model import Ledger, Phase
 from ledger.requirements import MeetingRequirements, RequirementState
+from ledger.text import percent
 from ledger.vocab import DONE, STATUSES
 
 TOP_OVERDUE = 15  # measures listed in the brief; the rest are counted ("and N more")
@@ -64,10 +65,6 @@ def _short(text: object, length: int = MEASURE_CHARS) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None or value != value else f"{value:.1f}%"
-
-
 def _day(value) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
@@ -107,7 +104,7 @@ def gantt_rows(
                 "x": at(state.phase.start),
                 "width": (state.phase.days) / span,
                 "completion": state.completion_pct,
-                "completion_text": _pct(state.completion_pct),
+                "completion_text": percent(state.completion_pct),
                 "state": state.state,
                 "state_word": translate(f"phase_state.{state.state}", lang),
                 "behind": state.behind,
@@ -136,7 +133,10 @@ def category_rows(tasks: pd.DataFrame, as_of: date, lang: str, top: int = TOP_CA
             "counts": {s: int(row[s]) for s in STATUSES},
             "tasks": int(row["tasks"]),
             "label": translate(
-                "chart.completion", lang, pct=_pct(row["completion_pct"]).replace(".0%", "%"), late=int(row["overdue"])
+                "chart.completion",
+                lang,
+                pct=percent(row["completion_pct"]).replace(".0%", "%"),
+                late=int(row["overdue"]),
             ),
         }
         for row in table.to_dict("records")
@@ -169,14 +169,14 @@ def _figures(ctx: Context, head: metrics.Headline) -> list[dict]:
         {
             "key": "completion",
             "label": ctx.t("overview.completion"),
-            "value": _pct(head.completion_pct),
+            "value": percent(head.completion_pct),
             "note": ctx.t("overview.done_of", done=head.by_status["done"], total=finishing),
             "color": "",
         },
         {
             "key": "average",
             "label": ctx.t("overview.average_progress"),
-            "value": _pct(head.average_progress),
+            "value": percent(head.average_progress),
             "note": "",
             "color": "",
         },

@@ -20,6 +20,7 @@ from ledger.i18n import translate
 from ledger.model import Issue, Ledger, empty_tasks
 from ledger.reading import load_ledger
 from ledger.report import check_text, issue_message, issue_records, summary
+from ledger.text import percent
 
 if TYPE_CHECKING:
     from ledger.store import Plan, Store
@@ -219,22 +220,21 @@ def open_store(explicit: str | None, lang: str = "zh") -> Store:
 
 def _summary_text(data: dict, lang: str) -> str:
     t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
-    pct = lambda v: "—" if v is None else f"{v:.1f}%"  # noqa: E731
     lines = [
         t("cli.as_of", as_of=data["as_of"]),
-        t("cli.tasks", tasks=data["tasks"], pct=pct(data["completion_pct"])),
+        t("cli.tasks", tasks=data["tasks"], pct=percent(data["completion_pct"])),
         "  " + "  ".join(f"{t('status.' + k)} {v}" for k, v in data["by_status"].items()),
         "",
         t("cli.categories"),
     ]
     lines += [
-        f"  {c['name']}: {c['done']}/{c['tasks']} {pct(c['completion_pct'])}  {t('cli.overdue_count', n=c['overdue'])}"
+        f"  {c['name']}: {c['done']}/{c['tasks']} {percent(c['completion_pct'])}  {t('cli.overdue_count', n=c['overdue'])}"
         for c in data["categories"]
     ]
     lines += ["", t("cli.lights") + "  ".join(f"{t('light.' + k)} {n}" for k, n in data["lights"].items())]
     lines += ["", t("cli.phases")]
     lines += [
-        f"  {p['name']} {p['start']}–{p['end']} {t('phase_state.' + p['state'])} {pct(p['completion_pct'])}"
+        f"  {p['name']} {p['start']}–{p['end']} {t('phase_state.' + p['state'])} {percent(p['completion_pct'])}"
         for p in data["phases"]
     ]
     for key, title in (("overdue", "cli.overdue"), ("due_soon", "cli.due_soon")):
@@ -478,7 +478,7 @@ def _history(args) -> int:
                 args.lang,
                 **r,
                 names="、".join(r["files"]),
-                pct="—" if r["completion_pct"] is None else f"{r['completion_pct']:.1f}%",
+                pct=percent(r["completion_pct"]),
             )
         )
     if not records:
@@ -751,7 +751,7 @@ def _rollup(args) -> int:
                 args.lang,
                 **r,
                 day=r["report_date"] or "—",
-                pct="—" if r["completion_pct"] is None else f"{r['completion_pct']:.1f}%",
+                pct=percent(r["completion_pct"]),
                 flag=translate("rollup.missing", args.lang) if r["missing"] else "",
             )
         )

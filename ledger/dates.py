@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from datetime import date, datetime, timedelta
+
+from ledger.text import clean_text, fold
+from ledger.vocab import ONGOING_WORDS
 
 LONG_TERM = "long_term"
 """Marker returned for 长期/长期坚持: an ongoing measure with no deadline."""
@@ -15,28 +17,12 @@ IMMEDIATE = "immediate"
 """Marker returned for 立行立改/即知即改/立即整改: a measure to be put right at once; ledger.tasks dates it (README)."""
 
 IMMEDIATE_WORDS = frozenset(
-    {"立行立改", "即知即改", "立即整改", "立即", "立查立改", "即查即改", "马上就改", "immediately"}
+    fold(word)
+    for word in ("立行立改", "即知即改", "立即整改", "立即", "立查立改", "即查即改", "马上就改", "immediately")
 )
 
-LONG_TERM_WORDS = frozenset(
-    {
-        "长期",
-        "长期坚持",
-        "长期执行",
-        "长期推进",
-        "持续",
-        "持续推进",
-        "持续整改",
-        "常态化",
-        "常态化推进",
-        "ongoing",
-        "long-term",
-        "longterm",
-        "long term",
-        "continuous",
-        "continuing",
-    }
-)
+LONG_TERM_WORDS = frozenset(fold(word) for word in ONGOING_WORDS)
+"""Deadlines meaning 长期: the ongoing status words (ledger.vocab.ONGOING_WORDS), folded."""
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 _PART_DAY = {"上旬": 10, "中旬": 20}
@@ -59,11 +45,6 @@ _QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4"
 _ENGLISH_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y")
 MAX_DATE_CHARS = 64
 _RANGE_WORDS = ("至", "到", "~", "～", "—", "–", " to ", "－")
-
-
-def clean_text(value: object) -> str:
-    """Cell text as compared: width-folded (全角→半角) and stripped."""
-    return unicodedata.normalize("NFKC", str(value)).strip()
 
 
 YEARS = range(1900, 2101)
@@ -109,9 +90,9 @@ def parse_text(text: str, default_year: int) -> date | str | None:
     text = clean_text(text)
     if len(text) > MAX_DATE_CHARS:  # no date is this long; and patterns never see unbounded text
         return None
-    if text.lower() in LONG_TERM_WORDS:
+    if fold(text) in LONG_TERM_WORDS:
         return LONG_TERM
-    if text.lower() in IMMEDIATE_WORDS:
+    if fold(text) in IMMEDIATE_WORDS:
         return IMMEDIATE
     text = _DONE_SUFFIX.sub("", text).strip() or text
     if match := _FULL.match(text):

@@ -1,116 +1,16 @@
-"""The ledger's field table: canonical fields, the header words that name them, and the sheet names."""
+"""Matching headers and sheet names: the header words of the task fields (ledger.model) and of phases, sheet names."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
+from ledger.model import TASK_FIELDS
 from ledger.text import fold
 
-# Canonical task fields and the headers people write for them (Chinese and English).
-# Order matters only for display (template columns, exports).
-TASK_HEADERS: dict[str, tuple[str, ...]] = {
-    "id": ("序号", "编号", "任务编号", "措施编号", "no", "no.", "#", "id", "number", "item"),
-    "category": ("问题类别", "类别", "问题类型", "问题分类", "category", "problem category"),
-    # A problem column is one problem per measure; one whose values group the measures (few values, repeated or
-    # merged down) is read as the category instead (ledger.tasks.problem_or_category).
-    "problem": (
-        "具体问题",
-        "问题表现",
-        "存在问题",
-        "问题描述",
-        "问题",
-        "突出问题",
-        "问题清单",
-        "problem",
-        "problems",
-        "issue",
-        "issue description",
-    ),
-    "measure": (
-        "整改措施",
-        "整改任务",
-        "任务",
-        "具体措施",
-        "措施",
-        "整改内容",
-        "measure",
-        "measures",
-        "task",
-        "action",
-        "rectification measure",
-    ),
-    "goal": ("整改目标", "目标", "预期目标", "整改要求", "goal", "target", "expected result"),
-    "phase": ("阶段", "所属阶段", "整改阶段", "phase", "stage"),
-    "leader": ("责任领导", "分管领导", "牵头领导", "包保领导", "leader", "responsible leader", "lead"),
-    "department": (
-        "责任部门",
-        "责任单位",
-        "牵头部门",
-        "牵头单位",
-        "责任科室",
-        "department",
-        "dept",
-        "responsible department",
-        "unit",
-    ),
-    "owner": (
-        "责任人",
-        "具体责任人",
-        "负责人",
-        "经办人",
-        "owner",
-        "responsible person",
-        "person in charge",
-        "assignee",
-    ),
-    "start": ("开始日期", "开始时间", "启动时间", "start", "start date", "begin"),
-    "due": (
-        "完成时限",
-        "整改时限",
-        "截止日期",
-        "完成时间",
-        "截止时间",
-        "整改期限",
-        "时限",
-        "due",
-        "due date",
-        "deadline",
-    ),
-    "status": ("状态", "完成情况", "整改状态", "整改情况", "status", "state"),
-    "done_flag": (
-        "是否完成",
-        "是否整改到位",
-        "是否办结",
-        "完成与否",
-        "是否整改完成",
-        "是否已完成",
-        "done?",
-        "completed?",
-    ),
-    "closure": ("销号情况", "是否销号", "销号状态", "销号", "closed out", "closure"),
-    "progress": ("完成进度", "进度", "完成比例", "完成率", "progress", "% complete", "percent complete", "completion"),
-    "completed_on": (
-        "完成日期",
-        "实际完成日期",
-        "销号日期",
-        "实际完成时间",
-        "completed on",
-        "completion date",
-        "date completed",
-        "done on",
-    ),
-    "evidence": (
-        "佐证材料",
-        "证明材料",
-        "佐证资料",
-        "支撑材料",
-        "evidence",
-        "supporting material",
-        "supporting materials",
-    ),
-    "notes": ("备注", "整改进展", "进展情况", "工作进展", "notes", "note", "remarks", "comment", "comments"),
-}
+# Canonical task fields and the headers people write for them (Chinese and English): the task schema's words
+# (ledger.model.TASK_FIELDS), in its order. Where two columns name one field, the earlier word wins (ledger.layout).
+TASK_HEADERS: dict[str, tuple[str, ...]] = {f.name: f.words for f in TASK_FIELDS if f.words}
 
 PHASE_HEADERS: dict[str, tuple[str, ...]] = {
     "order": ("序号", "编号", "order", "no", "no.", "#"),

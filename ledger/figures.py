@@ -12,6 +12,7 @@ from ledger.escape import plotly as literal
 from ledger.i18n import translate
 from ledger.lights import SYMBOLS, lights
 from ledger.model import Phase
+from ledger.text import percent
 from ledger.vocab import DONE, IN_PROGRESS, NOT_STARTED, ONGOING, STATUSES
 
 STATUS_COLORS = {DONE: "#2E7D32", IN_PROGRESS: "#1565C0", NOT_STARTED: "#9E9E9E", ONGOING: "#7B1FA2"}
@@ -49,14 +50,10 @@ def _short(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None or value != value else f"{value:.0f}%"
-
-
 def phase_tick(state: metrics.PhaseState, lang: str) -> str:
     """The phase's row label: its name, and under it its state, completion and whether it is behind."""
     t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
-    line = f"{t('phase_state.' + state.state)} · {t('gantt.completion', pct=_pct(state.completion_pct))}"
+    line = f"{t('phase_state.' + state.state)} · {t('gantt.completion', pct=percent(state.completion_pct, 0))}"
     if state.behind:
         line += f" · <span style='color:{OVERDUE_COLOR}'>{t('gantt.behind')}</span>"
     return f"<b>{literal(state.name)}</b><br><span style='font-size:12px'>{line}</span>"
@@ -67,7 +64,7 @@ def _phase_bars(fig: go.Figure, states: list[metrics.PhaseState], ticks: dict[st
         base, length = _span(state.phase.start, state.phase.end)
         hover = (
             f"<b>{literal(state.name)}</b><br>{state.phase.start} – {state.phase.end}<br>"
-            f"{translate('gantt.elapsed', lang, pct=_pct(state.elapsed_pct))}"
+            f"{translate('gantt.elapsed', lang, pct=percent(state.elapsed_pct, 0))}"
         )
         fig.add_bar(
             y=[ticks[state.name]],
@@ -79,7 +76,7 @@ def _phase_bars(fig: go.Figure, states: list[metrics.PhaseState], ticks: dict[st
                 "color": STATE_COLORS[state.state],
                 "line": {"color": OVERDUE_COLOR if state.behind else "white", "width": 3},
             },
-            text=[_pct(state.completion_pct)],
+            text=[percent(state.completion_pct, 0)],
             textposition="inside",
             insidetextanchor="end",
             hovertext=[hover],
@@ -243,7 +240,7 @@ def _group_bars(
             completion = metrics.completion_pct(group)
             label = _unique(f"<i>{literal(_short(category, 18))}</i>", len(order))
             order.append(label)
-            text = translate("gantt.group", lang, n=len(group), pct=_pct(completion), late=n_late)
+            text = translate("gantt.group", lang, n=len(group), pct=percent(completion, 0), late=n_late)
             color = OVERDUE_COLOR if n_late else STATUS_COLORS[IN_PROGRESS]
             fig.add_bar(
                 y=[label],
@@ -312,7 +309,7 @@ def category_bars(table: pd.DataFrame, lang: str) -> go.Figure:
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     labels = [
-        translate("chart.completion", lang, pct=_pct(v), late=int(n))
+        translate("chart.completion", lang, pct=percent(v, 0), late=int(n))
         for v, n in zip(table["completion_pct"], table["overdue"], strict=True)
     ]
     fig.add_scatter(

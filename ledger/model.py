@@ -1,12 +1,15 @@
-"""What a loaded ledger is: its tasks, phases, report date and the report of what is wrong with it."""
+"""What a loaded ledger is: the task schema (fields, their types and headers), its tasks, phases, report date and
+the report of what is wrong with it."""
 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from ledger.vocab import STATUSES
@@ -16,33 +19,227 @@ if TYPE_CHECKING:
 
 Merge = tuple[tuple[int, int], tuple[int, int]]
 
-TASK_COLUMNS = (
-    "sheet",
-    "row",
-    "id",
-    "key",
-    "category",
-    "problem",
-    "measure",
-    "goal",
-    "phase",
-    "leader",
-    "department",
-    "owner",
-    "start",
-    "due",
-    "long_term",
-    "immediate",
-    "status",
-    "closure",
-    "progress",
-    "completed_on",
-    "evidence",
-    "notes",
+TEXT, STATUS, DATE, FLAG, INT, FLOAT = "object", "category", "datetime64[s]", "bool", "int64", "float64"
+"""The column types of the task table: text is a plain object column (built and sliced far faster than Arrow strings
+at 100k rows), the status a categorical of STATUSES, dates datetime64[s] (NaT when blank), flags bool."""
+
+
+@dataclass(frozen=True)
+class TaskField:
+    """One field of a ledger's tasks: the column it becomes in the task table, the headers that name it in a sheet,
+    and the header and width it is written under (ledger.writing)."""
+
+    name: str
+    dtype: str | None  # its column type in the task table; None: read from a sheet, not kept as a column
+    words: tuple[str, ...] = ()  # the headers people write for it, Chinese and English; () when no sheet holds it
+    header: str = ""  # the header a written ledger puts over it; "" when it is not written
+    width: int = 0  # the written column's width
+
+
+# The one task schema: the reader (ledger.tasks), header matching (ledger.fields), the store and the writer derive
+# from it. Its order is the task table's column order, the order a sheet's cells are read in and the order of the
+# written columns.
+TASK_FIELDS = (
+    TaskField("sheet", TEXT),
+    TaskField("row", INT),  # as Excel shows it (1-based)
+    TaskField(
+        "id",
+        TEXT,
+        ("序号", "编号", "任务编号", "措施编号", "no", "no.", "#", "id", "number", "item"),
+        header="序号",
+        width=6,
+    ),
+    TaskField("key", TEXT),  # what identifies a measure from week to week (ledger.tasks.task_keys)
+    TaskField(
+        "category",
+        TEXT,
+        ("问题类别", "类别", "问题类型", "问题分类", "category", "problem category"),
+        header="问题类别",
+        width=22,
+    ),
+    # A problem column is one problem per measure; one whose values group the measures (few values, repeated or
+    # merged down) is read as the category instead (ledger.tasks.problem_or_category).
+    TaskField(
+        "problem",
+        TEXT,
+        (
+            "具体问题",
+            "问题表现",
+            "存在问题",
+            "问题描述",
+            "问题",
+            "突出问题",
+            "问题清单",
+            "problem",
+            "problems",
+            "issue",
+            "issue description",
+        ),
+        header="具体问题",
+        width=30,
+    ),
+    TaskField(
+        "measure",
+        TEXT,
+        (
+            "整改措施",
+            "整改任务",
+            "任务",
+            "具体措施",
+            "措施",
+            "整改内容",
+            "measure",
+            "measures",
+            "task",
+            "action",
+            "rectification measure",
+        ),
+        header="整改措施",
+        width=48,
+    ),
+    TaskField("goal", TEXT, ("整改目标", "目标", "预期目标", "整改要求", "goal", "target", "expected result")),
+    TaskField("phase", TEXT, ("阶段", "所属阶段", "整改阶段", "phase", "stage"), header="阶段", width=12),
+    TaskField(
+        "leader",
+        TEXT,
+        ("责任领导", "分管领导", "牵头领导", "包保领导", "leader", "responsible leader", "lead"),
+        header="责任领导",
+        width=14,
+    ),
+    TaskField(
+        "department",
+        TEXT,
+        (
+            "责任部门",
+            "责任单位",
+            "牵头部门",
+            "牵头单位",
+            "责任科室",
+            "department",
+            "dept",
+            "responsible department",
+            "unit",
+        ),
+        header="责任部门",
+        width=12,
+    ),
+    TaskField(
+        "owner",
+        TEXT,
+        (
+            "责任人",
+            "具体责任人",
+            "负责人",
+            "经办人",
+            "owner",
+            "responsible person",
+            "person in charge",
+            "assignee",
+        ),
+        header="责任人",
+        width=12,
+    ),
+    TaskField(
+        "start", DATE, ("开始日期", "开始时间", "启动时间", "start", "start date", "begin"), header="开始日期", width=12
+    ),
+    TaskField(
+        "due",
+        DATE,
+        (
+            "完成时限",
+            "整改时限",
+            "截止日期",
+            "完成时间",
+            "截止时间",
+            "整改期限",
+            "时限",
+            "due",
+            "due date",
+            "deadline",
+        ),
+        header="完成时限",
+        width=12,
+    ),
+    TaskField("long_term", FLAG),  # 长期坚持: no deadline
+    TaskField("immediate", FLAG),  # 立行立改: dated by the rule in ledger.tasks
+    TaskField(
+        "status",
+        STATUS,
+        ("状态", "完成情况", "整改状态", "整改情况", "status", "state"),
+        header="完成情况",
+        width=10,
+    ),
+    TaskField(  # 是否完成: folded into the status
+        "done_flag",
+        None,
+        (
+            "是否完成",
+            "是否整改到位",
+            "是否办结",
+            "完成与否",
+            "是否整改完成",
+            "是否已完成",
+            "done?",
+            "completed?",
+        ),
+    ),
+    TaskField("closure", TEXT, ("销号情况", "是否销号", "销号状态", "销号", "closed out", "closure")),
+    TaskField(
+        "progress",
+        FLOAT,  # in %, NaN when blank
+        ("完成进度", "进度", "完成比例", "完成率", "progress", "% complete", "percent complete", "completion"),
+        header="完成进度",
+        width=10,
+    ),
+    TaskField(
+        "completed_on",
+        DATE,
+        (
+            "完成日期",
+            "实际完成日期",
+            "销号日期",
+            "实际完成时间",
+            "completed on",
+            "completion date",
+            "date completed",
+            "done on",
+        ),
+        header="完成日期",
+        width=12,
+    ),
+    TaskField(
+        "evidence",
+        TEXT,
+        (
+            "佐证材料",
+            "证明材料",
+            "佐证资料",
+            "支撑材料",
+            "evidence",
+            "supporting material",
+            "supporting materials",
+        ),
+        header="佐证材料",
+        width=28,
+    ),
+    TaskField(
+        "notes",
+        TEXT,
+        ("备注", "整改进展", "进展情况", "工作进展", "notes", "note", "remarks", "comment", "comments"),
+        header="备注",
+        width=28,
+    ),
 )
-DATE_COLUMNS = ("start", "due", "completed_on")
-FLAG_COLUMNS = ("long_term", "immediate")  # 长期坚持 (no deadline); 立行立改 (dated by the rule in ledger.dates)
-TEXT_COLUMNS = tuple(c for c in TASK_COLUMNS if c not in (*DATE_COLUMNS, *FLAG_COLUMNS, "row", "progress"))
+TASK_COLUMNS = tuple(f.name for f in TASK_FIELDS if f.dtype)
+READ_FIELDS = tuple(f.name for f in TASK_FIELDS if f.words)
+"""The fields a sheet's columns can hold, in the order they are read."""
+WRITTEN_FIELDS = tuple(f for f in TASK_FIELDS if f.header)
+"""The columns of a written ledger, in order."""
+TASK_DTYPES = {
+    f.name: pd.CategoricalDtype(STATUSES) if f.dtype == STATUS else np.dtype(f.dtype) for f in TASK_FIELDS if f.dtype
+}
+"""Each task-table column's dtype, as pandas reports it."""
+DATE_COLUMNS = tuple(f.name for f in TASK_FIELDS if f.dtype == DATE)
 CLOSURES = ("closed", "requested", "open")  # 已销号 / 申请销号 / 未销号; "" where the ledger has no 销号 column
 QUOTED_CHARS = 200
 EXCEL_CELL_CHARS = 32_767
@@ -85,7 +282,7 @@ class Issue:
 
 @dataclass(frozen=True)
 class Ledger:
-    """A ledger as read. `tasks` has TASK_COLUMNS; its date columns are datetime64 (NaT when blank)."""
+    """A ledger as read. `tasks` has TASK_COLUMNS, typed as TASK_DTYPES (dates NaT when blank)."""
 
     tasks: pd.DataFrame
     phases: tuple[Phase, ...]
@@ -139,24 +336,50 @@ class ReadResult:
     issues: list[Issue]
 
 
-def text_column(values: list[str]) -> pd.Series:
-    """Text columns are plain object columns: built and sliced far faster than Arrow strings at 100k rows."""
+def text_column(values: Sequence[object]) -> pd.Series:
+    """A text column: a plain object column (see TEXT)."""
     return pd.Series(values, dtype=object)
 
 
-def status_column(values: list[str]) -> pd.Series:
+def status_column(values: Sequence[object]) -> pd.Series:
     """The status column: a categorical of the four canonical statuses (cheap to compare, many times per page)."""
     return pd.Series(pd.Categorical(values, categories=STATUSES))
 
 
+_EPOCH = date(1970, 1, 1).toordinal()
+_NAT = np.iinfo("int64").min
+
+
+def date_column(values: Sequence[object]) -> np.ndarray:
+    """Dates as datetime64[s]: each datetime.date as its day, anything else (None, a marker such as 长期) as NaT.
+    Converted once per distinct value: ledgers repeat the same few dates thousands of times."""
+    days = {value: value.toordinal() - _EPOCH if isinstance(value, date) else _NAT for value in dict.fromkeys(values)}
+    return np.array([days[value] for value in values], dtype="int64").astype("datetime64[D]").astype("datetime64[s]")
+
+
+def _number_column(dtype: str) -> Callable[[Sequence[object]], np.ndarray]:
+    return lambda values: np.asarray(values, dtype=dtype)  # None becomes NaN in a float column
+
+
+_COLUMN_OF: dict[str, Callable[[Sequence[object]], object]] = {
+    TEXT: text_column,
+    STATUS: status_column,
+    DATE: date_column,
+    FLAG: _number_column(FLAG),
+    INT: _number_column(INT),
+    FLOAT: _number_column(FLOAT),
+}
+
+
+def task_table(columns: Mapping[str, Sequence[object]]) -> pd.DataFrame:
+    """The task table from each of TASK_COLUMNS' values, every column in its schema type (TASK_DTYPES): text
+    as str, dates as datetime.date (anything else is NaT), flags as bool, progress as a number or None (NaN), the
+    status as one of STATUSES."""
+    return pd.DataFrame(
+        {f.name: _COLUMN_OF[f.dtype](columns[f.name]) for f in TASK_FIELDS if f.dtype}, columns=list(TASK_COLUMNS)
+    )
+
+
 def empty_tasks() -> pd.DataFrame:
     """A task table with no rows and the right columns and types."""
-    frame = pd.DataFrame({name: pd.Series(dtype=object) for name in TASK_COLUMNS})
-    for name in DATE_COLUMNS:
-        frame[name] = pd.Series(dtype="datetime64[s]")
-    frame["row"] = pd.Series(dtype="int64")
-    frame["progress"] = pd.Series(dtype="float64")
-    for name in FLAG_COLUMNS:
-        frame[name] = pd.Series(dtype="bool")
-    frame["status"] = status_column([])
-    return frame
+    return task_table({name: [] for name in TASK_COLUMNS})

@@ -11,6 +11,7 @@ from ledger.guard import DEFAULT_LIMITS, Limits
 from ledger.model import Issue, Ledger
 from ledger.reading import load_ledger
 from ledger.store import NewPlan, Published, Store
+from ledger.text import percent
 
 SAME_PLAN_SHARE = 0.5
 """Below this share of its measures found in the plan's newest version, an upload "looks like a different plan"."""
@@ -35,7 +36,7 @@ def check_upload(
                 "warning",
                 "ledger.different_plan",
                 value=store.plan(plan_id).name,
-                params=(("share", f"{share * 100:.0f}%"),),
+                params=(("share", percent(share * 100, 0)),),
             )
             ledger = replace(ledger, issues=(*ledger.issues, warning))
     return ledger

@@ -18,7 +18,22 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from ledger.model import DATE_COLUMNS, FLAG_COLUMNS, TASK_COLUMNS, TEXT_COLUMNS, Issue, Ledger, Phase, status_column
+from ledger.model import (
+    DATE,
+    DATE_COLUMNS,
+    FLAG,
+    FLOAT,
+    INT,
+    STATUS,
+    TASK_COLUMNS,
+    TASK_FIELDS,
+    TEXT,
+    Issue,
+    Ledger,
+    Phase,
+    date_column,
+    task_table,
+)
 from ledger.requirements import NewRequirement, Requirement, checked
 
 SCHEMA_VERSION = 4  # 1: versions only; 2: plans, and the problem, goal, 立行立改 and 销号 fields of a task;
@@ -154,16 +169,19 @@ phases_table = sa.Table(
     sa.Column("description", sa.Text, nullable=False),
 )
 _ADDED_IN_2 = ("problem", "goal", "closure", "immediate")
+_STORED = (  # the SQL column of each task-table type, in the order the table's columns are created
+    ((INT,), lambda name: sa.Column(name, sa.Integer, nullable=False)),
+    ((TEXT, STATUS), lambda name: sa.Column(name, sa.Text, nullable=False, server_default="")),
+    ((DATE,), lambda name: sa.Column(name, sa.Date, nullable=True)),
+    ((FLAG,), lambda name: sa.Column(name, sa.Boolean, nullable=False, server_default=sa.false())),
+    ((FLOAT,), lambda name: sa.Column(name, sa.Float, nullable=True)),
+)
 tasks_table = sa.Table(
     "ledger_tasks",
     metadata,
     sa.Column("version_id", sa.Integer, sa.ForeignKey("ledger_versions.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("position", sa.Integer, primary_key=True),
-    sa.Column("row", sa.Integer, nullable=False),
-    *[sa.Column(name, sa.Text, nullable=False, server_default="") for name in TEXT_COLUMNS],
-    *[sa.Column(name, sa.Date, nullable=True) for name in DATE_COLUMNS],
-    *[sa.Column(name, sa.Boolean, nullable=False, server_default=sa.false()) for name in FLAG_COLUMNS],
-    sa.Column("progress", sa.Float, nullable=True),
+    *[column(f.name) for dtypes, column in _STORED for f in TASK_FIELDS if f.dtype in dtypes],
 )
 sa.Index("ix_ledger_tasks_key", tasks_table.c.key)
 requirements_table = sa.Table(
@@ -1000,7 +1018,7 @@ class Store:
             rows = conn.execute(query).fetchall()
         frame = pd.DataFrame(rows, columns=["version_id", "report_date", *columns])
         for name in set(columns) & set(DATE_COLUMNS):
-            frame[name] = pd.to_datetime(frame[name]).astype("datetime64[s]")
+            frame[name] = date_column(frame[name].tolist())
         return frame
 
     def counts(self) -> dict[str, int]:
@@ -1216,7 +1234,8 @@ def _task_rows(version_id: int, tasks: pd.DataFrame) -> list[dict]:
     columns = {name: tasks[name].tolist() for name in TASK_COLUMNS}  # Python ints, floats, bools and str
     for name in DATE_COLUMNS:  # datetime64[D] lists as datetime.date, NaT as None
         columns[name] = tasks[name].to_numpy().astype("datetime64[D]").tolist()
-    columns["progress"] = [None if v != v else v for v in columns["progress"]]
+    for name in (f.name for f in TASK_FIELDS if f.dtype == FLOAT):  # NaN as NULL
+        columns[name] = [None if v != v else v for v in columns[name]]
     names = list(columns)
     return [
         {"version_id": version_id, "position": i, **dict(zip(names, values, strict=True))}
@@ -1226,17 +1245,8 @@ def _task_rows(version_id: int, tasks: pd.DataFrame) -> list[dict]:
 
 def tasks_frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     """Stored task rows (in TASK_COLUMNS order) back into the task table the figures work on."""
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=list(TASK_COLUMNS))
-    for name in DATE_COLUMNS:
-        frame[name] = pd.to_datetime(frame[name]).astype("datetime64[s]")
-    frame["row"] = frame["row"].astype("int64")
-    for name in FLAG_COLUMNS:
-        frame[name] = frame[name].astype(bool)
-    frame["progress"] = frame["progress"].astype("float64")
-    for name in TEXT_COLUMNS:
-        frame[name] = frame[name].astype(object)
-    frame["status"] = status_column(frame["status"].tolist())
-    return frame
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(TASK_COLUMNS)
+    return task_table(dict(zip(TASK_COLUMNS, columns, strict=True)))
 
 
 def issue_to_dict(issue: Issue) -> dict:

@@ -5,20 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
 from ledger.dates import IMMEDIATE, LONG_TERM, DateReader, ambiguous_number
 from ledger.layout import Header, is_blank, is_footer, is_total, section_title, shown, strip_enumerator
 from ledger.model import (
     EXCEL_CELL_CHARS,
-    TASK_COLUMNS,
+    READ_FIELDS,
+    TASK_DTYPES,
+    TEXT,
     Issue,
     Phase,
     RawSheet,
     empty_tasks,
-    status_column,
-    text_column,
+    task_table,
 )
 from ledger.phases import PhaseIndex
 from ledger.text import has_invisible, visible
@@ -36,29 +36,9 @@ from ledger.vocab import (
     yes_no,
 )
 
-_RAW_FIELDS = (
-    "id",
-    "category",
-    "problem",
-    "measure",
-    "goal",
-    "phase",
-    "leader",
-    "department",
-    "owner",
-    "start",
-    "due",
-    "status",
-    "done_flag",
-    "closure",
-    "progress",
-    "completed_on",
-    "evidence",
-    "notes",
-)
-_TEXT_FIELDS = ("id", "category", "problem", "measure", "goal", "leader", "department", "owner", "evidence", "notes")
-_EPOCH = date(1970, 1, 1)
-_NAT = np.iinfo("int64").min
+_TEXT_FIELDS = tuple(
+    name for name in READ_FIELDS if TASK_DTYPES.get(name) == TEXT and name not in ("phase", "closure")
+)  # cells taken as text; phase and closure cells are read against the phases and the 销号 words
 _BAD = object()  # a cell that could not be read
 
 
@@ -90,7 +70,7 @@ def _task_rows(sheet: RawSheet, header: Header) -> tuple[list[int], dict[str, li
             sections[len(kept) - 1] = section
             section = ""
     transposed = list(zip(*kept, strict=False)) if kept else []
-    raw = {f: (list(transposed[columns[f]]) if f in columns and kept else [""] * len(kept)) for f in _RAW_FIELDS}
+    raw = {f: (list(transposed[columns[f]]) if f in columns and kept else [""] * len(kept)) for f in READ_FIELDS}
     for position, title in sections.items():
         if "category" not in columns or is_blank(raw["category"][position]):
             raw["category"][position] = title
@@ -307,11 +287,6 @@ def _categories(values: list[str]) -> list[str]:
     return out
 
 
-def _date_column(values: list[object]) -> np.ndarray:
-    days = _by_value(values, lambda v: (v - _EPOCH).days if isinstance(v, date) else _NAT)
-    return np.array(days, dtype="int64").astype("datetime64[D]").astype("datetime64[s]")
-
-
 def _resolve(words: list[str | None], progress: list[float | None], long_term: list[bool]) -> list[str]:
     """Each row's canonical status; fills the progress that a status implies (done → 100, not started → 0)."""
     statuses = []
@@ -422,28 +397,23 @@ def read_tasks(
     phase = _phases_by_date(named_phase, due, start, convert.phase_index)
     texts = {f: _text_column(raw[f]) for f in _TEXT_FIELDS}
     convert.issues += _too_long({**texts, "phase": phase}, header, sheet.name, rows, max_chars)
-    frame = pd.DataFrame(
+    frame = task_table(
         {
-            "sheet": text_column([sheet.name] * len(rows)),
-            "row": np.array(rows, dtype="int64"),
-            "id": text_column(texts["id"]),
-            "key": text_column([""] * len(rows)),
-            "category": text_column(_categories(texts["category"])),
-            **{f: text_column(texts[f]) for f in ("problem", "measure", "goal")},
-            "phase": text_column(phase),
-            **{f: text_column(texts[f]) for f in ("leader", "department", "owner")},
-            "start": _date_column(start),
-            "due": _date_column(due),
-            "long_term": np.array(long_term, dtype=bool),
-            "immediate": np.array(immediate, dtype=bool),
-            "status": status_column(statuses),
-            "closure": text_column(closures),
-            "progress": np.array([np.nan if p is None else p for p in progress], dtype="float64"),
-            "completed_on": _date_column(completed),
-            "evidence": text_column(texts["evidence"]),
-            "notes": text_column(texts["notes"]),
-        },
-        columns=list(TASK_COLUMNS),
+            "sheet": [sheet.name] * len(rows),
+            "row": rows,
+            **texts,
+            "key": [""] * len(rows),
+            "category": _categories(texts["category"]),
+            "phase": phase,
+            "start": start,
+            "due": due,
+            "long_term": long_term,
+            "immediate": immediate,
+            "status": statuses,
+            "closure": closures,
+            "progress": progress,
+            "completed_on": completed,
+        }
     )
     frame["key"] = task_keys(frame)
     return frame, convert.issues

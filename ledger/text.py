@@ -1,4 +1,5 @@
-"""Text as people type it: invisible control characters dropped for display, and one folding for comparing names."""
+"""Text as people type it: invisible control characters dropped for display, and one folding for comparing names;
+and a percentage as it is shown."""
 
 from __future__ import annotations
 
@@ -21,6 +22,12 @@ def visible(text: str) -> str:
     return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text
 
 
+def clean_text(value: object) -> str:
+    """Cell text as compared: NFKC-folded (全角→半角, compatibility ideographs → ideographs) and stripped. The one
+    Unicode folding: fold() builds on it."""
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
 def fold(text: object) -> str:
     """The form names are compared and grouped in: NFKC (全角→半角, compatibility ideographs → ideographs),
     without invisible characters or spaces (`张 三` is 张三), case folded. The original stays what is displayed."""
@@ -32,7 +39,13 @@ _CACHED_CHARS = 200
 
 
 def _fold(text: str) -> str:
-    return _SPACES.sub("", unicodedata.normalize("NFKC", visible(text))).casefold()
+    return _SPACES.sub("", clean_text(visible(text))).casefold()
 
 
 _fold_short = lru_cache(maxsize=16_384)(_fold)  # names and words repeat on every page run
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """A percentage as shown everywhere (screens, charts, the meeting pack, the CLI): `45.2%`, to `digits`
+    decimals; `—` when there is none (None or NaN)."""
+    return "—" if value is None or value != value else f"{value:.{digits}f}%"

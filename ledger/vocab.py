@@ -3,14 +3,32 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from ledger.text import fold
+from ledger.text import clean_text, fold
 
 DONE, IN_PROGRESS, NOT_STARTED, ONGOING = "done", "in_progress", "not_started", "ongoing"
 STATUSES = (DONE, IN_PROGRESS, NOT_STARTED, ONGOING)
 NOT_DONE = "not_done"
 """未完成: not done; becomes in_progress or not_started by progress."""
+
+ONGOING_WORDS = (
+    "长期坚持",
+    "持续推进",
+    "持续整改",
+    "常态化",
+    "长期",
+    "长期推进",
+    "常态化推进",
+    "持续",
+    "长期执行",
+    "ongoing",
+    "continuous",
+    "long-term",
+    "long term",
+    "continuing",
+)
+"""长期坚持 and its like: an ongoing measure, the same words in a status cell and in a deadline cell (ledger.dates:
+no deadline). Compared folded (ledger.text.fold), so `longterm` is `long term`."""
 
 STATUS_WORDS: dict[str, tuple[str, ...]] = {
     DONE: (
@@ -66,20 +84,7 @@ STATUS_WORDS: dict[str, tuple[str, ...]] = {
         "todo",
         "open",
     ),
-    ONGOING: (
-        "长期坚持",
-        "持续推进",
-        "持续整改",
-        "常态化",
-        "长期",
-        "长期推进",
-        "常态化推进",
-        "持续",
-        "ongoing",
-        "continuous",
-        "long-term",
-        "long term",
-    ),
+    ONGOING: ONGOING_WORDS,
     NOT_DONE: ("未完成", "未办结", "×", "✗", "not done", "incomplete", "unfinished"),
 }
 
@@ -120,7 +125,7 @@ _PERCENT_TEXT = re.compile(r"^(?:完成|已完成|约)?\s*(-?\d+(?:\.\d+)?)\s*(%
 
 def parse_progress_text(text: str) -> tuple[float, bool] | None:
     """A progress cell written as text: (value, written with %) or None when it is not a number."""
-    match = _PERCENT_TEXT.match(unicodedata.normalize("NFKC", text).strip())
+    match = _PERCENT_TEXT.match(clean_text(text))
     if not match:
         return None
     return float(match[1]), bool(match[2])

@@ -9,46 +9,12 @@ from datetime import date, datetime
 
 import xlsxwriter
 
-from ledger.fields import TASK_HEADERS
 from ledger.i18n import translate
-from ledger.model import EXCEL_CELL_CHARS, Phase
+from ledger.model import DATE_COLUMNS, EXCEL_CELL_CHARS, WRITTEN_FIELDS, Phase
+from ledger.vocab import STATUS_WORDS, STATUSES
 
-COLUMNS = (
-    "id",
-    "category",
-    "problem",
-    "measure",
-    "phase",
-    "leader",
-    "department",
-    "owner",
-    "start",
-    "due",
-    "status",
-    "progress",
-    "completed_on",
-    "evidence",
-    "notes",
-)
-WIDTHS = {
-    "id": 6,
-    "category": 22,
-    "problem": 30,
-    "measure": 48,
-    "phase": 12,
-    "leader": 14,
-    "department": 12,
-    "owner": 12,
-    "start": 12,
-    "due": 12,
-    "status": 10,
-    "progress": 10,
-    "completed_on": 12,
-    "evidence": 28,
-    "notes": 28,
-}
-DATE_FIELDS = ("start", "due", "completed_on")
-STATUS_WORDS_ZH = {"done": "已完成", "in_progress": "进行中", "not_started": "未开始", "ongoing": "长期坚持"}
+COLUMNS = tuple(f.name for f in WRITTEN_FIELDS)
+STATUS_WORDS_ZH = {status: STATUS_WORDS[status][0] for status in STATUSES}  # 已完成 进行中 未开始 长期坚持
 HELP_ROWS = (
     ("序号", "每项措施一个编号，各周保持不变，用于周与周之间的比对。"),
     ("问题类别", "问题所属类别；同一类别可合并单元格，或用“一、……的问题”这样的分段行。"),
@@ -82,10 +48,6 @@ class LedgerSheet:
     sheet_name: str = "整改台账"
 
 
-def _header(name: str) -> str:
-    return TASK_HEADERS[name][0] if name != "status" else "完成情况"
-
-
 def _checks_and_print(sheet, first: int, count: int) -> None:
     """What helps whoever fills the ledger in: a status list, date and progress checks (soft: 长期 and 立行立改 are
     words), and an A4 landscape print-out one page wide with the header on every page."""
@@ -98,7 +60,7 @@ def _checks_and_print(sheet, first: int, count: int) -> None:
         status_col,
         {"validate": "list", "source": list(STATUS_WORDS_ZH.values()), "error_type": "warning"},
     )
-    for name in DATE_FIELDS:
+    for name in DATE_COLUMNS:
         col = COLUMNS.index(name)
         sheet.data_validation(
             first,
@@ -198,7 +160,7 @@ class SafeBook:
 def _write_cell(safe: SafeBook, sheet, row: int, col: int, name: str, value, formats: dict) -> None:
     if value is None or value == "":
         sheet.write_blank(row, col, None, formats["cell"])
-    elif name in DATE_FIELDS and isinstance(value, date):
+    elif name in DATE_COLUMNS and isinstance(value, date):
         sheet.write_datetime(row, col, value, formats["date"])
     elif name == "progress":
         sheet.write_number(row, col, float(value) / 100, formats["percent"])
@@ -241,9 +203,9 @@ def _tasks_sheet(safe: SafeBook, data: LedgerSheet, formats: dict, big: bool) ->
         else "填报日期："
     )
     safe.merged_text(sheet, (1, 11), (1, last), when, formats["meta"])
-    for col, name in enumerate(COLUMNS):
-        safe.text(sheet, 2, col, _header(name), formats["head"])
-        sheet.set_column(col, col, WIDTHS[name])
+    for col, written in enumerate(WRITTEN_FIELDS):
+        safe.text(sheet, 2, col, written.header, formats["head"])
+        sheet.set_column(col, col, written.width)
     sheet.freeze_panes(3, 3)
     first = 3
     for offset, task in enumerate(data.tasks):

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from ledger.dates import IMMEDIATE, LONG_TERM, DateReader, find_range, parse_date, parse_range, parse_text
+from ledger.vocab import ONGOING, ONGOING_WORDS, status_of
 
 YEAR = 2019
 MAY_31 = date(2019, 5, 31)
@@ -149,3 +150,13 @@ def test_immediate_words_mark_an_immediate_measure(text):
 @pytest.mark.parametrize("text", ["长期坚持", "常态化", "长期"])
 def test_ongoing_words_mean_no_deadline(text):
     assert parse_text(text, YEAR) == LONG_TERM
+
+
+@pytest.mark.parametrize("word", ONGOING_WORDS)
+def test_every_ongoing_word_is_both_a_status_and_a_deadline(word):
+    assert (status_of(word), parse_text(word, YEAR)) == (ONGOING, LONG_TERM)
+
+
+@pytest.mark.parametrize("text", ["长期执行", "Long Term", "longterm", "长 期", "ＬＯＮＧ-ＴＥＲＭ"])
+def test_ongoing_words_are_compared_folded_as_deadlines_and_statuses_alike(text):
+    assert (status_of(text), parse_text(text, YEAR)) == (ONGOING, LONG_TERM)

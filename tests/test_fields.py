@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ledger.fields import PHASE_HEADERS, TASK_HEADERS, match_header, normalize_header, sheet_kind_by_name
+from ledger.model import WRITTEN_FIELDS
 
 CONTRACT_TASK_HEADERS = {
     "id": ["序号", "编号"],
@@ -164,3 +165,8 @@ def test_sheet_kinds_are_known_by_name(name, kind):
 @pytest.mark.parametrize("name", ["Sheet1", "Sheet2", "工作表1", "数据"])
 def test_sheets_with_other_names_have_no_kind(name):
     assert sheet_kind_by_name(name) is None
+
+
+@pytest.mark.parametrize("written", WRITTEN_FIELDS, ids=lambda f: f.name)
+def test_every_header_a_written_ledger_carries_reads_back_as_its_field(written):
+    assert match_header(written.header, "tasks") == written.name

@@ -6,6 +6,7 @@ import pytest
 
 from ledger import metrics
 from ledger.model import Phase
+from ledger.text import percent
 from tests.sheets import load_tasks, task_row
 
 AS_OF = date(2019, 5, 27)
@@ -141,3 +142,11 @@ def test_sample_ledger_headline(sample_ledger):
     assert round(head.completion_pct, 1) == 26.7
     assert head.current.name == "第二阶段：整改落实" and head.current.days_left == 4
     assert [s.name for s in head.behind] == ["第二阶段：整改落实"]
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "shown"), [(45.26, 1, "45.3%"), (100, 1, "100.0%"), (66.6, 0, "67%"), (None, 1, "—")]
+)
+def test_a_percentage_is_shown_one_way(value, digits, shown):
+    assert percent(value, digits) == shown
+    assert percent(float("nan")) == "—"

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from ledger import Phase, load_ledger
+from ledger.model import DATE_COLUMNS, TASK_DTYPES, empty_tasks
 from ledger.report import issue_message
 from tests.sheets import (
     PHASE_HEADER,
@@ -56,7 +57,7 @@ def day(value) -> date | None:
 
 def column(ledger, field: str) -> list:
     values = ledger.tasks[field].tolist()
-    return [day(v) for v in values] if field in ("start", "due", "completed_on") else values
+    return [day(v) for v in values] if field in DATE_COLUMNS else values
 
 
 def first(ledger, field: str):
@@ -695,3 +696,10 @@ def test_a_phases_sheet_with_only_its_header_is_like_no_phases_sheet():
 def test_nul_characters_from_xlsx_escapes_are_dropped():
     ledger = load_tasks([task_row(measure="成立_x0000_领导小组")])
     assert ledger.tasks["measure"].tolist() == ["成立领导小组"]
+
+
+def test_the_task_table_has_the_types_of_the_schema():
+    ledger = load_tasks([task_row(), task_row(id=2, due="长期", status="", progress=None)])
+    assert dict(ledger.tasks.dtypes) == TASK_DTYPES
+    assert dict(empty_tasks().dtypes) == TASK_DTYPES
+    assert dict(load_tasks([]).tasks.dtypes) == TASK_DTYPES

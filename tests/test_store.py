@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from ledger.model import TASK_DTYPES
 from ledger.publishing import check_upload, publish
 from ledger.sample import history_files, scaled_workbook
 from ledger.store import SCHEMA_VERSION, Store, StoreError, meta_table, tasks_table, versions_table
@@ -76,7 +77,7 @@ def test_a_published_version_reads_back_exactly(store):
     result = publish(store, files, ledger, plan=plan_id(store), uploaded_by="办公室主任", uploaded_at=AT, note="第四周")
     assert result.created and result.version.id == 1
     stored = store.ledger(1)
-    pd.testing.assert_frame_equal(stored.tasks, ledger.tasks.reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(stored.tasks, ledger.tasks.reset_index(drop=True))
     assert stored.phases == ledger.phases and stored.warnings == ledger.warnings
     assert store.files(1) == files
     version = store.versions(plan_id(store))[0]
@@ -86,6 +87,15 @@ def test_a_published_version_reads_back_exactly(store):
         "第四周",
         (name,),
     )
+
+
+def test_versions_read_together_are_the_versions_read_one_by_one(store):
+    for name, data in WEEKS[:2]:
+        publish_file(store, name, data)
+    together = store.ledgers([1, 2])
+    for version_id in (1, 2):
+        pd.testing.assert_frame_equal(together[version_id].tasks, store.ledger(version_id).tasks)
+        assert dict(together[version_id].tasks.dtypes) == TASK_DTYPES
 
 
 def test_versions_are_numbered_in_order_newest_first(store):

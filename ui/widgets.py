@@ -11,16 +11,13 @@ from ledger.lights import COLORS as LIGHT_COLORS
 from ledger.lights import LIGHTS
 from ledger.model import Issue
 from ledger.report import issue_message
+from ledger.text import percent as pct  # noqa: F401  (re-exported: the pages' percentages)
 from ledger.writing import table_workbook
 from ui.i18n import lang, t
 
 SEVERITY_COLORS = {"mild": "#FFF8E1", "serious": "#FFE0B2", "severe": "#FFCDD2"}
 STYLED_ROWS = 1000  # pandas Styler costs ~0.1 s per thousand rows; beyond this the severity stays uncoloured
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def pct(value: float | None) -> str:
-    return "—" if value is None or value != value else f"{value:.1f}%"
 
 
 def _day(value) -> str:
