@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ledger.dates import IMMEDIATE, LONG_TERM, clean_text, find_range, parse_range, parse_text
+from ledger.dates import Due, clean_text, find_range, parse_range, parse_text
 from ledger.model import Issue, Phase
 from ledger.phases import phase_name
 
@@ -293,9 +293,8 @@ def _split_measure(text: str) -> tuple[str, dict[str, str]]:
     return text.strip(" ；;，,\t"), found
 
 
-def _due(text: str, year: int) -> date | str | None:
-    parsed = parse_text(text, year) if text else None
-    return parsed if isinstance(parsed, date) or parsed in (IMMEDIATE, LONG_TERM) else None
+def _due(text: str, year: int) -> Due | None:
+    return parse_text(text, year) if text else None
 
 
 def _year_of(lines: list[tuple[int, str]], date_line: tuple[int, str] | None) -> int | None:
