@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ledger.codes import IssueCode, Level
 from ledger.vocab import STATUSES
 
 if TYPE_CHECKING:
@@ -66,8 +67,8 @@ class Phase:
 class Issue:
     """One thing wrong with a ledger: where it is, what was written, and which message explains it."""
 
-    severity: str  # "error" blocks publishing; "warning" is shown
-    code: str  # key of the message in the i18n table
+    severity: Level  # "error" blocks publishing; "warning" is shown
+    code: IssueCode  # key of the message in the i18n table
     sheet: str = ""
     row: int | None = None  # as Excel shows it (1-based)
     column: str = ""  # the header as written

@@ -12,6 +12,7 @@ from pathlib import PurePath
 
 import python_calamine
 
+from ledger.codes import IssueCode
 from ledger.documents import read_docx, table_name
 from ledger.guard import DEFAULT_LIMITS, Limits
 from ledger.layout import find_header
@@ -33,7 +34,7 @@ from ledger.xlsx_cells import UnsafeXml, XlsxCells
 __all__ = ["ACCEPTED_TYPES", "DEFAULT_LIMITS", "Limits", "RawSheet", "ReadResult", "read_file"]
 
 
-def _refuse(code: str, file_name: str, **params: object) -> ReadResult:
+def _refuse(code: IssueCode, file_name: str, **params: object) -> ReadResult:
     return ReadResult([], [refusal(code, file_name, **params)])
 
 
