@@ -199,7 +199,7 @@ class _Reader:
         else:
             self.mode, self.measure = "measures", None
             if rest:
-                self._add_measure(number, "", rest)
+                self._add_measure(self.current, number, "", rest)
         return True
 
     def _responsibility_line(self, text: str) -> bool:
@@ -219,12 +219,11 @@ class _Reader:
             return False
         circled = found[3]
         measure_id = found[1] or found[2] or (str(ord(circled) - ord("①") + 1) if circled else "")
-        self._add_measure(number, measure_id, found[4])
+        self._add_measure(self.current, number, measure_id, found[4])
         return True
 
-    def _add_measure(self, number: int, measure_id: str, text: str) -> None:
+    def _add_measure(self, heading: _Heading, number: int, measure_id: str, text: str) -> None:
         self.mode = "measures"
-        heading = self.current
         measure_id = measure_id or str(len(heading.measures) + 1)
         self.measure = {"id": measure_id, "text": text.strip(), "line": number}
         heading.measures.append(self.measure)
@@ -342,9 +341,9 @@ def phases_written(lines: list[str]) -> list[PlanPhase]:
 
 
 def _document_date(date_line: tuple[int, str] | None, year: int | None) -> date | None:
-    if not date_line or year is None:
+    found = _DOCUMENT_DATE.match(date_line[1]) if date_line else None
+    if found is None or year is None:
         return None
-    found = _DOCUMENT_DATE.match(date_line[1])
     try:
         return date(year, int(found[2]), int(found[3]))
     except ValueError:
