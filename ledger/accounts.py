@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from ledger import audit
 from ledger.store import (
     Store,
+    inserted_id,
     plan_units_table,
     sessions_table,
     units_table,
@@ -215,7 +216,7 @@ def _clean_name(name: str) -> str:
 # --- users -------------------------------------------------------------------------------------------------
 def any_account(store: Store) -> bool:
     with store.engine.connect() as conn:
-        return conn.execute(sa.select(sa.func.count()).select_from(users_table)).scalar() > 0
+        return conn.execute(sa.select(sa.func.count()).select_from(users_table)).scalar_one() > 0
 
 
 def _user(conn, row) -> User:
@@ -243,6 +244,13 @@ def user_named(store: Store, name: str) -> User | None:
         return _user(conn, row) if row else None
 
 
+def _existing_user(store: Store, name: str) -> User:
+    found = user_named(store, name)
+    if found is None:
+        raise AccountError("account.no_user", name=name)
+    return found
+
+
 def add_user(
     store: Store,
     name: str,
@@ -264,16 +272,18 @@ def add_user(
     hashed = hash_password(password)
     try:
         with store._writing() as conn:
-            user_id = conn.execute(
-                users_table.insert().values(
-                    name=name,
-                    role=role,
-                    password_hash=hashed,
-                    disabled=False,
-                    created_at=at,
-                    password_changed_at=at,
+            user_id = inserted_id(
+                conn.execute(
+                    users_table.insert().values(
+                        name=name,
+                        role=role,
+                        password_hash=hashed,
+                        disabled=False,
+                        created_at=at,
+                        password_changed_at=at,
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
             for unit_id in units:
                 conn.execute(user_units_table.insert().values(user_id=user_id, unit_id=unit_id))
             audit.append(
@@ -287,14 +297,12 @@ def add_user(
             )
     except IntegrityError:
         raise AccountError("account.name_taken", name=name) from None
-    return user_named(store, name)
+    return _existing_user(store, name)
 
 
 def set_disabled(store: Store, name: str, disabled: bool, *, at: datetime, by: str, address: str = "") -> User:
     """Disable (or enable) an account; disabling ends its sessions at once."""
-    found = user_named(store, name)
-    if found is None:
-        raise AccountError("account.no_user", name=name)
+    found = _existing_user(store, name)
     with store._writing() as conn:
         conn.execute(users_table.update().where(users_table.c.id == found.id).values(disabled=disabled))
         if disabled:
@@ -307,14 +315,12 @@ def set_disabled(store: Store, name: str, disabled: bool, *, at: datetime, by: s
             target=found.name,
             address=address,
         )
-    return user_named(store, name)
+    return _existing_user(store, name)
 
 
 def set_password(store: Store, name: str, password: str, *, at: datetime, by: str, address: str = "") -> None:
     """A new password (a reset by an admin, or `users passwd`); ends the account's other sessions."""
-    found = user_named(store, name)
-    if found is None:
-        raise AccountError("account.no_user", name=name)
+    found = _existing_user(store, name)
     problem = password_problem(password, found.name)
     if problem:
         raise problem
@@ -332,9 +338,7 @@ def set_role(
     store: Store, name: str, role: str, units: Sequence[int], *, at: datetime, by: str, address: str = ""
 ) -> User:
     """Change an account's role and units."""
-    found = user_named(store, name)
-    if found is None:
-        raise AccountError("account.no_user", name=name)
+    found = _existing_user(store, name)
     if role not in ROLES:
         raise AccountError("account.role", role=role)
     with store._writing() as conn:
@@ -351,7 +355,7 @@ def set_role(
             address=address,
             detail={"role": role, "units": sorted(set(units)), "was": found.role, "units_were": list(found.units)},
         )
-    return user_named(store, name)
+    return _existing_user(store, name)
 
 
 # --- units -------------------------------------------------------------------------------------------------
@@ -380,7 +384,7 @@ def add_unit(store: Store, name: str, *, at: datetime, by: str, plan_id: int | N
     found = unit_named(store, name)
     with store._writing() as conn:
         if found is None:
-            unit_id = conn.execute(units_table.insert().values(name=name, created_at=at)).inserted_primary_key[0]
+            unit_id = inserted_id(conn.execute(units_table.insert().values(name=name, created_at=at)))
             audit.append(conn, at=at, who=by, action="unit_added", target=name, address=address)
         else:
             unit_id = found.id
@@ -437,7 +441,7 @@ def log_in(store: Store, name: str, password: str, *, address: str, now: datetim
     stored = row["password_hash"] if row else _DUMMY_HASH
     right = _verify(stored, password[:MAX_PASSWORD]) and row is not None and not row["disabled"]
     with store._writing() as conn:
-        if not right:
+        if not right or row is None:
             audit.append(conn, at=now, who=name, action="login_failed", target=fold(name), address=address)
             return Login(None)
         token = secrets.token_urlsafe(32)

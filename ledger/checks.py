@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 
 import numpy as np
 import pandas as pd
 
+from ledger.codes import IssueCode, Level
 from ledger.fields import RESPONSIBILITY_FIELDS
 from ledger.layout import Header
 from ledger.model import Issue, Phase
@@ -31,8 +32,8 @@ class _Rules:
     def each(
         self,
         mask,
-        severity: str,
-        code: str,
+        severity: Level,
+        code: IssueCode,
         field: str,
         shown: pd.Series | None = None,
         column: str | None = None,
@@ -65,7 +66,7 @@ def check_tasks(
     sheet: str,
     header: Header,
     phases: tuple[Phase, ...],
-    unreadable_due: set[tuple[str, int]] = frozenset(),
+    unreadable_due: Set[tuple[str, int | None]] = frozenset(),
     sheets: tuple[str, ...] = (),
 ) -> list[Issue]:
     """Every error and warning that needs more than one cell to see, for the rows of one or several sheets
@@ -105,7 +106,7 @@ def _warnings(
     tasks: pd.DataFrame,
     header: Header,
     phases: tuple[Phase, ...],
-    unreadable_due: set[tuple[str, int]],
+    unreadable_due: Set[tuple[str, int | None]],
     sheets: tuple[str, ...],
 ) -> Iterator[Issue]:
     done = tasks["status"] == DONE

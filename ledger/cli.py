@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ledger.dates import YEARS
 from ledger.guard import Limits
@@ -303,6 +303,8 @@ def _publish(args, today: date) -> int:
             unit_id=unit_id,
             address="cli",
         )
+        if result is None:  # never: a ledger with errors was refused above
+            return EXIT_INVALID
         if plan is None and result.created:
             print(translate("cli.plan_created", args.lang, plan=args.plan.strip()))
     key = "cli.published" if result.created else "cli.already_published"
@@ -364,9 +366,9 @@ def _plan_document(args) -> int:
     if plan.year_missing:
         raise UsageError(translate("plan.year_missing", args.lang) + " (--year YYYY)")
     if args.json:
-        data = plan_json(plan)
-        data["warnings"] = issue_records(list(plan.warnings), args.lang)
-        print(json.dumps(data, ensure_ascii=False))
+        record = plan_json(plan)
+        record["warnings"] = issue_records(list(plan.warnings), args.lang)
+        print(json.dumps(record, ensure_ascii=False))
     else:
         print(_plan_text(plan, args.lang))
     if args.ledger and plan.usable:
@@ -665,7 +667,7 @@ def _users(args, now: datetime) -> int:
         if args.action == "list":
             found = accounts.users(store)
             names = {u.id: u.name for u in accounts.units(store)}
-            records = [
+            records: list[dict[str, Any]] = [
                 {
                     "name": u.name,
                     "role": u.role,

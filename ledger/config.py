@@ -6,6 +6,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any  # a secrets value is whatever the TOML holds: converted, and refused when it cannot be
 
 from ledger.guard import DEFAULT_LIMITS, Limits
 from ledger.metrics import DEFAULT_THRESHOLDS, Thresholds
@@ -37,7 +38,7 @@ def editor_password(environ: Mapping[str, str], secrets: Mapping[str, object]) -
 
 def max_upload_mib(environ: Mapping[str, str], secrets: Mapping[str, object]) -> int:
     """Largest file accepted, in MiB (LEDGER_MAX_UPLOAD_MB, then max_upload_mb in secrets; 1 MiB = 1,048,576 bytes)."""
-    value = environ.get("LEDGER_MAX_UPLOAD_MB") or secrets.get("max_upload_mb") or DEFAULT_MAX_UPLOAD_MIB
+    value: Any = environ.get("LEDGER_MAX_UPLOAD_MB") or secrets.get("max_upload_mb") or DEFAULT_MAX_UPLOAD_MIB
     try:
         return max(1, int(value))
     except (TypeError, ValueError):
@@ -54,7 +55,7 @@ def thresholds(environ: Mapping[str, str], secrets: Mapping[str, object]) -> Thr
     (LEDGER_DUE_SOON_DAYS / due_soon_days, LEDGER_BEHIND_POINTS / behind_points)."""
 
     def number(env: str, key: str, default: float, low: float, high: float) -> float:
-        value = environ.get(env) or secrets.get(key)
+        value: Any = environ.get(env) or secrets.get(key)
         try:
             return min(max(float(value), low), high) if value not in (None, "") else default
         except (TypeError, ValueError):
@@ -79,7 +80,7 @@ def public_view(environ: Mapping[str, str], secrets: Mapping[str, object]) -> bo
 def idle_minutes(environ: Mapping[str, str], secrets: Mapping[str, object]) -> int:
     """Minutes without activity after which a login ends (LEDGER_SESSION_IDLE_MINUTES / session_idle_minutes;
     default 120, between 5 and 10,080)."""
-    value = environ.get("LEDGER_SESSION_IDLE_MINUTES") or secrets.get("session_idle_minutes")
+    value: Any = environ.get("LEDGER_SESSION_IDLE_MINUTES") or secrets.get("session_idle_minutes")
     try:
         return min(max(int(value), 5), 10_080) if value not in (None, "") else 120
     except (TypeError, ValueError):

@@ -6,15 +6,28 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import TypeAlias
 
 from ledger.text import clean_text, fold
 from ledger.vocab import ONGOING_WORDS
 
-LONG_TERM = "long_term"
-"""Marker returned for 长期/长期坚持: an ongoing measure with no deadline."""
 
-IMMEDIATE = "immediate"
-"""Marker returned for 立行立改/即知即改/立即整改: a measure to be put right at once; ledger.tasks dates it (README)."""
+class DueWord(StrEnum):
+    """A deadline written as a word instead of a date. A StrEnum: each member equals its string value."""
+
+    LONG_TERM = "long_term"
+    """长期/长期坚持: an ongoing measure with no deadline."""
+
+    IMMEDIATE = "immediate"
+    """立行立改/即知即改/立即整改: a measure to be put right at once; ledger.tasks dates it (README)."""
+
+
+LONG_TERM = DueWord.LONG_TERM
+IMMEDIATE = DueWord.IMMEDIATE
+
+Due: TypeAlias = date | DueWord
+"""What a deadline cell reads as: a date, or a word that stands for one."""
 
 IMMEDIATE_WORDS = frozenset(
     fold(word)
@@ -85,7 +98,7 @@ def parse_number(value: float, default_year: int) -> date | None:
     return None
 
 
-def parse_text(text: str, default_year: int) -> date | str | None:
+def parse_text(text: str, default_year: int) -> Due | None:
     """A date written as text; LONG_TERM for 长期; None when it can't be read."""
     text = clean_text(text)
     if len(text) > MAX_DATE_CHARS:  # no date is this long; and patterns never see unbounded text
@@ -128,7 +141,7 @@ def ambiguous_number(value: object) -> bool:
     return len(day_text) == 1 and _safe(2000, int(month_text), int(day_text) * 10) is not None
 
 
-def parse_date(value: object, default_year: int) -> date | str | None:
+def parse_date(value: object, default_year: int) -> Due | None:
     """Any date cell: a date, LONG_TERM, or None when it can't be read. Blank cells are the caller's concern."""
     if isinstance(value, datetime):
         return value.date() if value.year in YEARS else None
@@ -146,9 +159,9 @@ class DateReader:
 
     def __init__(self, default_year: int):
         self.default_year = default_year
-        self._memo: dict[object, date | str | None] = {}
+        self._memo: dict[object, Due | None] = {}
 
-    def __call__(self, value: object) -> date | str | None:
+    def __call__(self, value: object) -> Due | None:
         key = (type(value), value)
         try:
             return self._memo[key]

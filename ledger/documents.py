@@ -69,7 +69,8 @@ class _Body:
         self.tables: list[Table] = []  # open tables, innermost last
         self.text: list[str] = []
         self.cell: list[str] | None = None
-        self.cell_span, self.cell_merge = 1, None
+        self.cell_span = 1
+        self.cell_merge: str | None = None
         self.columns: list[int] = []  # per open table: the column the next cell starts at
         self.open_merges: list[dict[int, int]] = []  # per open table: column → row where its vertical merge began
         self.cells = 0
@@ -123,7 +124,7 @@ class _Body:
             elif not self.tables:
                 self.document.blocks.append(paragraph)
         elif name == "tc" and len(self.tables) == 1 and self.cell is not None:
-            self._end_cell()
+            self._end_cell(self.cell)
         elif name == "tbl":
             inner = self.tables.pop()
             self.columns.pop()
@@ -133,10 +134,10 @@ class _Body:
             elif self.cell is not None:  # nested table: its rows as lines of the outer cell
                 self.cell += ["\t".join(row) for row in inner.rows]
 
-    def _end_cell(self) -> None:
+    def _end_cell(self, cell: list[str]) -> None:
         table, column = self.tables[0], self.columns[0]
         row = table.rows[-1]
-        text = "\n".join(part for part in self.cell if part)
+        text = "\n".join(part for part in cell if part)
         row.append(text)
         row.extend([""] * (self.cell_span - 1))
         merges = self.open_merges[0]

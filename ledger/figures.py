@@ -163,7 +163,9 @@ def _task_bars(
     by_name = {p.name: p for p in phases}
     shown = lights(tasks, phases, as_of, thresholds)
     late_days = metrics.overdue(tasks, as_of)["days_overdue"].to_dict()
-    bars = {status: {"y": [], "x": [], "base": [], "text": [], "hover": []} for status in [*STATUSES, "late"]}
+    bars: dict[str, dict[str, list[object]]] = {
+        status: {"y": [], "x": [], "base": [], "text": [], "hover": []} for status in [*STATUSES, "late"]
+    }
     order: list[str] = []
     for position, (name, category, group) in enumerate(_phase_groups(tasks, phases)):
         if name not in order:
@@ -238,7 +240,7 @@ def _group_bars(
             base, length = _span(start, max(start, end))
             n_late = int((late["phase"].eq(phase.name) & late["category"].eq(category)).sum())
             completion = metrics.completion_pct(group)
-            label = _unique(f"<i>{literal(_short(category, 18))}</i>", len(order))
+            label = _unique(f"<i>{literal(_short(str(category), 18))}</i>", len(order))
             order.append(label)
             text = translate("gantt.group", lang, n=len(group), pct=percent(completion, 0), late=n_late)
             color = OVERDUE_COLOR if n_late else STATUS_COLORS[IN_PROGRESS]

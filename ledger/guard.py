@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing import spawn
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Protocol
 
 from ledger.model import EXCEL_CELL_CHARS
 
@@ -71,11 +71,15 @@ PRELOAD = ["ledger.reading"]  # what the fork server imports once, so that each 
 WORKER_NAME = "ledger-reader"
 
 
-def _without_main(get_preparation_data: Callable[[str], dict]) -> Callable[[str], dict]:
+class _Preparation(Protocol):
+    def __call__(self, name: str) -> dict[str, Any]: ...
+
+
+def _without_main(get_preparation_data: _Preparation) -> _Preparation:
     """multiprocessing re-imports the parent's __main__ in each fork-server child. In a Streamlit server __main__
     is the running page script, which must not run again inside a worker; ours need nothing from it."""
 
-    def prepared(name: str) -> dict:
+    def prepared(name: str) -> dict[str, Any]:
         data = get_preparation_data(name)
         if name.startswith(WORKER_NAME):
             data.pop("init_main_from_name", None)
@@ -97,7 +101,7 @@ def _slot(limits: Limits) -> threading.BoundedSemaphore:
         return _slots.setdefault(limits.workers, threading.BoundedSemaphore(max(1, limits.workers)))
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> multiprocessing.context.ForkContext | multiprocessing.context.ForkServerContext:
     """fork in a one-thread process (the command line); in a threaded server, forking could copy a lock some other
     thread holds, so workers come from a fork server started once, with the reading modules already imported."""
     if threading.active_count() == 1:

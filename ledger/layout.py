@@ -117,10 +117,14 @@ def assign_roles(sheets: list[RawSheet]) -> SheetRoles:
     since it usually holds the others' rows already."""
     roles = SheetRoles()
     named = [(sheet, sheet_kind_by_name(sheet.name)) for sheet in sheets]
-    headers = {id(sheet): find_header(sheet.rows, "tasks") for sheet, kind in named if kind not in ("phases", "meta")}
+    headers = {
+        id(sheet): found
+        for sheet, kind in named
+        if kind not in ("phases", "meta") and (found := find_header(sheet.rows, "tasks")) is not None
+    }
     summary = [s for s, _ in named if normalize_header(s.name) in {normalize_header(n) for n in _SUMMARY_NAMES}]
     ordered = summary + [s for s, k in named if k == "tasks"] + [s for s, k in named if k is None]
-    main = next((s for s in ordered if headers.get(id(s)) is not None), None)
+    main = next((s for s in ordered if id(s) in headers), None)
     if main is not None:
         roles.tasks = (main, headers[id(main)])
     for sheet in [s for s, k in named if k == "phases"] + [s for s, k in named if k is None]:
@@ -136,7 +140,7 @@ def assign_roles(sheets: list[RawSheet]) -> SheetRoles:
         header = headers.get(id(sheet))
         if id(sheet) in taken or header is None:
             continue
-        if not alone and _similar(header, roles.tasks[1]):
+        if not alone and _similar(header, headers[id(main)]):
             roles.more_tasks.append((sheet, header))
         else:
             roles.not_read.append(sheet)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,23 @@ class Thresholds:
 
 
 DEFAULT_THRESHOLDS = Thresholds()
-SEVERITIES = ((1, 7, "mild"), (8, 30, "serious"), (31, None, "severe"))
+
+
+class Severity(StrEnum):
+    """How late an overdue task is. A StrEnum: the value is what the `severity` column holds and the end of its
+    message key (severity.mild …)."""
+
+    MILD = "mild"
+    SERIOUS = "serious"
+    SEVERE = "severe"
+
+
+SEVERITIES: tuple[tuple[int, int | None, Severity], ...] = (
+    (1, 7, Severity.MILD),
+    (8, 30, Severity.SERIOUS),
+    (31, None, Severity.SEVERE),
+)
+"""Each band's first and last day late (None: no end)."""
 
 
 def _pct(part: float, whole: float) -> float | None:
@@ -70,11 +87,12 @@ def severity_of(days: pd.Series) -> np.ndarray:
     if not len(days):
         return np.array([], dtype=object)
     bands = [(days >= low) & (days <= high if high else True) for low, high, _ in SEVERITIES]
-    return np.select(bands, [name for _, _, name in SEVERITIES], default="")
+    return np.select(bands, [name.value for _, _, name in SEVERITIES], default="")
 
 
-def severity(days: int) -> str:
-    return str(severity_of(pd.Series([days]))[0])
+def severity(days: int) -> Severity | None:
+    """The band of a number of days late; None when it is not late."""
+    return next((name for low, high, name in SEVERITIES if low <= days and (high is None or days <= high)), None)
 
 
 def overdue_mask(tasks: pd.DataFrame, as_of: date | pd.Series) -> pd.Series:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ledger.codes import IssueCode, Level
 from ledger.vocab import STATUSES
 
 if TYPE_CHECKING:
@@ -236,7 +237,7 @@ READ_FIELDS = tuple(f.name for f in TASK_FIELDS if f.words)
 WRITTEN_FIELDS = tuple(f for f in TASK_FIELDS if f.header)
 """The columns of a written ledger, in order."""
 TASK_DTYPES = {
-    f.name: pd.CategoricalDtype(STATUSES) if f.dtype == STATUS else np.dtype(f.dtype) for f in TASK_FIELDS if f.dtype
+    f.name: pd.CategoricalDtype(list(STATUSES)) if f.dtype == STATUS else np.dtype(f.dtype) for f in TASK_FIELDS if f.dtype
 }
 """Each task-table column's dtype, as pandas reports it."""
 DATE_COLUMNS = tuple(f.name for f in TASK_FIELDS if f.dtype == DATE)
@@ -263,8 +264,8 @@ class Phase:
 class Issue:
     """One thing wrong with a ledger: where it is, what was written, and which message explains it."""
 
-    severity: str  # "error" blocks publishing; "warning" is shown
-    code: str  # key of the message in the i18n table
+    severity: Level  # "error" blocks publishing; "warning" is shown
+    code: IssueCode  # key of the message in the i18n table
     sheet: str = ""
     row: int | None = None  # as Excel shows it (1-based)
     column: str = ""  # the header as written
@@ -343,7 +344,7 @@ def text_column(values: Sequence[object]) -> pd.Series:
 
 def status_column(values: Sequence[object]) -> pd.Series:
     """The status column: a categorical of the four canonical statuses (cheap to compare, many times per page)."""
-    return pd.Series(pd.Categorical(values, categories=STATUSES))
+    return pd.Series(pd.Categorical(list(values), categories=list(STATUSES)))
 
 
 _EPOCH = date(1970, 1, 1).toordinal()

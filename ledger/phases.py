@@ -89,6 +89,8 @@ def read_phases(
             issues.append(issue)
             continue
         start, end, _ = _phase_dates(cells, dates)
+        if start is None or end is None:  # never: _phase_issue has reported it
+            continue
         order = numeral(shown(cells.get("order", ""))) or numeral(shown(cells["name"])) or len(phases) + 1
         phases.append(
             Phase(

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ledger.dates import IMMEDIATE, LONG_TERM, clean_text, find_range, parse_range, parse_text
+from ledger.dates import Due, clean_text, find_range, parse_range, parse_text
 from ledger.model import Issue, Phase
 from ledger.phases import phase_name
 
@@ -199,7 +199,7 @@ class _Reader:
         else:
             self.mode, self.measure = "measures", None
             if rest:
-                self._add_measure(number, "", rest)
+                self._add_measure(self.current, number, "", rest)
         return True
 
     def _responsibility_line(self, text: str) -> bool:
@@ -219,12 +219,11 @@ class _Reader:
             return False
         circled = found[3]
         measure_id = found[1] or found[2] or (str(ord(circled) - ord("①") + 1) if circled else "")
-        self._add_measure(number, measure_id, found[4])
+        self._add_measure(self.current, number, measure_id, found[4])
         return True
 
-    def _add_measure(self, number: int, measure_id: str, text: str) -> None:
+    def _add_measure(self, heading: _Heading, number: int, measure_id: str, text: str) -> None:
         self.mode = "measures"
-        heading = self.current
         measure_id = measure_id or str(len(heading.measures) + 1)
         self.measure = {"id": measure_id, "text": text.strip(), "line": number}
         heading.measures.append(self.measure)
@@ -293,9 +292,8 @@ def _split_measure(text: str) -> tuple[str, dict[str, str]]:
     return text.strip(" ；;，,\t"), found
 
 
-def _due(text: str, year: int) -> date | str | None:
-    parsed = parse_text(text, year) if text else None
-    return parsed if isinstance(parsed, date) or parsed in (IMMEDIATE, LONG_TERM) else None
+def _due(text: str, year: int) -> Due | None:
+    return parse_text(text, year) if text else None
 
 
 def _year_of(lines: list[tuple[int, str]], date_line: tuple[int, str] | None) -> int | None:
@@ -343,9 +341,9 @@ def phases_written(lines: list[str]) -> list[PlanPhase]:
 
 
 def _document_date(date_line: tuple[int, str] | None, year: int | None) -> date | None:
-    if not date_line or year is None:
+    found = _DOCUMENT_DATE.match(date_line[1]) if date_line else None
+    if found is None or year is None:
         return None
-    found = _DOCUMENT_DATE.match(date_line[1])
     try:
         return date(year, int(found[2]), int(found[3]))
     except ValueError:

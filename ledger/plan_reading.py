@@ -65,16 +65,18 @@ def read_plan_file(data: bytes, file_name: str, year: int | None, limits: Limits
     """In the worker: the document's text, then the plan in it."""
     suffix = PurePath(file_name).suffix.lower()
     if suffix in LEGACY_WORD or data.startswith(CFB_MAGIC):
-        data = convert_legacy(data, file_name, limits)
-        if isinstance(data, Issue):
-            return data
+        converted = convert_legacy(data, file_name, limits)
+        if isinstance(converted, Issue):
+            return converted
+        data = converted
     if data.startswith(b"PK\x03\x04"):
         document = read_docx(data, file_name, limits)
         if isinstance(document, Issue):
             return document
         text = "\n".join(document.lines())
     else:
-        text = decode_text(data)
-        if text is None or "\x00" in text:
+        decoded = decode_text(data)
+        if decoded is None or "\x00" in decoded:
             return refusal("file.encoding", file_name)
+        text = decoded
     return read_plan(text, year=year, source=file_name)

@@ -8,6 +8,7 @@ import re
 import zipfile
 from pathlib import PurePath
 
+from ledger.codes import IssueCode
 from ledger.guard import MIB, Limits
 from ledger.model import Issue
 from ledger.xlsx_cells import parse
@@ -33,7 +34,7 @@ _MACRO_MARKS = (
 _SMALL_PART = MIB  # below this, a high compression ratio is harmless
 
 
-def refusal(code: str, file_name: str, **params: object) -> Issue:
+def refusal(code: IssueCode, file_name: str, **params: object) -> Issue:
     return Issue("error", code, sheet=file_name, params=tuple(params.items()))
 
 

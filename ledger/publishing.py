@@ -29,7 +29,7 @@ def check_upload(
     fallback = store.plan_phases(plan_id) if plan_id is not None else None
     ledger = load_ledger(list(files), received_on, fallback_phases=fallback, limits=limits)
     newest = store.newest_report_id(plan_id) if plan_id is not None else None
-    if ledger.ok and newest is not None:
+    if ledger.ok and newest is not None and plan_id is not None:
         share = overlap(store.ledger(newest).tasks, ledger.tasks)
         if share is not None and share < SAME_PLAN_SHARE:
             warning = Issue(

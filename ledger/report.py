@@ -55,7 +55,7 @@ def task_records(
         "id": tasks["id"].tolist(),
         "category": tasks["category"].tolist(),
         "measure": tasks["measure"].tolist(),
-        "due": np.where(blank, None, np.datetime_as_string(due, unit="D")).tolist(),
+        "due": np.where(blank, np.array(None, dtype=object), np.datetime_as_string(due, unit="D")).tolist(),
         "days_overdue": [None if b else int(d) for b, d in zip(blank.tolist(), days.tolist(), strict=True)],
         **{name: tasks[name].tolist() for name in RESPONSIBILITY_FIELDS},
         **({name: tasks[name].tolist() for name in ("problem", "goal")} if details else {}),
@@ -83,13 +83,13 @@ def summary(
         "completion_pct": rounded(metrics.completion_pct(tasks)),
         "categories": [
             {
-                "name": c.name,
-                "tasks": int(c.tasks),
-                "done": int(c.done),
-                "completion_pct": rounded(c.completion_pct),
-                "overdue": int(c.overdue),
+                "name": c["name"],
+                "tasks": int(c["tasks"]),
+                "done": int(c["done"]),
+                "completion_pct": rounded(c["completion_pct"]),
+                "overdue": int(c["overdue"]),
             }
-            for c in categories.itertuples(index=False)
+            for c in categories.to_dict("records")
         ],
         "phases": [
             {

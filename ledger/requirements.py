@@ -138,7 +138,7 @@ def done_dates(tasks: pd.DataFrame, history: pd.DataFrame | None, as_of: date) -
     first: Mapping[str, date] = {}
     if history is not None and not history.empty:
         seen = history[(history["status"] == DONE) & (pd.to_datetime(history["report_date"]) <= pd.Timestamp(as_of))]
-        first = seen.groupby("key")["report_date"].min().to_dict()
+        first = {str(key): day for key, day in seen.groupby("key")["report_date"].min().items()}
     dates = {}
     for key, completed in zip(done["key"].astype(str), done["completed_on"], strict=True):
         if pd.notna(completed):

@@ -376,7 +376,7 @@ def scaled_tasks(count: int, report_date: date = WEEKS[-1], seed: int = 1) -> li
         if due != LONG:
             due = PHASES[phase - 1].start + (PHASES[phase - 1].end - PHASES[phase - 1].start) * rng.random()
             start = min(start, due)
-        finished = due != LONG and due < report_date and rng.random() < 0.7
+        finished = isinstance(due, date) and due < report_date and rng.random() < 0.7
         progress = 100 if finished else (0 if due != LONG and start > report_date else rng.choice((0, 20, 40, 60, 80)))
         rows.append(
             {

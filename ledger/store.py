@@ -663,22 +663,24 @@ class Store:
             ).scalar()
             if found != plan_id:
                 raise StoreError("store.no_version", str(new.version_id))
-            requirement_id = conn.execute(
-                requirements_table.insert().values(
-                    plan_id=plan_id,
-                    version_id=new.version_id,
-                    scope=new.scope,
-                    target=new.target,
-                    keys=json.dumps(list(new.keys), ensure_ascii=False),
-                    measure=new.measure,
-                    text=new.text,
-                    given_by=new.given_by,
-                    meeting_date=new.meeting_date,
-                    due=new.due,
-                    recorded_by=new.recorded_by,
-                    recorded_at=new.recorded_at,
+            requirement_id = inserted_id(
+                conn.execute(
+                    requirements_table.insert().values(
+                        plan_id=plan_id,
+                        version_id=new.version_id,
+                        scope=new.scope,
+                        target=new.target,
+                        keys=json.dumps(list(new.keys), ensure_ascii=False),
+                        measure=new.measure,
+                        text=new.text,
+                        given_by=new.given_by,
+                        meeting_date=new.meeting_date,
+                        due=new.due,
+                        recorded_by=new.recorded_by,
+                        recorded_at=new.recorded_at,
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
             append_audit(
                 conn,
                 at=new.recorded_at,
@@ -897,7 +899,7 @@ class Store:
             sa.select(sa.func.count())
             .select_from(versions_table)
             .where(versions_table.c.plan_id == row["plan_id"], versions_table.c.id <= row["id"])
-        ).scalar()
+        ).scalar_one()
 
     def find_by_sha(self, digest: str) -> Version | None:
         with self.engine.connect() as conn:
@@ -1025,7 +1027,7 @@ class Store:
         """Rows per table: what a test compares before and after an operation that must change nothing."""
         with self.engine.connect() as conn:
             return {
-                table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+                table.name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
                 for table in (plans_table, versions_table, files_table, phases_table, tasks_table, requirements_table)
             }
 
@@ -1048,6 +1050,14 @@ def _plan_name(name: str) -> str:
     if len(name) > MAX_PLAN_NAME:
         raise StoreError("store.plan_name_long", name[:40])
     return name
+
+
+def inserted_id(result: sa.CursorResult) -> int:
+    """The primary key an INSERT of one row gave it."""
+    key = result.inserted_primary_key
+    if key is None:  # never for an INSERT ... VALUES
+        raise RuntimeError("the insert returned no primary key")
+    return key[0]
 
 
 def _insert_plan(conn, plan: NewPlan, demo: bool = False) -> int:
@@ -1097,14 +1107,16 @@ def _from_schema_1(conn: sa.Connection) -> None:
     if not uploaders:
         return
     demo = uploaders == {DEMO_UPLOADER}
-    plan_id = conn.execute(
-        plans_table.insert().values(
-            name=DEMO_PLAN_NAME if demo else UPGRADED_PLAN_NAME,
-            unit="",
-            demo=demo,
-            created_at=conn.execute(sa.select(sa.func.min(versions_table.c.uploaded_at))).scalar(),
-        ),
-    ).inserted_primary_key[0]
+    plan_id = inserted_id(
+        conn.execute(
+            plans_table.insert().values(
+                name=DEMO_PLAN_NAME if demo else UPGRADED_PLAN_NAME,
+                unit="",
+                demo=demo,
+                created_at=conn.execute(sa.select(sa.func.min(versions_table.c.uploaded_at))).scalar(),
+            ),
+        )
+    )
     conn.execute(versions_table.update().values(plan_id=plan_id))
     if DEMO_UPLOADER in uploaders:
         conn.execute(meta_table.insert().values(key="sample_imported", value="1"))

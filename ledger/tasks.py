@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
+from enum import Enum
+from typing import Final, TypeVar
 
 import pandas as pd
 
-from ledger.dates import IMMEDIATE, LONG_TERM, DateReader, ambiguous_number
+from ledger.codes import IssueCode
+from ledger.dates import IMMEDIATE, LONG_TERM, DateReader, Due, ambiguous_number
 from ledger.layout import Header, is_blank, is_footer, is_total, section_title, shown, strip_enumerator
 from ledger.model import (
     EXCEL_CELL_CHARS,
@@ -39,7 +42,15 @@ from ledger.vocab import (
 _TEXT_FIELDS = tuple(
     name for name in READ_FIELDS if TASK_DTYPES.get(name) == TEXT and name not in ("phase", "closure")
 )  # cells taken as text; phase and closure cells are read against the phases and the 销号 words
-_BAD = object()  # a cell that could not be read
+
+
+class _Bad(Enum):
+    BAD = "bad"
+
+
+_BAD: Final = _Bad.BAD  # a cell that could not be read (a one-member enum, so `is _BAD` narrows the type)
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 
 
 def _task_rows(sheet: RawSheet, header: Header) -> tuple[list[int], dict[str, list[object]]]:
@@ -70,14 +81,16 @@ def _task_rows(sheet: RawSheet, header: Header) -> tuple[list[int], dict[str, li
             sections[len(kept) - 1] = section
             section = ""
     transposed = list(zip(*kept, strict=False)) if kept else []
-    raw = {f: (list(transposed[columns[f]]) if f in columns and kept else [""] * len(kept)) for f in READ_FIELDS}
+    raw: dict[str, list[object]] = {
+        f: (list(transposed[columns[f]]) if f in columns and kept else [""] * len(kept)) for f in READ_FIELDS
+    }
     for position, title in sections.items():
         if "category" not in columns or is_blank(raw["category"][position]):
             raw["category"][position] = title
     return numbers, raw
 
 
-def _by_value(values: list[object], convert: Callable[[object], object]) -> list[object]:
+def _by_value(values: Sequence[_In], convert: Callable[[_In], _Out]) -> list[_Out]:
     """convert() applied once per distinct cell value: ledgers repeat the same few values thousands of times."""
     try:
         table = {value: convert(value) for value in dict.fromkeys(values)}
@@ -111,7 +124,9 @@ class _Converter:
         self.phase_index = PhaseIndex(phases)
         self.issues: list[Issue] = []
 
-    def report(self, code: str, field: str, values: list[object], converted: list[object], **params) -> None:
+    def report(
+        self, code: IssueCode, field: str, values: Sequence[object], converted: Sequence[object], **params: object
+    ) -> None:
         if _BAD not in converted:
             return
         for row, value, result in zip(self.rows, values, converted, strict=True):
@@ -122,10 +137,10 @@ class _Converter:
                     )
                 )
 
-    def dates_of(self, field: str, values: list[object], dates: DateReader) -> list[object]:
+    def dates_of(self, field: str, values: list[object], dates: DateReader) -> list[Due | None]:
         """date, None (blank), or LONG_TERM or IMMEDIATE (only in the due column)."""
 
-        def one(value: object) -> object:
+        def one(value: object) -> Due | _Bad | None:
             if is_blank(value):
                 return None
             result = dates(value)
@@ -138,7 +153,7 @@ class _Converter:
         self._ambiguous(field, values, converted)
         return [None if v is _BAD else v for v in converted]
 
-    def _ambiguous(self, field: str, values: list[object], converted: list[object]) -> None:
+    def _ambiguous(self, field: str, values: list[object], converted: Sequence[object]) -> None:
         """Warn where a number such as 5.3 was read as 5月3日 though 5月30日 may be meant."""
         doubtful = {v for v in dict.fromkeys(values) if ambiguous_number(v)}
         for row, value, result in zip(self.rows, values, converted, strict=True):
@@ -205,7 +220,7 @@ class _Converter:
     def progresses(self, values: list[object], percent_rows: Callable[[], set[int] | None]) -> list[float | None]:
         """Progress in %; `percent_rows` tells, when asked, which 0-based rows hold percent-formatted cells."""
 
-        def number(value: object) -> object:
+        def number(value: object) -> tuple[float, bool] | _Bad | None:
             if is_blank(value):
                 return None
             if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -228,14 +243,14 @@ class _Converter:
                 100.0 if n == (1.0, False) and row - 1 in percent else a
                 for n, a, row in zip(numbers, amounts, self.rows, strict=True)
             ]
-        amounts = [_BAD if a is not None and not 0 <= a <= 100 else a for a in amounts]
-        self.report("task.progress_range", "progress", values, amounts)
-        return [None if a is _BAD else a for a in amounts]
+        checked = [_BAD if a is not None and not 0 <= a <= 100 else a for a in amounts]
+        self.report("task.progress_range", "progress", values, checked)
+        return [None if a is _BAD else a for a in checked]
 
     def phase_names(self, values: list[object]) -> list[str | None]:
         index = self.phase_index
 
-        def one(value: object) -> object:
+        def one(value: object) -> str | _Bad | None:
             if is_blank(value):
                 return None
             if not index.phases:
@@ -385,7 +400,9 @@ def read_tasks(
     long_term = [d == LONG_TERM for d in due]
     immediate = [d == IMMEDIATE for d in due]
     progress_column = header.columns.get("progress", (None, ""))[0]
-    progress = convert.progresses(raw["progress"], lambda: sheet.percent_rows(progress_column))
+    progress = convert.progresses(
+        raw["progress"], lambda: None if progress_column is None else sheet.percent_rows(progress_column)
+    )
     if _has_suspect_blanks(raw):
         convert.issues += _formula_errors(sheet, header, rows)
     closures = convert.closures(raw["closure"])
@@ -440,18 +457,19 @@ def text_key(measures: pd.Series) -> pd.Series:
 _SAMPLE_ROWS = 200
 
 
-def _kind_of_values(values: list[object]) -> str | None:
-    """What most of a column's cells look like: "status", "yes_no" or "date"; None when nothing known."""
+def _column_warning(values: list[object]) -> IssueCode | None:
+    """What most of a column's cells look like: the warning for a column of status words, yes/no or dates; None
+    when nothing known."""
 
     def share(test: Callable[[object], bool]) -> float:
         return sum(1 for value in values if test(value)) / len(values)
 
     if share(lambda v: isinstance(v, str) and status_of(v) not in (None, NOT_DONE)) >= 0.6:
-        return "status"
+        return "sheet.unread_status_column"
     if share(lambda v: isinstance(v, str) and yes_no(v) is not None) >= 0.6:
-        return "yes_no"
+        return "sheet.unread_yes_no_column"
     if share(lambda v: isinstance(v, date) or (isinstance(v, str) and isinstance(_DATES(v), date))) >= 0.6:
-        return "date"
+        return "sheet.unread_date_column"
     return None
 
 
@@ -474,7 +492,7 @@ def unread_columns(sheet: RawSheet, header: Header) -> list[Issue]:
             for row in sheet.rows[header.row + 1 : header.row + 1 + _SAMPLE_ROWS]
             if column < len(row) and not is_blank(row[column])
         ]
-        kind = _kind_of_values(values) if values else None
-        if kind:
-            issues.append(Issue("warning", f"sheet.unread_{kind}_column", sheet.name, header.row + 1, shown(label)))
+        code = _column_warning(values) if values else None
+        if code:
+            issues.append(Issue("warning", code, sheet.name, header.row + 1, shown(label)))
     return issues

@@ -11,6 +11,7 @@ import json
 import threading
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import typst
 
@@ -37,17 +38,23 @@ def _compiler(template: str) -> typst.Compiler:
     )
 
 
-def render(template: str, data: dict, fmt: str = "pdf", ppi: float = PNG_PPI) -> bytes | list[bytes]:
+def render(template: str, data: dict, fmt: Literal["pdf", "png"] = "pdf", ppi: float = PNG_PPI) -> bytes | list[bytes]:
     """The template typeset with `data`: PDF bytes, or PNG bytes per page."""
     payload = json.dumps(data, ensure_ascii=False, default=str)
     with _lock:
-        return _compiler(template).compile(
+        output = _compiler(template).compile(
             format=fmt, ppi=ppi if fmt == "png" else None, sys_inputs={"data": payload}, pdf_tags=False
         )
+    if output is None:  # typst returns None only when it writes to a file
+        raise RuntimeError(f"typst returned nothing for {template}")
+    return output
 
 
 def pdf(template: str, data: dict) -> bytes:
-    return render(template, data, "pdf")
+    document = render(template, data, "pdf")
+    if isinstance(document, list):  # typst returns pages only for images
+        raise TypeError(f"typst returned pages for the PDF of {template}")
+    return document
 
 
 def png(template: str, data: dict, ppi: float = PNG_PPI) -> bytes:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import TYPE_CHECKING
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -18,6 +19,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from ledger import typeset
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
 
 HEADING_FONT = "黑体"
 BODY_FONT = "仿宋"
@@ -37,7 +41,7 @@ def _east_asian(target, name: str) -> None:
     fonts.set(qn("w:eastAsia"), name)
 
 
-def _document() -> Document:
+def _document() -> WordDocument:
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT

@@ -9,9 +9,11 @@ import csv
 import io
 import zipfile
 from pathlib import PurePath
+from typing import cast
 
 import python_calamine
 
+from ledger.codes import IssueCode
 from ledger.documents import read_docx, table_name
 from ledger.guard import DEFAULT_LIMITS, Limits
 from ledger.layout import find_header
@@ -33,7 +35,7 @@ from ledger.xlsx_cells import UnsafeXml, XlsxCells
 __all__ = ["ACCEPTED_TYPES", "DEFAULT_LIMITS", "Limits", "RawSheet", "ReadResult", "read_file"]
 
 
-def _refuse(code: str, file_name: str, **params: object) -> ReadResult:
+def _refuse(code: IssueCode, file_name: str, **params: object) -> ReadResult:
     return ReadResult([], [refusal(code, file_name, **params)])
 
 
@@ -181,14 +183,16 @@ def _read_word(data: bytes, file_name: str, limits: Limits) -> ReadResult:
     if isinstance(document, Issue):
         return ReadResult([], [document])
     sheets = [
-        RawSheet(table_name(n), table.rows, table.merged, file_name) for n, table in enumerate(document.tables, start=1)
+        RawSheet(table_name(n), cast(list[list[object]], table.rows), table.merged, file_name)
+        for n, table in enumerate(document.tables, start=1)
     ]
     paragraphs = [line for paragraph in document.paragraphs for line in paragraph.split("\n") if line.strip()]
     sheets.append(RawSheet(BODY_SHEET, [[line] for line in paragraphs], [], file_name))
     if not any(find_header(sheet.rows, "phases") for sheet in sheets[:-1]):
         phases = phases_written(paragraphs)
         if phases:
-            rows = [["阶段", "工作内容"], *([p.written, p.description] for p in phases)]
+            rows: list[list[object]] = [["阶段", "工作内容"]]
+            rows += ([p.written, p.description] for p in phases)
             sheets.append(RawSheet(PHASES_SHEET, rows, [], file_name))
     return ReadResult(sheets, [])
 
@@ -209,7 +213,7 @@ def decode_text(data: bytes) -> str | None:
 def _delimiter(text: str) -> str:
     sample = [line for line in text[:20000].splitlines() if line.strip()][:20]
     counts = {sep: sum(line.count(sep) for line in sample) for sep in (",", "\t", ";")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ","
 
 
@@ -221,7 +225,7 @@ def _read_text(data: bytes, file_name: str, limits: Limits) -> ReadResult:
         return _refuse("file.type", file_name, accepted=" ".join(ACCEPTED_TYPES))
     csv.field_size_limit(max(csv.field_size_limit(), limits.max_bytes))  # one long 整改进展 cell is fine
     try:
-        rows: list[list[object]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+        rows = cast(list[list[object]], list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))))
     except csv.Error:
         return _refuse("file.corrupt", file_name)
     width = max(map(len, rows), default=0)

@@ -114,7 +114,7 @@ class SafeBook:
         self.book = xlsxwriter.Workbook(
             buffer, {**options, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
         )
-        self._properties: dict[int, dict] = {}
+        self._properties: dict[int | None, dict] = {}
         self._quoted: dict[int | None, object] = {}
 
     def format(self, properties: dict) -> object:

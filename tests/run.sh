@@ -26,6 +26,7 @@ fi
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/python -m mypy ledger/  # settings: [tool.mypy] in pyproject.toml
 # pytest exits 5 when it collects nothing; tests/conftest.py also fails a run that executes no test
 # and, with CI=true, a run that skips any.
 .venv/bin/python -m pytest "$@"
