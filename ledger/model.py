@@ -237,7 +237,9 @@ READ_FIELDS = tuple(f.name for f in TASK_FIELDS if f.words)
 WRITTEN_FIELDS = tuple(f for f in TASK_FIELDS if f.header)
 """The columns of a written ledger, in order."""
 TASK_DTYPES = {
-    f.name: pd.CategoricalDtype(list(STATUSES)) if f.dtype == STATUS else np.dtype(f.dtype) for f in TASK_FIELDS if f.dtype
+    f.name: pd.CategoricalDtype(list(STATUSES)) if f.dtype == STATUS else np.dtype(f.dtype)
+    for f in TASK_FIELDS
+    if f.dtype
 }
 """Each task-table column's dtype, as pandas reports it."""
 DATE_COLUMNS = tuple(f.name for f in TASK_FIELDS if f.dtype == DATE)
