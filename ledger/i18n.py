@@ -1,9 +1,30 @@
-"""Every string a user reads — screens, charts, messages, command line — in Chinese and English, in one table."""
+"""Every string a user reads — screens, charts, messages, command line — in Chinese and English, in one table.
+
+A text names its parameters as in str.format: "{n}", "{limit}". A count's English words follow it with a plural
+choice, "{n:singular|plural}": "{n} {n:error|errors}" reads "1 error", "2 errors" (the choice may hold the number
+again, "{n:{n} measure is|{n} measures are}"). Numbers a rule depends on — thresholds, limits, bands — are
+parameters too, given from their constants, never written into a text.
+
+A key that is not in the table, or a parameter a text needs and was not given, is a bug: with
+LEDGER_I18N_STRICT=1 (tests/conftest.py sets it for every test and every process the tests start) `translate`
+raises TranslationError. Anywhere else it is logged once, and the user reads the text with "…" for what is
+missing: never a traceback, never a raw "{name}".
+"""
 
 from __future__ import annotations
 
+import logging
+import os
+from collections.abc import Mapping
+from numbers import Real
+from string import Formatter
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
+STRICT_ENV = "LEDGER_I18N_STRICT"
+MISSING = "…"  # what a user reads in place of a parameter the code failed to give (outside strict mode)
+
+log = logging.getLogger(__name__)
 
 _DATE_FORMS_ZH = "日期单元格、2019-05-31、2019/5/31、2019.5.31、2019年5月31日、20190531、5月31日、5.31、5月底，或“长期”"
 _DATE_FORMS_EN = (
@@ -1136,13 +1157,99 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+class TranslationError(LookupError):
+    """A string key missing from STRINGS, a parameter its text needs and was not given, or a value its text
+    cannot show (a plural choice given no number). Raised only in strict mode (LEDGER_I18N_STRICT=1)."""
+
+
+def strict() -> bool:
+    """Whether translation problems raise (tests) rather than being logged (a running server, the command line)."""
+    return os.environ.get(STRICT_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def _count(value: object) -> float:
+    """The number a plural choice is made on: a number, or a number written as text ("1", "1,000")."""
+    if isinstance(value, str):
+        return float(value.replace(",", ""))
+    if isinstance(value, Real) and not isinstance(value, bool):
+        return float(value)
+    raise TypeError(f"a plural choice needs a count, not {type(value).__name__}")
+
+
+class _Texts(Formatter):
+    """str.format, plus the plural choice "{n:one|other}": `one` when n is 1, `other` for every other count."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, other = format_spec.split("|", 1)
+            return one if _count(value) == 1 else other
+        return format(value, format_spec)
+
+
+class _Forgiving(_Texts):
+    """The same, showing MISSING for a parameter not given and a value as plain text where its format fails."""
+
+    def get_value(self, key: int | str, args, kwargs: Mapping[str, object]) -> object:
+        return kwargs.get(key, MISSING) if isinstance(key, str) else MISSING
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if value is MISSING:  # a plural choice without its count takes the plural: "… days late"
+            return format_spec.rpartition("|")[2] if "|" in format_spec else MISSING
+        try:
+            return super().format_field(value, format_spec)
+        except (ValueError, TypeError):
+            return format_spec.rpartition("|")[2] if "|" in format_spec else str(value)
+
+
+_TEXTS = _Texts()
+_FORGIVING = _Forgiving()
+_reported: set[tuple[str, str]] = set()
+
+
+def fields(text: str) -> set[str]:
+    """The parameters a text names, plural choices and their nested parameters included."""
+    names = set()
+    for _, name, spec, _ in Formatter().parse(text):
+        if name is not None:
+            names.add(name)
+            names |= fields(spec or "")
+    return names
+
+
+def render(text: str, params: Mapping[str, object]) -> str:
+    """`text` with its parameters filled in (str.format, with plural choices); raises as str.format does."""
+    if "|" in text:
+        return _TEXTS.vformat(text, (), params)
+    return text.format_map(params)
+
+
+def _problem(key: str, lang: str, problem: str) -> None:
+    """Raise in strict mode; otherwise log (once per key and language) and let the caller show its best effort."""
+    if strict():
+        raise TranslationError(f"ledger.i18n: {key!r} ({lang}): {problem}")
+    if (key, lang) not in _reported:
+        _reported.add((key, lang))
+        log.error("ledger.i18n: %r (%s): %s", key, lang, problem)
+
+
 def translate(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
-    """The string for `key` in `lang`, with {params} filled in; an unknown key shows itself, never raises."""
+    """The string for `key` in `lang`, with {params} filled in. An unknown key or a missing parameter raises
+    TranslationError in strict mode; otherwise it is logged, an unknown key shows itself and a missing parameter
+    shows as MISSING."""
     pair = STRINGS.get(key)
     if pair is None:
+        _problem(key, lang, "no such key in ledger/i18n.py STRINGS")
         return key
     text = pair[1] if lang == "en" else pair[0]
-    try:
-        return text.format(**params) if params else text
-    except (KeyError, IndexError, ValueError):
+    if "{" not in text:
         return text
+    try:
+        return render(text, params)
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError) as error:
+        missing = sorted(fields(text) - set(params))
+        given = ", ".join(sorted(params)) or "none"
+        if missing:
+            _problem(key, lang, f"missing parameter(s) {', '.join(missing)} (given: {given})")
+        else:
+            _problem(key, lang, f"{type(error).__name__}: {error} (given: {given})")
+        return _FORGIVING.vformat(text, (), params)
