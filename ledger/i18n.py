@@ -324,9 +324,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "phase_state.done": ("已结束", "Finished"),
     "phase_state.current": ("进行中", "Current"),
     "phase_state.upcoming": ("未开始", "Upcoming"),
-    "severity.mild": ("1–7天", "1–7 days"),
-    "severity.serious": ("8–30天", "8–30 days"),
-    "severity.severe": ("30天以上", "over 30 days"),
+    "severity.mild": ("{low}–{high}天", "{low}–{high} days"),
+    "severity.serious": ("{low}–{high}天", "{low}–{high} days"),
+    "severity.severe": ("{over}天以上", "over {over} {over:day|days}"),
     "field.id": ("序号", "Id"),
     "field.category": ("问题类别", "Category"),
     "field.measure": ("整改措施", "Measure"),
@@ -665,7 +665,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit.until": ("截止日期", "Until"),
     "audit.actions": ("操作类型", "Actions"),
     "audit.who": ("操作人（账号）", "Who (account)"),
-    "audit.count": ("共 {n} 条（最多显示 5000 条）。", "{n} {n:record|records} (5,000 at most shown)."),
+    "audit.count": ("共 {n} 条（最多显示 {limit} 条）。", "{n} {n:record|records} ({limit:,} at most shown)."),
     "audit.export": ("下载操作记录（Excel）", "Download the trail (Excel)"),
     "versions.withdraw_title": ("撤回版本", "Withdraw a version"),
     "versions.withdraw_help": (
@@ -947,7 +947,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "meeting.by_placeholder": ("如：党总支书记", "e.g. Party secretary"),
     "meeting.date": ("会议日期", "Meeting date"),
     "meeting.due": ("新的完成时限（可不填）", "New deadline (optional)"),
-    "meeting.due_help": ("不填则要求在会议日期后 7 天内落实。", "Left empty, it is due 7 days after the meeting."),
+    "meeting.due_help": (
+        "不填则要求在会议日期后 {days} 天内落实。",
+        "Left empty, it is due {days} {days:day|days} after the meeting.",
+    ),
     "meeting.required_by": ("要求完成", "Required by"),
     "meeting.scope": ("针对", "Concerning"),
     "meeting.scope_measure": ("整改措施", "A measure"),
@@ -976,9 +979,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "meeting.rule": (
         "已落实：所涉措施在要求日期前完成；未到期：还没到要求日期；未落实：已过要求日期仍未完成。"
-        "要求日期为新的完成时限，未填时为会议日期后 7 天。",
+        "要求日期为新的完成时限，未填时为会议日期后 {days} 天。",
         "Met: the measures concerned were done by the required date; pending: not yet due; missed: "
-        "due and not done. The required date is the new deadline, else the meeting date + 7 days.",
+        "due and not done. The required date is the new deadline, else the meeting date + {days} {days:day|days}.",
     ),
     "meeting.pack": ("会议材料", "Meeting pack"),
     "meeting.pack_filtered": (
