@@ -121,30 +121,6 @@ def test_fifty_megabytes_of_pasted_text_are_refused_before_any_work():
     assert issue_message(issue, "zh").startswith("粘贴的文字有 50.0 MB，超过上限 2 MB")
 
 
-def test_every_message_has_the_same_parameters_in_chinese_and_english():
-    from string import Formatter
-
-    from ledger.i18n import STRINGS
-
-    def names(text: str) -> set[str]:
-        return {field for _, field, _, _ in Formatter().parse(text) if field}
-
-    different = {key: (names(zh), names(en)) for key, (zh, en) in STRINGS.items() if names(zh) != names(en)}
-    assert different == {}
-
-
-def test_every_message_formats_with_exactly_its_parameters_in_both_languages():
-    from string import Formatter
-
-    from ledger.i18n import STRINGS
-
-    for key, pair in STRINGS.items():
-        for text in pair:
-            names = {field for _, field, _, _ in Formatter().parse(text) if field}
-            formatted = text.format(**{name: f"<{name}>" for name in names})  # raises on a malformed format
-            assert all(f"<{name}>" in formatted for name in names), key
-
-
 def test_a_far_cell_message_names_the_cell_and_the_limit():
     _, build, _ = CORPUS["far cell XFD150000"]
     [issue] = load_ledger([("台账.xlsx", build())], RECEIVED).errors
