@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from numbers import Real
 from string import Formatter
@@ -25,6 +26,7 @@ STRICT_ENV = "LEDGER_I18N_STRICT"
 MISSING = "…"  # what a user reads in place of a parameter the code failed to give (outside strict mode)
 
 log = logging.getLogger(__name__)
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 _DATE_FORMS_ZH = "日期单元格、2019-05-31、2019/5/31、2019.5.31、2019年5月31日、20190531、5月31日、5.31、5月底，或“长期”"
 _DATE_FORMS_EN = (
@@ -805,7 +807,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.by": ("提出", "Given by"),
     "brief.required_by": ("要求完成", "Required by"),
     "brief.state": ("落实情况", "State"),
-    "brief.page": ("第 {n} 页", "Page {n}"),
     "brief.footer": ("整改进度看板生成 · 数据截至 {day}", "Made by the rectification dashboard · data as of {day}"),
     "brief.sheet_version": ("整改台账（含灯号）", "Ledger with lights"),
     "brief.sheet_figures": ("主要数据", "Key figures"),
@@ -1198,9 +1199,12 @@ def strict() -> bool:
 
 
 def _count(value: object) -> float:
-    """The number a plural choice is made on: a number, or a number written as text ("1", "1,000")."""
+    """The number a plural choice is made on: a number, or text that starts with one ("1", "1,000", "200001+")."""
     if isinstance(value, str):
-        return float(value.replace(",", ""))
+        written = _NUMBER.match(value.strip())
+        if written is None:
+            raise ValueError(f"a plural choice needs a count, not {value!r}")
+        return float(written[0].replace(",", ""))
     if isinstance(value, Real) and not isinstance(value, bool):
         return float(value)
     raise TypeError(f"a plural choice needs a count, not {type(value).__name__}")

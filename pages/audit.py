@@ -10,8 +10,6 @@ from ui import access, source
 from ui.i18n import t
 from ui.widgets import download_tables
 
-SHOWN = 5000  # records at most, the newest first
-
 st.title(t("audit.title"))
 if not access.allowed("audit"):
     access.gate("audit")
@@ -36,9 +34,9 @@ found = audit.records(
     until=datetime.combine(until, time.min) + timedelta(days=1) if until else None,
     actions=actions,
     who=who.strip() or None,
-    limit=SHOWN,
+    limit=audit.SHOWN,
 )
-st.caption(t("audit.count", n=len(found), limit=SHOWN))
+st.caption(t("audit.count", n=len(found), limit=audit.SHOWN))
 rows = [
     {
         "at": r.at.strftime("%Y-%m-%d %H:%M:%S"),
