@@ -417,8 +417,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "store.plan_name_empty": ("整改方案的名称不能为空。", "The plan needs a name."),
     "store.plan_name_long": (
-        "整改方案的名称太长（最多 200 个字）。",
-        "The plan's name is too long (200 characters at most).",
+        "整改方案的名称太长（最多 {limit} 个字）。",
+        "The plan's name is too long ({limit} {limit:character|characters} at most).",
     ),
     "sidebar.plan": ("整改方案", "Plan"),
     "store.empty": (

@@ -250,3 +250,21 @@ def test_outside_strict_mode_a_user_never_sees_a_raw_parameter_nor_a_traceback(m
         assert translate("cli.tasks", "en", tasks=1) == "1 measure, … complete"  # reported once
     logged = [record.getMessage() for record in caplog.records]
     assert len(logged) == 4 and "missing parameter(s) pct" in logged[0] and "no such key" in logged[-1]
+
+
+def test_a_plan_name_too_long_is_refused_with_the_limit_the_store_enforces(tmp_path):
+    from datetime import datetime
+
+    from ledger.store import MAX_PLAN_NAME, Store, StoreError, problem_code, problem_params
+
+    store = Store(f"sqlite:///{tmp_path / 'ledger.db'}")
+    with pytest.raises(StoreError) as refused:
+        store.create_plan("整" * (MAX_PLAN_NAME + 1), created_at=datetime(2019, 6, 3))
+    problem = refused.value
+    assert (
+        translate(problem_code(problem), "zh", **problem_params(problem))
+        == f"整改方案的名称太长（最多 {MAX_PLAN_NAME} 个字）。"
+    )
+    assert translate(problem_code(problem), "en", **problem_params(problem)) == (
+        f"The plan's name is too long ({MAX_PLAN_NAME} characters at most)."
+    )

@@ -18,7 +18,7 @@ from ledger.requirements import (
     counts,
     default_meeting_date,
 )
-from ledger.store import STORE_ERRORS, problem_code
+from ledger.store import STORE_ERRORS, problem_code, problem_params
 from ui import access, source
 from ui.i18n import lang, t
 from ui.state import View
@@ -181,7 +181,7 @@ def record_form(v: View, key: str) -> None:
         st.error(t(problem.code, **problem.params), icon=":material/error:")
         return
     except STORE_ERRORS as problem:
-        st.error(t(problem_code(problem), name=getattr(problem, "detail", "")), icon=":material/database_off:")
+        st.error(t(problem_code(problem), **problem_params(problem)), icon=":material/database_off:")
         return
     st.success(t("meeting.recorded"), icon=":material/check_circle:")
 
