@@ -17,6 +17,8 @@ from ledger.store import AUDIT_ACTIONS as ACTIONS  # noqa: F401  (re-exported)
 from ledger.store import Store, audit_table
 from ledger.store import append_audit as append
 
+SHOWN = 5000  # records the audit page lists at most, the newest first (its caption says so)
+
 
 @dataclass(frozen=True)
 class Record:

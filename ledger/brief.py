@@ -322,7 +322,6 @@ def brief_data(ctx: Context) -> dict:
             "by",
             "required_by",
             "state",
-            "page",
             "current_requirements",
         )
     }

@@ -199,13 +199,13 @@ class StoreProblem(Exception):
 def store_problems(url: str, lang: str) -> Iterator[None]:
     """Database failures inside the block become one clear line (README "Command line": exit 1), never a
     traceback; the URL is shown without its password."""
-    from ledger.store import STORE_ERRORS, problem_code, shown_url
+    from ledger.store import STORE_ERRORS, problem_code, problem_params, shown_url
 
     try:
         yield
     except STORE_ERRORS as problem:
         log.warning("database %s failed: %r", shown_url(url), problem)
-        reason = translate(problem_code(problem), lang, name=getattr(problem, "detail", ""))
+        reason = translate(problem_code(problem), lang, **problem_params(problem))
         raise StoreProblem(translate("cli.store_problem", lang, url=shown_url(url), reason=reason)) from None
 
 
@@ -778,7 +778,7 @@ def _audit(args) -> int:
 
 
 def _withdraw(args, now: datetime) -> int:
-    from ledger.store import StoreError
+    from ledger.store import StoreError, problem_params
 
     store = open_store(args.db, args.lang)
     with store_problems(store.url, args.lang):
@@ -795,7 +795,7 @@ def _withdraw(args, now: datetime) -> int:
                 "store.restore_duplicate",
                 "store.withdraw_reason",
             ):
-                raise UsageError(translate(problem.code, args.lang, name=problem.detail)) from None
+                raise UsageError(translate(problem.code, args.lang, **problem_params(problem))) from None
             raise
     print(
         translate(

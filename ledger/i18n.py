@@ -1,9 +1,32 @@
-"""Every string a user reads — screens, charts, messages, command line — in Chinese and English, in one table."""
+"""Every string a user reads — screens, charts, messages, command line — in Chinese and English, in one table.
+
+A text names its parameters as in str.format: "{n}", "{limit}". A count's English words follow it with a plural
+choice, "{n:singular|plural}": "{n} {n:error|errors}" reads "1 error", "2 errors" (the choice may hold the number
+again, "{n:{n} measure is|{n} measures are}"). Numbers a rule depends on — thresholds, limits, bands — are
+parameters too, given from their constants, never written into a text.
+
+A key that is not in the table, or a parameter a text needs and was not given, is a bug: with
+LEDGER_I18N_STRICT=1 (tests/conftest.py sets it for every test and every process the tests start) `translate`
+raises TranslationError. Anywhere else it is logged once, and the user reads the text with "…" for what is
+missing: never a traceback, never a raw "{name}".
+"""
 
 from __future__ import annotations
 
+import logging
+import os
+import re
+from collections.abc import Mapping
+from numbers import Real
+from string import Formatter
+
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
+STRICT_ENV = "LEDGER_I18N_STRICT"
+MISSING = "…"  # what a user reads in place of a parameter the code failed to give (outside strict mode)
+
+log = logging.getLogger(__name__)
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 _DATE_FORMS_ZH = "日期单元格、2019-05-31、2019/5/31、2019.5.31、2019年5月31日、20190531、5月31日、5.31、5月底，或“长期”"
 _DATE_FORMS_EN = (
@@ -31,36 +54,38 @@ STRINGS: dict[str, tuple[str, str]] = {
     "file.type": ("不支持的文件类型。可接收：{accepted}。", "Unsupported file type. Accepted: {accepted}."),
     "file.too_many_sheets": (
         "工作簿有 {count} 个工作表，超过上限 {limit} 个。",
-        "The workbook has {count} sheets, more than the limit of {limit}.",
+        "The workbook has {count} {count:sheet|sheets}, more than the limit of {limit}.",
     ),
     "file.too_many_rows": (
         "工作表“{where}”的内容延伸到第 {count} 行（单元格 {cell}），超过上限 {limit} 行。如果下方是误输入的字符或格式，"
         "请删除多余的行后另存再上传。",
-        "Sheet “{where}” reaches row {count} (cell {cell}), beyond the limit of {limit} rows. If something was typed "
-        "or formatted far below the table by mistake, delete those rows, save and upload again.",
+        "Sheet “{where}” reaches row {count} (cell {cell}), beyond the limit of {limit} {limit:row|rows}. If "
+        "something was typed or formatted far below the table by mistake, delete those rows, save and upload again.",
     ),
     "file.too_many_columns": (
         "工作表“{where}”的内容延伸到第 {count} 列（单元格 {cell}），超过上限 {limit} 列。如果右侧是误输入的字符或格式，"
         "请删除多余的列后另存再上传。",
-        "Sheet “{where}” reaches column {count} (cell {cell}), beyond the limit of {limit} columns. If something "
-        "was typed or formatted far to the right by mistake, delete those columns, save and upload again.",
+        "Sheet “{where}” reaches column {count} (cell {cell}), beyond the limit of {limit} {limit:column|columns}. "
+        "If something was typed or formatted far to the right by mistake, delete those columns, save and upload "
+        "again.",
     ),
     "file.too_many_lines": (
         "文件有 {count} 行文字，超过上限（{limit} 行台账）。",
-        "The file has {count} lines of text, more than the limit allows ({limit} ledger rows).",
+        "The file has {count} {count:line|lines} of text, more than the limit allows "
+        "({limit} ledger {limit:row|rows}).",
     ),
     "file.too_many_cells": (
         "表格共有 {count} 个单元格，超过上限 {limit} 个。请删除多余的行、列或工作表后再上传。",
-        "The workbook spans {count} cells, more than the limit of {limit}. Delete unneeded rows, "
+        "The workbook spans {count} {count:cell|cells}, more than the limit of {limit}. Delete unneeded rows, "
         "columns or sheets and upload again.",
     ),
     "file.too_many_merged": (
         "表格中有 {count} 处合并单元格，超过上限 {limit} 处。",
-        "The workbook has {count} merged ranges, more than the limit of {limit}.",
+        "The workbook has {count} merged {count:range|ranges}, more than the limit of {limit}.",
     ),
     "file.too_many_parts": (
         "文件内部由 {count} 个部分组成，超过上限 {limit} 个，不像是正常的表格文件。",
-        "The file is made of {count} internal parts, more than the limit of {limit}; it does not "
+        "The file is made of {count} internal {count:part|parts}, more than the limit of {limit}; it does not "
         "look like an ordinary spreadsheet.",
     ),
     "file.unpacked_too_large": (
@@ -93,7 +118,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "file.too_slow": (
         "文件太大或已损坏，无法读取：读取超过 {limit} 秒仍未完成。请删除多余的内容或拆分后再上传。",
-        "The file is too large or damaged to read: reading it took more than {limit} seconds. Remove "
+        "The file is too large or damaged to read: reading it took more than {limit} {limit:second|seconds}. Remove "
         "what is not needed, or split it, and upload again.",
     ),
     "file.reader_unavailable": (
@@ -133,7 +158,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "file.name_too_long": (
         "文件名有 {count} 个字符，超过上限 {limit} 个。请改短文件名后再上传。",
-        "The file name has {count} characters, more than the limit of {limit}. Shorten it and upload again.",
+        "The file name has {count} {count:character|characters}, more than the limit of {limit}. Shorten it and "
+        "upload again.",
     ),
     "file.too_large": (
         "文件大小 {size} MiB，超过上限 {limit} MiB。",
@@ -224,7 +250,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "task.too_long": (
         "内容有 {count} 个字符，超过单元格上限 {limit} 个字符（Excel 单元格的上限）。请精简后再上传。",
-        "The cell holds {count} characters, more than the limit of {limit} (Excel's own limit for a "
+        "The cell holds {count} {count:character|characters}, more than the limit of {limit} (Excel's own limit for a "
         "cell). Shorten it and upload again.",
     ),
     "task.bad_yes_no": (
@@ -290,8 +316,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.lights_help": (
         "红灯：超期未完成；黄灯：{days}天内到期，或进度落后于所在阶段的时间进度超过 {points} 个百分点；"
         "绿灯：正常推进。",
-        "Red: overdue. Yellow: due within {days} days, or its progress trails its phase's time gone "
-        "by more than {points} points. Green: on track.",
+        "Red: overdue. Yellow: due within {days} {days:day|days}, or its progress trails its phase's time gone "
+        "by more than {points} {points:point|points}. Green: on track.",
     ),
     "status.done_not_closed": ("已完成待销号", "Done, not yet closed"),
     "due.immediate": ("立行立改（{day}）", "At once ({day})"),
@@ -300,9 +326,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "phase_state.done": ("已结束", "Finished"),
     "phase_state.current": ("进行中", "Current"),
     "phase_state.upcoming": ("未开始", "Upcoming"),
-    "severity.mild": ("1–7天", "1–7 days"),
-    "severity.serious": ("8–30天", "8–30 days"),
-    "severity.severe": ("30天以上", "over 30 days"),
+    "severity.mild": ("{low}–{high}天", "{low}–{high} days"),
+    "severity.serious": ("{low}–{high}天", "{low}–{high} days"),
+    "severity.severe": ("{over}天以上", "over {over} {over:day|days}"),
     "field.id": ("序号", "Id"),
     "field.category": ("问题类别", "Category"),
     "field.measure": ("整改措施", "Measure"),
@@ -391,8 +417,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "store.plan_name_empty": ("整改方案的名称不能为空。", "The plan needs a name."),
     "store.plan_name_long": (
-        "整改方案的名称太长（最多 200 个字）。",
-        "The plan's name is too long (200 characters at most).",
+        "整改方案的名称太长（最多 {limit} 个字）。",
+        "The plan's name is too long ({limit} {limit:character|characters} at most).",
     ),
     "sidebar.plan": ("整改方案", "Plan"),
     "store.empty": (
@@ -421,7 +447,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "history.title": ("历史版本", "History"),
     "history.caption": (
         "共 {n} 个版本；每次发布的原始文件都完整保存。",
-        "{n} versions; every published file is kept as uploaded.",
+        "{n} {n:version|versions}; every published file is kept as uploaded.",
     ),
     "history.versions": ("各版本", "Versions"),
     "history.version": ("版本", "Version"),
@@ -459,14 +485,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.template_file": ("整改台账模板.xlsx", "ledger-template.xlsx"),
     "upload.too_many_files": (
         "选择了 {n} 个文件。请只上传一个工作簿，或一个任务表加一个阶段表。",
-        "{n} files chosen. Upload one workbook, or one tasks file and one phases file.",
+        "{n} {n:file|files} chosen. Upload one workbook, or one tasks file and one phases file.",
     ),
     "upload.verdict_errors": (
         "发现 {errors} 个错误（另有 {warnings} 个提示）。请在表格中改正后重新上传；错误改正前不能发布。",
-        "{errors} errors (and {warnings} warnings). Fix them in the spreadsheet and upload it "
-        "again; it cannot be published until then.",
+        "{errors} {errors:error|errors} (and {warnings} {warnings:warning|warnings}). {errors:Fix it|Fix them} in "
+        "the spreadsheet and upload it again; it cannot be published until then.",
     ),
-    "upload.verdict_ok": ("检查通过：没有错误，{warnings} 个提示。", "Checked: no errors, {warnings} warnings."),
+    "upload.verdict_ok": (
+        "检查通过：没有错误，{warnings} 个提示。",
+        "Checked: no errors, {warnings} {warnings:warning|warnings}.",
+    ),
     "upload.report_date": ("填报日期（数据截止日期）", "Report date (data as of)"),
     "upload.report_date_found": (
         "从表中读出的日期；如有误可在此修改。",
@@ -527,13 +556,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     # --- command line ---------------------------------------------------------------------------------------
     "cli.row": ("第{row}行", "row {row}"),
     "cli.as_of": ("统计日期：{as_of}", "As of {as_of}"),
-    "cli.tasks": ("整改措施 {tasks} 项，完成率 {pct}", "{tasks} measures, {pct} complete"),
+    "cli.tasks": ("整改措施 {tasks} 项，完成率 {pct}", "{tasks} {tasks:measure|measures}, {pct} complete"),
     "cli.categories": ("分类完成情况：", "By category:"),
     "cli.overdue_count": ("超期 {n} 项", "{n} overdue"),
     "cli.phases": ("整改阶段：", "Phases:"),
     "cli.overdue": ("超期未完成 {n} 项：", "{n} overdue:"),
-    "cli.due_soon": ("{days}天内到期 {n} 项：", "{n} due within {days} days:"),
-    "cli.days_late": ("超期{n}天", "{n} days late"),
+    "cli.due_soon": ("{days}天内到期 {n} 项：", "{n} due within {days} {days:day|days}:"),
+    "cli.days_late": ("超期{n}天", "{n} {n:day|days} late"),
     "cli.store_problem": ("数据库 {url}：{reason}", "Database {url}: {reason}"),
     "cli.not_published": ("台账有错误，未发布，数据库没有任何改动。", "The ledger has errors: nothing was published."),
     "cli.published": (
@@ -571,8 +600,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cli.user_enabled_msg": ("已重新启用账号“{name}”。", "Enabled “{name}” again."),
     "cli.rollup_line": (
         "{unit}  填报 {day}  措施 {tasks} 项  完成率 {pct}  超期 {overdue} 项（最长 {longest_overdue_days} 天）  {flag}",
-        "{unit}  reported {day}  {tasks} measures  completion {pct}  overdue {overdue} (longest "
-        "{longest_overdue_days} days)  {flag}",
+        "{unit}  reported {day}  {tasks} {tasks:measure|measures}  completion {pct}  overdue {overdue} (longest "
+        "{longest_overdue_days} {longest_overdue_days:day|days})  {flag}",
     ),
     "cli.no_units": (
         "这个整改方案还没有单位。发布时用 --unit 指明单位。",
@@ -588,11 +617,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "rollup.caption": (
         "{n} 个单位各自最新一版台账，截至 {as_of}。点击一个单位，所有页面都只显示这个单位。",
-        "The newest ledger of each of {n} units, as of {as_of}. Click a unit to see every page for that unit alone.",
+        "The newest ledger of each of {n} {n:unit|units}, as of {as_of}. Click a unit to see every page for that "
+        "unit alone.",
     ),
     "rollup.missing_units": (
         "{n} 个单位本周还没有报送台账：{names}。没有报送本身就是一个预警。",
-        "{n} units have not reported this week: {names}. A missing report is itself a warning.",
+        "{n} {n:unit has|units have} not reported this week: {names}. A missing report is itself a warning.",
     ),
     "rollup.flag": ("提醒", "Flag"),
     "rollup.report_date": ("最近报送", "Last report"),
@@ -616,15 +646,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role.editor": ("编辑", "editor"),
     "role.viewer": ("查看", "viewer"),
     "role.inspector": ("督导组", "inspector"),
-    "account.password_short": ("密码至少 {n} 个字符。", "A password needs at least {n} characters."),
-    "account.password_long": ("密码最多 {n} 个字符。", "A password has at most {n} characters."),
+    "account.password_short": ("密码至少 {n} 个字符。", "A password needs at least {n} {n:character|characters}."),
+    "account.password_long": ("密码最多 {n} 个字符。", "A password has at most {n} {n:character|characters}."),
     "account.password_common": (
         "这个密码太常见，很容易被猜到，请换一个。",
         "That password is too common to be safe; choose another.",
     ),
     "account.password_name": ("密码不能包含账号名称。", "The password must not contain the account's name."),
     "account.name_empty": ("名称不能为空。", "The name cannot be empty."),
-    "account.name_long": ("名称太长（最多 {n} 个字符）。", "The name is too long ({n} characters at most)."),
+    "account.name_long": (
+        "名称太长（最多 {n} 个字符）。",
+        "The name is too long ({n} {n:character|characters} at most).",
+    ),
     "account.name_taken": ("已经有名为“{name}”的账号。", "An account named “{name}” exists already."),
     "account.role": ("没有“{role}”这种角色。", "There is no role “{role}”."),
     "account.no_user": ("没有名为“{name}”的账号。", "There is no account named “{name}”."),
@@ -634,7 +667,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit.until": ("截止日期", "Until"),
     "audit.actions": ("操作类型", "Actions"),
     "audit.who": ("操作人（账号）", "Who (account)"),
-    "audit.count": ("共 {n} 条（最多显示 5000 条）。", "{n} records (5,000 at most shown)."),
+    "audit.count": ("共 {n} 条（最多显示 {limit} 条）。", "{n} {n:record|records} ({limit:,} at most shown)."),
     "audit.export": ("下载操作记录（Excel）", "Download the trail (Excel)"),
     "versions.withdraw_title": ("撤回版本", "Withdraw a version"),
     "versions.withdraw_help": (
@@ -669,7 +702,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "users.password_again": ("再输入一次密码", "Password again"),
     "users.password_help": (
         "至少 {n} 个字符，不能是常见密码，不能包含账号名称。",
-        "At least {n} characters, not a common password, not containing the account's name.",
+        "At least {n} {n:character|characters}, not a common password, not containing the account's name.",
     ),
     "users.edit": ("修改账号", "Change an account"),
     "users.save_role": ("保存角色和单位", "Save role and units"),
@@ -712,10 +745,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cli.plan_line": (
         "{mark}{name}  {unit}  {versions} 个版本  最新填报日期 {latest}",
-        "{mark}{name}  {unit}  {versions} versions  latest report {latest}",
+        "{mark}{name}  {unit}  {versions} {versions:version|versions}  latest report {latest}",
     ),
     "cli.plan_head": ("{title}（{unit}，{day}）", "{title} ({unit}, {day})"),
-    "cli.plan_category": ("  {name}：{n} 项措施", "  {name}: {n} measures"),
+    "cli.plan_category": ("  {name}：{n} 项措施", "  {name}: {n} {n:measure|measures}"),
     "cli.no_plans": ("数据库中还没有任何整改方案。", "The database holds no plan yet."),
     "plan.demo_mark": ("【示例】", "[demo] "),
     "cli.already_published": (
@@ -727,7 +760,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "第{number}版  填报日期 {report_date}  上传 {uploaded_at} {uploaded_by}  {names}  "
         "措施 {tasks} 项  完成率 {pct}  超期 {overdue}",
         "v{number}  reported {report_date}  uploaded {uploaded_at} by {uploaded_by}  {names}  "
-        "{tasks} measures  {pct} done  {overdue} overdue",
+        "{tasks} {tasks:measure|measures}  {pct} done  {overdue} overdue",
     ),
     "cli.no_versions": ("数据库中还没有任何版本。", "The database holds no version yet."),
     "cli.decision_line": (
@@ -736,8 +769,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "cli.lights": ("红黄绿灯：", "Lights: "),
     "cli.no_such_version": ("没有第 {n} 版；现有版本：{numbers}。", "There is no version {n}; versions: {numbers}."),
-    "cli.brief_written": ("已写出 {path}（{size} 字节）。", "Wrote {path} ({size} bytes)."),
-    "cli.notices_written": ("督办单 {n} 份，写入 {path}。", "{n} supervision notices written to {path}."),
+    "cli.brief_written": ("已写出 {path}（{size} 字节）。", "Wrote {path} ({size} {size:byte|bytes})."),
+    "cli.notices_written": ("督办单 {n} 份，写入 {path}。", "{n} supervision {n:notice|notices} written to {path}."),
     "cli.no_decisions": ("这个整改方案还没有会议要求。", "This plan has no meeting requirement yet."),
     # --- the meeting pack -----------------------------------------------------------------------------------
     "brief.default_plan": ("整改工作", "Rectification"),
@@ -749,11 +782,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.lights": ("红黄绿灯", "Lights"),
     "brief.gantt": ("整改阶段", "Phases"),
     "brief.categories": ("各类问题整改完成情况", "Completion by category"),
-    "brief.other_categories": ("其他 {n} 类", "{n} other categories"),
+    "brief.other_categories": ("其他 {n} 类", "{n} other {n:category|categories}"),
     "brief.overdue": ("超期未完成（按责任领导）", "Overdue, by responsible leader"),
     "brief.no_overdue": ("没有超期未完成的措施。", "Nothing is overdue."),
     "brief.no_leader": ("（未填责任领导）", "(no leader given)"),
-    "brief.more": ("另有 {n} 项超期未完成，见台账。", "and {n} more overdue measures (see the ledger)."),
+    "brief.more": ("另有 {n} 项超期未完成，见台账。", "and {n} more overdue {n:measure|measures} (see the ledger)."),
     "brief.changes": ("与上周相比", "Since last week"),
     "brief.no_previous": (
         "这是第一版台账，还没有可比较的上一版。",
@@ -764,7 +797,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.current_requirements": ("本次会议要求", "This meeting's requirements"),
     "brief.current_count": (
         "本次会议已记录要求 {n} 条，下周跟踪。",
-        "{n} requirements recorded at this meeting, followed up next week.",
+        "{n} {n:requirement|requirements} recorded at this meeting, followed up next week.",
     ),
     "brief.days": ("超期天数", "Days late"),
     "brief.due": ("完成时限", "Deadline"),
@@ -774,7 +807,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.by": ("提出", "Given by"),
     "brief.required_by": ("要求完成", "Required by"),
     "brief.state": ("落实情况", "State"),
-    "brief.page": ("第 {n} 页", "Page {n}"),
     "brief.footer": ("整改进度看板生成 · 数据截至 {day}", "Made by the rectification dashboard · data as of {day}"),
     "brief.sheet_version": ("整改台账（含灯号）", "Ledger with lights"),
     "brief.sheet_figures": ("主要数据", "Key figures"),
@@ -784,7 +816,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "notice.intro_leader": (
         "{name}：截至 {day}，您负责的“{plan}”整改措施中，超期未完成 {late} 项、即将到期 {soon} "
         "项。请督促落实，并于反馈期限前书面反馈整改情况。",
-        "{name}: as of {day}, of the measures of “{plan}” you are responsible for, {late} are "
+        "{name}: as of {day}, of the measures of “{plan}” you are responsible for, {late} {late:is|are} "
         "overdue and {soon} due soon. Please see them done and report back in writing by the "
         "reply date.",
     ),
@@ -792,7 +824,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{name}：截至 {day}，本部门负责的“{plan}”整改措施中，超期未完成 {late} 项、即将到期 "
         "{soon} 项。请抓紧落实，并于反馈期限前书面反馈整改情况。",
         "{name}: as of {day}, of the measures of “{plan}” your department is responsible "
-        "for, {late} are overdue and {soon} due soon. Please see them done and report back "
+        "for, {late} {late:is|are} overdue and {soon} due soon. Please see them done and report back "
         "in writing by the reply date.",
     ),
     "notice.measure": ("整改措施", "Measure"),
@@ -800,8 +832,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "notice.days": ("超期 / 剩余", "Late / left"),
     "notice.postponed": ("已推迟", "Postponed"),
     "notice.requirements": ("会议要求", "Meeting requirements"),
-    "notice.days_late": ("超期 {n} 天", "{n} days late"),
-    "notice.days_left": ("还剩 {n} 天", "{n} days left"),
+    "notice.days_late": ("超期 {n} 天", "{n} {n:day|days} late"),
+    "notice.days_left": ("还剩 {n} 天", "{n} {n:day|days} left"),
     "notice.reply_by": ("反馈期限：{day}", "Reply by {day}"),
     "notice.feedback": ("整改情况反馈", "What has been done"),
     "notice.signature": ("责任人签字", "Signature"),
@@ -837,10 +869,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "requirement.no_text": ("请填写会议要求的内容。", "Write what the meeting required."),
     "requirement.too_long": (
         "会议要求太长（最多 {limit} 字）。",
-        "The requirement is too long ({limit} characters at most).",
+        "The requirement is too long ({limit} {limit:character|characters} at most).",
     ),
     "requirement.no_by": ("请填写提出要求的领导（职务）。", "Say who gave the requirement (their title)."),
-    "requirement.name_too_long": ("名称太长（最多 {limit} 字）。", "A name is too long ({limit} characters at most)."),
+    "requirement.name_too_long": (
+        "名称太长（最多 {limit} 字）。",
+        "A name is too long ({limit} {limit:character|characters} at most).",
+    ),
     "requirement.due_before_meeting": (
         "新的完成时限 {due} 早于会议日期 {date}。",
         "The new deadline {due} is before the meeting date {date}.",
@@ -852,9 +887,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "gantt.elapsed": ("时间已过 {pct}", "{pct} of the time gone"),
     "gantt.inspection": ("督导检查", "Inspection"),
     "gantt.as_of": ("统计日 {day}", "as of {day}"),
-    "gantt.days_late": ("超期{n}天", "{n} days late"),
+    "gantt.days_late": ("超期{n}天", "{n} {n:day|days} late"),
     "gantt.overdue": ("超期未完成", "Overdue"),
-    "gantt.group": ("{n}项 · 完成{pct} · 超期{late}", "{n} measures · {pct} done · {late} overdue"),
+    "gantt.group": ("{n}项 · 完成{pct} · 超期{late}", "{n} {n:measure|measures} · {pct} done · {late} overdue"),
     "chart.by_category": ("各类问题整改完成情况", "Completion by category"),
     "chart.completion": ("完成 {pct} · 超期 {late}", "{pct} done · {late} overdue"),
     "chart.measures": ("措施数", "Measures"),
@@ -877,7 +912,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sidebar.all_units": ("全部单位（汇总）", "All units together"),
     "sidebar.all_units_caption": (
         "{n} 个单位各自最新一版台账的汇总；单位也是一个筛选条件。",
-        "The newest ledger of each of {n} units together; the unit is also a filter.",
+        "The newest ledger of each of {n} {n:unit|units} together; the unit is also a filter.",
     ),
     "sidebar.unit_no_report": ("这个单位还没有报送台账。", "This unit has not reported yet."),
     "upload.unit": ("报送单位", "Reporting unit"),
@@ -913,7 +948,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "meeting.by_placeholder": ("如：党总支书记", "e.g. Party secretary"),
     "meeting.date": ("会议日期", "Meeting date"),
     "meeting.due": ("新的完成时限（可不填）", "New deadline (optional)"),
-    "meeting.due_help": ("不填则要求在会议日期后 7 天内落实。", "Left empty, it is due 7 days after the meeting."),
+    "meeting.due_help": (
+        "不填则要求在会议日期后 {days} 天内落实。",
+        "Left empty, it is due {days} {days:day|days} after the meeting.",
+    ),
     "meeting.required_by": ("要求完成", "Required by"),
     "meeting.scope": ("针对", "Concerning"),
     "meeting.scope_measure": ("整改措施", "A measure"),
@@ -942,9 +980,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "meeting.rule": (
         "已落实：所涉措施在要求日期前完成；未到期：还没到要求日期；未落实：已过要求日期仍未完成。"
-        "要求日期为新的完成时限，未填时为会议日期后 7 天。",
+        "要求日期为新的完成时限，未填时为会议日期后 {days} 天。",
         "Met: the measures concerned were done by the required date; pending: not yet due; missed: "
-        "due and not done. The required date is the new deadline, else the meeting date + 7 days.",
+        "due and not done. The required date is the new deadline, else the meeting date + {days} {days:day|days}.",
     ),
     "meeting.pack": ("会议材料", "Meeting pack"),
     "meeting.pack_filtered": (
@@ -985,7 +1023,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan.renamed": ("方案名称已保存。", "The plan's name is saved."),
     "plan.demo_caption": (
         "示例方案（{versions} 个版本）只用于演示，不会与真实方案混在一起。",
-        "The demo plan ({versions} versions) is for showing the dashboard; it never mixes with a real plan.",
+        "The demo plan ({versions} {versions:version|versions}) is for showing the dashboard; it never mixes with a "
+        "real plan.",
     ),
     "plan.delete_demo": ("删除示例方案", "Delete the demo plan"),
     "plan.demo_deleted": ("示例方案已删除。", "The demo plan is deleted."),
@@ -1005,7 +1044,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan.categories": ("问题类别", "Categories"),
     "plan.measures": ("整改措施", "Measures"),
     "plan.phases": ("整改阶段", "Phases"),
-    "plan.warnings": ("有 {n} 处文字没有读取（点击查看）", "{n} passages were not read (open to see them)"),
+    "plan.warnings": (
+        "有 {n} 处文字没有读取（点击查看）",
+        "{n} {n:passage was|passages were} not read (open to see them)",
+    ),
     "plan.grid": ("逐项落实责任和时限", "Who answers for each measure, and by when"),
     "plan.grid_help": (
         "可直接在表格中填写或修改；日期写作 2019-05-31，也可以写“长期”“立行立改”“6月底前”。",
@@ -1018,7 +1060,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plan.publish_title": ("发布为该方案的第一版", "Publish as the plan's first version"),
     "plan.fill_first": (
         "发布前还有 {n} 处需要补全（多为责任领导、部门或责任人）：",
-        "{n} things to complete before publishing (mostly who is responsible):",
+        "{n} {n:thing|things} to complete before publishing (mostly who is responsible):",
     ),
     "plan.publish": ("发布整改方案（第一版）", "Publish the plan (first version)"),
     "plan.baseline_note": ("由整改方案文档生成的第一版", "The first version, made from the plan document"),
@@ -1038,18 +1080,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.measures": ("整改措施", "Measures"),
     "overview.measures_help": (
         "其中长期坚持 {ongoing} 项，不计入完成率。",
-        "{ongoing} of them are ongoing and not counted in completion.",
+        "{ongoing} of them {ongoing:is|are} ongoing and not counted in completion.",
     ),
     "overview.completion": ("完成率", "Completion"),
     "overview.done_of": ("已完成 {done} / {total} 项", "{done} of {total} done"),
     "overview.average_progress": ("平均进度", "Average progress"),
     "overview.overdue": ("超期未完成", "Overdue"),
     "overview.need_attention": ("需督办", "needs follow-up"),
-    "overview.due_soon": ("{days}天内到期", "Due within {days} days"),
+    "overview.due_soon": ("{days}天内到期", "Due within {days} {days:day|days}"),
     "overview.current_phase": ("当前阶段", "Current phase"),
     "overview.current_phase_named": ("当前阶段：{name}", "Current phase: {name}"),
     "overview.no_current": ("不在任何阶段内", "Outside every phase"),
-    "overview.days_left": ("剩余 {n} 天", "{n} days left"),
+    "overview.days_left": ("剩余 {n} 天", "{n} {n:day|days} left"),
     "overview.behind": ("进度滞后：{phases}", "Behind schedule: {phases}"),
     "overview.behind_one": (
         "{name}（时间已过 {elapsed}，完成 {done}）",
@@ -1057,10 +1099,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "overview.worst_overdue": ("超期最久的措施", "Longest overdue"),
     "overview.no_overdue": ("没有超期未完成的措施。", "Nothing is overdue."),
-    "overview.all_overdue": ("查看全部 {n} 项超期措施及责任人", "All {n} overdue measures and who is responsible"),
+    "overview.all_overdue": (
+        "查看全部 {n} 项超期措施及责任人",
+        "{n:The overdue measure|All {n} overdue measures} and who is responsible",
+    ),
     "overview.phases": ("各阶段完成情况", "Phases"),
     "overview.phase_line": ("{name} · {state} · 完成 {pct}", "{name} · {state} · {pct} done"),
-    "overview.ledger_warnings": ("本期台账有 {n} 条填报提示。", "This ledger has {n} data warnings."),
+    "overview.ledger_warnings": ("本期台账有 {n} 条填报提示。", "This ledger has {n} data {n:warning|warnings}."),
     "timeline.title": ("整改时间轴", "Timeline"),
     "timeline.caption": (
         "四个整改阶段、统计日（红色虚线）和督导检查节点（菱形）。统计日期 {as_of}",
@@ -1075,7 +1120,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Show the measures of each phase (grouped by category, coloured by status)",
     ),
     "timeline.large_mode": ("措施较多时的显示方式", "How to show many measures"),
-    "timeline.large_help": ("共 {n} 项措施，逐项绘制会难以阅读。", "{n} measures are too many to draw one by one."),
+    "timeline.large_help": (
+        "共 {n} 项措施，逐项绘制会难以阅读。",
+        "{n} {n:measure is|measures are} too many to draw one by one.",
+    ),
     "timeline.mode_grouped": ("按阶段和类别汇总", "Grouped by phase and category"),
     "timeline.mode_paged": ("逐项分页显示", "One by one, a page at a time"),
     "timeline.page": ("页码（共 {pages} 页）", "Page (of {pages})"),
@@ -1087,7 +1135,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "timeline.completion": ("完成率", "Completion"),
     "timeline.behind_rule": (
         "时间进度超过完成率 {points} 个百分点即为“进度滞后”。",
-        "A phase is behind when the share of its time gone exceeds its completion by over {points} points.",
+        "A phase is behind when the share of its time gone exceeds its completion by over "
+        "{points} {points:point|points}.",
     ),
     "categories.title": ("各类问题整改完成情况", "Completion by category"),
     "categories.caption": (
@@ -1108,7 +1157,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "responsibilities.title": ("责任落实情况", "Responsibilities"),
     "responsibilities.caption": (
         "超期未完成和{days}天内到期的措施，落实到责任领导、部门和责任人。统计日期 {as_of}",
-        "Overdue measures and those due within {days} days, by responsible leader, department and person. "
+        "Overdue measures and those due within {days} {days:day|days}, by responsible leader, department and person. "
         "As of {as_of}",
     ),
     "responsibilities.overdue": ("超期未完成", "Overdue"),
@@ -1117,11 +1166,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "responsibilities.max_days": ("最长超期天数", "Most days late"),
     "responsibilities.none_overdue": ("没有超期未完成的措施。", "Nothing is overdue."),
     "responsibilities.detail": ("超期明细（按超期天数排序）", "Overdue measures, most days late first"),
-    "responsibilities.due_soon": ("{days}天内到期（{n} 项）", "Due within {days} days ({n})"),
-    "responsibilities.none_due_soon": ("{days}天内没有到期的措施。", "Nothing is due within {days} days."),
+    "responsibilities.due_soon": ("{days}天内到期（{n} 项）", "Due within {days} {days:day|days} ({n})"),
+    "responsibilities.none_due_soon": ("{days}天内没有到期的措施。", "Nothing is due within {days} {days:day|days}."),
     "responsibilities.download": ("下载超期和即将到期清单（Excel）", "Download the overdue and due-soon lists (Excel)"),
     "responsibilities.sheet_overdue": ("超期未完成", "Overdue"),
-    "responsibilities.sheet_due_soon": ("{days}天内到期", "Due in {days} days"),
+    "responsibilities.sheet_due_soon": ("{days}天内到期", "Due in {days} {days:day|days}"),
     # --- report columns -------------------------------------------------------------------------------------
     "report.severity": ("类型", "Type"),
     "report.error": ("错误", "Error"),
@@ -1131,18 +1180,110 @@ STRINGS: dict[str, tuple[str, str]] = {
     "report.column": ("列", "Column"),
     "report.value": ("填写内容", "Value"),
     "report.message": ("说明", "Message"),
-    "report.summary": ("{errors} 个错误，{warnings} 个提示。", "{errors} errors, {warnings} warnings."),
+    "report.summary": (
+        "{errors} 个错误，{warnings} 个提示。",
+        "{errors} {errors:error|errors}, {warnings} {warnings:warning|warnings}.",
+    ),
     "report.clean": ("没有发现问题。", "No problems found."),
 }
 
 
+class TranslationError(LookupError):
+    """A string key missing from STRINGS, a parameter its text needs and was not given, or a value its text
+    cannot show (a plural choice given no number). Raised only in strict mode (LEDGER_I18N_STRICT=1)."""
+
+
+def strict() -> bool:
+    """Whether translation problems raise (tests) rather than being logged (a running server, the command line)."""
+    return os.environ.get(STRICT_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def _count(value: object) -> float:
+    """The number a plural choice is made on: a number, or text that starts with one ("1", "1,000", "200001+")."""
+    if isinstance(value, str):
+        written = _NUMBER.match(value.strip())
+        if written is None:
+            raise ValueError(f"a plural choice needs a count, not {value!r}")
+        return float(written[0].replace(",", ""))
+    if isinstance(value, Real) and not isinstance(value, bool):
+        return float(value)
+    raise TypeError(f"a plural choice needs a count, not {type(value).__name__}")
+
+
+class _Texts(Formatter):
+    """str.format, plus the plural choice "{n:one|other}": `one` when n is 1, `other` for every other count."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, other = format_spec.split("|", 1)
+            return one if _count(value) == 1 else other
+        return format(value, format_spec)
+
+
+class _Forgiving(_Texts):
+    """The same, showing MISSING for a parameter not given and a value as plain text where its format fails."""
+
+    def get_value(self, key: int | str, args, kwargs: Mapping[str, object]) -> object:
+        return kwargs.get(key, MISSING) if isinstance(key, str) else MISSING
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if value is MISSING:  # a plural choice without its count takes the plural: "… days late"
+            return format_spec.rpartition("|")[2] if "|" in format_spec else MISSING
+        try:
+            return super().format_field(value, format_spec)
+        except (ValueError, TypeError):
+            return format_spec.rpartition("|")[2] if "|" in format_spec else str(value)
+
+
+_TEXTS = _Texts()
+_FORGIVING = _Forgiving()
+_reported: set[tuple[str, str]] = set()
+
+
+def fields(text: str) -> set[str]:
+    """The parameters a text names, plural choices and their nested parameters included."""
+    names = set()
+    for _, name, spec, _ in Formatter().parse(text):
+        if name is not None:
+            names.add(name)
+            names |= fields(spec or "")
+    return names
+
+
+def render(text: str, params: Mapping[str, object]) -> str:
+    """`text` with its parameters filled in (str.format, with plural choices); raises as str.format does."""
+    if "|" in text:
+        return _TEXTS.vformat(text, (), params)
+    return text.format_map(params)
+
+
+def _problem(key: str, lang: str, problem: str) -> None:
+    """Raise in strict mode; otherwise log (once per key and language) and let the caller show its best effort."""
+    if strict():
+        raise TranslationError(f"ledger.i18n: {key!r} ({lang}): {problem}")
+    if (key, lang) not in _reported:
+        _reported.add((key, lang))
+        log.error("ledger.i18n: %r (%s): %s", key, lang, problem)
+
+
 def translate(key: str, lang: str = DEFAULT_LANG, **params: object) -> str:
-    """The string for `key` in `lang`, with {params} filled in; an unknown key shows itself, never raises."""
+    """The string for `key` in `lang`, with {params} filled in. An unknown key or a missing parameter raises
+    TranslationError in strict mode; otherwise it is logged, an unknown key shows itself and a missing parameter
+    shows as MISSING."""
     pair = STRINGS.get(key)
     if pair is None:
+        _problem(key, lang, "no such key in ledger/i18n.py STRINGS")
         return key
     text = pair[1] if lang == "en" else pair[0]
-    try:
-        return text.format(**params) if params else text
-    except (KeyError, IndexError, ValueError):
+    if "{" not in text:
         return text
+    try:
+        return render(text, params)
+    except (KeyError, IndexError, ValueError, TypeError, AttributeError) as error:
+        missing = sorted(fields(text) - set(params))
+        given = ", ".join(sorted(params)) or "none"
+        if missing:
+            _problem(key, lang, f"missing parameter(s) {', '.join(missing)} (given: {given})")
+        else:
+            _problem(key, lang, f"{type(error).__name__}: {error} (given: {given})")
+        return _FORGIVING.vformat(text, (), params)

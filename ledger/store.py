@@ -266,10 +266,11 @@ class Published:
 class StoreError(Exception):
     """The store cannot be used or cannot do what was asked; `code` names the message (i18n `store.*`)."""
 
-    def __init__(self, code: str, detail: str = ""):
+    def __init__(self, code: str, detail: str = "", **params: object):
         super().__init__(f"{code}: {detail}" if detail else code)
         self.code = code
         self.detail = detail
+        self.params = params  # what the message states besides the detail, such as the limit that was exceeded
 
 
 def problem_code(error: BaseException) -> str:
@@ -294,6 +295,13 @@ def problem_code(error: BaseException) -> str:
     if isinstance(error, (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError, OSError)):
         return "store.unavailable"
     return "store.failed"
+
+
+def problem_params(error: BaseException) -> dict[str, object]:
+    """The parameters of problem_code()'s message: the name or id it concerns (`name`), and any limit it states."""
+    if isinstance(error, StoreError):
+        return {"name": error.detail, **error.params}
+    return {"name": ""}
 
 
 STORE_ERRORS = (StoreError, sa.exc.SQLAlchemyError, OSError)
@@ -1048,7 +1056,7 @@ def _plan_name(name: str) -> str:
     if not name:
         raise StoreError("store.plan_name_empty")
     if len(name) > MAX_PLAN_NAME:
-        raise StoreError("store.plan_name_long", name[:40])
+        raise StoreError("store.plan_name_long", name[:40], limit=MAX_PLAN_NAME)
     return name
 
 

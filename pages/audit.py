@@ -34,9 +34,9 @@ found = audit.records(
     until=datetime.combine(until, time.min) + timedelta(days=1) if until else None,
     actions=actions,
     who=who.strip() or None,
-    limit=5000,
+    limit=audit.SHOWN,
 )
-st.caption(t("audit.count", n=len(found)))
+st.caption(t("audit.count", n=len(found), limit=audit.SHOWN))
 rows = [
     {
         "at": r.at.strftime("%Y-%m-%d %H:%M:%S"),

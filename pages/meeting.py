@@ -7,6 +7,7 @@ from ledger import metrics
 from ledger.brief import SLIDE_ROWS, overdue_slides
 from ledger.figures import gantt
 from ledger.lights import counts as light_counts
+from ledger.requirements import DEFAULT_DAYS
 from ui import access
 from ui.changes import counts_row
 from ui.i18n import t, tl
@@ -120,7 +121,7 @@ with st.container(key="meeting_slide"):
             st.table(styled_states(state_frame(found.carried[:SLIDE_ROWS])), hide_index=True)
             if len(found.carried) > SLIDE_ROWS:
                 st.caption(t("slides.more", n=len(found.carried) - SLIDE_ROWS))
-        st.caption(t("meeting.rule"))
+        st.caption(t("meeting.rule", days=DEFAULT_DAYS))
     else:
         if v.source.combined:
             st.caption(t("meeting.pick_unit"))

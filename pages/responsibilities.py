@@ -5,7 +5,7 @@ import streamlit as st
 from ledger import metrics
 from ledger.fields import RESPONSIBILITY_FIELDS
 from ledger.report import task_records
-from ui.i18n import t
+from ui.i18n import severity, t
 from ui.state import view
 from ui.widgets import download_tables, task_table
 
@@ -19,7 +19,7 @@ soon = metrics.due_soon(v.tasks, v.as_of, v.thresholds.due_soon_days).assign(lig
 counts = st.columns(4)
 counts[0].metric(t("responsibilities.overdue"), len(late), border=True)
 for column, (_, _, name) in zip(counts[1:], metrics.SEVERITIES, strict=True):
-    column.metric(t(f"severity.{name}"), int((late["severity"] == name).sum()), border=True)
+    column.metric(severity(name), int((late["severity"] == name).sum()), border=True)
 
 st.subheader(t("responsibilities.by_person"))
 groups = metrics.responsibility_groups(v.tasks, v.as_of)

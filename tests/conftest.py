@@ -1,10 +1,16 @@
-"""Suite-wide rules: in CI (CI=true) a skipped test is a failure, and a run that executes no test fails."""
+"""Suite-wide rules: in CI (CI=true) a skipped test is a failure, and a run that executes no test fails; a string
+key missing from ledger/i18n.py, or a parameter its text needs and was not given, fails the test that shows it."""
 
 from __future__ import annotations
 
 import os
 
 import pytest
+
+from ledger.i18n import STRICT_ENV
+
+# Set before any test runs and inherited by every process the tests start (command line, workers, the served app).
+os.environ[STRICT_ENV] = "1"
 
 
 def in_ci() -> bool:

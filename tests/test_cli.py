@@ -195,7 +195,7 @@ def test_check_prints_the_report_in_the_chosen_language(capsys):
     assert run(["--lang", "en", "check", str(SAMPLE)]) == 0
     out = capsys.readouterr().out
     assert "整改台账 row 12 [佐证材料]: Marked done without evidence." in out
-    assert out.strip().endswith("0 errors, 1 warnings.")
+    assert out.strip().endswith("0 errors, 1 warning.")
 
 
 def test_module_runs_as_a_separate_process():

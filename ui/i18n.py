@@ -6,6 +6,7 @@ import streamlit as st
 
 from ledger.escape import markdown
 from ledger.i18n import DEFAULT_LANG, LANGS, translate
+from ledger.metrics import SEVERITIES
 
 LANG_KEY = "lang"
 _LABELS = {"zh": "中文", "en": "English"}
@@ -25,6 +26,15 @@ def tl(key: str, **params: object) -> str:
     """The UI string `key` with each parameter shown literally (ledger.escape.markdown): for elements that render
     Markdown — captions, labels, alerts, help texts — when a parameter holds what users wrote."""
     return t(key, **{name: markdown(value) for name, value in params.items()})
+
+
+def severity(name: str) -> str:
+    """An overdue band (ledger.metrics.SEVERITIES: "mild", "serious", "severe") in words, its days taken from that
+    table; "" (not overdue) stays blank."""
+    if not name:
+        return ""
+    low, high = next(((low, high) for low, high, band in SEVERITIES if band == name), (None, None))
+    return t(f"severity.{name}", low=low, high=high, over=None if low is None else low - 1)
 
 
 def literal(text: object) -> str:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from ledger import brief, meeting, typeset, word
 from ledger.requirements import (
+    DEFAULT_DAYS,
     SCOPES,
     MeetingRequirements,
     RequirementError,
@@ -17,7 +18,7 @@ from ledger.requirements import (
     counts,
     default_meeting_date,
 )
-from ledger.store import STORE_ERRORS, problem_code
+from ledger.store import STORE_ERRORS, problem_code, problem_params
 from ui import access, source
 from ui.i18n import lang, t
 from ui.state import View
@@ -151,7 +152,11 @@ def record_form(v: View, key: str) -> None:
             t("meeting.date"), value=default_meeting_date(v.as_of, date.today()), key=f"{key}_date", format="YYYY-MM-DD"
         )
         due = right.date_input(
-            t("meeting.due"), value=None, key=f"{key}_due", format="YYYY-MM-DD", help=t("meeting.due_help")
+            t("meeting.due"),
+            value=None,
+            key=f"{key}_due",
+            format="YYYY-MM-DD",
+            help=t("meeting.due_help", days=DEFAULT_DAYS),
         )
         if not st.form_submit_button(t("meeting.record"), icon=":material/add_task:", type="primary"):
             return
@@ -176,7 +181,7 @@ def record_form(v: View, key: str) -> None:
         st.error(t(problem.code, **problem.params), icon=":material/error:")
         return
     except STORE_ERRORS as problem:
-        st.error(t(problem_code(problem), name=getattr(problem, "detail", "")), icon=":material/database_off:")
+        st.error(t(problem_code(problem), **problem_params(problem)), icon=":material/database_off:")
         return
     st.success(t("meeting.recorded"), icon=":material/check_circle:")
 
@@ -327,4 +332,4 @@ def requirement_history(plan_id: int, unit_id: int | None = None) -> None:
         width="stretch",
         key="requirement_history",
     )
-    st.caption(t("meeting.rule"))
+    st.caption(t("meeting.rule", days=DEFAULT_DAYS))

@@ -14,7 +14,7 @@ from ledger.model import Issue, Ledger, Phase
 from ledger.plan_document import LEDGER_FIELDS, PlanDocument, ledger_rows
 from ledger.plan_reading import load_plan, load_plan_text
 from ledger.publishing import check_upload, publish
-from ledger.store import STORE_ERRORS, NewPlan, problem_code
+from ledger.store import STORE_ERRORS, NewPlan, problem_code, problem_params
 from ledger.writing import prefilled_workbook
 from ui import source
 from ui.i18n import t
@@ -135,7 +135,7 @@ def publish_plan(
         )
     except STORE_ERRORS as problem:
         log.warning("plan publish failed: %r", problem)
-        reason = t(problem_code(problem), name=getattr(problem, "detail", ""))
+        reason = t(problem_code(problem), **problem_params(problem))
         st.session_state[FLASH_KEY] = ("error", t("upload.failed", reason=reason))
         return
     if result is None:
@@ -161,7 +161,7 @@ def rename(plan_id: int, key: str) -> None:
         source.store().rename_plan(plan_id, st.session_state.get(key, ""))
         st.session_state[FLASH_KEY] = ("success", t("plan.renamed"))
     except STORE_ERRORS as problem:
-        st.session_state[FLASH_KEY] = ("error", t(problem_code(problem), name=getattr(problem, "detail", "")))
+        st.session_state[FLASH_KEY] = ("error", t(problem_code(problem), **problem_params(problem)))
 
 
 def delete_demo(plan_id: int) -> None:
@@ -177,4 +177,4 @@ def delete_demo(plan_id: int) -> None:
         st.query_params.pop(source.PLAN_KEY, None)
         st.session_state[FLASH_KEY] = ("success", t("plan.demo_deleted"))
     except STORE_ERRORS as problem:
-        st.session_state[FLASH_KEY] = ("error", t(problem_code(problem), name=getattr(problem, "detail", "")))
+        st.session_state[FLASH_KEY] = ("error", t(problem_code(problem), **problem_params(problem)))

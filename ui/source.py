@@ -20,7 +20,7 @@ from ledger.figures import trend
 from ledger.i18n import translate
 from ledger.metrics import select
 from ledger.sample import import_history
-from ledger.store import STORE_ERRORS, Plan, PlanSummary, Store, Version, problem_code
+from ledger.store import STORE_ERRORS, Plan, PlanSummary, Store, Version, problem_code, problem_params
 from ledger.trends import trend_points, version_table
 from ui.i18n import literal, t
 
@@ -163,7 +163,7 @@ def unavailable(problem: BaseException) -> None:
     """Tell the user what is wrong with the database (full, read-only, damaged, unreachable…) and stop the page;
     details go to the server log only."""
     log.warning("ledger store failed: %r", problem)
-    st.error(t(problem_code(problem), name=getattr(problem, "detail", "")), icon=":material/database_off:")
+    st.error(t(problem_code(problem), **problem_params(problem)), icon=":material/database_off:")
     st.stop()
 
 

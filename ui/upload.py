@@ -11,7 +11,7 @@ import streamlit as st
 from ledger import Ledger, config
 from ledger.guard import Limits
 from ledger.publishing import check_upload, publish
-from ledger.store import STORE_ERRORS, NewPlan, content_sha256, problem_code
+from ledger.store import STORE_ERRORS, NewPlan, content_sha256, problem_code, problem_params
 from ui import source
 from ui.i18n import t
 
@@ -117,7 +117,7 @@ def do_publish(files: list[tuple[str, bytes]], ledger: Ledger, report_date_key: 
         )
     except STORE_ERRORS as problem:  # nothing was stored: publishing is one transaction
         log.warning("publish failed: %r", problem)
-        reason = t(problem_code(problem), name=getattr(problem, "detail", ""))
+        reason = t(problem_code(problem), **problem_params(problem))
         st.session_state[FLASH_KEY] = ("error", t("upload.failed", reason=reason))
         return
     if result is None:

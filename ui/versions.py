@@ -6,7 +6,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from ledger.store import STORE_ERRORS, StoreError, Version, problem_code
+from ledger.store import STORE_ERRORS, Version, problem_code, problem_params
 from ui import access, source
 from ui.i18n import literal, t
 
@@ -27,7 +27,7 @@ def _withdraw(labels: dict[int, str]) -> None:
             version_id, by=access.who(), reason=reason, at=datetime.now(), address=access.client_address()
         )
     except STORE_ERRORS as problem:
-        st.session_state[FLASH] = ("error", t(problem_code(problem), name=getattr(problem, "detail", "")))
+        st.session_state[FLASH] = ("error", t(problem_code(problem), **problem_params(problem)))
         return
     st.session_state["withdraw_reason"] = ""
     st.session_state[FLASH] = ("success", t("versions.withdrawn", label=labels.get(version_id, version_id)))
@@ -40,8 +40,7 @@ def _restore(version_id: int, label: str) -> None:
     try:
         source.store().restore(version_id, by=access.who(), at=datetime.now(), address=access.client_address())
     except STORE_ERRORS as problem:
-        detail = problem.detail if isinstance(problem, StoreError) else ""
-        st.session_state[FLASH] = ("error", t(problem_code(problem), name=detail))
+        st.session_state[FLASH] = ("error", t(problem_code(problem), **problem_params(problem)))
         return
     st.session_state[FLASH] = ("success", t("versions.restored", label=label))
 

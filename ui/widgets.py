@@ -13,7 +13,7 @@ from ledger.model import Issue
 from ledger.report import issue_message
 from ledger.text import percent as pct  # noqa: F401  (re-exported: the pages' percentages)
 from ledger.writing import table_workbook
-from ui.i18n import lang, t
+from ui.i18n import lang, severity, t
 
 SEVERITY_COLORS = {"mild": "#FFF8E1", "serious": "#FFE0B2", "severe": "#FFCDD2"}
 STYLED_ROWS = 1000  # pandas Styler costs ~0.1 s per thousand rows; beyond this the severity stays uncoloured
@@ -50,7 +50,7 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
                 values.map(lambda s: t(f"status.{s}")).astype(object).where(~open_done, t("status.done_not_closed"))
             )
         elif name == "severity":
-            values = values.map(lambda s: t(f"severity.{s}"))
+            values = values.map(severity)
         elif name == "light":
             values = values.map(lambda light: t(f"light.{light}"))
         shown[t(f"field.{name}")] = values
@@ -69,7 +69,7 @@ def task_table(tasks: pd.DataFrame, columns: Sequence[str], key: str | None = No
     styled = [
         (name, colors)
         for name, colors in (
-            ("severity", {t(f"severity.{name}"): color for name, color in SEVERITY_COLORS.items()}),
+            ("severity", {severity(name): color for name, color in SEVERITY_COLORS.items()}),
             ("light", {t(f"light.{name}"): color + "55" for name, color in LIGHT_COLORS.items()}),
         )
         if name in columns
