@@ -1205,7 +1205,9 @@ def _count(value: object) -> float:
         if written is None:
             raise ValueError(f"a plural choice needs a count, not {value!r}")
         return float(written[0].replace(",", ""))
-    if isinstance(value, Real) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        raise TypeError("a plural choice needs a count, not a bool")
+    if isinstance(value, Real):
         return float(value)
     raise TypeError(f"a plural choice needs a count, not {type(value).__name__}")
 
