@@ -763,19 +763,17 @@ class Store:
         """The plan's versions (of one unit, when given), newest report date first (a week published late takes its
         place in time; on the same report date the later publish comes first); withdrawn ones only when asked.
         Numbers count every version of the plan in publish order, so they never change."""
-        query = sa.select(versions_table).where(versions_table.c.plan_id == plan_id)
+        table = versions_table
+        number = sa.func.row_number().over(order_by=table.c.id).label("number")
+        numbered = sa.select(table, number).where(table.c.plan_id == plan_id).subquery()
+        query = sa.select(numbered)
+        if not withdrawn:
+            query = query.where(numbered.c.withdrawn_at.is_(None))
+        if unit_id is not None:  # one unit's among thousands: filtered by the database
+            query = query.where(numbered.c.unit_id == unit_id)
         with self.engine.connect() as conn:
-            rows = (
-                conn.execute(query.order_by(versions_table.c.report_date.desc(), versions_table.c.id.desc()))
-                .mappings()
-                .all()
-            )
-        numbers = {version_id: n for n, version_id in enumerate(sorted(row["id"] for row in rows), start=1)}
-        return [
-            _version(row, numbers[row["id"]])
-            for row in rows
-            if (withdrawn or row["withdrawn_at"] is None) and (unit_id is None or row["unit_id"] == unit_id)
-        ]
+            rows = conn.execute(query.order_by(numbered.c.report_date.desc(), numbered.c.id.desc())).mappings().all()
+        return [_version(row, row["number"]) for row in rows]
 
     def newest_report_id(self, plan_id: int, unit_id: int | None = None) -> int | None:
         """The plan's (or unit's) live version with the newest report date: what the dashboard shows unless a user
@@ -956,21 +954,22 @@ class Store:
 
     def unit_versions(self, plan_id: int, as_of: date | None = None) -> dict[int, Version]:
         """Each unit's newest live version of the plan (reported on or before as_of, when given), by unit id."""
-        query = sa.select(versions_table).where(
-            versions_table.c.plan_id == plan_id, LIVE, versions_table.c.unit_id.is_not(None)
+        table = versions_table
+        number = sa.func.row_number().over(order_by=table.c.id).label("number")  # as versions() numbers them
+        numbered = sa.select(table, number).where(table.c.plan_id == plan_id).subquery()
+        newest_first = sa.func.row_number().over(
+            partition_by=numbered.c.unit_id, order_by=(numbered.c.report_date.desc(), numbered.c.id.desc())
+        )
+        live = sa.select(numbered, newest_first.label("rank")).where(
+            numbered.c.withdrawn_at.is_(None), numbered.c.unit_id.is_not(None)
         )
         if as_of is not None:
-            query = query.where(versions_table.c.report_date <= as_of)
+            live = live.where(numbered.c.report_date <= as_of)
+        ranked = live.subquery()
+        query = sa.select(ranked).where(ranked.c.rank == 1).order_by(ranked.c.report_date, ranked.c.id)
         with self.engine.connect() as conn:
-            rows = conn.execute(query.order_by(versions_table.c.report_date, versions_table.c.id)).mappings().all()
-            ids = sorted(
-                conn.execute(sa.select(versions_table.c.id).where(versions_table.c.plan_id == plan_id)).scalars()
-            )
-        numbers = {version_id: n for n, version_id in enumerate(ids, start=1)}
-        newest: dict[int, Version] = {}
-        for row in rows:  # oldest first: the last one seen per unit is its newest
-            newest[row["unit_id"]] = _version(row, numbers[row["id"]])
-        return newest
+            rows = conn.execute(query).mappings().all()
+        return {row["unit_id"]: _version(row, row["number"]) for row in rows}
 
     def ledgers(self, version_ids: Sequence[int]) -> dict[int, Ledger]:
         """Several versions' ledgers in three queries (the roll-up reads hundreds at once)."""
