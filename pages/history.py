@@ -8,6 +8,7 @@ from ui import access, source
 from ui.changes import details
 from ui.i18n import literal, t
 from ui.meeting import requirement_history
+from ui.memo import memo
 from ui.state import view
 from ui.versions import withdrawal_panel
 from ui.widgets import audited, pct, task_table
@@ -80,7 +81,12 @@ older = right.selectbox(t("history.older"), older_options, key="compare_older", 
 if older == newer:
     st.caption(t("history.no_older"))
 else:
-    changes = compare(v.filtered_ledger(source.ledger_of(older)), v.filtered_ledger(source.ledger_of(newer)))
+    changes = v.memo(
+        "compare",
+        lambda: compare(v.filtered_ledger(source.ledger_of(older)), v.filtered_ledger(source.ledger_of(newer))),
+        older,
+        newer,
+    )
     details(changes, key="history_changes", expanded=True)
 
 st.subheader(t("history.postponements"))
@@ -88,19 +94,27 @@ if per_measure.empty:
     st.caption(t("history.no_postponements"))
 else:
     st.dataframe(
-        per_leader.rename(
-            columns={
-                "leader": t("field.leader"),
-                "times": t("history.times"),
-                "measures": t("history.measures_postponed"),
-            }
+        memo(
+            per_leader,
+            ("shown", v.lang),
+            lambda: per_leader.rename(
+                columns={
+                    "leader": t("field.leader"),
+                    "times": t("history.times"),
+                    "measures": t("history.measures_postponed"),
+                }
+            ),
         ),
         hide_index=True,
         width="stretch",
         key="postponed_leaders",
     )
     task_table(
-        per_measure.rename(columns={"first_due": "old_due", "last_due": "new_due"}).assign(long_term=False),
+        memo(
+            per_measure,
+            ("shown",),
+            lambda: per_measure.rename(columns={"first_due": "old_due", "last_due": "new_due"}).assign(long_term=False),
+        ),
         ("id", "measure", "leader", "times", "old_due", "new_due"),
         key="postponed_measures",
     )

@@ -112,7 +112,7 @@ def history_figures(
 ):
     """The history page's figures across the plan's (or unit's) versions (trend chart, versions table,
     postponements per measure and per leader), computed once per change to the plan's versions, version shown,
-    filters and language."""
+    filters and language; shared read-only, not copied."""
     url = db_url()
     history = select(_history(url, plan_id, unit_id, stamp), dict(filters))
     points = trend_points(history, _ledger(url, shown_id).phases, translate("chart.overall", lang))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -13,9 +13,11 @@ from ledger.model import Issue
 from ledger.report import issue_message
 from ledger.writing import table_workbook
 from ui.i18n import lang, t
+from ui.memo import memo
 
 SEVERITY_COLORS = {"mild": "#FFF8E1", "serious": "#FFE0B2", "severe": "#FFCDD2"}
-STYLED_ROWS = 1000  # pandas Styler costs ~0.1 s per thousand rows; beyond this the severity stays uncoloured
+STYLED_ROWS = 100  # Styler costs ~1 s per thousand rows, to send and to draw; beyond this the light and severity
+# columns stay uncoloured (their words and symbols still say it)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -25,6 +27,18 @@ def pct(value: float | None) -> str:
 
 def _day(value) -> str:
     return "" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def _days(values: pd.Series) -> pd.Series:
+    """Dates as YYYY-MM-DD ("" when blank), a whole column at once when it holds datetimes."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.strftime("%Y-%m-%d").fillna("").astype(object)
+    return values.map(_day)
+
+
+def _words(values: pd.Series, word) -> pd.Series:
+    """`word(value)` for each value, computed once per distinct value (a column holds few of them)."""
+    return values.map({value: word(value) for value in pd.unique(values.to_numpy())}).astype(object)
 
 
 OPTIONAL = ("problem", "goal")  # shown only when the ledger fills them
@@ -39,23 +53,21 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
             continue
         values = tasks[name]
         if name in ("start", "due", "completed_on", "old_due", "new_due"):
-            values = values.map(_day)
+            values = _days(values)
             if name in ("due", "new_due") and "long_term" in tasks:
                 values = values.where(~tasks["long_term"].astype(bool), t("status.ongoing"))
             if name == "due" and "immediate" in tasks and tasks["immediate"].any():
                 values = values.where(
-                    ~tasks["immediate"].astype(bool), values.map(lambda day: t("due.immediate", day=day))
+                    ~tasks["immediate"].astype(bool), _words(values, lambda day: t("due.immediate", day=day))
                 )
         elif name == "status":
             closure = tasks["closure"] if "closure" in tasks else pd.Series("", index=tasks.index)
             open_done = (tasks["status"] == "done") & closure.isin(("open", "requested"))
-            values = (
-                values.map(lambda s: t(f"status.{s}")).astype(object).where(~open_done, t("status.done_not_closed"))
-            )
+            values = _words(values, lambda s: t(f"status.{s}")).where(~open_done, t("status.done_not_closed"))
         elif name == "severity":
-            values = values.map(lambda s: t(f"severity.{s}"))
+            values = _words(values, lambda s: t(f"severity.{s}"))
         elif name == "light":
-            values = values.map(lambda light: t(f"light.{light}"))
+            values = _words(values, lambda light: t(f"light.{light}"))
         shown[t(f"field.{name}")] = values
     return shown.reset_index(drop=True)
 
@@ -68,7 +80,7 @@ def task_table(tasks: pd.DataFrame, columns: Sequence[str], key: str | None = No
         t("field.new_progress"): st.column_config.NumberColumn(format="%.0f%%"),
         t("field.measure"): st.column_config.TextColumn(width="large"),
     }
-    frame = task_frame(tasks, columns)
+    frame = memo(tasks, ("task_frame", tuple(columns), lang()), lambda: task_frame(tasks, columns))
     styled = [
         (name, colors)
         for name, colors in (
@@ -101,12 +113,17 @@ def issue_frame(issues: Sequence[Issue]) -> pd.DataFrame:
     )
 
 
-def download_tables(label: str, sheets: dict[str, list[dict]], file_name: str, key: str) -> None:
-    """A button that downloads the tables as one Excel workbook, one sheet each."""
+def download_tables(
+    label: str, sheets: dict[str, list[dict] | Callable[[], list[dict]]], file_name: str, key: str
+) -> None:
+    """A button that downloads the tables as one Excel workbook, one sheet each; a sheet given as a function is made
+    only when the button is clicked (the function must not need the script run: no t(), no session state)."""
     language = lang()
     st.download_button(
         label,
-        data=lambda: table_workbook(sheets, language),
+        data=lambda: table_workbook(
+            {name: rows() if callable(rows) else rows for name, rows in sheets.items()}, language
+        ),
         file_name=file_name,
         mime=XLSX_MIME,
         key=key,
