@@ -96,12 +96,23 @@ def _versions(url: str, plan_id: int, unit_id: int | None, stamp: str) -> tuple[
     return tuple(_store(url).versions(plan_id, unit_id))
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _withdrawn(url: str, plan_id: int, stamp: str) -> tuple[Version, ...]:
+    return tuple(v for v in _store(url).versions(plan_id, withdrawn=True) if v.withdrawn)
+
+
+def withdrawn_versions(plan_id: int) -> tuple[Version, ...]:
+    """The plan's withdrawn versions, read once per change to its versions (a withdrawal or restore changes the
+    stamp)."""
+    return _withdrawn(db_url(), plan_id, store().changes_stamp(plan_id))
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _history(url: str, plan_id: int, unit_id: int | None, stamp: str) -> pd.DataFrame:
     return _store(url).history(plan_id, unit_id=unit_id)  # read-only for its users, so shared rather than copied
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def history_figures(
     plan_id: int,
     unit_id: int | None,
