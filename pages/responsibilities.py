@@ -7,7 +7,7 @@ from ledger.fields import RESPONSIBILITY_FIELDS
 from ledger.report import task_records
 from ui.i18n import t
 from ui.state import view
-from ui.widgets import download_tables, task_table
+from ui.widgets import download_tables, paged_dataframe, task_table
 
 v = view()
 PEOPLE = ("unit", *RESPONSIBILITY_FIELDS) if "unit" in v.tasks else RESPONSIBILITY_FIELDS  # all units together
@@ -42,12 +42,7 @@ groups = v.memo(
 if groups.empty:
     st.success(t("responsibilities.none_overdue"), icon=":material/check_circle:")
 else:
-    st.dataframe(
-        groups,
-        hide_index=True,
-        width="stretch",
-        key="responsibility_groups",
-    )
+    paged_dataframe(groups, "responsibility_groups", hide_index=True, width="stretch")
     st.subheader(t("responsibilities.detail"))
     task_table(
         late,

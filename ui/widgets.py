@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -11,13 +12,12 @@ from ledger.lights import COLORS as LIGHT_COLORS
 from ledger.lights import LIGHTS
 from ledger.model import Issue
 from ledger.report import issue_message
-from ledger.writing import table_workbook
 from ui.i18n import lang, t
 from ui.memo import memo
 
 SEVERITY_COLORS = {"mild": "#FFF8E1", "serious": "#FFE0B2", "severe": "#FFCDD2"}
-STYLED_ROWS = 100  # Styler costs ~1 s per thousand rows, to send and to draw; beyond this the light and severity
-# columns stay uncoloured (their words and symbols still say it)
+PAGE_ROWS = 100  # longer tables are shown a page at a time: sent, converted and drawn 100 rows per run
+STYLED_ROWS = PAGE_ROWS  # Styler costs ~1 s per thousand rows to send and draw, so it colours a page at most
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -73,7 +73,8 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 
 
 def task_table(tasks: pd.DataFrame, columns: Sequence[str], key: str | None = None, height: int | str = "auto"):
-    """A task table; progress drawn as a bar, overdue severity as a coloured cell."""
+    """A task table, a page at a time when long (paged_dataframe); progress drawn as a bar, the light and overdue
+    severity as coloured cells."""
     config = {
         t("field.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"),
         t("field.old_progress"): st.column_config.NumberColumn(format="%.0f%%"),
@@ -82,21 +83,44 @@ def task_table(tasks: pd.DataFrame, columns: Sequence[str], key: str | None = No
     }
     frame = memo(tasks, ("task_frame", tuple(columns), lang()), lambda: task_frame(tasks, columns))
     styled = [
-        (name, colors)
+        (t(f"field.{name}"), colors)
         for name, colors in (
             ("severity", {t(f"severity.{name}"): color for name, color in SEVERITY_COLORS.items()}),
             ("light", {t(f"light.{name}"): color + "55" for name, color in LIGHT_COLORS.items()}),
         )
         if name in columns
     ]
-    if styled and len(frame) <= STYLED_ROWS:
-        style = frame.style
-        for name, colors in styled:
-            style = style.map(
-                lambda v, c=colors: f"background-color: {c[v]}" if v in c else "", subset=[t(f"field.{name}")]
-            )
-        frame = style
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key, height=height)
+
+    def style(shown: pd.DataFrame):
+        if not styled or len(shown) > STYLED_ROWS:
+            return shown
+        styler = shown.style
+        for column, colors in styled:
+            styler = styler.map(lambda v, c=colors: f"background-color: {c[v]}" if v in c else "", subset=[column])
+        return styler
+
+    paged_dataframe(frame, key, style, hide_index=True, width="stretch", column_config=config, height=height)
+
+
+def paged_dataframe(frame: pd.DataFrame, key: str | None, style=None, **options) -> None:
+    """st.dataframe of `frame` (through `style`, which may return a Styler, when given); longer than PAGE_ROWS, a
+    page at a time with a page number under it, whose changes rerun only the table (st.fragment)."""
+    if len(frame) <= PAGE_ROWS or key is None:
+        st.dataframe(style(frame) if style else frame, key=key, **options)
+    else:
+        _page_of(frame, key, style, options)
+
+
+@st.fragment
+def _page_of(frame: pd.DataFrame, key: str, style, options: dict) -> None:
+    pages = math.ceil(len(frame) / PAGE_ROWS)
+    picker = f"{key}_page"
+    if not 1 <= st.session_state.get(picker, 1) <= pages:  # a shorter list than before (another version, filter)
+        st.session_state[picker] = 1
+    table = st.container()
+    page = st.number_input(t("timeline.page", pages=pages), min_value=1, max_value=pages, key=picker)
+    shown = frame.iloc[(page - 1) * PAGE_ROWS : page * PAGE_ROWS]
+    table.dataframe(style(shown) if style else shown, key=key, **options)
 
 
 def issue_frame(issues: Sequence[Issue]) -> pd.DataFrame:
@@ -118,6 +142,8 @@ def download_tables(
 ) -> None:
     """A button that downloads the tables as one Excel workbook, one sheet each; a sheet given as a function is made
     only when the button is clicked (the function must not need the script run: no t(), no session state)."""
+    from ledger.writing import table_workbook  # openpyxl: imported on the first download, not on the first page
+
     language = lang()
     st.download_button(
         label,
