@@ -18,24 +18,8 @@ if not v.ledger.phases:
     st.warning(t("timeline.no_phases"), icon=":material/warning:")
     st.stop()
 
-show_tasks = st.toggle(t("timeline.show_tasks"), key="timeline_show_tasks")
-grouped, page = False, None
-if show_tasks and len(v.tasks) > MAX_TASK_BARS:
-    pages = math.ceil(len(v.tasks) / MAX_TASK_BARS)
-    mode = st.radio(
-        t("timeline.large_mode"),
-        ("grouped", "paged"),
-        horizontal=True,
-        key="timeline_mode",
-        format_func={m: t(f"timeline.mode_{m}") for m in ("grouped", "paged")}.get,
-        help=t("timeline.large_help", n=len(v.tasks)),
-    )
-    grouped = mode == "grouped"
-    if not grouped:
-        page = st.number_input(t("timeline.page", pages=pages), 1, pages, 1, key="timeline_page")
 
-
-def _figure(page: int | None):
+def _figure(show_tasks: bool, grouped: bool, page: int | None):
     """The Gantt (a page of the measures when `page`), built once per version, filters, date and language."""
     tasks = v.tasks
     if page is not None:
@@ -47,12 +31,32 @@ def _figure(page: int | None):
     )
 
 
-st.plotly_chart(
-    v.memo("gantt", lambda: _figure(page), show_tasks, grouped, page),
-    width="stretch",
-    key="gantt",
-    config={"displaylogo": False},
-)
+@st.fragment  # showing the measures, or another page of them, reruns the chart only
+def _chart() -> None:
+    show_tasks = st.toggle(t("timeline.show_tasks"), key="timeline_show_tasks")
+    grouped, page = False, None
+    if show_tasks and len(v.tasks) > MAX_TASK_BARS:
+        pages = math.ceil(len(v.tasks) / MAX_TASK_BARS)
+        mode = st.radio(
+            t("timeline.large_mode"),
+            ("grouped", "paged"),
+            horizontal=True,
+            key="timeline_mode",
+            format_func={m: t(f"timeline.mode_{m}") for m in ("grouped", "paged")}.get,
+            help=t("timeline.large_help", n=len(v.tasks)),
+        )
+        grouped = mode == "grouped"
+        if not grouped:
+            page = st.number_input(t("timeline.page", pages=pages), 1, pages, 1, key="timeline_page")
+    st.plotly_chart(
+        v.memo("gantt", lambda: _figure(show_tasks, grouped, page), show_tasks, grouped, page),
+        width="stretch",
+        key="gantt",
+        config={"displaylogo": False},
+    )
+
+
+_chart()
 
 
 def _phase_table() -> pd.DataFrame:
