@@ -1,15 +1,20 @@
 """整改进度看板 — the Streamlit entry point: page setup, language, navigation and the sidebar shared by every page."""
 
 import streamlit as st
+import streamlit.delta_generator
 
 from ledger.store import STORE_ERRORS
 from ui import access, source, state
 from ui.i18n import language_switch, t
 from ui.navigation import login_page, pages
 
+# Streamlit checks once per process, on the first element it draws, whether it runs in a Python shell, by walking
+# the stack with inspect (which visits every loaded module): a tenth of a second of the first page after a start.
+# `streamlit run` is no shell.
+streamlit.delta_generator._use_warning_has_been_displayed = True
 st.set_page_config(page_title=t("app.title"), page_icon=":material/fact_check:", layout="wide")
 
-source.start_reading_workers()
+source.start_warm_up()
 with st.sidebar:
     language_switch()
 access.forget_user()  # who is logged in is checked once per run
@@ -31,3 +36,5 @@ with state.showing(state.sidebar(current) if current else None):
         page.run()
     except STORE_ERRORS as problem:  # the database failed while the page read it: say so, never a traceback
         source.unavailable(problem)
+    finally:
+        source.first_page_sent()  # the warm-up may start

@@ -5,13 +5,20 @@ roll-up of many units on PostgreSQL.
     .venv/bin/python bench/bench.py --quick          # 1k/10k only, 20 units × 52 weeks, fewer repeats
     .venv/bin/python bench/bench.py --postgres-only  # only the roll-up of many units on PostgreSQL
     .venv/bin/python bench/bench.py --no-postgres    # everything but that
+    .venv/bin/python bench/bench.py --browser        # add the browser section (Chromium; ten minutes or so)
+    .venv/bin/python bench/bench.py --browser-only   # only the browser section (bench/browser.py)
 
 The PostgreSQL section runs when Debian's server binaries are installed (/usr/lib/postgresql/*/bin; a throwaway
 server as in the store tests, tests/postgres.py) and says so when they are not.
 
+The browser section (bench/browser.py) serves the dashboard on the 10,000-task store and on the 52 weekly versions
+of 1,000 tasks, next to a minimal five-page Streamlit app (bench/minimal_app), and measures them in Debian's
+Chromium: sidebar clicks, full page loads, the first load after a start, and the server's memory with 20 sessions.
+
 Every figure is a median of several runs, and each is reported next to a baseline measured in the same run
-(a bare python-calamine read of the same file; an AppTest run of a one-line page), so the ratios hold on a busy
-machine where seconds do not. Results also go to bench/out/results.json.
+(a bare python-calamine read of the same file; an AppTest run of a one-line page; the minimal app in the browser),
+so the ratios hold on a busy machine where seconds do not. Results also go to bench/out/results.json
+(results_postgres.json, results_browser.json for the -only runs).
 """
 
 from __future__ import annotations
@@ -618,6 +625,9 @@ def main() -> None:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--postgres-only", action="store_true", help="only the roll-up of many units on PostgreSQL")
     which.add_argument("--no-postgres", action="store_true", help="skip the roll-up of many units on PostgreSQL")
+    which.add_argument("--browser-only", action="store_true", help="only the browser section (bench/browser.py)")
+    parser.add_argument("--browser", action="store_true", help="add the browser section (Chromium, ~10 minutes)")
+    parser.add_argument("--sessions", type=int, default=20, help="browser sessions for the memory figure (default 20)")
     parser.add_argument(
         "--units", type=int, help=f"units in the PostgreSQL store (default {UNITS_FULL}, {UNITS_QUICK} with --quick)"
     )
@@ -632,8 +642,15 @@ def main() -> None:
     folder.mkdir(exist_ok=True)
     _pin_navigation_mode()
     results = {"machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}", "repeat": repeat}
+    if args.browser_only:
+        results["browser"] = browser_section(folder, repeat, args.sessions)
+        (OUT / "results_browser.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+        print(report(results))
+        return
     if not args.postgres_only:
         results |= everything_but_postgres(folder, sizes, repeat)
+    if args.browser:
+        results["browser"] = browser_section(folder, repeat, args.sessions)
     if args.no_postgres:
         results["units_postgres"] = {"skipped": "--no-postgres"}
     elif not postgres_available():
@@ -648,6 +665,17 @@ def main() -> None:
         json.dumps(results, indent=2, ensure_ascii=False)
     )
     print(report(results))
+
+
+def browser_section(folder: Path, repeat: int, sessions: int) -> dict:
+    """The dashboard in Chromium against a minimal five-page app, on the two stores the page times use."""
+    import browser
+
+    stores = {
+        "10,000 tasks": published_store(folder, 10_000),
+        "52 weekly versions × 1,000 tasks": weekly_history(folder, 52, 1_000),
+    }
+    return browser.run(stores, rounds=repeat, starts=3, sessions=sessions)
 
 
 def everything_but_postgres(folder: Path, sizes: list[int], repeat: int) -> dict:
@@ -668,6 +696,10 @@ def report(r: dict) -> str:
     lines = [f"Machine: {r['machine']}; medians of {r['repeat']} runs."]
     if "reading" in r:
         lines += ["", *report_files(r)]
+    if "browser" in r:
+        import browser
+
+        lines += ["", *browser.report(r["browser"])]
     if "units_postgres" in r:
         lines += ["", *report_units(r["units_postgres"])]
     return "\n".join(lines)

@@ -8,6 +8,7 @@ logged in plain text."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections.abc import Sequence
@@ -201,7 +202,11 @@ def _verify(stored: str, password: str) -> bool:
         return False
 
 
-_DUMMY_HASH = _hasher.hash("a password nobody has, to spend the same time on unknown names")
+@functools.cache
+def dummy_hash() -> str:
+    """What an unknown name's password is checked against, to spend the same time on it; made on first use (or
+    by the dashboard's warm-up) rather than on import, which it would slow by a few tenths of a second."""
+    return _hasher.hash("a password nobody has, to spend the same time on unknown names")
 
 
 def _clean_name(name: str) -> str:
@@ -438,7 +443,7 @@ def log_in(store: Store, name: str, password: str, *, address: str, now: datetim
         return Login(None, wait_seconds=wait)
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(users_table).where(users_table.c.name == name)).mappings().first()
-    stored = row["password_hash"] if row else _DUMMY_HASH
+    stored = row["password_hash"] if row else dummy_hash()
     right = _verify(stored, password[:MAX_PASSWORD]) and row is not None and not row["disabled"]
     with store._writing() as conn:
         if not right or row is None:

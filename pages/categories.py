@@ -14,7 +14,7 @@ CHART_KEY = "category_chart"
 v = view()
 st.title(t("categories.title"))
 st.caption(t("categories.caption", as_of=v.as_of.isoformat()))
-table = metrics.by_category(v.tasks, v.as_of)
+table = v.memo("by_category", lambda: metrics.by_category(v.tasks, v.as_of))
 if table.empty:
     st.info(t("common.no_tasks"), icon=":material/info:")
     st.stop()
@@ -29,7 +29,7 @@ def _filter_by_clicked_bar() -> None:
 
 
 st.plotly_chart(
-    category_bars(table, v.lang),
+    v.memo("category_bars", lambda: category_bars(table, v.lang)),
     width="stretch",
     key=CHART_KEY,
     on_select=_filter_by_clicked_bar,
@@ -39,21 +39,24 @@ st.plotly_chart(
 st.caption(t("categories.click_hint"))
 
 st.dataframe(
-    table.assign(
-        completion_pct=table["completion_pct"].map(pct),
-        average_progress=table["average_progress"].map(pct),
-    ).rename(
-        columns={
-            "name": t("field.category"),
-            "tasks": t("categories.tasks"),
-            "done": t("status.done"),
-            "in_progress": t("status.in_progress"),
-            "not_started": t("status.not_started"),
-            "ongoing": t("status.ongoing"),
-            "completion_pct": t("categories.completion"),
-            "average_progress": t("categories.average_progress"),
-            "overdue": t("categories.overdue"),
-        }
+    v.memo(
+        "category_table",
+        lambda: table.assign(
+            completion_pct=table["completion_pct"].map(pct),
+            average_progress=table["average_progress"].map(pct),
+        ).rename(
+            columns={
+                "name": t("field.category"),
+                "tasks": t("categories.tasks"),
+                "done": t("status.done"),
+                "in_progress": t("status.in_progress"),
+                "not_started": t("status.not_started"),
+                "ongoing": t("status.ongoing"),
+                "completion_pct": t("categories.completion"),
+                "average_progress": t("categories.average_progress"),
+                "overdue": t("categories.overdue"),
+            }
+        ),
     ),
     hide_index=True,
     width="stretch",

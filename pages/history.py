@@ -8,6 +8,7 @@ from ui import access, source
 from ui.changes import details
 from ui.i18n import literal, t
 from ui.meeting import requirement_history
+from ui.memo import memo
 from ui.state import view
 from ui.versions import withdrawal_panel
 from ui.widgets import audited, pct, task_table
@@ -18,7 +19,7 @@ by_id = {version.id: version for version in versions}
 labels = {i: source.version_label(version) for i, version in by_id.items()}
 plan_id = v.source.plan.id
 unit_names = {u.id: u.name for u in v.source.units}
-filters = tuple((k, tuple(vs)) for k, vs in v.filters.items() if k != "unit")
+filters = tuple((k, tuple(vs)) for k, vs in v.filters.items() if k != "unit" and vs)
 
 st.title(t("history.title"))
 st.caption(t("history.caption", n=len(versions)))
@@ -28,7 +29,13 @@ if v.source.combined:  # every unit's versions; the trend and comparisons need o
     table = pd.DataFrame(columns=["completion_pct", "overdue"], dtype=float)
 else:
     figure, table, per_measure, per_leader = source.history_figures(
-        plan_id, v.source.unit_id, source.store().changes_stamp(plan_id), v.source.version.id, filters, v.lang
+        plan_id,
+        v.source.unit_id,
+        source.store().changes_stamp(plan_id),
+        v.source.version.id,
+        filters,
+        v.lang,
+        source.db_url(),
     )
     st.plotly_chart(figure, width="stretch", key="trend", config={"displaylogo": False})
     table = table.set_index("version_id")
@@ -72,35 +79,55 @@ if v.source.combined:
     st.stop()
 
 st.subheader(t("history.compare"))
-left, right = st.columns(2)
-ids = list(by_id)
-newer = left.selectbox(t("history.newer"), ids, format_func=labels.get, key="compare_newer")
-older_options = ids[ids.index(newer) + 1 :] or [newer]
-older = right.selectbox(t("history.older"), older_options, key="compare_older", format_func=labels.get)
-if older == newer:
-    st.caption(t("history.no_older"))
-else:
-    changes = compare(v.filtered_ledger(source.ledger_of(older)), v.filtered_ledger(source.ledger_of(newer)))
+
+
+@st.fragment  # picking versions reruns this comparison only
+def _compare() -> None:
+    left, right = st.columns(2)
+    ids = list(by_id)
+    newer = left.selectbox(t("history.newer"), ids, format_func=labels.get, key="compare_newer")
+    older_options = ids[ids.index(newer) + 1 :] or [newer]
+    older = right.selectbox(t("history.older"), older_options, key="compare_older", format_func=labels.get)
+    if older == newer:
+        st.caption(t("history.no_older"))
+        return
+    changes = v.memo(
+        "compare",
+        lambda: compare(v.filtered_ledger(source.ledger_of(older)), v.filtered_ledger(source.ledger_of(newer))),
+        older,
+        newer,
+    )
     details(changes, key="history_changes", expanded=True)
+
+
+_compare()
 
 st.subheader(t("history.postponements"))
 if per_measure.empty:
     st.caption(t("history.no_postponements"))
 else:
     st.dataframe(
-        per_leader.rename(
-            columns={
-                "leader": t("field.leader"),
-                "times": t("history.times"),
-                "measures": t("history.measures_postponed"),
-            }
+        memo(
+            per_leader,
+            ("shown", v.lang),
+            lambda: per_leader.rename(
+                columns={
+                    "leader": t("field.leader"),
+                    "times": t("history.times"),
+                    "measures": t("history.measures_postponed"),
+                }
+            ),
         ),
         hide_index=True,
         width="stretch",
         key="postponed_leaders",
     )
     task_table(
-        per_measure.rename(columns={"first_due": "old_due", "last_due": "new_due"}).assign(long_term=False),
+        memo(
+            per_measure,
+            ("shown",),
+            lambda: per_measure.rename(columns={"first_due": "old_due", "last_due": "new_due"}).assign(long_term=False),
+        ),
         ("id", "measure", "leader", "times", "old_due", "new_due"),
         key="postponed_measures",
     )

@@ -16,12 +16,12 @@ from ui.state import view
 from ui.widgets import MEETING_CSS, light_row, pct, task_frame
 
 v = view()
-head = metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds)
+head = v.memo("headline", lambda: metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds))
 found = requirements_of(v)
 slides = [
     ("overall", None),
     ("phases", None),
-    *[("overdue", slide) for slide in overdue_slides(v.tasks, v.as_of)],
+    *[("overdue", slide) for slide in v.memo("overdue_slides", lambda: overdue_slides(v.tasks, v.as_of))],
     ("changes", None),
     ("carried", None),
     ("current", None),
@@ -78,14 +78,20 @@ with st.container(key="meeting_slide"):
         figures[2].metric(t("overview.overdue"), head.overdue, border=True)
         figures[3].metric(t("overview.due_soon", days=v.thresholds.due_soon_days), head.due_soon, border=True)
         light_row(
-            light_counts(v.lights),
+            v.memo("light_counts", lambda: light_counts(v.lights)),
             t("overview.lights_help", days=v.thresholds.due_soon_days, points=f"{v.thresholds.behind_points:g}"),
         )
     elif kind == "phases":
-        figure = gantt(v.ledger.phases, v.tasks, v.as_of, v.lang, thresholds=v.thresholds)
-        figure.update_layout(height=440, font={"size": 18})
         st.plotly_chart(
-            figure, width="stretch", key="meeting_gantt", config={"displaylogo": False, "displayModeBar": False}
+            v.memo(
+                "meeting_gantt",
+                lambda: gantt(v.ledger.phases, v.tasks, v.as_of, v.lang, thresholds=v.thresholds).update_layout(
+                    height=440, font={"size": 18}
+                ),
+            ),
+            width="stretch",
+            key="meeting_gantt",
+            config={"displaylogo": False, "displayModeBar": False},
         )
     elif kind == "overdue":
         leader, late = payload

@@ -12,7 +12,7 @@ from ui.state import view
 from ui.widgets import PHONE_PAIRS_CSS, light_row, pct, task_table
 
 v = view()
-head = metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds)
+head = v.memo("headline", lambda: metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds))
 
 st.title(t("overview.title"))
 st.caption(
@@ -57,7 +57,7 @@ else:
     second[2].metric(t("overview.current_phase"), t("overview.no_current"), border=True)
 
 light_row(
-    light_counts(v.lights),
+    v.memo("light_counts", lambda: light_counts(v.lights)),
     t("overview.lights_help", days=v.thresholds.due_soon_days, points=f"{v.thresholds.behind_points:g}"),
 )
 
@@ -76,7 +76,7 @@ if head.behind:
 left, right = st.columns([3, 2])
 with left:
     st.subheader(t("overview.worst_overdue"))
-    late = metrics.overdue(v.tasks, v.as_of)
+    late = v.memo("overdue", lambda: metrics.overdue(v.tasks, v.as_of))
     if late.empty:
         st.success(t("overview.no_overdue"), icon=":material/check_circle:")
     else:

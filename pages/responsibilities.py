@@ -7,40 +7,42 @@ from ledger.fields import RESPONSIBILITY_FIELDS
 from ledger.report import task_records
 from ui.i18n import severity, t
 from ui.state import view
-from ui.widgets import download_tables, task_table
+from ui.widgets import download_tables, paged_dataframe, task_table
 
 v = view()
 PEOPLE = ("unit", *RESPONSIBILITY_FIELDS) if "unit" in v.tasks else RESPONSIBILITY_FIELDS  # all units together
 st.title(t("responsibilities.title"))
 st.caption(t("responsibilities.caption", as_of=v.as_of.isoformat(), days=v.thresholds.due_soon_days))
-late = metrics.overdue(v.tasks, v.as_of).assign(light=v.lights)
-soon = metrics.due_soon(v.tasks, v.as_of, v.thresholds.due_soon_days).assign(light=v.lights)
+late = v.memo("overdue_lit", lambda: metrics.overdue(v.tasks, v.as_of).assign(light=v.lights))
+soon = v.memo(
+    "due_soon_lit", lambda: metrics.due_soon(v.tasks, v.as_of, v.thresholds.due_soon_days).assign(light=v.lights)
+)
 
 counts = st.columns(4)
 counts[0].metric(t("responsibilities.overdue"), len(late), border=True)
 for column, (_, _, name) in zip(counts[1:], metrics.SEVERITIES, strict=True):
-    column.metric(severity(name), int((late["severity"] == name).sum()), border=True)
+    column.metric(
+        severity(name), v.memo("severity", lambda n=name: int((late["severity"] == n).sum()), name), border=True
+    )
 
 st.subheader(t("responsibilities.by_person"))
-groups = metrics.responsibility_groups(v.tasks, v.as_of)
+groups = v.memo(
+    "groups",
+    lambda: metrics.responsibility_groups(v.tasks, v.as_of).rename(
+        columns={
+            "unit": t("field.unit"),
+            "leader": t("field.leader"),
+            "department": t("field.department"),
+            "owner": t("field.owner"),
+            "overdue": t("responsibilities.count"),
+            "max_days_overdue": t("responsibilities.max_days"),
+        }
+    ),
+)
 if groups.empty:
     st.success(t("responsibilities.none_overdue"), icon=":material/check_circle:")
 else:
-    st.dataframe(
-        groups.rename(
-            columns={
-                "unit": t("field.unit"),
-                "leader": t("field.leader"),
-                "department": t("field.department"),
-                "owner": t("field.owner"),
-                "overdue": t("responsibilities.count"),
-                "max_days_overdue": t("responsibilities.max_days"),
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-        key="responsibility_groups",
-    )
+    paged_dataframe(groups, "responsibility_groups", hide_index=True, width="stretch")
     st.subheader(t("responsibilities.detail"))
     task_table(
         late,
@@ -68,11 +70,11 @@ else:
         soon, ("light", "days_left", "due", "measure", *PEOPLE, "progress", "id", "category"), key="due_soon_table"
     )
 
-download_tables(
+download_tables(  # the sheets are made when the button is clicked, not on every run
     t("responsibilities.download"),
     {
-        t("responsibilities.sheet_overdue"): task_records(late, v.as_of, details=True, shown_lights=v.lights),
-        t("responsibilities.sheet_due_soon", days=v.thresholds.due_soon_days): task_records(
+        t("responsibilities.sheet_overdue"): lambda: task_records(late, v.as_of, details=True, shown_lights=v.lights),
+        t("responsibilities.sheet_due_soon", days=v.thresholds.due_soon_days): lambda: task_records(
             soon, v.as_of, details=True, shown_lights=v.lights
         ),
     },

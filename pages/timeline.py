@@ -18,35 +18,50 @@ if not v.ledger.phases:
     st.warning(t("timeline.no_phases"), icon=":material/warning:")
     st.stop()
 
-show_tasks = st.toggle(t("timeline.show_tasks"), key="timeline_show_tasks")
-tasks, grouped = v.tasks, False
-if show_tasks and len(tasks) > MAX_TASK_BARS:
-    pages = math.ceil(len(tasks) / MAX_TASK_BARS)
-    mode = st.radio(
-        t("timeline.large_mode"),
-        ("grouped", "paged"),
-        horizontal=True,
-        key="timeline_mode",
-        format_func={m: t(f"timeline.mode_{m}") for m in ("grouped", "paged")}.get,
-        help=t("timeline.large_help", n=len(tasks)),
-    )
-    grouped = mode == "grouped"
-    if not grouped:
-        page = st.number_input(t("timeline.page", pages=pages), 1, pages, 1, key="timeline_page")
+
+def _figure(show_tasks: bool, grouped: bool, page: int | None):
+    """The Gantt (a page of the measures when `page`), built once per version, filters, date and language."""
+    tasks = v.tasks
+    if page is not None:
         order = pd.Categorical(tasks["phase"], [p.name for p in v.ledger.phases])
         ordered = tasks.assign(_order=order).sort_values(["_order", "category", "row"], kind="stable")
         tasks = ordered.iloc[(page - 1) * MAX_TASK_BARS : page * MAX_TASK_BARS].drop(columns="_order")
+    return gantt(
+        v.ledger.phases, tasks, v.as_of, v.lang, show_tasks=show_tasks, grouped=grouped, thresholds=v.thresholds
+    )
 
-st.plotly_chart(
-    gantt(v.ledger.phases, tasks, v.as_of, v.lang, show_tasks=show_tasks, grouped=grouped, thresholds=v.thresholds),
-    width="stretch",
-    key="gantt",
-    config={"displaylogo": False},
-)
 
-states = metrics.phase_states(v.ledger.phases, v.tasks, v.as_of, v.thresholds.behind_points)
-st.dataframe(
-    pd.DataFrame(
+@st.fragment  # showing the measures, or another page of them, reruns the chart only
+def _chart() -> None:
+    show_tasks = st.toggle(t("timeline.show_tasks"), key="timeline_show_tasks")
+    grouped, page = False, None
+    if show_tasks and len(v.tasks) > MAX_TASK_BARS:
+        pages = math.ceil(len(v.tasks) / MAX_TASK_BARS)
+        mode = st.radio(
+            t("timeline.large_mode"),
+            ("grouped", "paged"),
+            horizontal=True,
+            key="timeline_mode",
+            format_func={m: t(f"timeline.mode_{m}") for m in ("grouped", "paged")}.get,
+            help=t("timeline.large_help", n=len(v.tasks)),
+        )
+        grouped = mode == "grouped"
+        if not grouped:
+            page = st.number_input(t("timeline.page", pages=pages), 1, pages, 1, key="timeline_page")
+    st.plotly_chart(
+        v.memo("gantt", lambda: _figure(show_tasks, grouped, page), show_tasks, grouped, page),
+        width="stretch",
+        key="gantt",
+        config={"displaylogo": False},
+    )
+
+
+_chart()
+
+
+def _phase_table() -> pd.DataFrame:
+    states = metrics.phase_states(v.ledger.phases, v.tasks, v.as_of, v.thresholds.behind_points)
+    return pd.DataFrame(
         {
             t("timeline.phase"): [s.name for s in states],
             t("timeline.period"): [f"{s.phase.start} – {s.phase.end}" for s in states],
@@ -57,7 +72,11 @@ st.dataframe(
             t("timeline.elapsed"): [pct(s.elapsed_pct) for s in states],
             t("timeline.completion"): [pct(s.completion_pct) for s in states],
         }
-    ),
+    )
+
+
+st.dataframe(
+    v.memo("phase_table", _phase_table),
     hide_index=True,
     width="stretch",
     key="phase_table",

@@ -67,13 +67,19 @@ _HAVE_ACCOUNTS: set[str] = set()  # stores known to have accounts: accounts are 
 USER_KEY = "_session_user"  # the session checked in this run: a page asks many times
 
 
+NO_ACCOUNTS_KEY = "_no_accounts"  # none existed when this run (or action) asked: a page asks many times
+
+
 def accounts_exist() -> bool:
     url = store().url
     if url in _HAVE_ACCOUNTS:
         return True
+    if st.session_state.get(NO_ACCOUNTS_KEY) == url:
+        return False
     if accounts.any_account(store()):
         _HAVE_ACCOUNTS.add(url)
         return True
+    st.session_state[NO_ACCOUNTS_KEY] = url
     return False
 
 
@@ -109,8 +115,10 @@ def current_user() -> accounts.User | None:
 
 
 def forget_user() -> None:
-    """The next current_user() asks the database again (a new run, or an action about to be done)."""
+    """The next current_user() and accounts_exist() ask the database again (a new run, or an action about to be
+    done)."""
     st.session_state.pop(USER_KEY, None)
+    st.session_state.pop(NO_ACCOUNTS_KEY, None)
 
 
 def still_allowed(action: str, unit_id: int | None = None) -> bool:

@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from ledger.diff import Changes
-from ui.i18n import t
+from ui.i18n import lang, t
+from ui.memo import memo
 from ui.widgets import task_table
 
 SECTIONS = (  # (name, columns shown, drawn as an alarm)
@@ -48,4 +49,4 @@ def details(changes: Changes, key: str, expanded: bool = False) -> None:
         frame = getattr(changes, name)
         label = t(f"changes.{name}") + f" ({len(frame)})"
         with st.expander(label, expanded=expanded and alarm, icon=":material/warning:" if alarm else None):
-            task_table(_prepared(frame), columns, key=f"{key}_{name}")
+            task_table(memo(frame, ("prepared", lang()), lambda f=frame: _prepared(f)), columns, key=f"{key}_{name}")

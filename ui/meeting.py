@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from ledger import brief, meeting, typeset, word
+from ledger import brief, meeting
 from ledger.requirements import (
     DEFAULT_DAYS,
     SCOPES,
@@ -206,6 +206,18 @@ def _context(v: View) -> brief.Context:
     )
 
 
+def _typeset():
+    from ledger import typeset  # typst, imported when the first PDF or image is made (not on the first page load)
+
+    return typeset
+
+
+def _word():
+    from ledger import word  # python-docx, likewise
+
+    return word
+
+
 def pack_downloads(v: View, key: str) -> None:
     """The meeting pack, one click each, from the version and filters on screen and in the UI language; each
     download goes into the audit trail."""
@@ -213,21 +225,19 @@ def pack_downloads(v: View, key: str) -> None:
         st.caption(t("meeting.pack_filtered"))
     brief_name, notices_name = t("meeting.brief_file", day=v.as_of), t("meeting.notices_file", day=v.as_of)
     first, second = st.columns(3), st.columns(3)
-    by = (
-        second[0].segmented_control(
-            t("meeting.notices_by"),
-            brief.BY_CHOICES,
-            default="leader",
-            format_func=lambda b: t(f"meeting.by_{b}"),
-            key=f"{key}_by",
-        )
-        or "leader"
+    by = second[0].radio(  # not a segmented control: its first label in Chinese makes Streamlit load its emoji
+        t("meeting.notices_by"),  # catalogue, a tenth of a second of the first page after a start
+        brief.BY_CHOICES,
+        index=brief.BY_CHOICES.index("leader"),
+        format_func={b: t(f"meeting.by_{b}") for b in brief.BY_CHOICES}.get,  # fixed now: a lazy t() reads late
+        key=f"{key}_by",
+        horizontal=True,
     )
     items = (  # (column, label, make the bytes, file name, MIME type, icon, key)
         (
             first[0],
             "meeting.brief_pdf",
-            lambda: typeset.pdf("brief.typ", brief.brief_data(_context(v))),
+            lambda: _typeset().pdf("brief.typ", brief.brief_data(_context(v))),
             brief_name + ".pdf",
             PDF_MIME,
             ":material/picture_as_pdf:",
@@ -236,7 +246,7 @@ def pack_downloads(v: View, key: str) -> None:
         (
             first[1],
             "meeting.brief_docx",
-            lambda: word.brief_docx(brief.brief_data(_context(v))),
+            lambda: _word().brief_docx(brief.brief_data(_context(v))),
             brief_name + ".docx",
             DOCX_MIME,
             ":material/description:",
@@ -245,7 +255,7 @@ def pack_downloads(v: View, key: str) -> None:
         (
             first[2],
             "meeting.image",
-            lambda: typeset.png("headline.typ", brief.brief_data(_context(v))),
+            lambda: _typeset().png("headline.typ", brief.brief_data(_context(v))),
             brief_name + ".png",
             "image/png",
             ":material/image:",
@@ -254,7 +264,7 @@ def pack_downloads(v: View, key: str) -> None:
         (
             second[1],
             "meeting.notices_pdf",
-            lambda: typeset.pdf("notices.typ", brief.notices_data(_context(v), by)),
+            lambda: _typeset().pdf("notices.typ", brief.notices_data(_context(v), by)),
             notices_name + ".pdf",
             PDF_MIME,
             ":material/assignment_late:",
@@ -263,7 +273,7 @@ def pack_downloads(v: View, key: str) -> None:
         (
             second[2],
             "meeting.notices_docx",
-            lambda: word.notices_zip(brief.notices_data(_context(v), by)),
+            lambda: _word().notices_zip(brief.notices_data(_context(v), by)),
             notices_name + ".zip",
             "application/zip",
             ":material/folder_zip:",

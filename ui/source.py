@@ -19,7 +19,6 @@ from ledger.diff import postponements
 from ledger.figures import trend
 from ledger.i18n import translate
 from ledger.metrics import select
-from ledger.sample import import_history
 from ledger.store import STORE_ERRORS, Plan, PlanSummary, Store, Version, problem_code, problem_params
 from ledger.trends import trend_points, version_table
 from ui.i18n import literal, t
@@ -43,18 +42,56 @@ def db_url() -> str:
     return config.db_url(os.environ, secrets())
 
 
+WARM_UP_AFTER_S = 30  # the warm-up waits for the first page to be sent, but never longer than this
+_first_page_sent = threading.Event()
+
+
 @st.cache_resource(show_spinner=False)
-def start_reading_workers() -> bool:
-    """Start, once per server and in the background, the fork server that upload workers come from (ledger.guard),
-    so that the first upload after a start does not wait for it."""
-    threading.Thread(target=guard.warm_up, name="ledger-reading-workers", daemon=True).start()
+def start_warm_up() -> bool:
+    """Once per server, in the background: as soon as the first page has been sent (dashboard.py calls
+    first_page_sent), read what the other pages need of the newest version and import what they draw with, then
+    start the fork server that upload workers come from (ledger.guard), so that neither the first visit to a page
+    nor the first upload after a start waits for them. Not before the first page: on a small machine it would
+    compete with it."""
+    threading.Thread(target=_warm_up, args=(db_url(),), name="dashboard-warm-up", daemon=True).start()
     return True
+
+
+def first_page_sent() -> None:
+    _first_page_sent.set()
+
+
+def _warm_up(url: str) -> None:
+    _first_page_sent.wait(WARM_UP_AFTER_S)
+    try:
+        from streamlit import emojis  # noqa: F401  read by Streamlit on the first label in Chinese of some widgets
+
+        from ledger import accounts, brief, typeset, word  # noqa: F401  the meeting pack's makers
+        from ledger.i18n import DEFAULT_LANG
+
+        accounts.dummy_hash()
+
+        store = _store(url)
+        shown = next((summary.plan.id for summary in store.plans() if summary.versions), None)
+        if shown is not None:  # the plan a visitor sees first (_plan_picker)
+            stamp = store.changes_stamp(shown)
+            versions = _versions(url, shown, None, stamp)
+            for version in versions[:2]:  # the newest and the one "since last week" compares it with
+                _ledger(url, version.id)
+            _withdrawn(url, shown, stamp)
+            if not any(version.unit_id for version in versions):  # the history page's trend and tables
+                history_figures(shown, None, stamp, versions[0].id, (), DEFAULT_LANG, url)
+    except Exception:  # only a head start: whatever fails here fails again, and is reported, on the page
+        log.warning("warming up the dashboard's caches failed", exc_info=True)
+    guard.warm_up()
 
 
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> Store:
     store = Store(url)
     if not store.sample_imported() and not store.plans():  # first start: the seed plan's weeks, as the demo plan
+        from ledger.sample import import_history  # the reader and writer: not needed to show a store
+
         import_history(store, DATA_DIR)
     _first_admin(store)
     return store
@@ -97,12 +134,23 @@ def _versions(url: str, plan_id: int, unit_id: int | None, stamp: str) -> tuple[
     return tuple(_store(url).versions(plan_id, unit_id))
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _withdrawn(url: str, plan_id: int, stamp: str) -> tuple[Version, ...]:
+    return tuple(v for v in _store(url).versions(plan_id, withdrawn=True) if v.withdrawn)
+
+
+def withdrawn_versions(plan_id: int) -> tuple[Version, ...]:
+    """The plan's withdrawn versions, read once per change to its versions (a withdrawal or restore changes the
+    stamp)."""
+    return _withdrawn(db_url(), plan_id, store().changes_stamp(plan_id))
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _history(url: str, plan_id: int, unit_id: int | None, stamp: str) -> pd.DataFrame:
     return _store(url).history(plan_id, unit_id=unit_id)  # read-only for its users, so shared rather than copied
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def history_figures(
     plan_id: int,
     unit_id: int | None,
@@ -110,11 +158,11 @@ def history_figures(
     shown_id: int,
     filters: tuple[tuple[str, tuple[str, ...]], ...],
     lang: str,
+    url: str,
 ):
     """The history page's figures across the plan's (or unit's) versions (trend chart, versions table,
     postponements per measure and per leader), computed once per change to the plan's versions, version shown,
-    filters and language."""
-    url = db_url()
+    filters (those set) and language; shared read-only, not copied."""
     history = select(_history(url, plan_id, unit_id, stamp), dict(filters))
     points = trend_points(history, _ledger(url, shown_id).phases, translate("chart.overall", lang))
     return trend(points, lang), version_table(history), *postponements(history)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -18,10 +18,15 @@ from ledger.lights import lights
 from ledger.metrics import FILTER_FIELDS, Thresholds, filter_options, select
 from ledger.vocab import STATUSES
 from ui.i18n import lang, t, tl
+from ui.memo import T, memo
 from ui.navigation import leave_pages_directory_mode
 from ui.source import Current, ledger_of, secrets
 
 VIEW_KEY = "_view"
+
+
+def _filters_key(filters: dict[str, list[str]]) -> tuple:
+    return tuple((field, tuple(values)) for field, values in filters.items() if values)
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,10 +39,16 @@ class View:
     source: Current
     thresholds: Thresholds
 
+    def memo(self, name: str, compute: Callable[[], T], *extra) -> T:
+        """`compute()` once per ledger, filters, as-of date, thresholds, language and `extra` (ui.state.memo)."""
+        return memo(
+            self.ledger, (name, _filters_key(self.filters), self.as_of, self.thresholds, self.lang, *extra), compute
+        )
+
     @cached_property
     def lights(self) -> pd.Series:
-        """Each shown measure's light (ledger.lights), computed once per run."""
-        return lights(self.tasks, self.ledger.phases, self.as_of, self.thresholds)
+        """Each shown measure's light (ledger.lights)."""
+        return self.memo("lights", lambda: lights(self.tasks, self.ledger.phases, self.as_of, self.thresholds))
 
     @property
     def previous_date(self) -> date | None:
@@ -64,8 +75,12 @@ class View:
         )
         if before is None:
             return None
-        older = self.filtered_ledger(before)
-        return compare(older, replace(self.ledger, tasks=self.tasks), new_as_of=self.as_of)
+        return self.memo(
+            "changes",
+            lambda: compare(self.filtered_ledger(before), replace(self.ledger, tasks=self.tasks), new_as_of=self.as_of),
+            # the version before can change (a withdrawal) while the one on screen stays
+            id(before) if self.source.combined else self.source.previous.id,
+        )
 
 
 def filter_key(field: str) -> str:
@@ -103,7 +118,7 @@ def sidebar(source: Current) -> View:
         active = any(st.session_state.get(filter_key(f)) for f in fields)
         with st.expander(t("sidebar.filters"), expanded=active, icon=":material/filter_alt:"):
             for field in fields:
-                options = filter_options(ledger.tasks, field)
+                options = memo(ledger, ("filter_options", field), lambda f=field: filter_options(ledger.tasks, f))
                 key = filter_key(field)
                 kept = [v for v in st.session_state.get(key, []) if v in options]
                 st.session_state[key] = kept  # a value of an earlier version would not be an option any more
@@ -122,7 +137,8 @@ def sidebar(source: Current) -> View:
                 )
             )
     thresholds = config.thresholds(os.environ, secrets())
-    return View(ledger, select(ledger.tasks, filters), as_of or ledger.report_date, lang(), filters, source, thresholds)
+    tasks = memo(ledger, ("tasks", _filters_key(filters)), lambda: select(ledger.tasks, filters))
+    return View(ledger, tasks, as_of or ledger.report_date, lang(), filters, source, thresholds)
 
 
 @contextmanager

@@ -50,7 +50,8 @@ def withdrawal_panel(plan_id: int, live: dict[int, Version], labels: dict[int, s
     flash = st.session_state.pop(FLASH, None)
     if flash:
         (st.success if flash[0] == "success" else st.error)(flash[1])
-    mine = [i for i, version in live.items() if access.allowed("withdraw", version.unit_id)]
+    may = {unit: access.allowed("withdraw", unit) for unit in {version.unit_id for version in live.values()}}
+    mine = [i for i, version in live.items() if may[version.unit_id]]
     if mine:
         with st.expander(t("versions.withdraw_title"), icon=":material/undo:"):
             st.caption(t("versions.withdraw_help"))
@@ -63,7 +64,7 @@ def withdrawal_panel(plan_id: int, live: dict[int, Version], labels: dict[int, s
                 key="withdraw_button",
                 icon=":material/undo:",
             )
-    withdrawn = [v for v in source.store().versions(plan_id, withdrawn=True) if v.withdrawn]
+    withdrawn = source.withdrawn_versions(plan_id)
     if withdrawn:
         with st.expander(t("versions.withdrawn_title", n=len(withdrawn)), icon=":material/inventory_2:"):
             for version in withdrawn:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -12,16 +13,29 @@ from ledger.lights import LIGHTS
 from ledger.model import Issue
 from ledger.report import issue_message
 from ledger.text import percent as pct  # noqa: F401  (re-exported: the pages' percentages)
-from ledger.writing import table_workbook
 from ui.i18n import lang, severity, t
+from ui.memo import memo
 
 SEVERITY_COLORS = {"mild": "#FFF8E1", "serious": "#FFE0B2", "severe": "#FFCDD2"}
-STYLED_ROWS = 1000  # pandas Styler costs ~0.1 s per thousand rows; beyond this the severity stays uncoloured
+PAGE_ROWS = 100  # longer tables are shown a page at a time: sent, converted and drawn 100 rows per run
+STYLED_ROWS = PAGE_ROWS  # Styler costs ~1 s per thousand rows to send and draw, so it colours a page at most
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _day(value) -> str:
     return "" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def _days(values: pd.Series) -> pd.Series:
+    """Dates as YYYY-MM-DD ("" when blank), a whole column at once when it holds datetimes."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.strftime("%Y-%m-%d").fillna("").astype(object)
+    return values.map(_day)
+
+
+def _words(values: pd.Series, word) -> pd.Series:
+    """`word(value)` for each value, computed once per distinct value (a column holds few of them)."""
+    return values.map({value: word(value) for value in pd.unique(values.to_numpy())}).astype(object)
 
 
 OPTIONAL = ("problem", "goal")  # shown only when the ledger fills them
@@ -36,52 +50,74 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
             continue
         values = tasks[name]
         if name in ("start", "due", "completed_on", "old_due", "new_due"):
-            values = values.map(_day)
+            values = _days(values)
             if name in ("due", "new_due") and "long_term" in tasks:
                 values = values.where(~tasks["long_term"].astype(bool), t("status.ongoing"))
             if name == "due" and "immediate" in tasks and tasks["immediate"].any():
                 values = values.where(
-                    ~tasks["immediate"].astype(bool), values.map(lambda day: t("due.immediate", day=day))
+                    ~tasks["immediate"].astype(bool), _words(values, lambda day: t("due.immediate", day=day))
                 )
         elif name == "status":
             closure = tasks["closure"] if "closure" in tasks else pd.Series("", index=tasks.index)
             open_done = (tasks["status"] == "done") & closure.isin(("open", "requested"))
-            values = (
-                values.map(lambda s: t(f"status.{s}")).astype(object).where(~open_done, t("status.done_not_closed"))
-            )
+            values = _words(values, lambda s: t(f"status.{s}")).where(~open_done, t("status.done_not_closed"))
         elif name == "severity":
-            values = values.map(severity)
+            values = _words(values, severity)
         elif name == "light":
-            values = values.map(lambda light: t(f"light.{light}"))
+            values = _words(values, lambda light: t(f"light.{light}"))
         shown[t(f"field.{name}")] = values
     return shown.reset_index(drop=True)
 
 
 def task_table(tasks: pd.DataFrame, columns: Sequence[str], key: str | None = None, height: int | str = "auto"):
-    """A task table; progress drawn as a bar, overdue severity as a coloured cell."""
+    """A task table, a page at a time when long (paged_dataframe); progress drawn as a bar, the light and overdue
+    severity as coloured cells."""
     config = {
         t("field.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"),
         t("field.old_progress"): st.column_config.NumberColumn(format="%.0f%%"),
         t("field.new_progress"): st.column_config.NumberColumn(format="%.0f%%"),
         t("field.measure"): st.column_config.TextColumn(width="large"),
     }
-    frame = task_frame(tasks, columns)
+    frame = memo(tasks, ("task_frame", tuple(columns), lang()), lambda: task_frame(tasks, columns))
     styled = [
-        (name, colors)
+        (t(f"field.{name}"), colors)
         for name, colors in (
             ("severity", {severity(name): color for name, color in SEVERITY_COLORS.items()}),
             ("light", {t(f"light.{name}"): color + "55" for name, color in LIGHT_COLORS.items()}),
         )
         if name in columns
     ]
-    if styled and len(frame) <= STYLED_ROWS:
-        style = frame.style
-        for name, colors in styled:
-            style = style.map(
-                lambda v, c=colors: f"background-color: {c[v]}" if v in c else "", subset=[t(f"field.{name}")]
-            )
-        frame = style
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key, height=height)
+
+    def style(shown: pd.DataFrame):
+        if not styled or len(shown) > STYLED_ROWS:
+            return shown
+        styler = shown.style
+        for column, colors in styled:
+            styler = styler.map(lambda v, c=colors: f"background-color: {c[v]}" if v in c else "", subset=[column])
+        return styler
+
+    paged_dataframe(frame, key, style, hide_index=True, width="stretch", column_config=config, height=height)
+
+
+def paged_dataframe(frame: pd.DataFrame, key: str | None, style=None, **options) -> None:
+    """st.dataframe of `frame` (through `style`, which may return a Styler, when given); longer than PAGE_ROWS, a
+    page at a time with a page number under it, whose changes rerun only the table (st.fragment)."""
+    if len(frame) <= PAGE_ROWS or key is None:
+        st.dataframe(style(frame) if style else frame, key=key, **options)
+    else:
+        _page_of(frame, key, style, options)
+
+
+@st.fragment
+def _page_of(frame: pd.DataFrame, key: str, style, options: dict) -> None:
+    pages = math.ceil(len(frame) / PAGE_ROWS)
+    picker = f"{key}_page"
+    if not 1 <= st.session_state.get(picker, 1) <= pages:  # a shorter list than before (another version, filter)
+        st.session_state[picker] = 1
+    table = st.container()
+    page = st.number_input(t("timeline.page", pages=pages), min_value=1, max_value=pages, key=picker)
+    shown = frame.iloc[(page - 1) * PAGE_ROWS : page * PAGE_ROWS]
+    table.dataframe(style(shown) if style else shown, key=key, **options)
 
 
 def issue_frame(issues: Sequence[Issue]) -> pd.DataFrame:
@@ -98,12 +134,19 @@ def issue_frame(issues: Sequence[Issue]) -> pd.DataFrame:
     )
 
 
-def download_tables(label: str, sheets: dict[str, list[dict]], file_name: str, key: str) -> None:
-    """A button that downloads the tables as one Excel workbook, one sheet each."""
+def download_tables(
+    label: str, sheets: dict[str, list[dict] | Callable[[], list[dict]]], file_name: str, key: str
+) -> None:
+    """A button that downloads the tables as one Excel workbook, one sheet each; a sheet given as a function is made
+    only when the button is clicked (the function must not need the script run: no t(), no session state)."""
+    from ledger.writing import table_workbook  # openpyxl: imported on the first download, not on the first page
+
     language = lang()
     st.download_button(
         label,
-        data=lambda: table_workbook(sheets, language),
+        data=lambda: table_workbook(
+            {name: rows() if callable(rows) else rows for name, rows in sheets.items()}, language
+        ),
         file_name=file_name,
         mime=XLSX_MIME,
         key=key,
