@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -43,6 +44,7 @@ def db_url() -> str:
 
 
 WARM_UP_AFTER_S = 30  # the warm-up waits for the first page to be sent, but never longer than this
+WARM_UP_PAUSE_S = 2.0  # and leaves the browser this long to draw it
 _first_page_sent = threading.Event()
 
 
@@ -63,6 +65,7 @@ def first_page_sent() -> None:
 
 def _warm_up(url: str) -> None:
     _first_page_sent.wait(WARM_UP_AFTER_S)
+    time.sleep(WARM_UP_PAUSE_S)
     try:
         from streamlit import emojis  # noqa: F401  read by Streamlit on the first label in Chinese of some widgets
 
