@@ -8,9 +8,11 @@ is then a dictionary lookup, not a Python function call, and 100,000 rows read i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
-from operator import itemgetter, methodcaller, not_
+from itertools import count
+from operator import itemgetter, not_
 
 import numpy as np
 import pandas as pd
@@ -71,32 +73,40 @@ _STATUS_DTYPE = status_column([]).dtype
 _SAMPLE_CELLS = 1000  # the cells of a column that tell repeated values (names, dates) from different ones (measures)
 
 
-def _task_rows(sheet: RawSheet, header: Header) -> tuple[list[int], dict[str, list[object]]]:
-    """The Excel row number and raw cells of every task row; section rows set the category of the rows below.
+def _task_rows(sheet: RawSheet, header: Header) -> tuple[list[int], dict[str, _Cells]]:
+    """The Excel row number and the cells of every task row, per field; section rows set the category of the rows
+    below.
 
     Most rows are tasks: only a row with few cells filled, or without a long measure text, is looked at one by one
     (a blank line, a footer, a section title, a 合计 line)."""
     columns = {f: c for f, (c, _) in header.columns.items()}
-    measure_col = columns["measure"]
+    width = max(columns.values()) + 1
     body = sheet.rows[header.row + 1 :]
     count = len(body)
-    lengths = np.fromiter(map(len, body), dtype=np.intp, count=count)
-    few = lengths - np.fromiter(map(methodcaller("count", ""), body), dtype=np.intp, count=count) <= 4
-    measures = _column(body, measure_col, lengths)
-    if set(map(type, measures)) <= {str}:
-        short = np.fromiter(map(len, measures), dtype=np.intp, count=count) < 12
+    if count and min(map(len, body)) < width:  # rows of a text file may stop short
+        body = [row if len(row) >= width else [*row, *[""] * (width - len(row))] for row in body]
+    cells = {f: _Cells.of(body, columns[f], exact=f in _TEXT_FIELDS) for f in _RAW_FIELDS if f in columns}
+    filled = np.zeros(count, dtype=np.intp)  # filled cells among the fields', a floor of the row's filled cells
+    for column in cells.values():
+        if column.grouped:
+            filled += column.flags([not (type(value) is str and value == "") for value in column.distinct])
+    few = filled <= 4
+    few[few] = [len(body[i]) - body[i].count("") <= 4 for i in np.flatnonzero(few).tolist()]
+    measures = cells["measure"]
+    if measures.grouped or not set(map(type, measures.distinct)) <= {str}:
+        short = measures.flags([not isinstance(m, str) or len(m) < 12 for m in measures.distinct])
     else:
-        short = np.fromiter((not isinstance(m, str) or len(m) < 12 for m in measures), dtype=bool, count=count)
+        short = np.fromiter(map(len, measures.distinct), dtype=np.intp, count=count) < 12
     skipped = np.zeros(count, dtype=bool)
     titles: list[tuple[int, str]] = []  # (position in body, the section it opens)
     for index in np.flatnonzero(few | short).tolist():
         row = body[index]
         if few[index]:  # few cells: maybe blank, a footer or a section row
-            filled = [(c, v) for c, v in enumerate(row) if not is_blank(v)]
-            if not filled or is_footer(shown(filled[0][1])):
+            found = [(c, v) for c, v in enumerate(row) if not is_blank(v)]
+            if not found or is_footer(shown(found[0][1])):
                 skipped[index] = True
                 continue
-            title = section_title(filled, columns)
+            title = section_title(found, columns)
             if title is not None:
                 skipped[index] = True
                 if title:
@@ -105,74 +115,139 @@ def _task_rows(sheet: RawSheet, header: Header) -> tuple[list[int], dict[str, li
         if short[index] and is_total(row):
             skipped[index] = True
     kept = np.flatnonzero(~skipped)
-    rows = body if len(kept) == count else [body[i] for i in kept.tolist()]
-    raw = {f: (_column(rows, columns[f], lengths[kept]) if f in columns else [""] * len(rows)) for f in _RAW_FIELDS}
+    if len(kept) < count:
+        block = len(kept) and kept[-1] - kept[0] + 1 == len(kept)  # the usual: only lines above or below skipped
+        taken = slice(int(kept[0]), int(kept[-1]) + 1) if block else kept
+        rows = body[taken] if block else [body[i] for i in kept.tolist()]
+        cells = {f: column.take(taken, rows) for f, column in cells.items()}
+    cells |= {f: _Cells.constant(len(kept)) for f in _RAW_FIELDS if f not in cells}
     sections: dict[int, str] = {}  # a section's title goes to the first task row after it
     for position, (_, title) in zip(
         np.searchsorted(kept, [i for i, _ in titles], side="right").tolist(), titles, strict=True
     ):
         if position < len(kept):
             sections[position] = title
+    category = cells["category"]
     for position, title in sections.items():
-        if "category" not in columns or is_blank(raw["category"][position]):
-            raw["category"][position] = title
-    return (kept + (header.row + 2)).tolist(), raw
-
-
-def _column(rows: list[list[object]], column: int, lengths: np.ndarray) -> list[object]:
-    """One column's cells ("" where a row ends before it)."""
-    if not rows or lengths.min() > column:
-        return list(map(itemgetter(column), rows))
-    return [row[column] if column < len(row) else "" for row in rows]
+        if "category" not in columns or is_blank(category.value(position)):
+            category.put(position, title)
+    return (kept + (header.row + 2)).tolist(), {f: cells[f] for f in _RAW_FIELDS}
 
 
 class _Cells:
-    """One column of task rows: its distinct cells (`distinct`: the first of each set of cells equal as dictionary
-    keys) and per row the position of its cell among them (`codes`); `values` are the cells themselves.
+    """One field's cells in the task rows: per row the position of its cell among the column's distinct cells
+    (`codes`), and those (`distinct`: the first of each set of cells equal as dictionary keys).
 
     Cells equal as dictionary keys are converted as one (True as 1, -0.0 as 0.0), as they always were, except with
     `exact` (text columns, which show each cell as written): there a bool and a number stay apart, and a column
-    whose cells mostly differ (measures, ids) keeps one entry per row, since grouping it would cost more than it
-    saves."""
+    whose cells mostly differ (measures, ids) is not grouped: its `distinct` are its cells, one per row."""
 
-    __slots__ = ("codes", "distinct", "values")
+    __slots__ = ("codes", "column", "distinct", "grouped", "rows", "written")
 
-    def __init__(self, values: list[object], exact: bool = False):
-        self.values = values
-        self.codes, self.distinct = _distinct(values, exact)
+    def __init__(
+        self,
+        codes: np.ndarray,
+        distinct: list[object],
+        rows: Sequence[object] = (),
+        column: int | None = None,
+        grouped: bool = True,
+    ):
+        self.codes, self.distinct, self.grouped = codes, distinct, grouped
+        self.rows, self.column = rows, column  # where the cells are (rows[i][column], or rows[i] without a column)
+        self.written: dict[int, object] = {}  # cells written over (a section's title as the category)
+
+    @classmethod
+    def of(cls, rows: Sequence[object], column: int | None = None, exact: bool = False) -> _Cells:
+        """The cells of `column` in `rows` (each row reaches it), or `rows` themselves when no column is given:
+        one pass takes each cell, hashes it and numbers it."""
+
+        def cells(rows: Iterable[object]) -> Iterator[object]:
+            return iter(rows) if column is None else map(itemgetter(column), rows)
+
+        try:
+            if exact and 2 * len(set(cells(rows[:_SAMPLE_CELLS]))) > min(len(rows), _SAMPLE_CELLS):
+                return cls.each(list(cells(rows)))
+            numbers = defaultdict(count().__next__)  # a new cell gets the next number
+            codes = np.fromiter(map(numbers.__getitem__, cells(rows)), dtype=np.intp, count=len(rows))
+        except TypeError:  # an unhashable cell; never produced by the readers, but slower beats wrong
+            return cls.each(list(cells(rows)))
+        if exact and _merges_types(numbers, cells(rows)):
+            return cls.each(list(cells(rows)))
+        return cls(codes, list(numbers), rows, column)
+
+    @classmethod
+    def each(cls, values: list[object]) -> _Cells:
+        """Cells not grouped: one entry per row."""
+        return cls(np.arange(len(values)), values, values, None, grouped=False)
+
+    @classmethod
+    def constant(cls, rows: int) -> _Cells:
+        """A field the ledger has no column for: "" in every row."""
+        return cls(np.zeros(rows, dtype=np.intp), [""], [""] * rows)
+
+    def value(self, row: int) -> object:
+        """The cell of a row (its position among the task rows), as written."""
+        if row in self.written:
+            return self.written[row]
+        return self.rows[row] if self.column is None else self.rows[row][self.column]  # type: ignore[index]
+
+    def take(self, rows: np.ndarray | slice, kept: Sequence[object]) -> _Cells:
+        """The cells of some rows only (`rows`: their positions, or a slice; `kept`: those rows)."""
+        if not self.grouped:
+            return _Cells.each(
+                self.distinct[rows] if isinstance(rows, slice) else [self.distinct[i] for i in rows.tolist()]
+            )
+        codes, distinct = self.codes[rows], self.distinct
+        present = np.bincount(codes, minlength=len(distinct)) > 0
+        if not present.all():  # only the cells of the rows kept count (the largest progress, say)
+            codes = (np.cumsum(present) - 1)[codes]
+            distinct = [value for value, found in zip(distinct, present.tolist(), strict=True) if found]
+        skipped_before = rows.start > 0 if isinstance(rows, slice) else len(rows) and rows[-1] >= len(rows)
+        if skipped_before and _numbers_0_1(distinct):  # True and 1 are one cell, read as the first of them kept
+            distinct = list(distinct)
+            found, firsts = np.unique(codes, return_index=True)
+            for code, first in zip(found.tolist(), firsts.tolist(), strict=True):
+                distinct[code] = kept[first] if self.column is None else kept[first][self.column]  # type: ignore[index]
+        return _Cells(codes, distinct, kept, self.column)
+
+    def put(self, row: int, value: object) -> None:
+        """Write a cell (a section's title into the category column)."""
+        self.written[row] = value
+        self.distinct = list(self.distinct)
+        if self.grouped:
+            self.codes = self.codes.copy()
+            self.codes[row] = len(self.distinct)
+            self.distinct.append(value)
+        else:
+            self.distinct[row] = value
+            self.rows = self.distinct
 
     def spread(self, converted: Sequence[object]) -> np.ndarray:
         """Values given per distinct cell, one per row (an object array)."""
-        return _objects(converted)[self.codes]
+        array = _objects(converted)
+        return array[self.codes] if self.grouped else array
+
+    def flags(self, flags: Sequence[bool]) -> np.ndarray:
+        """Flags given per distinct cell, one per row."""
+        array = np.asarray(flags, dtype=bool)
+        return array[self.codes] if self.grouped else array
 
     def rows_where(self, flags: Sequence[bool]) -> list[int]:
         """The positions (among the task rows, in order) of the rows whose distinct cell is flagged."""
         if not any(flags):
             return []
-        return np.flatnonzero(np.asarray(flags, dtype=bool)[self.codes]).tolist()
+        return np.flatnonzero(self.flags(flags)).tolist()
 
 
-def _distinct(values: list[object], exact: bool) -> tuple[np.ndarray, list[object]]:
-    count = len(values)
-    try:
-        sample = set(values[:_SAMPLE_CELLS])
-        if exact and 2 * len(sample) > min(count, _SAMPLE_CELLS):
-            return np.arange(count), values
-        if sample == {""} and values.count("") == count:  # a column the ledger lacks
-            return np.zeros(count, dtype=np.intp), values[:1]
-        index = dict.fromkeys(values)
-    except TypeError:  # an unhashable cell; never produced by the readers, but slower beats wrong
-        return np.arange(count), values
-    if exact and _merges_types(index, values):
-        return np.arange(count), values
-    for position, value in enumerate(index):
-        index[value] = position
-    return np.fromiter(map(index.__getitem__, values), dtype=np.intp, count=count), list(index)
+def _numbers_0_1(distinct: Iterable[object]) -> bool:
+    """Whether there is a cell that a dictionary may have taken for one of another type or sign: True for 1,
+    False or -0.0 for 0."""
+    return any(type(v) in (bool, int, float) and v in (0, 1) for v in distinct)
 
 
-def _merges_types(distinct: dict, values: list[object]) -> bool:
+def _merges_types(distinct: Iterable[object], values: Iterable[object]) -> bool:
     """Whether a dictionary took cells of different types for one: a bool and the number 0 or 1."""
-    if not any(type(v) in (bool, int, float) and v in (0, 1) for v in distinct):
+    if not _numbers_0_1(distinct):
         return False
     kinds = set(map(type, values))
     return bool in kinds and (int in kinds or float in kinds)
@@ -215,10 +290,23 @@ def _text(value: object) -> str:
 def _texts(cells: _Cells) -> list[str]:
     """Each distinct cell as text, stripped, without invisible characters (one search over all of them finds
     whether any holds one)."""
+    numbers = _whole_numbers(cells.distinct)  # a column of ids typed as numbers
+    if numbers is not None:
+        return numbers
     texts = [v.strip() if type(v) is str else _text(v) for v in cells.distinct]
     if has_invisible("".join(texts)):
         texts = [visible(text).strip() for text in texts]
     return texts
+
+
+def _whole_numbers(values: list[object]) -> list[str] | None:
+    """Many cells that are all whole numbers as text (`7.0` → "7", as `_text` writes each); else None."""
+    if len(values) < _SAMPLE_CELLS or set(map(type, values)) != {float}:
+        return None
+    numbers = np.fromiter(values, dtype="float64", count=len(values))
+    if not (np.abs(numbers) < 2**53).all() or (numbers != np.trunc(numbers)).any():
+        return None
+    return list(map(str, numbers.astype(np.int64).tolist()))
 
 
 def _blanks(cells: _Cells) -> np.ndarray:
@@ -243,7 +331,7 @@ class _Converter:
     def report(self, code: str, field: str, cells: _Cells, converted: list[object], **params) -> None:
         written, extra = self.header.written(field), tuple(params.items())
         for i in cells.rows_where([result is _BAD for result in converted]):
-            self.issues.append(Issue("error", code, self.sheet, self.rows[i], written, shown(cells.values[i]), extra))
+            self.issues.append(Issue("error", code, self.sheet, self.rows[i], written, shown(cells.value(i)), extra))
 
     def dates_of(self, field: str, cells: _Cells, dates: DateReader) -> list[object]:
         """date, None (blank), or LONG_TERM or IMMEDIATE (only in the due column)."""
@@ -277,7 +365,7 @@ class _Converter:
                     self.sheet,
                     self.rows[i],
                     self.header.written(field),
-                    shown(cells.values[i]),
+                    shown(cells.value(i)),
                     (("read", result.isoformat()), ("other", result.replace(day=result.day * 10).isoformat())),
                 )
             )
@@ -457,9 +545,9 @@ def problem_or_category(sheet: RawSheet, header: Header) -> Header:
         for row in sheet.rows[header.row + 1 :]
         if measure_col < len(row) and not is_blank(row[measure_col])
     ]
-    cells = _Cells(values, exact=True)
+    cells = _Cells.of(values, exact=True)
     blank = [is_blank(v) for v in cells.distinct]
-    filled = len(values) - int(np.count_nonzero(np.asarray(blank, dtype=bool)[cells.codes]))
+    filled = len(values) - int(np.count_nonzero(cells.flags(blank)))
     distinct = {shown(v) for v, b in zip(cells.distinct, blank, strict=True) if not b}
     groups = len(values) < 2 or 3 * (len(values) - filled) >= len(values) or 2 * len(distinct) <= len(values)
     if not groups:
@@ -526,10 +614,9 @@ def read_tasks(
     """The task table of the sheet (model.TASK_COLUMNS) and the problems found cell by cell; text longer than
     `max_chars` in a cell is an error. `report_date` dates 立行立改 when the ledger has no phases."""
     header = problem_or_category(sheet, header)
-    rows, raw = _task_rows(sheet, header)
+    rows, cells = _task_rows(sheet, header)
     if not rows:
         return empty_tasks(), []
-    cells = {f: _Cells(raw[f], exact=f in _TEXT_FIELDS) for f in _RAW_FIELDS}
     convert = _Converter(sheet.name, header, rows, phases)
     start = convert.dates_of("start", cells["start"], dates)
     due = convert.dates_of("due", cells["due"], dates)
