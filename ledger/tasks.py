@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
+from functools import cache
 from itertools import count
 from operator import itemgetter, not_
 
@@ -69,8 +70,13 @@ _TEXT_FIELDS = ("id", "category", "problem", "measure", "goal", "leader", "depar
 _EPOCH = date(1970, 1, 1)
 _NAT = np.iinfo("int64").min
 _BAD = object()  # a cell that could not be read
-_STATUS_DTYPE = status_column([]).dtype
 _SAMPLE_CELLS = 1000  # the cells of a column that tell repeated values (names, dates) from different ones (measures)
+
+
+@cache
+def _status_dtype() -> pd.CategoricalDtype:
+    """The status column's type (model.status_column), whose categories the statuses are coded as."""
+    return status_column([]).dtype
 
 
 def _task_rows(sheet: RawSheet, header: Header) -> tuple[list[int], dict[str, _Cells]]:
@@ -424,7 +430,7 @@ class _Converter:
             if amount is None and resolved in (DONE, NOT_STARTED):
                 amount = 100.0 if resolved == DONE else 0.0
             amounts.append(np.nan if amount is None else amount)
-            found.append(_STATUS_DTYPE.categories.get_loc(resolved))
+            found.append(_status_dtype().categories.get_loc(resolved))
         for i in np.flatnonzero(np.asarray(disagree, dtype=bool)[groups]).tolist():
             self.issues.append(Issue("warning", "task.done_disagrees", self.sheet, self.rows[i], column[groups[i]]))
         unknown = np.isnan(progress)
@@ -669,7 +675,7 @@ def read_tasks(
             "due": _date_column(due_days),
             "long_term": long_term,
             "immediate": immediate,
-            "status": pd.Series(pd.Categorical.from_codes(statuses, dtype=_STATUS_DTYPE)),
+            "status": pd.Series(pd.Categorical.from_codes(statuses, dtype=_status_dtype())),
             "closure": text_column(cells["closure"].spread(closures)),
             "progress": progress,
             "completed_on": _date_column(_days(completed)[cells["completed_on"].codes]),
