@@ -663,7 +663,7 @@ def read_tasks(
     categories = _categories(cells["category"], texts["category"])
     frame = pd.DataFrame(
         {
-            "sheet": text_column(np.full(len(rows), sheet.name, dtype=object)),
+            "sheet": text_column([sheet.name] * len(rows)),
             "row": np.asarray(rows, dtype="int64"),
             "id": text_column(per_row["id"]),
             "key": text_column(_keys(per_row["id"], categories, per_row["measure"])),
