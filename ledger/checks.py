@@ -78,20 +78,29 @@ def check_tasks(
     return issues
 
 
+def _blank(column: pd.Series) -> np.ndarray:
+    """Where a text column is "" (numpy compares object columns several times faster than pandas)."""
+    return column.to_numpy(dtype=object) == ""
+
+
 def _errors(rules: _Rules, tasks: pd.DataFrame, header: Header) -> Iterator[Issue]:
-    yield from rules.each(tasks["measure"] == "", "error", "task.no_measure", "measure")
+    yield from rules.each(_blank(tasks["measure"]), "error", "task.no_measure", "measure")
     named = [f for f in RESPONSIBILITY_FIELDS if f in header.fields]
-    nobody = (tasks[list(RESPONSIBILITY_FIELDS)] == "").all(axis=1)
+    nobody = np.logical_and.reduce([_blank(tasks[f]) for f in RESPONSIBILITY_FIELDS])
     yield from rules.each(
         nobody, "error", "task.no_responsible", "leader", column="/".join(header.written(f) for f in named)
     )
-    early = tasks["due"].notna() & tasks["start"].notna() & (tasks["due"] < tasks["start"])
+    due, start = tasks["due"].to_numpy(), tasks["start"].to_numpy()
+    early = ~np.isnat(due) & ~np.isnat(start) & (due < start)
     yield from rules.each(early, "error", "task.due_before_start", "due", tasks["due"], start=tasks["start"])
     yield from _duplicates(rules, tasks)
 
 
 def _duplicates(rules: _Rules, tasks: pd.DataFrame) -> Iterator[Issue]:
-    has_id = (tasks["id"] != "") & tasks["key"].duplicated(keep=False)
+    keys = tasks["key"].tolist()
+    if len(set(keys)) == len(keys):  # the usual case, found faster than by pandas
+        return
+    has_id = ~_blank(tasks["id"]) & tasks["key"].duplicated(keep=False).to_numpy()
     if not has_id.any():
         return
     first_row = tasks[has_id].groupby("key")["row"].transform("min").reindex(tasks.index)
@@ -109,25 +118,34 @@ def _warnings(
     unreadable_due: Set[tuple[str, int | None]],
     sheets: tuple[str, ...],
 ) -> Iterator[Issue]:
-    done = tasks["status"] == DONE
+    done = (tasks["status"] == DONE).to_numpy()
     if "id" not in header.fields:
         yield from (Issue("warning", "sheet.no_id_column", sheet, header.row + 1) for sheet in sheets)
     if "evidence" in header.fields:
-        yield from rules.each(done & (tasks["evidence"] == ""), "warning", "task.done_no_evidence", "evidence")
+        yield from rules.each(done & _blank(tasks["evidence"]), "warning", "task.done_no_evidence", "evidence")
     if "completed_on" in header.fields:
         yield from rules.each(
-            done & tasks["completed_on"].isna(), "warning", "task.done_no_completion_date", "completed_on"
+            done & np.isnat(tasks["completed_on"].to_numpy()),
+            "warning",
+            "task.done_no_completion_date",
+            "completed_on",
         )
     if done.any() and not {"evidence", "completed_on"} & header.fields:
         yield from (Issue("warning", "sheet.no_evidence_column", sheet, header.row + 1) for sheet in sheets)
-    full = (tasks["progress"] >= 100) & ~done & (tasks["status"] != ONGOING)
-    low = done & (tasks["progress"] < 100)
+    progress = tasks["progress"].to_numpy()
+    full = (progress >= 100) & ~done & (tasks["status"] != ONGOING).to_numpy()
+    low = done & (progress < 100)
     percent = tasks["progress"].where(full | low).map("{:g}%".format, na_action="ignore")
     yield from rules.each(full, "warning", "task.full_progress_not_done", "progress", percent)
     yield from rules.each(low, "warning", "task.done_progress_low", "progress", percent)
     if "due" in header.fields:
-        reported = [(sheet, row) in unreadable_due for sheet, row in zip(rules.sheets, tasks["row"], strict=True)]
-        no_due = tasks["due"].isna() & ~tasks["long_term"] & (tasks["measure"] != "") & ~np.array(reported, bool)
+        reported = np.zeros(len(tasks), dtype=bool)
+        if unreadable_due:
+            reported[:] = [
+                (sheet, row) in unreadable_due for sheet, row in zip(rules.sheets, tasks["row"], strict=True)
+            ]
+        due = np.isnat(tasks["due"].to_numpy())
+        no_due = due & ~tasks["long_term"].to_numpy() & ~_blank(tasks["measure"]) & ~reported
         yield from rules.each(no_due, "warning", "task.no_due", "due")
     else:
         yield from (Issue("warning", "sheet.no_due_column", sheet, header.row + 1) for sheet in sheets)
@@ -137,8 +155,8 @@ def _warnings(
 
 def _outside_phases(rules: _Rules, tasks: pd.DataFrame, phases: tuple[Phase, ...]) -> Iterator[Issue]:
     for field in ("start", "due"):
-        days = tasks[field]
-        inside = pd.Series(False, index=tasks.index)
+        days = tasks[field].to_numpy()
+        inside = np.zeros(len(days), dtype=bool)
         for phase in phases:
-            inside |= (days >= pd.Timestamp(phase.start)) & (days <= pd.Timestamp(phase.end))
-        yield from rules.each(days.notna() & ~inside, "warning", "task.outside_phases", field, days)
+            inside |= (days >= np.datetime64(phase.start)) & (days <= np.datetime64(phase.end))
+        yield from rules.each(~np.isnat(days) & ~inside, "warning", "task.outside_phases", field, tasks[field])

@@ -141,9 +141,6 @@ def _apply(limits: Limits, stderr_path: str) -> None:
 
 def _work(conn: Connection, function: Callable, args: tuple, limits: Limits, stderr_path: str) -> None:
     """The worker's whole life: apply the limits, run, send ("ok", value) or ("failed", reason, detail)."""
-    import gc
-
-    gc.disable()  # a one-shot process: reference counting frees the cells, the cyclic collector would only rescan
     try:
         _apply(limits, stderr_path)
         message: tuple = ("ok", function(*args))

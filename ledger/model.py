@@ -339,13 +339,20 @@ class ReadResult:
     issues: list[Issue]
 
 
-def text_column(values: Sequence[object]) -> pd.Series:
+ColumnValues = Sequence[object] | np.ndarray | pd.Categorical
+"""A column's values for task_table: Python values, or an array already in the column's type (the reader's)."""
+
+
+def text_column(values: ColumnValues) -> pd.Series:
     """A text column: a plain object column (see TEXT)."""
     return pd.Series(values, dtype=object)
 
 
-def status_column(values: Sequence[object]) -> pd.Series:
-    """The status column: a categorical of the four canonical statuses (cheap to compare, many times per page)."""
+def status_column(values: ColumnValues) -> pd.Series:
+    """The status column: a categorical of the four canonical statuses (cheap to compare, many times per page);
+    a categorical of that type is taken as it is."""
+    if isinstance(values, pd.Categorical) and values.dtype == TASK_DTYPES["status"]:
+        return pd.Series(values)
     return pd.Series(pd.Categorical(list(values), categories=list(STATUSES)))
 
 
@@ -353,18 +360,21 @@ _EPOCH = date(1970, 1, 1).toordinal()
 _NAT = np.iinfo("int64").min
 
 
-def date_column(values: Sequence[object]) -> np.ndarray:
+def date_column(values: ColumnValues) -> np.ndarray:
     """Dates as datetime64[s]: each datetime.date as its day, anything else (None, a marker such as 长期) as NaT.
-    Converted once per distinct value: ledgers repeat the same few dates thousands of times."""
+    Converted once per distinct value: ledgers repeat the same few dates thousands of times. A datetime64 array is
+    taken as it is (in seconds)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        return values.astype("datetime64[s]")
     days = {value: value.toordinal() - _EPOCH if isinstance(value, date) else _NAT for value in dict.fromkeys(values)}
     return np.array([days[value] for value in values], dtype="int64").astype("datetime64[D]").astype("datetime64[s]")
 
 
-def _number_column(dtype: str) -> Callable[[Sequence[object]], np.ndarray]:
+def _number_column(dtype: str) -> Callable[[ColumnValues], np.ndarray]:
     return lambda values: np.asarray(values, dtype=dtype)  # None becomes NaN in a float column
 
 
-_COLUMN_OF: dict[str, Callable[[Sequence[object]], object]] = {
+_COLUMN_OF: dict[str, Callable[[ColumnValues], object]] = {
     TEXT: text_column,
     STATUS: status_column,
     DATE: date_column,
@@ -374,7 +384,7 @@ _COLUMN_OF: dict[str, Callable[[Sequence[object]], object]] = {
 }
 
 
-def task_table(columns: Mapping[str, Sequence[object]]) -> pd.DataFrame:
+def task_table(columns: Mapping[str, ColumnValues]) -> pd.DataFrame:
     """The task table from each of TASK_COLUMNS' values, every column in its schema type (TASK_DTYPES): text
     as str, dates as datetime.date (anything else is NaT), flags as bool, progress as a number or None (NaN), the
     status as one of STATUSES."""
