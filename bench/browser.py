@@ -25,13 +25,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ledger.i18n import translate  # noqa: E402
+from tests.e2e.conftest import _free_port, _healthy  # noqa: E402  (the browser tests' server helpers)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [  # as tests/e2e/conftest.py
@@ -109,20 +108,6 @@ window.WebSocket = class extends NativeWebSocket {
 
 
 # --- servers -----------------------------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.read().decode().strip() == "ok"
-    except OSError:
-        return False
-
-
 @dataclass
 class Server:
     name: str

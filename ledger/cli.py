@@ -260,6 +260,14 @@ def chosen_plan(store: Store, name: str | None, lang: str) -> Plan | None:
     raise UsageError(translate("cli.which_plan", lang, plans=names))
 
 
+def existing_plan(store: Store, args) -> Plan:
+    """The plan --plan names (or the only real one), which must exist: else a usage error naming it."""
+    plan = chosen_plan(store, args.plan, args.lang)
+    if plan is None:
+        raise UsageError(translate("cli.no_such_plan", args.lang, plan=args.plan))
+    return plan
+
+
 def _publish(args, today: date) -> int:
     from ledger.publishing import MAX_NOTE, MAX_UPLOADER, check_upload, publish
     from ledger.store import NewPlan
@@ -466,9 +474,7 @@ def history_records(store: Store, plan_id: int) -> list[dict]:
 def _history(args) -> int:
     store = open_store(args.db, args.lang)
     with store_problems(store.url, args.lang):
-        plan = chosen_plan(store, args.plan, args.lang)
-        if plan is None:
-            raise UsageError(translate("cli.no_such_plan", args.lang, plan=args.plan))
+        plan = existing_plan(store, args)
         records = history_records(store, plan.id)
     if args.json:
         print(json.dumps(records, ensure_ascii=False))
@@ -494,9 +500,7 @@ def _decisions(args, today: date) -> int:
 
     store = open_store(args.db, args.lang)
     with store_problems(store.url, args.lang):
-        plan = chosen_plan(store, args.plan, args.lang)
-        if plan is None:
-            raise UsageError(translate("cli.no_such_plan", args.lang, plan=args.plan))
+        plan = existing_plan(store, args)
         if args.action == "add":
             newest = store.newest_report_id(plan.id)
             if newest is None:
@@ -576,9 +580,7 @@ def _pack_context(args, today: date):
             raise UsageError("give either a LEDGER file or --db, not both")
         store = open_store(args.db, args.lang)
         with store_problems(store.url, args.lang):
-            plan = chosen_plan(store, args.plan, args.lang)
-            if plan is None:
-                raise UsageError(translate("cli.no_such_plan", args.lang, plan=args.plan))
+            plan = existing_plan(store, args)
             unit = None
             if args.unit is not None and args.unit.strip().upper() == "ALL":
                 return _all_units_context(store, plan, args, thresholds), EXIT_OK
@@ -737,9 +739,7 @@ def _rollup(args) -> int:
 
     store = open_store(args.db, args.lang)
     with store_problems(store.url, args.lang):
-        plan = chosen_plan(store, args.plan, args.lang)
-        if plan is None:
-            raise UsageError(translate("cli.no_such_plan", args.lang, plan=args.plan))
+        plan = existing_plan(store, args)
         rows = [
             r.record() for r in rollup(store, plan.id, args.as_of, config.thresholds(os.environ, config.read_secrets()))
         ]
