@@ -657,7 +657,8 @@ def read_tasks(
     _phases_by_date(phase, missing, due_days, start_days, convert.phase_index)
     texts = {f: _texts(cells[f]) for f in _TEXT_FIELDS}
     columns = {f: (cells[f].codes, texts[f]) for f in _TEXT_FIELDS}
-    columns["phase"] = (np.arange(len(rows)), phase)
+    if max(map(len, [*(name or "" for name in named), *(p.name for p in phases)]), default=0) > max_chars:
+        columns["phase"] = (np.arange(len(rows)), phase)  # a phase cell over the limit (its rows looked at)
     convert.issues += _too_long(columns, header, sheet.name, rows, max_chars)
     per_row = {f: cells[f].spread(texts[f]) for f in _TEXT_FIELDS}
     categories = _categories(cells["category"], texts["category"])
