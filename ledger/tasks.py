@@ -312,7 +312,7 @@ def _whole_numbers(values: list[object]) -> list[str] | None:
     numbers = np.fromiter(values, dtype="float64", count=len(values))
     if not (np.abs(numbers) < 2**53).all() or (numbers != np.trunc(numbers)).any():
         return None
-    return list(map(str, numbers.astype(np.int64).tolist()))
+    return list(map(repr, numbers.astype(np.int64).tolist()))  # an int's repr is its str, reached sooner
 
 
 def _blanks(cells: _Cells) -> np.ndarray:
@@ -684,6 +684,7 @@ def read_tasks(
             "notes": text_column(per_row["notes"]),
         },
         columns=list(TASK_COLUMNS),
+        copy=False,  # the columns are new: one block each, not copied into blocks by type
     )
     return frame, convert.issues
 
