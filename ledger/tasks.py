@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from functools import cache
 from itertools import count
-from operator import itemgetter, not_
+from operator import countOf, itemgetter, not_
 
 import numpy as np
 import pandas as pd
@@ -171,7 +171,10 @@ class _Cells:
             return iter(rows) if column is None else map(itemgetter(column), rows)
 
         try:
-            if exact and 2 * len(set(cells(rows[:_SAMPLE_CELLS]))) > min(len(rows), _SAMPLE_CELLS):
+            head = set(cells(rows[:_SAMPLE_CELLS]))
+            if head == {""} and countOf(cells(rows), "") == len(rows):  # an empty column: counted, not hashed
+                return cls(np.zeros(len(rows), dtype=np.intp), [""], rows, column)
+            if exact and 2 * len(head) > min(len(rows), _SAMPLE_CELLS):
                 return cls.each(list(cells(rows)))
             numbers = defaultdict(count().__next__)  # a new cell gets the next number
             codes = np.fromiter(map(numbers.__getitem__, cells(rows)), dtype=np.intp, count=len(rows))
