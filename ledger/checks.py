@@ -20,7 +20,9 @@ def iso_dates(values: pd.Series) -> list[str]:
 
 
 def _listed(values: pd.Series | np.ndarray) -> list:
-    return iso_dates(values) if pd.api.types.is_datetime64_any_dtype(values) else values.tolist()
+    if isinstance(values, pd.Series) and pd.api.types.is_datetime64_any_dtype(values):
+        return iso_dates(values)
+    return values.tolist()
 
 
 class _Rules:

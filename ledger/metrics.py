@@ -117,8 +117,8 @@ def by_category(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Per category in ledger order: tasks, each status, done, completion %, average progress, overdue."""
     late_keys = name_keys(tasks.loc[overdue_mask(tasks, as_of), "category"])
     rows = []
-    columns = tasks[["category", "status", "progress"]]  # what the figures read: grouped, the rest is not copied
-    for key, group in columns.groupby(name_keys(tasks["category"]), sort=False):
+    read = tasks[["category", "status", "progress"]]  # what the figures read: grouped, the rest is not copied
+    for key, group in read.groupby(name_keys(tasks["category"]), sort=False):
         counts = status_counts(group)
         rows.append(
             {

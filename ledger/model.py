@@ -12,6 +12,10 @@ import pandas as pd
 from ledger.vocab import STATUSES
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import numpy as np
+
     from ledger.xlsx_cells import XlsxCells
 
 Merge = tuple[tuple[int, int], tuple[int, int]]
@@ -139,7 +143,7 @@ class ReadResult:
     issues: list[Issue]
 
 
-def text_column(values: list[str]) -> pd.Series:
+def text_column(values: Sequence[str] | np.ndarray) -> pd.Series:
     """Text columns are plain object columns: built and sliced far faster than Arrow strings at 100k rows. An array
     of strings is taken as it is, not copied."""
     return pd.Series(values, dtype=object, copy=False)

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from functools import cache
 from itertools import count
 from operator import countOf, itemgetter, not_
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -76,7 +77,9 @@ _SAMPLE_CELLS = 1000  # the cells of a column that tell repeated values (names, 
 @cache
 def _status_dtype() -> pd.CategoricalDtype:
     """The status column's type (model.status_column), whose categories the statuses are coded as."""
-    return status_column([]).dtype
+    dtype = status_column([]).dtype
+    assert isinstance(dtype, pd.CategoricalDtype)
+    return dtype
 
 
 def _task_rows(sheet: RawSheet, header: Header) -> tuple[list[int], dict[str, _Cells]]:
@@ -102,7 +105,7 @@ def _task_rows(sheet: RawSheet, header: Header) -> tuple[list[int], dict[str, _C
     if measures.grouped or not set(map(type, measures.distinct)) <= {str}:
         short = measures.flags([not isinstance(m, str) or len(m) < 12 for m in measures.distinct])
     else:
-        short = np.fromiter(map(len, measures.distinct), dtype=np.intp, count=count) < 12
+        short = np.fromiter(map(len, cast("list[str]", measures.distinct)), dtype=np.intp, count=count) < 12
     skipped = np.zeros(count, dtype=bool)
     titles: list[tuple[int, str]] = []  # (position in body, the section it opens)
     for index in np.flatnonzero(few | short).tolist():
@@ -163,11 +166,11 @@ class _Cells:
         self.written: dict[int, object] = {}  # cells written over (a section's title as the category)
 
     @classmethod
-    def of(cls, rows: Sequence[object], column: int | None = None, exact: bool = False) -> _Cells:
+    def of(cls, rows: Sequence[Any], column: int | None = None, exact: bool = False) -> _Cells:
         """The cells of `column` in `rows` (each row reaches it), or `rows` themselves when no column is given:
         one pass takes each cell, hashes it and numbers it."""
 
-        def cells(rows: Iterable[object]) -> Iterator[object]:
+        def cells(rows: Iterable[Any]) -> Iterator[object]:
             return iter(rows) if column is None else map(itemgetter(column), rows)
 
         try:
@@ -176,7 +179,7 @@ class _Cells:
                 return cls(np.zeros(len(rows), dtype=np.intp), [""], rows, column)
             if exact and 2 * len(head) > min(len(rows), _SAMPLE_CELLS):
                 return cls.each(list(cells(rows)))
-            numbers = defaultdict(count().__next__)  # a new cell gets the next number
+            numbers: defaultdict[object, int] = defaultdict(count().__next__)  # a new cell gets the next number
             codes = np.fromiter(map(numbers.__getitem__, cells(rows)), dtype=np.intp, count=len(rows))
         except TypeError:  # an unhashable cell; never produced by the readers, but slower beats wrong
             return cls.each(list(cells(rows)))
@@ -322,9 +325,10 @@ def _blanks(cells: _Cells) -> np.ndarray:
     """Per row: whether its cell is blank."""
     distinct = cells.distinct
     if len(distinct) > _SAMPLE_CELLS and set(map(type, distinct)) <= {str}:  # a column of text (measures)
-        blank = np.fromiter(map(not_, map(str.strip, distinct)), dtype=bool, count=len(distinct))
+        texts = cast("list[str]", distinct)
+        blank = np.fromiter(map(not_, map(str.strip, texts)), dtype=np.bool_, count=len(distinct))
     else:
-        blank = np.fromiter(map(is_blank, distinct), dtype=bool, count=len(distinct))
+        blank = np.fromiter(map(is_blank, distinct), dtype=np.bool_, count=len(distinct))
     return blank[cells.codes]
 
 
@@ -588,7 +592,11 @@ def _containing(days: np.ndarray, index: PhaseIndex) -> list[str | None]:
 
 
 def _too_long(
-    columns: dict[str, tuple[np.ndarray, list[str]]], header: Header, sheet: str, rows: list[int], max_chars: int
+    columns: dict[str, tuple[np.ndarray, Sequence[str] | np.ndarray]],
+    header: Header,
+    sheet: str,
+    rows: list[int],
+    max_chars: int,
 ) -> list[Issue]:
     """Text over the per-cell limit (README "Limits"): an error per cell, never a silent cut. Each column comes as
     (codes, the text of each distinct cell)."""
@@ -659,7 +667,9 @@ def read_tasks(
     phase = cells["phase"].spread([name or "" for name in named])
     _phases_by_date(phase, missing, due_days, start_days, convert.phase_index)
     texts = {f: _texts(cells[f]) for f in _TEXT_FIELDS}
-    columns = {f: (cells[f].codes, texts[f]) for f in _TEXT_FIELDS}
+    columns: dict[str, tuple[np.ndarray, Sequence[str] | np.ndarray]] = {
+        f: (cells[f].codes, texts[f]) for f in _TEXT_FIELDS
+    }
     if max(map(len, [*(name or "" for name in named), *(p.name for p in phases)]), default=0) > max_chars:
         columns["phase"] = (np.arange(len(rows)), phase)  # a phase cell over the limit (its rows looked at)
     convert.issues += _too_long(columns, header, sheet.name, rows, max_chars)
