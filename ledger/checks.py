@@ -20,8 +20,10 @@ def iso_dates(values: pd.Series) -> list[str]:
     return np.where(pd.isna(array), "", np.datetime_as_string(array, unit="D")).tolist()
 
 
-def _listed(values: pd.Series) -> list:
-    return iso_dates(values) if pd.api.types.is_datetime64_any_dtype(values) else values.tolist()
+def _listed(values: pd.Series | np.ndarray) -> list:
+    if isinstance(values, pd.Series) and pd.api.types.is_datetime64_any_dtype(values):
+        return iso_dates(values)
+    return values.tolist()
 
 
 class _Rules:
@@ -35,7 +37,7 @@ class _Rules:
         severity: Level,
         code: IssueCode,
         field: str,
-        shown: pd.Series | None = None,
+        shown: pd.Series | np.ndarray | None = None,
         column: str | None = None,
         **params: pd.Series,
     ) -> Iterator[Issue]:
@@ -135,7 +137,8 @@ def _warnings(
     progress = tasks["progress"].to_numpy()
     full = (progress >= 100) & ~done & (tasks["status"] != ONGOING).to_numpy()
     low = done & (progress < 100)
-    percent = tasks["progress"].where(full | low).map("{:g}%".format, na_action="ignore")
+    percent = np.full(len(tasks), "", dtype=object)  # the progress quoted, formatted in the rows quoted only
+    percent[full | low] = [f"{value:g}%" for value in progress[full | low].tolist()]
     yield from rules.each(full, "warning", "task.full_progress_not_done", "progress", percent)
     yield from rules.each(low, "warning", "task.done_progress_low", "progress", percent)
     if "due" in header.fields:

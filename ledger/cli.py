@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ from ledger.report import check_text, issue_message, issue_records, summary
 from ledger.text import percent
 
 if TYPE_CHECKING:
+    from ledger.metrics import Thresholds
     from ledger.store import Plan, Store
 
 # The store (and SQLAlchemy) is imported only by the commands that use it: `summary` and `check` start faster.
@@ -835,27 +837,44 @@ def run(argv: list[str] | None = None, today: date | None = None) -> int:
             return _plan_document(args)
         if args.command == "publish":
             return _publish(args, today)
-        ledger = read_paths([args.ledger] + ([args.phases] if args.phases else []), today)
+        files = read_files([args.ledger] + ([args.phases] if args.phases else []))
+        if args.command == "check":
+            output = partial(_check_output, lang=args.lang)
+        else:
+            from ledger import config
+
+            thresholds = config.thresholds(os.environ, config.read_secrets())
+            output = partial(
+                _summary_output, as_of=args.as_of, lang=args.lang, thresholds=thresholds, as_json=args.json
+            )
+        text, has_errors = load_ledger(files, today, limits=limits(), then=output)
     except UsageError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     except StoreProblem as problem:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    code = EXIT_INVALID if ledger.errors else EXIT_OK
-    if args.command == "check":
-        print(check_text(ledger, args.lang))
-        return code
-    from ledger import config
+    print(text)
+    return EXIT_INVALID if has_errors else EXIT_OK
 
-    data = summary(ledger, args.as_of, args.lang, thresholds=config.thresholds(os.environ, config.read_secrets()))
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False))
-    else:
-        print(_summary_text(data, args.lang))
-        if ledger.issues:
-            print("\n" + check_text(ledger, args.lang))
-    return code
+
+def _check_output(ledger: Ledger, lang: str) -> tuple[str, bool]:
+    """`check`'s report, and whether the ledger has errors: worked out in the reading worker (load_ledger's then)."""
+    return check_text(ledger, lang), bool(ledger.errors)
+
+
+def _summary_output(
+    ledger: Ledger, as_of: date | None, lang: str, thresholds: Thresholds, as_json: bool
+) -> tuple[str, bool]:
+    """`summary`'s output, and whether the ledger has errors: worked out in the reading worker (load_ledger's
+    then), so that this text comes back from it rather than every task."""
+    data = summary(ledger, as_of, lang, thresholds=thresholds)
+    if as_json:
+        return json.dumps(data, ensure_ascii=False), bool(ledger.errors)
+    text = _summary_text(data, lang)
+    if ledger.issues:
+        text += "\n\n" + check_text(ledger, lang)
+    return text, bool(ledger.errors)
 
 
 def main() -> None:

@@ -207,13 +207,16 @@ def current_phase(states: list[PhaseState]) -> PhaseState | None:
 def planned_shares(phases: tuple[Phase, ...], tasks: pd.DataFrame, as_of: date | pd.Series) -> pd.Series:
     """Per task, the share of its time gone by as_of (a date, or one per row): its phase's elapsed %; a task
     outside every phase counts its own start → due span; NaN when neither is known."""
-    day = pd.Series(pd.Timestamp(as_of), index=tasks.index) if isinstance(as_of, date) else as_of
     shares = pd.Series(np.nan, index=tasks.index)
     for phase in phases:
         mine = _in_phase(tasks, phase)
-        shares[mine] = _time_gone((day[mine] - pd.Timestamp(phase.start)).dt.days, phase.days)
+        if isinstance(as_of, date):  # one day for every task: the phase's share, worked out once
+            shares[mine] = _time_gone((pd.Timestamp(as_of) - pd.Timestamp(phase.start)).days, phase.days)
+        else:
+            shares[mine] = _time_gone((as_of[mine] - pd.Timestamp(phase.start)).dt.days, phase.days)
     own = shares.isna() & tasks["due"].notna()
     if own.any():
+        day = pd.Series(pd.Timestamp(as_of), index=tasks.index) if isinstance(as_of, date) else as_of
         start = tasks.loc[own, "start"].fillna(tasks.loc[own, "due"])
         span = (tasks.loc[own, "due"] - start).dt.days + 1
         shares[own] = _time_gone((day[own] - start).dt.days, span)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
+from typing import TypeVar, overload
 
 import pandas as pd
 
@@ -23,31 +26,76 @@ from ledger.workbook import BODY_SHEET, diagnose, read_file
 
 log = logging.getLogger(__name__)
 Files = Sequence[tuple[str, bytes]]
+T = TypeVar("T")
 
 
+@overload
 def load_ledger(
     files: Files,
     received_on: date,
     *,
     fallback_phases: Sequence[Phase] | None = None,
     limits: Limits = DEFAULT_LIMITS,
-) -> Ledger:
+) -> Ledger: ...
+
+
+@overload
+def load_ledger(
+    files: Files,
+    received_on: date,
+    *,
+    fallback_phases: Sequence[Phase] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    then: Callable[[Ledger], T],
+) -> T: ...
+
+
+def load_ledger(files, received_on, *, fallback_phases=None, limits=DEFAULT_LIMITS, then=None):
     """Read one workbook, or a tasks file and a phases file, as (file name, bytes) pairs — through the guarded
     path: cheap checks here, the parsing in a worker process under `limits` (README "Limits").
 
     `received_on` is the report date when the ledger states none; `fallback_phases` stand in when it has no
     phases sheet (the previous version's). Bad data never raises: it ends up in `Ledger.issues`, and a file that
     exhausts the worker's memory or time is refused with a message, while this process goes on.
+
+    With `then` (a function importable by name, or a functools.partial of one), the value is `then(ledger)`,
+    worked out in the worker: a command that prints figures receives its text, not 100,000 rows. An exception
+    in `then` is raised here, as a RuntimeError with the worker's traceback.
     """
     files = list(files)
     refused = [issue for name, data in files if (issue := check_bytes(data, name, limits)) is not None]
     if refused:
-        return _refused(refused, received_on)
+        return _finish(_refused(refused, received_on), then)
     phases = tuple(fallback_phases) if fallback_phases else None
-    result = guard.run(read_ledger, (files, received_on, phases, limits), limits)
+    if then is None:
+        result = guard.run(read_ledger, (files, received_on, phases, limits), limits)
+    else:
+        result = guard.run(_read_then, (files, received_on, phases, limits, then), limits)
     if isinstance(result, Failure):
-        return _refused([_failure_issue(result, files, limits)], received_on)
+        return _finish(_refused([_failure_issue(result, files, limits)], received_on), then)
+    if isinstance(result, _Raised):
+        raise RuntimeError(f"in the reading worker:\n{result.trace}")
     return result
+
+
+@dataclass(frozen=True)
+class _Raised:
+    """What `then` raised in the worker, to be raised again by the caller (not taken for a file that crashed)."""
+
+    trace: str
+
+
+def _read_then(files: Files, received_on: date, fallback_phases, limits: Limits, then: Callable[[Ledger], T]):
+    """In the worker: read, then work out `then(ledger)`; only that is sent back."""
+    ledger = read_ledger(files, received_on, fallback_phases, limits)
+    try:
+        return then(ledger)
+    except Exception:
+        return _Raised(traceback.format_exc())
+
+
+def _finish(ledger: Ledger, then: Callable[[Ledger], T] | None):
+    return ledger if then is None else then(ledger)
 
 
 def _refused(issues: list[Issue], received_on: date) -> Ledger:

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from enum import Enum
 from functools import cache
 from itertools import count
-from operator import itemgetter, not_
+from operator import countOf, itemgetter, not_
 from typing import Any, Final, TypeGuard
 
 import numpy as np
@@ -165,7 +165,10 @@ class _Cells:
             return iter(rows) if column is None else map(itemgetter(column), rows)
 
         try:
-            if exact and 2 * len(set(cells(rows[:_SAMPLE_CELLS]))) > min(len(rows), _SAMPLE_CELLS):
+            head = set(cells(rows[:_SAMPLE_CELLS]))
+            if head == {""} and countOf(cells(rows), "") == len(rows):  # an empty column: counted, not hashed
+                return cls(np.zeros(len(rows), dtype=np.intp), [""], rows, column)
+            if exact and 2 * len(head) > min(len(rows), _SAMPLE_CELLS):
                 return cls.each(list(cells(rows)))
             numbers: defaultdict[object, int] = defaultdict(count().__next__)  # a new cell gets the next number
             codes = np.fromiter(map(numbers.__getitem__, cells(rows)), dtype=np.intp, count=len(rows))
@@ -311,7 +314,7 @@ def _whole_numbers(values: list[object]) -> list[str] | None:
     numbers = np.fromiter(values, dtype="float64", count=len(values))
     if not (np.abs(numbers) < 2**53).all() or (numbers != np.trunc(numbers)).any():
         return None
-    return list(map(str, numbers.astype(np.int64).tolist()))
+    return list(map(repr, numbers.astype(np.int64).tolist()))  # an int's repr is its str, reached sooner
 
 
 def _blanks(cells: _Cells) -> np.ndarray:
@@ -666,7 +669,8 @@ def read_tasks(
     columns: dict[str, tuple[np.ndarray, Sequence[str] | np.ndarray]] = {
         f: (cells[f].codes, texts[f]) for f in _TEXT_FIELDS
     }
-    columns["phase"] = (np.arange(len(rows)), phase)
+    if max(map(len, [*(name or "" for name in named), *(p.name for p in phases)]), default=0) > max_chars:
+        columns["phase"] = (np.arange(len(rows)), phase)  # a phase cell over the limit (its rows looked at)
     convert.issues += _too_long(columns, header, sheet.name, rows, max_chars)
     per_row = {f: cells[f].spread(texts[f]) for f in _TEXT_FIELDS}
     categories = _categories(cells["category"], texts["category"])

@@ -14,7 +14,8 @@ _SPACES = re.compile(r"\s+")
 
 
 def has_invisible(text: str) -> bool:
-    return _INVISIBLE.search(text) is not None
+    # Every invisible character is unprintable (Cf, Cc): printable text, the usual case, is passed in one quick scan.
+    return not text.isprintable() and _INVISIBLE.search(text) is not None
 
 
 def visible(text: str) -> str:

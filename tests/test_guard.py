@@ -7,8 +7,13 @@ import os
 import threading
 import time
 from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
 
 from ledger.guard import DEFAULT_LIMITS, Failure, run
+from ledger.reading import load_ledger
 
 SMALL = replace(DEFAULT_LIMITS, memory_mib=256, cpu_seconds=1, wall_seconds=3)
 
@@ -98,3 +103,21 @@ def test_a_threaded_process_gets_its_workers_from_the_fork_server():
     finally:
         stop.set()
         other.join()
+
+
+def measures(ledger) -> list[str]:
+    return ledger.tasks["measure"].tolist()
+
+
+def broken(ledger) -> None:
+    raise ValueError("a bug in what the worker works out")
+
+
+def test_load_ledger_can_send_back_only_what_is_worked_out_from_the_ledger():
+    sample = Path(__file__).resolve().parent.parent / "data" / "sample_ledger.xlsx"
+    files = [(sample.name, sample.read_bytes())]
+    day = date(2019, 6, 3)
+    assert load_ledger(files, day, then=measures) == measures(load_ledger(files, day)) != []
+    assert load_ledger([("台账.xlsx", b"not a workbook")], day, then=measures) == []  # refused here: then runs here
+    with pytest.raises(RuntimeError, match="a bug in what the worker works out"):  # not taken for a bad file
+        load_ledger(files, day, then=broken)
