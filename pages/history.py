@@ -16,8 +16,9 @@ from ui.widgets import audited, pct, task_table
 v = view()
 versions = v.source.versions
 by_id = {version.id: version for version in versions}
-labels = {i: source.version_label(version) for i, version in by_id.items()}
 plan_id = v.source.plan.id
+stamp = source.store().changes_stamp(plan_id)
+labels = v.memo("version_labels", lambda: {i: source.version_label(x) for i, x in by_id.items()}, stamp)
 unit_names = {u.id: u.name for u in v.source.units}
 filters = tuple((k, tuple(vs)) for k, vs in v.filters.items() if k != "unit" and vs)
 
@@ -29,34 +30,35 @@ if v.source.combined:  # every unit's versions; the trend and comparisons need o
     table = pd.DataFrame(columns=["completion_pct", "overdue"], dtype=float)
 else:
     figure, table, per_measure, per_leader = source.history_figures(
-        plan_id,
-        v.source.unit_id,
-        source.store().changes_stamp(plan_id),
-        v.source.version.id,
-        filters,
-        v.lang,
-        source.db_url(),
+        plan_id, v.source.unit_id, stamp, v.source.version.id, filters, v.lang, source.db_url()
     )
     st.plotly_chart(figure, width="stretch", key="trend", config={"displaylogo": False})
-    table = table.set_index("version_id")
+
+
+def _versions_rows(figures: pd.DataFrame) -> list[dict]:
+    shown = figures.set_index("version_id") if "version_id" in figures else figures
+    heads = {name: t(f"history.{name}") for name in ("version", "report_date", "uploaded_at", "uploaded_by")}
+    heads |= {name: t(f"history.{name}") for name in ("files", "tasks", "completion", "overdue", "note")}
+    return [
+        {
+            **({t("field.unit"): unit_names.get(version.unit_id, "")} if unit_names else {}),
+            heads["version"]: version.number,
+            heads["report_date"]: version.report_date.isoformat(),
+            heads["uploaded_at"]: version.uploaded_at.strftime("%Y-%m-%d %H:%M"),
+            heads["uploaded_by"]: version.uploaded_by,
+            heads["files"]: "、".join(version.file_names),
+            heads["tasks"]: version.task_count,
+            heads["completion"]: pct(shown["completion_pct"].get(version.id)),
+            heads["overdue"]: shown["overdue"].get(version.id),
+            heads["note"]: version.note,
+        }
+        for version in versions
+    ]
+
 
 st.subheader(t("history.versions"))
 st.dataframe(
-    [
-        {
-            **({t("field.unit"): unit_names.get(version.unit_id, "")} if unit_names else {}),
-            t("history.version"): version.number,
-            t("history.report_date"): version.report_date.isoformat(),
-            t("history.uploaded_at"): version.uploaded_at.strftime("%Y-%m-%d %H:%M"),
-            t("history.uploaded_by"): version.uploaded_by,
-            t("history.files"): "、".join(version.file_names),
-            t("history.tasks"): version.task_count,
-            t("history.completion"): pct(table["completion_pct"].get(version.id)),
-            t("history.overdue"): table["overdue"].get(version.id),
-            t("history.note"): version.note,
-        }
-        for version in versions
-    ],
+    memo(table, ("versions_rows", v.lang, tuple(unit_names.items())), lambda: _versions_rows(table)),
     hide_index=True,
     width="stretch",
     key="versions_table",
