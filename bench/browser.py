@@ -60,10 +60,15 @@ ELEMENT_PAGES = (
     ("", "一行"),
     ("metrics", "20 个指标"),
     ("captions", "100 行说明"),
-    ("table", "1500 行表格"),
+    ("table", "100 行表格"),
+    ("styled", "100 行着色表格"),
     ("chart", "四根柱的图"),
     ("code", "代码块"),
-)
+    ("bare_metrics", "20 个指标，无侧栏"),
+    ("bare_table", "100 行表格，无侧栏"),
+    ("bare_styled", "100 行着色表格，无侧栏"),
+    ("bare_chart", "四根柱的图，无侧栏"),
+)  # bench/minimal_app/elements.py PAGES
 DASHBOARD_PAGES = tuple(
     (path, translate(key))
     for path, key in (
@@ -359,7 +364,9 @@ def elements(browser, rounds: int) -> dict:
     first visit in a freshly loaded tab and again, in rounds alternating with the minimal app's."""
     with (
         streamlit_server("minimal app", MINIMAL / "app.py") as minimal,
-        streamlit_server("elements", MINIMAL / "elements.py") as server,
+        # with the dashboard's settings (.streamlit/config.toml: no full garbage collection after each run, which
+        # with pandas and plotly imported costs more than most elements), as the dashboard draws them
+        streamlit_server("elements", MINIMAL / "elements.py", cwd=ROOT) as server,
     ):
         tabs = {
             "baseline": Tab.open(browser, minimal, MINIMAL_PAGES),

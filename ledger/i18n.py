@@ -1072,6 +1072,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sidebar.filters": ("筛选", "Filters"),
     "sidebar.all": ("全部", "All"),
     "sidebar.clear": ("清除筛选", "Clear filters"),
+    "sidebar.filtered": ("已按{fields}筛选", "Filtered by {fields}"),
     "sidebar.source": ("文件：{files}；{by} 上传于 {at}", "File: {files}; uploaded by {by} at {at}"),
     "common.no_tasks": ("没有符合筛选条件的整改措施。", "No measures match the filters."),
     "overview.title": ("整改进度总览", "Rectification progress"),

@@ -10,7 +10,7 @@ from ui.i18n import literal, t
 from ui.meeting import requirement_history
 from ui.memo import memo
 from ui.state import view
-from ui.versions import withdrawal_panel
+from ui.versions import DOWNLOADS_OPEN_KEY, withdrawal_panel
 from ui.widgets import audited, pct, task_table
 
 v = view()
@@ -65,18 +65,23 @@ st.dataframe(
 )
 
 if access.allowed("originals"):
-    with st.expander(t("history.download"), icon=":material/download:"):
-        chosen = st.selectbox(t("history.version"), list(by_id), format_func=labels.get, key="download_version")
-        for position, (name, data) in enumerate(source.store().files(chosen)):
-            st.download_button(
-                literal(name),
-                data=data,
-                file_name=name,
-                key=f"file_{chosen}_{position}",
-                on_click=audited(f"version {chosen}: {name}"),
-                icon=":material/description:",
-            )
-withdrawal_panel(v.source.plan.id, by_id, labels)
+    # the files are read (and sent) only while the panel is open
+    downloads = st.expander(
+        t("history.download"), icon=":material/download:", key=DOWNLOADS_OPEN_KEY, on_change="rerun"
+    )
+    if downloads.open:
+        with downloads:
+            chosen = st.selectbox(t("history.version"), list(by_id), format_func=labels.get, key="download_version")
+            for position, (name, data) in enumerate(source.store().files(chosen)):
+                st.download_button(
+                    literal(name),
+                    data=data,
+                    file_name=name,
+                    key=f"file_{chosen}_{position}",
+                    on_click=audited(f"version {chosen}: {name}"),
+                    icon=":material/description:",
+                )
+withdrawal_panel(v.source.plan.id, by_id, labels, stamp)
 if v.source.combined:
     st.stop()
 

@@ -81,7 +81,7 @@ with left:
         st.success(t("overview.no_overdue"), icon=":material/check_circle:")
     else:
         task_table(
-            late.head(5).assign(light=v.lights),
+            v.memo("overdue_top", lambda: late.head(5).assign(light=v.lights)),
             ("light", "days_overdue", "measure", "owner", "due"),
             key="overview_overdue",
         )

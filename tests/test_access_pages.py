@@ -28,6 +28,7 @@ from ledger.sample import history_files
 from ledger.store import Store, sessions_table
 from tests.sheets import week_five
 from ui import access
+from ui.versions import DOWNLOADS_OPEN_KEY, WITHDRAW_OPEN_KEY
 
 PLAN = "全市教育系统意识形态整改方案"
 A, B, C = "第一中学", "第二中学", "第三中学"
@@ -145,10 +146,12 @@ def media(monkeypatch):
 
 
 def app(token: str | None = None, page: str | None = None) -> AppTest:
-    """The dashboard, in a browser session holding this login (a session token, as after logging in)."""
+    """The dashboard, in a browser session holding this login (a session token, as after logging in), with the
+    history page's download and withdrawal panels opened (they are drawn only while open)."""
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     if token:
         at.session_state[access.TOKEN_KEY] = token
+    at.session_state[DOWNLOADS_OPEN_KEY] = at.session_state[WITHDRAW_OPEN_KEY] = True
     at.run()
     if page:
         at.switch_page(page).run()

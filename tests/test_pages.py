@@ -9,6 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ledger.escape import markdown
+from ui.state import FILTERS_OPEN_KEY
+from ui.versions import DOWNLOADS_OPEN_KEY
 
 PAGES = (
     "pages/overview.py",
@@ -133,9 +135,18 @@ def test_moving_the_as_of_date_recomputes_every_figure():
 
 def test_sidebar_filters_apply_to_the_figures():
     at = open_app()
+    assert not at.multiselect, "the filters are drawn only while their expander is open"
+    at.session_state[FILTERS_OPEN_KEY] = True  # the user opens the expander
+    at.run()
     at.multiselect(key="filter_leader").set_value(["校长"]).run()
     assert metrics_of(at)["整改措施"] == "3"
     assert metrics_of(at)["超期未完成"] == "1"
+    at.session_state[FILTERS_OPEN_KEY] = False  # closed again: the filter stays, and says so
+    at.run()
+    assert not at.multiselect and metrics_of(at)["整改措施"] == "3"
+    assert "已按责任领导筛选" in [c.value for c in at.sidebar.caption]
+    at.sidebar.button[-1].click().run()  # 清除筛选
+    assert metrics_of(at)["整改措施"] == "17"
 
 
 def test_english_is_one_click_away():
@@ -199,4 +210,7 @@ def test_history_differences_default_to_latest_against_previous_and_count_postpo
 
 def test_history_offers_each_versions_original_file():
     at = open_app("pages/history.py")
+    assert not at.get("download_button"), "the files are read only while their panel is open"
+    at.session_state[DOWNLOADS_OPEN_KEY] = True
+    at.run()
     assert [b.label for b in at.get("download_button")] == [markdown("整改台账_2019-05-27.xlsx")]  # shown as written

@@ -22,7 +22,7 @@ from ledger.store import STORE_ERRORS, problem_code, problem_params
 from ui import access, source
 from ui.i18n import lang, t
 from ui.state import View
-from ui.widgets import XLSX_MIME, audited
+from ui.widgets import XLSX_MIME, audited, colored_words
 
 STATE_COLORS = {"met": "#C8E6C9", "pending": "#ECEFF1", "missed": "#FFCDD2"}
 PDF_MIME = "application/pdf"
@@ -75,22 +75,29 @@ def state_frame(found: list[RequirementState]) -> pd.DataFrame:
     )
 
 
+def _state_color(word: str) -> str | None:
+    """The colour of a requirement's state word (with or without its counts)."""
+    return next((c for name, c in STATE_COLORS.items() if word.startswith(t(f"requirement.state.{name}"))), None)
+
+
 def styled_states(frame: pd.DataFrame):
-    """The state column coloured as well as worded."""
-    colors = {t(f"requirement.state.{name}"): color for name, color in STATE_COLORS.items()}
+    """The state column coloured as well as worded (for st.table, which has no column config)."""
     return frame.style.map(
-        lambda v: next((f"background-color: {c}" for w, c in colors.items() if str(v).startswith(w)), ""),
-        subset=[t("meeting.state")],
+        lambda v: f"background-color: {color}" if (color := _state_color(str(v))) else "", subset=[t("meeting.state")]
     )
 
 
 def state_table(found: list[RequirementState], key: str) -> None:
+    frame = state_frame(found)
     st.dataframe(
-        styled_states(state_frame(found)),
+        frame,
         hide_index=True,
         width="stretch",
         key=key,
-        column_config={t("meeting.text"): st.column_config.TextColumn(width="large")},
+        column_config={
+            t("meeting.text"): st.column_config.TextColumn(width="large"),
+            t("meeting.state"): colored_words(frame[t("meeting.state")], _state_color),
+        },
     )
 
 
@@ -335,11 +342,14 @@ def requirement_history(plan_id: int, unit_id: int | None = None) -> None:
         st.caption(t("meeting.history_none"))
         return
     frame = _requirement_history(source.db_url(), plan_id, unit_id, stamp, store.changes_stamp(plan_id), lang())
-    colors = {t(f"requirement.state.{name}"): color for name, color in STATE_COLORS.items()}
+    fixed = {t(f"meeting.{name}") for name in ("text", "target", "by", "required_by", "recorded_on")}
+    states = [column for column in frame.columns if column not in fixed]  # one column per later version
+    words = colored_words(pd.unique(frame[states].to_numpy(dtype=object).ravel()), _state_color)
     st.dataframe(
-        frame.style.map(lambda value: f"background-color: {colors[value]}" if value in colors else ""),
+        frame,
         hide_index=True,
         width="stretch",
         key="requirement_history",
+        column_config={column: words for column in states},
     )
     st.caption(t("meeting.rule", days=DEFAULT_DAYS))

@@ -31,11 +31,24 @@ LATEST = 0  # the picker's "always the newest version" choice; version ids start
 log = logging.getLogger(__name__)
 
 
+NO_SECRETS_RECHECK_S = 5.0
+_no_secrets_until = 0.0  # time.monotonic() until which a missing secrets file is not looked for again
+
+
 def secrets() -> dict:
-    """st.secrets as a dict ({} when no secrets file exists)."""
+    """st.secrets as a dict ({} when no secrets file exists).
+
+    Streamlit keeps a secrets file once it has read it, but while there is none it looks for one again, through
+    its configuration files, on every access: a tenth of a page's script time on a server without secrets (README
+    "Benchmark", in the browser). So a missing file is looked for again after NO_SECRETS_RECHECK_S only; secrets
+    Streamlit already holds (a file read, or AppTest's) are always used."""
+    global _no_secrets_until
+    if getattr(st.secrets, "_secrets", None) is None and time.monotonic() < _no_secrets_until:
+        return {}
     try:
         return st.secrets.to_dict()
     except Exception:  # Streamlit raises its own error types for a missing or unreadable secrets file
+        _no_secrets_until = time.monotonic() + NO_SECRETS_RECHECK_S
         return {}
 
 
@@ -142,10 +155,10 @@ def _withdrawn(url: str, plan_id: int, stamp: str) -> tuple[Version, ...]:
     return tuple(v for v in _store(url).versions(plan_id, withdrawn=True) if v.withdrawn)
 
 
-def withdrawn_versions(plan_id: int) -> tuple[Version, ...]:
+def withdrawn_versions(plan_id: int, stamp: str | None = None) -> tuple[Version, ...]:
     """The plan's withdrawn versions, read once per change to its versions (a withdrawal or restore changes the
-    stamp)."""
-    return _withdrawn(db_url(), plan_id, store().changes_stamp(plan_id))
+    stamp; pass it when the page has just asked for it)."""
+    return _withdrawn(db_url(), plan_id, stamp if stamp is not None else store().changes_stamp(plan_id))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -23,6 +23,7 @@ from ui.navigation import leave_pages_directory_mode
 from ui.source import Current, ledger_of, secrets
 
 VIEW_KEY = "_view"
+FILTERS_OPEN_KEY = "_filters_open"
 
 
 def _filters_key(filters: dict[str, list[str]]) -> tuple:
@@ -90,11 +91,27 @@ def filter_key(field: str) -> str:
 def set_filter(field: str, values: list[str]) -> None:
     """Change a sidebar filter from a page; call from a widget callback (before the sidebar is drawn)."""
     st.session_state[filter_key(field)] = values
+    st.session_state[FILTERS_OPEN_KEY] = True  # shown where they are set
 
 
 def clear_filters() -> None:
     for field in ("unit", *FILTER_FIELDS):
         st.session_state[filter_key(field)] = []
+    st.session_state[FILTERS_OPEN_KEY] = False
+
+
+def _options(ledger: Ledger, field: str) -> list[str]:
+    return memo(ledger, ("filter_options", field), lambda: filter_options(ledger.tasks, field))
+
+
+def _kept(ledger: Ledger, field: str) -> list[str]:
+    """The filter's values that are options of this ledger (a value of an earlier version would not be), kept in the
+    session whether or not the filter's widget is drawn in this run."""
+    key = filter_key(field)
+    options = set(_options(ledger, field))
+    kept = [v for v in st.session_state.get(key, []) if v in options]
+    st.session_state[key] = kept
+    return kept
 
 
 def _label(field: str):
@@ -113,19 +130,34 @@ def sidebar(source: Current) -> View:
             format="YYYY-MM-DD",
             help=t("sidebar.as_of_help"),
         )
-        filters = {}
         fields = ("unit", *FILTER_FIELDS) if "unit" in ledger.tasks else FILTER_FIELDS
-        active = any(st.session_state.get(filter_key(f)) for f in fields)
-        with st.expander(t("sidebar.filters"), expanded=active, icon=":material/filter_alt:"):
-            for field in fields:
-                options = memo(ledger, ("filter_options", field), lambda f=field: filter_options(ledger.tasks, f))
-                key = filter_key(field)
-                kept = [v for v in st.session_state.get(key, []) if v in options]
-                st.session_state[key] = kept  # a value of an earlier version would not be an option any more
-                filters[field] = st.multiselect(
-                    t(f"field.{field}"), options, key=key, format_func=_label(field), placeholder=t("sidebar.all")
-                )
-            st.button(t("sidebar.clear"), on_click=clear_filters, disabled=not active, width="stretch")
+        filters = {field: _kept(ledger, field) for field in fields}
+        active = any(filters.values())
+        # The filters are drawn only while their expander is open (it opens by itself while any is set): six
+        # multiselects of up to hundreds of options were sent and drawn on every run of every page (README
+        # "Benchmark", in the browser). Their values live in the session either way.
+        section = st.expander(
+            t("sidebar.filters"),
+            expanded=active,
+            icon=":material/filter_alt:",
+            key=FILTERS_OPEN_KEY,
+            on_change="rerun",
+        )
+        if section.open:
+            with section:
+                for field in fields:
+                    options = _options(ledger, field)
+                    filters[field] = st.multiselect(
+                        t(f"field.{field}"),
+                        options,
+                        key=filter_key(field),
+                        format_func=_label(field),
+                        placeholder=t("sidebar.all"),
+                    )
+                st.button(t("sidebar.clear"), on_click=clear_filters, disabled=not active, width="stretch")
+        elif active:
+            st.caption(t("sidebar.filtered", fields="、".join(t(f"field.{f}") for f in fields if filters[f])))
+            st.button(t("sidebar.clear"), on_click=clear_filters, width="stretch")
         version = source.version
         if not source.combined:
             st.caption(

@@ -11,6 +11,8 @@ from ui import access, source
 from ui.i18n import literal, t
 
 FLASH = "_versions_flash"
+WITHDRAW_OPEN_KEY = "withdraw_open"  # the panels of the history page, drawn only while open
+DOWNLOADS_OPEN_KEY = "downloads_open"
 
 
 def _withdraw(labels: dict[int, str]) -> None:
@@ -45,26 +47,31 @@ def _restore(version_id: int, label: str) -> None:
     st.session_state[FLASH] = ("success", t("versions.restored", label=label))
 
 
-def withdrawal_panel(plan_id: int, live: dict[int, Version], labels: dict[int, str]) -> None:
-    """Editors (for their units) and admins withdraw a version with a reason; admins restore a withdrawn one."""
+def withdrawal_panel(plan_id: int, live: dict[int, Version], labels: dict[int, str], stamp: str | None = None) -> None:
+    """Editors (for their units) and admins withdraw a version with a reason; admins restore a withdrawn one. The
+    withdrawal form is drawn only while its panel is open; `stamp` is the plan's changes_stamp when the page has it."""
     flash = st.session_state.pop(FLASH, None)
     if flash:
         (st.success if flash[0] == "success" else st.error)(flash[1])
     may = {unit: access.allowed("withdraw", unit) for unit in {version.unit_id for version in live.values()}}
     mine = [i for i, version in live.items() if may[version.unit_id]]
     if mine:
-        with st.expander(t("versions.withdraw_title"), icon=":material/undo:"):
-            st.caption(t("versions.withdraw_help"))
-            st.selectbox(t("history.version"), mine, format_func=labels.get, key="withdraw_version")
-            st.text_input(t("versions.reason"), key="withdraw_reason", max_chars=2000)
-            st.button(
-                t("versions.withdraw"),
-                on_click=_withdraw,
-                args=(labels,),
-                key="withdraw_button",
-                icon=":material/undo:",
-            )
-    withdrawn = source.withdrawn_versions(plan_id)
+        panel = st.expander(
+            t("versions.withdraw_title"), icon=":material/undo:", key=WITHDRAW_OPEN_KEY, on_change="rerun"
+        )
+        if panel.open:
+            with panel:
+                st.caption(t("versions.withdraw_help"))
+                st.selectbox(t("history.version"), mine, format_func=labels.get, key="withdraw_version")
+                st.text_input(t("versions.reason"), key="withdraw_reason", max_chars=2000)
+                st.button(
+                    t("versions.withdraw"),
+                    on_click=_withdraw,
+                    args=(labels,),
+                    key="withdraw_button",
+                    icon=":material/undo:",
+                )
+    withdrawn = source.withdrawn_versions(plan_id, stamp)
     if withdrawn:
         with st.expander(t("versions.withdrawn_title", n=len(withdrawn)), icon=":material/inventory_2:"):
             for version in withdrawn:

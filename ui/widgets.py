@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 import streamlit as st
@@ -18,7 +18,6 @@ from ui.memo import memo
 
 SEVERITY_COLORS = {"mild": "#FFF8E1", "serious": "#FFE0B2", "severe": "#FFCDD2"}
 PAGE_ROWS = 100  # longer tables are shown a page at a time: sent, converted and drawn 100 rows per run
-STYLED_ROWS = PAGE_ROWS  # Styler costs ~1 s per thousand rows to send and draw, so it colours a page at most
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -69,55 +68,57 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return shown.reset_index(drop=True)
 
 
+def colored_words(values: Iterable[object], color_of: Callable[[str], str | None]) -> object:
+    """The column config that draws each word of a column as a chip coloured `color_of(word)` (uncoloured when
+    None). A read-only st.dataframe draws a text column configured as a MultiselectColumn this way; unlike a pandas
+    Styler, which formats and sends every cell a second time, it costs nothing per row (README "Benchmark", in the
+    browser), and the values stay the words themselves."""
+    words = [str(w) for w in dict.fromkeys(values) if isinstance(w, str)]
+    return st.column_config.MultiselectColumn(options=words, color=[color_of(w) or "transparent" for w in words])
+
+
 def task_table(tasks: pd.DataFrame, columns: Sequence[str], key: str | None = None, height: int | str = "auto"):
     """A task table, a page at a time when long (paged_dataframe); progress drawn as a bar, the light and overdue
-    severity as coloured cells."""
-    config = {
+    severity as coloured words."""
+    frame = memo(tasks, ("task_frame", tuple(columns), lang()), lambda: task_frame(tasks, columns))
+    config = memo(frame, ("task_config", lang()), lambda: _task_config(frame, columns))
+    paged_dataframe(frame, key, hide_index=True, width="stretch", column_config=config, height=height)
+
+
+def _task_config(frame: pd.DataFrame, columns: Sequence[str]) -> dict:
+    config: dict[str, object] = {
         t("field.progress"): st.column_config.ProgressColumn(min_value=0, max_value=100, format="%.0f%%"),
         t("field.old_progress"): st.column_config.NumberColumn(format="%.0f%%"),
         t("field.new_progress"): st.column_config.NumberColumn(format="%.0f%%"),
         t("field.measure"): st.column_config.TextColumn(width="large"),
     }
-    frame = memo(tasks, ("task_frame", tuple(columns), lang()), lambda: task_frame(tasks, columns))
-    styled = [
-        (t(f"field.{name}"), colors)
-        for name, colors in (
-            ("severity", {severity(name): color for name, color in SEVERITY_COLORS.items()}),
-            ("light", {t(f"light.{name}"): color + "55" for name, color in LIGHT_COLORS.items()}),
-        )
-        if name in columns
-    ]
-
-    def style(shown: pd.DataFrame):
-        if not styled or len(shown) > STYLED_ROWS:
-            return shown
-        styler = shown.style
-        for column, colors in styled:
-            styler = styler.map(lambda v, c=colors: f"background-color: {c[v]}" if v in c else "", subset=[column])
-        return styler
-
-    paged_dataframe(frame, key, style, hide_index=True, width="stretch", column_config=config, height=height)
+    for name, colors in (
+        ("severity", {severity(name): color for name, color in SEVERITY_COLORS.items()}),
+        ("light", {t(f"light.{name}"): color + "55" for name, color in LIGHT_COLORS.items()}),
+    ):
+        if name in columns:
+            config[t(f"field.{name}")] = colored_words(frame[t(f"field.{name}")], colors.get)
+    return config
 
 
-def paged_dataframe(frame: pd.DataFrame, key: str | None, style=None, **options) -> None:
-    """st.dataframe of `frame` (through `style`, which may return a Styler, when given); longer than PAGE_ROWS, a
-    page at a time with a page number under it, whose changes rerun only the table (st.fragment)."""
+def paged_dataframe(frame: pd.DataFrame, key: str | None, **options) -> None:
+    """st.dataframe of `frame`; longer than PAGE_ROWS, a page at a time with a page number under it, whose changes
+    rerun only the table (st.fragment)."""
     if len(frame) <= PAGE_ROWS or key is None:
-        st.dataframe(style(frame) if style else frame, key=key, **options)
+        st.dataframe(frame, key=key, **options)
     else:
-        _page_of(frame, key, style, options)
+        _page_of(frame, key, options)
 
 
 @st.fragment
-def _page_of(frame: pd.DataFrame, key: str, style, options: dict) -> None:
+def _page_of(frame: pd.DataFrame, key: str, options: dict) -> None:
     pages = math.ceil(len(frame) / PAGE_ROWS)
     picker = f"{key}_page"
     if not 1 <= st.session_state.get(picker, 1) <= pages:  # a shorter list than before (another version, filter)
         st.session_state[picker] = 1
     table = st.container()
     page = st.number_input(t("timeline.page", pages=pages), min_value=1, max_value=pages, key=picker)
-    shown = frame.iloc[(page - 1) * PAGE_ROWS : page * PAGE_ROWS]
-    table.dataframe(style(shown) if style else shown, key=key, **options)
+    table.dataframe(frame.iloc[(page - 1) * PAGE_ROWS : page * PAGE_ROWS], key=key, **options)
 
 
 def issue_frame(issues: Sequence[Issue]) -> pd.DataFrame:

@@ -1,6 +1,6 @@
-"""What Streamlit itself needs to draw some elements (bench/browser.py): a sidebar like the dashboard's on every page
-(language, version, as-of date, six filters of 70 options in a closed expander), then one kind of element per page.
-No computation: everything is made once per server."""
+"""What Streamlit itself needs to draw some elements (bench/browser.py): one kind of element per page, under a sidebar
+like the dashboard's (language, version, as-of date, six filters of 70 options drawn only while their expander is
+open, as ui/state.py), and again with no sidebar at all. No computation: everything is made once per server."""
 
 from datetime import date
 
@@ -9,9 +9,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 
+ROWS = 100  # a page of the dashboard's tables (ui/widgets.py PAGE_ROWS)
+COLORS = {"1–7天": "#FFE082", "8–30天": "#FFB74D", "31天以上": "#E57373"}
+
+
 @st.cache_resource
 def _table() -> pd.DataFrame:
-    return pd.DataFrame({f"列{j}": [f"第{i}行的文字{j}" for i in range(1500)] for j in range(12)})
+    frame = pd.DataFrame({f"列{j}": [f"第{i}行的文字{j}" for i in range(ROWS)] for j in range(10)})
+    return frame.assign(程度=[list(COLORS)[i % 3] for i in range(ROWS)])
 
 
 @st.cache_resource
@@ -22,58 +27,82 @@ def _chart() -> go.Figure:
     return figure.update_xaxes(type="date")
 
 
-def one_line():
-    st.title("一行")
+def nothing():
+    pass
 
 
 def metrics():
-    st.title("20 个指标")
     for row in range(5):
         for n, column in enumerate(st.columns(4)):
             column.metric(f"指标{row}{n}", row * n, border=True)
 
 
 def captions():
-    st.title("100 行说明")
     for n in range(100):
         st.caption(f"第{n}行")
 
 
 def table():
-    st.title("1500 行表格")
     st.dataframe(_table(), hide_index=True)
 
 
+def styled_table():
+    """Coloured cells through a pandas Styler, as the dashboard's task tables colour the overdue severity."""
+    styler = _table().style.map(lambda v: f"background-color: {COLORS[v]}" if v in COLORS else "", subset=["程度"])
+    st.dataframe(styler, hide_index=True)
+
+
 def chart():
-    st.title("四根柱的图")
     st.plotly_chart(_chart())
 
 
 def code():
-    st.title("代码块")
     st.code("export LEDGER_EDITOR_PASSWORD='…'", language="bash")
 
 
-with st.sidebar:
-    st.radio("语言", ["中文", "English"], horizontal=True, key="lang", label_visibility="collapsed")
-    st.selectbox("版本", list(range(52)), key="version")
-    st.date_input("统计日", date(2019, 5, 27), key="as_of")
-    with st.expander("筛选"):
-        for n in range(6):
-            st.multiselect(f"筛选{n}", [f"选项{i}" for i in range(70)], key=f"filter_{n}")
-        st.button("清除")
+def sidebar():
+    with st.sidebar:
+        st.radio("语言", ["中文", "English"], horizontal=True, key="lang", label_visibility="collapsed")
+        st.selectbox("版本", list(range(52)), key="version")
+        st.date_input("统计日", date(2019, 5, 27), key="as_of")
+        section = st.expander("筛选", key="filters_open", on_change="rerun")
+        if section.open:
+            with section:
+                for n in range(6):
+                    st.multiselect(f"筛选{n}", [f"选项{i}" for i in range(70)], key=f"filter_{n}")
+                st.button("清除")
+
+
+# (url path, title, what the page draws under its title, whether it has the sidebar); bench/browser.py ELEMENT_PAGES
+PAGES = (
+    ("", "一行", nothing, True),
+    ("metrics", "20 个指标", metrics, True),
+    ("captions", "100 行说明", captions, True),
+    ("table", "100 行表格", table, True),
+    ("styled", "100 行着色表格", styled_table, True),
+    ("chart", "四根柱的图", chart, True),
+    ("code", "代码块", code, True),
+    ("bare_metrics", "20 个指标，无侧栏", metrics, False),
+    ("bare_table", "100 行表格，无侧栏", table, False),
+    ("bare_styled", "100 行着色表格，无侧栏", styled_table, False),
+    ("bare_chart", "四根柱的图，无侧栏", chart, False),
+)
+
+
+def page(path, title, element, with_sidebar):
+    def run():
+        if with_sidebar:
+            sidebar()
+        st.title(title)
+        element()
+
+    run.__name__ = f"page_{path or 'first'}"  # st.Page tells callables apart by name
+    return run
+
+
 st.navigation(
     [
-        st.Page(one_line, title="一行", default=True),
-        *(
-            st.Page(page, title=title, url_path=page.__name__)
-            for page, title in (
-                (metrics, "20 个指标"),
-                (captions, "100 行说明"),
-                (table, "1500 行表格"),
-                (chart, "四根柱的图"),
-                (code, "代码块"),
-            )
-        ),
+        st.Page(page(path, title, element, with_sidebar), title=title, url_path=path or None, default=not path)
+        for path, title, element, with_sidebar in PAGES
     ]
 ).run()
