@@ -11,13 +11,13 @@ from ui.meeting import requirement_history
 from ui.memo import memo
 from ui.state import view
 from ui.versions import DOWNLOADS_OPEN_KEY, withdrawal_panel
-from ui.widgets import audited, pct, task_table
+from ui.widgets import arrow_table, audited, pct, task_table
 
 v = view()
 versions = v.source.versions
 by_id = {version.id: version for version in versions}
 plan_id = v.source.plan.id
-stamp = source.store().changes_stamp(plan_id)
+stamp = v.source.stamp
 labels = v.memo("version_labels", lambda: {i: source.version_label(x) for i, x in by_id.items()}, stamp)
 unit_names = {u.id: u.name for u in v.source.units}
 filters = tuple((k, tuple(vs)) for k, vs in v.filters.items() if k != "unit" and vs)
@@ -58,7 +58,9 @@ def _versions_rows(figures: pd.DataFrame) -> list[dict]:
 
 st.subheader(t("history.versions"))
 st.dataframe(
-    memo(table, ("versions_rows", v.lang, tuple(unit_names.items())), lambda: _versions_rows(table)),
+    arrow_table(
+        memo(table, ("versions_rows", v.lang, tuple(unit_names.items())), lambda: pd.DataFrame(_versions_rows(table)))
+    ),
     hide_index=True,
     width="stretch",
     key="versions_table",
@@ -104,7 +106,7 @@ def _compare() -> None:
         older,
         newer,
     )
-    details(changes, key="history_changes", expanded=True)
+    details(changes, key="history_changes")
 
 
 _compare()
@@ -140,4 +142,4 @@ else:
     )
 
 st.subheader(t("meeting.history"))
-requirement_history(plan_id, v.source.unit_id)
+requirement_history(plan_id, v.source.unit_id, stamp)

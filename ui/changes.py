@@ -38,25 +38,24 @@ def counts_row(changes: Changes) -> None:
         column.metric(t(f"changes.{name}"), len(getattr(changes, name)), border=True)
 
 
-def details(changes: Changes, key: str, expanded: bool = False) -> None:
-    """One expander per kind of change that happened, with the measures concerned; a list is drawn only while its
-    expander is open, and opening one reruns the lists only (st.fragment)."""
+def details(changes: Changes, key: str) -> None:
+    """One expander per kind of change that happened, with the measures concerned, the alarming ones marked; a list
+    is drawn only while its expander is open, and opening one reruns the lists only (st.fragment)."""
     if changes.by_text:
         st.info(t("changes.by_text"), icon=":material/info:")
     happened = [(name, columns, alarm) for name, columns, alarm in SECTIONS if len(getattr(changes, name))]
     if not happened:
         st.caption(t("changes.nothing"))
         return
-    _sections(changes, key, expanded, happened)
+    _sections(changes, key, happened)
 
 
 @st.fragment
-def _sections(changes: Changes, key: str, expanded: bool, happened: list) -> None:
+def _sections(changes: Changes, key: str, happened: list) -> None:
     for name, columns, alarm in happened:
         frame = getattr(changes, name)
         section = st.expander(
             t(f"changes.{name}") + f" ({len(frame)})",
-            expanded=expanded and alarm,
             icon=":material/warning:" if alarm else None,
             key=f"{key}_{name}_open",
             on_change="rerun",

@@ -42,7 +42,7 @@ def requirements_of(v: View) -> MeetingRequirements:
     stamp = store.requirements_stamp(v.source.plan.id)
     if stamp[0] == 0:
         return MeetingRequirements([], [])
-    changes = store.changes_stamp(v.source.plan.id)
+    changes = v.source.stamp
     if not v.source.combined:
         return _requirements(source.db_url(), v.source.version.id, v.as_of, stamp, changes)
     shown = [
@@ -333,15 +333,15 @@ def _requirement_history(
     )
 
 
-def requirement_history(plan_id: int, unit_id: int | None = None) -> None:
+def requirement_history(plan_id: int, unit_id: int | None, versions_stamp: str) -> None:
     """The history page's table: each requirement (of the unit, when given) and its state in every later
-    version."""
+    version; `versions_stamp` is the plan's changes_stamp."""
     store = source.store()
     stamp = store.requirements_stamp(plan_id)
     if stamp[0] == 0:
         st.caption(t("meeting.history_none"))
         return
-    frame = _requirement_history(source.db_url(), plan_id, unit_id, stamp, store.changes_stamp(plan_id), lang())
+    frame = _requirement_history(source.db_url(), plan_id, unit_id, stamp, versions_stamp, lang())
     fixed = {t(f"meeting.{name}") for name in ("text", "target", "by", "required_by", "recorded_on")}
     states = [column for column in frame.columns if column not in fixed]  # one column per later version
     words = colored_words(pd.unique(frame[states].to_numpy(dtype=object).ravel()), _state_color)

@@ -198,6 +198,7 @@ class Current:
     units: tuple[Unit, ...] = ()  # the plan's units, when it has any
     unit: Unit | None = None  # the unit on screen; None with units: all of them together
     previous_ledger: Ledger | None = None  # all units together: each unit's newest ledger before this week
+    stamp: str = ""  # the plan's changes_stamp as this run found it (pages key their caches across versions on it)
 
     @property
     def unit_id(self) -> int | None:
@@ -357,7 +358,7 @@ def current() -> Current | None:
                 with st.sidebar:
                     st.caption(t("sidebar.all_units_caption", n=len(units)))
                 before = _combined(db_url(), plan.id, stamp, ledger.report_date)
-                return Current(plan, ledger, versions[0], None, versions, plans, units, None, before)
+                return Current(plan, ledger, versions[0], None, versions, plans, units, None, before, stamp)
         if not versions:
             st.info(t("sidebar.unit_no_report"), icon=":material/info:")
             st.stop()
@@ -374,4 +375,4 @@ def current() -> Current | None:
     version = by_id.get(chosen, versions[0])
     position = versions.index(version)
     previous = versions[position + 1] if position + 1 < len(versions) else None
-    return Current(plan, ledger_of(version.id), version, previous, versions, plans, units, unit)
+    return Current(plan, ledger_of(version.id), version, previous, versions, plans, units, unit, stamp=stamp)

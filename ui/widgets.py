@@ -101,11 +101,28 @@ def _task_config(frame: pd.DataFrame, columns: Sequence[str]) -> dict:
     return config
 
 
+def arrow_table(frame: pd.DataFrame, page: int | None = None) -> object:
+    """`frame` (or its `page`, PAGE_ROWS rows) as the Arrow table st.dataframe sends, converted once per frame
+    object and page (ui.memo) instead of on every run: pass frames that are themselves kept, such as the pages'
+    memoised ones. A frame Arrow cannot take as it is goes to st.dataframe unconverted (it fixes the types)."""
+
+    def convert() -> object:
+        import pyarrow as pa
+
+        shown = frame if page is None else frame.iloc[(page - 1) * PAGE_ROWS : page * PAGE_ROWS]
+        try:
+            return pa.Table.from_pandas(shown)  # as Streamlit converts it: a default index as metadata only
+        except (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError, OverflowError):
+            return shown
+
+    return memo(frame, ("arrow", page), convert)
+
+
 def paged_dataframe(frame: pd.DataFrame, key: str | None, **options) -> None:
     """st.dataframe of `frame`; longer than PAGE_ROWS, a page at a time with a page number under it, whose changes
     rerun only the table (st.fragment)."""
     if len(frame) <= PAGE_ROWS or key is None:
-        st.dataframe(frame, key=key, **options)
+        st.dataframe(arrow_table(frame), key=key, **options)
     else:
         _page_of(frame, key, options)
 
@@ -118,7 +135,7 @@ def _page_of(frame: pd.DataFrame, key: str, options: dict) -> None:
         st.session_state[picker] = 1
     table = st.container()
     page = st.number_input(t("timeline.page", pages=pages), min_value=1, max_value=pages, key=picker)
-    table.dataframe(frame.iloc[(page - 1) * PAGE_ROWS : page * PAGE_ROWS], key=key, **options)
+    table.dataframe(arrow_table(frame, page), key=key, **options)
 
 
 def issue_frame(issues: Sequence[Issue]) -> pd.DataFrame:
