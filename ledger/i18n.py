@@ -469,6 +469,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "history.postponements": ("完成时限推迟情况（全部历史）", "Postponed deadlines across all versions"),
     "history.no_postponements": ("没有任何措施推迟过完成时限。", "No deadline was ever postponed."),
+    "history.postponed_lists": (
+        "{n} 项措施推迟过完成时限，涉及 {leaders} 位责任领导",
+        "{n} {n:measure|measures} postponed, under {leaders} {leaders:leader|leaders}",
+    ),
     "history.times": ("推迟次数", "Times postponed"),
     "history.measures_postponed": ("涉及措施数", "Measures"),
     # --- upload ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from ui.i18n import literal, t
 from ui.meeting import requirement_history
 from ui.memo import memo
 from ui.state import view
-from ui.versions import DOWNLOADS_OPEN_KEY, withdrawal_panel
+from ui.versions import DOWNLOADS_OPEN_KEY, POSTPONEMENTS_OPEN_KEY, withdrawal_panel
 from ui.widgets import arrow_table, audited, pct, task_table
 
 v = view()
@@ -111,21 +111,21 @@ def _compare() -> None:
 
 _compare()
 
-st.subheader(t("history.postponements"))
-if per_measure.empty:
-    st.caption(t("history.no_postponements"))
-else:
+
+def _postponements() -> None:
     st.dataframe(
-        memo(
-            per_leader,
-            ("shown", v.lang),
-            lambda: per_leader.rename(
-                columns={
-                    "leader": t("field.leader"),
-                    "times": t("history.times"),
-                    "measures": t("history.measures_postponed"),
-                }
-            ),
+        arrow_table(
+            memo(
+                per_leader,
+                ("shown", v.lang),
+                lambda: per_leader.rename(
+                    columns={
+                        "leader": t("field.leader"),
+                        "times": t("history.times"),
+                        "measures": t("history.measures_postponed"),
+                    }
+                ),
+            )
         ),
         hide_index=True,
         width="stretch",
@@ -140,6 +140,21 @@ else:
         ("id", "measure", "leader", "times", "old_due", "new_due"),
         key="postponed_measures",
     )
+
+
+st.subheader(t("history.postponements"))
+if per_measure.empty:
+    st.caption(t("history.no_postponements"))
+else:
+    postponed = st.expander(  # the lists are drawn only while open
+        t("history.postponed_lists", n=len(per_measure), leaders=len(per_leader)),
+        icon=":material/event_busy:",
+        key=POSTPONEMENTS_OPEN_KEY,
+        on_change="rerun",
+    )
+    if postponed.open:
+        with postponed:
+            _postponements()
 
 st.subheader(t("meeting.history"))
 requirement_history(plan_id, v.source.unit_id, stamp)

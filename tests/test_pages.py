@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from ledger.escape import markdown
 from ui.state import FILTERS_OPEN_KEY
-from ui.versions import DOWNLOADS_OPEN_KEY
+from ui.versions import DOWNLOADS_OPEN_KEY, POSTPONEMENTS_OPEN_KEY
 
 PAGES = (
     "pages/overview.py",
@@ -202,6 +202,9 @@ def test_history_differences_default_to_latest_against_previous_and_count_postpo
     at = open_app("pages/history.py")
     labels = [e.label for e in at.expander]
     assert "新增超期 (3)" in labels and "进度倒退 (1)" in labels
+    assert "1 项措施推迟过完成时限，涉及 1 位责任领导" in labels  # the lists are drawn once it is opened
+    at.session_state[POSTPONEMENTS_OPEN_KEY] = True
+    at.run()
     leaders = at.dataframe[-2].value
     assert leaders.values.tolist() == [["党总支书记", 1, 1]]
     at.selectbox(key="compare_newer").set_value(3).run()

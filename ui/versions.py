@@ -13,6 +13,7 @@ from ui.i18n import literal, t
 FLASH = "_versions_flash"
 WITHDRAW_OPEN_KEY = "withdraw_open"  # the panels of the history page, drawn only while open
 DOWNLOADS_OPEN_KEY = "downloads_open"
+POSTPONEMENTS_OPEN_KEY = "postponements_open"
 
 
 def _withdraw(labels: dict[int, str]) -> None:
