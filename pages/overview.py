@@ -7,7 +7,7 @@ from ledger.lights import counts as light_counts
 from ledger.phases import short_phase_name
 from ui.changes import counts_row, details
 from ui.i18n import literal, t, tl
-from ui.meeting import carried_summary, pack_downloads, requirements_of
+from ui.meeting import PACK_OPEN_KEY, carried_summary, pack_downloads, requirements_of
 from ui.state import view
 from ui.widgets import PHONE_PAIRS_CSS, light_row, pct, task_table
 
@@ -106,8 +106,10 @@ if changes is not None:
 st.subheader(t("meeting.carried"))
 carried_summary(requirements_of(v), key="overview_requirements")
 
-with st.expander(t("meeting.pack"), icon=":material/download:"):
-    pack_downloads(v, key="overview_pack")
+pack = st.expander(t("meeting.pack"), icon=":material/download:", key=PACK_OPEN_KEY, on_change="rerun")
+if pack.open:  # the downloads are drawn only while open
+    with pack:
+        pack_downloads(v, key="overview_pack")
 
 if v.ledger.warnings:
     st.caption(t("overview.ledger_warnings", n=len(v.ledger.warnings)))

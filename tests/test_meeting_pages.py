@@ -10,6 +10,7 @@ from ledger.publishing import check_upload, publish
 from ledger.sample import DEMO_PLAN_NAME
 from ledger.store import Store
 from tests.sheets import week_five
+from ui.meeting import PACK_OPEN_KEY
 
 SLIDES = ["整体情况", "整改阶段", "超期未完成（按责任领导）", "与上周相比", "上次会议要求落实情况", "本次会议要求"]
 
@@ -156,6 +157,9 @@ def test_only_editors_record_requirements(own_store):
 
 def test_the_overview_offers_the_meeting_pack():
     at = AppTest.from_file("../dashboard.py", default_timeout=60).run()
+    assert not at.get("download_button"), "drawn once the panel is open"
+    at.session_state[PACK_OPEN_KEY] = True
+    at.run()
     labels = [b.proto.label for b in at.get("download_button")]
     for label in (
         "周报 PDF",
