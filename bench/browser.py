@@ -10,9 +10,10 @@ Measured, each dashboard round next to a round of the minimal app (interleaved),
 - the first load after a server start: a fresh server and a fresh browser profile each time;
 - the server's memory (RSS of the streamlit process and its children, from /proc) while 20 sessions each visit
   every page and stay open, and the growth per extra session (between the 10th and the 20th);
-- what Streamlit itself needs to draw some elements (bench/minimal_app/elements.py): the same one-line page under
-  a sidebar like the dashboard's, 20 metrics, 100 captions, a table of 1,500 rows, a plotly chart of four bars, a
-  code block; so that a page's figure can be read against the elements it shows.
+- what Streamlit itself needs to draw some elements (bench/minimal_app/elements.py, served with the dashboard's
+  settings): a one-line page under a sidebar like the dashboard's, 20 metrics, 100 captions, a table of 100 rows
+  (plain, and coloured through a pandas Styler), a plotly chart of four bars, a code block; some again without any
+  sidebar; clicks and full loads, so that a page's figure can be read against the elements it shows.
 Each click also gives its profile: the bytes and messages the server sent on the websocket (Streamlit's forward
 messages, counted by Playwright), the time until the last message (the server's script run, as sent) and from then
 until idle (the browser drawing), and the browser's main-thread time (Chrome's Performance metrics).
@@ -375,8 +376,9 @@ def elements(browser, rounds: int) -> dict:
         measured: dict[str, list] = {name: [] for name in tabs}
         for n in range(rounds + 1):  # the first round warms the servers and the browser's cache
             for name, tab in tabs.items():
+                loads = {path: tab.load(path) for path, _ in tab.pages}
                 tab.load("")
-                found = {"first": tab.visit_all(), "again": tab.visit_all()}
+                found = {"load": loads, "first": tab.visit_all(), "again": tab.visit_all()}
                 if n:
                     measured[name].append(found)
         for tab in tabs.values():
@@ -385,6 +387,7 @@ def elements(browser, rounds: int) -> dict:
         f"baseline_{kind}_s": _median(c.seconds for r in measured["baseline"] for c in r[kind].values())
         for kind in ("first", "again")
     }
+    found["baseline_load_s"] = _median(s for r in measured["baseline"] for s in r["load"].values())
     for path, title in ELEMENT_PAGES:
         found[title] = {
             kind: {
@@ -395,7 +398,7 @@ def elements(browser, rounds: int) -> dict:
                 "after_last_s": _median(r[kind][path].profile["after_last_s"] for r in measured["elements"]),
             }
             for kind in ("first", "again")
-        }
+        } | {"load_s": _median(r["load"][path] for r in measured["elements"])}
     return found
 
 
@@ -543,22 +546,25 @@ def report(r: dict) -> list[str]:
         lines.append("")
     e = r["elements"]
     lines += [
-        "What Streamlit itself needs (bench/minimal_app/elements.py: a sidebar like the dashboard's on every page, "
-        "then one kind of element per page, nothing computed), against the minimal app in the same run:",
+        "What Streamlit itself needs (bench/minimal_app/elements.py, served with the dashboard's settings: one kind "
+        "of element per page under a sidebar like the dashboard's, and without any sidebar; nothing computed), against "
+        "the minimal app (Streamlit's defaults) in the same run:",
         "",
-        "| page | click, again | click, first visit in the tab | messages | KiB | last message at | idle after it |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| page | click, again | click, first visit in the tab | full load | messages | KiB | last message at | "
+        "idle after it |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for _, title in ELEMENT_PAGES:
         again, first = e[title]["again"], e[title]["first"]
         lines.append(
             f"| {title} | {again['click_s']:.3f} s ({again['click_s'] / e['baseline_again_s']:.2f}×) | "
-            f"{first['click_s']:.3f} s ({first['click_s'] / e['baseline_first_s']:.2f}×) | {again['messages']:.0f} | "
+            f"{first['click_s']:.3f} s ({first['click_s'] / e['baseline_first_s']:.2f}×) | "
+            f"{e[title]['load_s']:.2f} s ({e[title]['load_s'] / e['baseline_load_s']:.2f}×) | {again['messages']:.0f} | "
             f"{again['kib']:.0f} | {again['last_s']:.3f} s | {again['after_last_s']:.3f} s |"
         )
     lines.append(
         f"| minimal app (one line, no sidebar) | {e['baseline_again_s']:.3f} s | {e['baseline_first_s']:.3f} s "
-        "| | | | |"
+        f"| {e['baseline_load_s']:.2f} s | | | | |"
     )
     first = r["first_load"]
     base = first["baseline"]["median_s"]

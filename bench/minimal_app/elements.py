@@ -8,7 +8,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-
 ROWS = 100  # a page of the dashboard's tables (ui/widgets.py PAGE_ROWS)
 COLORS = {"1–7天": "#FFE082", "8–30天": "#FFB74D", "31天以上": "#E57373"}
 
