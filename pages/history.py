@@ -6,12 +6,12 @@ import streamlit as st
 from ledger.diff import compare
 from ui import access, source
 from ui.changes import details
-from ui.i18n import literal, t
+from ui.i18n import t
 from ui.meeting import requirement_history
 from ui.memo import memo
 from ui.state import view
-from ui.versions import DOWNLOADS_OPEN_KEY, POSTPONEMENTS_OPEN_KEY, withdrawal_panel
-from ui.widgets import arrow_table, audited, pct, task_table
+from ui.versions import downloads_panel, postponements_panel, withdrawal_panel
+from ui.widgets import arrow_table, pct
 
 v = view()
 versions = v.source.versions
@@ -67,22 +67,7 @@ st.dataframe(
 )
 
 if access.allowed("originals"):
-    # the files are read (and sent) only while the panel is open
-    downloads = st.expander(
-        t("history.download"), icon=":material/download:", key=DOWNLOADS_OPEN_KEY, on_change="rerun"
-    )
-    if downloads.open:
-        with downloads:
-            chosen = st.selectbox(t("history.version"), list(by_id), format_func=labels.get, key="download_version")
-            for position, (name, data) in enumerate(source.store().files(chosen)):
-                st.download_button(
-                    literal(name),
-                    data=data,
-                    file_name=name,
-                    key=f"file_{chosen}_{position}",
-                    on_click=audited(f"version {chosen}: {name}"),
-                    icon=":material/description:",
-                )
+    downloads_panel(list(by_id), labels)
 withdrawal_panel(v.source.plan.id, by_id, labels, stamp)
 if v.source.combined:
     st.stop()
@@ -112,49 +97,8 @@ def _compare() -> None:
 _compare()
 
 
-def _postponements() -> None:
-    st.dataframe(
-        arrow_table(
-            memo(
-                per_leader,
-                ("shown", v.lang),
-                lambda: per_leader.rename(
-                    columns={
-                        "leader": t("field.leader"),
-                        "times": t("history.times"),
-                        "measures": t("history.measures_postponed"),
-                    }
-                ),
-            )
-        ),
-        hide_index=True,
-        width="stretch",
-        key="postponed_leaders",
-    )
-    task_table(
-        memo(
-            per_measure,
-            ("shown",),
-            lambda: per_measure.rename(columns={"first_due": "old_due", "last_due": "new_due"}).assign(long_term=False),
-        ),
-        ("id", "measure", "leader", "times", "old_due", "new_due"),
-        key="postponed_measures",
-    )
-
-
 st.subheader(t("history.postponements"))
-if per_measure.empty:
-    st.caption(t("history.no_postponements"))
-else:
-    postponed = st.expander(  # the lists are drawn only while open
-        t("history.postponed_lists", n=len(per_measure), leaders=len(per_leader)),
-        icon=":material/event_busy:",
-        key=POSTPONEMENTS_OPEN_KEY,
-        on_change="rerun",
-    )
-    if postponed.open:
-        with postponed:
-            _postponements()
+postponements_panel(per_measure, per_leader)
 
 st.subheader(t("meeting.history"))
 requirement_history(plan_id, v.source.unit_id, stamp)

@@ -9,7 +9,7 @@ from ui.changes import counts_row, details
 from ui.i18n import literal, t, tl
 from ui.meeting import PACK_OPEN_KEY, carried_summary, pack_downloads, requirements_of
 from ui.state import view
-from ui.widgets import PHONE_PAIRS_CSS, light_row, pct, task_table
+from ui.widgets import PHONE_PAIRS_CSS, light_row, opened, pct, task_table
 
 v = view()
 head = v.memo("headline", lambda: metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds))
@@ -106,8 +106,8 @@ if changes is not None:
 st.subheader(t("meeting.carried"))
 carried_summary(requirements_of(v), key="overview_requirements")
 
-pack = st.expander(t("meeting.pack"), icon=":material/download:", key=PACK_OPEN_KEY, on_change="rerun")
-if pack.open:  # the downloads are drawn only while open
+pack = opened(t("meeting.pack"), PACK_OPEN_KEY, ":material/download:")
+if pack is not None:
     with pack:
         pack_downloads(v, key="overview_pack")
 

@@ -13,6 +13,7 @@ from ledger.publishing import check_upload, publish
 from ledger.sample import PHASES, TITLE, week_tasks
 from ledger.store import DEMO_PLAN_NAME, Store
 from ledger.writing import LedgerSheet, ledger_workbook
+from ui.versions import POSTPONEMENTS_OPEN_KEY
 
 REAL = "本单位意识形态专项整治"
 
@@ -91,5 +92,7 @@ def test_a_week_published_late_reaches_the_trend_and_postponements_at_once(two_p
     trend = json.loads(at.get("plotly_chart")[0].proto.spec)
     overall = next(trace for trace in trend["data"] if trace["name"] == "全部")
     assert overall["x"] == ["2019-05-30", "2019-06-03"]
+    at.session_state[POSTPONEMENTS_OPEN_KEY] = True  # the lists are drawn once their panel is open
+    at.run()
     postponed = at.dataframe[-1].value  # measure 2: 05-20 in the late week, 06-10 in the next
     assert postponed[["序号", "延期次数"]].values.tolist() == [["2", 1]]

@@ -8,7 +8,7 @@ import streamlit as st
 from ledger.diff import Changes
 from ui.i18n import lang, t
 from ui.memo import memo
-from ui.widgets import task_table
+from ui.widgets import opened, task_table
 
 SECTIONS = (  # (name, columns shown, drawn as an alarm)
     ("newly_overdue", ("days_overdue", "measure", "leader", "department", "owner", "due"), True),
@@ -54,13 +54,10 @@ def details(changes: Changes, key: str) -> None:
 def _sections(changes: Changes, key: str, happened: list) -> None:
     for name, columns, alarm in happened:
         frame = getattr(changes, name)
-        section = st.expander(
-            t(f"changes.{name}") + f" ({len(frame)})",
-            icon=":material/warning:" if alarm else None,
-            key=f"{key}_{name}_open",
-            on_change="rerun",
+        section = opened(
+            t(f"changes.{name}") + f" ({len(frame)})", f"{key}_{name}_open", ":material/warning:" if alarm else None
         )
-        if section.open:
+        if section is not None:  # inside the fragment, opening one reruns the lists only
             with section:
                 task_table(
                     memo(frame, ("prepared", lang()), lambda f=frame: _prepared(f)), columns, key=f"{key}_{name}"

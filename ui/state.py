@@ -21,6 +21,7 @@ from ui.i18n import lang, t, tl
 from ui.memo import T, memo
 from ui.navigation import leave_pages_directory_mode
 from ui.source import Current, ledger_of, secrets
+from ui.widgets import opened
 
 VIEW_KEY = "_view"
 FILTERS_OPEN_KEY = "_filters_open"
@@ -136,14 +137,8 @@ def sidebar(source: Current) -> View:
         # The filters are drawn only while their expander is open (it opens by itself while any is set): six
         # multiselects of up to hundreds of options were sent and drawn on every run of every page (README
         # "Benchmark", in the browser). Their values live in the session either way.
-        section = st.expander(
-            t("sidebar.filters"),
-            expanded=active,
-            icon=":material/filter_alt:",
-            key=FILTERS_OPEN_KEY,
-            on_change="rerun",
-        )
-        if section.open:
+        section = opened(t("sidebar.filters"), FILTERS_OPEN_KEY, ":material/filter_alt:", expanded=active)
+        if section is not None:
             with section:
                 for field in fields:
                     options = _options(ledger, field)

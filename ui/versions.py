@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pandas as pd
 import streamlit as st
 
 from ledger.store import STORE_ERRORS, Version, problem_code, problem_params
 from ui import access, source
-from ui.i18n import literal, t
+from ui.i18n import lang, literal, t
+from ui.memo import memo
+from ui.widgets import arrow_table, audited, opened, task_table
 
 FLASH = "_versions_flash"
 WITHDRAW_OPEN_KEY = "withdraw_open"  # the panels of the history page, drawn only while open
@@ -96,3 +99,51 @@ def withdrawal_panel(plan_id: int, live: dict[int, Version], labels: dict[int, s
                         key=f"restore_{version.id}",
                         icon=":material/restore:",
                     )
+
+
+def downloads_panel(version_ids: list[int], labels: dict[int, str]) -> None:
+    """Each version's original files, for those who may download them (the page checks); read from the store only
+    while the panel is open, and each download audited."""
+    panel = opened(t("history.download"), DOWNLOADS_OPEN_KEY, ":material/download:")
+    if panel is None:
+        return
+    with panel:
+        chosen = st.selectbox(t("history.version"), version_ids, format_func=labels.get, key="download_version")
+        for position, (name, data) in enumerate(source.store().files(chosen)):
+            st.download_button(
+                literal(name),
+                data=data,
+                file_name=name,
+                key=f"file_{chosen}_{position}",
+                on_click=audited(f"version {chosen}: {name}"),
+                icon=":material/description:",
+            )
+
+
+def postponements_panel(per_measure: pd.DataFrame, per_leader: pd.DataFrame) -> None:
+    """Postponed deadlines across the versions (ledger.diff.postponements), per leader and per measure, in a panel
+    labelled with the counts."""
+    if per_measure.empty:
+        st.caption(t("history.no_postponements"))
+        return
+    panel = opened(
+        t("history.postponed_lists", n=len(per_measure), leaders=len(per_leader)),
+        POSTPONEMENTS_OPEN_KEY,
+        ":material/event_busy:",
+    )
+    if panel is None:
+        return
+    with panel:
+        heads = {"leader": t("field.leader"), "times": t("history.times"), "measures": t("history.measures_postponed")}
+        st.dataframe(
+            arrow_table(memo(per_leader, ("shown", lang()), lambda: per_leader.rename(columns=heads))),
+            hide_index=True,
+            width="stretch",
+            key="postponed_leaders",
+        )
+        renamed = {"first_due": "old_due", "last_due": "new_due"}
+        task_table(
+            memo(per_measure, ("shown",), lambda: per_measure.rename(columns=renamed).assign(long_term=False)),
+            ("id", "measure", "leader", "times", "old_due", "new_due"),
+            key="postponed_measures",
+        )

@@ -68,6 +68,15 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return shown.reset_index(drop=True)
 
 
+def opened(label: str, key: str, icon: str | None = None, expanded: bool = False):
+    """An expander whose contents are drawn only while it is open: the container to draw into, or None while it is
+    closed (opening or closing it reruns the page). What only some visits need is then neither computed nor sent
+    nor drawn on every click (README "Benchmark", in the browser). `label`, `icon` and `expanded` (its state until
+    the user opens or closes it) are part of its identity: a new label starts from `expanded` again."""
+    section = st.expander(label, expanded=expanded, icon=icon, key=key, on_change="rerun")
+    return section if section.open else None
+
+
 def colored_words(values: Iterable[object], color_of: Callable[[str], str | None]) -> object:
     """The column config that draws each word of a column as a chip coloured `color_of(word)` (uncoloured when
     None). A read-only st.dataframe draws a text column configured as a MultiselectColumn this way; unlike a pandas
