@@ -96,7 +96,6 @@ def _compare() -> None:
 
 _compare()
 
-
 st.subheader(t("history.postponements"))
 postponements_panel(per_measure, per_leader)
 

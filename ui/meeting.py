@@ -26,8 +26,8 @@ from ui.widgets import XLSX_MIME, audited, colored_words
 
 STATE_COLORS = {"met": "#C8E6C9", "pending": "#ECEFF1", "missed": "#FFCDD2"}
 PDF_MIME = "application/pdf"
-PACK_OPEN_KEY = "pack_open"  # the overview's meeting pack panel, drawn only while open
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PACK_OPEN_KEY = "pack_open"  # the overview's meeting pack panel, drawn only while open
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
