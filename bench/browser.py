@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ledger.i18n import translate  # noqa: E402
-from tests.e2e.conftest import _free_port, _healthy  # noqa: E402  (the browser tests' server helpers)
+from tests.e2e.conftest import _free_port, _healthy, streamlit_command  # noqa: E402  (the browser tests' server helpers)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [  # as tests/e2e/conftest.py
@@ -139,21 +139,7 @@ def streamlit_server(name: str, script: Path, db_url: str | None = None, cwd: Pa
             shutil.copyfile(original, Path(scratch) / original.name)
             env["LEDGER_DB_URL"] = f"sqlite:///{scratch}/{original.name}"
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(script),
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
+            streamlit_command(str(script), port),
             cwd=cwd or script.parent,
             stdout=log,
             stderr=subprocess.STDOUT,

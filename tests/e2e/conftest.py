@@ -55,6 +55,25 @@ def _healthy(url: str) -> bool:
         return False
 
 
+def streamlit_command(script: str, port: int) -> list[str]:
+    """`streamlit run script` headless on `port`, without usage statistics or file watching."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+
+
 @contextlib.contextmanager
 def streamlit_server(
     failed: Callable[[], bool] = lambda: False, show: Callable[[str], None] = print, env: dict[str, str] | None = None
@@ -67,21 +86,7 @@ def streamlit_server(
         # A store of its own, seeded with the sample weeks on first start: the repository's data/ stays untouched.
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "LEDGER_DB_URL": f"sqlite:///{data}/ledger.db", **(env or {})}
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "dashboard.py",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
+            streamlit_command("dashboard.py", port),
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
