@@ -7,7 +7,7 @@ from ledger.escape import plotly as plotly_literal
 from ledger.figures import category_bars
 from ui.i18n import t, tl
 from ui.state import set_filter, view
-from ui.widgets import pct, task_table
+from ui.widgets import CHART_CONFIG, pct, task_table
 
 CHART_KEY = "category_chart"
 
@@ -34,7 +34,7 @@ st.plotly_chart(
     key=CHART_KEY,
     on_select=_filter_by_clicked_bar,
     selection_mode="points",
-    config={"displaylogo": False},
+    config=CHART_CONFIG,
 )
 st.caption(t("categories.click_hint"))
 

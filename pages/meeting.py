@@ -9,11 +9,12 @@ from ledger.figures import gantt
 from ledger.lights import counts as light_counts
 from ledger.requirements import DEFAULT_DAYS
 from ui import access
+from ui.cards import Card, cards
 from ui.changes import counts_row
 from ui.i18n import t, tl
 from ui.meeting import current_frame, record_form, requirements_of, state_frame, styled_states
 from ui.state import view
-from ui.widgets import MEETING_CSS, light_row, pct, task_frame
+from ui.widgets import CHART_CONFIG, MEETING_CSS, light_row, pct, task_frame
 
 v = view()
 head = v.memo("headline", lambda: metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds))
@@ -72,11 +73,15 @@ bar[4].page_link("pages/overview.py", label=t("slides.exit"), icon=":material/cl
 
 with st.container(key="meeting_slide"):
     if kind == "overall":
-        figures = st.columns(4)
-        figures[0].metric(t("overview.measures"), head.tasks, border=True)
-        figures[1].metric(t("overview.completion"), pct(head.completion_pct), border=True)
-        figures[2].metric(t("overview.overdue"), head.overdue, border=True)
-        figures[3].metric(t("overview.due_soon", days=v.thresholds.due_soon_days), head.due_soon, border=True)
+        cards(
+            [
+                Card(t("overview.measures"), head.tasks),
+                Card(t("overview.completion"), pct(head.completion_pct)),
+                Card(t("overview.overdue"), head.overdue),
+                Card(t("overview.due_soon", days=v.thresholds.due_soon_days), head.due_soon),
+            ],
+            key="meeting_figures",
+        )
         light_row(
             v.memo("light_counts", lambda: light_counts(v.lights)),
             t("overview.lights_help", days=v.thresholds.due_soon_days, points=f"{v.thresholds.behind_points:g}"),
@@ -91,7 +96,7 @@ with st.container(key="meeting_slide"):
             ),
             width="stretch",
             key="meeting_gantt",
-            config={"displaylogo": False, "displayModeBar": False},
+            config=CHART_CONFIG,
         )
     elif kind == "overdue":
         leader, late = payload

@@ -5,11 +5,12 @@ import streamlit as st
 from ledger import metrics
 from ledger.lights import counts as light_counts
 from ledger.phases import short_phase_name
+from ui.cards import Card, bars, cards
 from ui.changes import counts_row, details
-from ui.i18n import literal, t, tl
+from ui.i18n import t, tl
 from ui.meeting import PACK_OPEN_KEY, carried_summary, pack_downloads, requirements_of
 from ui.state import view
-from ui.widgets import PHONE_PAIRS_CSS, light_row, opened, pct, task_table
+from ui.widgets import light_row, opened, pct, task_table
 
 v = view()
 head = v.memo("headline", lambda: metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds))
@@ -20,42 +21,34 @@ st.caption(
     + (" · " + t("overview.filtered") if v.filtered else "")
 )
 
-st.html(f"<style>{PHONE_PAIRS_CSS}</style>")
-figures = st.container(key="overview_figures")
-first = figures.columns(3)
 finishing = head.tasks - head.by_status["ongoing"]
-first[0].metric(
-    t("overview.measures"), head.tasks, border=True, help=t("overview.measures_help", ongoing=head.by_status["ongoing"])
-)
-first[1].metric(
-    t("overview.completion"),
-    pct(head.completion_pct),
-    border=True,
-    delta=t("overview.done_of", done=head.by_status["done"], total=finishing),
-    delta_color="off",
-    delta_arrow="off",
-)
-first[2].metric(t("overview.average_progress"), pct(head.average_progress), border=True)
-second = figures.columns(3)
-second[0].metric(
-    t("overview.overdue"),
-    head.overdue,
-    border=True,
-    delta=t("overview.need_attention") if head.overdue else None,
-    delta_color="inverse",
-    delta_arrow="off",
-)
-second[1].metric(t("overview.due_soon", days=v.thresholds.due_soon_days), head.due_soon, border=True)
-if head.current:
-    second[2].metric(
-        tl("overview.current_phase_named", name=short_phase_name(head.current.name)),
+current = (
+    Card(
+        t("overview.current_phase_named", name=short_phase_name(head.current.name)),
         t("overview.days_left", n=head.current.days_left),
-        border=True,
-        help=literal(head.current.name),
+        help=head.current.name,
     )
-else:
-    second[2].metric(t("overview.current_phase"), t("overview.no_current"), border=True)
-
+    if head.current
+    else Card(t("overview.current_phase"), t("overview.no_current"))
+)
+cards(
+    [
+        Card(t("overview.measures"), head.tasks, help=t("overview.measures_help", ongoing=head.by_status["ongoing"])),
+        Card(
+            t("overview.completion"),
+            pct(head.completion_pct),
+            note=t("overview.done_of", done=head.by_status["done"], total=finishing),
+        ),
+        Card(t("overview.average_progress"), pct(head.average_progress)),
+        Card(
+            t("overview.overdue"), head.overdue, note=t("overview.need_attention") if head.overdue else "", alarm=True
+        ),
+        Card(t("overview.due_soon", days=v.thresholds.due_soon_days), head.due_soon),
+        current,
+    ],
+    key="overview_figures",
+    per_row=3,
+)
 light_row(
     v.memo("light_counts", lambda: light_counts(v.lights)),
     t("overview.lights_help", days=v.thresholds.due_soon_days, points=f"{v.thresholds.behind_points:g}"),
@@ -91,11 +84,16 @@ with left:
             )
 with right:
     st.subheader(t("overview.phases"))
-    for s in head.phases:
-        st.progress(
-            min(int(s.completion_pct or 0), 100),
-            text=tl("overview.phase_line", name=s.name, state=t(f"phase_state.{s.state}"), pct=pct(s.completion_pct)),
-        )
+    bars(
+        [
+            (
+                t("overview.phase_line", name=s.name, state=t(f"phase_state.{s.state}"), pct=pct(s.completion_pct)),
+                s.completion_pct,
+            )
+            for s in head.phases
+        ],
+        key="overview_phases",
+    )
 
 st.subheader(t("overview.since", previous=v.previous_date.isoformat()) if v.previous_date else t("overview.since_none"))
 changes = v.changes_since_previous()

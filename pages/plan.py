@@ -11,6 +11,7 @@ from ledger.publishing import MAX_UPLOADER
 from ledger.report import issue_message
 from ledger.store import MAX_PLAN_NAME
 from ui import access, plan
+from ui.cards import Card, cards
 from ui.i18n import lang, literal, t
 from ui.state import view
 from ui.upload import flash
@@ -76,10 +77,14 @@ st.caption(
         t("cli.plan_head", title=found.title, unit=found.unit or "—", day=found.date.isoformat() if found.date else "—")
     )
 )
-counts = st.columns(3)
-counts[0].metric(t("plan.categories"), len(found.categories), border=True)
-counts[1].metric(t("plan.measures"), len(found.measures), border=True)
-counts[2].metric(t("plan.phases"), len(found.phases), border=True)
+cards(
+    [
+        Card(t("plan.categories"), len(found.categories)),
+        Card(t("plan.measures"), len(found.measures)),
+        Card(t("plan.phases"), len(found.phases)),
+    ],
+    key="plan_counts",
+)
 if found.warnings:
     with st.expander(t("plan.warnings", n=len(found.warnings)), icon=":material/info:"):
         st.dataframe(issue_frame(list(found.warnings)), hide_index=True, width="stretch", key="plan_warnings")

@@ -5,6 +5,7 @@ import streamlit as st
 from ledger import metrics
 from ledger.fields import RESPONSIBILITY_FIELDS
 from ledger.report import task_records
+from ui.cards import Card, cards
 from ui.i18n import severity, t
 from ui.state import view
 from ui.widgets import download_tables, paged_dataframe, task_table
@@ -18,12 +19,14 @@ soon = v.memo(
     "due_soon_lit", lambda: metrics.due_soon(v.tasks, v.as_of, v.thresholds.due_soon_days).assign(light=v.lights)
 )
 
-counts = st.columns(4)
-counts[0].metric(t("responsibilities.overdue"), len(late), border=True)
-for column, (_, _, name) in zip(counts[1:], metrics.SEVERITIES, strict=True):
-    column.metric(
-        severity(name), v.memo("severity", lambda n=name: int((late["severity"] == n).sum()), name), border=True
-    )
+cards(
+    [Card(t("responsibilities.overdue"), len(late))]
+    + [
+        Card(severity(name), v.memo("severity", lambda n=name: int((late["severity"] == n).sum()), name))
+        for _, _, name in metrics.SEVERITIES
+    ],
+    key="overdue_counts",
+)
 
 st.subheader(t("responsibilities.by_person"))
 groups = v.memo(

@@ -9,7 +9,7 @@ from ledger import metrics
 from ledger.figures import MAX_TASK_BARS, gantt
 from ui.i18n import t
 from ui.state import view
-from ui.widgets import pct
+from ui.widgets import CHART_CONFIG, pct
 
 v = view()
 st.title(t("timeline.title"))
@@ -52,7 +52,7 @@ def _chart() -> None:
         v.memo("gantt", lambda: _figure(show_tasks, grouped, page), show_tasks, grouped, page),
         width="stretch",
         key="gantt",
-        config={"displaylogo": False},
+        config=CHART_CONFIG,
     )
 
 

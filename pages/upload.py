@@ -9,6 +9,7 @@ from ledger.report import issue_message
 from ledger.store import MAX_PLAN_NAME
 from ledger.writing import template_workbook
 from ui import access, source
+from ui.cards import Card, cards
 from ui.changes import counts_row, details
 from ui.i18n import lang, literal, t
 from ui.state import view
@@ -103,10 +104,14 @@ st.date_input(
     format="YYYY-MM-DD",
     help=t("upload.report_date_found" if ledger.report_date_found else "upload.report_date_missing"),
 )
-figures = st.columns(3)
-figures[0].metric(t("overview.measures"), len(ledger.tasks), border=True)
-figures[1].metric(t("upload.phases"), len(ledger.phases), border=True)
-figures[2].metric(t("overview.completion"), pct(metrics.completion_pct(ledger.tasks)), border=True)
+cards(
+    [
+        Card(t("overview.measures"), len(ledger.tasks)),
+        Card(t("upload.phases"), len(ledger.phases)),
+        Card(t("overview.completion"), pct(metrics.completion_pct(ledger.tasks))),
+    ],
+    key="upload_figures",
+)
 
 newest = source.store().newest_report_id(plan_id, unit_id or None) if plan_id else None
 if newest is not None:

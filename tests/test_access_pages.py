@@ -26,6 +26,7 @@ from ledger.report import summary
 from ledger.rollup import combined, rollup
 from ledger.sample import history_files
 from ledger.store import Store, sessions_table
+from tests.cards import figures
 from tests.sheets import week_five
 from ui import access
 from ui.versions import DOWNLOADS_OPEN_KEY, WITHDRAW_OPEN_KEY
@@ -176,7 +177,7 @@ def title(at: AppTest) -> str:
 
 
 def metrics_of(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return figures(at)
 
 
 def frame(at: AppTest, *columns: str):
@@ -245,7 +246,7 @@ def test_login_shows_the_dashboard_the_same_refusal_for_every_wrong_login_and_lo
     start = datetime.now()
     before = db.counts()
     at = app()
-    assert title(at) == t("access.login_title") and not at.metric
+    assert title(at) == t("access.login_title") and not figures(at)
     assert not_registered(at, "pages/overview.py") and not_registered(at, "pages/upload.py")
 
     refusals = []
@@ -324,7 +325,7 @@ def test_disabling_an_account_or_taking_a_role_away_takes_effect_at_the_next_rer
     assert title(viewer) == t("overview.title")
     accounts.set_disabled(db, "查看员", True, at=datetime.now(), by="另一位管理员")
     viewer.run()
-    assert title(viewer) == t("access.login_title") and not viewer.metric
+    assert title(viewer) == t("access.login_title") and not figures(viewer)
 
 
 # --- role × page × action -------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ chart shows it literally."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from ledger.escape import markdown, plotly
 from ledger.publishing import publish
 from ledger.reading import load_ledger
 from ledger.store import Store
+from tests.cards import figures
 from tests.sheets import PHASE_HEADER, TASK_HEADER, task_row, xlsx
 
 PAYLOAD = (
@@ -101,11 +103,16 @@ def rendered_texts(at: AppTest) -> list[str]:
     """Every string of the page that Streamlit renders as Markdown."""
     texts = []
     for kind, proto in _elements(at._tree):
-        if kind in ("arrow_data_frame", "plotly_chart", "dataframe"):
+        if kind in ("arrow_data_frame", "plotly_chart", "dataframe", "html"):  # st.html is not Markdown: html_bodies
             continue
         fields = MessageToDict(proto, preserving_proto_field_name=True)
         texts += [value for key, value in fields.items() if key in RENDERED and isinstance(value, str)]
     return texts
+
+
+def html_bodies(at: AppTest) -> list[str]:
+    """The markup of the page's st.html elements (ui.cards): written here, with every user's word escaped."""
+    return [element.value for element in at.html]
 
 
 def chart_strings(at: AppTest) -> list[str]:
@@ -137,6 +144,7 @@ def test_markdown_html_and_links_written_in_a_ledger_show_literally_on_every_pag
     assert not at.exception, at.exception
     texts = rendered_texts(at)
     assert [text for text in texts if UNESCAPED.search(text)] == []
+    assert [body for body in html_bodies(at) if "<img" in body or "<a " in body or "<script" in body] == []
     assert any(markdown(PAYLOAD) in text for text in texts)  # shown, escaped: the sidebar names the uploader
     charts = chart_strings(at)
     assert [text for text in charts if "<img" in text or "<a " in text] == []
@@ -144,14 +152,16 @@ def test_markdown_html_and_links_written_in_a_ledger_show_literally_on_every_pag
         assert any(plotly(PAYLOAD)[:60] in text for text in charts)
 
 
-def test_the_overview_names_a_hostile_phase_literally_in_its_metric_and_progress(hostile_store):
+def test_the_overview_names_a_hostile_phase_literally_in_its_figure_and_progress(hostile_store):
     at = AppTest.from_file("../dashboard.py", default_timeout=60).run()
     store = Store(hostile_store)
     newest = store.newest_report_id(store.plans()[0].plan.id)
     phase = store.ledger(newest).phases[0].name  # written periods in brackets are not part of a name
     assert phase.startswith("![u][重新登录]<img src=http://evil.example/y.png>")
-    assert f"当前阶段：{markdown(phase)}" in [metric.label for metric in at.metric]
-    assert any(text.startswith(markdown(phase)) for text in rendered_texts(at))  # the phase's progress line
+    assert f"当前阶段：{phase}" in list(figures(at))  # the card's label: shown as written, its markup escaped
+    progress = [body for body in html_bodies(at) if 'class="bars' in body]
+    assert len(progress) == 1 and f'<div class="bar-text">{html.escape(phase)}' in progress[0]
+    assert "<img" not in "".join(html_bodies(at))
 
 
 def test_markdown_escaping_keeps_the_text_and_breaks_every_construct():

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from ledger.publishing import check_upload, publish
 from ledger.sample import DEMO_PLAN_NAME
 from ledger.store import Store
+from tests.cards import figures
 from tests.sheets import week_five
 from ui.meeting import PACK_OPEN_KEY
 
@@ -57,7 +58,7 @@ def test_meeting_mode_steps_through_its_slides_and_keeps_the_number_in_the_addre
     at = meeting_app()
     seen = [slide_title(at)]
     assert at.markdown[0].value == "1 / 6" and at.button(key="slide_previous").disabled
-    assert {m.label: m.value for m in at.metric}["完成率"] == "26.7%"
+    assert figures(at)["完成率"] == "26.7%"
     while not at.button(key="slide_next").disabled:
         at.button(key="slide_next").click().run()
         assert not at.exception
@@ -117,7 +118,7 @@ def test_a_requirement_recorded_on_one_version_shows_its_state_on_the_next(own_s
 
     overview = AppTest.from_file("../dashboard.py", default_timeout=60).run()
     assert not overview.exception
-    shown = {m.label: m.value for m in overview.metric}
+    shown = figures(overview)
     assert (shown["× 未落实"], shown["○ 未到期"], shown["✓ 已落实"]) == ("1", "0", "1")
     table = next(d.value for d in overview.dataframe if "落实情况" in d.value.columns)
     assert dict(zip(table["会议要求"], table["落实情况"], strict=True)) == {

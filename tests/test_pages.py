@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ledger.escape import markdown
+from tests.cards import figures
 from ui.state import FILTERS_OPEN_KEY
 from ui.versions import DOWNLOADS_OPEN_KEY, POSTPONEMENTS_OPEN_KEY
 
@@ -34,7 +35,7 @@ def open_app(page: str | None = None, **query) -> AppTest:
 
 
 def metrics_of(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return figures(at)
 
 
 def figure(at: AppTest) -> dict:

@@ -18,6 +18,7 @@ from ledger.reading import load_ledger
 from ledger.report import issue_message
 from ledger.store import Store
 from ledger.writing import prefilled_workbook
+from tests.cards import figures
 from tests.sheets import docx
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "sample_plan.txt"  # the seed plan, as the customer wrote it
@@ -238,7 +239,7 @@ def test_the_plan_page_reads_the_seed_takes_edits_and_publishes_the_first_versio
     at.text_area(key="plan_text").input(seed_text).run()
     assert at.warning[0].value.startswith("文档没有写明年份")
     at.number_input(key="plan_year").set_value(2019).run()
-    assert [m.value for m in at.metric] == ["5", "17", "4"]
+    assert list(figures(at).values()) == ["5", "17", "4"]
     assert at.button(key="plan_publish").disabled  # nobody is responsible yet
     key = digest(seed_text.encode("utf-8")) + "2019"
     at.session_state[f"plan_grid_{key}"] = {
@@ -260,7 +261,7 @@ def test_the_plan_page_reads_the_seed_takes_edits_and_publishes_the_first_versio
     assert [p.name for p in store.plan_phases(plan.id)] == [p[0] for p in PHASES]
     assert version.file_names == ("整改方案（粘贴）.txt", "关于进一步落实意识形态工作责任制专项整治方案整改台账.xlsx")
     at.switch_page("pages/overview.py").run()
-    assert {m.label: m.value for m in at.metric}["整改措施"] == "17"
+    assert figures(at)["整改措施"] == "17"
 
 
 def test_the_demo_plan_can_be_deleted_from_the_plan_page(tmp_path, monkeypatch):

@@ -13,6 +13,7 @@ from ledger.publishing import check_upload, publish
 from ledger.sample import PHASES, TITLE, week_tasks
 from ledger.store import DEMO_PLAN_NAME, Store
 from ledger.writing import LedgerSheet, ledger_workbook
+from tests.cards import figures
 from ui.versions import POSTPONEMENTS_OPEN_KEY
 
 REAL = "本单位意识形态专项整治"
@@ -67,7 +68,7 @@ def test_the_sidebar_switches_to_the_demo_plan_and_its_own_history(two_plans):
     at = app()
     at.selectbox(key="plan").set_value(demo.id).run()
     assert at.query_params["plan"] == str(demo.id)
-    assert {m.label: m.value for m in at.metric}["完成率"] == "26.7%"
+    assert figures(at)["完成率"] == "26.7%"
     assert any(h.value.startswith("与上一版（2019-05-20）相比") for h in at.subheader)
     at.switch_page("pages/history.py").run()
     assert at.dataframe[0].value["版本"].tolist() == [4, 3, 2, 1]
@@ -78,7 +79,7 @@ def test_a_link_with_the_plan_opens_that_plan(two_plans):
     demo = store.plan_named(DEMO_PLAN_NAME)
     at = app(plan=str(demo.id))
     assert at.selectbox(key="plan").value == demo.id
-    assert {m.label: m.value for m in at.metric}["完成率"] == "26.7%"
+    assert figures(at)["完成率"] == "26.7%"
 
 
 def test_a_week_published_late_reaches_the_trend_and_postponements_at_once(two_plans):

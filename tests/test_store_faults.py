@@ -23,6 +23,7 @@ from ledger.cli import run
 from ledger.i18n import translate
 from ledger.sample import import_history, scaled_workbook
 from ledger.store import DEMO_PLAN_NAME, Store
+from tests.cards import figures
 from tests.postgres import PostgresServer, fresh_database
 from tests.sheets import week_five
 
@@ -162,7 +163,7 @@ def test_a_read_only_database_can_be_viewed_but_publishing_says_why_not(tmp_path
 
 def test_a_read_only_database_shows_its_pages_and_refuses_a_publish_clearly(tmp_path, monkeypatch):
     url = read_only(sample_store(tmp_path / "ledger.db"))
-    assert {m.label: m.value for m in page(url, monkeypatch).metric}["整改措施"] == "17"
+    assert figures(page(url, monkeypatch))["整改措施"] == "17"
     at = editor_page(url, monkeypatch)
     at.file_uploader[0].set_value(("第五周.xlsx", week_five(), XLSX)).run()
     at.button(key="publish").click().run()

@@ -5,6 +5,7 @@ from streamlit.testing.v1 import AppTest
 
 from ledger.sample import TITLE
 from ledger.store import DEMO_PLAN_NAME, Store
+from tests.cards import figures
 from tests.hostile import CORPUS
 from tests.sheets import week_five
 from tests.test_limits import encrypted
@@ -42,7 +43,7 @@ def test_editor_publishes_a_valid_ledger_and_every_page_shows_it(db_url):
     # the plan on screen is the demo plan, which never takes a real ledger: a new plan, named after the title
     assert at.success[0].value == f"已发布为“{TITLE}”的第 1 版（填报日期 2019-06-03），所有页面已更新。"
     at.switch_page("pages/overview.py").run()
-    shown = {m.label: m.value for m in at.metric}
+    shown = figures(at)
     assert shown["完成率"] == "40.0%" and shown["超期未完成"] == "5"
     assert at.query_params["plan"] == str(Store(db_url).plan_named(TITLE).id)
     store = Store(db_url)
@@ -132,4 +133,4 @@ def test_with_nothing_published_the_upload_page_opens_and_the_first_publish_open
     at.button(key="publish").click().run()
     assert at.success[0].value.startswith(f"已发布为“{TITLE}”的第 1 版")
     at.switch_page("pages/overview.py").run()
-    assert {m.label: m.value for m in at.metric}["完成率"] == "40.0%"
+    assert figures(at)["完成率"] == "40.0%"

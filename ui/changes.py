@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ledger.diff import Changes
+from ui.cards import Card, cards
 from ui.i18n import lang, t
 from ui.memo import memo
 from ui.widgets import opened, task_table
@@ -32,10 +33,8 @@ def _prepared(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def counts_row(changes: Changes) -> None:
-    """The alarming counts as metrics: newly overdue, postponed, progress backwards, done without evidence."""
-    columns = st.columns(4)
-    for column, (name, _, _) in zip(columns, SECTIONS[:4], strict=True):
-        column.metric(t(f"changes.{name}"), len(getattr(changes, name)), border=True)
+    """The alarming counts as figure cards: newly overdue, postponed, progress backwards, done without evidence."""
+    cards([Card(t(f"changes.{name}"), len(getattr(changes, name))) for name, _, _ in SECTIONS[:4]], key="change_counts")
 
 
 def details(changes: Changes, key: str) -> None:

@@ -20,6 +20,7 @@ from ledger.requirements import (
 )
 from ledger.store import STORE_ERRORS, problem_code, problem_params
 from ui import access, source
+from ui.cards import Card, cards
 from ui.i18n import lang, t
 from ui.state import View
 from ui.widgets import XLSX_MIME, audited, colored_words
@@ -119,9 +120,10 @@ def carried_summary(found: MeetingRequirements, key: str) -> None:
         st.caption(t("meeting.no_carried"))
         return
     tally = counts(found.carried)
-    columns = st.columns(3)
-    for column, name in zip(columns, ("missed", "pending", "met"), strict=True):
-        column.metric(t(f"requirement.state.{name}"), tally[name], border=True)
+    cards(
+        [Card(t(f"requirement.state.{name}"), tally[name]) for name in ("missed", "pending", "met")],
+        key="requirement_counts",
+    )
     state_table(found.carried, key=key)
 
 

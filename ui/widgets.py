@@ -13,11 +13,16 @@ from ledger.lights import LIGHTS
 from ledger.model import Issue
 from ledger.report import issue_message
 from ledger.text import percent as pct  # noqa: F401  (re-exported: the pages' percentages)
+from ui.cards import Card, cards
 from ui.i18n import lang, severity, t
 from ui.memo import memo
 
 SEVERITY_COLORS = {"mild": "#FFF8E1", "serious": "#FFE0B2", "severe": "#FFCDD2"}
 PAGE_ROWS = 100  # longer tables are shown a page at a time: sent, converted and drawn 100 rows per run
+# Charts without plotly's tool bar: building it is a fifth of what a chart costs the browser each time a page is
+# entered (README "Benchmark", in the browser); dragging still zooms and a double click resets, and the brief carries
+# the charts as images.
+CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -189,47 +194,23 @@ def audited(target: str):
     return lambda: access.record_download(target)
 
 
-PHONE_PAIRS_CSS = (  # on a phone, Streamlit stacks columns one per row: keep the figures two to a row instead
-    "@media (max-width: 640px) {"
-    " .st-key-overview_figures, .st-key-light_row {flex-direction: row !important; flex-wrap: wrap !important;"
-    " gap: 0.5rem !important;}"
-    " .st-key-overview_figures [data-testid='stLayoutWrapper'], .st-key-overview_figures"
-    " [data-testid='stHorizontalBlock'], .st-key-light_row [data-testid='stLayoutWrapper'], .st-key-light_row"
-    " [data-testid='stHorizontalBlock'] {display: contents !important;}"
-    " .st-key-overview_figures [data-testid='stColumn'], .st-key-light_row [data-testid='stColumn']"
-    " {flex: 1 1 calc(50% - 0.5rem) !important; min-width: calc(50% - 0.5rem) !important;"
-    " max-width: calc(50% - 0.25rem) !important;}"
-    " .st-key-overview_figures [data-testid='stMetricValue'], .st-key-light_row [data-testid='stMetricValue']"
-    " {font-size: 1.6rem !important;}"
-    "}"
-)
-
 MEETING_CSS = (  # meeting mode: no sidebar or header, the slide fills the screen, key figures in large type
     "section[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], [data-testid='stExpandSidebarButton'],"
     " header[data-testid='stHeader'] {display: none !important;}"
     " [data-testid='stMainBlockContainer'] {padding: 1rem 2.5rem 0.5rem 2.5rem !important; max-width: 100% !important;}"
     " [data-testid='stMain'] h1 {font-size: clamp(28px, 2.6vw, 52px) !important; padding: 0 !important;}"
-    " .st-key-meeting_slide [data-testid='stMetricValue'], .st-key-meeting_slide [data-testid='stMetricValue'] *"
-    " {font-size: clamp(48px, 5.2vw, 110px) !important; line-height: 1.15 !important;}"
-    " .st-key-meeting_slide [data-testid='stMetricLabel'], .st-key-meeting_slide [data-testid='stMetricLabel'] *"
-    " {font-size: clamp(18px, 1.5vw, 30px) !important; line-height: 1.3 !important; height: auto !important;}"
-    " .st-key-meeting_slide .st-key-light_row [data-testid='stMetricValue'],"
-    " .st-key-meeting_slide .st-key-light_row [data-testid='stMetricValue'] *"
-    " {font-size: clamp(40px, 3.4vw, 72px) !important;}"
+    " .st-key-meeting_slide .figure-value {font-size: clamp(48px, 5.2vw, 110px) !important; line-height: 1.15;}"
+    " .st-key-meeting_slide .figure-label {font-size: clamp(18px, 1.5vw, 30px) !important; line-height: 1.3;}"
+    " .st-key-meeting_slide .light_row .figure-value {font-size: clamp(40px, 3.4vw, 72px) !important;}"
     " .st-key-meeting_slide p, .st-key-meeting_slide li {font-size: clamp(16px, 1.3vw, 26px);}"
     " .st-key-meeting_slide [data-testid='stTable'] td, .st-key-meeting_slide [data-testid='stTable'] th"
     " {font-size: clamp(15px, 1.25vw, 26px) !important; padding: 0.35em 0.6em !important;}"
 )
 
-_LIGHT_CSS = "".join(
-    f".st-key-light_{name} [data-testid='stMetric'] {{border-left: 0.5rem solid {color};}}"
-    for name, color in LIGHT_COLORS.items()
-)
-
 
 def light_row(counts: dict[str, int], help_text: str) -> None:
     """The count of measures under each light: a word, a symbol and a colour each (never the colour alone)."""
-    st.html(f"<style>{_LIGHT_CSS}</style>")
-    for column, name in zip(st.container(key="light_row").columns(len(LIGHTS)), LIGHTS, strict=True):
-        with column.container(key=f"light_{name}"):
-            st.metric(t(f"light.{name}"), counts[name], border=True, help=help_text)
+    cards(
+        [Card(t(f"light.{name}"), counts[name], help=help_text, color=LIGHT_COLORS[name]) for name in LIGHTS],
+        key="light_row",
+    )

@@ -8,6 +8,7 @@ Modelled on Streamlit's own e2e_playwright suite: poll /_stcore/health until "ok
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.conftest import in_ci
 
@@ -184,6 +185,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+def figure_value(page: Page, label: str) -> Locator:
+    """The value of the figure card (ui.cards) labelled exactly `label`."""
+    return page.locator(f'[data-testid="figure"][data-label={json.dumps(label, ensure_ascii=False)}] .figure-value')
 
 
 def wait_for_app(page: Page, timeout: int = TIMEOUT_MS) -> None:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from ledger.sample import TITLE
-from tests.e2e.conftest import streamlit_server, wait_for_app
+from tests.e2e.conftest import figure_value, streamlit_server, wait_for_app
 from tests.hostile import CORPUS
 from tests.sheets import week_five
 
@@ -32,11 +32,8 @@ def open_app(page: Page, url: str, title: str) -> None:
 
 
 def metric(page: Page, label: str) -> Locator:
-    """The value of the st.metric labelled exactly `label`."""
-    card = page.get_by_test_id("stMetric").filter(
-        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
-    )
-    return card.get_by_test_id("stMetricValue")
+    """The value of the figure card (ui.cards) labelled exactly `label`."""
+    return figure_value(page, label)
 
 
 def no_exception(page: Page) -> None:

@@ -29,7 +29,7 @@ from ledger.report import summary
 from ledger.sample import history_files
 from ledger.store import _MIGRATION_LOCK, DEMO_PLAN_NAME, SCHEMA_VERSION, Store, meta_table, sessions_table
 from tests.conftest import in_ci
-from tests.e2e.conftest import DESKTOP, ROOT, TIMEOUT_MS, streamlit_server, wait_for_app
+from tests.e2e.conftest import DESKTOP, ROOT, TIMEOUT_MS, figure_value, streamlit_server, wait_for_app
 from tests.postgres import PostgresServer, fresh_database
 from tests.sheets import week_five
 
@@ -180,10 +180,7 @@ def rerun_by_sidebar(page: Page, page_key: str, title_key: str) -> None:
 
 
 def metric(page: Page, label: str):
-    card = page.get_by_test_id("stMetric").filter(
-        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
-    )
-    return card.get_by_test_id("stMetricValue")
+    return figure_value(page, label)
 
 
 def shows_figures(page: Page, figures: dict) -> None:

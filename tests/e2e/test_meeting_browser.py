@@ -47,11 +47,11 @@ def test_meeting_mode_fits_the_screen_without_scrolling_in_large_type(
             assert page.evaluate(OVERFLOW) <= 1, f"slide {number} scrolls at {width}×{height}"
             expect(page.get_by_test_id("stException")).to_have_count(0)
         open_slide(page, app_url, 1)
-        sizes = page.get_by_test_id("stMetricValue").evaluate_all(
-            "values => values.map(v => parseFloat(getComputedStyle(v.querySelector('div') || v).fontSize))"
+        sizes = page.locator(".figure-value").evaluate_all(
+            "values => values.map(v => parseFloat(getComputedStyle(v).fontSize))"
         )
         assert len(sizes) == 9 and min(sizes[:4]) >= smallest, sizes
-        expect(page.get_by_test_id("stMetricValue").first).to_have_text("17")
+        expect(page.locator(".figure-value").first).to_have_text("17")
     finally:
         context.close()
 
@@ -101,7 +101,7 @@ def test_the_phone_overview_shows_its_figures_two_to_a_row(phone_page: Page, app
     phone_page.goto(app_url)
     expect(phone_page.locator("h1")).to_have_text("整改进度总览")
     wait_for_app(phone_page)
-    cards = phone_page.locator(".st-key-overview_figures").get_by_test_id("stMetric")
+    cards = phone_page.locator(".overview_figures").get_by_test_id("figure")
     expect(cards).to_have_count(6)
     boxes = [cards.nth(i).bounding_box() for i in range(6)]
     for left, right in ((boxes[0], boxes[1]), (boxes[2], boxes[3]), (boxes[4], boxes[5])):

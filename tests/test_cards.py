@@ -1,0 +1,27 @@
+"""The figure cards and progress lines (ui.cards): what a ledger's author wrote is shown as text, never as markup."""
+
+from ui.cards import Card, bars_markup, cards_markup
+
+HOSTILE = "<img src=x onerror=alert(1)>\"' & ![u](http://x)"
+
+
+def test_a_card_escapes_its_label_value_note_and_help_and_keeps_the_words():
+    markup = cards_markup([Card(HOSTILE, HOSTILE, note=HOSTILE, alarm=True, help=HOSTILE)], key="k")
+    assert "<img" not in markup and "onerror=alert(1)>\"" not in markup
+    assert markup.count("&lt;img src=x onerror=alert(1)&gt;&quot;&#x27; &amp; ![u](http://x)") == 5
+    assert 'class="figure-note alarm"' in markup and 'class="figure-help" title="&lt;img' in markup
+
+
+def test_cards_go_per_row_and_a_light_keeps_its_colour_next_to_its_word():
+    markup = cards_markup([Card("■ 红灯·超期", 4, color="#C62828"), Card("● 绿灯·正常", 9)], key="light_row", per_row=3)
+    assert 'class="figures light_row" style="grid-template-columns: repeat(3, minmax(0, 1fr))"' in markup
+    assert 'data-label="■ 红灯·超期" style="border-left: 0.5rem solid #C62828"' in markup
+    assert '<div class="figure-value">4</div>' in markup and '<div class="figure-value">9</div>' in markup
+    assert markup.count('data-testid="figure"') == 2 and "figure-note" not in markup.split("</style>")[1]
+
+
+def test_progress_lines_are_filled_to_their_percentage_within_0_and_100():
+    markup = bars_markup([("第一阶段 · 完成 40.0%", 40.0), ("无措施", None), ("超出", 130.0), (HOSTILE, -5)], key="p")
+    widths = [part.split("%")[0] for part in markup.split('class="bar-fill" style="width: ')[1:]]
+    assert widths == ["40.0", "0.0", "100.0", "0.0"]
+    assert "<img" not in markup and "第一阶段 · 完成 40.0%" in markup

@@ -1,0 +1,101 @@
+"""Figure cards and progress lines: a page's headline numbers drawn as one HTML block each.
+
+One st.metric is a dozen browser components (its label goes through Streamlit's Markdown renderer) and, in columns,
+three messages; the overview drew fifteen of them and four st.progress bars. As one st.html block each group costs
+the browser what a line of text costs (README "Benchmark", in the browser). Every word is escaped here: labels,
+values and notes may hold what a ledger's author wrote (a phase's name).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+_TEXT = "rgb(49, 51, 63)"  # the light theme's text colour (.streamlit/config.toml: base = "light")
+CSS = (
+    ".figures {display: grid; gap: 1rem; margin: 0 0 0.25rem 0; font-family: inherit;}"
+    f" .figure {{border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: calc(1rem - 1px);"
+    f" color: {_TEXT}; min-width: 0;}}"
+    " .figure-label {font-size: 0.875rem; line-height: 1.4; min-height: 1.25rem; overflow-wrap: anywhere;}"
+    " .figure-help {display: inline-block; margin-left: 0.3rem; width: 1rem; height: 1rem; line-height: 0.9rem;"
+    " border: 1px solid rgba(49, 51, 63, 0.45); border-radius: 50%; font-size: 0.7rem; text-align: center;"
+    " color: rgba(49, 51, 63, 0.6); cursor: help; vertical-align: 0.1rem;}"
+    " .figure-value {font-size: 2.25rem; line-height: 1.25; padding-top: 0.15rem; white-space: nowrap;"
+    " overflow: hidden; text-overflow: ellipsis;}"
+    " .figure-note {display: inline-block; margin-top: 0.2rem; font-size: 0.875rem; color: rgba(49, 51, 63, 0.6);}"
+    " .figure-note.alarm {color: #B71C1C; background: #FFEBEE; border-radius: 0.5rem; padding: 0 0.45rem;}"
+    " .bars {display: flex; flex-direction: column; gap: 0.6rem; margin-bottom: 0.5rem;}"
+    f" .bar-text {{font-size: 0.95rem; color: {_TEXT}; line-height: 1.5; overflow-wrap: anywhere;}}"
+    " .bar-track {height: 0.5rem; border-radius: 0.25rem; background: #F0F2F6; overflow: hidden;}"
+    " .bar-fill {height: 100%; border-radius: 0.25rem; background: #B71C1C;}"
+    # on a phone the figures go two to a row
+    " @media (max-width: 640px) {.figures {grid-template-columns: repeat(2, minmax(0, 1fr)) !important;"
+    " gap: 0.5rem;} .figure-value {font-size: 1.6rem;}}"
+)
+
+
+@dataclass(frozen=True)
+class Card:
+    """One figure: what it counts, its value, and optionally a line under the value (an alarm in red), a text shown
+    on hovering its (?) mark, and a coloured left edge (a light's colour; its word is the label)."""
+
+    label: str
+    value: object
+    note: str = ""
+    alarm: bool = False
+    help: str = ""
+    color: str | None = None
+
+
+def _escape(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _card(card: Card) -> str:
+    edge = f' style="border-left: 0.5rem solid {card.color}"' if card.color else ""
+    mark = f'<span class="figure-help" title="{_escape(card.help)}">?</span>' if card.help else ""
+    note = (
+        f'<div><span class="figure-note{" alarm" if card.alarm else ""}">{_escape(card.note)}</span></div>'
+        if card.note
+        else ""
+    )
+    return (
+        f'<div class="figure" data-testid="figure" data-label="{_escape(card.label)}"{edge}>'
+        f'<div class="figure-label">{_escape(card.label)}{mark}</div>'
+        f'<div class="figure-value">{_escape(card.value)}</div>{note}</div>'
+    )
+
+
+def cards_markup(items: Sequence[Card], key: str, per_row: int | None = None) -> str:
+    """The cards as HTML, `per_row` to a row (all in one row by default), under the class `key`."""
+    columns = per_row or len(items)
+    return (
+        f"<style>{CSS}</style>"
+        f'<div class="figures {_escape(key)}" style="grid-template-columns: repeat({columns}, minmax(0, 1fr))">'
+        + "".join(_card(card) for card in items)
+        + "</div>"
+    )
+
+
+def cards(items: Sequence[Card], key: str, per_row: int | None = None) -> None:
+    """Draw the cards as one element."""
+    st.html(cards_markup(items, key, per_row))
+
+
+def bars_markup(lines: Sequence[tuple[str, float | None]], key: str) -> str:
+    """Progress lines as HTML: a text over a bar filled to the percentage (0 when None, at most 100)."""
+    rows = "".join(
+        f'<div class="bar" data-testid="bar"><div class="bar-text">{_escape(text)}</div>'
+        f'<div class="bar-track"><div class="bar-fill" style="width: {min(max(value or 0.0, 0.0), 100.0):.1f}%">'
+        "</div></div></div>"
+        for text, value in lines
+    )
+    return f'<style>{CSS}</style><div class="bars {_escape(key)}">{rows}</div>'
+
+
+def bars(lines: Sequence[tuple[str, float | None]], key: str) -> None:
+    """Draw the progress lines as one element."""
+    st.html(bars_markup(lines, key))
