@@ -5,6 +5,7 @@ import streamlit as st
 from ledger import metrics
 from ledger.escape import plotly as plotly_literal
 from ledger.figures import category_bars
+from ui.cards import small_table
 from ui.i18n import t, tl
 from ui.state import set_filter, view
 from ui.widgets import CHART_CONFIG, pct, task_table
@@ -38,7 +39,7 @@ st.plotly_chart(
 )
 st.caption(t("categories.click_hint"))
 
-st.dataframe(
+small_table(
     v.memo(
         "category_table",
         lambda: table.assign(
@@ -58,8 +59,6 @@ st.dataframe(
             }
         ),
     ),
-    hide_index=True,
-    width="stretch",
     key="category_table",
 )
 

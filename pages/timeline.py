@@ -7,6 +7,7 @@ import streamlit as st
 
 from ledger import metrics
 from ledger.figures import MAX_TASK_BARS, gantt
+from ui.cards import small_table
 from ui.i18n import t
 from ui.state import view
 from ui.widgets import CHART_CONFIG, pct
@@ -75,10 +76,5 @@ def _phase_table() -> pd.DataFrame:
     )
 
 
-st.dataframe(
-    v.memo("phase_table", _phase_table),
-    hide_index=True,
-    width="stretch",
-    key="phase_table",
-)
+small_table(v.memo("phase_table", _phase_table), key="phase_table")
 st.caption(t("timeline.behind_rule", points=f"{v.thresholds.behind_points:g}"))

@@ -7,7 +7,7 @@ HOSTILE = "<img src=x onerror=alert(1)>\"' & ![u](http://x)"
 
 def test_a_card_escapes_its_label_value_note_and_help_and_keeps_the_words():
     markup = cards_markup([Card(HOSTILE, HOSTILE, note=HOSTILE, alarm=True, help=HOSTILE)], key="k")
-    assert "<img" not in markup and "onerror=alert(1)>\"" not in markup
+    assert "<img" not in markup and 'onerror=alert(1)>"' not in markup
     assert markup.count("&lt;img src=x onerror=alert(1)&gt;&quot;&#x27; &amp; ![u](http://x)") == 5
     assert 'class="figure-note alarm"' in markup and 'class="figure-help" title="&lt;img' in markup
 
@@ -25,3 +25,26 @@ def test_progress_lines_are_filled_to_their_percentage_within_0_and_100():
     widths = [part.split("%")[0] for part in markup.split('class="bar-fill" style="width: ')[1:]]
     assert widths == ["40.0", "0.0", "100.0", "0.0"]
     assert "<img" not in markup and "第一阶段 · 完成 40.0%" in markup
+
+
+def test_a_small_table_escapes_its_cells_aligns_numbers_and_reads_back_as_shown():
+    import pandas as pd
+    from streamlit.testing.v1 import AppTest
+
+    from tests.cards import small_tables
+    from ui.cards import table_markup
+
+    frame = pd.DataFrame({"问题类别": [HOSTILE, "作风"], "措施数": [3, 12], "完成率": ["33.3%", None]})
+    markup = table_markup(frame, key="category_table")
+    assert "<img" not in markup and markup.count('<td class="number">') == 2
+    assert "<th>问题类别</th><th>措施数</th><th>完成率</th>" in markup and "<td></td>" in markup
+
+    def page():
+        import pandas as pd
+
+        from ui.cards import small_table
+
+        small_table(pd.DataFrame({"名称": ["<b>甲</b>", "乙"], "数": [1, 20]}), key="t")
+
+    read = small_tables(AppTest.from_function(page).run())
+    assert len(read) == 1 and read[0].to_dict("list") == {"名称": ["<b>甲</b>", "乙"], "数": [1, 20]}

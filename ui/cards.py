@@ -1,4 +1,4 @@
-"""Figure cards and progress lines: a page's headline numbers drawn as one HTML block each.
+"""Figure cards, progress lines and small tables: a page's headline numbers drawn as one HTML block each.
 
 One st.metric is a dozen browser components (its label goes through Streamlit's Markdown renderer) and, in columns,
 three messages; the overview drew fifteen of them and four st.progress bars. As one st.html block each group costs
@@ -12,6 +12,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
 _TEXT = "rgb(49, 51, 63)"  # the light theme's text colour (.streamlit/config.toml: base = "light")
@@ -31,6 +32,12 @@ CSS = (
     f" .bar-text {{font-size: 0.95rem; color: {_TEXT}; line-height: 1.5; overflow-wrap: anywhere;}}"
     " .bar-track {height: 0.5rem; border-radius: 0.25rem; background: #F0F2F6; overflow: hidden;}"
     " .bar-fill {height: 100%; border-radius: 0.25rem; background: #B71C1C;}"
+    " .small-table-wrap {overflow-x: auto; margin-bottom: 0.5rem;}"
+    f" .small-table {{border-collapse: collapse; width: 100%; font-size: 0.875rem; color: {_TEXT};}}"
+    " .small-table th {text-align: left; font-weight: 400; color: rgba(49, 51, 63, 0.6); background: #FAFAFB;}"
+    " .small-table th, .small-table td {border: 1px solid rgba(49, 51, 63, 0.1); padding: 0.35rem 0.6rem;"
+    " vertical-align: top;}"
+    " .small-table td.number {text-align: right; font-variant-numeric: tabular-nums;}"
     # on a phone the figures go two to a row
     " @media (max-width: 640px) {.figures {grid-template-columns: repeat(2, minmax(0, 1fr)) !important;"
     " gap: 0.5rem;} .figure-value {font-size: 1.6rem;}}"
@@ -99,3 +106,36 @@ def bars_markup(lines: Sequence[tuple[str, float | None]], key: str) -> str:
 def bars(lines: Sequence[tuple[str, float | None]], key: str) -> None:
     """Draw the progress lines as one element."""
     st.html(bars_markup(lines, key))
+
+
+NUMBER_CELL = '<td class="number">'
+
+
+def _cell(value: object) -> str:
+    return "" if pd.api.types.is_scalar(value) and pd.isna(value) else _escape(value)
+
+
+def table_markup(frame: pd.DataFrame, key: str) -> str:
+    """A short table (a few rows: the phases, the categories) as HTML, numbers aligned right, blanks empty."""
+    numeric = [pd.api.types.is_numeric_dtype(frame[column]) for column in frame.columns]
+    head = "".join(f"<th>{_escape(column)}</th>" for column in frame.columns)
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            (NUMBER_CELL if number else "<td>") + _cell(value) + "</td>"
+            for value, number in zip(row, numeric, strict=True)
+        )
+        + "</tr>"
+        for row in frame.itertuples(index=False, name=None)
+    )
+    return (
+        f'<style>{CSS}</style><div class="small-table-wrap {_escape(key)}">'
+        f'<table class="small-table" data-testid="small-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{rows}</tbody></table></div>"
+    )
+
+
+def small_table(frame: pd.DataFrame, key: str) -> None:
+    """Draw a short table as one element: no data grid to load and lay out for a few rows (README "Benchmark", in
+    the browser). Long tables, which people sort and search, stay st.dataframe."""
+    st.html(table_markup(frame, key))
