@@ -8,7 +8,7 @@ from ledger.figures import category_bars
 from ui.cards import small_table
 from ui.i18n import t, tl
 from ui.state import set_filter, view
-from ui.widgets import CHART_CONFIG, pct, task_table
+from ui.widgets import pct, plotly_chart, task_table
 
 CHART_KEY = "category_chart"
 
@@ -29,13 +29,12 @@ def _filter_by_clicked_bar() -> None:
         set_filter("category", names)
 
 
-st.plotly_chart(
+plotly_chart(
     v.memo("category_bars", lambda: category_bars(table, v.lang)),
     width="stretch",
     key=CHART_KEY,
     on_select=_filter_by_clicked_bar,
     selection_mode="points",
-    config=CHART_CONFIG,
 )
 st.caption(t("categories.click_hint"))
 

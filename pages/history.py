@@ -11,7 +11,7 @@ from ui.meeting import requirement_history
 from ui.memo import memo
 from ui.state import view
 from ui.versions import downloads_panel, postponements_panel, withdrawal_panel
-from ui.widgets import CHART_CONFIG, arrow_table, pct
+from ui.widgets import arrow_table, pct, plotly_chart
 
 v = view()
 versions = v.source.versions
@@ -32,7 +32,7 @@ else:
     figure, table, per_measure, per_leader = source.history_figures(
         plan_id, v.source.unit_id, stamp, v.source.version.id, filters, v.lang, source.db_url()
     )
-    st.plotly_chart(figure, width="stretch", key="trend", config=CHART_CONFIG)
+    plotly_chart(figure, width="stretch", key="trend")
 
 
 def _versions_rows(figures: pd.DataFrame) -> list[dict]:

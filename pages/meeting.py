@@ -14,7 +14,7 @@ from ui.changes import counts_row
 from ui.i18n import t, tl
 from ui.meeting import current_frame, record_form, requirements_of, state_frame, styled_states
 from ui.state import view
-from ui.widgets import CHART_CONFIG, MEETING_CSS, light_row, pct, task_frame
+from ui.widgets import MEETING_CSS, light_row, pct, plotly_chart, task_frame
 
 v = view()
 head = v.memo("headline", lambda: metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds))
@@ -87,7 +87,7 @@ with st.container(key="meeting_slide"):
             t("overview.lights_help", days=v.thresholds.due_soon_days, points=f"{v.thresholds.behind_points:g}"),
         )
     elif kind == "phases":
-        st.plotly_chart(
+        plotly_chart(
             v.memo(
                 "meeting_gantt",
                 lambda: gantt(v.ledger.phases, v.tasks, v.as_of, v.lang, thresholds=v.thresholds).update_layout(
@@ -96,7 +96,6 @@ with st.container(key="meeting_slide"):
             ),
             width="stretch",
             key="meeting_gantt",
-            config=CHART_CONFIG,
         )
     elif kind == "overdue":
         leader, late = payload

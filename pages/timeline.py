@@ -10,7 +10,7 @@ from ledger.figures import MAX_TASK_BARS, gantt
 from ui.cards import small_table
 from ui.i18n import t
 from ui.state import view
-from ui.widgets import CHART_CONFIG, pct
+from ui.widgets import pct, plotly_chart
 
 v = view()
 st.title(t("timeline.title"))
@@ -49,11 +49,10 @@ def _chart() -> None:
         grouped = mode == "grouped"
         if not grouped:
             page = st.number_input(t("timeline.page", pages=pages), 1, pages, 1, key="timeline_page")
-    st.plotly_chart(
+    plotly_chart(
         v.memo("gantt", lambda: _figure(show_tasks, grouped, page), show_tasks, grouped, page),
         width="stretch",
         key="gantt",
-        config=CHART_CONFIG,
     )
 
 

@@ -48,3 +48,30 @@ def test_a_small_table_escapes_its_cells_aligns_numbers_and_reads_back_as_shown(
 
     read = small_tables(AppTest.from_function(page).run())
     assert len(read) == 1 and read[0].to_dict("list") == {"名称": ["<b>甲</b>", "乙"], "数": [1, 20]}
+
+
+def test_a_kept_chart_sends_what_plotly_encodes_without_the_tool_bar():
+    import json
+
+    from streamlit.testing.v1 import AppTest
+
+    def page():
+        from datetime import date
+
+        import plotly.graph_objects as go
+        import plotly.io
+        import streamlit as st
+
+        from ui.widgets import plotly_chart
+
+        figure = go.Figure(go.Scatter(x=[date(2019, 5, 20), date(2019, 5, 27)], y=[13.3, 26.7], name="<b>全部</b>"))
+        st.session_state["expected"] = plotly.io.to_json(figure, validate=False)
+        st.session_state["figure"] = figure
+        plotly_chart(figure, key="kept")
+        plotly_chart(figure, key="again")  # the dict is made once per figure object
+
+    at = AppTest.from_function(page).run()
+    sent = at.get("plotly_chart")
+    assert len(sent) == 2 and sent[0].proto.spec == sent[1].proto.spec
+    assert json.loads(sent[0].proto.spec) == json.loads(at.session_state["expected"])
+    assert json.loads(sent[0].proto.config) == {"displaylogo": False, "displayModeBar": False}
