@@ -461,6 +461,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "history.note": ("说明", "Note"),
     "history.download": ("下载某一版的原始文件", "Download the original files of a version"),
     "history.compare": ("两个版本之间的变化", "Differences between two versions"),
+    "history.compare_open": ("选择两个版本对比", "Pick two versions to compare"),
     "history.newer": ("较新的版本", "Newer version"),
     "history.older": ("与之比较的较早版本", "Compared with the older version"),
     "history.no_older": (

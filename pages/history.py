@@ -10,8 +10,8 @@ from ui.i18n import t
 from ui.meeting import requirement_history
 from ui.memo import memo
 from ui.state import view
-from ui.versions import downloads_panel, postponements_panel, withdrawal_panel
-from ui.widgets import arrow_table, pct, plotly_chart
+from ui.versions import COMPARE_OPEN_KEY, downloads_panel, postponements_panel, withdrawal_panel
+from ui.widgets import arrow_table, opened, pct, plotly_chart
 
 v = view()
 versions = v.source.versions
@@ -73,6 +73,7 @@ if v.source.combined:
     st.stop()
 
 st.subheader(t("history.compare"))
+compare_panel = opened(t("history.compare_open"), COMPARE_OPEN_KEY, ":material/compare_arrows:")
 
 
 @st.fragment  # picking versions reruns this comparison only
@@ -94,7 +95,9 @@ def _compare() -> None:
     details(changes, key="history_changes")
 
 
-_compare()
+if compare_panel is not None:  # two pickers of every version and the lists: drawn once the panel is opened
+    with compare_panel:
+        _compare()
 
 st.subheader(t("history.postponements"))
 postponements_panel(per_measure, per_leader)

@@ -19,6 +19,7 @@ from ledger.reading import load_ledger
 from ledger.store import Store
 from tests.cards import figures
 from tests.sheets import PHASE_HEADER, TASK_HEADER, task_row, xlsx
+from ui.versions import COMPARE_OPEN_KEY, DOWNLOADS_OPEN_KEY, POSTPONEMENTS_OPEN_KEY
 
 PAYLOAD = (
     "![u](http://evil.example/x.png)[重新登录](http://evil.example/p)<img src=http://evil.example/y.png>"
@@ -141,6 +142,10 @@ def test_markdown_html_and_links_written_in_a_ledger_show_literally_on_every_pag
         at.selectbox(key="category_pick").set_value(PAYLOAD).run()
     if page == "pages/timeline.py":
         at.toggle[0].set_value(True).run()
+    if page == "pages/history.py":  # its panels opened, as a user opens them
+        for key in (COMPARE_OPEN_KEY, DOWNLOADS_OPEN_KEY, POSTPONEMENTS_OPEN_KEY):
+            at.session_state[key] = True
+        at.run()
     assert not at.exception, at.exception
     texts = rendered_texts(at)
     assert [text for text in texts if UNESCAPED.search(text)] == []

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from ledger.escape import markdown
 from tests.cards import figures, small_tables
 from ui.state import FILTERS_OPEN_KEY
-from ui.versions import DOWNLOADS_OPEN_KEY, POSTPONEMENTS_OPEN_KEY
+from ui.versions import COMPARE_OPEN_KEY, DOWNLOADS_OPEN_KEY, POSTPONEMENTS_OPEN_KEY
 
 PAGES = (
     "pages/overview.py",
@@ -201,6 +201,9 @@ def test_history_trend_compares_completion_with_the_planned_pace():
 
 def test_history_differences_default_to_latest_against_previous_and_count_postponements():
     at = open_app("pages/history.py")
+    assert "新增超期 (3)" not in [e.label for e in at.expander], "the comparison is drawn once its panel is opened"
+    at.session_state[COMPARE_OPEN_KEY] = True
+    at.run()
     labels = [e.label for e in at.expander]
     assert "新增超期 (3)" in labels and "进度倒退 (1)" in labels
     assert "1 项措施推迟过完成时限，涉及 1 位责任领导" in labels  # the lists are drawn once it is opened

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from ledger.model import TASK_DTYPES
 from ledger.publishing import check_upload, publish
 from ledger.sample import history_files, scaled_workbook
-from ledger.store import SCHEMA_VERSION, Store, StoreError, meta_table, tasks_table, versions_table
+from ledger.store import SCHEMA_VERSION, Store, StoreError, meta_table, snapshots_table, tasks_table, versions_table
 from tests.postgres import PostgresServer, fresh_database
 from tests.sheets import PHASE_HEADER, PHASE_ROWS, TASK_HEADER, task_row, xlsx
 
@@ -96,6 +96,45 @@ def test_versions_read_together_are_the_versions_read_one_by_one(store):
     for version_id in (1, 2):
         pd.testing.assert_frame_equal(together[version_id].tasks, store.ledger(version_id).tasks)
         assert dict(together[version_id].tasks.dtypes) == TASK_DTYPES
+
+
+def test_a_version_is_read_from_its_snapshot_exactly_as_from_its_rows(store):
+    """Schema 5: the task table written when a version is published (an Arrow snapshot) is the one its rows give,
+    types included; a version without one (published before schema 5) is read from its rows, alone or with others."""
+    for name, data in WEEKS[:2]:
+        publish_file(store, name, data)
+    from_snapshots = {version_id: store.ledger(version_id).tasks for version_id in (1, 2)}
+    with store.engine.begin() as conn:
+        assert conn.execute(sa.select(snapshots_table.c.version_id)).scalars().all() == [1, 2]
+        conn.execute(snapshots_table.delete().where(snapshots_table.c.version_id == 1))
+    from_rows = store.ledger(1).tasks
+    pd.testing.assert_frame_equal(from_snapshots[1], from_rows, check_exact=True)
+    assert dict(from_snapshots[1].dtypes) == dict(from_rows.dtypes) == TASK_DTYPES
+    assert from_rows["long_term"].any() and from_rows["due"].isna().any() and len(from_rows) == 17
+    together = store.ledgers([1, 2])  # the first from its rows, the second from its snapshot
+    pd.testing.assert_frame_equal(together[1].tasks, from_rows, check_exact=True)
+    pd.testing.assert_frame_equal(together[2].tasks, from_snapshots[2], check_exact=True)
+    changed = together[2].tasks  # a reader may change its copy (Arrow's buffers are read-only) without a trace
+    changed.loc[0, ["owner", "progress", "long_term"]] = ["改过", 99.0, True]
+    changed["due"] = changed["due"].fillna(pd.Timestamp("2019-06-30"))
+    pd.testing.assert_frame_equal(store.ledger(2).tasks, from_snapshots[2], check_exact=True)
+
+
+def test_a_schema_4_store_gets_every_versions_snapshot_when_opened(store, url):
+    for name, data in WEEKS[:2]:
+        publish_file(store, name, data)
+    expected = {version_id: store.ledger(version_id).tasks for version_id in (1, 2)}
+    with store.engine.begin() as conn:  # as a store published before schema 5 is
+        conn.execute(snapshots_table.delete())
+        conn.execute(meta_table.update().where(meta_table.c.key == "schema_version").values(value="4"))
+    store.dispose()
+    upgraded = Store(url)
+    with upgraded.engine.connect() as conn:
+        assert conn.execute(sa.select(snapshots_table.c.version_id)).scalars().all() == [1, 2]
+        assert conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar() == "5"
+    for version_id, tasks in expected.items():
+        pd.testing.assert_frame_equal(upgraded.ledger(version_id).tasks, tasks, check_exact=True)
+    upgraded.dispose()
 
 
 def test_versions_are_numbered_in_order_newest_first(store):

@@ -17,6 +17,7 @@ FLASH = "_versions_flash"
 WITHDRAW_OPEN_KEY = "withdraw_open"  # the panels of the history page, drawn only while open
 DOWNLOADS_OPEN_KEY = "downloads_open"
 POSTPONEMENTS_OPEN_KEY = "postponements_open"
+COMPARE_OPEN_KEY = "compare_open"
 
 
 def _withdraw(labels: dict[int, str]) -> None:

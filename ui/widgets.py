@@ -22,17 +22,16 @@ from ui.memo import memo
 
 SEVERITY_COLORS = {"mild": "#FFF8E1", "serious": "#FFE0B2", "severe": "#FFCDD2"}
 PAGE_ROWS = 100  # longer tables are shown a page at a time: sent, converted and drawn 100 rows per run
-# Charts without plotly's tool bar: building it is a fifth of what a chart costs the browser each time a page is
-# entered (README "Benchmark", in the browser); dragging still zooms and a double click resets, and the brief carries
-# the charts as images.
+# Charts without plotly's tool bar, whose buttons the browser builds each time a chart page is entered (README
+# "Benchmark", in the browser); dragging still zooms, a double click resets, and the brief carries the charts as images.
 CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
 
 
 def plotly_chart(figure, **options):
     """st.plotly_chart of a figure the page keeps (memoised per version, as every chart here is), without the tool
-    bar. Streamlit deep-copies a figure into a dict and encodes it on every run: a third of the history page's
-    script time with 52 versions. The dict, with its arrays already encoded, is made once per figure object (ui.memo);
-    what is sent is the same."""
+    bar. Streamlit deep-copies a figure into a dict and encodes it on every run: over a quarter of the history page's
+    script time with 52 versions (cProfile in AppTest). The dict, its arrays already encoded, is made once per figure
+    object (ui.memo); what is sent is the same."""
     return st.plotly_chart(memo(figure, ("plotly_sent",), lambda: _Sent(figure)), config=CHART_CONFIG, **options)
 
 
