@@ -1,6 +1,7 @@
-"""What Streamlit itself needs to draw some elements (bench/browser.py): one kind of element per page, under a sidebar
-like the dashboard's (language, version, as-of date, six filters of 70 options drawn only while their expander is
-open, as ui/state.py), and again with no sidebar at all. No computation: everything is made once per server."""
+"""What Streamlit itself needs to draw some elements (bench/browser.py): one kind of element per page, or what a
+dashboard page is made of, under a sidebar like the dashboard's (language, version, as-of date, six filters of 70
+options drawn only while their expander is open, as ui/state.py), and again with no sidebar at all. No computation:
+everything is made once per server."""
 
 from datetime import date
 
@@ -9,6 +10,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 ROWS = 100  # a page of the dashboard's tables (ui/widgets.py PAGE_ROWS)
+WEEKS = 52
+CONFIG = {"displaylogo": False, "displayModeBar": False}  # as ui/widgets.py CHART_CONFIG
 COLORS = {"1–7天": "#FFE082", "8–30天": "#FFB74D", "31天以上": "#E57373"}
 
 
@@ -24,6 +27,17 @@ def _chart() -> go.Figure:
     for n in range(4):
         figure.add_bar(y=[f"阶段{n + 1}"], x=[30 * 86_400_000], base=[f"2019-0{n + 4}-01"], orientation="h")
     return figure.update_xaxes(type="date")
+
+
+@st.cache_resource
+def _trend() -> go.Figure:
+    """Like the history page's trend with 52 versions: the overall line, six categories' and the planned pace."""
+    days = pd.date_range("2019-04-29", periods=WEEKS, freq="7D")
+    figure = go.Figure()
+    for n in range(8):
+        values = [min(100.0, week * (n + 2) / 3) for week in range(WEEKS)]
+        figure.add_scatter(x=days, y=values, mode="lines" if n == 7 else "lines+markers", name=f"类别{n}")
+    return figure.update_layout(height=460, legend={"orientation": "h", "y": -0.12, "yanchor": "top"})
 
 
 def nothing():
@@ -55,6 +69,23 @@ def chart():
     st.plotly_chart(_chart())
 
 
+def three_tables():
+    """Like the responsibilities page: three data grids of up to 100 rows."""
+    for _ in range(3):
+        st.dataframe(_table(), hide_index=True)
+
+
+def clickable_chart():
+    """Like the categories page: bars a click selects, and a short HTML table under them (ui/cards.py)."""
+    st.plotly_chart(_chart(), on_select="rerun", selection_mode="points", key="picked", config=CONFIG)
+    rows = "".join(f"<tr><td>类别{n}</td><td>{n * 3}</td><td>{n * 10}.0%</td></tr>" for n in range(5))
+    st.html(f"<table><tr><th>类别</th><th>措施数</th><th>完成率</th></tr>{rows}</table>")
+
+
+def trend():
+    st.plotly_chart(_trend(), width="stretch", config=CONFIG)
+
+
 def code():
     st.code("export LEDGER_EDITOR_PASSWORD='…'", language="bash")
 
@@ -81,6 +112,9 @@ PAGES = (
     ("styled", "100 行着色表格", styled_table, True),
     ("chart", "四根柱的图", chart, True),
     ("code", "代码块", code, True),
+    ("tables3", "三个 100 行表格", three_tables, True),
+    ("clickable", "可点选的图和短表", clickable_chart, True),
+    ("trend", "52 周的趋势图", trend, True),
     ("bare_metrics", "20 个指标，无侧栏", metrics, False),
     ("bare_table", "100 行表格，无侧栏", table, False),
     ("bare_styled", "100 行着色表格，无侧栏", styled_table, False),
