@@ -277,6 +277,9 @@ class Tab:
         return Click((idle - clock["click"]) / 1000, *self.received, profile)
 
     def sidebar_paths(self) -> list[str]:
+        more = self.page.get_by_test_id("stSidebarNavViewButton")  # past ten pages Streamlit folds the rest away
+        if more.count() and more.inner_text().endswith("more"):
+            more.click()
         hrefs = self.page.get_by_test_id("stSidebarNav").locator("a").evaluate_all("a => a.map(x => x.href)")
         return [h.removeprefix(self.server.url).strip("/") for h in hrefs]
 
