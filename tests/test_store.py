@@ -16,7 +16,18 @@ import sqlalchemy as sa
 from ledger.model import TASK_DTYPES
 from ledger.publishing import check_upload, publish
 from ledger.sample import history_files, scaled_workbook
-from ledger.store import SCHEMA_VERSION, Store, StoreError, meta_table, snapshots_table, tasks_table, versions_table
+from ledger.store import (
+    SCHEMA_VERSION,
+    Store,
+    StoreError,
+    meta_table,
+    snapshot_bytes,
+    snapshot_frame,
+    snapshot_frames,
+    snapshots_table,
+    tasks_table,
+    versions_table,
+)
 from tests.postgres import PostgresServer, fresh_database
 from tests.sheets import PHASE_HEADER, PHASE_ROWS, TASK_HEADER, task_row, xlsx
 
@@ -118,6 +129,17 @@ def test_a_version_is_read_from_its_snapshot_exactly_as_from_its_rows(store):
     changed.loc[0, ["owner", "progress", "long_term"]] = ["改过", 99.0, True]
     changed["due"] = changed["due"].fillna(pd.Timestamp("2019-06-30"))
     pd.testing.assert_frame_equal(store.ledger(2).tasks, from_snapshots[2], check_exact=True)
+
+
+def test_snapshots_read_together_are_the_snapshots_read_one_by_one_whatever_their_sizes(store):
+    publish_file(store, *WEEKS[-1])
+    tasks = store.ledger(1).tasks
+    parts = [tasks.head(0), tasks.iloc[:5], tasks.iloc[5:6], tasks.iloc[6:]]
+    blobs = [snapshot_bytes(part.reset_index(drop=True)) for part in parts]
+    for together, part, blob in zip(snapshot_frames(blobs), parts, blobs, strict=True):
+        pd.testing.assert_frame_equal(together, snapshot_frame(blob), check_exact=True)
+        pd.testing.assert_frame_equal(together, part.reset_index(drop=True), check_exact=True)
+    assert snapshot_frames([]) == []
 
 
 def test_a_schema_4_store_gets_every_versions_snapshot_when_opened(store, url):
