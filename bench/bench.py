@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import python_calamine  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
 
 from ledger.accounts import add_unit  # noqa: E402
 from ledger.metrics import DEFAULT_THRESHOLDS  # noqa: E402
@@ -48,7 +49,7 @@ from ledger.publishing import check_upload, publish  # noqa: E402
 from ledger.reading import load_ledger, read_ledger  # noqa: E402
 from ledger.rollup import combined, rollup  # noqa: E402
 from ledger.sample import PHASES, TITLE, departments_workbook, scaled_tasks, scaled_workbook  # noqa: E402
-from ledger.store import NewPlan, Store  # noqa: E402
+from ledger.store import NewPlan, Store, snapshots_table  # noqa: E402
 from ledger.writing import LedgerSheet, ledger_workbook  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -740,8 +741,34 @@ def browser_section(folder: Path, repeat: int, sessions: int) -> dict:
     return browser.run(stores, rounds=repeat, starts=3, sessions=sessions)
 
 
+def store_reading(folder: Path, repeat: int) -> dict:
+    """A published version of 10,000 tasks read back from the store: its task snapshot (schema 5) against its rows,
+    in turn; and the snapshot's size."""
+    store = Store(published_store(folder, 10_000))
+    version_id = store.last_published_id()
+    with store.engine.connect() as conn:
+        size = conn.execute(
+            sa.select(sa.func.length(snapshots_table.c.arrow)).where(snapshots_table.c.version_id == version_id)
+        ).scalar_one()
+    store.ledger(version_id)  # first-call costs outside the timing
+    found = interleaved(
+        {"rows": lambda: store.tasks_from_rows(version_id), "snapshot": lambda: store.ledger(version_id)}, repeat
+    )
+    store.dispose()
+    return {
+        "tasks": 10_000,
+        "rows_s": found["rows"][0],
+        "snapshot_s": found["snapshot"][0],
+        "snapshot_kib": size / 1024,
+    }
+
+
 def reading_only(folder: Path, sizes: list[int], repeat: int) -> dict:
-    return {"reading": reading(folder, sizes, repeat), "summary_process": whole_process(folder, sizes[-1], repeat)}
+    return {
+        "reading": reading(folder, sizes, repeat),
+        "summary_process": whole_process(folder, sizes[-1], repeat),
+        "store_reading": store_reading(folder, repeat),
+    }
 
 
 def everything_but_postgres(folder: Path, sizes: list[int], repeat: int) -> dict:
@@ -752,6 +779,7 @@ def everything_but_postgres(folder: Path, sizes: list[int], repeat: int) -> dict
         "department_sheets": department_sheets(repeat),
         "meeting_pack": meeting_pack(folder, repeat),
         "summary_process": whole_process(folder, sizes[-1], repeat),
+        "store_reading": store_reading(folder, repeat),
         "publish_10k": publishing(folder, 10_000, repeat),
         "pages_10k": page_times(published_store(folder, 10_000), repeat),
         "history_52x1000": page_times(weekly_history(folder, 52, 1_000), repeat),
@@ -796,6 +824,13 @@ def report_reading(r: dict) -> list[str]:
         if "load" in r
         else "",
     ]
+    if "store_reading" in r:
+        x = r["store_reading"]
+        lines.append(
+            f"A published version of {x['tasks']:,} tasks read back from the store: from its snapshot "
+            f"{x['snapshot_s']:.3f} s, from its rows {x['rows_s']:.3f} s ({x['rows_s'] / x['snapshot_s']:.1f}× "
+            f"longer); the snapshot holds {x['snapshot_kib']:.0f} KiB."
+        )
     return lines
 
 

@@ -960,17 +960,15 @@ class Store:
             snapshot = conn.execute(
                 sa.select(snapshots_table.c.arrow).where(snapshots_table.c.version_id == version_id)
             ).scalar()
-            if snapshot is not None:
-                tasks = snapshot_frame(snapshot)
-            else:
-                result = conn.execute(
-                    sa.select(*[tasks_table.c[name] for name in TASK_COLUMNS])
-                    .where(tasks_table.c.version_id == version_id)
-                    .order_by(tasks_table.c.position)
-                )
-                tasks = tasks_frame(result.fetchall())
+            tasks = snapshot_frame(snapshot) if snapshot is not None else _rows_frame(conn, version_id)
         warnings = tuple(issue_from_dict(item) for item in json.loads(head["warnings"]))
         return Ledger(tasks, self.phases(version_id), head["report_date"], True, warnings, head["matched_by_id"])
+
+    def tasks_from_rows(self, version_id: int) -> pd.DataFrame:
+        """A version's task table read from its rows, as before schema 5 (what its snapshot is checked and
+        benchmarked against)."""
+        with self.engine.connect() as conn:
+            return _rows_frame(conn, version_id)
 
     def unit_versions(self, plan_id: int, as_of: date | None = None) -> dict[int, Version]:
         """Each unit's newest live version of the plan (reported on or before as_of, when given), by unit id."""
@@ -1271,12 +1269,8 @@ def _from_schema_4(conn: sa.Connection) -> None:
         sa.select(versions_table.c.id).where(versions_table.c.id.not_in(done)).order_by(versions_table.c.id)
     ).scalars()
     for version_id in list(ids):
-        rows = conn.execute(
-            sa.select(*[tasks_table.c[name] for name in TASK_COLUMNS])
-            .where(tasks_table.c.version_id == version_id)
-            .order_by(tasks_table.c.position)
-        ).fetchall()
-        conn.execute(snapshots_table.insert().values(version_id=version_id, arrow=snapshot_bytes(tasks_frame(rows))))
+        snapshot = snapshot_bytes(_rows_frame(conn, version_id))
+        conn.execute(snapshots_table.insert().values(version_id=version_id, arrow=snapshot))
 
 
 def _version(row, number: int) -> Version:
@@ -1314,6 +1308,16 @@ def _task_rows(version_id: int, tasks: pd.DataFrame) -> list[dict]:
     ]
 
 
+def _rows_frame(conn: sa.Connection, version_id: int) -> pd.DataFrame:
+    """A version's task table from its rows."""
+    rows = conn.execute(
+        sa.select(*[tasks_table.c[name] for name in TASK_COLUMNS])
+        .where(tasks_table.c.version_id == version_id)
+        .order_by(tasks_table.c.position)
+    ).fetchall()
+    return tasks_frame(rows)
+
+
 def tasks_frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     """Stored task rows (in TASK_COLUMNS order) back into the task table the figures work on."""
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(TASK_COLUMNS)
@@ -1321,8 +1325,8 @@ def tasks_frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
 
 
 def snapshot_bytes(tasks: pd.DataFrame) -> bytes:
-    """A task table as a zstd-compressed Arrow IPC stream: about 40 KB and a quarter of the rows' reading time per
-    1,000 tasks (README "Benchmark")."""
+    """A task table as a zstd-compressed Arrow IPC stream: smaller than its rows and read in a fraction of their
+    time (bench/bench.py --reading-only: README "Benchmark")."""
     import pyarrow as pa  # pandas' own dependency here; imported when a version is first published or read
 
     table = pa.Table.from_pandas(tasks, preserve_index=False)

@@ -120,6 +120,7 @@ def test_a_version_is_read_from_its_snapshot_exactly_as_from_its_rows(store):
         conn.execute(snapshots_table.delete().where(snapshots_table.c.version_id == 1))
     from_rows = store.ledger(1).tasks
     pd.testing.assert_frame_equal(from_snapshots[1], from_rows, check_exact=True)
+    pd.testing.assert_frame_equal(from_snapshots[2], store.tasks_from_rows(2), check_exact=True)
     assert dict(from_snapshots[1].dtypes) == dict(from_rows.dtypes) == TASK_DTYPES
     assert from_rows["long_term"].any() and from_rows["due"].isna().any() and len(from_rows) == 17
     together = store.ledgers([1, 2])  # the first from its rows, the second from its snapshot

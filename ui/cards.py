@@ -1,9 +1,9 @@
 """Figure cards, progress lines and small tables: a page's headline numbers drawn as one HTML block each.
 
 One st.metric is a dozen browser components (its label goes through Streamlit's Markdown renderer) and, in columns,
-three messages; the overview drew fifteen of them and four st.progress bars. As one st.html block each group costs
-the browser what a line of text costs (README "Benchmark", in the browser). Every word is escaped here: labels,
-values and notes may hold what a ledger's author wrote (a phase's name).
+three messages; the overview drew fifteen of them and four st.progress bars, and now sends 30 messages instead of 65
+(README "Benchmark", in the browser: 20 metrics cost more than the page around them). Every word is escaped here:
+labels, values and notes may hold what a ledger's author wrote (a phase's name).
 """
 
 from __future__ import annotations

@@ -39,8 +39,8 @@ def secrets() -> dict:
     """st.secrets as a dict ({} when no secrets file exists).
 
     Streamlit keeps a secrets file once it has read it, but while there is none it looks for one again, through
-    its configuration files, on every access: a tenth of a page's script time on a server without secrets (README
-    "Benchmark", in the browser). So a missing file is looked for again after NO_SECRETS_RECHECK_S only; secrets
+    its configuration files, on every access, which showed in every page's profile on a server without secrets
+    (README "Benchmark", in the browser). So a missing file is looked for again after NO_SECRETS_RECHECK_S only; secrets
     Streamlit already holds (a file read, or AppTest's) are always used."""
     global _no_secrets_until
     if getattr(st.secrets, "_secrets", None) is None and time.monotonic() < _no_secrets_until:

@@ -61,10 +61,8 @@ def withdrawal_panel(plan_id: int, live: dict[int, Version], labels: dict[int, s
     may = {unit: access.allowed("withdraw", unit) for unit in {version.unit_id for version in live.values()}}
     mine = [i for i, version in live.items() if may[version.unit_id]]
     if mine:
-        panel = st.expander(
-            t("versions.withdraw_title"), icon=":material/undo:", key=WITHDRAW_OPEN_KEY, on_change="rerun"
-        )
-        if panel.open:
+        panel = opened(t("versions.withdraw_title"), WITHDRAW_OPEN_KEY, ":material/undo:")
+        if panel is not None:
             with panel:
                 st.caption(t("versions.withdraw_help"))
                 st.selectbox(t("history.version"), mine, format_func=labels.get, key="withdraw_version")
