@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import math
+import re
+import unicodedata
 from datetime import date, timedelta
 
 import pandas as pd
@@ -19,6 +23,8 @@ STATUS_COLORS = {DONE: "#2E7D32", IN_PROGRESS: "#1565C0", NOT_STARTED: "#9E9E9E"
 STATE_COLORS = {"done": "#90A4AE", "current": "#1565C0", "upcoming": "#CFD8DC"}
 OVERDUE_COLOR = "#C62828"
 FONT = "Source Sans Pro, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+FONT_SIZE = 14
+TICK_SIZE = 12  # the y axes' tick labels, as Streamlit's chart theme draws them
 MAX_TASK_BARS = 200
 _DAY_MS = 86_400_000
 _INSPECTION_WORDS = ("督导", "检查", "inspection", "inspect", "review")
@@ -28,12 +34,43 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
     fig.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        font={"family": FONT, "size": 14},
+        font={"family": FONT, "size": FONT_SIZE},
         plot_bgcolor="white",
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
         bargap=0.25,
     )
     return fig
+
+
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+_SIZE = re.compile(r"font-size:\s*(\d+)px")
+_TICK_GAP = 16  # between the longest tick label and the chart's left edge, and before the plot area
+
+
+def text_width(label: str, size: int = TICK_SIZE) -> float:
+    """A generous width in pixels of a label as plotly draws it: the widest of its <br> lines, a line in the size
+    its <span style='font-size:…px'> gives; a wide (CJK) or ambiguous character (the lights' symbols) one em, any
+    other 0.6 em (Source Sans Pro's widest digits and capitals are narrower), a zero-width space nothing."""
+    widest = 0.0
+    for line in _LINE_BREAK.split(label):
+        sizes = _SIZE.findall(line)
+        em = int(sizes[-1]) if sizes else size
+        text = html.unescape(_TAG.sub("", line))
+        ems = sum(
+            0.0 if char == "\u200b" else 1.0 if unicodedata.east_asian_width(char) in "WFA" else 0.6 for char in text
+        )
+        widest = max(widest, ems * em * (1.05 if "<b>" in line else 1.0))
+    return widest
+
+
+def _left_margin(fig: go.Figure, labels: list[str]) -> go.Figure:
+    """Room for the y axis' tick labels worked out here rather than by plotly's automargin, which draws the whole
+    chart a second time once it has measured them (a fifth of the categories chart's drawing in Chromium:
+    README, Benchmark)."""
+    room = max((text_width(label) for label in labels), default=0.0)
+    fig.update_yaxes(automargin=False, tickfont_size=TICK_SIZE)
+    return fig.update_layout(margin_l=math.ceil(room) + 2 * _TICK_GAP)
 
 
 def is_inspection(phase: Phase) -> bool:
@@ -215,6 +252,11 @@ def _task_bars(
             hovertext=bar["hover"],
             hovertemplate="%{hovertext}<extra></extra>",
         )
+    names = [p.name for p in phases]
+    for n, name in enumerate(names):  # a phase without measures keeps its place (plotly would put it last)
+        if name not in order:
+            later = [order.index(other) for other in names[n + 1 :] if other in order]
+            order.insert(min(later, default=len(order)), name)
     return order
 
 
@@ -289,9 +331,9 @@ def gantt(
         gridcolor="#ECEFF1",
         tickformat="%m/%d",
     )
-    fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed", automargin=True)
+    fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed")
     fig.update_layout(barmode="overlay", title=translate("gantt.title", lang))
-    return _layout(fig, max(320, 46 * len(order) + 120))
+    return _left_margin(_layout(fig, max(320, 46 * len(order) + 120)), order)
 
 
 def category_bars(table: pd.DataFrame, lang: str) -> go.Figure:
@@ -324,12 +366,13 @@ def category_bars(table: pd.DataFrame, lang: str) -> go.Figure:
         hoverinfo="skip",
         cliponaxis=False,
     )
-    fig.update_yaxes(autorange="reversed", automargin=True)
+    ticks = [literal(_short(name, 18)) for name in table["name"]]  # the bars keep the whole name (hover, click)
+    fig.update_yaxes(autorange="reversed", tickmode="array", tickvals=names, ticktext=ticks)
     fig.update_xaxes(
         title=translate("chart.measures", lang), range=[0, max(table["tasks"].max() * 1.35, 1)], gridcolor="#ECEFF1"
     )
     fig.update_layout(barmode="stack", title=translate("chart.by_category", lang), legend_traceorder="normal")
-    return _layout(fig, max(300, 70 * len(names) + 120))
+    return _left_margin(_layout(fig, max(300, 70 * len(names) + 120)), ticks)
 
 
 def trend(points: pd.DataFrame, lang: str) -> go.Figure:

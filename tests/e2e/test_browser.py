@@ -83,6 +83,23 @@ def test_every_page_reachable_from_sidebar(page: Page, app_url: str):
             title = PAGES["overview"]
 
 
+def ticks_inside(chart: Locator) -> None:
+    """Every y tick label of the chart is drawn whole, inside the chart, clear of the plot area, and the widest close
+    to the chart's left edge (the left margin is worked out in ledger.figures, not by plotly's automargin)."""
+    boxes = chart.evaluate(
+        """c => {
+          const chart = c.querySelector(".main-svg").getBoundingClientRect();
+          const plot = c.querySelector(".draglayer .nsewdrag").getBoundingClientRect();
+          return [...c.querySelectorAll(".ytick text")].map(t => {
+            const r = t.getBoundingClientRect();
+            return {text: t.textContent, left: r.left - chart.left, gap: plot.left - r.right};
+          });
+        }"""
+    )
+    assert boxes and all(box["left"] >= 0 and box["gap"] >= 0 for box in boxes), boxes
+    assert min(box["left"] for box in boxes) <= 48, boxes  # and no more room than the widest needs
+
+
 def test_timeline_draws_gantt_and_measures(page: Page, app_url: str):
     """Test that the timeline draws a bar per phase with the as-of line, and the toggle adds the measures."""
     open_app(page, f"{app_url}/timeline", PAGES["timeline"])
@@ -91,9 +108,21 @@ def test_timeline_draws_gantt_and_measures(page: Page, app_url: str):
     expect(chart.get_by_text("统计日 5/27")).to_be_visible()
     expect(chart.locator(BARS).nth(3)).to_be_attached()  # at least one bar per phase
     expect(chart.locator(BARS).nth(4 + 17 - 1)).not_to_be_attached()
+    ticks_inside(chart)
     page.get_by_test_id("stCheckbox").get_by_text("显示各阶段的整改措施").click()
     expect(chart.locator(BARS).nth(4 + 17 - 1)).to_be_attached()  # and one per measure
     wait_for_app(page)
+    ticks_inside(chart)
+    no_exception(page)
+
+
+def test_categories_chart_shows_every_category_whole(page: Page, app_url: str):
+    """Test that the categories chart labels each of the sample's five categories in full, inside the chart."""
+    open_app(page, f"{app_url}/categories", PAGES["categories"])
+    chart = page.get_by_test_id("stPlotlyChart")
+    expect(chart.locator(".ytick text")).to_have_count(5)
+    expect(chart.locator(".ytick text").first).to_have_text("思想重视不够、落实不力的问题")
+    ticks_inside(chart)
     no_exception(page)
 
 
