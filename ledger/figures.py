@@ -375,13 +375,14 @@ def category_bars(table: pd.DataFrame, lang: str) -> go.Figure:
     return _left_margin(_layout(fig, max(300, 70 * len(names) + 120)), ticks)
 
 
-def trend(points: pd.DataFrame, lang: str) -> go.Figure:
-    """Completion % per version (overall and per category) against the planned pace.
+def trend(points: pd.DataFrame, lang: str, by_category: bool = True) -> go.Figure:
+    """Completion % per version (overall, and per category when `by_category`) against the planned pace.
 
     `points` has columns report_date, series, completion_pct, planned_pct (planned only on the overall series)."""
     fig = go.Figure()
     overall = translate("chart.overall", lang)
-    for name, group in points.groupby("series", sort=False):
+    shown = points if by_category else points[points["series"] == overall]
+    for name, group in shown.groupby("series", sort=False):
         is_overall = name == overall
         fig.add_scatter(
             x=group["report_date"],

@@ -449,6 +449,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "共 {n} 个版本；每次发布的原始文件都完整保存。",
         "{n} {n:version|versions}; every published file is kept as uploaded.",
     ),
+    "history.trend_by_category": ("分别显示各类问题的完成率", "Show each category's completion"),
     "history.versions": ("各版本", "Versions"),
     "history.version": ("版本", "Version"),
     "history.report_date": ("填报日期", "Report date"),

@@ -29,10 +29,15 @@ if v.source.combined:  # every unit's versions; the trend and comparisons need o
     st.info(t("history.pick_unit"), icon=":material/info:")
     table = pd.DataFrame(columns=["completion_pct", "overdue"], dtype=float)
 else:
-    figure, table, per_measure, per_leader = source.history_figures(
-        plan_id, v.source.unit_id, stamp, v.source.version.id, filters, v.lang, source.db_url()
-    )
-    plotly_chart(figure, width="stretch", key="trend")
+    shown = (plan_id, v.source.unit_id, stamp, v.source.version.id, filters, v.lang, source.db_url())
+    _, table, per_measure, per_leader = source.history_figures(*shown)
+
+    @st.fragment  # showing each category's line reruns the chart only
+    def _trend() -> None:
+        by_category = st.toggle(t("history.trend_by_category"), key="trend_by_category")
+        plotly_chart(source.trend_figure(*shown, by_category), width="stretch", key="trend")
+
+    _trend()
 
 
 def _versions_rows(figures: pd.DataFrame) -> list[dict]:

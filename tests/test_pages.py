@@ -191,12 +191,17 @@ def test_history_lists_every_version_with_its_figures():
     assert versions["超期"].tolist() == [4, 1, 0, 0]
 
 
-def test_history_trend_compares_completion_with_the_planned_pace():
-    traces = {trace["name"]: trace for trace in figure(open_app("pages/history.py"))["data"]}
+def test_history_trend_compares_completion_with_the_planned_pace_and_shows_categories_on_demand():
+    at = open_app("pages/history.py")
+    traces = {trace["name"]: trace for trace in figure(at)["data"]}
     assert [round(y, 1) for y in values(traces["全部"], "y")] == [0.0, 13.3, 20.0, 26.7]
     planned = values(traces["计划进度"], "y")
     assert len(planned) == 4 and planned == sorted(planned) and planned[-1] > 26.7
+    assert list(traces) == ["全部", "计划进度"]
+    at.toggle(key="trend_by_category").set_value(True).run()
+    traces = {trace["name"]: trace for trace in figure(at)["data"]}
     assert len(traces) == 7  # overall, five categories, plan
+    assert [round(y, 1) for y in values(traces["网络管控力度不大、能力欠缺的问题"], "y")] == [0.0, 0.0, 0.0, 25.0]
 
 
 def test_history_differences_default_to_latest_against_previous_and_count_postponements():

@@ -38,6 +38,7 @@ CSS = (
     " .small-table th, .small-table td {border: 1px solid rgba(49, 51, 63, 0.1); padding: 0.35rem 0.6rem;"
     " vertical-align: top;}"
     " .small-table td.number {text-align: right; font-variant-numeric: tabular-nums;}"
+    " .small-table td:not(.number) {min-width: 7em;}"  # on a phone the table scrolls rather than crush its words
     # on a phone the figures go two to a row
     " @media (max-width: 640px) {.figures {grid-template-columns: repeat(2, minmax(0, 1fr)) !important;"
     " gap: 0.5rem;} .figure-value {font-size: 1.6rem;}}"

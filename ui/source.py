@@ -176,12 +176,28 @@ def history_figures(
     lang: str,
     url: str,
 ):
-    """The history page's figures across the plan's (or unit's) versions (trend chart, versions table,
+    """The history page's figures across the plan's (or unit's) versions (the trend's points, versions table,
     postponements per measure and per leader), computed once per change to the plan's versions, version shown,
     filters (those set) and language; shared read-only, not copied."""
     history = select(_history(url, plan_id, unit_id, stamp), dict(filters))
     points = trend_points(history, _ledger(url, shown_id).phases, translate("chart.overall", lang))
-    return trend(points, lang), version_table(history), *postponements(history)
+    return points, version_table(history), *postponements(history)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def trend_figure(
+    plan_id: int,
+    unit_id: int | None,
+    stamp: str,
+    shown_id: int,
+    filters: tuple[tuple[str, tuple[str, ...]], ...],
+    lang: str,
+    url: str,
+    by_category: bool,
+):
+    """The history page's trend chart (ledger.figures.trend) of history_figures' points, kept like them."""
+    points = history_figures(plan_id, unit_id, stamp, shown_id, filters, lang, url)[0]
+    return trend(points, lang, by_category)
 
 
 @dataclass(frozen=True)
