@@ -3,22 +3,24 @@
 from datetime import date
 
 import pandas as pd
+import pytest
 
 from ledger.figures import TICK_SIZE, category_bars, gantt, text_width
 
 
 def test_text_width_counts_wide_characters_as_one_em_and_others_as_less():
     assert text_width("整改") == 2 * TICK_SIZE
-    assert text_width("ab12") == 4 * 0.6 * TICK_SIZE
-    assert text_width("● 整改\u200b\u200b") == 3 * TICK_SIZE + 0.6 * TICK_SIZE  # the light's symbol; no zero-width
-    assert text_width("&lt;b&gt;") == 3 * 0.6 * TICK_SIZE  # plotly decodes entities: <b> drawn as three characters
+    assert text_width("ab12") == 4 * 0.62 * TICK_SIZE
+    assert text_width("Mm%") == 3 * 0.95 * TICK_SIZE and text_width("Ti.") == (0.75 + 0.4 + 0.4) * TICK_SIZE
+    assert text_width("● 整改\u200b\u200b") == (3 + 0.4) * TICK_SIZE  # the light's symbol; no zero-width space
+    assert text_width("&lt;b&gt;") == 3 * 0.62 * TICK_SIZE  # plotly decodes entities: <b> drawn as three characters
 
 
 def test_text_width_takes_the_widest_line_in_its_own_size():
     label = "<b>第一阶段</b><br><span style='font-size:12px'>已结束 · 完成 100% · 进度滞后</span>"
     wide = len("已结束完成进度滞后") + 2  # and the two middle dots, of ambiguous width
-    small = (wide + len("     100%") * 0.6) * 12
-    assert text_width(label) == max(4 * 12 * 1.05, small)
+    small = (wide + 5 * 0.4 + 3 * 0.62 + 0.95) * 12  # five spaces, 100 and %
+    assert text_width(label) == pytest.approx(max(4 * 12 * 1.1, small))
 
 
 def test_category_ticks_are_short_and_the_bars_keep_the_whole_name():

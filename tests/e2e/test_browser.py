@@ -135,6 +135,12 @@ def test_language_switch_to_english(page: Page, app_url: str):
     expect(page.get_by_test_id("stSidebarNav")).to_contain_text("Timeline")
     open_app(page, f"{app_url}/?lang=en", "Rectification progress")
     expect(metric(page, "Measures")).to_have_text("17")
+    open_app(page, f"{app_url}/timeline?lang=en", "Timeline")
+    chart = page.get_by_test_id("stPlotlyChart")
+    page.get_by_test_id("stCheckbox").click()  # the measures too: English words under each phase's name
+    expect(chart.locator(BARS).nth(4 + 17 - 1)).to_be_attached()
+    wait_for_app(page)
+    ticks_inside(chart)
     no_exception(page)
 
 
