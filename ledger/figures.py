@@ -77,8 +77,7 @@ def text_width(label: str, size: int = TICK_SIZE) -> float:
 
 def _left_margin(fig: go.Figure, labels: list[str]) -> go.Figure:
     """Room for the y axis' tick labels worked out here rather than by plotly's automargin, which draws the whole
-    chart a second time once it has measured them (a fifth of the categories chart's drawing in Chromium:
-    README, Benchmark)."""
+    chart a second time once it has measured them (README "Benchmark", in the browser: charts laid out once)."""
     room = max((text_width(label) for label in labels), default=0.0)
     fig.update_yaxes(automargin=False, tickfont_size=TICK_SIZE)
     return fig.update_layout(margin_l=math.ceil(room) + 2 * _TICK_GAP)
