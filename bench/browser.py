@@ -69,7 +69,7 @@ ELEMENT_PAGES = (
     ("clickable", "如分类完成：可点选的图、短表和选框"),
     ("as_timeline", "如时间轴：阶段图和短表"),
     ("as_history", "如历史版本：趋势、版本表和面板"),
-    ("trend", "52 周八条线的趋势图"),
+    ("as_history_eight", "如历史版本，趋势画八条线"),
     ("bare_metrics", "20 个指标，无侧栏"),
     ("bare_table", "100 行表格，无侧栏"),
     ("bare_styled", "100 行着色表格，无侧栏"),

@@ -1,5 +1,6 @@
 """User text made literal for what renders markup: Streamlit's Markdown (captions, labels, alerts, help texts,
-button labels) and plotly's HTML subset (ticks, legends, hover and bar text). Spreadsheets are written as text by
+button labels), plotly's HTML subset (ticks, legends, hover and bar text) and the HTML blocks of ui.cards (figure
+cards, progress lines, short tables). Spreadsheets are written as text by
 `ledger.writing.SafeBook`; tables (st.dataframe) show text as it is."""
 
 from __future__ import annotations
@@ -24,3 +25,8 @@ def plotly(text: object) -> str:
     """Text that plotly shows as written in ticks, legends and hover text (it renders tags such as <a> and <img>,
     and decodes &lt; &gt; &amp;)."""
     return html.escape(str(text), quote=False)
+
+
+def html_text(text: object) -> str:
+    """Text shown as written in an HTML block (st.html), in an element or an attribute's quoted value."""
+    return html.escape(str(text), quote=True)

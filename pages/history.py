@@ -29,13 +29,13 @@ if v.source.combined:  # every unit's versions; the trend and comparisons need o
     st.info(t("history.pick_unit"), icon=":material/info:")
     table = pd.DataFrame(columns=["completion_pct", "overdue"], dtype=float)
 else:
-    shown = (plan_id, v.source.unit_id, stamp, v.source.version.id, filters, v.lang, source.db_url())
-    _, table, per_measure, per_leader = source.history_figures(*shown)
+    figures_key = (plan_id, v.source.unit_id, stamp, v.source.version.id, filters, v.lang, source.db_url())
+    _, table, per_measure, per_leader = source.history_figures(figures_key)
 
     @st.fragment  # showing each category's line reruns the chart only
     def _trend() -> None:
         by_category = st.toggle(t("history.trend_by_category"), key="trend_by_category")
-        plotly_chart(source.trend_figure(*shown, by_category), width="stretch", key="trend")
+        plotly_chart(source.trend_figure(figures_key, by_category), width="stretch", key="trend")
 
     _trend()
 

@@ -8,12 +8,13 @@ labels, values and notes may hold what a ledger's author wrote (a phase's name).
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
+
+from ledger.escape import html_text
 
 _TEXT = "rgb(49, 51, 63)"  # the light theme's text colour (.streamlit/config.toml: base = "light")
 CSS = (
@@ -58,22 +59,18 @@ class Card:
     color: str | None = None
 
 
-def _escape(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def _card(card: Card) -> str:
     edge = f' style="border-left: 0.5rem solid {card.color}"' if card.color else ""
-    mark = f'<span class="figure-help" title="{_escape(card.help)}">?</span>' if card.help else ""
+    mark = f'<span class="figure-help" title="{html_text(card.help)}">?</span>' if card.help else ""
     note = (
-        f'<div><span class="figure-note{" alarm" if card.alarm else ""}">{_escape(card.note)}</span></div>'
+        f'<div><span class="figure-note{" alarm" if card.alarm else ""}">{html_text(card.note)}</span></div>'
         if card.note
         else ""
     )
     return (
-        f'<div class="figure" data-testid="figure" data-label="{_escape(card.label)}"{edge}>'
-        f'<div class="figure-label">{_escape(card.label)}{mark}</div>'
-        f'<div class="figure-value">{_escape(card.value)}</div>{note}</div>'
+        f'<div class="figure" data-testid="figure" data-label="{html_text(card.label)}"{edge}>'
+        f'<div class="figure-label">{html_text(card.label)}{mark}</div>'
+        f'<div class="figure-value">{html_text(card.value)}</div>{note}</div>'
     )
 
 
@@ -82,7 +79,7 @@ def cards_markup(items: Sequence[Card], key: str, per_row: int | None = None) ->
     columns = per_row or len(items)
     return (
         f"<style>{CSS}</style>"
-        f'<div class="figures {_escape(key)}" style="grid-template-columns: repeat({columns}, minmax(0, 1fr))">'
+        f'<div class="figures {html_text(key)}" style="grid-template-columns: repeat({columns}, minmax(0, 1fr))">'
         + "".join(_card(card) for card in items)
         + "</div>"
     )
@@ -96,12 +93,12 @@ def cards(items: Sequence[Card], key: str, per_row: int | None = None) -> None:
 def bars_markup(lines: Sequence[tuple[str, float | None]], key: str) -> str:
     """Progress lines as HTML: a text over a bar filled to the percentage (0 when None, at most 100)."""
     rows = "".join(
-        f'<div class="bar" data-testid="bar"><div class="bar-text">{_escape(text)}</div>'
+        f'<div class="bar" data-testid="bar"><div class="bar-text">{html_text(text)}</div>'
         f'<div class="bar-track"><div class="bar-fill" style="width: {min(max(value or 0.0, 0.0), 100.0):.1f}%">'
         "</div></div></div>"
         for text, value in lines
     )
-    return f'<style>{CSS}</style><div class="bars {_escape(key)}">{rows}</div>'
+    return f'<style>{CSS}</style><div class="bars {html_text(key)}">{rows}</div>'
 
 
 def bars(lines: Sequence[tuple[str, float | None]], key: str) -> None:
@@ -113,13 +110,13 @@ NUMBER_CELL = '<td class="number">'
 
 
 def _cell(value: object) -> str:
-    return "" if pd.api.types.is_scalar(value) and pd.isna(value) else _escape(value)
+    return "" if pd.api.types.is_scalar(value) and pd.isna(value) else html_text(value)
 
 
 def table_markup(frame: pd.DataFrame, key: str) -> str:
     """A short table (a few rows: the phases, the categories) as HTML, numbers aligned right, blanks empty."""
     numeric = [pd.api.types.is_numeric_dtype(frame[column]) for column in frame.columns]
-    head = "".join(f"<th>{_escape(column)}</th>" for column in frame.columns)
+    head = "".join(f"<th>{html_text(column)}</th>" for column in frame.columns)
     rows = "".join(
         "<tr>"
         + "".join(
@@ -130,7 +127,7 @@ def table_markup(frame: pd.DataFrame, key: str) -> str:
         for row in frame.itertuples(index=False, name=None)
     )
     return (
-        f'<style>{CSS}</style><div class="small-table-wrap {_escape(key)}">'
+        f'<style>{CSS}</style><div class="small-table-wrap {html_text(key)}">'
         f'<table class="small-table" data-testid="small-table"><thead><tr>{head}</tr></thead>'
         f"<tbody>{rows}</tbody></table></div>"
     )

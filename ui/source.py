@@ -96,7 +96,7 @@ def _warm_up(url: str) -> None:
                 _ledger(url, version.id)
             _withdrawn(url, shown, stamp)
             if not any(version.unit_id for version in versions):  # the history page's trend and tables
-                history_figures(shown, None, stamp, versions[0].id, (), DEFAULT_LANG, url)
+                trend_figure((shown, None, stamp, versions[0].id, (), DEFAULT_LANG, url), False)
     except Exception:  # only a head start: whatever fails here fails again, and is reported, on the page
         log.warning("warming up the dashboard's caches failed", exc_info=True)
     guard.warm_up()
@@ -166,38 +166,26 @@ def _history(url: str, plan_id: int, unit_id: int | None, stamp: str) -> pd.Data
     return _store(url).history(plan_id, unit_id=unit_id)  # read-only for its users, so shared rather than copied
 
 
+# What the history page's figures depend on: plan, unit (or None), the plan's changes stamp, the version shown (its
+# phases give the planned pace), the filters set, the language and the database URL.
+HistoryKey = tuple[int, int | None, str, int, tuple[tuple[str, tuple[str, ...]], ...], str, str]
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
-def history_figures(
-    plan_id: int,
-    unit_id: int | None,
-    stamp: str,
-    shown_id: int,
-    filters: tuple[tuple[str, tuple[str, ...]], ...],
-    lang: str,
-    url: str,
-):
+def history_figures(key: HistoryKey):
     """The history page's figures across the plan's (or unit's) versions (the trend's points, versions table,
     postponements per measure and per leader), computed once per change to the plan's versions, version shown,
     filters (those set) and language; shared read-only, not copied."""
+    plan_id, unit_id, stamp, shown_id, filters, lang, url = key
     history = select(_history(url, plan_id, unit_id, stamp), dict(filters))
     points = trend_points(history, _ledger(url, shown_id).phases, translate("chart.overall", lang))
     return points, version_table(history), *postponements(history)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def trend_figure(
-    plan_id: int,
-    unit_id: int | None,
-    stamp: str,
-    shown_id: int,
-    filters: tuple[tuple[str, tuple[str, ...]], ...],
-    lang: str,
-    url: str,
-    by_category: bool,
-):
+def trend_figure(key: HistoryKey, by_category: bool):
     """The history page's trend chart (ledger.figures.trend) of history_figures' points, kept like them."""
-    points = history_figures(plan_id, unit_id, stamp, shown_id, filters, lang, url)[0]
-    return trend(points, lang, by_category)
+    return trend(history_figures(key)[0], key[5], by_category)
 
 
 @dataclass(frozen=True)

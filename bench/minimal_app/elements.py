@@ -64,16 +64,33 @@ def _sample():
 
 
 @st.cache_resource
-def _versions() -> tuple[go.Figure, pd.DataFrame]:
-    """The history page's trend (the overall line and the planned pace) and versions table with 52 versions."""
+def _versions() -> tuple[go.Figure, go.Figure, pd.DataFrame]:
+    """The history page's trend with 52 versions (ledger.figures.trend): the overall line against the planned pace,
+    and with the six categories' lines as well; and its versions table."""
     days = pd.date_range("2019-04-29", periods=WEEKS, freq="7D")
-    points = pd.DataFrame(
-        {
-            "report_date": days,
-            "series": "全部",
-            "completion_pct": [min(100.0, week * 2.1) for week in range(WEEKS)],
-            "planned_pct": [min(100.0, week * 2.5) for week in range(WEEKS)],
-        }
+    points = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "report_date": days,
+                    "series": "全部",
+                    "completion_pct": [min(100.0, week * 2.1) for week in range(WEEKS)],
+                    "planned_pct": [min(100.0, week * 2.5) for week in range(WEEKS)],
+                }
+            ),
+            *[
+                pd.DataFrame(
+                    {
+                        "report_date": days,
+                        "series": f"类别{n}",
+                        "completion_pct": [min(100.0, week * (n + 2) / 3) for week in range(WEEKS)],
+                        "planned_pct": None,
+                    }
+                )
+                for n in range(6)
+            ],
+        ],
+        ignore_index=True,
     )
     table = pd.DataFrame(
         {
@@ -88,18 +105,7 @@ def _versions() -> tuple[go.Figure, pd.DataFrame]:
             "说明": "",
         }
     )
-    return trend_figure(points, "zh", by_category=False), table
-
-
-@st.cache_resource
-def _trend() -> go.Figure:
-    """Like the history page's trend with 52 versions: the overall line, six categories' and the planned pace."""
-    days = pd.date_range("2019-04-29", periods=WEEKS, freq="7D")
-    figure = go.Figure()
-    for n in range(8):
-        values = [min(100.0, week * (n + 2) / 3) for week in range(WEEKS)]
-        figure.add_scatter(x=days, y=values, mode="lines" if n == 7 else "lines+markers", name=f"类别{n}")
-    return figure.update_layout(height=460, legend={"orientation": "h", "y": -0.12, "yanchor": "top"})
+    return trend_figure(points, "zh", by_category=False), trend_figure(points, "zh", by_category=True), table
 
 
 def nothing():
@@ -167,16 +173,20 @@ def timeline():
     st.caption("时间进度超过完成率 20 个百分点即为“进度滞后”。")
 
 
-def history():
+def history(eight_lines: bool = False):
     """As on history with 52 versions: the trend's switch and chart (a fragment), the versions grid, and the
-    closed panels under their headings."""
-    chart, table = _versions()
+    closed panels under their headings; with `eight_lines`, as the page was before the switch: the overall line,
+    six categories' and the planned pace, and no switch."""
+    two_lines, eight_lines_chart, table = _versions()
     st.caption(f"共 {WEEKS} 个版本；每次发布的原始文件都完整保存。")
 
     @st.fragment
     def _trend():
-        st.toggle("分别显示各类问题的完成率", key="trend_by_category")
-        st.plotly_chart(chart, width="stretch", key="trend", config=CONFIG)
+        if eight_lines:
+            st.plotly_chart(eight_lines_chart, width="stretch", key="trend", config=CONFIG)
+        else:
+            st.toggle("分别显示各类问题的完成率", key="trend_by_category")
+            st.plotly_chart(two_lines, width="stretch", key="trend", config=CONFIG)
 
     _trend()
     st.subheader("各版本")
@@ -190,9 +200,8 @@ def history():
     st.caption("这个整改方案还没有会议要求。")
 
 
-def trend():
-    """The history page's trend before its category lines went behind a switch: eight lines of 52 weeks."""
-    st.plotly_chart(_trend(), width="stretch", config=CONFIG)
+def history_of_eight_lines():
+    history(eight_lines=True)
 
 
 def code():
@@ -225,7 +234,7 @@ PAGES = (
     ("clickable", "如分类完成：可点选的图、短表和选框", clickable_chart, True),
     ("as_timeline", "如时间轴：阶段图和短表", timeline, True),
     ("as_history", "如历史版本：趋势、版本表和面板", history, True),
-    ("trend", "52 周八条线的趋势图", trend, True),
+    ("as_history_eight", "如历史版本，趋势画八条线", history_of_eight_lines, True),
     ("bare_metrics", "20 个指标，无侧栏", twenty_metrics, False),
     ("bare_table", "100 行表格，无侧栏", table, False),
     ("bare_styled", "100 行着色表格，无侧栏", styled_table, False),
