@@ -43,10 +43,10 @@ import python_calamine  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from ledger.accounts import add_unit  # noqa: E402
+from ledger.intake import load_ledger, read_ledger  # noqa: E402
 from ledger.metrics import DEFAULT_THRESHOLDS  # noqa: E402
 from ledger.model import Ledger  # noqa: E402
 from ledger.publishing import check_upload, publish  # noqa: E402
-from ledger.reading import load_ledger, read_ledger  # noqa: E402
 from ledger.rollup import combined, rollup  # noqa: E402
 from ledger.sample import PHASES, TITLE, departments_workbook, scaled_tasks, scaled_workbook  # noqa: E402
 from ledger.store import NewPlan, Store, snapshots_table  # noqa: E402
@@ -183,8 +183,7 @@ def plan_document(repeat: int) -> dict:
 
     import docx
 
-    from ledger.plan_document import read_plan
-    from ledger.plan_reading import load_plan
+    from ledger.intake import load_plan, read_plan
     from tests.sheets import docx as word_document
 
     text = (ROOT / "data" / "sample_plan.txt").read_text(encoding="utf-8")
@@ -328,7 +327,7 @@ PACK_PROCESS = (
     "import resource, sys, time\n"
     "from datetime import date\n"
     "from pathlib import Path\n"
-    "from ledger.reading import read_ledger\n"
+    "from ledger.intake import read_ledger\n"
     "path = Path(sys.argv[1])\n"
     "ledger = read_ledger([(path.name, path.read_bytes())], date(2019, 6, 1))\n"
     "if sys.argv[2] == 'brief':\n"

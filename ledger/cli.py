@@ -16,10 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ledger.dates import YEARS
-from ledger.guard import Limits
 from ledger.i18n import translate
+from ledger.intake import Limits, load_ledger
 from ledger.model import Issue, Ledger, empty_tasks
-from ledger.reading import load_ledger
 from ledger.report import check_text, issue_message, issue_records, summary
 from ledger.text import percent
 
@@ -362,8 +361,7 @@ def plan_json(plan) -> dict:
 
 
 def _plan_document(args) -> int:
-    from ledger.plan_document import ledger_rows
-    from ledger.plan_reading import load_plan
+    from ledger.intake import ledger_rows, load_plan
     from ledger.writing import prefilled_workbook
 
     if args.year is not None and args.year not in YEARS:

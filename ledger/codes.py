@@ -10,7 +10,7 @@ Level: TypeAlias = Literal["error", "warning"]
 """An "error" blocks publishing; a "warning" is shown."""
 
 IssueCode: TypeAlias = Literal[
-    # The file itself is refused (ledger.precheck.refusal): too large, wrong type, unsafe, unreadable …
+    # The file itself is refused (ledger.intake.precheck.refusal): too large, wrong type, unsafe, unreadable …
     "file.corrupt",
     "file.crashed",
     "file.empty",
@@ -36,11 +36,11 @@ IssueCode: TypeAlias = Literal[
     "file.unpacked_too_large",
     "file.unreadable_value",
     "file.unsafe_xml",
-    # A plan document (ledger.plan_document, ledger.plan_reading)
+    # A plan document (ledger.intake.plan_document, ledger.intake.plan_reading)
     "plan.no_measures",
     "plan.text_too_long",
     "plan.unplaced",
-    # The ledger as a whole (ledger.reading, ledger.publishing)
+    # The ledger as a whole (ledger.intake.reading, ledger.publishing)
     "ledger.different_plan",
     "ledger.no_phases",
     "ledger.no_report_date",
@@ -54,14 +54,14 @@ IssueCode: TypeAlias = Literal[
     "phase.duplicate",
     "phase.end_before_start",
     "phase.no_dates",
-    # A task sheet's columns (ledger.checks, ledger.tasks)
+    # A task sheet's columns (ledger.intake.checks, ledger.intake.tasks)
     "sheet.no_due_column",
     "sheet.no_evidence_column",
     "sheet.no_id_column",
     "sheet.unread_date_column",
     "sheet.unread_status_column",
     "sheet.unread_yes_no_column",
-    # A task row's cells (ledger.tasks, ledger.checks)
+    # A task row's cells (ledger.intake.tasks, ledger.intake.checks)
     "task.ambiguous_date",
     "task.bad_closure",
     "task.bad_date",

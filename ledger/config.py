@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any  # a secrets value is whatever the TOML holds: converted, and refused when it cannot be
 
-from ledger.guard import DEFAULT_LIMITS, Limits
+from ledger.intake import DEFAULT_LIMITS, Limits
 from ledger.metrics import DEFAULT_THRESHOLDS, Thresholds
 
 SECRETS_PATH = Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml"

@@ -8,8 +8,7 @@ from datetime import date
 import pandas as pd
 
 from ledger import metrics
-from ledger.model import Ledger
-from ledger.tasks import text_key
+from ledger.model import Ledger, text_key
 from ledger.vocab import DONE
 
 SHOWN = ["key", "id", "category", "measure", "leader", "department", "owner"]

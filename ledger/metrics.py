@@ -9,8 +9,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from ledger.fields import RESPONSIBILITY_FIELDS
-from ledger.model import Phase
+from ledger.model import RESPONSIBILITY_FIELDS, Phase
 from ledger.text import fold
 from ledger.vocab import DONE, ONGOING, STATUSES
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     import numpy as np
 
-    from ledger.xlsx_cells import XlsxCells
+    from ledger.intake.xlsx_cells import XlsxCells
 
 Merge = tuple[tuple[int, int], tuple[int, int]]
 
@@ -41,7 +41,7 @@ class TaskField:
     width: int = 0  # the written column's width
 
 
-# The one task schema: the reader (ledger.tasks), header matching (ledger.fields), the store and the writer derive
+# The one task schema: the reader (ledger.intake.tasks), header matching (ledger.intake.fields), the store and the writer derive
 # from it. Its order is the task table's column order, the order a sheet's cells are read in and the order of the
 # written columns.
 TASK_FIELDS = (
@@ -54,7 +54,7 @@ TASK_FIELDS = (
         header="序号",
         width=6,
     ),
-    TaskField("key", TEXT),  # what identifies a measure from week to week (ledger.tasks.task_keys)
+    TaskField("key", TEXT),  # what identifies a measure from week to week (ledger.model.task_keys)
     TaskField(
         "category",
         TEXT,
@@ -63,7 +63,7 @@ TASK_FIELDS = (
         width=22,
     ),
     # A problem column is one problem per measure; one whose values group the measures (few values, repeated or
-    # merged down) is read as the category instead (ledger.tasks.problem_or_category).
+    # merged down) is read as the category instead (ledger.intake.tasks.problem_or_category).
     TaskField(
         "problem",
         TEXT,
@@ -166,7 +166,7 @@ TASK_FIELDS = (
         width=12,
     ),
     TaskField("long_term", FLAG),  # 长期坚持: no deadline
-    TaskField("immediate", FLAG),  # 立行立改: dated by the rule in ledger.tasks
+    TaskField("immediate", FLAG),  # 立行立改: dated by the rule in ledger.intake.tasks
     TaskField(
         "status",
         STATUS,
@@ -403,3 +403,30 @@ def task_table(columns: Mapping[str, ColumnValues]) -> pd.DataFrame:
 def empty_tasks() -> pd.DataFrame:
     """A task table with no rows and the right columns and types."""
     return task_table({name: [] for name in TASK_COLUMNS})
+
+
+# Who answers for a measure, leader → department → owner: a measure needs at least one of them.
+RESPONSIBILITY_FIELDS = ("leader", "department", "owner")
+
+
+def task_keys(tasks: pd.DataFrame) -> pd.Series:
+    """What identifies a measure from week to week: its id, else its measure text. When every category's
+    numbering starts from the same id (一、1 2 3 二、1 2 …) an id counts within its category."""
+    keys = keys_of(*(tasks[f].to_numpy(dtype=object) for f in ("id", "category", "measure")))
+    return pd.Series(keys, index=tasks.index, dtype=object)
+
+
+def keys_of(ids: np.ndarray, categories: np.ndarray, measures: np.ndarray) -> np.ndarray:
+    has_id = ids != ""
+    numbered, within = categories[has_id], ids[has_id]
+    firsts = dict(zip(numbered[::-1].tolist(), within[::-1].tolist(), strict=True))  # each category's first id
+    restarts = len(firsts) > 1 and all(first == within[0] for first in firsts.values())
+    keys = ("id:" + categories + "#" + ids) if restarts else ("id:" + ids)
+    if not has_id.all():
+        keys[~has_id] = text_key(pd.Series(measures[~has_id], dtype=object)).to_numpy()
+    return keys
+
+
+def text_key(measures: pd.Series) -> pd.Series:
+    """The fallback identity of a measure: its text without whitespace."""
+    return ("text:" + measures.str.replace(r"\s+", "", regex=True)).astype(object)

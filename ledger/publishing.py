@@ -7,9 +7,8 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from ledger.diff import overlap
-from ledger.guard import DEFAULT_LIMITS, Limits
+from ledger.intake import DEFAULT_LIMITS, Limits, load_ledger
 from ledger.model import Issue, Ledger
-from ledger.reading import load_ledger
 from ledger.store import NewPlan, Published, Store
 from ledger.text import percent
 

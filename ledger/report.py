@@ -8,11 +8,10 @@ import numpy as np
 import pandas as pd
 
 from ledger import metrics
-from ledger.fields import RESPONSIBILITY_FIELDS
 from ledger.i18n import translate
 from ledger.lights import counts as light_counts
 from ledger.lights import lights
-from ledger.model import Issue, Ledger
+from ledger.model import RESPONSIBILITY_FIELDS, Issue, Ledger
 from ledger.vocab import accepted_status_words
 
 

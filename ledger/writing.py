@@ -266,7 +266,7 @@ def ledger_workbook(data: LedgerSheet, *, with_help: bool = True, more: Sequence
 
 
 def prefilled_workbook(rows: Sequence[dict], phases: Sequence[Phase], title: str, unit: str = "") -> bytes:
-    """The ledger an office starts from, filled from its plan (ledger.plan_document.ledger_rows, as corrected on
+    """The ledger an office starts from, filled from its plan (ledger.intake.plan_document.ledger_rows, as corrected on
     the Plan page): every measure not started, the plan's phases, the checks, the print set-up and 说明."""
     tasks = [{**row, "status": "未开始", "progress": 0} for row in rows]
     name = title if title.endswith(("台账", "台帐")) else f"{title}整改台账"

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from ledger import metrics
+from ledger.intake import short_phase_name
 from ledger.lights import counts as light_counts
-from ledger.phases import short_phase_name
 from ui.cards import Card, bars, cards
 from ui.changes import counts_row, details
 from ui.i18n import t, tl

@@ -5,8 +5,8 @@ from datetime import date
 
 import streamlit as st
 
+from ledger.intake import PLAN_TYPES
 from ledger.model import Issue
-from ledger.plan_reading import PLAN_TYPES
 from ledger.publishing import MAX_UPLOADER
 from ledger.report import issue_message
 from ledger.store import MAX_PLAN_NAME

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from ledger import metrics
-from ledger.fields import RESPONSIBILITY_FIELDS
+from ledger.model import RESPONSIBILITY_FIELDS
 from ledger.report import task_records
 from ui.cards import Card, cards
 from ui.i18n import severity, t

@@ -5,8 +5,8 @@ from functools import partial
 
 import streamlit as st
 
+from ledger.intake import short_phase_name
 from ledger.lights import LIGHTS, SYMBOLS
-from ledger.phases import short_phase_name
 from ui import rollup, source
 from ui.i18n import literal, t
 from ui.state import view

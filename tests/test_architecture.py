@@ -25,9 +25,93 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "ledger").glob("*.py")), ids=lambda p: p.name)
+CORE_FILES = sorted((ROOT / "ledger").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_the_core_never_imports_streamlit(path):
     assert "streamlit" not in imported_modules(path)
+
+
+# The core's layers, lowest first: a module imports its own layer and those below, never one above. Intake is one
+# package whose modules import only the words and the model, and which everything else reaches through its face.
+LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
+    (
+        "words and model",
+        frozenset({"codes", "text", "escape", "i18n", "typeset", "throttle", "vocab", "dates", "model"}),
+    ),
+    ("intake", frozenset({"intake"})),
+    (
+        "figures and documents",
+        frozenset(
+            {"metrics", "lights", "trends", "diff", "figures", "report", "requirements", "writing", "word", "brief"}
+        ),
+    ),
+    ("store", frozenset({"store", "audit", "accounts", "config", "publishing", "rollup", "meeting", "sample"})),
+    ("commands", frozenset({"cli", "__main__", "__init__"})),
+)
+
+
+def module_of(path: Path) -> str:
+    """ledger/intake/tasks.py → "intake.tasks"; ledger/cli.py → "cli"."""
+    return ".".join(path.relative_to(ROOT / "ledger").with_suffix("").parts)
+
+
+def layer_of(module: str) -> int:
+    top = module.split(".")[0]
+    return next(i for i, (_, members) in enumerate(LAYERS) if top in members)
+
+
+def runtime_imports(path: Path) -> set[str]:
+    """The ledger modules a file imports when it runs (imports under `if TYPE_CHECKING:` left out), as
+    module_of names them; `from ledger import x` and `from ledger.intake import x` name the package's face."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(child)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING"
+        for child in ast.walk(node)
+    }
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "ledger":
+            parts = node.module.split(".")[1:]
+            found.add(".".join(parts) if parts else "__init__")
+        elif isinstance(node, ast.Import):
+            found |= {alias.name.removeprefix("ledger.") for alias in node.names if alias.name.startswith("ledger.")}
+    return found
+
+
+def test_every_core_module_has_a_layer():
+    assert [module_of(p) for p in CORE_FILES if layer_of_or_none(module_of(p)) is None] == []
+
+
+def layer_of_or_none(module: str) -> int | None:
+    try:
+        return layer_of(module)
+    except StopIteration:
+        return None
+
+
+@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_core_module_imports_only_its_own_layer_and_those_below(path):
+    mine = layer_of(module_of(path))
+    above = {name for name in runtime_imports(path) if name != "__init__" and layer_of(name) > mine}
+    assert above == set(), f"{module_of(path)} ({LAYERS[mine][0]}) imports from a higher layer"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*CORE_FILES, *UI_FILES],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_intake_is_reached_only_through_its_face(path):
+    if module_of(path).startswith("intake") if path.is_relative_to(ROOT / "ledger") else False:
+        return
+    inside = {name for name in runtime_imports(path) if name.startswith("intake.")}
+    assert inside == set(), "import these from ledger.intake (its __init__), not its modules"
 
 
 def string_constants(path: Path) -> list[str]:

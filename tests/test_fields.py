@@ -1,10 +1,10 @@
-"""ledger.fields: header words → canonical fields, sheet names → sheet kinds."""
+"""ledger.intake.fields: header words → canonical fields, sheet names → sheet kinds."""
 
 from __future__ import annotations
 
 import pytest
 
-from ledger.fields import PHASE_HEADERS, TASK_HEADERS, match_header, normalize_header, sheet_kind_by_name
+from ledger.intake.fields import PHASE_HEADERS, TASK_HEADERS, match_header, normalize_header, sheet_kind_by_name
 from ledger.model import WRITTEN_FIELDS
 
 CONTRACT_TASK_HEADERS = {

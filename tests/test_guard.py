@@ -1,4 +1,4 @@
-"""The worker boundary (ledger.guard): a value comes back; running out of memory or time, a native abort or a panic
+"""The worker boundary (ledger.intake.guard): a value comes back; running out of memory or time, a native abort or a panic
 comes back as a Failure, and the calling process goes on."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger.guard import DEFAULT_LIMITS, Failure, run
-from ledger.reading import load_ledger
+from ledger.intake.guard import DEFAULT_LIMITS, Failure, run
+from ledger.intake.reading import load_ledger
 
 SMALL = replace(DEFAULT_LIMITS, memory_mib=256, cpu_seconds=1, wall_seconds=3)
 

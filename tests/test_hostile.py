@@ -15,7 +15,7 @@ import pytest
 
 from ledger.cli import run
 from ledger.i18n import STRINGS, translate
-from ledger.reading import load_ledger
+from ledger.intake.reading import load_ledger
 from ledger.report import issue_message
 from ledger.store import Store
 from tests.hostile import CORPUS, WORD_KINDS
@@ -113,7 +113,7 @@ def test_the_plan_command_refuses_hostile_word_documents_quickly(kind, corpus_fi
 
 
 def test_fifty_megabytes_of_pasted_text_are_refused_before_any_work():
-    from ledger.plan_reading import load_plan_text
+    from ledger.intake.plan_reading import load_plan_text
 
     started = time.perf_counter()
     issue = load_plan_text("整改措施。" * (50 * 1024 * 1024 // 15))

@@ -5,9 +5,9 @@ import os
 
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from ledger.reading import load_ledger
+from ledger.intake.reading import load_ledger
+from ledger.intake.workbook import Limits, read_file
 from ledger.report import issue_message
-from ledger.workbook import Limits, read_file
 from tests.sheets import RECEIVED, csv_bytes, task_row, workbook, xlsx
 
 

@@ -14,8 +14,8 @@ from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 
 from ledger.escape import markdown, plotly
+from ledger.intake.reading import load_ledger
 from ledger.publishing import publish
-from ledger.reading import load_ledger
 from ledger.store import Store
 from tests.cards import figures
 from tests.sheets import PHASE_HEADER, TASK_HEADER, task_row, xlsx

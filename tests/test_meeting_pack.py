@@ -60,7 +60,7 @@ def context(sample_ledger_module):
 
 @pytest.fixture(scope="module")
 def sample_ledger_module():
-    from ledger.reading import load_ledger
+    from ledger.intake.reading import load_ledger
 
     return load_ledger([(SAMPLE.name, SAMPLE.read_bytes())], date(2019, 5, 27))
 
@@ -146,7 +146,7 @@ def test_a_brief_of_10000_measures_is_still_one_page_and_says_how_many_more():
 
 
 def load_bytes(data: bytes):
-    from ledger.reading import load_ledger
+    from ledger.intake.reading import load_ledger
 
     return load_ledger([("台账.xlsx", data)], date(2019, 6, 3))
 

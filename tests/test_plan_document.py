@@ -12,9 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from ledger.cli import run
-from ledger.plan_document import ledger_rows, read_plan
-from ledger.plan_reading import load_plan, load_plan_text
-from ledger.reading import load_ledger
+from ledger.intake.plan_document import ledger_rows, read_plan
+from ledger.intake.plan_reading import load_plan, load_plan_text
+from ledger.intake.reading import load_ledger
 from ledger.report import issue_message
 from ledger.store import Store
 from ledger.writing import prefilled_workbook
@@ -133,9 +133,9 @@ def test_the_seed_as_docx_and_as_gbk_text_reads_the_same(seed_text):
 
 
 def test_a_legacy_word_document_without_libreoffice_gets_a_clear_message(monkeypatch):
-    import ledger.documents
+    import ledger.intake.documents
 
-    monkeypatch.setattr(ledger.documents, "libreoffice", lambda: None)
+    monkeypatch.setattr(ledger.intake.documents, "libreoffice", lambda: None)
     issue = load_plan(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024), "整改方案.doc")
     assert issue.code == "file.needs_libreoffice"
     assert "另存为 .docx" in issue_message(issue, "zh")
@@ -144,7 +144,7 @@ def test_a_legacy_word_document_without_libreoffice_gets_a_clear_message(monkeyp
 def test_a_legacy_word_document_is_read_through_libreoffice(seed_text, tmp_path):
     import subprocess
 
-    from ledger.documents import libreoffice
+    from ledger.intake.documents import libreoffice
     from tests.conftest import in_ci
 
     if libreoffice() is None:

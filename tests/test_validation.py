@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
+from ledger.intake.workbook import read_file
 from ledger.model import Issue
 from ledger.report import issue_message
-from ledger.workbook import read_file
 from tests.sheets import (
     PHASE_HEADER,
     PHASE_ROWS,

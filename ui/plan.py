@@ -10,9 +10,8 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
+from ledger.intake import LEDGER_FIELDS, PlanDocument, ledger_rows, load_plan, load_plan_text
 from ledger.model import Issue, Ledger, Phase
-from ledger.plan_document import LEDGER_FIELDS, PlanDocument, ledger_rows
-from ledger.plan_reading import load_plan, load_plan_text
 from ledger.publishing import check_upload, publish
 from ledger.store import STORE_ERRORS, NewPlan, problem_code, problem_params
 from ledger.writing import prefilled_workbook

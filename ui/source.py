@@ -14,11 +14,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from ledger import Ledger, config, guard
+from ledger import Ledger, config
 from ledger.accounts import Unit
 from ledger.diff import postponements
 from ledger.figures import trend
 from ledger.i18n import translate
+from ledger.intake import warm_up
 from ledger.metrics import select
 from ledger.store import STORE_ERRORS, Plan, PlanSummary, Store, Version, problem_code, problem_params
 from ledger.trends import trend_points, version_table
@@ -65,7 +66,7 @@ _first_page_sent = threading.Event()
 def start_warm_up() -> bool:
     """Once per server, in the background: as soon as the first page has been sent (dashboard.py calls
     first_page_sent), read what the other pages need of the newest version and import what they draw with, then
-    start the fork server that upload workers come from (ledger.guard), so that neither the first visit to a page
+    start the fork server that upload workers come from (ledger.intake.guard), so that neither the first visit to a page
     nor the first upload after a start waits for them. Not before the first page: on a small machine it would
     compete with it."""
     threading.Thread(target=_warm_up, args=(db_url(),), name="dashboard-warm-up", daemon=True).start()
@@ -99,7 +100,7 @@ def _warm_up(url: str) -> None:
                 trend_figure((shown, None, stamp, versions[0].id, (), DEFAULT_LANG, url), False)
     except Exception:  # only a head start: whatever fails here fails again, and is reported, on the page
         log.warning("warming up the dashboard's caches failed", exc_info=True)
-    guard.warm_up()
+    warm_up()
 
 
 @st.cache_resource(show_spinner=False)

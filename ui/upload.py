@@ -9,7 +9,7 @@ from datetime import date, datetime
 import streamlit as st
 
 from ledger import Ledger, config
-from ledger.guard import Limits
+from ledger.intake import Limits
 from ledger.publishing import check_upload, publish
 from ledger.store import STORE_ERRORS, NewPlan, content_sha256, problem_code, problem_params
 from ui import source

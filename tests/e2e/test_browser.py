@@ -215,8 +215,8 @@ def test_hostile_uploads_are_refused_and_the_server_still_serves_everyone(page: 
 
 def test_markup_written_in_a_ledger_never_becomes_an_image_or_a_link(page: Page, tmp_path):
     """Test that Markdown and HTML in names, file names and uploader reach no page as an image, link or request."""
+    from ledger.intake.reading import load_ledger
     from ledger.publishing import publish
-    from ledger.reading import load_ledger
     from ledger.store import Store
     from tests.test_markup import FILE_NAME, PAYLOAD, hostile_ledger
 

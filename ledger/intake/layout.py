@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ledger.dates import clean_text, parse_text
-from ledger.fields import PHASE_HEADERS, TASK_HEADERS, match_header, normalize_header, sheet_kind_by_name
+from ledger.intake.fields import PHASE_HEADERS, TASK_HEADERS, match_header, normalize_header, sheet_kind_by_name
 from ledger.model import RawSheet
 
 HEADER_SEARCH_ROWS = 20

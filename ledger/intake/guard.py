@@ -2,7 +2,7 @@
 
 A parser that runs out of memory, spins or crashes (native code aborts the whole process when an allocation fails)
 does so in a worker: the server and every other session go on, and the caller gets a `Failure` to report. The
-limits are the README's "Limits" table; `ledger.precheck` applies the cheap ones before any worker starts.
+limits are the README's "Limits" table; `ledger.intake.precheck` applies the cheap ones before any worker starts.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class Failure:
     detail: str = ""
 
 
-PRELOAD = ["ledger.reading"]  # what the fork server imports once, so that each worker starts in milliseconds
+PRELOAD = ["ledger.intake.reading"]  # what the fork server imports once, so that each worker starts in milliseconds
 WORKER_NAME = "ledger-reader"
 
 

@@ -22,7 +22,8 @@ import pandas as pd
 
 from ledger.codes import IssueCode
 from ledger.dates import IMMEDIATE, LONG_TERM, DateReader, Due, ambiguous_number
-from ledger.layout import Header, is_blank, is_footer, is_total, section_title, shown, strip_enumerator
+from ledger.intake.layout import Header, is_blank, is_footer, is_total, section_title, shown, strip_enumerator
+from ledger.intake.phases import PhaseIndex
 from ledger.model import (
     EXCEL_CELL_CHARS,
     READ_FIELDS,
@@ -32,9 +33,9 @@ from ledger.model import (
     Phase,
     RawSheet,
     empty_tasks,
+    keys_of,
     task_table,
 )
-from ledger.phases import PhaseIndex
 from ledger.text import has_invisible, visible
 from ledger.vocab import (
     CLOSED,
@@ -679,7 +680,7 @@ def read_tasks(
             "sheet": [sheet.name] * len(rows),
             "row": rows,
             **per_row,
-            "key": _keys(per_row["id"], categories, per_row["measure"]),
+            "key": keys_of(per_row["id"], categories, per_row["measure"]),
             "category": categories,
             "phase": phase,
             "start": _date_column(start_days),
@@ -693,29 +694,6 @@ def read_tasks(
         }
     )
     return frame, convert.issues
-
-
-def task_keys(tasks: pd.DataFrame) -> pd.Series:
-    """What identifies a measure from week to week: its id, else its measure text. When every category's
-    numbering starts from the same id (一、1 2 3 二、1 2 …) an id counts within its category."""
-    keys = _keys(*(tasks[f].to_numpy(dtype=object) for f in ("id", "category", "measure")))
-    return pd.Series(keys, index=tasks.index, dtype=object)
-
-
-def _keys(ids: np.ndarray, categories: np.ndarray, measures: np.ndarray) -> np.ndarray:
-    has_id = ids != ""
-    numbered, within = categories[has_id], ids[has_id]
-    firsts = dict(zip(numbered[::-1].tolist(), within[::-1].tolist(), strict=True))  # each category's first id
-    restarts = len(firsts) > 1 and all(first == within[0] for first in firsts.values())
-    keys = ("id:" + categories + "#" + ids) if restarts else ("id:" + ids)
-    if not has_id.all():
-        keys[~has_id] = text_key(pd.Series(measures[~has_id], dtype=object)).to_numpy()
-    return keys
-
-
-def text_key(measures: pd.Series) -> pd.Series:
-    """The fallback identity of a measure: its text without whitespace."""
-    return ("text:" + measures.str.replace(r"\s+", "", regex=True)).astype(object)
 
 
 _SAMPLE_ROWS = 200

@@ -9,9 +9,9 @@ import zipfile
 from pathlib import PurePath
 
 from ledger.codes import IssueCode
-from ledger.guard import MIB, Limits
+from ledger.intake.guard import MIB, Limits
+from ledger.intake.xlsx_cells import parse
 from ledger.model import Issue
-from ledger.xlsx_cells import parse
 
 WORKBOOK_TYPES = (".xlsx", ".xls", ".ods", ".xlsb")
 TEXT_TYPES = (".csv", ".txt", ".tsv")

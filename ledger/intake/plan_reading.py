@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 from pathlib import PurePath
 
-from ledger import documents, guard
-from ledger.documents import LEGACY_WORD, convert_legacy, decode_text, read_docx
-from ledger.guard import DEFAULT_LIMITS, MIB, Failure, Limits
+from ledger.intake import documents, guard
+from ledger.intake.documents import LEGACY_WORD, convert_legacy, decode_text, read_docx
+from ledger.intake.guard import DEFAULT_LIMITS, MIB, Failure, Limits
+from ledger.intake.plan_document import PlanDocument, read_plan
+from ledger.intake.precheck import CFB_MAGIC, check_bytes, refusal
 from ledger.model import Issue
-from ledger.plan_document import PlanDocument, read_plan
-from ledger.precheck import CFB_MAGIC, check_bytes, refusal
 
 PLAN_TYPES = (".docx", ".txt", *LEGACY_WORD)
 MAX_PASTED_MIB = 2  # text pasted on the page

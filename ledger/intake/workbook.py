@@ -1,6 +1,6 @@
 """Turning uploaded file bytes into sheets of cells (python-calamine for workbooks, csv for text), within the limits.
 
-Runs inside the guarded worker (`ledger.guard`): what could exhaust memory is checked before it is built — a
+Runs inside the guarded worker (`ledger.intake.guard`): what could exhaust memory is checked before it is built — a
 sheet's extent before its cells become Python objects, ODS repeats before calamine expands them."""
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from typing import cast
 import python_calamine
 
 from ledger.codes import IssueCode
-from ledger.documents import read_docx, table_name
-from ledger.guard import DEFAULT_LIMITS, Limits
-from ledger.layout import find_header
-from ledger.model import Issue, RawSheet, ReadResult
-from ledger.plan_document import phases_written
-from ledger.precheck import (
+from ledger.intake.documents import read_docx, table_name
+from ledger.intake.guard import DEFAULT_LIMITS, Limits
+from ledger.intake.layout import find_header
+from ledger.intake.plan_document import phases_written
+from ledger.intake.precheck import (
     ACCEPTED_TYPES,
     ODS_MIME,
     check_bytes,
@@ -30,7 +29,8 @@ from ledger.precheck import (
     refusal,
     sheet_size_issue,
 )
-from ledger.xlsx_cells import UnsafeXml, XlsxCells
+from ledger.intake.xlsx_cells import UnsafeXml, XlsxCells
+from ledger.model import Issue, RawSheet, ReadResult
 
 __all__ = ["ACCEPTED_TYPES", "DEFAULT_LIMITS", "Limits", "RawSheet", "ReadResult", "read_file"]
 

@@ -13,16 +13,16 @@ from typing import TypeVar, overload
 
 import pandas as pd
 
-from ledger import guard
-from ledger.checks import check_tasks
 from ledger.dates import DateReader, years_in
-from ledger.guard import DEFAULT_LIMITS, Failure, Limits
-from ledger.layout import assign_roles, fill_merged, find_report_date, is_footer_line, title_and_unit
+from ledger.intake import guard
+from ledger.intake.checks import check_tasks
+from ledger.intake.guard import DEFAULT_LIMITS, Failure, Limits
+from ledger.intake.layout import assign_roles, fill_merged, find_report_date, is_footer_line, title_and_unit
+from ledger.intake.phases import read_phases
+from ledger.intake.precheck import check_bytes, kind_of, refusal
+from ledger.intake.tasks import read_tasks, unread_columns
+from ledger.intake.workbook import BODY_SHEET, diagnose, read_file
 from ledger.model import Issue, Ledger, Phase, RawSheet, empty_tasks, status_column
-from ledger.phases import read_phases
-from ledger.precheck import check_bytes, kind_of, refusal
-from ledger.tasks import read_tasks, unread_columns
-from ledger.workbook import BODY_SHEET, diagnose, read_file
 
 log = logging.getLogger(__name__)
 Files = Sequence[tuple[str, bytes]]

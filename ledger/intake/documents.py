@@ -1,6 +1,6 @@
 """Word documents and plain text as offices hand them over: a .docx read as paragraphs and tables (streaming XML,
 vertically merged cells kept as merges), text in UTF-8 or GBK, and legacy .doc/.wps converted by LibreOffice
-where it is installed. Runs inside the guarded worker (ledger.guard); sizes are checked as the XML streams."""
+where it is installed. Runs inside the guarded worker (ledger.intake.guard); sizes are checked as the XML streams."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from ledger.guard import Limits
+from ledger.intake.guard import Limits
+from ledger.intake.precheck import refusal
+from ledger.intake.xlsx_cells import BadXml, UnsafeXml, parse
 from ledger.model import Issue
-from ledger.precheck import refusal
-from ledger.xlsx_cells import BadXml, UnsafeXml, parse
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MAX_TABLE_DEPTH = 8

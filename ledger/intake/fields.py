@@ -9,7 +9,7 @@ from ledger.model import TASK_FIELDS
 from ledger.text import fold
 
 # Canonical task fields and the headers people write for them (Chinese and English): the task schema's words
-# (ledger.model.TASK_FIELDS), in its order. Where two columns name one field, the earlier word wins (ledger.layout).
+# (ledger.model.TASK_FIELDS), in its order. Where two columns name one field, the earlier word wins (ledger.intake.layout).
 TASK_HEADERS: dict[str, tuple[str, ...]] = {f.name: f.words for f in TASK_FIELDS if f.words}
 
 PHASE_HEADERS: dict[str, tuple[str, ...]] = {
@@ -20,9 +20,6 @@ PHASE_HEADERS: dict[str, tuple[str, ...]] = {
     "period": ("时间", "时间安排", "起止时间", "时间段", "period", "dates", "time"),
     "description": ("工作内容", "主要任务", "内容", "工作要求", "description", "tasks"),
 }
-
-# Who answers for a measure, leader → department → owner: a measure needs at least one of them.
-RESPONSIBILITY_FIELDS = ("leader", "department", "owner")
 
 TASK_SHEET_NAMES = ("整改台账", "整改任务", "台账", "任务", "整改台帐", "台帐", "tasks", "task", "ledger")
 PHASE_SHEET_NAMES = ("阶段", "整改步骤", "整改阶段", "步骤", "phases", "phase", "stages")

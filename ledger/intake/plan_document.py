@@ -10,8 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ledger.dates import Due, clean_text, find_range, parse_range, parse_text
+from ledger.intake.phases import phase_name
 from ledger.model import Issue, Phase
-from ledger.phases import phase_name
 
 _NUMERALS = "一二三四五六七八九十"
 _HEADING_1 = re.compile(rf"^([{_NUMERALS}]{{1,3}})\s*[、.．]\s*(.*)$")

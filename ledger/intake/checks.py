@@ -8,9 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ledger.codes import IssueCode, Level
-from ledger.fields import RESPONSIBILITY_FIELDS
-from ledger.layout import Header
-from ledger.model import Issue, Phase
+from ledger.intake.layout import Header
+from ledger.model import RESPONSIBILITY_FIELDS, Issue, Phase
 from ledger.vocab import DONE, ONGOING
 
 
