@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -17,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from ledger.dates import YEARS
 from ledger.i18n import translate
-from ledger.intake import Limits, load_ledger
-from ledger.model import Issue, Ledger, empty_tasks
-from ledger.report import check_text, issue_message, issue_records, summary
+from ledger.intake import CHOICES, Limits, key_of, load_ledger
+from ledger.model import EXTRA, IGNORE, Issue, Ledger, empty_tasks
+from ledger.report import check_text, column_records, field_label, issue_message, issue_records, summary
 from ledger.text import percent
 
 if TYPE_CHECKING:
@@ -52,6 +53,46 @@ def _day(text: str) -> date:
     return day
 
 
+COLUMNS_HELP = (
+    '"HEADER=field,HEADER=field": read these columns so (field: a task field, extra or ignore); '
+    "`publish` keeps the choice with the plan"
+)
+
+
+def parse_columns(text: str | None, lang: str) -> dict[str, str] | None:
+    """--columns as a person's choice of columns (folded header → field); a usage error for an unknown field, or one
+    field given twice."""
+    if not text:
+        return None
+    chosen: dict[str, str] = {}
+    fields: dict[str, str] = {}
+    for part in (p for p in text.replace("，", ",").split(",") if p.strip()):
+        header, sep, field = part.rpartition("=")
+        header, field = header.strip(), field.strip().lower()
+        if not sep or not header:
+            raise UsageError(translate("cli.columns_form", lang, part=part.strip()))
+        if field not in CHOICES:
+            raise UsageError(translate("cli.columns_field", lang, field=field, fields=", ".join(CHOICES)))
+        if field not in (EXTRA, IGNORE) and field in fields:
+            raise UsageError(translate("cli.columns_twice", lang, field=field, first=fields[field], second=header))
+        fields[field] = header
+        chosen[key_of(header)] = field
+    return chosen
+
+
+def missing_headers(ledger: Ledger, chosen: dict[str, str] | None) -> list[str]:
+    """The headers --columns names that the tasks sheet does not have."""
+    if not chosen or not ledger.columns:
+        return []
+    present = {key_of(c.header) for c in ledger.columns}
+    return [header for header in chosen if header not in present]
+
+
+def _no_header_text(ledger: Ledger, missing: list[str], lang: str) -> str:
+    headers = "、".join(c.header for c in ledger.columns if c.header) or "—"
+    return translate("cli.columns_no_header", lang, missing="、".join(missing), headers=headers)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m ledger", description="整改台账 / rectification ledger tools")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="message language (default zh)")
@@ -65,16 +106,28 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("ledger", type=Path, help="workbook (.xlsx/.xls/.ods) or tasks file (.csv)")
         sub.add_argument("phases", type=Path, nargs="?", help="phases file, when not a sheet of the workbook")
         sub.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+        sub.add_argument("--columns", help=COLUMNS_HELP)
         if name == "summary":
             sub.add_argument("--as-of", type=_day, help="YYYY-MM-DD (default: the ledger's report date)")
             sub.add_argument("--json", action="store_true", help="print one JSON object")
+            sub.add_argument("--group-by", help="an extra field (a column the ledger adds) to group the figures by")
         if name == "publish":
             sub.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
             sub.add_argument("--plan", help="the plan to publish into (created when missing; default: the only one)")
             sub.add_argument("--report-date", type=_day, help="YYYY-MM-DD, overrides the date the ledger states")
             sub.add_argument("--by", default=getpass.getuser(), help="who publishes (default: the login name)")
             sub.add_argument("--note", default="", help="a note kept with the version")
-            sub.add_argument("--unit", help="the unit (school, branch) this ledger is for; created when missing")
+            sub.add_argument(
+                "--unit",
+                help="the unit (school, branch) this ledger is for; created when missing. Without it, a ledger with "
+                "a unit column (所属单位) is published as one version per unit",
+            )
+    shown = commands.add_parser("columns", help="how each column of the tasks sheet is read, and why")
+    shown.add_argument("ledger", type=Path, help="workbook (.xlsx/.xls/.ods) or tasks file (.csv)")
+    shown.add_argument("phases", type=Path, nargs="?", help="phases file, when not a sheet of the workbook")
+    shown.add_argument("--columns", help=COLUMNS_HELP)
+    shown.add_argument("--json", action="store_true", help="print one JSON list of {column, header, field, ...}")
+    shown.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
     history = commands.add_parser("history", help="list the published versions with their figures")
     history.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
     history.add_argument("--plan", help="the plan (default: the only one that is not the demo)")
@@ -232,6 +285,24 @@ def _summary_text(data: dict, lang: str) -> str:
         f"  {c['name']}: {c['done']}/{c['tasks']} {percent(c['completion_pct'])}  {t('cli.overdue_count', n=c['overdue'])}"
         for c in data["categories"]
     ]
+    if "groups" in data:
+        lines += ["", t("cli.groups", name=data["group_by"])]
+        lines += [
+            f"  {g['name'] or '—'}: {g['done']}/{g['tasks']} {percent(g['completion_pct'])}  {t('cli.overdue_count', n=g['overdue'])}"
+            for g in data["groups"]
+        ]
+    if data["amounts"]:
+        lines.append("")
+        lines += [
+            t(
+                "cli.amounts",
+                name=a["name"],
+                total=f"{a['total']:g}",
+                done=f"{a['done']:g}",
+                not_done=f"{a['not_done']:g}",
+            )
+            for a in data["amounts"]
+        ]
     lines += ["", t("cli.lights") + "  ".join(f"{t('light.' + k)} {n}" for k, n in data["lights"].items())]
     lines += ["", t("cli.phases")]
     lines += [
@@ -249,14 +320,17 @@ def _summary_text(data: dict, lang: str) -> str:
     return "\n".join(lines)
 
 
-def chosen_plan(store: Store, name: str | None, lang: str) -> Plan | None:
-    """The plan --plan names (None: it does not exist yet), else the only plan that is not the demo; with none or
-    several, a usage error that lists them."""
+def chosen_plan(store: Store, name: str | None, lang: str, create: bool = False) -> Plan | None:
+    """The plan --plan names (None: it does not exist yet), else the only plan that is not the demo; with none
+    (unless `create`: then None, a new plan named after the ledger's title, as the Upload page does) or several, a
+    usage error that lists them."""
     if name:
         return store.plan_named(name)
     real = [summary.plan for summary in store.plans() if not summary.plan.demo]
     if len(real) == 1:
         return real[0]
+    if not real and create:
+        return None
     names = "、".join(summary.plan.name for summary in store.plans()) or "—"
     raise UsageError(translate("cli.which_plan", lang, plans=names))
 
@@ -270,21 +344,56 @@ def existing_plan(store: Store, args) -> Plan:
 
 
 def _publish(args, today: date) -> int:
-    from ledger.publishing import MAX_NOTE, MAX_UPLOADER, check_upload, publish
+    from ledger.publishing import (
+        MAX_NOTE,
+        MAX_UPLOADER,
+        check_upload,
+        columns_chosen,
+        publish,
+        publish_units,
+        split_units,
+    )
     from ledger.store import NewPlan
 
     if len(args.by) > MAX_UPLOADER or len(args.note) > MAX_NOTE:
         raise UsageError(f"--by may have at most {MAX_UPLOADER} characters, --note at most {MAX_NOTE}")
+    chosen_columns = parse_columns(args.columns, args.lang)
     files = read_files([args.ledger] + ([args.phases] if args.phases else []))
     store = open_store(args.db, args.lang)
     with store_problems(store.url, args.lang):
-        plan = chosen_plan(store, args.plan, args.lang)
-        ledger = check_upload(store, files, today, limits(), plan.id if plan else None)
-        print(check_text(ledger, args.lang))
-        if ledger.errors:
+        plan = chosen_plan(store, args.plan, args.lang, create=True)
+        ledger = check_upload(store, files, today, limits(), plan.id if plan else None, chosen_columns)
+        if missing := missing_headers(ledger, chosen_columns):
+            raise UsageError(_no_header_text(ledger, missing, args.lang))
+        parts = split_units(ledger, args.unit.strip() if args.unit else None)
+        shown = replace(ledger, issues=(*ledger.issues, *parts.issues)) if parts else ledger
+        print(check_text(shown, args.lang))
+        if shown.errors:
             print(translate("cli.not_published", args.lang), file=sys.stderr)
             return EXIT_INVALID
-        target = plan.id if plan else NewPlan(args.plan, datetime.now(), ledger.unit)
+        name = args.plan or ledger.title
+        target = plan.id if plan else NewPlan(name, datetime.now(), ledger.unit)
+        columns = columns_chosen(ledger) if chosen_columns else None
+        if parts is not None and not args.unit:
+            results = publish_units(
+                store,
+                files,
+                parts,
+                plan=target,
+                uploaded_by=args.by,
+                uploaded_at=datetime.now(),
+                note=args.note,
+                report_date=args.report_date,
+                address="cli",
+                columns=columns,
+            )
+            if results is None:  # never: a ledger with errors was refused above
+                return EXIT_INVALID
+            if plan is None:
+                print(translate("cli.plan_created", args.lang, plan=name.strip()))
+            for (unit, _), each in zip(parts.parts, results, strict=True):
+                _print_published(store, each, args.lang, unit)
+            return EXIT_OK
         unit_id = None
         if args.unit:
             from ledger import accounts
@@ -311,22 +420,26 @@ def _publish(args, today: date) -> int:
             report_date=args.report_date,
             unit_id=unit_id,
             address="cli",
+            columns=columns,
         )
         if result is None:  # never: a ledger with errors was refused above
             return EXIT_INVALID
         if plan is None and result.created:
-            print(translate("cli.plan_created", args.lang, plan=args.plan.strip()))
-    key = "cli.published" if result.created else "cli.already_published"
-    print(
-        translate(
-            key,
-            args.lang,
-            version=result.version.number,
-            day=result.version.report_date.isoformat(),
-            plan=store.plan(result.version.plan_id).name,
-        )
-    )
+            print(translate("cli.plan_created", args.lang, plan=name.strip()))
+    _print_published(store, result, args.lang)
     return EXIT_OK
+
+
+def _print_published(store: Store, result, lang: str, unit: str = "") -> None:
+    key = "cli.published" if result.created else "cli.already_published"
+    text = translate(
+        key,
+        lang,
+        version=result.version.number,
+        day=result.version.report_date.isoformat(),
+        plan=store.plan(result.version.plan_id).name,
+    )
+    print(f"{unit}: {text}" if unit else text)
 
 
 def plan_json(plan) -> dict:
@@ -835,17 +948,28 @@ def run(argv: list[str] | None = None, today: date | None = None) -> int:
             return _plan_document(args)
         if args.command == "publish":
             return _publish(args, today)
+        chosen_columns = parse_columns(args.columns, args.lang)
         files = read_files([args.ledger] + ([args.phases] if args.phases else []))
         if args.command == "check":
             output = partial(_check_output, lang=args.lang)
+        elif args.command == "columns":
+            output = partial(_columns_output, lang=args.lang, as_json=args.json)
         else:
             from ledger import config
 
             thresholds = config.thresholds(os.environ, config.read_secrets())
             output = partial(
-                _summary_output, as_of=args.as_of, lang=args.lang, thresholds=thresholds, as_json=args.json
+                _summary_output,
+                as_of=args.as_of,
+                lang=args.lang,
+                thresholds=thresholds,
+                as_json=args.json,
+                group_by=args.group_by,
             )
-        text, has_errors = load_ledger(files, today, limits=limits(), then=output)
+        checked = partial(_mapping_checked, chosen=chosen_columns, lang=args.lang, output=output)
+        text, outcome = load_ledger(files, today, limits=limits(), columns=chosen_columns, then=checked)
+        if outcome == USAGE:
+            raise UsageError(text)
     except UsageError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
@@ -853,20 +977,58 @@ def run(argv: list[str] | None = None, today: date | None = None) -> int:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     print(text)
-    return EXIT_INVALID if has_errors else EXIT_OK
+    return EXIT_INVALID if outcome else EXIT_OK
 
 
-def _check_output(ledger: Ledger, lang: str) -> tuple[str, bool]:
+USAGE = "usage"  # what a worked-out output gives for "the command line was wrong", in place of "has errors"
+
+
+def _mapping_checked(ledger: Ledger, chosen: dict[str, str] | None, lang: str, output) -> tuple[str, bool | str]:
+    """In the reading worker: a usage error when --columns names a header the tasks sheet lacks, else `output`."""
+    if missing := missing_headers(ledger, chosen):
+        return _no_header_text(ledger, missing, lang), USAGE
+    return output(ledger)
+
+
+def _check_output(ledger: Ledger, lang: str) -> tuple[str, bool | str]:
     """`check`'s report, and whether the ledger has errors: worked out in the reading worker (load_ledger's then)."""
     return check_text(ledger, lang), bool(ledger.errors)
 
 
+def _columns_output(ledger: Ledger, lang: str, as_json: bool) -> tuple[str, bool | str]:
+    """`columns`: how each column of the tasks sheet is read, with the confidence and the reason."""
+    records = column_records(ledger, lang)
+    if as_json:
+        return json.dumps(records, ensure_ascii=False), False
+    if not records:
+        return check_text(ledger, lang), bool(ledger.errors)
+    lines = [translate("cli.columns_head", lang, shape=len(records))]
+    for r in records:
+        field = r["field"]
+        label = field_label(IGNORE if field == "ignored" else field, lang)
+        sample = " | ".join(value[:20] for value in r["sample"])
+        lines.append(
+            f"{r['column']:>3}  {r['header'] or '—'} → {label} [{field}] ({r['confidence']:.2f}): {r['reason']}"
+        )
+        if sample:
+            lines.append(f"       {sample}")
+    unsure = [i for i in ledger.issues if i.code.startswith("column.")]
+    if unsure:
+        lines += ["", check_text(replace(ledger, issues=tuple(unsure)), lang)]
+    return "\n".join(lines), False
+
+
 def _summary_output(
-    ledger: Ledger, as_of: date | None, lang: str, thresholds: Thresholds, as_json: bool
-) -> tuple[str, bool]:
+    ledger: Ledger, as_of: date | None, lang: str, thresholds: Thresholds, as_json: bool, group_by: str | None = None
+) -> tuple[str, bool | str]:
     """`summary`'s output, and whether the ledger has errors: worked out in the reading worker (load_ledger's
     then), so that this text comes back from it rather than every task."""
-    data = summary(ledger, as_of, lang, thresholds=thresholds)
+    from ledger.model import extras
+
+    if group_by is not None and group_by.strip() not in {e.name for e in extras(ledger.tasks) if e.kind == "text"}:
+        names = "、".join(e.name for e in extras(ledger.tasks) if e.kind == "text") or "—"
+        return translate("cli.group_by_unknown", lang, name=group_by, names=names), USAGE
+    data = summary(ledger, as_of, lang, thresholds=thresholds, group_by=group_by.strip() if group_by else None)
     if as_json:
         return json.dumps(data, ensure_ascii=False), bool(ledger.errors)
     text = _summary_text(data, lang)

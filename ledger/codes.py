@@ -49,7 +49,13 @@ IssueCode: TypeAlias = Literal[
     "ledger.phases_from_previous",
     "ledger.sheets_read",
     "ledger.task_sheet_not_read",
-    # A row of the phases sheet (ledger.phases)
+    # How a tasks sheet's columns are read (ledger.intake.columns)
+    "column.conflict",
+    "column.no_measure",
+    "column.no_responsible",
+    "column.unsure",
+    "sheet.id_from_column",
+    # A row of the phases sheet (ledger.intake.phases)
     "phase.bad_date",
     "phase.duplicate",
     "phase.end_before_start",
@@ -68,6 +74,7 @@ IssueCode: TypeAlias = Literal[
     "task.bad_progress",
     "task.bad_status",
     "task.bad_yes_no",
+    "task.blank_unit",
     "task.done_disagrees",
     "task.done_no_completion_date",
     "task.done_no_evidence",
@@ -79,6 +86,7 @@ IssueCode: TypeAlias = Literal[
     "task.no_due",
     "task.no_measure",
     "task.no_responsible",
+    "task.other_unit",
     "task.outside_phases",
     "task.progress_range",
     "task.too_long",

@@ -190,19 +190,19 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Read these tasks sheets as one ledger: {value}.",
     ),
     "sheet.unread_status_column": (
-        "“{column}”列看起来是完成情况，但表头无法识别，没有读取。可把表头改为“完成情况”。",
-        "Column “{column}” looks like a status but its header is not recognised, so it was "
-        "not read. Name it 完成情况 (status).",
+        "“{column}”列看起来是完成情况，已作为附加信息保留。如它就是完成情况，请在“确认各列”中改选，或把表头改为“完成情况”。",
+        "Column “{column}” looks like a status; it is kept as an extra field. If it is the status, choose so in the "
+        "column step, or name it 完成情况.",
     ),
     "sheet.unread_yes_no_column": (
-        "“{column}”列看起来是“是否完成”，但表头无法识别，没有读取。可把表头改为“是否完成”。",
-        "Column “{column}” looks like a yes/no done column but its header is not "
-        "recognised, so it was not read. Name it 是否完成.",
+        "“{column}”列看起来是“是否完成”，已作为附加信息保留。如它就是是否完成，请在“确认各列”中改选，或把表头改为“是否完成”。",
+        "Column “{column}” looks like a yes/no done column; it is kept as an extra field. If it is one, choose so "
+        "in the column step, or name it 是否完成.",
     ),
     "sheet.unread_date_column": (
-        "“{column}”列看起来是日期，但表头无法识别，没有读取。如是完成时限，请把表头改为“完成时限”。",
-        "Column “{column}” holds dates but its header is not recognised, so it was not read. "
-        "If it is the deadline, name it 完成时限 (due).",
+        "“{column}”列是日期，已作为附加信息保留。如它是完成时限，请在“确认各列”中改选，或把表头改为“完成时限”。",
+        "Column “{column}” holds dates; it is kept as an extra field. If it is the deadline, choose so in the "
+        "column step, or name it 完成时限 (due).",
     ),
     "ledger.task_sheet_not_read": (
         "工作表“{value}”看起来也是整改任务表，但没有读取：只读取了“{read}”。如需读取，请把各表的措施合并到一张表中。",
@@ -275,6 +275,74 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The due date {value} is before the start date {start}.",
     ),
     "task.duplicate_id": ("序号“{value}”与第 {first_row} 行重复。", "Id “{value}” repeats row {first_row}."),
+    "task.other_unit": (
+        "这一行属于“{value}”，不是本次发布的单位“{unit}”。",
+        "This row belongs to “{value}”, not to “{unit}”, the unit being published.",
+    ),
+    "task.blank_unit": (
+        "这一行没有填写所属单位，而这份台账要按所属单位分别发布。请填写单位，或指定发布到的单位。",
+        "This row names no unit, while the ledger is published one unit at a time. Fill in its unit, or say which "
+        "unit the ledger is for.",
+    ),
+    # --- reading: columns by meaning ------------------------------------------------------------------------
+    "column.unsure": (
+        "“{column}”列按内容推测为“{field_label}”，但没有把握。请在上传页的“确认各列”中确认或改选，"
+        '或在命令行用 --columns "{column}={field}" 指明。',
+        "Column “{column}” looks like {field_label}, but not surely. Confirm or change it in the Upload page's "
+        'column step, or on the command line with --columns "{column}={field}".',
+    ),
+    "column.conflict": (
+        "“{column}”列和“{value}”列都像“{field_label}”：按更吻合的“{value}”读取，“{column}”列作为附加信息完整保留。",
+        "Columns “{column}” and “{value}” both look like {field_label}: “{value}” fits better and is read as it; "
+        "“{column}” is kept whole as an extra field.",
+    ),
+    "column.no_measure": (
+        "找不到整改措施列。现有各列：{value}。请在上传页的“确认各列”中指明哪一列是整改措施，"
+        '或在命令行用 --columns "表头=measure" 指明。',
+        "No column holds the measures. The columns are: {value}. Say which one does in the Upload page's column "
+        'step, or on the command line with --columns "HEADER=measure".',
+    ),
+    "column.no_responsible": (
+        "找不到责任领导、责任部门或责任人列（具体到事、细化到人）。请在上传页的“确认各列”中指明，或用 --columns 指明。",
+        "No column names a responsible leader, department or person. Say which one does in the Upload page's "
+        "column step, or with --columns.",
+    ),
+    "sheet.id_from_column": (
+        "“{value}”有重复或空白，改用各行都不相同的“{column}”区分各项措施。",
+        "“{value}” repeats or has blanks; “{column}”, different in every row, tells the measures apart instead.",
+    ),
+    "column.why.exact": ("表头即“{header}”", "the header is “{header}”"),
+    "column.why.contains": ("表头含“{word}”", "the header contains “{word}”"),
+    "column.why.cells_long_text": ("各格是文字叙述", "the cells are text"),
+    "column.why.cells_dates": ("各格是日期", "the cells are dates"),
+    "column.why.cells_status": ("各格是完成情况用语", "the cells are status words"),
+    "column.why.cells_yes_no": ("各格是“是/否”", "the cells are yes/no"),
+    "column.why.cells_closure": ("各格是销号用语", "the cells are closure words"),
+    "column.why.cells_percent": ("各格是进度数字或百分比", "the cells are progress figures or percentages"),
+    "column.why.cells_ids": ("各格是互不相同的短编号", "the cells are short codes, each used once"),
+    "column.why.cells_names": ("各格是简短的名称", "the cells are short names"),
+    "column.why.cells_blank": ("下面还没有内容可以核对", "there are no cells to check it against"),
+    "column.why.cells_disagree": ("但下面的内容不太像", "but the cells do not look like it"),
+    "column.why.cells_only": (
+        "表头不对应任何字段，按内容推测（{what}）",
+        "the header names no field; judged by its cells ({what})",
+    ),
+    "column.why.confirmed": ("已由人工确认", "confirmed by a person"),
+    "column.why.taken": ("“{winner}”列更像“{field_label}”", "column “{winner}” fits {field_label} better"),
+    "column.why.no_field": (
+        "表头不对应任何字段，作为附加信息保留",
+        "the header names no field; kept as an extra field",
+    ),
+    "column.why.blank": ("空列", "an empty column"),
+    "column.why.unique_id": (
+        "“{instead}”有重复或空白，本列各行都不相同",
+        "“{instead}” repeats or has blanks; this column differs in every row",
+    ),
+    "column.why.id_replaced": ("改用“{by}”区分各项措施", "“{by}” tells the measures apart instead"),
+    "column.extra": ("附加信息（保留原列）", "Extra field (kept as written)"),
+    "column.ignore": ("不读取", "Ignore"),
+    "field.done_flag": ("是否完成", "Done?"),
+    "field.closure": ("销号情况", "Closure"),
     # --- reading: tasks, warnings ---------------------------------------------------------------------------
     "sheet.no_id_column": (
         "没有序号列：与往周台账比对时将按整改措施的文字匹配。",
@@ -574,6 +642,32 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cli.published": (
         "已发布为方案“{plan}”的第 {version} 版（填报日期 {day}）。",
         "Published as version {version} of the plan “{plan}” (report date {day}).",
+    ),
+    "cli.columns_form": (
+        "--columns 的“{part}”应写作“表头=字段”。",
+        "--columns: “{part}” should read HEADER=field.",
+    ),
+    "cli.columns_field": (
+        "--columns 中的“{field}”不是字段。可用：{fields}。",
+        "--columns: “{field}” is not a field. Use one of: {fields}.",
+    ),
+    "cli.columns_twice": (
+        "--columns 把“{first}”和“{second}”都指定为 {field}：一个字段只能对应一列。",
+        "--columns gives both “{first}” and “{second}” as {field}: a field is one column.",
+    ),
+    "cli.columns_no_header": (
+        "--columns 指定的表头在任务表中找不到：{missing}。现有表头：{headers}。",
+        "--columns names headers the tasks sheet does not have: {missing}. Its headers: {headers}.",
+    ),
+    "cli.columns_head": ("任务表共 {shape} 列，各列的读法：", "How each of the tasks sheet's {shape} columns is read:"),
+    "cli.group_by_unknown": (
+        "--group-by “{name}”不是台账中可分组的附加信息列。可用：{names}。",
+        "--group-by “{name}” is not an extra field of text in this ledger. Available: {names}.",
+    ),
+    "cli.groups": ("按“{name}”分组：", "By “{name}”:"),
+    "cli.amounts": (
+        "{name}：合计 {total}，已完成 {done}，未完成 {not_done}",
+        "{name}: total {total}, done {done}, not done {not_done}",
     ),
     "cli.plan_created": ("新建整改方案“{plan}”。", "Created the plan “{plan}”."),
     "cli.password": ("密码：", "Password: "),
@@ -923,6 +1017,52 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sidebar.unit_no_report": ("这个单位还没有报送台账。", "This unit has not reported yet."),
     "upload.unit": ("报送单位", "Reporting unit"),
     "upload.no_unit": ("（不分单位）", "(no unit)"),
+    "columns.title": ("确认各列", "Confirm the columns"),
+    "columns.caption": (
+        "这份台账的表头与常用说法不完全一样。请逐列看“读作”：需要改的直接改选（任何一列都可以作为附加信息完整保留，"
+        "或不读取），下方的检查随之更新；确认无误后点“按此读取”。确认的读法随方案保存，下周同样表头的台账不再询问。",
+        "This ledger's headers are not all the usual words. Check what each column is read as: change any choice "
+        "(any column can be kept whole as an extra field, or ignored) and the check below follows; when it is right, "
+        "click “Use these columns”. The choice is kept with the plan: next week's ledger with the same headers is "
+        "not asked about again.",
+    ),
+    "columns.confirmed": (
+        "各列按下表读取，发布时随方案保存；仍可改选。",
+        "The columns are read as below and kept with the plan when published; you can still change them.",
+    ),
+    "columns.letter": ("列", "Column"),
+    "columns.header": ("表头", "Header"),
+    "columns.sample": ("前几格", "First cells"),
+    "columns.field": ("读作", "Read as"),
+    "columns.sure": ("把握", "Sure?"),
+    "columns.yes": ("✓ 有把握", "✓ sure"),
+    "columns.ask": ("？请确认", "? confirm"),
+    "columns.reason": ("依据", "Why"),
+    "columns.confirm": ("按此读取", "Use these columns"),
+    "upload.units_found": (
+        "这份台账的“{column}”列写明了各行所属单位，共 {n} 个单位；发布时每个单位各成一版（一次完成）：",
+        "This ledger's “{column}” column names each row's unit: {n} {n:unit|units}. Publishing makes one version "
+        "per unit, all at once:",
+    ),
+    "upload.units_unit": ("单位", "Unit"),
+    "upload.units_measures": ("措施数", "Measures"),
+    "upload.units_state": ("说明", "Note"),
+    "upload.units_new": ("新单位，发布时添加", "new: added when published"),
+    "upload.units_known": ("已有单位", "known unit"),
+    "upload.units_not_yours": ("不是你负责的单位", "not one of your units"),
+    "upload.units_refused": (
+        "台账中有不属于你负责的单位的行：{units}。请只上传你负责单位的行，或请管理员发布。不会保存任何内容。",
+        "The ledger has rows of units you do not publish for: {units}. Upload only your units' rows, or ask an "
+        "admin to publish it. Nothing is stored.",
+    ),
+    "upload.units_picker_ignored": (
+        "这份台账自带所属单位列：按各行的单位发布，上面选择的单位不适用。",
+        "This ledger names its rows' units: it is published by those, not by the unit chosen above.",
+    ),
+    "upload.units_published": (
+        "已按单位发布到方案“{plan}”：{units}。",
+        "Published into the plan “{plan}” by unit: {units}.",
+    ),
     "upload.unit_forbidden": (
         "您的账号不能为这个单位报送台账：请选择您负责的单位，或请管理员分配单位。",
         "Your account may not publish for that unit: choose one of your units, or ask an admin to assign one.",

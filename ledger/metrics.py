@@ -9,7 +9,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from ledger.model import RESPONSIBILITY_FIELDS, Phase
+from ledger.model import EXTRA_PREFIX, RESPONSIBILITY_FIELDS, Phase, extras
 from ledger.text import fold
 from ledger.vocab import DONE, ONGOING, STATUSES
 
@@ -132,14 +132,20 @@ def name_keys(values: pd.Series) -> pd.Series:
 
 def by_category(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Per category in ledger order: tasks, each status, done, completion %, average progress, overdue."""
-    late_keys = name_keys(tasks.loc[overdue_mask(tasks, as_of), "category"])
+    return by_group(tasks, as_of, "category")
+
+
+def by_group(tasks: pd.DataFrame, as_of: date, column: str) -> pd.DataFrame:
+    """by_category's figures per value of another text column: the category, or an extra field a ledger adds (an
+    audit source, internal or external, a problem type). Blank values form a group of their own, named ""."""
+    late_keys = name_keys(tasks.loc[overdue_mask(tasks, as_of), column])
     rows = []
-    read = tasks[["category", "status", "progress"]]  # what the figures read: grouped, the rest is not copied
-    for key, group in read.groupby(name_keys(tasks["category"]), sort=False):
+    read = tasks[[column, "status", "progress"]]  # what the figures read: grouped, the rest is not copied
+    for key, group in read.groupby(name_keys(tasks[column]), sort=False):
         counts = status_counts(group)
         rows.append(
             {
-                "name": group["category"].iloc[0],
+                "name": group[column].iloc[0],
                 "tasks": len(group),
                 **counts,
                 "done": counts[DONE],
@@ -150,6 +156,41 @@ def by_category(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:
         )
     columns = ["name", "tasks", *STATUSES, "completion_pct", "average_progress", "overdue"]
     return pd.DataFrame(rows, columns=columns)
+
+
+GROUPING_MAX_VALUES = 30
+"""An extra field of text can group the figures (instead of the category) when it has at most this many values."""
+
+
+def groupings(tasks: pd.DataFrame) -> list[str]:
+    """The extra fields of text with few distinct values (an audit source, internal/external, a problem type): what
+    the categories page and the brief may group by instead of the category."""
+    found = []
+    for extra in extras(tasks):
+        if extra.kind == "text":
+            values = set(name_keys(tasks[extra.column]).tolist()) - {""}
+            if 1 <= len(values) <= GROUPING_MAX_VALUES and len(values) < max(len(tasks), 2):
+                found.append(extra.name)
+    return found
+
+
+def amounts(tasks: pd.DataFrame, name: str, by: str | None = None) -> pd.DataFrame:
+    """A number extra field (an amount in 万元) totalled: total, done (measures done) and not done, over all the
+    tasks or per value of `by` (category, unit, or another text column) in ledger order."""
+    values = tasks[EXTRA_PREFIX + name].astype("float64")
+    done = (tasks["status"] == DONE).to_numpy()
+    frame = pd.DataFrame({"total": values, "done": values.where(done, 0.0)}, index=tasks.index)
+    if by is None:
+        totals = frame.sum()
+        return pd.DataFrame([{"name": "", "total": float(totals["total"]), "done": float(totals["done"])}]).assign(
+            not_done=lambda t: t["total"] - t["done"]
+        )
+    keys = name_keys(tasks[by])
+    first = tasks[by].groupby(keys, sort=False).first()
+    summed = frame.groupby(keys, sort=False).sum()
+    return pd.DataFrame(
+        {"name": first.to_numpy(), "total": summed["total"].to_numpy(), "done": summed["done"].to_numpy()}
+    ).assign(not_done=lambda t: t["total"] - t["done"])
 
 
 @dataclass(frozen=True)

@@ -234,6 +234,27 @@ TASK_FIELDS = (
         header="备注",
         width=28,
     ),
+    # The unit (subsidiary, school) a row belongs to, in a group's merged ledger: not a column of a version's task
+    # table (a version is one unit's), but of a ledger read with such a column (ledger.publishing.split_units) and
+    # of all units together (ledger.rollup.combined).
+    TaskField(
+        "unit",
+        None,
+        (
+            "所属单位",
+            "所属公司",
+            "下属单位",
+            "被巡察单位",
+            "被审计单位",
+            "学校名称",
+            "单位名称",
+            "公司名称",
+            "子公司",
+            "subsidiary",
+            "company",
+            "school",
+        ),
+    ),
 )
 TASK_COLUMNS = tuple(f.name for f in TASK_FIELDS if f.dtype)
 READ_FIELDS = tuple(f.name for f in TASK_FIELDS if f.words)
@@ -264,6 +285,85 @@ class Phase:
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
+
+
+# Who answers for a measure, leader → department → owner: a measure needs at least one of them.
+RESPONSIBILITY_FIELDS = ("leader", "department", "owner")
+
+
+EXTRA, IGNORE = "extra", "ignore"
+"""What a column that is no task field becomes: an extra field of each measure (kept as written), or nothing."""
+SURE = 0.6
+"""A column read with less confidence than this is asked about (the Upload page's column step, `--columns`)."""
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One ground for reading a column as a field: the key of its words in the i18n table (`column.why.<code>`) and
+    what they name."""
+
+    code: str
+    params: tuple[tuple[str, object], ...] = ()
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """How one column of a tasks sheet is read: as a task field, as an extra field, or ignored; how sure that is and
+    why; the first cells, to show a person who confirms it (README "The ledger spreadsheet", columns by meaning)."""
+
+    column: int  # 0-based
+    header: str  # as written ("" for a column without one)
+    field: str  # a task field, EXTRA or IGNORE
+    confidence: float  # 0–1
+    reasons: tuple[Reason, ...] = ()
+    sample: tuple[str, ...] = ()
+    confirmed: bool = False  # chosen by a person: now, or remembered with the plan
+
+    @property
+    def letter(self) -> str:
+        return column_letter(self.column)
+
+    @property
+    def sure(self) -> bool:
+        return self.confirmed or self.confidence >= SURE
+
+
+def column_letter(column: int) -> str:
+    """A 0-based column as Excel names it: 0 → A, 26 → AA."""
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+EXTRA_PREFIX = "extra:"
+"""The task table's columns that hold extra fields are named EXTRA_PREFIX + the header as written."""
+
+
+@dataclass(frozen=True)
+class Extra:
+    """An extra field of a ledger's measures: a column the office wrote that is no task field, kept as read."""
+
+    name: str  # the header as written
+    kind: str  # "text", "number" or "date"
+
+    @property
+    def column(self) -> str:
+        return EXTRA_PREFIX + self.name
+
+
+def extras(tasks: pd.DataFrame) -> list[Extra]:
+    """The extra fields of a task table, in the order the office wrote them, each with its kind."""
+    found = []
+    for column in tasks.columns:
+        if isinstance(column, str) and column.startswith(EXTRA_PREFIX):
+            kind = tasks[column].dtype.kind
+            found.append(
+                Extra(column[len(EXTRA_PREFIX) :], "number" if kind == "f" else "date" if kind == "M" else "text")
+            )
+    return found
 
 
 @dataclass(frozen=True)
@@ -299,6 +399,16 @@ class Ledger:
     matched_by_id: bool = True
     title: str = ""  # the title line above the table, or the file name: what a new plan is named after
     unit: str = ""  # 填报单位
+    columns: tuple[ColumnChoice, ...] = ()  # how each column of the (first) tasks sheet was read
+    shape: str = ""  # that sheet's header row, folded: what a person's choice of columns is remembered by
+
+    @property
+    def asks(self) -> bool:
+        """Whether a person should confirm the columns: one is not read with confidence, or no column holds the
+        measures or who answers for them."""
+        fields = {c.field for c in self.columns}
+        unsure = any(not c.sure for c in self.columns if c.field not in (EXTRA, IGNORE))
+        return bool(self.columns) and (unsure or "measure" not in fields or not fields & set(RESPONSIBILITY_FIELDS))
 
     @property
     def errors(self) -> list[Issue]:
@@ -403,10 +513,6 @@ def task_table(columns: Mapping[str, ColumnValues]) -> pd.DataFrame:
 def empty_tasks() -> pd.DataFrame:
     """A task table with no rows and the right columns and types."""
     return task_table({name: [] for name in TASK_COLUMNS})
-
-
-# Who answers for a measure, leader → department → owner: a measure needs at least one of them.
-RESPONSIBILITY_FIELDS = ("leader", "department", "owner")
 
 
 def task_keys(tasks: pd.DataFrame) -> pd.Series:

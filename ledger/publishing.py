@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+import pandas as pd
+
+from ledger.codes import IssueCode
 from ledger.diff import overlap
-from ledger.intake import DEFAULT_LIMITS, Limits, load_ledger
-from ledger.model import Issue, Ledger
-from ledger.store import NewPlan, Published, Store
-from ledger.text import percent
+from ledger.intake import DEFAULT_LIMITS, Limits, key_of, load_ledger
+from ledger.model import Issue, Ledger, keys_of
+from ledger.store import Columns, NewPlan, Published, Store
+from ledger.text import fold, percent
 
 SAME_PLAN_SHARE = 0.5
 """Below this share of its measures found in the plan's newest version, an upload "looks like a different plan"."""
@@ -22,11 +25,14 @@ def check_upload(
     received_on: date,
     limits: Limits = DEFAULT_LIMITS,
     plan_id: int | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> Ledger:
-    """Read an upload as it would be published into the plan: a ledger without phases takes the plan's phases;
-    one whose measures barely match the plan's newest version gets a warning."""
+    """Read an upload as it would be published into the plan: its columns as a person chose them now (`columns`) or
+    for the plan before; a ledger without phases takes the plan's phases; one whose measures barely match the plan's
+    newest version gets a warning."""
     fallback = store.plan_phases(plan_id) if plan_id is not None else None
-    ledger = load_ledger(list(files), received_on, fallback_phases=fallback, limits=limits)
+    chosen = {**(store.column_choices(plan_id) if plan_id is not None else {}), **(columns or {})}
+    ledger = load_ledger(list(files), received_on, fallback_phases=fallback, limits=limits, columns=chosen or None)
     newest = store.newest_report_id(plan_id) if plan_id is not None else None
     if ledger.ok and newest is not None and plan_id is not None:
         share = overlap(store.ledger(newest).tasks, ledger.tasks)
@@ -47,6 +53,64 @@ def with_report_date(ledger: Ledger, report_date: date | None) -> Ledger:
         return ledger
     issues = tuple(i for i in ledger.issues if i.code != "ledger.no_report_date")
     return replace(ledger, report_date=report_date, report_date_found=True, issues=issues)
+
+
+def columns_chosen(ledger: Ledger) -> Columns:
+    """The columns of a ledger as read, to keep with its plan once a person has confirmed them."""
+    return Columns(ledger.shape, {key_of(c.header): c.field for c in ledger.columns if c.header})
+
+
+@dataclass(frozen=True)
+class UnitParts:
+    """A ledger whose rows name their units (a unit column), as the units' ledgers: (unit, its ledger) in the order
+    the units first appear; `issues` are the rows that cannot be published so (errors)."""
+
+    parts: tuple[tuple[str, Ledger], ...]
+    issues: tuple[Issue, ...]
+
+
+def split_units(ledger: Ledger, unit: str | None = None) -> UnitParts | None:
+    """The units' ledgers of a ledger with a unit column (None: it has none). With `unit`, the ledger is that unit's:
+    a row naming another unit is an error; without, every row must name its unit, and each unit gets its part, with
+    its ids counted within it and the warnings of its rows (README "Units and the roll-up")."""
+    if "unit" not in ledger.tasks:
+        return None
+    written = next((c.header for c in ledger.columns if c.field == "unit"), "")
+    names = ledger.tasks["unit"].astype(str)
+    folded = names.map(fold)
+    if unit is not None:
+        other = (folded != "") & (folded != fold(unit))
+        issues = _row_issues(ledger.tasks[other], "task.other_unit", written, (("unit", unit),))
+        return UnitParts(((unit, _part(ledger, ledger.tasks.index)),), issues)
+    blank = folded == ""
+    if blank.any():
+        return UnitParts((), _row_issues(ledger.tasks[blank], "task.blank_unit", written))
+    parts = []
+    for key in dict.fromkeys(folded.tolist()):
+        rows = ledger.tasks.index[(folded == key).to_numpy()]
+        parts.append((names[rows[0]].strip(), _part(ledger, rows)))
+    return UnitParts(tuple(parts), ())
+
+
+def _part(ledger: Ledger, rows: pd.Index) -> Ledger:
+    """The ledger of some rows of a group's ledger, as its unit's own: no unit column, ids within the unit, the
+    warnings of those rows and of the ledger as a whole."""
+    tasks = ledger.tasks.loc[rows].drop(columns="unit").reset_index(drop=True)
+    tasks["key"] = keys_of(*(tasks[f].to_numpy(dtype=object) for f in ("id", "category", "measure")))
+    mine = set(zip(tasks["sheet"], tasks["row"], strict=True))
+    issues = tuple(
+        i
+        for i in ledger.issues
+        if i.row is None or not i.sheet or (i.sheet, i.row) in mine or i.code.startswith(("column.", "sheet."))
+    )
+    return replace(ledger, tasks=tasks, issues=issues)
+
+
+def _row_issues(rows: pd.DataFrame, code: IssueCode, column: str, params: tuple = ()) -> tuple[Issue, ...]:
+    return tuple(
+        Issue("error", code, sheet, int(row), column, str(value), params)
+        for sheet, row, value in zip(rows["sheet"], rows["row"], rows["unit"], strict=True)
+    )
 
 
 MAX_UPLOADER = 200
@@ -71,11 +135,15 @@ def publish(
     unit_id: int | None = None,
     address: str = "",
     audit_action: str = "publish",
+    columns: Columns | None = None,
 ) -> Published | None:
     """Store the upload as a new version of the plan (an id, or a NewPlan created with it), for one of its units
-    when given; None (and nothing stored) when the ledger has errors."""
+    when given; None (and nothing stored) when the ledger has errors. `columns`, a person's choice of its columns,
+    is kept with the plan."""
     if ledger.errors:
         return None
+    if "unit" in ledger.tasks:  # published for one unit: the rows are that unit's (split_units checked them)
+        ledger = _part(ledger, ledger.tasks.index)
     return store.publish(
         list(files),
         with_report_date(ledger, report_date),
@@ -86,4 +154,34 @@ def publish(
         unit_id=unit_id,
         address=address,
         audit_action=audit_action,
+        columns=columns,
+    )
+
+
+def publish_units(
+    store: Store,
+    files: Sequence[tuple[str, bytes]],
+    parts: UnitParts,
+    *,
+    plan: int | NewPlan,
+    uploaded_by: str,
+    uploaded_at: datetime,
+    note: str = "",
+    report_date: date | None = None,
+    address: str = "",
+    columns: Columns | None = None,
+) -> list[Published] | None:
+    """Store a group's ledger as one version per unit, in one transaction (Store.publish_units); None (and nothing
+    stored) when any part has errors or rows that name no unit."""
+    if parts.issues or not parts.parts or any(ledger.errors for _, ledger in parts.parts):
+        return None
+    return store.publish_units(
+        list(files),
+        [(name, with_report_date(ledger, report_date)) for name, ledger in parts.parts],
+        plan=plan,
+        uploaded_by=_plain(uploaded_by)[:MAX_UPLOADER],
+        uploaded_at=uploaded_at,
+        note=_plain(note)[:MAX_NOTE],
+        address=address,
+        columns=columns,
     )

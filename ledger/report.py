@@ -11,7 +11,7 @@ from ledger import metrics
 from ledger.i18n import translate
 from ledger.lights import counts as light_counts
 from ledger.lights import lights
-from ledger.model import RESPONSIBILITY_FIELDS, Issue, Ledger
+from ledger.model import EXTRA, EXTRA_PREFIX, IGNORE, RESPONSIBILITY_FIELDS, ColumnChoice, Issue, Ledger, extras
 from ledger.vocab import accepted_status_words
 
 
@@ -30,7 +30,43 @@ def issue_message(issue: Issue, lang: str) -> str:
     }
     if issue.code == "task.bad_status":
         params["accepted"] = accepted_status_words(lang)
+    if "field" in params:
+        params["field_label"] = field_label(str(params["field"]), lang)
     return translate(issue.code, lang, **params)
+
+
+def field_label(field: str, lang: str) -> str:
+    """What a column can be read as, in words: a task field's name, "extra field" or "ignore"."""
+    return translate(f"column.{field}" if field in (EXTRA, IGNORE) else f"field.{field}", lang)
+
+
+def reason_text(choice: ColumnChoice, lang: str) -> str:
+    """Why a column is read as it is, in words: "the header contains 措施; the cells are text"."""
+    parts = []
+    for reason in choice.reasons:
+        params = dict(reason.params)
+        if "what" in params:
+            params["what"] = translate(f"column.why.{params['what']}", lang)
+        if "field" in params:
+            params["field_label"] = field_label(str(params["field"]), lang)
+        parts.append(translate(f"column.why.{reason.code}", lang, **params))
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def column_records(ledger: Ledger, lang: str) -> list[dict]:
+    """How each column of the tasks sheet is read (`python -m ledger columns --json`): {column, header, field,
+    confidence, reason, sample}; field is a task field, "extra" or "ignored"."""
+    return [
+        {
+            "column": choice.letter,
+            "header": choice.header,
+            "field": "ignored" if choice.field == IGNORE else choice.field,
+            "confidence": round(choice.confidence, 2),
+            "reason": reason_text(choice, lang),
+            "sample": list(choice.sample),
+        }
+        for choice in ledger.columns
+    ]
 
 
 def issue_records(issues: list[Issue], lang: str) -> list[dict]:
@@ -69,27 +105,29 @@ def summary(
     lang: str = "zh",
     tasks: pd.DataFrame | None = None,
     thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS,
+    group_by: str | None = None,
 ) -> dict:
-    """Every figure of the README's "Figures" and the lights for the ledger on as_of (default: its report date)."""
+    """Every figure of the README's "Figures" and the lights for the ledger on as_of (default: its report date);
+    with `group_by` (an extra field of text), the same figures per its value as `groups`."""
     as_of = as_of or ledger.report_date
     tasks = ledger.tasks if tasks is None else tasks
     categories = metrics.by_category(tasks, as_of)
     shown = lights(tasks, ledger.phases, as_of, thresholds)
+    found = extras(tasks)
+    grouped = (
+        {"group_by": group_by, "groups": group_records(metrics.by_group(tasks, as_of, EXTRA_PREFIX + group_by))}
+        if group_by
+        else {}
+    )
     return {
         "as_of": as_of.isoformat(),
         "tasks": len(tasks),
         "by_status": metrics.status_counts(tasks),
         "completion_pct": rounded(metrics.completion_pct(tasks)),
-        "categories": [
-            {
-                "name": c["name"],
-                "tasks": int(c["tasks"]),
-                "done": int(c["done"]),
-                "completion_pct": rounded(c["completion_pct"]),
-                "overdue": int(c["overdue"]),
-            }
-            for c in categories.to_dict("records")
-        ],
+        "categories": group_records(categories),
+        **grouped,
+        "extras": [{"name": e.name, "kind": e.kind} for e in found],
+        "amounts": [amount_record(tasks, e.name) for e in found if e.kind == "number"],
         "phases": [
             {
                 "name": s.name,
@@ -107,6 +145,35 @@ def summary(
         "errors": issue_records(ledger.errors, lang),
         "warnings": issue_records(ledger.warnings, lang),
     }
+
+
+def group_records(table: pd.DataFrame) -> list[dict]:
+    """metrics.by_group's rows as `summary --json` gives categories: {name, tasks, done, completion_pct, overdue}."""
+    return [
+        {
+            "name": c["name"],
+            "tasks": int(c["tasks"]),
+            "done": int(c["done"]),
+            "completion_pct": rounded(c["completion_pct"]),
+            "overdue": int(c["overdue"]),
+        }
+        for c in table.to_dict("records")
+    ]
+
+
+def amount_record(tasks: pd.DataFrame, name: str) -> dict:
+    """A number extra field totalled (metrics.amounts): {name, total, done, not_done, categories: [{name, total,
+    done, not_done}]}, and `units` likewise for all units together."""
+
+    def rows(table: pd.DataFrame) -> list[dict]:
+        return [
+            {"name": r["name"], **{k: round(float(r[k]), 2) for k in ("total", "done", "not_done")}}
+            for r in table.to_dict("records")
+        ]
+
+    whole = rows(metrics.amounts(tasks, name))[0]
+    by_unit = {"units": rows(metrics.amounts(tasks, name, "unit"))} if "unit" in tasks else {}
+    return {**whole, "name": name, "categories": rows(metrics.amounts(tasks, name, "category")), **by_unit}
 
 
 def check_text(ledger: Ledger, lang: str = "zh") -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -22,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from ledger.model import (
     DATE,
     DATE_COLUMNS,
+    EXTRA_PREFIX,
     FLAG,
     FLOAT,
     INT,
@@ -37,9 +39,11 @@ from ledger.model import (
     task_table,
 )
 from ledger.requirements import NewRequirement, Requirement, checked
+from ledger.text import fold
 
-SCHEMA_VERSION = 5  # 1: versions only; 2: plans, and the problem, goal, 立行立改 and 销号 fields of a task;
-# 3: meeting requirements; 4: units, accounts, sessions, the audit trail, withdrawn versions; 5: task snapshots
+SCHEMA_VERSION = 6  # 1: versions only; 2: plans, and the problem, goal, 立行立改 and 销号 fields of a task;
+# 3: meeting requirements; 4: units, accounts, sessions, the audit trail, withdrawn versions; 5: task snapshots;
+# 6: a plan's confirmed columns (a snapshot also holds the measures' extra fields)
 DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "data" / "ledger.db"
 DEMO_UPLOADER = "示例数据"  # who "published" the bundled sample weeks
 MAX_PLAN_NAME = 200
@@ -192,6 +196,16 @@ snapshots_table = sa.Table(  # each version's task table as read back from its r
     sa.Column("version_id", sa.Integer, sa.ForeignKey("ledger_versions.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("arrow", sa.LargeBinary, nullable=False),
 )
+column_choices_table = sa.Table(  # a person's choice of a ledger's columns, remembered with the plan per header row
+    "ledger_column_choices",
+    metadata,
+    sa.Column("plan_id", sa.Integer, sa.ForeignKey("ledger_plans.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("shape_sha256", sa.String(64), primary_key=True),  # of the header row's folded text
+    sa.Column("shape", sa.Text, nullable=False),
+    sa.Column("choices", sa.Text, nullable=False),  # JSON object: folded header → field, "extra" or "ignore"
+    sa.Column("saved_at", sa.DateTime, nullable=False),
+    sa.Column("saved_by", sa.String(200), nullable=False),
+)
 requirements_table = sa.Table(
     "ledger_requirements",
     metadata,
@@ -232,6 +246,15 @@ class NewPlan:
     created_at: datetime
     unit: str = ""
     phases: tuple[Phase, ...] = ()
+
+
+@dataclass(frozen=True)
+class Columns:
+    """A person's choice of a ledger's columns, to keep with the plan it is published into: the header row's folded
+    text (Ledger.shape) and each folded header's field, "extra" or "ignore"."""
+
+    shape: str
+    choices: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -514,6 +537,7 @@ class Store:
             for table in (snapshots_table, tasks_table, phases_table, files_table):
                 conn.execute(table.delete().where(table.c.version_id.in_(version_ids)))
             conn.execute(requirements_table.delete().where(requirements_table.c.plan_id == plan_id))
+            conn.execute(column_choices_table.delete().where(column_choices_table.c.plan_id == plan_id))
             conn.execute(versions_table.delete().where(versions_table.c.plan_id == plan_id))
             conn.execute(plan_phases_table.delete().where(plan_phases_table.c.plan_id == plan_id))
             conn.execute(plans_table.delete().where(plans_table.c.id == plan_id))
@@ -565,10 +589,12 @@ class Store:
         unit_id: int | None = None,
         address: str = "",
         audit_action: str = "publish",
+        columns: Columns | None = None,
     ) -> Published:
         """Store a valid ledger and its original files as a new version of the plan — an existing one by id, or
         a new one created in the same transaction — for one of its units when given; the same files again are not
-        stored (whichever plan they went to) unless the earlier version was withdrawn."""
+        stored (whichever plan they went to) unless the earlier version was withdrawn. `columns`, a person's choice
+        of the ledger's columns, is kept with the plan in the same transaction."""
         if ledger.errors:
             raise ValueError("a ledger with errors cannot be published")  # callers check first: programmer error
         digest = content_sha256(files)
@@ -585,21 +611,21 @@ class Store:
                 )
                 if unit_id is not None:
                     _attach_unit(conn, plan_id, unit_id)
-                append_audit(
+                if columns is not None:
+                    _save_columns(conn, plan_id, columns, uploaded_at, uploaded_by)
+                _audit_publish(
                     conn,
-                    at=uploaded_at,
-                    who=uploaded_by,
-                    action=audit_action,
-                    target=f"version {version_id}",
-                    address=address,
-                    detail={
-                        "plan_id": plan_id,
-                        "unit_id": unit_id,
-                        "files": [n for n, _ in files],
-                        "sha256": digest,
-                        "report_date": ledger.report_date.isoformat(),
-                        "new_plan": isinstance(plan, NewPlan),
-                    },
+                    version_id,
+                    plan,
+                    plan_id,
+                    unit_id,
+                    files,
+                    digest,
+                    ledger,
+                    uploaded_at,
+                    uploaded_by,
+                    address,
+                    audit_action,
                 )
         except IntegrityError:
             existing = self.find_by_sha(digest)
@@ -607,6 +633,100 @@ class Store:
                 raise
             return Published(existing, False)
         return Published(self.version(version_id), True)
+
+    def publish_units(
+        self,
+        files: Sequence[tuple[str, bytes]],
+        parts: Sequence[tuple[str, Ledger]],
+        *,
+        plan: int | NewPlan,
+        uploaded_by: str,
+        uploaded_at: datetime,
+        note: str = "",
+        address: str = "",
+        columns: Columns | None = None,
+    ) -> list[Published]:
+        """A group's ledger whose rows name their units, as one version per unit — `parts`: (unit name, that unit's
+        ledger) — in one transaction: the plan (when new), the units it does not know yet, their versions and the
+        audit records land together or not at all. A unit whose part of these files was published before keeps that
+        version (README "Units and the roll-up")."""
+        if any(part.errors for _, part in parts):
+            raise ValueError("a ledger with errors cannot be published")  # callers check first: programmer error
+        whole = content_sha256(files)
+        digests = [unit_sha256(whole, name) for name, _ in parts]
+        if isinstance(plan, NewPlan) and self.plan_named(plan.name) is not None:
+            raise StoreError("store.plan_exists", _plan_name(plan.name))
+        created: dict[int, int] = {}  # part → new version id
+        try:
+            with self._writing() as conn:
+                plan_id = _insert_plan(conn, plan) if isinstance(plan, NewPlan) else plan
+                known = {
+                    fold(name): unit_id
+                    for unit_id, name in conn.execute(sa.select(units_table.c.id, units_table.c.name))
+                }
+                for i, ((name, ledger), digest) in enumerate(zip(parts, digests, strict=True)):
+                    unit_id = known.get(fold(name))
+                    if unit_id is None:
+                        unit_id = known[fold(name)] = inserted_id(
+                            conn.execute(units_table.insert().values(name=_unit_name(name), created_at=uploaded_at))
+                        )
+                        append_audit(
+                            conn,
+                            at=uploaded_at,
+                            who=uploaded_by,
+                            action="unit_added",
+                            target=_unit_name(name),
+                            address=address,
+                        )
+                    _attach_unit(conn, plan_id, unit_id)
+                    if conn.execute(
+                        sa.select(versions_table.c.id).where(versions_table.c.content_sha256 == digest)
+                    ).first():
+                        continue
+                    created[i] = self._insert_version(
+                        conn, plan_id, files, ledger, digest, uploaded_by, uploaded_at, note, unit_id
+                    )
+                    _audit_publish(
+                        conn,
+                        created[i],
+                        plan,
+                        plan_id,
+                        unit_id,
+                        files,
+                        digest,
+                        ledger,
+                        uploaded_at,
+                        uploaded_by,
+                        address,
+                        "publish",
+                    )
+                if columns is not None:
+                    _save_columns(conn, plan_id, columns, uploaded_at, uploaded_by)
+        except IntegrityError:
+            if all(self.find_by_sha(digest) is not None for digest in digests):  # another process got there first
+                return [Published(self.find_by_sha(digest), False) for digest in digests]  # type: ignore[arg-type]
+            raise
+        found = []
+        for i, digest in enumerate(digests):
+            version = self.version(created[i]) if i in created else self.find_by_sha(digest)
+            assert version is not None
+            found.append(Published(version, i in created))
+        return found
+
+    def column_choices(self, plan_id: int) -> dict[str, str]:
+        """The columns a person chose for the plan's ledgers: each folded header → field, "extra" or "ignore", the
+        latest choice of every header over all the header rows confirmed (a changed header row then asks only about
+        its new columns)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(column_choices_table.c.choices)
+                .where(column_choices_table.c.plan_id == plan_id)
+                .order_by(column_choices_table.c.saved_at)
+            ).scalars()
+            merged: dict[str, str] = {}
+            for text in rows:
+                merged.update(json.loads(text))
+        return merged
 
     def _insert_version(
         self,
@@ -670,6 +790,9 @@ class Store:
         if rows:
             conn.execute(tasks_table.insert(), rows)
         stored = tasks_frame([tuple(row[name] for name in TASK_COLUMNS) for row in rows])  # as ledger() reads rows
+        extra = [column for column in ledger.tasks.columns if column.startswith(EXTRA_PREFIX)]
+        if extra:  # the measures' extra fields live in the snapshot only (README "The ledger spreadsheet")
+            stored = pd.concat([stored, ledger.tasks[extra].reset_index(drop=True)], axis=1)
         conn.execute(snapshots_table.insert().values(version_id=version_id, arrow=snapshot_bytes(stored)))
         return version_id
 
@@ -1172,6 +1295,68 @@ def _attach_unit(conn: sa.Connection, plan_id: int, unit_id: int) -> None:
         conn.execute(plan_units_table.insert().values(plan_id=plan_id, unit_id=unit_id))
 
 
+def unit_sha256(content: str, unit: str) -> str:
+    """The digest of one unit's version of a group's ledger: the files' digest and the unit (folded), so that each
+    unit's part is one version, and the same files published again are each unit's same version."""
+    return hashlib.sha256(f"{content}\x1funit:{fold(unit)}".encode()).hexdigest()
+
+
+def _unit_name(name: str) -> str:
+    return " ".join(name.split())[:200]
+
+
+def _save_columns(conn: sa.Connection, plan_id: int, columns: Columns, at: datetime, by: str) -> None:
+    """Keep a person's choice of columns with the plan: one record per header row (the newest choice wins)."""
+    key = hashlib.sha256(columns.shape.encode()).hexdigest()
+    conn.execute(
+        column_choices_table.delete().where(
+            column_choices_table.c.plan_id == plan_id, column_choices_table.c.shape_sha256 == key
+        )
+    )
+    conn.execute(
+        column_choices_table.insert().values(
+            plan_id=plan_id,
+            shape_sha256=key,
+            shape=columns.shape,
+            choices=json.dumps(columns.choices, ensure_ascii=False),
+            saved_at=at,
+            saved_by=by[:200],
+        )
+    )
+
+
+def _audit_publish(
+    conn: sa.Connection,
+    version_id: int,
+    plan: int | NewPlan,
+    plan_id: int,
+    unit_id: int | None,
+    files: Sequence[tuple[str, bytes]],
+    digest: str,
+    ledger: Ledger,
+    at: datetime,
+    by: str,
+    address: str,
+    action: str,
+) -> None:
+    append_audit(
+        conn,
+        at=at,
+        who=by,
+        action=action,
+        target=f"version {version_id}",
+        address=address,
+        detail={
+            "plan_id": plan_id,
+            "unit_id": unit_id,
+            "files": [n for n, _ in files],
+            "sha256": digest,
+            "report_date": ledger.report_date.isoformat(),
+            "new_plan": isinstance(plan, NewPlan),
+        },
+    )
+
+
 AUDIT_ACTIONS = (
     "login",
     "login_failed",
@@ -1350,14 +1535,18 @@ def snapshot_frames(blobs: Sequence[bytes]) -> list[pd.DataFrame]:
         return []
     tables = [pa.ipc.open_stream(data).read_all() for data in blobs]
     whole = pa.concat_tables(tables, promote_options="default").to_pandas()
-    for name in whole.columns:  # the task table's types: Arrow's strings come back as pandas' string type, and an
-        if whole[name].dtype != TASK_DTYPES[name]:  # empty status column without its categories
-            whole[name] = whole[name].astype(TASK_DTYPES[name])
+    # The task table's types: Arrow's strings come back as pandas' string type, and an empty status column without
+    # its categories. An extra field of text comes back as text; of numbers or dates, as it is.
+    for name in whole.columns:
+        wanted = TASK_DTYPES.get(name, np.dtype(object))
+        if (name in TASK_DTYPES or whole[name].dtype.kind not in "fM") and whole[name].dtype != wanted:
+            whole[name] = whole[name].astype(wanted)
     if len(tables) == 1:
         return [whole]
     ends = list(itertools.accumulate(table.num_rows for table in tables))
     return [
-        whole.iloc[end - table.num_rows : end].reset_index(drop=True) for end, table in zip(ends, tables, strict=True)
+        whole.iloc[end - table.num_rows : end][table.column_names].reset_index(drop=True)
+        for end, table in zip(ends, tables, strict=True)
     ]
 
 

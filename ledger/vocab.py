@@ -93,8 +93,40 @@ _STATUS_INDEX = {fold(word): status for status, words in STATUS_WORDS.items() fo
 
 
 def status_of(text: object) -> str | None:
-    """The canonical status a status cell names (or NOT_DONE), None for an unknown word."""
+    """The canonical status a status cell names (or NOT_DONE), None for a word that cannot be placed: a known word,
+    else by the words it is made of (正在推进, 办理中, 已办结, 基本完成 and their kin)."""
+    key = fold(text)
+    found = _STATUS_INDEX.get(key)
+    return found if found is not None else _status_by_words(key)
+
+
+# A status phrase by its words, the first rule that matches deciding (a phrase longer than MAX_PHRASE is prose, not
+# a status): ongoing, then not done (未, 尚未 …: not started when it says 启动/开始), then in progress (正在, …中,
+# 部分, 基本, 逐步 …), then done (已…, 完成, 办结, 到位 …). 基本完成 is in progress: "basically" is not done.
+MAX_PHRASE = 8
+_BY_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"长期|持续|常态|经常性"), ONGOING),
+    (re.compile(r"^(?:未|尚未|暂未|没有|还未|仍未).{0,4}(?:启动|开始|着手)"), NOT_STARTED),
+    (re.compile(r"^(?:未|尚未|暂未|没有|还未|仍未)|未(?:完成|办结|到位|整改|落实)|待(?:启动|开始)"), NOT_DONE),
+    (
+        re.compile(
+            r"(?<!\d)\d{1,2}(?:\.\d+)?%|正在|进行|推进|办理中|落实中|整改中|实施中|中$|部分|基本|逐步|初步|阶段性|已启动|已开始|已部署"
+        ),
+        IN_PROGRESS,
+    ),
+    (re.compile(r"^已|完成|办结|到位|落实|销号|完毕|结束|整改完"), DONE),
+)
+
+
+def exact_status(text: object) -> str | None:
+    """The status a cell names in the vocabulary's own words (not by the words a phrase is made of)."""
     return _STATUS_INDEX.get(fold(text))
+
+
+def _status_by_words(key: str) -> str | None:
+    if not key or len(key) > MAX_PHRASE:
+        return None
+    return next((status for pattern, status in _BY_WORDS if pattern.search(key)), None)
 
 
 def accepted_status_words(lang: str) -> str:

@@ -5,13 +5,12 @@ import streamlit as st
 from ledger import metrics
 from ledger.diff import compare
 from ledger.publishing import MAX_NOTE, MAX_UPLOADER
-from ledger.report import issue_message
 from ledger.store import MAX_PLAN_NAME
 from ledger.writing import template_workbook
-from ui import access, source
+from ui import access, columns, source
 from ui.cards import Card, cards
 from ui.changes import counts_row, details
-from ui.i18n import lang, literal, t
+from ui.i18n import literal, t
 from ui.state import view
 from ui.upload import (
     MAX_FILES,
@@ -24,10 +23,13 @@ from ui.upload import (
     flash,
     limits,
     targets,
+    unit_parts,
     unit_targets,
+    units_step,
     uploader_key,
+    verdict,
 )
-from ui.widgets import XLSX_MIME, issue_frame, pct, task_table
+from ui.widgets import XLSX_MIME, pct, task_table
 
 v = view()  # None while nothing has been published yet
 st.title(t("upload.title"))
@@ -84,16 +86,14 @@ if len(chosen) > MAX_FILES:
     st.stop()
 
 files = [(f.name, f.getvalue()) for f in chosen]
-digest, ledger = checked(files, plan_id)
-errors, warnings = ledger.errors, ledger.warnings
-(st.error if errors else st.success)(
-    t("upload.verdict_errors" if errors else "upload.verdict_ok", errors=len(errors), warnings=len(warnings))
-)
-for refusal in (issue for issue in errors if issue.row is None and issue.code.startswith("file.")):
-    st.error(literal(f"{refusal.sheet}：{issue_message(refusal, lang())}"), icon=":material/block:")
-if ledger.issues:
-    st.dataframe(issue_frame(errors + warnings), hide_index=True, width="stretch", key="upload_issues")
-if errors:
+digest, base = checked(files, plan_id)  # its columns as read by meaning, or as the plan remembers them
+person = columns.chosen(base, digest)  # as this person confirmed or changed them in the column step
+ledger = checked(files, plan_id, person)[1] if person is not None else base
+if base.asks or person is not None:
+    columns.step(base, digest, confirmed=person is not None)
+verdict(ledger)
+parts = unit_parts(ledger)  # a group's ledger whose rows name their units: one version per unit
+if ledger.errors or (parts is not None and not units_step(ledger, parts, picked=bool(units))):
     st.stop()
 
 date_key = f"report_date_{digest[:16]}"
@@ -113,7 +113,7 @@ cards(
     key="upload_figures",
 )
 
-newest = source.store().newest_report_id(plan_id, unit_id or None) if plan_id else None
+newest = source.store().newest_report_id(plan_id, unit_id or None) if plan_id and parts is None else None
 if newest is not None:
     st.subheader(t("upload.against", label=source.version_label(source.store().version(newest))))
     changes = compare(source.ledger_of(newest), ledger)
@@ -143,6 +143,6 @@ st.button(
     type="primary",
     icon=":material/publish:",
     on_click=do_publish,
-    args=(files, ledger, date_key, name_key),
+    args=(files, ledger, date_key, name_key, person is not None),
     key="publish",
 )

@@ -10,7 +10,7 @@ import pytest
 
 from ledger.cli import run
 from ledger.sample import MEASURES
-from tests.sheets import csv_bytes, task_row, week_five, workbook
+from tests.sheets import csv_bytes, load, task_row, week_five, workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample_ledger.xlsx"
@@ -35,6 +35,8 @@ def test_summary_json_of_the_sample_ledger_is_pinned(capsys):
         "by_status",
         "completion_pct",
         "categories",
+        "extras",
+        "amounts",
         "phases",
         "thresholds",
         "lights",
@@ -242,8 +244,6 @@ def test_plans_lists_name_unit_demo_versions_and_latest_report_date(tmp_path, ca
 
 def test_without_plan_publish_uses_the_only_real_plan_and_otherwise_asks(tmp_path, capsys):
     db = f"sqlite:///{tmp_path / 'ledger.db'}"
-    assert run(["publish", str(SAMPLE), "--db", db]) == 1  # no plan yet: which one?
-    assert "请用 --plan 指明整改方案" in capsys.readouterr().err
     run(["publish", str(SAMPLE), "--db", db, "--plan", PLAN])
     week_five_path = tmp_path / "week5.xlsx"
     week_five_path.write_bytes(week_five())
@@ -317,3 +317,11 @@ def test_a_category_of_ongoing_measures_only_has_no_completion_in_valid_json(tmp
 def test_impossible_dates_and_unusable_database_paths_are_usage_errors(argv, capsys):
     assert run(argv) == 1
     assert "error:" in capsys.readouterr().err
+
+
+def test_without_plan_publish_into_an_empty_store_creates_a_plan_named_after_the_ledgers_title(tmp_path, capsys):
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    assert run(["publish", str(SAMPLE), "--db", db]) == 0
+    out = capsys.readouterr().out
+    title = load((SAMPLE.name, SAMPLE.read_bytes())).title
+    assert f"新建整改方案“{title}”" in out and f"已发布为方案“{title}”的第 1 版" in out

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
+
 from ledger.report import issue_message
 from tests.sheets import PHASE_HEADER, PHASE_ROWS, TASK_HEADER, codes, load, task_row, xlsx
 
@@ -151,7 +153,8 @@ def test_a_column_with_an_unknown_header_but_known_values_is_named():
         ("sheet.unread_yes_no_column", "是否到期"),
     }
     message = issue_message(next(i for i in ledger.warnings if i.column == "计划办结"), "zh")
-    assert message.startswith("“计划办结”列看起来是日期")
+    assert message.startswith("“计划办结”列是日期，已作为附加信息保留")
+    assert ledger.tasks["extra:计划办结"].tolist() == [pd.Timestamp(2019, 5, 30)] * 2  # kept, as read
 
 
 def test_a_free_text_column_with_an_unknown_header_is_not_warned():

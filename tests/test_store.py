@@ -154,7 +154,9 @@ def test_a_schema_4_store_gets_every_versions_snapshot_when_opened(store, url):
     upgraded = Store(url)
     with upgraded.engine.connect() as conn:
         assert conn.execute(sa.select(snapshots_table.c.version_id)).scalars().all() == [1, 2]
-        assert conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar() == "5"
+        assert conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar() == str(
+            SCHEMA_VERSION
+        )
     for version_id, tasks in expected.items():
         pd.testing.assert_frame_equal(upgraded.ledger(version_id).tasks, tasks, check_exact=True)
     upgraded.dispose()

@@ -6,14 +6,17 @@ import logging
 import os
 from datetime import date, datetime
 
+import pandas as pd
 import streamlit as st
 
 from ledger import Ledger, config
 from ledger.intake import Limits
-from ledger.publishing import check_upload, publish
+from ledger.publishing import UnitParts, check_upload, columns_chosen, publish, publish_units, split_units
 from ledger.store import STORE_ERRORS, NewPlan, content_sha256, problem_code, problem_params
+from ledger.text import fold
 from ui import source
-from ui.i18n import t
+from ui.cards import small_table
+from ui.i18n import t, tl
 
 UPLOADER_COUNT = "_uploader_count"
 FLASH_KEY = "_upload_flash"
@@ -37,17 +40,76 @@ UNIT_TARGET_KEY = "upload_unit"
 PLAN_NAME_KEY = "upload_plan_name"
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _checked(digest: str, plan_id: int | None, stamp: str | None, _files: tuple, received_on: date) -> Ledger:
-    return check_upload(source.store(), list(_files), received_on, limits(), plan_id)
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _checked(
+    digest: str, plan_id: int | None, stamp: str | None, columns: tuple, _files: tuple, received_on: date
+) -> Ledger:
+    return check_upload(source.store(), list(_files), received_on, limits(), plan_id, dict(columns) or None)
 
 
-def checked(files: list[tuple[str, bytes]], plan_id: int | None) -> tuple[str, Ledger]:
-    """The upload read as it would be published into the plan (None: a new one), cached per content, plan and
-    last publish into it."""
+def checked(
+    files: list[tuple[str, bytes]], plan_id: int | None, columns: dict[str, str] | None = None
+) -> tuple[str, Ledger]:
+    """The upload read as it would be published into the plan (None: a new one) — its columns as chosen on the page
+    (`columns`), else as the plan remembers them — cached per content, plan, choice and last publish into it."""
     digest = content_sha256(files) + "|" + "|".join(name for name, _ in files)
     last = source.store().changes_stamp(plan_id) if plan_id is not None else None
-    return digest, _checked(digest, plan_id, last, tuple(files), date.today())
+    chosen = tuple(sorted((columns or {}).items()))
+    return digest, _checked(digest, plan_id, last, chosen, tuple(files), date.today())
+
+
+NEW_UNIT = -1  # a unit a ledger names that the store does not know yet: only admins may add it by publishing
+
+
+def unit_parts(ledger: Ledger) -> UnitParts | None:
+    """A ledger whose rows name their units, split into the units' ledgers (None: it names none)."""
+    return split_units(ledger) if "unit" in ledger.tasks else None
+
+
+def refused_units(parts: UnitParts) -> list[str]:
+    """The units of a group's ledger this person may not publish for (README "Units and the roll-up")."""
+    from ledger import accounts
+    from ui import access
+
+    known = {fold(u.name): u.id for u in accounts.units(source.store())}
+    return [name for name, _ in parts.parts if not access.allowed("publish", known.get(fold(name), NEW_UNIT))]
+
+
+def units_step(ledger: Ledger, parts: UnitParts, picked: bool) -> bool:
+    """The units a group's ledger names and the measures of each, before Publish (`picked`: a unit picker is on the
+    page, which does not apply); False when a row names no unit, or this person may not publish every unit (a
+    message says which)."""
+    from ledger import accounts
+    from ui.widgets import issue_frame
+
+    if picked:
+        st.caption(t("upload.units_picker_ignored"))
+    if parts.issues:
+        st.dataframe(issue_frame(parts.issues), hide_index=True, width="stretch", key="upload_unit_issues")
+        return False
+    column = next((c.header for c in ledger.columns if c.field == "unit"), "")
+    st.markdown(tl("upload.units_found", column=column, n=len(parts.parts)))
+    known = {fold(u.name) for u in accounts.units(source.store())}
+    refused = set(refused_units(parts))
+    state = {
+        name: t("upload.units_not_yours")
+        if name in refused
+        else t("upload.units_known" if fold(name) in known else "upload.units_new")
+        for name, _ in parts.parts
+    }
+    small_table(
+        pd.DataFrame(
+            {
+                t("upload.units_unit"): [name for name, _ in parts.parts],
+                t("upload.units_measures"): [len(part.tasks) for _, part in parts.parts],
+                t("upload.units_state"): [state[name] for name, _ in parts.parts],
+            }
+        ),
+        key="upload_units",
+    )
+    if refused:
+        st.error(tl("upload.units_refused", units="、".join(sorted(refused))), icon=":material/block:")
+    return not refused
 
 
 def targets() -> dict[int, str]:
@@ -87,34 +149,58 @@ def _target_plan(ledger: Ledger, name_key: str) -> int | NewPlan:
     return NewPlan(st.session_state.get(name_key, "") or ledger.title, datetime.now(), ledger.unit)
 
 
-def do_publish(files: list[tuple[str, bytes]], ledger: Ledger, report_date_key: str, name_key: str) -> None:
-    """Button callback: store the version (in a new plan when so chosen), follow it in the sidebar, empty the
-    uploader, leave a message."""
+def do_publish(
+    files: list[tuple[str, bytes]], ledger: Ledger, report_date_key: str, name_key: str, columns: bool = False
+) -> None:
+    """Button callback: store the version (in a new plan when so chosen; one per unit for a ledger whose rows name
+    their units), keep the confirmed columns with the plan, follow it in the sidebar, empty the uploader, leave a
+    message."""
     from ui import access
 
     by = access.who()
     note = st.session_state.get("upload_note", "").strip()
     target = _target_plan(ledger, name_key)
     unit_id = st.session_state.get(UNIT_TARGET_KEY, NO_UNIT) or NO_UNIT
+    parts = unit_parts(ledger)
+    kept = columns_chosen(ledger) if columns else None
     try:
         if not access.still_allowed("publish"):
             st.session_state[FLASH_KEY] = ("error", t("account.forbidden"))
             return
-        if _unit_refused(target if isinstance(target, int) else None, unit_id):
-            st.session_state[FLASH_KEY] = ("error", t("upload.unit_forbidden"))
-            return
-        result = publish(
-            source.store(),
-            files,
-            ledger,
-            plan=target,
-            uploaded_by=by,
-            uploaded_at=datetime.now(),
-            note=note,
-            report_date=st.session_state.get(report_date_key),
-            unit_id=unit_id or None,
-            address=access.client_address(),
-        )
+        if parts is not None:
+            if refused := refused_units(parts):
+                st.session_state[FLASH_KEY] = ("error", tl("upload.units_refused", units="、".join(refused)))
+                return
+            results = publish_units(
+                source.store(),
+                files,
+                parts,
+                plan=target,
+                uploaded_by=by,
+                uploaded_at=datetime.now(),
+                note=note,
+                report_date=st.session_state.get(report_date_key),
+                address=access.client_address(),
+                columns=kept,
+            )
+            result = results[0] if results else None
+        else:
+            if _unit_refused(target if isinstance(target, int) else None, unit_id):
+                st.session_state[FLASH_KEY] = ("error", t("upload.unit_forbidden"))
+                return
+            result = publish(
+                source.store(),
+                files,
+                ledger,
+                plan=target,
+                uploaded_by=by,
+                uploaded_at=datetime.now(),
+                note=note,
+                report_date=st.session_state.get(report_date_key),
+                unit_id=unit_id or None,
+                address=access.client_address(),
+                columns=kept,
+            )
     except STORE_ERRORS as problem:  # nothing was stored: publishing is one transaction
         log.warning("publish failed: %r", problem)
         reason = t(problem_code(problem), **problem_params(problem))
@@ -122,6 +208,17 @@ def do_publish(files: list[tuple[str, bytes]], ledger: Ledger, report_date_key: 
         return
     if result is None:
         st.session_state[FLASH_KEY] = ("error", t("upload.rejected"))
+        return
+    if parts is not None:
+        shown_plan = source.store().plan(result.version.plan_id)
+        names = "、".join(
+            f"{name}（{t('version.label', n=r.version.number, day=r.version.report_date.isoformat())}）"
+            for (name, _), r in zip(parts.parts, results or [], strict=True)
+        )
+        st.session_state[FLASH_KEY] = ("success", tl("upload.units_published", plan=shown_plan.name, units=names))
+        source.choose_plan(shown_plan.id)
+        st.session_state[TARGET_KEY] = shown_plan.id
+        st.session_state[UPLOADER_COUNT] = st.session_state.get(UPLOADER_COUNT, 0) + 1
         return
     key = "upload.published" if result.created else "upload.duplicate"
     shown_plan = source.store().plan(result.version.plan_id)
@@ -141,3 +238,19 @@ def flash() -> None:
     kind, text = st.session_state.pop(FLASH_KEY, (None, None))
     if kind:
         getattr(st, kind)(text, icon=":material/check_circle:" if kind == "success" else None)
+
+
+def verdict(ledger: Ledger) -> None:
+    """What is wrong with the upload: the verdict, each file refused, and every error and warning row by row."""
+    from ledger.report import issue_message
+    from ui.i18n import lang, literal
+    from ui.widgets import issue_frame
+
+    errors, warnings = ledger.errors, ledger.warnings
+    (st.error if errors else st.success)(
+        t("upload.verdict_errors" if errors else "upload.verdict_ok", errors=len(errors), warnings=len(warnings))
+    )
+    for refusal in (issue for issue in errors if issue.row is None and issue.code.startswith("file.")):
+        st.error(literal(f"{refusal.sheet}：{issue_message(refusal, lang())}"), icon=":material/block:")
+    if ledger.issues:
+        st.dataframe(issue_frame(errors + warnings), hide_index=True, width="stretch", key="upload_issues")

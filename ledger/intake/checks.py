@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.codes import IssueCode, Level
-from ledger.intake.layout import Header
+from ledger.intake.cells import Header
 from ledger.model import RESPONSIBILITY_FIELDS, Issue, Phase
 from ledger.vocab import DONE, ONGOING
 
@@ -87,10 +87,11 @@ def _blank(column: pd.Series) -> np.ndarray:
 def _errors(rules: _Rules, tasks: pd.DataFrame, header: Header) -> Iterator[Issue]:
     yield from rules.each(_blank(tasks["measure"]), "error", "task.no_measure", "measure")
     named = [f for f in RESPONSIBILITY_FIELDS if f in header.fields]
-    nobody = np.logical_and.reduce([_blank(tasks[f]) for f in RESPONSIBILITY_FIELDS])
-    yield from rules.each(
-        nobody, "error", "task.no_responsible", "leader", column="/".join(header.written(f) for f in named)
-    )
+    if named:  # with no such column at all, the sheet says so once (column.no_responsible), not every row
+        nobody = np.logical_and.reduce([_blank(tasks[f]) for f in RESPONSIBILITY_FIELDS])
+        yield from rules.each(
+            nobody, "error", "task.no_responsible", "leader", column="/".join(header.written(f) for f in named)
+        )
     due, start = tasks["due"].to_numpy(), tasks["start"].to_numpy()
     early = ~np.isnat(due) & ~np.isnat(start) & (due < start)
     yield from rules.each(early, "error", "task.due_before_start", "due", tasks["due"], start=tasks["start"])

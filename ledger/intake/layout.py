@@ -3,69 +3,61 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from ledger.dates import clean_text, parse_text
-from ledger.intake.fields import PHASE_HEADERS, TASK_HEADERS, match_header, normalize_header, sheet_kind_by_name
-from ledger.model import RawSheet
+from ledger.intake.cells import Header, is_blank, shown
+from ledger.intake.columns import choose, header_field
+from ledger.intake.fields import PHASE_HEADERS, match_header, normalize_header, sheet_kind_by_name
+from ledger.model import RESPONSIBILITY_FIELDS, RawSheet
 
 HEADER_SEARCH_ROWS = 20
 
 
-def is_blank(value: object) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    return isinstance(value, float) and value != value
-
-
-def shown(value: object) -> str:
-    """A cell's value as a person would read it back in a message."""
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if value is None:
-        return ""
-    text = str(value)
-    return (text if "\x00" not in text else text.replace("\x00", "")).strip()  # NUL: from _x0000_ escapes
-
-
-@dataclass(frozen=True)
-class Header:
-    """Where a sheet's header is: its last row (0-based) and, per field, the column and the header as written."""
-
-    row: int
-    columns: dict[str, tuple[int, str]]
-
-    @property
-    def fields(self) -> set[str]:
-        return set(self.columns)
-
-    def written(self, field: str) -> str:
-        return self.columns[field][1] if field in self.columns else ""
-
-
-def _map_row(cells: list[object], kind: str) -> dict[str, tuple[int, str, int]]:
-    """field → (column, header as written, rank); the best-ranked column wins when two name one field."""
-    table = TASK_HEADERS if kind == "tasks" else PHASE_HEADERS
+def _map_row(cells: list[object]) -> dict[str, tuple[int, str, int]]:
+    """A phases header: field → (column, header as written, rank); the best-ranked column wins when two name one
+    field."""
     found: dict[str, tuple[int, str, int]] = {}
     for column, cell in enumerate(cells):
         if is_blank(cell) or not isinstance(cell, str):
             continue
-        field = match_header(cell, kind)
+        field = match_header(cell, "phases")
         if field is None:
             continue
         key = normalize_header(cell)
-        words = [normalize_header(w) for w in table[field]]
+        words = [normalize_header(w) for w in PHASE_HEADERS[field]]
         rank = words.index(key) if key in words else 100 + column
         if field not in found or rank < found[field][2]:
             found[field] = (column, cell.strip(), rank)
     return found
+
+
+def _task_fields(cells: list[object], mapping: Mapping[str, str] | None) -> dict[str, tuple[int, str, int]]:
+    """A tasks header row by its words alone (and a person's choice of columns): field → (column, header, 0); {}
+    for a row that is no header: fewer than a third of its filled cells name a field, or it holds dates or numbers
+    (a task row whose 成立领导小组 contains 领导)."""
+    found: dict[str, tuple[int, str, int]] = {}
+    filled = values = 0
+    for column, cell in enumerate(cells):
+        if is_blank(cell):
+            continue
+        filled += 1
+        if not isinstance(cell, str):
+            values += 1
+            continue
+        field = header_field(cell, mapping)
+        if field is not None and field not in found:
+            found[field] = (column, cell.strip(), 0)
+    return found if 3 * len(found) >= filled and 4 * values <= filled else {}
+
+
+def _under(upper: dict[str, tuple[int, str, int]], lower: dict[str, tuple[int, str, int]]) -> bool:
+    """A second header row under a first (责任领导 / 责任部门 / 责任人 under 责任分工): two or more fields, each
+    in a column where the first row names none."""
+    named = {column for column, _, _ in upper.values()}
+    return len(lower) >= 2 and all(column not in named for column, _, _ in lower.values())
 
 
 def _acceptable(fields: set[str], kind: str) -> bool:
@@ -74,23 +66,44 @@ def _acceptable(fields: set[str], kind: str) -> bool:
     return "name" in fields and len(fields) >= 2
 
 
-def find_header(rows: list[list[object]], kind: str) -> Header | None:
-    """The header row in the first 20 rows (a two-row header is merged), or None when there is none."""
+def find_header(
+    rows: list[list[object]], kind: str, mapping: Mapping[str, str] | None = None, sheet: str = ""
+) -> Header | None:
+    """The header row in the first 20 rows (a two-row header is merged), or None when there is none. For a tasks
+    sheet the row is found by its headers' words (and `mapping`, a person's choice of columns), then every column
+    is read by meaning (ledger.intake.columns); its notes are issues of `sheet`."""
     best: tuple[int, int, dict] | None = None  # (score, last header row, mapping)
     limit = min(len(rows), HEADER_SEARCH_ROWS)
-    mapped = [_map_row(rows[i], kind) for i in range(min(len(rows), limit + 1))]
+    span = range(min(len(rows), limit + 1))
+    mapped = [_task_fields(rows[i], mapping) if kind == "tasks" else _map_row(rows[i]) for i in span]
     for i in range(limit):
         candidates = [(mapped[i], i)]
-        if i + 1 < len(mapped) and mapped[i + 1]:
+        if i + 1 < len(mapped) and _under(mapped[i], mapped[i + 1]):
             combined = {**mapped[i], **mapped[i + 1]}
             if len(combined) > max(len(mapped[i]), len(mapped[i + 1])):
                 candidates.append((combined, i + 1))
-        for mapping, last in candidates:
-            if _acceptable(set(mapping), kind) and (best is None or len(mapping) > best[0]):
-                best = (len(mapping), last, mapping)
+        for found, last in candidates:
+            if _acceptable(set(found), kind) and (best is None or len(found) > best[0]):
+                best = (len(found), last, found)
     if best is None:
         return None
+    if kind == "tasks":
+        two_rows = best[1] > 0 and len(best[2]) > len(mapped[best[1]])
+        return choose(rows, best[1], best[1] - 1 if two_rows else None, mapping, sheet)
     return Header(best[1], {field: (col, text) for field, (col, text, _) in best[2].items()})
+
+
+def table_header(rows: list[list[object]], mapping: Mapping[str, str] | None = None, sheet: str = "") -> Header | None:
+    """The header of a table whose headers name no measure by their words (a ledger no rule can guess): the first of
+    the first 20 rows with the most short texts (at least three) and a filled row under it, read by meaning so that
+    a person can say which column is which."""
+    best: tuple[int, int] | None = None  # (short texts, row)
+    for i in range(min(len(rows) - 1, HEADER_SEARCH_ROWS)):
+        texts = sum(1 for cell in rows[i] if isinstance(cell, str) and not is_blank(cell) and len(cell.strip()) <= 24)
+        below = sum(1 for cell in rows[i + 1] if not is_blank(cell))
+        if texts >= 3 and below >= 2 and (best is None or texts > best[0]):
+            best = (texts, i)
+    return choose(rows, best[1], None, mapping, sheet) if best else None
 
 
 @dataclass
@@ -109,22 +122,31 @@ class SheetRoles:
 _SUMMARY_NAMES = ("汇总", "汇总表", "总表", "总台账", "合计", "全部", "summary", "total", "all")
 
 
-def assign_roles(sheets: list[RawSheet]) -> SheetRoles:
-    """Which sheets hold tasks, which holds phases: by name first, then by what their headers say.
+def assign_roles(sheets: list[RawSheet], mapping: Mapping[str, str] | None = None) -> SheetRoles:
+    """Which sheets hold tasks, which holds phases: by name first, then by what their headers say; `mapping` is a
+    person's choice of the tasks sheet's columns.
 
     A workbook may keep one tasks sheet per department or unit (same or similar headers): all are read as one
     ledger — unless one sheet is named as the tasks or summary sheet (整改台账, 汇总 …), which is then read alone,
-    since it usually holds the others' rows already."""
+    since it usually holds the others' rows already. When no sheet's headers name a measure, the first table found
+    is read by meaning, for a person to say which column is which."""
     roles = SheetRoles()
     named = [(sheet, sheet_kind_by_name(sheet.name)) for sheet in sheets]
     headers = {
         id(sheet): found
         for sheet, kind in named
-        if kind not in ("phases", "meta") and (found := find_header(sheet.rows, "tasks")) is not None
+        if kind not in ("phases", "meta")
+        and (found := find_header(sheet.rows, "tasks", mapping, sheet.name)) is not None
+        and not (kind is None and _phases_not_tasks(sheet, found))
     }
     summary = [s for s, _ in named if normalize_header(s.name) in {normalize_header(n) for n in _SUMMARY_NAMES}]
     ordered = summary + [s for s, k in named if k == "tasks"] + [s for s, k in named if k is None]
     main = next((s for s in ordered if id(s) in headers), None)
+    if main is None:
+        guessed = next(((s, h) for s in ordered if (h := table_header(s.rows, mapping, s.name)) is not None), None)
+        if guessed is not None:
+            main = guessed[0]
+            headers[id(main)] = guessed[1]
     if main is not None:
         roles.tasks = (main, headers[id(main)])
     for sheet in [s for s, k in named if k == "phases"] + [s for s, k in named if k is None]:
@@ -145,6 +167,14 @@ def assign_roles(sheets: list[RawSheet]) -> SheetRoles:
         else:
             roles.not_read.append(sheet)
     return roles
+
+
+def _phases_not_tasks(sheet: RawSheet, tasks: Header) -> bool:
+    """A sheet of phases whose 工作内容 column reads as measures: its headers name a phase and its dates, and no one
+    who answers for a measure."""
+    phases = find_header(sheet.rows, "phases")
+    dated = phases is not None and bool({"start", "end", "period"} & phases.fields)
+    return dated and not tasks.fields & set(RESPONSIBILITY_FIELDS)
 
 
 def _similar(header: Header, first: Header) -> bool:
@@ -170,15 +200,19 @@ def title_and_unit(rows: list[list[object]]) -> tuple[str, str]:
 _UNIT = re.compile(r"^(?:填报单位|单位名称|报送单位|unit)\s*[:：]\s*([^\s:：]{1,60})", re.IGNORECASE)
 
 
+_LABEL_WORDS = (
+    "填报日期", "报送日期", "填报时间", "报送时间", "统计日期", "统计时间", "数据截止日期", "数据截止时间", "数据截至",
+    "数据截止", "统计截止日期", "统计截止时间", "统计截至", "统计截止", "截止日期", "截止时间", "截至日期", "截至时间",
+    "截至", "截止", "报告日期", "as of", "report date", "reporting date", "date",
+)  # fmt: skip
 _LABEL = re.compile(
-    r"(填报日期|报送日期|填报时间|统计日期|数据截止日期|数据截至|截止日期|截止时间|统计截止|截至|截止|报告日期|"
-    r"as of|report date|reporting date|date)\s*[:：]?\s*",
-    re.IGNORECASE,
-)
+    "(" + "|".join(sorted(map(re.escape, _LABEL_WORDS), key=len, reverse=True)) + r")\s*[:：]?\s*", re.IGNORECASE
+)  # the longest label first: 统计截止时间, not 统计截止 followed by 时间
 _DATE_TOKEN = re.compile(
-    r"(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*[日号]?|\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{8}|"
-    r"\d{4}-\d{2}-\d{2})"
+    r"(\d{4}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*[日号]?|\d{4}\s*年\s*\d{1,2}\s*月\s*(?:底|末|上旬|中旬|下旬)|"
+    r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]?|\d{1,2}\s*月\s*(?:底|末)|\d{8}|\d{4}-\d{2}-\d{2})"
 )
+_AFTER_FIELD = re.compile(r"[:：][^:：]{0,60}?(?:\s|[，,；;。])\s*$")  # 填报单位：党政办公室　　填报日期：…
 
 
 def _date_after_label(text: str, next_cell: object, default_year: int, anywhere: bool) -> date | None:
@@ -202,8 +236,11 @@ def _date_after_label(text: str, next_cell: object, default_year: int, anywhere:
 
 
 def _stated(prefix: str) -> bool:
-    """The label opens a statement (`本表数据截止日期：…`), not an example in help text (`如“填报日期：…”`)."""
-    return len(prefix) <= 6 and not any(mark in prefix for mark in '“"「『如例')
+    """The label opens a statement (`本表数据截止日期：…`), alone or after another field on the same line
+    (`填报单位：党政办公室　　填报日期：…`), not an example in help text (`如“填报日期：…”`)."""
+    if any(mark in prefix for mark in '“"「『如例'):
+        return False
+    return len(prefix) <= 6 or _AFTER_FIELD.search(prefix) is not None
 
 
 def find_report_date(rows: list[list[object]], default_year: int, anywhere: bool = True) -> date | None:
@@ -222,7 +259,7 @@ def find_report_date(rows: list[list[object]], default_year: int, anywhere: bool
 
 
 _FOOTER = re.compile(
-    r"^(注|备注|说明|填表人|填报人|审核人|制表人|联系人|联系电话|负责人签字|单位盖章|签字|note|notes|"
+    r"^(注|备注|说明|填表人|填报人|审核人|制表人|联系人|联系电话|负责人签字|单位盖章|签字|填报单位|报送单位|note|notes|"
     r"prepared by|checked by)\s*[:：]",
     re.IGNORECASE,
 )

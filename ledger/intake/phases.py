@@ -6,7 +6,8 @@ import re
 from datetime import date
 
 from ledger.dates import DateReader, clean_text, find_range, parse_range
-from ledger.intake.layout import Header, is_blank, is_footer, is_total, shown
+from ledger.intake.cells import Header, is_blank, shown
+from ledger.intake.layout import is_footer, is_total
 from ledger.model import EXCEL_CELL_CHARS, Issue, Phase, RawSheet
 from ledger.text import visible
 

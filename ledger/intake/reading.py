@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import PurePath
@@ -16,13 +16,15 @@ import pandas as pd
 from ledger.dates import DateReader, years_in
 from ledger.intake import guard
 from ledger.intake.checks import check_tasks
+from ledger.intake.columns import shape_of
 from ledger.intake.guard import DEFAULT_LIMITS, Failure, Limits
 from ledger.intake.layout import assign_roles, fill_merged, find_report_date, is_footer_line, title_and_unit
 from ledger.intake.phases import read_phases
 from ledger.intake.precheck import check_bytes, kind_of, refusal
 from ledger.intake.tasks import read_tasks, unread_columns
 from ledger.intake.workbook import BODY_SHEET, diagnose, read_file
-from ledger.model import Issue, Ledger, Phase, RawSheet, empty_tasks, status_column
+from ledger.model import TASK_COLUMNS, Issue, Ledger, Phase, RawSheet, empty_tasks, status_column
+from ledger.text import fold
 
 log = logging.getLogger(__name__)
 Files = Sequence[tuple[str, bytes]]
@@ -36,6 +38,7 @@ def load_ledger(
     *,
     fallback_phases: Sequence[Phase] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    columns: Mapping[str, str] | None = None,
 ) -> Ledger: ...
 
 
@@ -46,16 +49,19 @@ def load_ledger(
     *,
     fallback_phases: Sequence[Phase] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    columns: Mapping[str, str] | None = None,
     then: Callable[[Ledger], T],
 ) -> T: ...
 
 
-def load_ledger(files, received_on, *, fallback_phases=None, limits=DEFAULT_LIMITS, then=None):
+def load_ledger(files, received_on, *, fallback_phases=None, limits=DEFAULT_LIMITS, columns=None, then=None):
     """Read one workbook, or a tasks file and a phases file, as (file name, bytes) pairs — through the guarded
     path: cheap checks here, the parsing in a worker process under `limits` (README "Limits").
 
     `received_on` is the report date when the ledger states none; `fallback_phases` stand in when it has no
-    phases sheet (the previous version's). Bad data never raises: it ends up in `Ledger.issues`, and a file that
+    phases sheet (the previous version's); `columns` is a person's choice of the tasks sheet's columns (each header,
+    as ledger.intake.columns.key_of folds it → a task field, "extra" or "ignore"), given now or remembered with the
+    plan: it wins over reading by meaning. Bad data never raises: it ends up in `Ledger.issues`, and a file that
     exhausts the worker's memory or time is refused with a message, while this process goes on.
 
     With `then` (a function importable by name, or a functools.partial of one), the value is `then(ledger)`,
@@ -67,10 +73,11 @@ def load_ledger(files, received_on, *, fallback_phases=None, limits=DEFAULT_LIMI
     if refused:
         return _finish(_refused(refused, received_on), then)
     phases = tuple(fallback_phases) if fallback_phases else None
+    mapping = dict(columns) if columns else None
     if then is None:
-        result = guard.run(read_ledger, (files, received_on, phases, limits), limits)
+        result = guard.run(read_ledger, (files, received_on, phases, limits, mapping), limits)
     else:
-        result = guard.run(_read_then, (files, received_on, phases, limits, then), limits)
+        result = guard.run(_read_then, (files, received_on, phases, limits, mapping, then), limits)
     if isinstance(result, Failure):
         return _finish(_refused([_failure_issue(result, files, limits)], received_on), then)
     if isinstance(result, _Raised):
@@ -85,9 +92,9 @@ class _Raised:
     trace: str
 
 
-def _read_then(files: Files, received_on: date, fallback_phases, limits: Limits, then: Callable[[Ledger], T]):
+def _read_then(files: Files, received_on: date, fallback_phases, limits: Limits, mapping, then: Callable[[Ledger], T]):
     """In the worker: read, then work out `then(ledger)`; only that is sent back."""
-    ledger = read_ledger(files, received_on, fallback_phases, limits)
+    ledger = read_ledger(files, received_on, fallback_phases, limits, mapping)
     try:
         return then(ledger)
     except Exception:
@@ -122,7 +129,11 @@ def _failure_issue(failure: Failure, files: list[tuple[str, bytes]], limits: Lim
 
 
 def read_ledger(
-    files: Files, received_on: date, fallback_phases: Sequence[Phase] | None = None, limits: Limits = DEFAULT_LIMITS
+    files: Files,
+    received_on: date,
+    fallback_phases: Sequence[Phase] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    columns: Mapping[str, str] | None = None,
 ) -> Ledger:
     """load_ledger's work, in this process and without its worker: what the worker runs (and the benchmark's
     in-process figure)."""
@@ -136,7 +147,7 @@ def read_ledger(
         return _refused(issues, received_on)
     for sheet in sheets:
         fill_merged(sheet)
-    return _read_sheets(sheets, received_on, fallback_phases, limits)
+    return _read_sheets(sheets, received_on, fallback_phases, limits, columns)
 
 
 YEAR_SAMPLE_ROWS = 2000  # rows, all sheets together, whose dates say which year the ledger is in
@@ -151,11 +162,12 @@ def _default_year(sheets: list[RawSheet], received_on: date) -> int:
 
 
 def _report_date(roles, default_year: int) -> date | None:
-    """The date written above the header or in the footer of the tasks or phases sheet, else in 说明."""
+    """The date written above the header, in a header cell or in the footer of the tasks or phases sheet, else in
+    说明 (or a Word ledger's paragraphs); on a line of its own or beside other fields."""
     for role in (*roles.all_tasks, roles.phases):
         if role:
             sheet, header = role
-            found = find_report_date(sheet.rows[: header.row], default_year)
+            found = find_report_date(sheet.rows[: header.row + 1], default_year)  # a header cell may state it
             footer = [row for row in sheet.rows[header.row + 1 :][-8:] if is_footer_line(row)]
             found = found or find_report_date(footer, default_year)
             if found:
@@ -165,8 +177,10 @@ def _report_date(roles, default_year: int) -> date | None:
     return None
 
 
-def _read_sheets(sheets: list[RawSheet], received_on: date, fallback_phases, limits: Limits) -> Ledger:
-    roles = assign_roles(sheets)
+def _read_sheets(
+    sheets: list[RawSheet], received_on: date, fallback_phases, limits: Limits, columns: Mapping[str, str] | None
+) -> Ledger:
+    roles = assign_roles(sheets, columns)
     if roles.tasks is None:
         seen = "、".join(sheet.name for sheet in sheets)
         issue = Issue("error", "ledger.no_tasks_sheet", value=seen)
@@ -199,6 +213,7 @@ def _read_sheets(sheets: list[RawSheet], received_on: date, fallback_phases, lim
     if not above and roles.meta is not None and roles.meta.name == BODY_SHEET:  # a Word table: the text around it
         above = roles.meta.rows[:5]
     title, unit = title_and_unit(above)
+    main = roles.tasks[1]
     return Ledger(
         tasks,
         phases,
@@ -208,6 +223,8 @@ def _read_sheets(sheets: list[RawSheet], received_on: date, fallback_phases, lim
         matched_by_id=all("id" in header.fields for _, header in roles.all_tasks),
         title=title or _file_title(roles.tasks[0]),
         unit=unit,
+        columns=main.choices,
+        shape=shape_of(main),
     )
 
 
@@ -231,7 +248,12 @@ def _read_task_sheets(
             tasks["key"] = tasks["key"].where(
                 ~tasks["key"].str.startswith("id:"), "id:" + sheet.name + "#" + tasks["key"].str.slice(3)
             )
-        cell_issues += task_issues + unread_columns(sheet, header)
+        if "unit" in tasks:  # a group's ledger: ids count within their unit (each unit numbers 1, 2, 3 …)
+            units = tasks["unit"].map(fold)
+            tasks["key"] = tasks["key"].where(
+                ~tasks["key"].str.startswith("id:"), "id:" + units + "#" + tasks["key"].str.slice(3)
+            )
+        cell_issues += list(header.notes) + task_issues + unread_columns(sheet, header)
         groups.setdefault(tuple(sorted(header.columns.items())), []).append((sheet, header, tasks))
     unreadable_due = {
         (i.sheet, i.row)
@@ -260,6 +282,9 @@ def _joined(parts: list[pd.DataFrame], order: dict[str, int] | None = None) -> p
         parts = sorted(parts, key=lambda part: order.get(part["sheet"].iloc[0] if len(part) else "", 0))
     joined = pd.concat(parts, ignore_index=True)
     joined["status"] = status_column(joined["status"].astype(object).tolist())
+    for name in joined.columns.difference(list(TASK_COLUMNS)):  # a text column one sheet lacks (an extra, the unit)
+        if joined[name].dtype == object and joined[name].isna().any():
+            joined[name] = joined[name].fillna("")
     return joined
 
 

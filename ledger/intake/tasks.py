@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from enum import Enum
 from functools import cache
 from itertools import count
@@ -22,10 +23,13 @@ import pandas as pd
 
 from ledger.codes import IssueCode
 from ledger.dates import IMMEDIATE, LONG_TERM, DateReader, Due, ambiguous_number
-from ledger.intake.layout import Header, is_blank, is_footer, is_total, section_title, shown, strip_enumerator
+from ledger.intake.cells import Header, is_blank, shown
+from ledger.intake.columns import number_value, profile
+from ledger.intake.layout import is_footer, is_total, section_title, strip_enumerator
 from ledger.intake.phases import PhaseIndex
 from ledger.model import (
     EXCEL_CELL_CHARS,
+    EXTRA_PREFIX,
     READ_FIELDS,
     TASK_DTYPES,
     TEXT,
@@ -74,19 +78,21 @@ def _status_dtype() -> pd.CategoricalDtype:
     return dtype
 
 
-def _task_rows(sheet: RawSheet, header: Header) -> tuple[list[int], dict[str, _Cells]]:
-    """The Excel row number and the cells of every task row, per field; section rows set the category of the rows
-    below.
+def _task_rows(sheet: RawSheet, header: Header) -> tuple[list[int], dict[str, _Cells], dict[str, _Cells]]:
+    """The Excel row number and the cells of every task row, per field and per extra field (by its task-table
+    column); section rows set the category of the rows below.
 
     Most rows are tasks: only a row with few cells filled, or without a long measure text, is looked at one by one
     (a blank line, a footer, a section title, a 合计 line)."""
     columns = {f: c for f, (c, _) in header.columns.items()}
-    width = max(columns.values()) + 1
+    extras = {EXTRA_PREFIX + name: c for c, name in header.extras}
+    width = max([*columns.values(), *extras.values()]) + 1
     body = sheet.rows[header.row + 1 :]
     count = len(body)
     if count and min(map(len, body)) < width:  # rows of a text file may stop short
         body = [row if len(row) >= width else [*row, *[""] * (width - len(row))] for row in body]
     cells = {f: _Cells.of(body, columns[f], exact=f in _TEXT_FIELDS) for f in READ_FIELDS if f in columns}
+    cells |= {name: _Cells.of(body, column, exact=True) for name, column in extras.items()}
     filled = np.zeros(count, dtype=np.intp)  # filled cells among the fields', a floor of the row's filled cells
     for column in cells.values():
         if column.grouped:
@@ -132,7 +138,7 @@ def _task_rows(sheet: RawSheet, header: Header) -> tuple[list[int], dict[str, _C
     for position, title in sections.items():
         if "category" not in columns or is_blank(category.value(position)):
             category.put(position, title)
-    return (kept + (header.row + 2)).tolist(), {f: cells[f] for f in READ_FIELDS}
+    return (kept + (header.row + 2)).tolist(), {f: cells[f] for f in READ_FIELDS}, {e: cells[e] for e in extras}
 
 
 class _Cells:
@@ -564,7 +570,7 @@ def problem_or_category(sheet: RawSheet, header: Header) -> Header:
     if not groups:
         return header
     columns = {("category" if field == "problem" else field): place for field, place in header.columns.items()}
-    return Header(header.row, columns)
+    return replace(header, columns=columns)
 
 
 def _phases_by_date(
@@ -590,16 +596,15 @@ def _containing(days: np.ndarray, index: PhaseIndex) -> list[str | None]:
 
 
 def _too_long(
-    columns: dict[str, tuple[np.ndarray, Sequence[str] | np.ndarray]],
-    header: Header,
+    columns: dict[str, tuple[str, np.ndarray, Sequence[str] | np.ndarray]],
     sheet: str,
     rows: list[int],
     max_chars: int,
 ) -> list[Issue]:
     """Text over the per-cell limit (README "Limits"): an error per cell, never a silent cut. Each column comes as
-    (codes, the text of each distinct cell)."""
+    (its header as written, codes, the text of each distinct cell)."""
     issues = []
-    for field, (codes, texts) in columns.items():
+    for written, codes, texts in columns.values():
         if max(map(len, texts), default=0) > max_chars:
             long = np.fromiter((len(text) > max_chars for text in texts), dtype=bool, count=len(texts))
             for i in np.flatnonzero(long[codes]).tolist():
@@ -610,7 +615,7 @@ def _too_long(
                         "task.too_long",
                         sheet,
                         rows[i],
-                        header.written(field),
+                        written,
                         text,
                         (("count", len(text)), ("limit", max_chars)),
                     )
@@ -628,8 +633,10 @@ def read_tasks(
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """The task table of the sheet (model.task_table) and the problems found cell by cell; text longer than
     `max_chars` in a cell is an error. `report_date` dates 立行立改 when the ledger has no phases."""
+    if "measure" not in header.columns:  # no column holds the measures: a person must say which (header.notes)
+        return empty_tasks(), []
     header = problem_or_category(sheet, header)
-    rows, cells = _task_rows(sheet, header)
+    rows, cells, extra_cells = _task_rows(sheet, header)
     if not rows:
         return empty_tasks(), []
     convert = _Converter(sheet.name, header, rows, phases)
@@ -667,12 +674,18 @@ def read_tasks(
     phase = cells["phase"].spread([name or "" for name in named])
     _phases_by_date(phase, missing, due_days, start_days, convert.phase_index)
     texts = {f: _texts(cells[f]) for f in _TEXT_FIELDS}
-    columns: dict[str, tuple[np.ndarray, Sequence[str] | np.ndarray]] = {
-        f: (cells[f].codes, texts[f]) for f in _TEXT_FIELDS
+    columns: dict[str, tuple[str, np.ndarray, Sequence[str] | np.ndarray]] = {
+        f: (header.written(f), cells[f].codes, texts[f]) for f in _TEXT_FIELDS
     }
     if max(map(len, [*(name or "" for name in named), *(p.name for p in phases)]), default=0) > max_chars:
-        columns["phase"] = (np.arange(len(rows)), phase)  # a phase cell over the limit (its rows looked at)
-    convert.issues += _too_long(columns, header, sheet.name, rows, max_chars)
+        columns["phase"] = (header.written("phase"), np.arange(len(rows)), phase)  # a phase cell over the limit
+    extras = {name: _extra_values(extra) for name, extra in extra_cells.items()}
+    columns |= {
+        name: (name[len(EXTRA_PREFIX) :], extra_cells[name].codes, written)
+        for name, (_, written) in extras.items()
+        if written is not None
+    }
+    convert.issues += _too_long(columns, sheet.name, rows, max_chars)
     per_row = {f: cells[f].spread(texts[f]) for f in _TEXT_FIELDS}
     categories = _categories(cells["category"], texts["category"])
     frame = task_table(
@@ -693,42 +706,50 @@ def read_tasks(
             "completed_on": _date_column(_days(completed)[cells["completed_on"].codes]),
         }
     )
+    more = {name: values for name, (values, _) in extras.items()}
+    if "unit" in header.columns:  # a group's merged ledger: the unit each row belongs to
+        more = {"unit": cells["unit"].spread(_texts(cells["unit"])), **more}
+    if more:
+        frame = pd.concat([frame, pd.DataFrame(more, index=frame.index)], axis=1)
     return frame, convert.issues
+
+
+def _extra_values(cells: _Cells) -> tuple[np.ndarray, list[str] | None]:
+    """An extra field's values per row, as read: numbers (number cells, or text such as `12.5`, `1,234`) as floats
+    when every filled cell is one, dates as dates when every filled cell is a date, else text as written; and, for
+    text, the text of each distinct cell (checked against the cell limit)."""
+    filled = [value for value in cells.distinct if not is_blank(value)]
+    if filled and all(number_value(value) is not None for value in filled):
+        numbers = [np.nan if is_blank(value) else number_value(value) for value in cells.distinct]
+        return np.asarray(numbers, dtype="float64")[cells.codes], None
+    if filled and all(isinstance(value, date) for value in filled):
+        days = _days([value.date() if isinstance(value, datetime) else value for value in cells.distinct])
+        return _date_column(days[cells.codes]), None
+    texts = _texts(cells)
+    return cells.spread(texts), texts
 
 
 _SAMPLE_ROWS = 200
 
 
 def _column_warning(values: list[object]) -> IssueCode | None:
-    """What most of a column's cells look like: the warning for a column of status words, yes/no or dates; None
-    when nothing known."""
-
-    def share(test: Callable[[object], bool]) -> float:
-        return sum(1 for value in values if test(value)) / len(values)
-
-    if share(lambda v: isinstance(v, str) and status_of(v) not in (None, NOT_DONE)) >= 0.6:
+    """What most of a column's cells look like (ledger.intake.columns.profile): the warning for a column of status
+    words, yes/no or dates; None when nothing known."""
+    found = profile(values)
+    if found.statuses >= 0.6:
         return "sheet.unread_status_column"
-    if share(lambda v: isinstance(v, str) and yes_no(v) is not None) >= 0.6:
+    if found.yes_no >= 0.6:
         return "sheet.unread_yes_no_column"
-    if share(lambda v: isinstance(v, date) or (isinstance(v, str) and isinstance(_DATES(v), date))) >= 0.6:
+    if found.dates >= 0.6:
         return "sheet.unread_date_column"
     return None
 
 
-_DATES = DateReader(2000)  # only asks whether a cell reads as a date at all; the year is irrelevant
-
-
 def unread_columns(sheet: RawSheet, header: Header) -> list[Issue]:
-    """Never silent about columns: one whose header is not recognised but whose cells look like a known field
-    (status words, 是/否, dates) is named in a warning."""
-    used = {column for column, _ in header.columns.values()}
-    labels = sheet.rows[header.row]
-    above = sheet.rows[header.row - 1] if header.row > 0 else []
+    """Never silent about columns: an extra field whose cells look like a known field (status words, 是/否, dates)
+    is named in a warning — a person may want it read as that field (the column step, `--columns`)."""
     issues = []
-    for column in range(len(labels)):
-        label = labels[column] if not is_blank(labels[column]) else (above[column] if column < len(above) else "")
-        if column in used or is_blank(label):
-            continue
+    for column, name in header.extras:
         values = [
             row[column]
             for row in sheet.rows[header.row + 1 : header.row + 1 + _SAMPLE_ROWS]
@@ -736,5 +757,5 @@ def unread_columns(sheet: RawSheet, header: Header) -> list[Issue]:
         ]
         code = _column_warning(values) if values else None
         if code:
-            issues.append(Issue("warning", code, sheet.name, header.row + 1, shown(label)))
+            issues.append(Issue("warning", code, sheet.name, header.row + 1, name))
     return issues
