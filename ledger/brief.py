@@ -18,7 +18,8 @@ from ledger import metrics
 from ledger.diff import Changes, postponements
 from ledger.figures import STATE_COLORS, STATUS_COLORS, is_inspection
 from ledger.i18n import translate
-from ledger.model import Ledger, Phase
+from ledger.model import EXTRA_PREFIX, Ledger, Phase, extras
+from ledger.report import column_name
 from ledger.requirements import MeetingRequirements, RequirementState
 from ledger.text import percent
 from ledger.vocab import DONE, STATUSES
@@ -47,6 +48,7 @@ class Context:
     requirements: MeetingRequirements | None = None
     history: pd.DataFrame | None = None  # Store.history(): postponements so far
     filters: dict[str, list[str]] = field(default_factory=dict)
+    group_by: str = ""  # an extra field of text the category chart groups by instead of the category ("": category)
 
     def t(self, key: str, **params) -> str:
         return translate(key, self.lang, **params)
@@ -74,7 +76,9 @@ def title_of(ctx: Context) -> str:
 
 
 def filters_line(ctx: Context) -> str:
-    shown = [ctx.t("field." + name) + ctx.colon + "、".join(values) for name, values in ctx.filters.items() if values]
+    shown = [
+        column_name(name, ctx.lang) + ctx.colon + "、".join(values) for name, values in ctx.filters.items() if values
+    ]
     return ctx.t("brief.filtered", filters="；".join(shown)) if shown else ""
 
 
@@ -123,10 +127,13 @@ def gantt_rows(
     }
 
 
-def category_rows(tasks: pd.DataFrame, as_of: date, lang: str, top: int = TOP_CATEGORIES) -> dict:
-    """Completion by category — metrics.by_category, as ledger.figures.category_bars stacks it: per category the
-    measures in each status, its completion and overdue count; beyond `top` categories, the rest in one row."""
-    table = metrics.by_category(tasks, as_of)
+def category_rows(
+    tasks: pd.DataFrame, as_of: date, lang: str, top: int = TOP_CATEGORIES, column: str = "category"
+) -> dict:
+    """Completion by category (or by another text column: metrics.by_group), as ledger.figures.category_bars stacks
+    it: per category the measures in each status, its completion and overdue count; beyond `top` categories, the
+    rest in one row."""
+    table = metrics.by_group(tasks, as_of, column)
     rows = [
         {
             "name": row["name"],
@@ -301,6 +308,7 @@ def brief_data(ctx: Context) -> dict:
     subtitle = [ctx.unit or ctx.ledger.unit, ctx.t("brief.as_of", day=ctx.as_of.isoformat())]
     if ctx.version:
         subtitle.append(ctx.t("brief.version", n=ctx.version))
+    grouped = EXTRA_PREFIX + ctx.group_by if ctx.group_by and EXTRA_PREFIX + ctx.group_by in ctx.tasks else "category"
     labels = {
         key: ctx.t(f"brief.{key}")
         for key in (
@@ -325,6 +333,8 @@ def brief_data(ctx: Context) -> dict:
             "current_requirements",
         )
     }
+    if grouped != "category":
+        labels["categories"] = ctx.t("brief.groups", name=ctx.group_by)
     return {
         "lang": ctx.lang,
         "title": title_of(ctx),
@@ -338,7 +348,7 @@ def brief_data(ctx: Context) -> dict:
             "overview.lights_help", days=ctx.thresholds.due_soon_days, points=f"{ctx.thresholds.behind_points:g}"
         ),
         "gantt": gantt_rows(ctx.ledger.phases, ctx.tasks, ctx.as_of, ctx.lang, ctx.thresholds),
-        "categories": category_rows(ctx.tasks, ctx.as_of, ctx.lang),
+        "categories": category_rows(ctx.tasks, ctx.as_of, ctx.lang, column=grouped),
         "overdue": {
             "groups": groups,
             "listed": listed,
@@ -493,6 +503,7 @@ def version_records(ctx: Context) -> list[dict]:
     """Every shown measure with its light, overdue first (most days late first), then yellow, green, ongoing and
     done, each by deadline."""
     tasks = ctx.tasks.assign(_light=ctx.lights)
+    found = extras(tasks)
     days = (pd.Timestamp(ctx.as_of) - tasks["due"]).dt.days
     tasks = tasks.assign(_rank=tasks["_light"].map(LIGHT_ORDER), _days=days.where(tasks["_light"] == light_rules.RED))
     ordered = tasks.sort_values(
@@ -509,6 +520,9 @@ def version_records(ctx: Context) -> list[dict]:
         for name in ("start", "due", "completed_on"):
             record[name] = row[name].date() if not pd.isna(row[name]) else None
         record["progress"] = None if pd.isna(row["progress"]) else float(row["progress"])
+        for extra in found:  # the extra fields the office wrote, as read
+            value = row[extra.column]
+            record[extra.column] = None if pd.isna(value) else value.date() if extra.kind == "date" else value
         records.append(record)
     return records
 
@@ -520,6 +534,9 @@ def version_workbook(ctx: Context) -> bytes:
     data = brief_data(ctx)
     shown = ((("unit", 16, "text"),) if "unit" in ctx.tasks else ()) + VERSION_COLUMNS  # all units together
     columns = [Column(name, ctx.t(f"field.{name}"), width, kind) for name, width, kind in shown]
+    columns += [  # then every extra field the office wrote, under its own header
+        Column(e.column, e.name, 12 if e.kind != "text" else 18, e.kind) for e in extras(ctx.tasks)
+    ]
     fills = {ctx.t(f"light.{name}"): color for name, color in light_rules.TINTS.items()}
     summary = [
         (ctx.t("brief.as_of", day=""), ctx.as_of),

@@ -152,6 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--unit", help="with --db: the unit's newest version, or ALL: every unit's newest together")
         sub.add_argument("--as-of", type=_day, help="YYYY-MM-DD (default: the ledger's report date)")
         sub.add_argument("--format", choices=formats, required=True)
+        if name == "brief":
+            sub.add_argument("--group-by", help="an extra field of text the category chart groups by instead")
         sub.add_argument("--out", type=Path, required=True, help="the file to write")
         sub.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
         if name == "notices":
@@ -742,6 +744,8 @@ def _pack(args, today: date) -> int:
     if not args.out.parent.is_dir():
         raise UsageError(f"no such folder: {args.out.parent}")
     context, code = _pack_context(args, today)
+    if getattr(args, "group_by", None):
+        context = replace(context, group_by=args.group_by.strip())
     if args.command == "brief":
         made = {
             "pdf": lambda: typeset.pdf("brief.typ", brief.brief_data(context)),

@@ -882,6 +882,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "brief.lights": ("红黄绿灯", "Lights"),
     "brief.gantt": ("整改阶段", "Phases"),
     "brief.categories": ("各类问题整改完成情况", "Completion by category"),
+    "brief.groups": ("按“{name}”分列的完成情况", "Completion by “{name}”"),
     "brief.other_categories": ("其他 {n} 类", "{n} other {n:category|categories}"),
     "brief.overdue": ("超期未完成（按责任领导）", "Overdue, by responsible leader"),
     "brief.no_overdue": ("没有超期未完成的措施。", "Nothing is overdue."),
@@ -1019,25 +1020,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.no_unit": ("（不分单位）", "(no unit)"),
     "columns.title": ("确认各列", "Confirm the columns"),
     "columns.caption": (
-        "这份台账的表头与常用说法不完全一样。请逐列看“读作”：需要改的直接改选（任何一列都可以作为附加信息完整保留，"
-        "或不读取），下方的检查随之更新；确认无误后点“按此读取”。确认的读法随方案保存，下周同样表头的台账不再询问。",
-        "This ledger's headers are not all the usual words. Check what each column is read as: change any choice "
-        "(any column can be kept whole as an extra field, or ignored) and the check below follows; when it is right, "
-        "click “Use these columns”. The choice is kept with the plan: next week's ledger with the same headers is "
-        "not asked about again.",
+        "这份台账的表头与常用说法不完全一样。请逐列看“读作”（标“？”的没有把握）：需要改的直接改选——任何一列都可以作为"
+        "附加信息完整保留，或不读取——下方的检查随之更新；确认无误后点“按此读取”。确认的读法随方案保存，下周同样表头的"
+        "台账不再询问。",
+        "This ledger's headers are not all the usual words. Check what each column is read as (those marked “?” are "
+        "not sure): change any choice — any column can be kept whole as an extra field, or ignored — and the check "
+        "below follows; when it is right, click “Use these columns”. The choice is kept with the plan: next week's "
+        "ledger with the same headers is not asked about again.",
     ),
     "columns.confirmed": (
-        "各列按下表读取，发布时随方案保存；仍可改选。",
-        "The columns are read as below and kept with the plan when published; you can still change them.",
+        "各列按下面的选择读取，发布时随方案保存；仍可改选。",
+        "The columns are read as chosen below and kept with the plan when published; you can still change them.",
     ),
-    "columns.letter": ("列", "Column"),
-    "columns.header": ("表头", "Header"),
-    "columns.sample": ("前几格", "First cells"),
-    "columns.field": ("读作", "Read as"),
-    "columns.sure": ("把握", "Sure?"),
-    "columns.yes": ("✓ 有把握", "✓ sure"),
-    "columns.ask": ("？请确认", "? confirm"),
-    "columns.reason": ("依据", "Why"),
+    "columns.ask_mark": ("？", "? "),
+    "columns.help": ("依据：{reason}。前几格：{sample}", "Why: {reason}. First cells: {sample}"),
     "columns.confirm": ("按此读取", "Use these columns"),
     "upload.units_found": (
         "这份台账的“{column}”列写明了各行所属单位，共 {n} 个单位；发布时每个单位各成一版（一次完成）：",
@@ -1300,6 +1296,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "categories.overdue": ("超期", "Overdue"),
     "categories.pick": ("按类别筛选", "Filter by category"),
     "categories.pick_placeholder": ("选择一个问题类别", "Choose a category"),
+    "categories.group_by": ("分组依据", "Group by"),
+    "categories.group_by_help": (
+        "按问题类别，或按台账自带的某一列（如审计来源、问题类型）分组统计；会议材料的周报随之分组。",
+        "The problem category, or a column the ledger adds (an audit source, a problem type); the meeting pack's "
+        "brief groups the same way.",
+    ),
+    "categories.blank": ("（未填）", "(blank)"),
+    "categories.total": ("合计", "Total"),
+    "categories.amounts": ("“{name}”合计", "Totals of “{name}”"),
+    "categories.amount_total": ("合计", "Total"),
+    "categories.amount_done": ("已完成", "Done"),
+    "categories.amount_not_done": ("未完成", "Not done"),
     "categories.measures_of": ("{names}：整改措施", "Measures of {names}"),
     "responsibilities.title": ("责任落实情况", "Responsibilities"),
     "responsibilities.caption": (

@@ -28,9 +28,11 @@ def context(
     lang: str = "zh",
     thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS,
     filters: dict[str, list[str]] | None = None,
+    group_by: str = "",
 ) -> Context:
     """What the meeting pack is made from, for a stored version: its ledger with the filters applied, what changed
-    since the version before (filtered alike), the meeting requirements it shows and the plan's history."""
+    since the version before (filtered alike), the meeting requirements it shows and the plan's history; the brief's
+    category chart grouped by `group_by` (an extra field) when given."""
     filters = {name: values for name, values in (filters or {}).items() if values}
     ledger = store.ledger(version.id)
     as_of = as_of or version.report_date
@@ -56,6 +58,7 @@ def context(
         requirements=version_requirements(store, version, as_of),
         history=store.history(version.plan_id, unit_id=version.unit_id),
         filters=filters,
+        group_by=group_by,
     )
 
 

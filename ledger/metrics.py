@@ -163,13 +163,26 @@ GROUPING_MAX_VALUES = 30
 
 
 def groupings(tasks: pd.DataFrame) -> list[str]:
-    """The extra fields of text with few distinct values (an audit source, internal/external, a problem type): what
-    the categories page and the brief may group by instead of the category."""
+    """The extra fields of text with a few distinct values (two to GROUPING_MAX_VALUES, fewer than the measures: an
+    audit source, internal/external, a problem type): what the categories page, the brief and the sidebar filters
+    may group by instead of the category."""
     found = []
     for extra in extras(tasks):
         if extra.kind == "text":
             values = set(name_keys(tasks[extra.column]).tolist()) - {""}
-            if 1 <= len(values) <= GROUPING_MAX_VALUES and len(values) < max(len(tasks), 2):
+            if 2 <= len(values) <= GROUPING_MAX_VALUES and len(values) < len(tasks):
+                found.append(extra.name)
+    return found
+
+
+def amount_fields(tasks: pd.DataFrame) -> list[str]:
+    """The extra fields of numbers that can be totalled (an amount in 万元): not a column of years (审计年度)."""
+    found = []
+    for extra in extras(tasks):
+        if extra.kind == "number":
+            values = tasks[extra.column].dropna()
+            years = bool(len(values)) and bool(((values % 1 == 0) & values.between(1900, 2100)).all())
+            if not years:
                 found.append(extra.name)
     return found
 
@@ -330,6 +343,13 @@ def responsibility_groups(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:
 FILTER_FIELDS = ("category", "phase", "leader", "department", "owner", "status")
 
 
+def filter_fields(tasks: pd.DataFrame) -> tuple[str, ...]:
+    """The fields the sidebar filters by: the unit (all units together), FILTER_FIELDS, and the extra fields of text
+    with few values (groupings)."""
+    base = ("unit", *FILTER_FIELDS) if "unit" in tasks else FILTER_FIELDS
+    return (*base, *(EXTRA_PREFIX + name for name in groupings(tasks)))
+
+
 def filter_options(tasks: pd.DataFrame, field: str) -> list[str]:
     """The values a filter offers, in ledger order (statuses in their canonical order)."""
     if field == "status":
@@ -344,10 +364,10 @@ def filter_options(tasks: pd.DataFrame, field: str) -> list[str]:
 
 def select(tasks: pd.DataFrame, filters: dict[str, list[str]]) -> pd.DataFrame:
     """The tasks matching every non-empty filter (a filter keeps rows whose field is one of its values, look-alike
-    spellings included)."""
+    spellings included). A filter on an extra field another version does not have is left out for that version."""
     mask = pd.Series(True, index=tasks.index)
     for field, values in filters.items():
-        if values:
+        if values and (field in tasks or not field.startswith(EXTRA_PREFIX)):
             wanted = {fold(value) for value in values}
             spellings = [value for value in pd.unique(tasks[field].to_numpy()) if fold(value) in wanted]
             mask &= tasks[field].isin(spellings)

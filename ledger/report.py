@@ -35,6 +35,11 @@ def issue_message(issue: Issue, lang: str) -> str:
     return translate(issue.code, lang, **params)
 
 
+def column_name(name: str, lang: str) -> str:
+    """A task-table column in words: an extra field by its own header, a field by its name in the UI language."""
+    return name[len(EXTRA_PREFIX) :] if name.startswith(EXTRA_PREFIX) else translate(f"field.{name}", lang)
+
+
 def field_label(field: str, lang: str) -> str:
     """What a column can be read as, in words: a task field's name, "extra field" or "ignore"."""
     return translate(f"column.{field}" if field in (EXTRA, IGNORE) else f"field.{field}", lang)
@@ -127,7 +132,7 @@ def summary(
         "categories": group_records(categories),
         **grouped,
         "extras": [{"name": e.name, "kind": e.kind} for e in found],
-        "amounts": [amount_record(tasks, e.name) for e in found if e.kind == "number"],
+        "amounts": [amount_record(tasks, name) for name in metrics.amount_fields(tasks)],
         "phases": [
             {
                 "name": s.name,

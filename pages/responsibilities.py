@@ -63,6 +63,7 @@ else:
             "goal",
         ),
         key="overdue_table",
+        with_extras=True,
     )
 
 st.subheader(t("responsibilities.due_soon", n=len(soon), days=v.thresholds.due_soon_days))

@@ -124,6 +124,7 @@ with st.expander(t("upload.preview"), icon=":material/table:"):
         ledger.tasks.head(500),
         ("id", "category", "measure", "phase", "leader", "department", "owner", "due", "status", "progress"),
         key="upload_preview",
+        with_extras=True,
     )
 
 name_key = f"{PLAN_NAME_KEY}_{digest[:16]}"

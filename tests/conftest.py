@@ -3,7 +3,9 @@ key missing from ledger/i18n.py, or a parameter its text needs and was not given
 
 from __future__ import annotations
 
+import itertools
 import os
+import subprocess
 
 import pytest
 
@@ -90,3 +92,39 @@ def _test_database(tmp_path_factory):
     patch.delenv("LEDGER_EDITOR_PASSWORD", raising=False)
     yield url
     patch.undo()
+
+
+_databases = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server for the session (tests/postgres.py); skipped when none can start."""
+    from tests.postgres import PostgresServer
+
+    try:
+        server = PostgresServer().start()
+    except (FileNotFoundError, subprocess.CalledProcessError) as problem:
+        pytest.skip(f"no PostgreSQL server: {problem}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def url(request, tmp_path):
+    """A fresh store's URL: SQLite, and a new database on the session's PostgreSQL server."""
+    from tests.postgres import fresh_database
+
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'ledger.db'}"
+    return fresh_database(request.getfixturevalue("postgres").admin_url, f"ledger_{next(_databases)}")
+
+
+@pytest.fixture
+def store(url):
+    """A fresh store on each engine (a test file with a store of its own overrides this one)."""
+    from ledger.store import Store
+
+    store = Store(url)
+    yield store
+    store.dispose()

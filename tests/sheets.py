@@ -159,8 +159,8 @@ def workbook(
     return xlsx(sheets, {"整改台账": merges}, {"整改台账": percent})
 
 
-def load(*files: tuple[str, bytes], received_on: date = RECEIVED) -> Ledger:
-    return load_ledger(list(files), received_on)
+def load(*files: tuple[str, bytes], received_on: date = RECEIVED, columns: dict[str, str] | None = None) -> Ledger:
+    return load_ledger(list(files), received_on, columns=columns)
 
 
 def load_tasks(tasks: Sequence[Sequence[object]], **kwargs) -> Ledger:

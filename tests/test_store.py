@@ -28,37 +28,13 @@ from ledger.store import (
     tasks_table,
     versions_table,
 )
-from tests.postgres import PostgresServer, fresh_database
+from tests.postgres import fresh_database
 from tests.sheets import PHASE_HEADER, PHASE_ROWS, TASK_HEADER, task_row, xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 WEEKS = sorted(history_files().items())
 AT = datetime(2019, 6, 1, 9, 30)
 _databases = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def postgres():
-    try:
-        server = PostgresServer().start()
-    except (FileNotFoundError, subprocess.CalledProcessError) as problem:
-        pytest.skip(f"no PostgreSQL server: {problem}")
-    yield server
-    server.stop()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'ledger.db'}"
-    return fresh_database(request.getfixturevalue("postgres").admin_url, f"ledger_{next(_databases)}")
-
-
-@pytest.fixture
-def store(url):
-    store = Store(url)
-    yield store
-    store.dispose()
 
 
 PLAN = "意识形态工作责任制专项整治方案"

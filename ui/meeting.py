@@ -21,6 +21,7 @@ from ledger.requirements import (
 from ledger.store import STORE_ERRORS, problem_code, problem_params
 from ui import access, source
 from ui.cards import Card, cards
+from ui.groups import chosen_group
 from ui.i18n import lang, t
 from ui.state import View
 from ui.widgets import XLSX_MIME, audited, colored_words
@@ -210,9 +211,16 @@ def _context(v: View) -> brief.Context:
             changes=v.changes_since_previous(),
             requirements=requirements_of(v),
             filters=v.filters,
+            group_by=chosen_group(v.tasks),
         )
     return meeting.context(
-        store, v.source.version, as_of=v.as_of, lang=v.lang, thresholds=v.thresholds, filters=v.filters
+        store,
+        v.source.version,
+        as_of=v.as_of,
+        lang=v.lang,
+        thresholds=v.thresholds,
+        filters=v.filters,
+        group_by=chosen_group(v.tasks),
     )
 
 

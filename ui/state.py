@@ -15,9 +15,10 @@ import streamlit as st
 from ledger import Ledger, config
 from ledger.diff import Changes, compare
 from ledger.lights import lights
-from ledger.metrics import FILTER_FIELDS, Thresholds, filter_options, select
+from ledger.metrics import Thresholds, filter_fields, filter_options, select
+from ledger.report import column_name
 from ledger.vocab import STATUSES
-from ui.i18n import lang, t, tl
+from ui.i18n import lang, literal, t, tl
 from ui.memo import T, memo
 from ui.navigation import leave_pages_directory_mode
 from ui.source import Current, ledger_of, secrets
@@ -96,8 +97,8 @@ def set_filter(field: str, values: list[str]) -> None:
 
 
 def clear_filters() -> None:
-    for field in ("unit", *FILTER_FIELDS):
-        st.session_state[filter_key(field)] = []
+    for key in [key for key in st.session_state if isinstance(key, str) and key.startswith(filter_key(""))]:
+        st.session_state[key] = []
     st.session_state[FILTERS_OPEN_KEY] = False
 
 
@@ -131,7 +132,7 @@ def sidebar(source: Current) -> View:
             format="YYYY-MM-DD",
             help=t("sidebar.as_of_help"),
         )
-        fields = ("unit", *FILTER_FIELDS) if "unit" in ledger.tasks else FILTER_FIELDS
+        fields = memo(ledger, ("filter_fields",), lambda: filter_fields(ledger.tasks))
         filters = {field: _kept(ledger, field) for field in fields}
         active = any(filters.values())
         # The filters are drawn only while their expander is open (it opens by itself while any is set): six
@@ -143,7 +144,7 @@ def sidebar(source: Current) -> View:
                 for field in fields:
                     options = _options(ledger, field)
                     filters[field] = st.multiselect(
-                        t(f"field.{field}"),
+                        literal(column_name(field, lang())),
                         options,
                         key=filter_key(field),
                         format_func=_label(field),
@@ -151,7 +152,8 @@ def sidebar(source: Current) -> View:
                     )
                 st.button(t("sidebar.clear"), on_click=clear_filters, disabled=not active, width="stretch")
         elif active:
-            st.caption(t("sidebar.filtered", fields="、".join(t(f"field.{f}") for f in fields if filters[f])))
+            named = "、".join(column_name(f, lang()) for f in fields if filters[f])
+            st.caption(tl("sidebar.filtered", fields=named))
             st.button(t("sidebar.clear"), on_click=clear_filters, width="stretch")
         version = source.version
         if not source.combined:

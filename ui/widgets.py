@@ -13,7 +13,7 @@ import streamlit as st
 
 from ledger.lights import COLORS as LIGHT_COLORS
 from ledger.lights import LIGHTS
-from ledger.model import Issue
+from ledger.model import Issue, extras
 from ledger.report import issue_message
 from ledger.text import percent as pct  # noqa: F401  (re-exported: the pages' percentages)
 from ui.cards import Card, cards
@@ -68,9 +68,10 @@ def _words(values: pd.Series, word) -> pd.Series:
 OPTIONAL = ("problem", "goal")  # shown only when the ledger fills them
 
 
-def task_frame(tasks: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+def task_frame(tasks: pd.DataFrame, columns: Sequence[str], with_extras: bool = False) -> pd.DataFrame:
     """Tasks as shown in tables: the given fields, dates as YYYY-MM-DD, words translated, headers in the UI language;
-    立行立改 with its date, done but not yet closed (销号) as such, problem and goal only when given."""
+    立行立改 with its date, done but not yet closed (销号) as such, problem and goal only when given; with
+    `with_extras`, then every extra field the office wrote, under its own header."""
     shown = pd.DataFrame(index=tasks.index)
     for name in columns:
         if name in OPTIONAL and (name not in tasks or not (tasks[name] != "").any()):
@@ -93,6 +94,10 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
         elif name == "light":
             values = _words(values, lambda light: t(f"light.{light}"))
         shown[t(f"field.{name}")] = values
+    for extra in extras(tasks) if with_extras else ():
+        values = tasks[extra.column]
+        header = extra.name if extra.name not in shown.columns else f"{extra.name} ({t('column.extra')})"
+        shown[header] = _days(values) if extra.kind == "date" else values
     return shown.reset_index(drop=True)
 
 
@@ -114,10 +119,18 @@ def colored_words(values: Iterable[object], color_of: Callable[[str], str | None
     return st.column_config.MultiselectColumn(options=words, color=[color_of(w) or "transparent" for w in words])
 
 
-def task_table(tasks: pd.DataFrame, columns: Sequence[str], key: str | None = None, height: int | str = "auto"):
+def task_table(
+    tasks: pd.DataFrame,
+    columns: Sequence[str],
+    key: str | None = None,
+    height: int | str = "auto",
+    with_extras: bool = False,
+):
     """A task table, a page at a time when long (paged_dataframe); progress drawn as a bar, the light and overdue
-    severity as coloured words."""
-    frame = memo(tasks, ("task_frame", tuple(columns), lang()), lambda: task_frame(tasks, columns))
+    severity as coloured words; with `with_extras`, each measure's extra fields after its own."""
+    frame = memo(
+        tasks, ("task_frame", tuple(columns), lang(), with_extras), lambda: task_frame(tasks, columns, with_extras)
+    )
     config = memo(frame, ("task_config", lang()), lambda: _task_config(frame, columns))
     paged_dataframe(frame, key, hide_index=True, width="stretch", column_config=config, height=height)
 

@@ -393,8 +393,12 @@ def choose(
             )
         else:
             why: tuple[Reason, ...] = (Reason("confirmed"),) if c in fixed else (Reason("no_field"),)
-            if c == replaced:
+            if c == replaced or (c in lost and lost[c].field == "id" and not profiles[c].short_unique):
                 why = (Reason("id_replaced", (("by", headers[taken["id"].column]),)),)
+                if c != replaced:  # the other id column won on its own: this one repeats or has blanks
+                    notes.append(
+                        Issue("warning", "sheet.id_from_column", sheet, row + 1, headers[taken["id"].column], header)
+                    )
             elif c in lost:
                 winner = headers[taken[lost[c].field].column] or column_letter(taken[lost[c].field].column)
                 why = (Reason("taken", (("field", lost[c].field), ("winner", winner))),)
@@ -438,6 +442,9 @@ def _prefer_unique_id(
     filled in every row, that one identifies the measures: the column it replaced, or None."""
     if "id" not in taken or "measure" not in taken:
         return None
+    others = [c for c, cands in lists.items() if c not in chosen and any(k.field == "id" for k in cands)]
+    if not others:  # the usual case: no second id-like column, and no pass over every row
+        return None
     measure = taken["measure"].column
     body = [r for r in rows[row + 1 :] if measure < len(r) and not is_blank(r[measure])]
 
@@ -448,8 +455,9 @@ def _prefer_unique_id(
     current = taken["id"].column
     if not body or unique(current):
         return None
-    for c, cands in lists.items():
-        if c != current and c not in chosen and any(k.field == "id" for k in cands) and unique(c):
+    for c in others:
+        cands = lists[c]
+        if c != current and unique(c):
             reason = Reason("unique_id", (("instead", headers[current]),))
             replaced = _Candidate(
                 c, "id", taken["id"].score, 0.9, (*next(k for k in cands if k.field == "id").reasons, reason)

@@ -10,6 +10,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from ledger.sample import TITLE
 from tests.e2e.conftest import figure_value, streamlit_server, wait_for_app
+from tests.families import odd_workbook
 from tests.hostile import CORPUS
 from tests.sheets import week_five
 
@@ -183,6 +184,39 @@ def test_editor_uploads_a_workbook_and_the_overview_changes(page: Page, tmp_path
         page.get_by_test_id("stSidebarNav").locator("a").filter(has_text="总览").click()
         expect(metric(page, "完成率")).to_have_text("40.0%")
         expect(metric(page, "超期未完成")).to_have_text("5")
+        no_exception(page)
+
+
+def pick(page: Page, label: str, option: str) -> None:
+    """Choose `option` in the selectbox whose label holds `label`, as a person does: open it, click the option."""
+    page.get_by_test_id("stSelectbox").filter(has_text=label).first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_app(page)
+
+
+def test_an_office_confirms_the_columns_of_a_ledger_no_rule_can_guess_once(page: Page, tmp_path):
+    """Test that an editor says in the column step which column is which, publishes, and next week's ledger of the
+    same shape publishes without being asked."""
+    week1, week2 = tmp_path / "推进表第一周.xlsx", tmp_path / "推进表第二周.xlsx"
+    week1.write_bytes(odd_workbook(0))
+    week2.write_bytes(odd_workbook(1))
+    with streamlit_server(env={"LEDGER_EDITOR_PASSWORD": "correct horse"}) as url:
+        open_app(page, f"{url}/upload", "上传本周台账")
+        log_in_and_upload(page, week1)
+        expect(page.get_by_role("heading", name="确认各列")).to_be_visible()
+        expect(page.get_by_text("发现 4 个错误", exact=False)).to_be_visible()
+        expect(page.get_by_role("button", name="发布为新版本")).to_have_count(0)
+        for header, field in (("谁来抓", "责任领导"), ("归口", "责任部门"), ("经手", "责任人"), ("条目", "序号")):
+            pick(page, f"· {header}", field)
+        expect(page.get_by_text("检查通过", exact=False)).to_be_visible()
+        page.get_by_label("上传人").fill("办公室主任")
+        page.get_by_role("button", name="发布为新版本").click()
+        expect(page.get_by_text("已发布为“某中学整改推进表”的第 1 版", exact=False)).to_be_visible()
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(week2))
+        expect(page.get_by_text("检查通过", exact=False)).to_be_visible()
+        expect(page.get_by_role("heading", name="确认各列")).to_have_count(0)
+        page.get_by_role("button", name="发布为新版本").click()
+        expect(page.get_by_text("已发布为“某中学整改推进表”的第 2 版", exact=False)).to_be_visible()
         no_exception(page)
 
 
