@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ledger.dates import YEARS
 from ledger.i18n import translate
-from ledger.intake import CHOICES, Limits, key_of, load_ledger
+from ledger.intake import CHOICES, Limits, choice_keys, key_of, keys_of, load_ledger
 from ledger.model import EXTRA, IGNORE, Issue, Ledger, empty_tasks
 from ledger.report import check_text, column_records, field_label, issue_message, issue_records, summary
 from ledger.text import percent
@@ -60,8 +60,8 @@ COLUMNS_HELP = (
 
 
 def parse_columns(text: str | None, lang: str) -> dict[str, str] | None:
-    """--columns as a person's choice of columns (folded header → field); a usage error for an unknown field, or one
-    field given twice."""
+    """--columns as a person's choice of columns (folded header → field; a header written twice named with its
+    column letter, 备注#N); a usage error for an unknown field, or one field given twice."""
     if not text:
         return None
     chosen: dict[str, str] = {}
@@ -69,6 +69,7 @@ def parse_columns(text: str | None, lang: str) -> dict[str, str] | None:
     for part in (p for p in text.replace("，", ",").split(",") if p.strip()):
         header, sep, field = part.rpartition("=")
         header, field = header.strip(), field.strip().lower()
+        field = IGNORE if field == "ignored" else field  # as `columns --json` writes it
         if not sep or not header:
             raise UsageError(translate("cli.columns_form", lang, part=part.strip()))
         if field not in CHOICES:
@@ -81,16 +82,23 @@ def parse_columns(text: str | None, lang: str) -> dict[str, str] | None:
 
 
 def missing_headers(ledger: Ledger, chosen: dict[str, str] | None) -> list[str]:
-    """The headers --columns names that the tasks sheet does not have."""
+    """The headers --columns names (their keys) that the tasks sheet does not have."""
     if not chosen or not ledger.columns:
         return []
-    present = {key_of(c.header) for c in ledger.columns}
-    return [header for header in chosen if header not in present]
+    present = {key for c in ledger.columns for key in keys_of(c.header)} | set(choice_keys(ledger.columns))
+    present |= {f"{key_of(c.header)}#{c.letter.lower()}" for c in ledger.columns}
+    return [key for key in chosen if key not in present]
 
 
-def _no_header_text(ledger: Ledger, missing: list[str], lang: str) -> str:
+def _no_header_text(ledger: Ledger, missing: list[str], typed: str | None, lang: str) -> str:
+    """The usage error for --columns headers the tasks sheet lacks: each as the person typed it, and the headers."""
+    written = {
+        key_of(part.rpartition("=")[0].strip()): part.rpartition("=")[0].strip() for part in (typed or "").split(",")
+    }
     headers = "、".join(c.header for c in ledger.columns if c.header) or "—"
-    return translate("cli.columns_no_header", lang, missing="、".join(missing), headers=headers)
+    return translate(
+        "cli.columns_no_header", lang, missing="、".join(written.get(key, key) for key in missing), headers=headers
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -366,7 +374,7 @@ def _publish(args, today: date) -> int:
         plan = chosen_plan(store, args.plan, args.lang, create=True)
         ledger = check_upload(store, files, today, limits(), plan.id if plan else None, chosen_columns)
         if missing := missing_headers(ledger, chosen_columns):
-            raise UsageError(_no_header_text(ledger, missing, args.lang))
+            raise UsageError(_no_header_text(ledger, missing, args.columns, args.lang))
         parts = split_units(ledger, args.unit.strip() if args.unit else None)
         shown = replace(ledger, issues=(*ledger.issues, *parts.issues)) if parts else ledger
         print(check_text(shown, args.lang))
@@ -745,6 +753,12 @@ def _pack(args, today: date) -> int:
         raise UsageError(f"no such folder: {args.out.parent}")
     context, code = _pack_context(args, today)
     if getattr(args, "group_by", None):
+        from ledger.metrics import groupings
+
+        found = groupings(context.tasks)
+        if args.group_by.strip() not in found:
+            names = "、".join(found) or "—"
+            raise UsageError(translate("cli.group_by_unknown", args.lang, name=args.group_by, names=names))
         context = replace(context, group_by=args.group_by.strip())
     if args.command == "brief":
         made = {
@@ -970,7 +984,7 @@ def run(argv: list[str] | None = None, today: date | None = None) -> int:
                 as_json=args.json,
                 group_by=args.group_by,
             )
-        checked = partial(_mapping_checked, chosen=chosen_columns, lang=args.lang, output=output)
+        checked = partial(_mapping_checked, chosen=chosen_columns, typed=args.columns, lang=args.lang, output=output)
         text, outcome = load_ledger(files, today, limits=limits(), columns=chosen_columns, then=checked)
         if outcome == USAGE:
             raise UsageError(text)
@@ -987,10 +1001,12 @@ def run(argv: list[str] | None = None, today: date | None = None) -> int:
 USAGE = "usage"  # what a worked-out output gives for "the command line was wrong", in place of "has errors"
 
 
-def _mapping_checked(ledger: Ledger, chosen: dict[str, str] | None, lang: str, output) -> tuple[str, bool | str]:
+def _mapping_checked(
+    ledger: Ledger, chosen: dict[str, str] | None, typed: str | None, lang: str, output
+) -> tuple[str, bool | str]:
     """In the reading worker: a usage error when --columns names a header the tasks sheet lacks, else `output`."""
     if missing := missing_headers(ledger, chosen):
-        return _no_header_text(ledger, missing, lang), USAGE
+        return _no_header_text(ledger, missing, typed, lang), USAGE
     return output(ledger)
 
 

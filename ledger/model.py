@@ -366,6 +366,25 @@ def extras(tasks: pd.DataFrame) -> list[Extra]:
     return found
 
 
+def extra_text(values: pd.Series) -> pd.Series:
+    """An extra field's values as text, as a person reads them (numbers without a trailing .0, dates as
+    YYYY-MM-DD, blanks ""): for one column that holds numbers in one sheet or version and text in another."""
+    if values.dtype.kind == "M":
+        return pd.Series(np.where(values.isna(), "", values.dt.strftime("%Y-%m-%d")), index=values.index, dtype=object)
+    if values.dtype.kind == "f":
+        return values.map(lambda v: "" if v != v else f"{v:g}").astype(object)
+    return values.fillna("").astype(object)
+
+
+def fill_text(tasks: pd.DataFrame) -> pd.DataFrame:
+    """The task table with "" where a text column that is no task field (an extra field, the unit) is missing: the
+    rows of a sheet or version that has no such column, after several were put together."""
+    for name in tasks.columns.difference(list(TASK_COLUMNS)):
+        if tasks[name].dtype == object and tasks[name].isna().any():
+            tasks[name] = tasks[name].fillna("")
+    return tasks
+
+
 @dataclass(frozen=True)
 class Issue:
     """One thing wrong with a ledger: where it is, what was written, and which message explains it."""

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ledger.codes import IssueCode
 from ledger.diff import overlap
-from ledger.intake import DEFAULT_LIMITS, Limits, key_of, load_ledger
+from ledger.intake import DEFAULT_LIMITS, Limits, choice_keys, load_ledger
 from ledger.model import Issue, Ledger, keys_of
 from ledger.store import Columns, NewPlan, Published, Store
 from ledger.text import fold, percent
@@ -57,7 +57,8 @@ def with_report_date(ledger: Ledger, report_date: date | None) -> Ledger:
 
 def columns_chosen(ledger: Ledger) -> Columns:
     """The columns of a ledger as read, to keep with its plan once a person has confirmed them."""
-    return Columns(ledger.shape, {key_of(c.header): c.field for c in ledger.columns if c.header})
+    keys = choice_keys(ledger.columns)
+    return Columns(ledger.shape, {key: c.field for key, c in zip(keys, ledger.columns, strict=True) if c.header})
 
 
 @dataclass(frozen=True)

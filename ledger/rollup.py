@@ -14,7 +14,7 @@ import pandas as pd
 
 from ledger import metrics
 from ledger.accounts import Unit, units
-from ledger.model import Ledger
+from ledger.model import EXTRA_PREFIX, Ledger, extra_text, fill_text
 from ledger.report import summary
 from ledger.store import Store, Version
 
@@ -132,5 +132,19 @@ def combined(
         )
     first = ledgers[max(newest.values(), key=lambda v: v.report_date).id]
     phases = store.plan_phases(plan_id) or first.phases
-    tasks = pd.concat(frames, ignore_index=True)
+    tasks = fill_text(pd.concat(_same_kinds(frames), ignore_index=True))
     return Ledger(tasks, phases, max(v.report_date for v in newest.values()), True, (), True)
+
+
+def _same_kinds(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:
+    """Units' task tables whose extra fields of one name agree on a kind: one that is numbers for one unit and text
+    for another is text for all."""
+    kinds: dict[str, set[str]] = {}
+    for frame in frames:
+        for name in frame.columns:
+            if name.startswith(EXTRA_PREFIX):
+                kinds.setdefault(name, set()).add(frame[name].dtype.kind)
+    mixed = [name for name, found in kinds.items() if len(found) > 1]
+    if not mixed:
+        return frames
+    return [frame.assign(**{n: extra_text(frame[n]) for n in mixed if n in frame}) for frame in frames]

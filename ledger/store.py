@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -1534,20 +1533,34 @@ def snapshot_frames(blobs: Sequence[bytes]) -> list[pd.DataFrame]:
     if not blobs:
         return []
     tables = [pa.ipc.open_stream(data).read_all() for data in blobs]
-    whole = pa.concat_tables(tables, promote_options="default").to_pandas()
-    # The task table's types: Arrow's strings come back as pandas' string type, and an empty status column without
-    # its categories. An extra field of text comes back as text; of numbers or dates, as it is.
-    for name in whole.columns:
-        wanted = TASK_DTYPES.get(name, np.dtype(object))
-        if (name in TASK_DTYPES or whole[name].dtype.kind not in "fM") and whole[name].dtype != wanted:
-            whole[name] = whole[name].astype(wanted)
-    if len(tables) == 1:
-        return [whole]
+    # The task fields of every version converted together; each version's extra fields on their own, as it has them
+    # (one version's amounts may be numbers where another's are text).
+    fields = [[name for name in table.column_names if name in TASK_DTYPES] for table in tables]
+    whole = pa.concat_tables(
+        [table.select(names) for table, names in zip(tables, fields, strict=True)], promote_options="default"
+    ).to_pandas()
+    for name in whole.columns:  # the task table's types: Arrow's strings come back as pandas' string type, and an
+        if whole[name].dtype != TASK_DTYPES[name]:  # empty status column without its categories
+            whole[name] = whole[name].astype(TASK_DTYPES[name])
     ends = list(itertools.accumulate(table.num_rows for table in tables))
-    return [
-        whole.iloc[end - table.num_rows : end][table.column_names].reset_index(drop=True)
-        for end, table in zip(ends, tables, strict=True)
-    ]
+    found = []
+    for end, table, names in zip(ends, tables, fields, strict=True):
+        frame = whole if len(tables) == 1 else whole.iloc[end - table.num_rows : end][names].reset_index(drop=True)
+        extra = [name for name in table.column_names if name not in TASK_DTYPES]
+        if extra:
+            found.append(pd.concat([frame, _extras_frame(table.select(extra))], axis=1))
+        else:
+            found.append(frame)
+    return found
+
+
+def _extras_frame(table) -> pd.DataFrame:
+    """A version's extra fields from its snapshot: text as text (Python strings), numbers and dates as they are."""
+    frame = table.to_pandas()
+    for name in frame.columns:
+        if frame[name].dtype.kind not in "fM":
+            frame[name] = frame[name].astype(object).where(frame[name].notna(), "")
+    return frame
 
 
 def issue_to_dict(issue: Issue) -> dict:

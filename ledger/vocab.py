@@ -101,16 +101,22 @@ def status_of(text: object) -> str | None:
 
 
 # A status phrase by its words, the first rule that matches deciding (a phrase longer than MAX_PHRASE is prose, not
-# a status): ongoing, then not done (未, 尚未 …: not started when it says 启动/开始), then in progress (正在, …中,
-# 部分, 基本, 逐步 …), then done (已…, 完成, 办结, 到位 …). 基本完成 is in progress: "basically" is not done.
+# a status): a negation that says nothing placeable (不, 无, 暂缓 …) stays unplaced; then ongoing; then not done (未,
+# 尚未, 待, 拟, 计划 …: not started when it says 启动/开始); then in progress (正在, …中, 部分, 基本, 即将 …); then
+# done (已…, 完成, 办结, 到位 …). 基本完成 is in progress: "basically" is not done.
 MAX_PHRASE = 8
-_BY_WORDS: tuple[tuple[re.Pattern[str], str], ...] = (
+_BY_WORDS: tuple[tuple[re.Pattern[str], str | None], ...] = (
+    (re.compile(r"不|无|暂缓|取消|搁置"), None),  # 不再推进, 无法完成: nothing to place it by; asked about
     (re.compile(r"长期|持续|常态|经常性"), ONGOING),
     (re.compile(r"^(?:未|尚未|暂未|没有|还未|仍未).{0,4}(?:启动|开始|着手)"), NOT_STARTED),
-    (re.compile(r"^(?:未|尚未|暂未|没有|还未|仍未)|未(?:完成|办结|到位|整改|落实)|待(?:启动|开始)"), NOT_DONE),
+    (
+        re.compile(r"^(?:未|尚未|暂未|没有|没|还未|仍未|待|拟|计划|准备|尚需|还需)|未(?:完成|办结|到位|整改|落实)"),
+        NOT_DONE,
+    ),
     (
         re.compile(
-            r"(?<!\d)\d{1,2}(?:\.\d+)?%|正在|进行|推进|办理中|落实中|整改中|实施中|中$|部分|基本|逐步|初步|阶段性|已启动|已开始|已部署"
+            r"(?<!\d)\d{1,2}(?:\.\d+)?%|正在|进行|推进|办理中|落实中|整改中|实施中|中$|部分|基本|逐步|初步|阶段性|即将|"
+            r"已启动|已开始|已部署"
         ),
         IN_PROGRESS,
     ),

@@ -71,7 +71,10 @@ if soon.empty:
     st.info(t("responsibilities.none_due_soon", days=v.thresholds.due_soon_days), icon=":material/info:")
 else:
     task_table(
-        soon, ("light", "days_left", "due", "measure", *PEOPLE, "progress", "id", "category"), key="due_soon_table"
+        soon,
+        ("light", "days_left", "due", "measure", *PEOPLE, "progress", "id", "category"),
+        key="due_soon_table",
+        with_extras=True,
     )
 
 download_tables(  # the sheets are made when the button is clicked, not on every run

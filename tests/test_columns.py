@@ -61,10 +61,10 @@ def test_an_audit_offices_ledger_is_read_by_meaning_with_every_column_kept():
         "整改验收人": "extra",
         "是否整改完成": "done_flag",
         "整改完成时间": "completed_on",
-        "整改完成情况": "extra",
+        "整改完成情况": "notes",  # narrative: the notes, beside a 是否整改完成 that says done or not
         "红黑榜": "extra",
         "佐证材料": "evidence",
-        "备注": "notes",
+        "备注": "extra",  # empty, it yields the notes to the column that holds them, and is kept
     }
     tasks = ledger.tasks
     assert ledger.report_date == date(2024, 4, 1)  # 统计截止时间：… beside 填报单位 on one line
@@ -75,7 +75,9 @@ def test_an_audit_offices_ledger_is_read_by_meaning_with_every_column_kept():
     assert tasks["unit"].tolist() == ["第一分公司"] * 3 + ["第二分公司"] * 2 + ["第三分公司"]
     assert tasks["extra:涉及金额（万元）"].tolist() == [12.5, 80.0, 35.2, 150.0, 22.0, 5.8]
     assert tasks["extra:红黑榜"].tolist() == ["红榜", "", "黑榜", "", "红榜", ""]
-    assert tasks["extra:整改完成情况"].iloc[1] == "已审核 12 份，余 8 份"
+    assert tasks["notes"].iloc[1] == "已审核 12 份，余 8 份"
+    conflict = next(i for i in ledger.warnings if i.code == "column.conflict")
+    assert (conflict.column, conflict.value) == ("备注", "整改完成情况")
     kept = [h for h in AUDIT_HEADER if fields(ledger)[h] == "extra"]
     assert all(f"extra:{h}" in tasks for h in kept)  # nothing the office wrote is dropped
 
@@ -239,6 +241,11 @@ def test_every_choice_has_a_reason_a_person_can_read():
         ("完成50%", IN_PROGRESS),
         ("未按期完成", NOT_DONE),
         ("尚未启动", NOT_STARTED),
+        ("待完成", NOT_DONE),
+        ("计划完成", NOT_DONE),
+        ("即将完成", IN_PROGRESS),
+        ("无法完成", None),  # a negation that says nothing placeable: asked about, never counted done
+        ("不再推进", None),
         ("良好", None),
         ("推进校园安全隐患排查整治工作", None),  # prose, not a status
     ],
@@ -283,3 +290,58 @@ def test_a_unique_id_column_identifies_the_measures_when_the_serial_number_repea
     assert "“序号”有重复或空白，改用各行都不相同的“问题编号”" in issue_message(warning, "zh")
     unique = read(["序号", "问题编号", "整改措施", "责任人"], [[i, *row[1:]] for i, row in enumerate(rows, 1)])
     assert fields(unique)["序号"] == "id" and "sheet.id_from_column" not in codes(unique)
+
+
+# --- what a careful reader of messy ledgers found -------------------------------------------------------------------
+
+
+def test_a_department_named_with_its_name_is_no_unit_and_a_unit_read_from_a_word_is_asked_about():
+    rows = [[i, f"落实第{i}项整改措施", name, "处长"] for i, name in enumerate(("保卫处", "学生处", "工会"), 1)]
+    ledger = read(["序号", "督办事项", "承办单位名称", "承办人"], rows)
+    assert fields(ledger)["承办单位名称"] == "department" and "unit" not in ledger.tasks
+    asked = read(["序号", "整改措施", "所属企业", "责任人"], [[i, f"第{i}项措施", "甲公司", "经理"] for i in (1, 2, 3)])
+    assert fields(asked)["所属企业"] == "unit" and asked.asks
+    assert [i.column for i in asked.errors if i.code == "column.unsure"] == ["所属企业"]
+
+
+def test_words_in_brackets_keep_two_completion_times_apart_and_in_a_persons_choice():
+    header = [*BASE, "完成时间（实际）", "完成时间（计划）"]
+    rows = [[*base_row(i), date(2019, 5, 20 + i), date(2019, 5, 31)] for i in (1, 2)]
+    ledger = read(header, rows)
+    assert fields(ledger)["完成时间（实际）"] == "completed_on" and fields(ledger)["完成时间（计划）"] == "due"
+    swapped = read(
+        header, rows, columns={key_of("完成时间（实际）"): "due", key_of("完成时间（计划）"): "completed_on"}
+    )
+    assert [day(d) for d in swapped.tasks["due"]] == [date(2019, 5, 21), date(2019, 5, 22)]
+    assert key_of("完成时间（实际）") != key_of("完成时间（计划）")
+
+
+def test_a_header_written_twice_is_chosen_by_its_column_letter():
+    header = [*BASE, "备注", "备注"]
+    rows = [[*base_row(i), f"说明{i}", f"联系电话{i}"] for i in (1, 2)]
+    ledger = read(header, rows, columns={"备注#d": "extra", "备注#e": "notes"})
+    assert ledger.ok and ledger.tasks["notes"].tolist() == ["联系电话1", "联系电话2"]
+    assert ledger.tasks["extra:备注"].tolist() == ["说明1", "说明2"]
+    from ledger.intake import choice_keys
+
+    assert choice_keys(ledger.columns) == ["序号", "整改措施", "责任人", "备注#d", "备注#e"]
+
+
+def test_a_header_that_names_no_measure_is_still_the_header_when_a_task_row_only_looks_like_one():
+    header = ["序号", "主要做法", "牵头领导", "责任单位", "完成时限", "进展情况"]
+    rows = [
+        [1, "制定整改任务清单", "校领导", "各部门", date(2019, 5, 31), "已完成"],
+        [2, "召开专题民主生活会", "党委书记", "党委办公室", date(2019, 6, 15), "进行中"],
+    ]
+    ledger = read(header, rows)
+    assert [c.header for c in ledger.columns] == header  # not the first task row
+    assert "column.no_measure" in codes(ledger, "error")
+    chosen = read(header, rows, columns={key_of("主要做法"): "measure"})
+    assert chosen.ok and chosen.tasks["measure"].tolist() == ["制定整改任务清单", "召开专题民主生活会"]
+    assert fields(read(["序号", "主要工作", "牵头领导"], [[1, "制定整改任务清单", "校领导"]]))["主要工作"] == "measure"
+
+
+def test_a_units_subtotal_row_is_skipped():
+    rows = [[*base_row(1), "甲公司"], [*base_row(2), "甲公司"], ["", "甲公司小计", "", ""]]
+    ledger = read([*BASE, "所属公司"], rows)
+    assert len(ledger.tasks) == 2 and ledger.ok

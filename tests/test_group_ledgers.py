@@ -117,9 +117,17 @@ def test_rows_without_a_unit_and_rows_of_another_unit_are_errors_for_those_rows(
     from tests.sheets import xlsx
 
     rows = audit_rows()
-    rows[2][1] = ""
+    rows[0][1] = rows[4][1] = ""  # the first row names no unit; the fifth is under 第二分公司's first row
     blank = split_units(load(("汇总.xlsx", xlsx({"汇总台账": [AUDIT_HEADER, *rows]}))))
-    assert blank is not None and [(i.code, i.row) for i in blank.issues] == [("task.blank_unit", 4)]
+    assert blank is not None and [(i.code, i.row) for i in blank.issues] == [("task.blank_unit", 2)]
+    rows[0][1] = "第一分公司"
+    written_once = split_units(load(("汇总.xlsx", xlsx({"汇总台账": [AUDIT_HEADER, *rows]}))))
+    assert written_once is not None and not written_once.issues
+    assert [(name, len(part.tasks)) for name, part in written_once.parts] == [
+        ("第一分公司", 3),
+        ("第二分公司", 2),
+        ("第三分公司", 1),
+    ]
 
 
 # --- the command line ---------------------------------------------------------------------------------------------
@@ -265,3 +273,68 @@ def test_the_brief_groups_its_category_chart_by_an_extra_field_when_asked(tmp_pa
 
     text = "\n".join(p.text for p in docx.Document(str(out)).paragraphs)
     assert "按“审计来源”分列的完成情况" in text
+
+
+def test_an_extra_of_numbers_in_one_sheet_and_text_in_another_is_text_and_publishes(tmp_path, capsys):
+    from tests.sheets import xlsx
+
+    header = ["序号", "整改措施", "责任人", "涉及金额"]
+    book = xlsx(
+        {
+            "财务部": [["填报日期：2024年4月1日"], header, [1, "补齐报销单据", "财务部经理", 12.5]],
+            "法务部": [["填报日期：2024年4月1日"], header, [1, "补充法务审核意见", "法务专员", "—"]],
+        }
+    )
+    path = tmp_path / "部门台账.xlsx"
+    path.write_bytes(book)
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    assert run(["publish", str(path), "--db", db, "--plan", "P"]) == 0
+    stored = Store(db)
+    tasks = stored.ledger(stored.newest_report_id(stored.plan_named("P").id)).tasks
+    assert tasks["extra:涉及金额"].tolist() == ["12.5", "—"]
+
+
+def test_units_whose_extra_fields_differ_in_kind_or_presence_read_together(store):
+    from tests.families import AUDIT_HEADER, audit_rows
+    from tests.sheets import xlsx
+
+    plan, _ = publish_group(store, audit_workbook())
+    rows = [[*row[:6], "—", *row[7:]] for row in audit_rows(("第二分公司",))]  # this week: no amounts, only a dash
+    later = xlsx({"汇总台账": [["统计截止时间：2024年4月8日"], AUDIT_HEADER[:-1], *[r[:-1] for r in rows]]})
+    files = [("第二分公司.xlsx", later)]
+    parts = split_units(check_upload(store, files, RECEIVED, plan_id=plan))
+    publish_units(store, files, parts, plan=plan, uploaded_by="审计部", uploaded_at=AT)
+    together = combined(store, plan)
+    assert together is not None
+    amounts = together.tasks.groupby("unit")["extra:涉及金额（万元）"].agg(list)
+    assert amounts["第二分公司"] == ["—", "—"] and amounts["第一分公司"] == ["12.5", "80", "35.2"]  # text for all
+    assert metrics.filter_options(together.tasks, "extra:备注") == []  # no "nan" where a unit lacks the column
+    assert set(together.tasks["extra:备注"]) == {""}
+    assert all(row.figures is not None for row in rollup(store, plan))
+
+
+def test_a_persons_choice_of_columns_is_kept_with_the_plan_on_every_engine(store):
+    from ledger.store import Columns
+
+    plan = store.create_plan("推进表", created_at=AT)
+    store.publish(
+        [("a.xlsx", odd_workbook(0))],
+        check_upload(store, [("a.xlsx", odd_workbook(0))], RECEIVED, columns=ODD_CHOICE),
+        plan=plan.id,
+        uploaded_by="办公室",
+        uploaded_at=AT,
+        columns=Columns("条目|办什么", dict(ODD_CHOICE)),
+    )
+    assert store.column_choices(plan.id) == ODD_CHOICE
+    store.publish(
+        [("b.xlsx", odd_workbook(1))],
+        check_upload(store, [("b.xlsx", odd_workbook(1))], RECEIVED, plan_id=plan.id),
+        plan=plan.id,
+        uploaded_by="办公室",
+        uploaded_at=AT,
+        columns=Columns("条目|办什么", {**ODD_CHOICE, "眼下": "extra"}),
+    )
+    assert store.column_choices(plan.id)["眼下"] == "extra"  # the newest choice for one header row wins
+
+
+ODD_CHOICE = {part.split("=")[0]: part.split("=")[1] for part in ODD_MAPPING.split(",")}

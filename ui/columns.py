@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ledger import Ledger
-from ledger.intake import CHOICES, key_of
+from ledger.intake import CHOICES, choice_keys
 from ledger.model import ColumnChoice
 from ledger.report import field_label, reason_text
 from ui.i18n import lang, literal, t
@@ -30,7 +30,8 @@ def chosen(base: Ledger, digest: str) -> dict[str, str] | None:
     changed = any(picked[c.column] != c.field for c in base.columns)
     if not changed and digest not in st.session_state.get(CONFIRMED_KEY, set()):
         return None
-    return {key_of(c.header): picked[c.column] for c in base.columns if c.header}
+    keys = choice_keys(base.columns)
+    return {key: picked[c.column] for key, c in zip(keys, base.columns, strict=True) if c.header}
 
 
 def _confirm(digest: str) -> None:

@@ -4,7 +4,7 @@ and turned into a Ledger or a PlanDocument, with every problem reported.
 The package's rule: outside it, code uses only this face; inside, its modules import the core's model (ledger.model,
 codes, dates, vocab, text) and one another, never the figures, the store or anything above them."""
 
-from ledger.intake.columns import CHOICES, key_of
+from ledger.intake.columns import CHOICES, choice_keys, key_of, keys_of
 from ledger.intake.guard import DEFAULT_LIMITS, MIB, Failure, Limits, warm_up
 from ledger.intake.phases import short_phase_name
 from ledger.intake.plan_document import LEDGER_FIELDS, PlanDocument, ledger_rows, read_plan
@@ -21,7 +21,9 @@ __all__ = [
     "Failure",
     "Limits",
     "PlanDocument",
+    "choice_keys",
     "key_of",
+    "keys_of",
     "ledger_rows",
     "load_ledger",
     "load_plan",

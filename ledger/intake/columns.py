@@ -19,6 +19,7 @@ from ledger.dates import IMMEDIATE, LONG_TERM, DateReader
 from ledger.intake.cells import Header, is_blank, shown
 from ledger.intake.fields import TASK_HEADERS, normalize_header
 from ledger.model import EXTRA, IGNORE, RESPONSIBILITY_FIELDS, SURE, ColumnChoice, Issue, Reason, column_letter
+from ledger.text import fold
 from ledger.vocab import closure_of, exact_status, parse_progress_text, status_of, yes_no
 
 Mapping_ = Mapping[str, str]
@@ -35,7 +36,7 @@ _WORDS: dict[str, tuple[str, float, str]] = {  # field → (pattern, weight, pat
     "problem": (r"问题|审计发现|巡察发现|检查发现", 0.8, r"编号|序号|类别|类型|分类|性质|来源|数量|个数|整改"),
     "goal": (r"目标|整改要求", 0.8, r"完成|时间|日期|时限"),
     "measure": (
-        r"措施|举措|任务|事项|工作内容|整改内容|具体内容|整改计划|工作安排|整改方案|具体做法",
+        r"措施|举措|任务|事项|工作内容|整改内容|具体内容|整改计划|工作安排|整改方案|具体做法|主要工作|重点工作",
         0.85,
         r"编号|序号|来源|类别|类型|数量|个数|完成|时间|日期|时限|期限",
     ),
@@ -44,14 +45,14 @@ _WORDS: dict[str, tuple[str, float, str]] = {  # field → (pattern, weight, pat
     "department": (
         r"部门|单位|科室|处室|承办|牵头|主办|责任处|院系|unit|department",
         0.82,
-        r"配合|协办|协助|验收|所属|下属|被|名称|人|领导|填报",
+        r"配合|协办|协助|验收|所属|下属|被|人|领导|填报",
     ),
     "owner": (r"(?:责任|承办|经办|负责|整改|落实|主办|具体|办理)人|owner|assignee", 0.88, r"验收|联系|填报"),
     "unit": (
         r"所属(?:单位|公司|学校|企业|院系|机构)|下属单位|被巡察单位|被审计单位|被检查单位|(?:单位|公司|学校|企业)名称|"
         r"子公司|分公司|二级单位|subsidiary|company|school",
         0.92,
-        r"",
+        r"承办|责任|牵头|主办|配合|协办|填报",
     ),
     "start": (r"开始|启动|起始|交办(?:时间|日期)|下达(?:时间|日期)|布置(?:时间|日期)", 0.85, r""),
     "due": (
@@ -82,37 +83,71 @@ EVIDENCE_WEIGHT = 0.3  # how much the cells move a header's score (a header's wo
 SAMPLE_ROWS = 200  # the cells of a column that are looked at
 
 
+_MARKS = re.compile(r"[\s*＊:：%％]")
+
+
 def key_of(header: object) -> str:
-    """A header as a person's choice of columns is remembered by: folded as header words are compared."""
-    return normalize_header(header)
+    """A header as a person's choice of columns is remembered by: folded (width, case, spaces), its words in
+    brackets kept — 完成时间（实际） and 完成时间（计划） are two columns."""
+    return _MARKS.sub("", fold(header))
+
+
+def keys_of(header: object) -> tuple[str, ...]:
+    """The keys a person may name a header by: key_of, and without its hints in brackets (涉及金额 for 涉及金额（万元）)."""
+    return tuple(dict.fromkeys((key_of(header), normalize_header(header))))
 
 
 @lru_cache(maxsize=4096)
 def header_words(header: str) -> tuple[tuple[str, float, Reason], ...]:
-    """The fields a header's words name, each with its weight and the reason, strongest first."""
-    key = normalize_header(header)
+    """The fields a header's words name, each with its weight and the reason, strongest first. Words are matched
+    without hints in brackets (（必填）, （万元）); the words that rule a field out are looked for in the whole header
+    (完成时间（实际） is no deadline)."""
+    key, whole = normalize_header(header), key_of(header)
     if not key or len(key) > 24:
         return ()
     found: dict[str, tuple[float, Reason]] = {}
-    if key in _EXACT:
+
+    def ruled_out(field: str) -> bool:
+        never = _COMPILED[field][1]
+        return never is not None and never.search(whole) is not None
+
+    if key in _EXACT and not (whole != key and ruled_out(_EXACT[key][0])):
         field, rank = _EXACT[key]
         found[field] = (1.0 - rank * 0.001, Reason("exact", (("header", header.strip()),)))
     for word, (field, rank) in _EXACT.items():  # 整改措施内容, 完成时限(日期): the start of a synonym
-        if field not in found and len(word) >= 3 and key.startswith(word):
+        if field not in found and len(word) >= 3 and key.startswith(word) and not (whole != key and ruled_out(field)):
             found[field] = (0.95 - rank * 0.001, Reason("contains", (("word", word),)))
-    for field, (words, never) in _COMPILED.items():
+    for field, (words, _) in _COMPILED.items():
         match = words.search(key)
-        if field in found or match is None or (never is not None and never.search(key)):
+        if field in found or match is None or ruled_out(field):
             continue
         found[field] = (_WORDS[field][1], Reason("contains", (("word", match[0]),)))
     return tuple(sorted(((f, w, r) for f, (w, r) in found.items()), key=lambda item: -item[1]))
+
+
+def person(mapping: Mapping_, header: object, letter: str = "") -> str | None:
+    """A person's choice for a column: by its header and letter (`备注#N`, for a header written twice), by its header,
+    or by its header without the hints in brackets."""
+    keys = keys_of(header)
+    tried = ([f"{keys[0]}#{letter.lower()}"] if letter else []) + list(keys)
+    return next((mapping[key] for key in tried if key in mapping), None)
+
+
+def choice_keys(choices: Sequence[ColumnChoice]) -> list[str]:
+    """The key each column's choice is kept under: its header (key_of), with its letter for a header written twice."""
+    counts: dict[str, int] = {}
+    for choice in choices:
+        counts[key_of(choice.header)] = counts.get(key_of(choice.header), 0) + 1
+    return [
+        f"{key_of(c.header)}#{c.letter.lower()}" if counts[key_of(c.header)] > 1 else key_of(c.header) for c in choices
+    ]
 
 
 def header_field(header: object, mapping: Mapping_ | None = None) -> str | None:
     """The field a header cell names by its words alone (or a person's choice): what finds the header row."""
     if not isinstance(header, str) or is_blank(header):
         return None
-    if mapping and (chosen := mapping.get(key_of(header))) is not None:
+    if mapping and (chosen := person(mapping, header)) is not None:
         return chosen if chosen not in (EXTRA, IGNORE) else None
     named = header_words(header) if len(header) <= 64 else ()
     return named[0][0] if named and named[0][1] >= 0.75 else None
@@ -247,6 +282,8 @@ def fit(field: str, p: Profile) -> tuple[float, str]:
         if p.statuses >= 0.5 or p.yes_no >= 0.5:
             return -0.6, "cells_status"
         return (min(0.8, max(-0.2, (p.length - 4) / 10)) * text - 0.6 * (1 - text)), "cells_long_text"
+    if field == "phase":  # 第二阶段, 整改落实: names, checked against the phases when read
+        return (0.3 if 0 < p.length <= 20 else 0.0), "cells_names"
     if field in _NAME_FIELDS or field == "category":
         if p.statuses >= 0.5 or p.yes_no >= 0.5:
             return -1.0, "cells_status"
@@ -264,6 +301,7 @@ _BY_CELLS: tuple[tuple[str, str], ...] = (
     ("due", "due_words"),
 )
 CELLS_ONLY = 0.45  # the confidence of a field suggested by the cells alone
+EMPTY_PENALTY = 0.2  # a column with nothing under it yields a field to a filled one that names it too
 
 
 @dataclass(frozen=True)
@@ -282,11 +320,13 @@ def _candidates(column: int, header: str, p: Profile) -> list[_Candidate]:
     for field, weight, reason in header_words(header):
         evidence, why = fit(field, p)
         evidence *= weight_of
-        score = weight + EVIDENCE_WEIGHT * evidence
+        score = weight + EVIDENCE_WEIGHT * evidence - (EMPTY_PENALTY if p.count == 0 else 0.0)
         if weight >= 0.95:  # the header is (or starts with) the field's name: only cells of another kind doubt it
             confidence = 0.95 if evidence > -0.7 else 0.5
         else:
             confidence = 0.85 if evidence >= 0.2 else (0.7 if evidence > -0.4 else 0.4)
+        if field == "unit" and weight < 0.95:  # a unit read from a word splits the ledger: a person confirms it
+            confidence = min(confidence, CELLS_ONLY)
         cells = Reason(why if evidence > -0.4 else "cells_disagree", (("what", why),))
         found.append(_Candidate(column, field, score, confidence, (reason, cells)))
     if not found and p.count >= 3:
@@ -341,11 +381,13 @@ def choose(
     taken: dict[str, _Candidate] = {}
     chosen: dict[int, _Candidate] = {}
     fixed: dict[int, str] = {}
+    twice = {key for key in map(key_of, headers) if key and [key_of(h) for h in headers].count(key) > 1}
     for c, header in enumerate(headers):
-        if header and (person := mapping.get(key_of(header))) is not None:
-            fixed[c] = person
-            if person not in (EXTRA, IGNORE) and person not in taken:
-                taken[person] = chosen[c] = _Candidate(c, person, 9.0, 1.0, (Reason("confirmed"),))
+        letter = column_letter(c) if key_of(header) in twice else ""
+        if header and (picked := person(mapping, header, letter)) is not None:
+            fixed[c] = picked
+            if picked not in (EXTRA, IGNORE) and picked not in taken:
+                taken[picked] = chosen[c] = _Candidate(c, picked, 9.0, 1.0, (Reason("confirmed"),))
     lists = {c: _candidates(c, h, profiles[c]) for c, h in enumerate(headers) if c not in fixed}
     pending = sorted((cand for cands in lists.values() for cand in cands), key=lambda k: (-k.score, k.column))
     lost: dict[int, _Candidate] = {}  # a column's best field, taken by a better column

@@ -88,6 +88,12 @@ def find_header(
     if best is None:
         return None
     if kind == "tasks":
+        richer = max(range(best[1]), key=lambda i: len(mapped[i]), default=None)
+        if richer is not None and len(mapped[richer]) > len(best[2]):
+            # A row above names more fields, though none is the measure (主要工作 …): that is the header, and the
+            # row found is a task whose words (制定整改任务清单, 校领导) merely look like headers. Read by meaning,
+            # the column step then asks which column holds the measures.
+            return choose(rows, richer, None, mapping, sheet)
         two_rows = best[1] > 0 and len(best[2]) > len(mapped[best[1]])
         return choose(rows, best[1], best[1] - 1 if two_rows else None, mapping, sheet)
     return Header(best[1], {field: (col, text) for field, (col, text, _) in best[2].items()})
@@ -263,7 +269,6 @@ _FOOTER = re.compile(
     r"prepared by|checked by)\s*[:：]",
     re.IGNORECASE,
 )
-_TOTAL_WORDS = {"合计", "小计", "总计", "共计", "total", "subtotal", "sum"}
 _SECTION = re.compile(
     r"^(?:[一二三四五六七八九十百]+\s*[、.．]|[(（]\s*[一二三四五六七八九十百]+\s*[)）]|第[一二三四五六七八九十]+[类部分])"
 )
@@ -291,11 +296,14 @@ def is_footer_line(cells: list[object]) -> bool:
 
 
 def is_total(cells: list[object]) -> bool:
-    """A 合计/小计 line: one of its first cells says so."""
+    """A 合计/小计 line: one of its first cells says so, alone or after what it totals (第一分公司小计)."""
     return any(
-        isinstance(c, str) and len(c) <= 16 and "".join(c.split()).lower().strip(":：") in _TOTAL_WORDS
+        isinstance(c, str) and len(c) <= 16 and _TOTAL.search("".join(c.split()).lower().strip(":：")) is not None
         for c in cells[:4]
     )
+
+
+_TOTAL = re.compile(r"^(?:合计|小计|总计|共计|total|subtotal|sum)$|.(?:合计|小计|总计)$")
 
 
 def section_title(filled: list[tuple[int, object]], columns: dict[str, int]) -> str | None:

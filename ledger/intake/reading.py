@@ -23,7 +23,7 @@ from ledger.intake.phases import read_phases
 from ledger.intake.precheck import check_bytes, kind_of, refusal
 from ledger.intake.tasks import read_tasks, unread_columns
 from ledger.intake.workbook import BODY_SHEET, diagnose, read_file
-from ledger.model import TASK_COLUMNS, Issue, Ledger, Phase, RawSheet, empty_tasks, status_column
+from ledger.model import TASK_COLUMNS, Issue, Ledger, Phase, RawSheet, empty_tasks, extra_text, fill_text, status_column
 from ledger.text import fold
 
 log = logging.getLogger(__name__)
@@ -280,12 +280,16 @@ def _joined(parts: list[pd.DataFrame], order: dict[str, int] | None = None) -> p
         return parts[0]
     if order:
         parts = sorted(parts, key=lambda part: order.get(part["sheet"].iloc[0] if len(part) else "", 0))
+    kinds: dict[str, set[str]] = {}
+    for part in parts:
+        for name in part.columns.difference(list(TASK_COLUMNS)):
+            kinds.setdefault(name, set()).add(part[name].dtype.kind)
+    mixed = [name for name, found in kinds.items() if len(found) > 1]  # numbers in one sheet, text in another
+    if mixed:
+        parts = [part.assign(**{n: extra_text(part[n]) for n in mixed if n in part}) for part in parts]
     joined = pd.concat(parts, ignore_index=True)
     joined["status"] = status_column(joined["status"].astype(object).tolist())
-    for name in joined.columns.difference(list(TASK_COLUMNS)):  # a text column one sheet lacks (an extra, the unit)
-        if joined[name].dtype == object and joined[name].isna().any():
-            joined[name] = joined[name].fillna("")
-    return joined
+    return fill_text(joined)
 
 
 def _sheet_notes(roles) -> list[Issue]:

@@ -520,14 +520,18 @@ def _formula_errors(sheet: RawSheet, header: Header, rows: list[int]) -> list[Is
     ]
 
 
-def _categories(cells: _Cells, texts: list[str]) -> np.ndarray:
-    """Merged or blank category cells take the category above; enumerators like `一、` are dropped."""
-    stripped = cells.spread([strip_enumerator(text) if text else "" for text in texts])
-    positions = np.arange(len(stripped))
-    above = np.maximum.accumulate(np.where(stripped.astype(bool), positions, -1))
-    out = stripped[np.maximum(above, 0)]
+def _filled_down(values: np.ndarray) -> np.ndarray:
+    """Blank cells take the value above (a unit or category written on the first row of its block only)."""
+    positions = np.arange(len(values))
+    above = np.maximum.accumulate(np.where(values.astype(bool), positions, -1))
+    out = values[np.maximum(above, 0)]
     out[above < 0] = ""
     return out
+
+
+def _categories(cells: _Cells, texts: list[str]) -> np.ndarray:
+    """Merged or blank category cells take the category above; enumerators like `一、` are dropped."""
+    return _filled_down(cells.spread([strip_enumerator(text) if text else "" for text in texts]))
 
 
 def _days(found: Sequence[object]) -> np.ndarray:
@@ -707,8 +711,8 @@ def read_tasks(
         }
     )
     more = {name: values for name, (values, _) in extras.items()}
-    if "unit" in header.columns:  # a group's merged ledger: the unit each row belongs to
-        more = {"unit": cells["unit"].spread(_texts(cells["unit"])), **more}
+    if "unit" in header.columns:  # a group's merged ledger: the unit each row belongs to, written on its first row
+        more = {"unit": _filled_down(cells["unit"].spread(_texts(cells["unit"]))), **more}
     if more:
         frame = pd.concat([frame, pd.DataFrame(more, index=frame.index)], axis=1)
     return frame, convert.issues
