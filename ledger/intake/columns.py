@@ -10,6 +10,7 @@ person's choice, given now or remembered with the plan, always wins. Every choic
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -180,36 +181,34 @@ _DATES = DateReader(2000)  # whether a cell reads as a date at all; the year is 
 
 
 def profile(values: Sequence[object]) -> Profile:
-    """The profile of a column's filled cells."""
+    """The profile of a column's filled cells. Each distinct cell is looked at once and counted as often as it is
+    written (a column repeats the same names and dates down the sheet). Status words of the vocabulary count whole,
+    phrases placed by their words (正在推进) half."""
     n = len(values)
     if not n:
         return Profile(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, False)
-    texts = [shown(v) for v in values]
-    dated = [_date_like(v) for v in values]
-    numbers = [_number(v) for v in values]
-    words = [t for t, v in zip(texts, values, strict=True) if isinstance(v, str)]
-    share = lambda flags: sum(1 for f in flags if f) / n  # noqa: E731
+    counts = Counter(values)
+    share = lambda test: sum(k for v, k in counts.items() if test(v)) / n  # noqa: E731
+    texts = {v: shown(v) for v in counts}
+    dated = {v: _date_like(v) for v in counts}
+    numbers = {v: _number(v) for v in counts}
+    exact = {v: isinstance(v, str) and exact_status(v) is not None for v in counts}
+    words = [(len(texts[v]), k) for v, k in counts.items() if isinstance(v, str)]
+    distinct = len(set(texts.values()))
     return Profile(
         n,
-        share(d is True for d in dated),
-        share(d is not False for d in dated),
-        _status_share(values),
-        share(isinstance(v, str) and yes_no(v) is not None for v in values),
-        share(isinstance(v, str) and closure_of(v) is not None for v in values),
-        share(x is not None for x in numbers),
-        share(x is not None and 0 <= x <= 100 for x in numbers) if any(x is not None for x in numbers) else 0.0,
-        sum(map(len, words)) / len(words) if words else 0.0,
-        len(set(texts)) / n,
-        n >= 3 and len(set(texts)) == n and all(len(t) <= 12 for t in texts),
+        share(lambda v: dated[v] is True),
+        share(lambda v: dated[v] is not False),
+        share(lambda v: exact[v])
+        + share(lambda v: not exact[v] and isinstance(v, str) and status_of(v) is not None) / 2,
+        share(lambda v: isinstance(v, str) and yes_no(v) is not None),
+        share(lambda v: isinstance(v, str) and closure_of(v) is not None),
+        share(lambda v: numbers[v] is not None),
+        share(lambda v: (number := numbers[v]) is not None and 0 <= number <= 100),
+        sum(length * k for length, k in words) / sum(k for _, k in words) if words else 0.0,
+        distinct / n,
+        n >= 3 and distinct == n and all(len(t) <= 12 for t in texts.values()),
     )
-
-
-def _status_share(values: Sequence[object]) -> float:
-    """The share of status words: the vocabulary's own count whole, phrases placed by their words (正在推进) half."""
-    texts = [v for v in values if isinstance(v, str)]
-    exact = sum(1 for v in texts if exact_status(v) is not None)
-    phrased = sum(1 for v in texts if exact_status(v) is None and status_of(v) is not None)
-    return (exact + phrased / 2) / len(values)
 
 
 def _date_like(value: object) -> bool | str:
