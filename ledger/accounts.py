@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import secrets
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -210,12 +211,25 @@ def dummy_hash() -> str:
 
 
 def _clean_name(name: str) -> str:
+    """A name as stored: spaces collapsed; empty, overlong, or holding a control, format or direction character
+    (zero-width spaces, U+202E) refused."""
     name = " ".join(str(name).split())
     if not name:
         raise AccountError("account.name_empty")
     if len(name) > MAX_NAME:
         raise AccountError("account.name_long", n=MAX_NAME)
+    if any(unicodedata.category(ch) in _HIDDEN for ch in name):
+        raise AccountError("account.name_hidden")
     return name
+
+
+_HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def _look_alike(conn, table: sa.Table, name: str) -> str | None:
+    """An existing name that folds to the same (ａｄｍｉｎ, ADMIN and admin are one name): it, or None."""
+    key = fold(name)
+    return next((found for found in conn.execute(sa.select(table.c.name)).scalars() if fold(found) == key), None)
 
 
 # --- users -------------------------------------------------------------------------------------------------
@@ -277,6 +291,8 @@ def add_user(
     hashed = hash_password(password)
     try:
         with store._writing() as conn:
+            if (other := _look_alike(conn, users_table, name)) is not None:
+                raise AccountError("account.name_taken", name=other)
             user_id = inserted_id(
                 conn.execute(
                     users_table.insert().values(
@@ -305,10 +321,24 @@ def add_user(
     return _existing_user(store, name)
 
 
+def _keep_an_admin(conn, found: User, role: str, disabled: bool) -> None:
+    """Refuse to disable or demote the last active admin: nobody could manage accounts any more."""
+    if found.role != "admin" or found.disabled or (role == "admin" and not disabled):
+        return
+    others = conn.execute(
+        sa.select(sa.func.count())
+        .select_from(users_table)
+        .where(users_table.c.role == "admin", users_table.c.disabled == sa.false(), users_table.c.id != found.id)
+    ).scalar_one()
+    if not others:
+        raise AccountError("account.last_admin", name=found.name)
+
+
 def set_disabled(store: Store, name: str, disabled: bool, *, at: datetime, by: str, address: str = "") -> User:
-    """Disable (or enable) an account; disabling ends its sessions at once."""
+    """Disable (or enable) an account; disabling ends its sessions at once. The last active admin stays."""
     found = _existing_user(store, name)
     with store._writing() as conn:
+        _keep_an_admin(conn, found, found.role, disabled)
         conn.execute(users_table.update().where(users_table.c.id == found.id).values(disabled=disabled))
         if disabled:
             _end_sessions(conn, found.id, at)
@@ -342,11 +372,12 @@ def set_password(store: Store, name: str, password: str, *, at: datetime, by: st
 def set_role(
     store: Store, name: str, role: str, units: Sequence[int], *, at: datetime, by: str, address: str = ""
 ) -> User:
-    """Change an account's role and units."""
+    """Change an account's role and units. The last active admin stays an admin."""
     found = _existing_user(store, name)
     if role not in ROLES:
         raise AccountError("account.role", role=role)
     with store._writing() as conn:
+        _keep_an_admin(conn, found, role, False)
         conn.execute(users_table.update().where(users_table.c.id == found.id).values(role=role))
         conn.execute(user_units_table.delete().where(user_units_table.c.user_id == found.id))
         for unit_id in sorted(set(units)):
@@ -458,6 +489,20 @@ def log_in(store: Store, name: str, password: str, *, address: str, now: datetim
         audit.append(conn, at=now, who=name, action="login", target=fold(name), address=address)
         user = _user(conn, row)
     return Login(user, token)
+
+
+def reauthenticate(store: Store, name: str, password: str, *, address: str, now: datetime) -> bool:
+    """Whether `name` (the admin acting) gave their own password again, before a password reset, a role change or
+    disabling an account. Throttled and recorded like a login: a wrong answer is a failed login."""
+    if login_wait(store, name, address, now) > 0:
+        return False
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(users_table).where(users_table.c.name == name)).mappings().first()
+    right = row is not None and not row["disabled"] and _verify(row["password_hash"], password[:MAX_PASSWORD])
+    if not right:
+        with store._writing() as conn:
+            audit.append(conn, at=now, who=name, action="login_failed", target=fold(name), address=address)
+    return right
 
 
 def _digest(token: str) -> str:

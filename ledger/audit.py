@@ -13,6 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from ledger.escape import visible_controls
 from ledger.store import AUDIT_ACTIONS as ACTIONS  # noqa: F401  (re-exported)
 from ledger.store import Store, audit_table
 from ledger.store import append_audit as append
@@ -30,12 +31,14 @@ class Record:
     detail: dict
 
     def as_json(self) -> dict:
+        """The record as `audit --json` and the Audit page show it: what a visitor typed (a login name, a target)
+        with every control and direction character written out (ledger.escape.visible_controls)."""
         return {
             "at": self.at.isoformat(sep=" ", timespec="seconds"),
-            "who": self.who,
+            "who": visible_controls(self.who),
             "action": self.action,
-            "target": self.target,
-            "address": self.address,
+            "target": visible_controls(self.target),
+            "address": visible_controls(self.address),
         }
 
 

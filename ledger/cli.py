@@ -123,7 +123,9 @@ def build_parser() -> argparse.ArgumentParser:
             sub.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
             sub.add_argument("--plan", help="the plan to publish into (created when missing; default: the only one)")
             sub.add_argument("--report-date", type=_day, help="YYYY-MM-DD, overrides the date the ledger states")
-            sub.add_argument("--by", default=getpass.getuser(), help="who publishes (default: the login name)")
+            sub.add_argument(
+                "--by", help="who publishes, as the trail records it: cli:LOGIN as BY (default: cli:LOGIN)"
+            )
             sub.add_argument("--note", default="", help="a note kept with the version")
             sub.add_argument(
                 "--unit",
@@ -187,7 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--by", required=True, help="who gave it (the leader's title, e.g. 党总支书记)")
     add.add_argument("--due", type=_day, help="a new deadline (default: the meeting date + 7 days)")
     add.add_argument("--date", type=_day, help="the meeting date (default: today)")
-    add.add_argument("--recorded-by", default=getpass.getuser(), help="who records it (default: the login name)")
+    add.add_argument(
+        "--recorded-by", help="who records it, as the trail records it: cli:LOGIN as NAME (default: cli:LOGIN)"
+    )
     add.add_argument("--json", action="store_true", help="print the recorded requirement as JSON")
     users = commands.add_parser("users", help="personal accounts: list (default), add, disable, enable, passwd")
     users.add_argument("action", nargs="?", default="list", choices=("list", "add", "disable", "enable", "passwd"))
@@ -365,7 +369,7 @@ def _publish(args, today: date) -> int:
     )
     from ledger.store import NewPlan
 
-    if len(args.by) > MAX_UPLOADER or len(args.note) > MAX_NOTE:
+    if len(args.by or "") > MAX_UPLOADER or len(args.note) > MAX_NOTE:
         raise UsageError(f"--by may have at most {MAX_UPLOADER} characters, --note at most {MAX_NOTE}")
     chosen_columns = parse_columns(args.columns, args.lang)
     files = read_files([args.ledger] + ([args.phases] if args.phases else []))
@@ -390,7 +394,7 @@ def _publish(args, today: date) -> int:
                 files,
                 parts,
                 plan=target,
-                uploaded_by=args.by,
+                uploaded_by=cli_person(args.by),
                 uploaded_at=datetime.now(),
                 note=args.note,
                 report_date=args.report_date,
@@ -424,7 +428,7 @@ def _publish(args, today: date) -> int:
             files,
             ledger,
             plan=target,
-            uploaded_by=args.by,
+            uploaded_by=cli_person(args.by),
             uploaded_at=datetime.now(),
             note=args.note,
             report_date=args.report_date,
@@ -640,7 +644,7 @@ def _decisions(args, today: date) -> int:
                     given_by=args.by,
                     meeting_date=args.date or today,
                     due=args.due,
-                    recorded_by=args.recorded_by,
+                    recorded_by=cli_person(args.recorded_by),
                     recorded_at=datetime.now(),
                 )
             except RequirementError as problem:
@@ -777,9 +781,12 @@ def _pack(args, today: date) -> int:
     return code
 
 
-def cli_person() -> str:
-    """Who acts from the command line, in the audit trail: the login name, marked as the command line's."""
-    return f"cli:{getpass.getuser()}"
+def cli_person(named: str | None = None) -> str:
+    """Who acts from the command line, in the audit trail: the operating system's login name, marked as the
+    command line's — and the name given on the command line only as what that login said (`cli:root as 管理员`):
+    anyone can type a name, so it is never recorded as the person."""
+    login = f"cli:{getpass.getuser()}"
+    return f"{login} as {' '.join(named.split())}" if named and named.strip() else login
 
 
 def read_password(lang: str) -> str:
@@ -904,7 +911,10 @@ def _audit(args) -> int:
         print(json.dumps([r.as_json() for r in found], ensure_ascii=False))
         return EXIT_OK
     for r in found:
-        print(f"{r.as_json()['at']}  {r.who}  {translate('audit.' + r.action, args.lang)}  {r.target}  {r.address}")
+        shown = r.as_json()  # a visitor's name with its control characters written out, never acted on
+        print(
+            f"{shown['at']}  {shown['who']}  {translate('audit.' + r.action, args.lang)}  {shown['target']}  {shown['address']}"
+        )
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 
 _ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every character CommonMark lets a backslash escape
 _WORD_JOINER = "\u2060"
@@ -30,3 +31,21 @@ def plotly(text: object) -> str:
 def html_text(text: object) -> str:
     """Text shown as written in an HTML block (st.html), in an element or an attribute's quoted value."""
     return html.escape(str(text), quote=True)
+
+
+def visible_controls(text: object) -> str:
+    """Text with every control, format and direction character written out as its code (`\\u202e`): what the audit
+    trail shows of names a visitor typed, so that none can erase a terminal line, forge a record or turn `who`
+    around on the page."""
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in _HIDDEN else ch for ch in str(text))
+
+
+_HIDDEN = {
+    "Cc",
+    "Cf",
+    "Cs",
+    "Co",
+    "Cn",
+    "Zl",
+    "Zp",
+}  # control, format (bidi, zero-width), surrogate, private, unassigned

@@ -754,6 +754,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "account.password_name": ("密码不能包含账号名称。", "The password must not contain the account's name."),
     "account.name_empty": ("名称不能为空。", "The name cannot be empty."),
+    "account.last_admin": (
+        "“{name}”是最后一位在用的管理员：不能停用或改为其他角色。请先为另一位同事设管理员。",
+        "“{name}” is the last active admin: the account cannot be disabled or given another role. Make a colleague "
+        "an admin first.",
+    ),
+    "account.reauth": (
+        "请输入您自己的密码以确认这项操作；密码不正确，未做任何更改。",
+        "Enter your own password to confirm this; the password was not right, and nothing was changed.",
+    ),
+    "account.name_hidden": (
+        "名称中不能有看不见的字符或改变文字方向的字符（零宽空格、方向控制符等）。",
+        "A name may not hold invisible or direction-changing characters (zero-width spaces, direction controls).",
+    ),
     "account.name_long": (
         "名称太长（最多 {n} 个字符）。",
         "The name is too long ({n} {n:character|characters} at most).",
@@ -786,6 +799,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{label}: withdrawn by {by} at {at} — {reason}",
     ),
     "versions.restore": ("恢复", "Restore"),
+    "users.own_password": ("您自己的密码（确认用）", "Your own password (to confirm)"),
+    "users.own_password_help": (
+        "更改角色、重设密码或停用账号前，请再输入一次您自己的密码。",
+        "Changing a role, resetting a password or disabling an account asks for your own password again.",
+    ),
     "users.title": ("账号管理", "Users"),
     "users.name": ("账号", "Account"),
     "users.role": ("角色", "Role"),
@@ -835,6 +853,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit.password_changed": ("修改密码", "password changed"),
     "audit.role_changed": ("修改角色或单位", "role or units changed"),
     "audit.unit_added": ("新建单位", "unit added"),
+    "audit.plan_renamed": ("方案改名", "plan renamed"),
+    "audit.plan_deleted": ("删除方案", "plan deleted"),
     "cli.which_plan": (
         "请用 --plan 指明整改方案。现有方案：{plans}（python -m ledger plans 列出全部）。",
         "Name the plan with --plan. Plans: {plans} (python -m ledger plans lists them).",

@@ -520,18 +520,41 @@ class Store:
                 raise
             return found
 
-    def rename_plan(self, plan_id: int, name: str) -> Plan:
+    def rename_plan(self, plan_id: int, name: str, *, at: datetime, by: str, address: str = "") -> Plan:
+        """The plan under a new name (refused when taken or empty), with its record in the audit trail."""
         name = _plan_name(name)
+        was = self.plan(plan_id).name
         try:
             with self._writing() as conn:
                 conn.execute(plans_table.update().where(plans_table.c.id == plan_id).values(name=name))
+                append_audit(
+                    conn,
+                    at=at,
+                    who=by,
+                    action="plan_renamed",
+                    target=name,
+                    address=address,
+                    detail={"plan_id": plan_id, "was": was},
+                )
         except IntegrityError:
             raise StoreError("store.plan_exists", name) from None
         return self.plan(plan_id)
 
-    def delete_plan(self, plan_id: int) -> None:
-        """The plan and all its versions (the demo plan, when an office no longer wants it shown)."""
+    def delete_plan(self, plan_id: int, *, at: datetime, by: str, address: str = "") -> None:
+        """The plan and all its versions (the demo plan, when an office no longer wants it shown), with its record
+        in the audit trail."""
+        plan = self.plan(plan_id)
+        versions = len(self.versions(plan_id, withdrawn=True))
         with self._writing() as conn:
+            append_audit(
+                conn,
+                at=at,
+                who=by,
+                action="plan_deleted",
+                target=plan.name,
+                address=address,
+                detail={"plan_id": plan_id, "demo": plan.demo, "versions": versions},
+            )
             version_ids = sa.select(versions_table.c.id).where(versions_table.c.plan_id == plan_id)
             for table in (snapshots_table, tasks_table, phases_table, files_table):
                 conn.execute(table.delete().where(table.c.version_id.in_(version_ids)))
@@ -1373,6 +1396,8 @@ AUDIT_ACTIONS = (
     "password_changed",
     "role_changed",
     "unit_added",
+    "plan_renamed",
+    "plan_deleted",
 )
 
 

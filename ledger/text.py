@@ -50,3 +50,13 @@ def percent(value: float | None, digits: int = 1) -> str:
     """A percentage as shown everywhere (screens, charts, the meeting pack, the CLI): `45.2%`, to `digits`
     decimals; `—` when there is none (None or NaN)."""
     return "—" if value is None or value != value else f"{value:.{digits}f}%"
+
+
+_ASCII_NUMBER = re.compile(r"[0-9]{1,9}")
+MAX_NUMBER_DIGITS = 9
+
+
+def asked_number(text: object) -> int | None:
+    """A number from an address (?slide=3, ?plan=2): ASCII digits only, at most 9 of them; anything else (², ٣, a
+    5,000-digit string, -1) is None, to be ignored as if it were not there."""
+    return int(text) if isinstance(text, str) and _ASCII_NUMBER.fullmatch(text) else None

@@ -38,13 +38,7 @@ found = audit.records(
 )
 st.caption(t("audit.count", n=len(found), limit=audit.SHOWN))
 rows = [
-    {
-        "at": r.at.strftime("%Y-%m-%d %H:%M:%S"),
-        "who": r.who,
-        "action": t(f"audit.{r.action}"),
-        "target": r.target,
-        "address": r.address,
-    }
+    {**r.as_json(), "at": r.at.strftime("%Y-%m-%d %H:%M:%S"), "action": t(f"audit.{r.action}")}  # names escaped
     for r in found
 ]
 COLUMNS = ("at", "who", "action", "target", "address")

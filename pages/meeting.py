@@ -8,6 +8,7 @@ from ledger.brief import SLIDE_ROWS, overdue_slides
 from ledger.figures import gantt
 from ledger.lights import counts as light_counts
 from ledger.requirements import DEFAULT_DAYS
+from ledger.text import asked_number
 from ui import access
 from ui.cards import Card, cards
 from ui.changes import counts_row
@@ -27,8 +28,8 @@ slides = [
     ("carried", None),
     ("current", None),
 ]
-asked = st.query_params.get("slide", "1")
-number = min(max(int(asked), 1), len(slides)) if asked.isdigit() else 1
+asked = asked_number(st.query_params.get("slide", "1"))  # anything but a few ASCII digits is ignored
+number = min(max(asked, 1), len(slides)) if asked is not None else 1
 kind, payload = slides[number - 1]
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 from ledger import accounts
 from ui import access, source
 from ui.i18n import t
-from ui.users import add_unit, add_user, change
+from ui.users import CONFIRM_KEY, add_unit, add_user, change
 
 st.title(t("users.title"))
 if not access.allowed("manage_users"):
@@ -71,6 +71,7 @@ if people:
             key="edit_units",
             format_func=units.get,
         )
+        st.text_input(t("users.own_password"), type="password", key=CONFIRM_KEY, help=t("users.own_password_help"))
         st.button(t("users.save_role"), on_click=change, args=(chosen, "role"), key="save_role")
         st.text_input(
             t("users.new_password"),

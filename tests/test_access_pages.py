@@ -316,6 +316,7 @@ def test_a_session_idle_for_longer_than_the_setting_ends(db, monkeypatch, idle_m
 def test_disabling_an_account_or_taking_a_role_away_takes_effect_at_the_next_rerun(db, template):
     admin = app(template.tokens["admin"], "pages/users.py")
     assert title(admin) == t("users.title") and has_frame(admin, t("users.name"), t("users.state"))
+    accounts.add_user(db, "另一位管理员", "admin", PASSWORD, at=datetime.now(), by="管理员")  # never the last admin
     accounts.set_role(db, "管理员", "viewer", (), at=datetime.now(), by="另一位管理员")
     admin.run()  # the users page is gone from the navigation: the overview instead, no accounts table
     assert title(admin) == t("overview.title") and not has_frame(admin, t("users.name"), t("users.state"))
@@ -607,9 +608,15 @@ def test_the_admin_adds_an_editor_resets_a_password_disables_enables_and_changes
     at.selectbox(key="edit_user").set_value("二中编辑").run()
     reset = "重置后的-督办-密码-2019"
     at.text_input(key="reset_password").input(reset)
+    at.button(key="reset_password_button").click().run()  # without the admin's own password: refused
+    assert texts(at.error) == [t("account.reauth")]
+    assert accounts.log_in(db, "二中编辑", new, address="x", now=datetime.now()).user is not None
+    at.text_input(key="reset_password").input(reset)
+    at.text_input(key="users_own_password").input(PASSWORD)
     at.button(key="reset_password_button").click().run()
     assert texts(at.success) == [t("cli.password_set", name="二中编辑")]
 
+    at.text_input(key="users_own_password").input(PASSWORD)
     at.button(key="disable_user").click().run()
     assert texts(at.success) == [t("cli.user_disabled_msg", name="二中编辑")]
     assert accounts.user_named(db, "二中编辑").disabled
@@ -622,6 +629,7 @@ def test_the_admin_adds_an_editor_resets_a_password_disables_enables_and_changes
 
     at.selectbox(key="edit_role").set_value("inspector")
     at.multiselect(key="edit_units").set_value([])
+    at.text_input(key="users_own_password").input(PASSWORD)
     at.button(key="save_role").click().run()
     assert texts(at.success) == [t("users.role_saved", name="二中编辑")]
     changed = accounts.user_named(db, "二中编辑")
@@ -640,6 +648,8 @@ def test_the_admin_adds_an_editor_resets_a_password_disables_enables_and_changes
     address = "192.0.2.20"
     assert trail(db, start) == [
         ("管理员", "user_added", "二中编辑", address),
+        ("管理员", "login_failed", "管理员", address),  # the empty confirmation counts as a wrong password
+        ("二中编辑", "login", "二中编辑", "x"),  # the old password still worked: nothing had changed
         ("管理员", "password_changed", "二中编辑", address),
         ("管理员", "user_disabled", "二中编辑", address),
         ("管理员", "user_enabled", "二中编辑", address),

@@ -1,5 +1,6 @@
 """`python -m ledger summary|check`: the JSON of the README's "Command line", exit codes, and the text report."""
 
+import getpass
 import json
 import subprocess
 import sys
@@ -226,7 +227,7 @@ def test_publish_creates_the_named_plan_and_history_lists_the_version(tmp_path, 
     assert (version["number"], version["report_date"], version["uploaded_by"], version["note"]) == (
         1,
         "2019-05-27",
-        "办公室主任",
+        f"cli:{getpass.getuser()} as 办公室主任",  # the login acts; the name typed is only what it said
         "第四周",
     )
     assert (version["tasks"], version["completion_pct"], version["overdue"], version["due_soon"]) == (17, 26.7, 4, 3)

@@ -59,7 +59,7 @@ def test_the_demo_plan_is_marked_and_can_be_deleted_for_good(store):
     import_history(store, ROOT / "data")
     [summary] = store.plans()
     assert (summary.plan.name, summary.plan.demo, summary.versions) == (DEMO_PLAN_NAME, True, 4)
-    store.delete_plan(summary.plan.id)
+    store.delete_plan(summary.plan.id, at=AT, by="管理员")
     assert store.plans() == [] and store.counts()["ledger_versions"] == 0 and store.counts()["ledger_tasks"] == 0
     assert store.sample_imported()  # so a restart does not import it again
 
@@ -69,9 +69,9 @@ def test_plan_names_are_unique_and_can_be_edited(store):
     with pytest.raises(StoreError) as refused:
         store.create_plan(" 整改方案 ", created_at=AT)
     assert refused.value.code == "store.plan_exists"
-    assert store.rename_plan(plan.id, "二〇一九年整改方案").name == "二〇一九年整改方案"
+    assert store.rename_plan(plan.id, "二〇一九年整改方案", at=AT, by="管理员").name == "二〇一九年整改方案"
     with pytest.raises(StoreError):
-        store.rename_plan(plan.id, "   ")
+        store.rename_plan(plan.id, "   ", at=AT, by="管理员")
 
 
 def test_a_ledger_without_phases_takes_its_plans_phases(store):

@@ -155,7 +155,7 @@ def test_a_withdrawn_requirement_is_kept_but_not_shown(store):
 
 def test_deleting_a_plan_deletes_its_requirements(store):
     add(store, newest(store))
-    store.delete_plan(plan(store).id)
+    store.delete_plan(plan(store).id, at=datetime.now(), by="管理员")
     assert store.counts().get("ledger_requirements", 0) == 0
 
 

@@ -157,7 +157,9 @@ def rename(plan_id: int, key: str) -> None:
         st.session_state[FLASH_KEY] = ("error", t("account.forbidden"))
         return
     try:
-        source.store().rename_plan(plan_id, st.session_state.get(key, ""))
+        source.store().rename_plan(
+            plan_id, st.session_state.get(key, ""), at=datetime.now(), by=access.who(), address=access.client_address()
+        )
         st.session_state[FLASH_KEY] = ("success", t("plan.renamed"))
     except STORE_ERRORS as problem:
         st.session_state[FLASH_KEY] = ("error", t(problem_code(problem), **problem_params(problem)))
@@ -171,7 +173,7 @@ def delete_demo(plan_id: int) -> None:
         st.session_state[FLASH_KEY] = ("error", t("account.forbidden"))
         return
     try:
-        source.store().delete_plan(plan_id)
+        source.store().delete_plan(plan_id, at=datetime.now(), by=access.who(), address=access.client_address())
         st.session_state.pop(source.PLAN_KEY, None)
         st.query_params.pop(source.PLAN_KEY, None)
         st.session_state[FLASH_KEY] = ("success", t("plan.demo_deleted"))

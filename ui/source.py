@@ -22,6 +22,7 @@ from ledger.i18n import translate
 from ledger.intake import warm_up
 from ledger.metrics import select
 from ledger.store import STORE_ERRORS, Plan, PlanSummary, Store, Version, problem_code, problem_params
+from ledger.text import asked_number
 from ledger.trends import trend_points, version_table
 from ui.i18n import literal, t
 
@@ -254,8 +255,8 @@ def _plan_picker(plans: tuple[PlanSummary, ...]) -> Plan:
     by_id = {summary.plan.id: summary.plan for summary in plans}
     chosen = st.session_state.get(PLAN_KEY)
     if chosen not in by_id:
-        asked = st.query_params.get(PLAN_KEY, "")
-        chosen = int(asked) if asked.isdigit() and int(asked) in by_id else plans[0].plan.id
+        asked = asked_number(st.query_params.get(PLAN_KEY, ""))
+        chosen = asked if asked in by_id else plans[0].plan.id
         st.session_state[PLAN_KEY] = chosen
     with st.sidebar:
         if len(plans) > 1:
@@ -334,8 +335,8 @@ def _unit_picker(units: tuple[Unit, ...]) -> Unit | None:
     by_id = {u.id: u for u in units}
     chosen = st.session_state.get(UNIT_KEY)
     if chosen not in by_id and chosen != ALL_UNITS:
-        asked = st.query_params.get(UNIT_KEY, "")
-        chosen = int(asked) if asked.isdigit() and int(asked) in by_id else ALL_UNITS
+        asked = asked_number(st.query_params.get(UNIT_KEY, ""))
+        chosen = asked if asked in by_id else ALL_UNITS
         st.session_state[UNIT_KEY] = chosen
     labels = {ALL_UNITS: t("sidebar.all_units")} | {i: literal(u.name) for i, u in by_id.items()}
     with st.sidebar:

@@ -47,16 +47,32 @@ def add_user() -> None:
     done(t("cli.user_added", name=user.name, role=t(f"role.{user.role}")))
 
 
+CONFIRM_KEY = "users_own_password"  # the acting admin's own password, asked again before a change to an account
+
+
+def _reauthenticated() -> bool:
+    """The admin typed their own password again (a left-open browser is not enough to change an account)."""
+    given = st.session_state.get(CONFIRM_KEY, "")
+    st.session_state[CONFIRM_KEY] = ""
+    user = access.current_user()
+    return user is not None and accounts.reauthenticate(
+        source.store(), user.name, given, address=access.client_address(), now=datetime.now()
+    )
+
+
 def change(name: str, what: str) -> None:
     state = st.session_state
     if not access.still_allowed("manage_users"):
         state["users_flash"] = ("error", t("account.forbidden"))
         return
+    if what == "disable" and name == access.who():
+        state["users_flash"] = ("error", t("users.not_yourself"))
+        return
+    if what in ("disable", "password", "role") and access.current_user() is not None and not _reauthenticated():
+        state["users_flash"] = ("error", t("account.reauth"))
+        return
     try:
         if what == "disable":
-            if name == access.who():
-                state["users_flash"] = ("error", t("users.not_yourself"))
-                return
             accounts.set_disabled(
                 source.store(), name, True, at=datetime.now(), by=access.who(), address=access.client_address()
             )
