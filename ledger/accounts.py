@@ -39,6 +39,7 @@ MIN_PASSWORD = 10
 MAX_PASSWORD = 200
 MAX_NAME = 100
 DEFAULT_IDLE_MINUTES = 120
+DEFAULT_MAX_HOURS = 12  # a session's whole life, however active (LEDGER_SESSION_MAX_HOURS)
 PERMISSIONS = {  # what each role may do (README "Accounts and roles")
     "admin": {
         "view",
@@ -509,9 +510,16 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def session_user(store: Store, token: str, now: datetime, idle_minutes: int = DEFAULT_IDLE_MINUTES) -> User | None:
+def session_user(
+    store: Store,
+    token: str,
+    now: datetime,
+    idle_minutes: int = DEFAULT_IDLE_MINUTES,
+    max_hours: int = DEFAULT_MAX_HOURS,
+) -> User | None:
     """The person a session belongs to, if it is still open: not logged out, not idle for longer than
-    `idle_minutes`, the account not disabled. Seeing it counts as activity."""
+    `idle_minutes`, not older than `max_hours` since its login however active, the account not disabled. Seeing it
+    counts as activity."""
     if not token:
         return None
     digest = _digest(token)
@@ -527,7 +535,9 @@ def session_user(store: Store, token: str, now: datetime, idle_minutes: int = DE
         )
     if row is None or row["ended_at"] is not None or row["disabled"]:
         return None
-    if now - row["last_seen_at"] > timedelta(minutes=idle_minutes):
+    if now - row["last_seen_at"] > timedelta(minutes=idle_minutes) or now - row["created_at"] > timedelta(
+        hours=max_hours
+    ):
         with store._writing() as conn:
             conn.execute(sessions_table.update().where(sessions_table.c.token_sha256 == digest).values(ended_at=now))
         return None

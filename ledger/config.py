@@ -87,6 +87,19 @@ def idle_minutes(environ: Mapping[str, str], secrets: Mapping[str, object]) -> i
         return 120
 
 
+def session_max_hours(environ: Mapping[str, str], secrets: Mapping[str, object]) -> int:
+    """Hours after its login at which a session ends, however active (LEDGER_SESSION_MAX_HOURS /
+    session_max_hours; default 12, between 1 and 720)."""
+    value: Any = environ.get("LEDGER_SESSION_MAX_HOURS") or secrets.get("session_max_hours")
+    try:
+        return min(max(int(value), 1), 720) if value not in (None, "") else DEFAULT_MAX_HOURS
+    except (TypeError, ValueError):
+        return DEFAULT_MAX_HOURS
+
+
+DEFAULT_MAX_HOURS = 12
+
+
 def first_admin(environ: Mapping[str, str], secrets: Mapping[str, object]) -> tuple[str, str] | None:
     """(name, password) of the admin to create on first start when no account exists (LEDGER_ADMIN_PASSWORD /
     admin_password, LEDGER_ADMIN_NAME / admin_name, default "admin"); None when no password is set."""

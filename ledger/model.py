@@ -380,8 +380,9 @@ def fill_text(tasks: pd.DataFrame) -> pd.DataFrame:
     """The task table with "" where a text column that is no task field (an extra field, the unit) is missing: the
     rows of a sheet or version that has no such column, after several were put together."""
     for name in tasks.columns.difference(list(TASK_COLUMNS)):
-        if tasks[name].dtype == object and tasks[name].isna().any():
-            tasks[name] = tasks[name].fillna("")
+        text = tasks[name].dtype == object or pd.api.types.is_string_dtype(tasks[name])
+        if text and tasks[name].isna().any():
+            tasks[name] = tasks[name].astype(object).where(tasks[name].notna(), "")
     return tasks
 
 

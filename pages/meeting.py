@@ -15,7 +15,7 @@ from ui.changes import counts_row
 from ui.i18n import t, tl
 from ui.meeting import current_frame, record_form, requirements_of, state_frame, styled_states
 from ui.state import view
-from ui.widgets import MEETING_CSS, light_row, pct, plotly_chart, task_frame
+from ui.widgets import MEETING_CSS, light_row, literal_frame, pct, plotly_chart, table, task_frame
 
 v = view()
 head = v.memo("headline", lambda: metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds))
@@ -108,7 +108,7 @@ with st.container(key="meeting_slide"):
                 if leader
                 else ("days_overdue", "measure", "leader", "owner", "due")
             )
-            st.table(task_frame(late.head(SLIDE_ROWS), columns), hide_index=True)
+            table(task_frame(late.head(SLIDE_ROWS), columns))
             if len(late) > SLIDE_ROWS:
                 st.caption(t("slides.more", n=len(late) - SLIDE_ROWS))
     elif kind == "changes":
@@ -120,16 +120,16 @@ with st.container(key="meeting_slide"):
             newly = changes.newly_overdue.head(SLIDE_ROWS // 2)
             if len(newly):
                 st.markdown(f"**{t('changes.newly_overdue')}**")
-                st.table(task_frame(newly, ("days_overdue", "measure", "leader", "owner")), hide_index=True)
+                table(task_frame(newly, ("days_overdue", "measure", "leader", "owner")))
             done = changes.newly_done.head(SLIDE_ROWS // 2)
             if len(done):
                 st.markdown(f"**{t('changes.newly_done')}**")
-                st.table(task_frame(done, ("measure", "leader", "owner")), hide_index=True)
+                table(task_frame(done, ("measure", "leader", "owner")))
     elif kind == "carried":
         if not found.carried:
             st.info(t("meeting.no_carried"), icon=":material/info:")
         else:
-            st.table(styled_states(state_frame(found.carried[:SLIDE_ROWS])), hide_index=True)
+            st.table(styled_states(literal_frame(state_frame(found.carried[:SLIDE_ROWS]))), hide_index=True)
             if len(found.carried) > SLIDE_ROWS:
                 st.caption(t("slides.more", n=len(found.carried) - SLIDE_ROWS))
         st.caption(t("meeting.rule", days=DEFAULT_DAYS))
@@ -143,6 +143,6 @@ with st.container(key="meeting_slide"):
             st.caption(t("meeting.editors_only"))
         current = requirements_of(v).current
         if current:
-            st.table(current_frame(current[-SLIDE_ROWS:]), hide_index=True)
+            table(current_frame(current[-SLIDE_ROWS:]))
         else:
             st.caption(t("meeting.no_current"))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from ledger import accounts
 from ui import access, source
-from ui.i18n import t
+from ui.i18n import literal, t
 from ui.users import CONFIRM_KEY, add_unit, add_user, change
 
 st.title(t("users.title"))
@@ -86,7 +86,7 @@ if people:
             st.button(t("users.disable"), on_click=change, args=(chosen, "disable"), key="disable_user")
 
 with st.expander(t("users.units_title"), icon=":material/domain:"):
-    st.caption("、".join(units.values()) or t("users.no_units"))
+    st.caption(literal("、".join(units.values())) or t("users.no_units"))
     st.text_input(t("users.unit_name"), key="new_unit_name", max_chars=accounts.MAX_NAME)
     plans = {s.plan.id: s.plan.name for s in store.plans() if not s.plan.demo}
     st.selectbox(

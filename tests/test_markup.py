@@ -19,7 +19,7 @@ from ledger.publishing import publish
 from ledger.store import Store
 from tests.cards import figures
 from tests.sheets import PHASE_HEADER, TASK_HEADER, task_row, xlsx
-from ui.versions import COMPARE_OPEN_KEY, DOWNLOADS_OPEN_KEY, POSTPONEMENTS_OPEN_KEY
+from ui.versions import COMPARE_OPEN_KEY, DOWNLOADS_OPEN_KEY, POSTPONEMENTS_OPEN_KEY, WITHDRAW_OPEN_KEY
 
 PAYLOAD = (
     "![u](http://evil.example/x.png)[重新登录](http://evil.example/p)<img src=http://evil.example/y.png>"
@@ -174,3 +174,88 @@ def test_markdown_escaping_keeps_the_text_and_breaks_every_construct():
     assert markdown("第一行\n\n# 第二行") == r"第一行 \# 第二行"
     assert markdown(":smile:") == "\\:\u2060smile\\:\u2060"
     assert plotly("<a href='x'>点</a> & 1") == "&lt;a href='x'&gt;点&lt;/a&gt; &amp; 1"
+
+
+# --- the meeting slides, requirements, withdrawals and account names (security review) ---------------------------
+HOSTILE_NAME = "![u](http://evil.example/n.png)[请重新登录](http://evil.example/p) **粗体** :red[红字]"
+
+
+def table_texts(at: AppTest) -> list[str]:
+    """Every text cell and header of the page's st.table elements, which Streamlit renders as Markdown."""
+    texts = []
+    for element in at.get("table"):
+        frame = element.value
+        texts += [str(name) for name in frame.columns]
+        texts += [value for column in frame.columns for value in frame[column] if isinstance(value, str)]
+    return texts
+
+
+@pytest.fixture
+def hostile_meeting(hostile_store):
+    """The hostile store with a meeting requirement (text and who gave it written as Markdown) on each measure, a
+    third version withdrawn for a Markdown reason, and an account named in Markdown logged in."""
+    from ledger import accounts, meeting
+
+    store = Store(hostile_store)
+    plan = store.plans()[0].plan
+    newest = store.version(store.newest_report_id(plan.id))
+    for target in ("1", "2"):
+        meeting.record(
+            store,
+            newest,
+            scope="measure",
+            target=target,
+            text=PAYLOAD,
+            given_by=PAYLOAD,
+            meeting_date=date(2019, 5, 22),
+            due=date(2019, 6, 30),
+            recorded_by=HOSTILE_NAME,
+            recorded_at=datetime(2019, 5, 22, 10),
+        )
+    extra = [(FILE_NAME.replace(".xlsx", "（三）.xlsx"), hostile_ledger(3))]
+    third = publish(
+        store,
+        extra,
+        load_ledger(extra, date(2019, 6, 1)),
+        plan=plan.id,
+        uploaded_by=PAYLOAD,
+        uploaded_at=datetime(2019, 5, 24),
+    )
+    store.withdraw(third.version.id, by=HOSTILE_NAME, reason=PAYLOAD, at=datetime(2019, 5, 24, 12))
+    accounts.add_user(store, HOSTILE_NAME, "admin", "整改-督办-2019", at=datetime(2019, 5, 20), by="cli")
+    token = accounts.log_in(store, HOSTILE_NAME, "整改-督办-2019", address="192.0.2.1", now=datetime.now()).token
+    store.dispose()
+    return token
+
+
+@pytest.mark.parametrize("slide", range(1, 7))
+def test_every_meeting_slide_shows_what_users_wrote_literally(hostile_meeting, slide):
+    from ui import access
+
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.session_state[access.TOKEN_KEY] = hostile_meeting
+    at.query_params["slide"] = str(slide)
+    at.run()
+    at.switch_page("pages/meeting.py").run()
+    assert not at.exception, at.exception
+    shown = [text for text in rendered_texts(at) + table_texts(at) if "evil" in text or "粗" in text]  # users' words
+    assert [text for text in shown if UNESCAPED.search(text)] == []
+    assert [body for body in html_bodies(at) if "<img" in body or "<a " in body or "<script" in body] == []
+    if slide in (3, 6):  # the overdue measures; this meeting's requirements and who gave them
+        assert any(markdown(PAYLOAD)[:40] in text for text in table_texts(at))
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/history.py", "pages/users.py", "pages/audit.py"])
+def test_an_account_name_a_requirement_and_a_withdrawal_reason_show_literally(hostile_meeting, page):
+    from ui import access
+
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.session_state[access.TOKEN_KEY] = hostile_meeting
+    for key in (COMPARE_OPEN_KEY, DOWNLOADS_OPEN_KEY, POSTPONEMENTS_OPEN_KEY, WITHDRAW_OPEN_KEY):
+        at.session_state[key] = True
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    shown = [text for text in rendered_texts(at) + table_texts(at) if "evil" in text or "粗" in text]  # users' words
+    assert [text for text in shown if UNESCAPED.search(text)] == []
+    assert any(markdown(HOSTILE_NAME) in text for text in rendered_texts(at))  # the sidebar names who is logged in

@@ -144,3 +144,17 @@ def test_reauthentication_takes_the_admins_own_password_and_counts_a_wrong_one_a
     assert accounts.reauthenticate(db, "管理员", PASSWORD, address="192.0.2.1", now=NOW)
     assert not accounts.reauthenticate(db, "管理员", "不对的密码", address="192.0.2.1", now=NOW)
     assert [r.action for r in audit.records(db, actions=["login_failed"])] == ["login_failed"]
+
+
+# --- 9. a session's whole life ------------------------------------------------------------------------------------
+
+
+def test_a_session_ends_its_lifetime_after_login_however_active(db):
+    from datetime import timedelta
+
+    accounts.add_user(db, "管理员", "admin", PASSWORD, at=NOW, by="cli")
+    token = accounts.log_in(db, "管理员", PASSWORD, address="192.0.2.1", now=NOW).token
+    for hours in range(1, 12):  # active every hour, never idle
+        assert accounts.session_user(db, token, NOW + timedelta(hours=hours), max_hours=12) is not None
+    assert accounts.session_user(db, token, NOW + timedelta(hours=12, minutes=1), max_hours=12) is None
+    assert accounts.session_user(db, token, NOW + timedelta(hours=12, minutes=2), max_hours=12) is None  # ended

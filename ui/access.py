@@ -19,7 +19,7 @@ import streamlit as st
 
 from ledger import accounts, audit, config
 from ledger.throttle import Throttle
-from ui.i18n import t
+from ui.i18n import t, tl
 from ui.source import secrets, store
 
 EDITOR_KEY = "_editor"
@@ -101,7 +101,9 @@ def current_user() -> accounts.User | None:
     checked = st.session_state.get(USER_KEY)
     if checked is not None and checked[0] == token:
         return checked[1]
-    user = accounts.session_user(store(), token, datetime.now(), idle_minutes())
+    user = accounts.session_user(
+        store(), token, datetime.now(), idle_minutes(), config.session_max_hours(os.environ, secrets())
+    )
     if user is None:
         st.session_state.pop(TOKEN_KEY, None)
         st.session_state.pop(USER_KEY, None)
@@ -174,7 +176,10 @@ def _log_in() -> None:
         st.session_state[REFUSED_KEY] = t("access.throttled", seconds=math.ceil(result.wait_seconds))
     elif result.user is None:
         st.session_state[REFUSED_KEY] = t("access.login_refused")
-    else:
+    else:  # a new token at every login: one this browser held before (another person's, say) ends now
+        earlier = st.session_state.get(TOKEN_KEY) or _cookie_token()
+        if earlier and earlier != result.token:
+            accounts.log_out(store(), earlier, now=datetime.now(), address=client_address())
         st.session_state[TOKEN_KEY] = result.token
         st.session_state[COOKIE_KEY] = ("set", result.token)
 
@@ -236,7 +241,7 @@ def account_badge() -> None:
     user = current_user()
     if user is None:
         return
-    st.caption(t("access.signed_in", name=user.name, role=t(f"role.{user.role}")))
+    st.caption(tl("access.signed_in", name=user.name, role=t(f"role.{user.role}")))  # the name as written
     st.button(t("access.logout_account"), on_click=_log_out, icon=":material/logout:", key="account_logout")
 
 

@@ -224,7 +224,7 @@ def do_publish(
     shown_plan = source.store().plan(result.version.plan_id)
     st.session_state[FLASH_KEY] = (
         "success" if result.created else "info",
-        t(key, n=result.version.number, day=result.version.report_date.isoformat(), plan=shown_plan.name),
+        tl(key, n=result.version.number, day=result.version.report_date.isoformat(), plan=shown_plan.name),
     )
     source.choose_plan(shown_plan.id)
     if unit_id:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from ledger import accounts
 from ui import access, source
-from ui.i18n import t
+from ui.i18n import t, tl
 
 
 def done(message: str) -> None:
@@ -17,7 +17,7 @@ def done(message: str) -> None:
 
 
 def failed(problem: accounts.AccountError) -> None:
-    st.session_state["users_flash"] = ("error", t(problem.code, **problem.params))
+    st.session_state["users_flash"] = ("error", tl(problem.code, **problem.params))  # a name shown as written
 
 
 def add_user() -> None:
@@ -44,7 +44,7 @@ def add_user() -> None:
         return
     for key in ("new_user_name", "new_user_password", "new_user_password_again"):
         state[key] = ""
-    done(t("cli.user_added", name=user.name, role=t(f"role.{user.role}")))
+    done(tl("cli.user_added", name=user.name, role=t(f"role.{user.role}")))
 
 
 CONFIRM_KEY = "users_own_password"  # the acting admin's own password, asked again before a change to an account
@@ -76,12 +76,12 @@ def change(name: str, what: str) -> None:
             accounts.set_disabled(
                 source.store(), name, True, at=datetime.now(), by=access.who(), address=access.client_address()
             )
-            done(t("cli.user_disabled_msg", name=name))
+            done(tl("cli.user_disabled_msg", name=name))
         elif what == "enable":
             accounts.set_disabled(
                 source.store(), name, False, at=datetime.now(), by=access.who(), address=access.client_address()
             )
-            done(t("cli.user_enabled_msg", name=name))
+            done(tl("cli.user_enabled_msg", name=name))
         elif what == "password":
             accounts.set_password(
                 source.store(),
@@ -92,7 +92,7 @@ def change(name: str, what: str) -> None:
                 address=access.client_address(),
             )
             state["reset_password"] = ""
-            done(t("cli.password_set", name=name))
+            done(tl("cli.password_set", name=name))
         else:
             accounts.set_role(
                 source.store(),
@@ -103,7 +103,7 @@ def change(name: str, what: str) -> None:
                 by=access.who(),
                 address=access.client_address(),
             )
-            done(t("users.role_saved", name=name))
+            done(tl("users.role_saved", name=name))
     except accounts.AccountError as problem:
         failed(problem)
 
@@ -125,4 +125,4 @@ def add_unit() -> None:
         failed(problem)
         return
     st.session_state["new_unit_name"] = ""
-    done(t("users.unit_added", name=unit.name))
+    done(tl("users.unit_added", name=unit.name))

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import plotly.io
 import streamlit as st
 
+from ledger.escape import markdown
 from ledger.lights import COLORS as LIGHT_COLORS
 from ledger.lights import LIGHTS
 from ledger.model import Issue, extras
@@ -99,6 +100,22 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str], with_extras: bool = 
         header = extra.name if extra.name not in shown.columns else f"{extra.name} ({t('column.extra')})"
         shown[header] = _days(values) if extra.kind == "date" else values
     return shown.reset_index(drop=True)
+
+
+def literal_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame whose text shows as written where Streamlit renders Markdown in cells (st.table): every text cell and
+    header escaped (ledger.escape.markdown); numbers and dates as they are."""
+    shown = frame.rename(columns=lambda name: markdown(name) if isinstance(name, str) else name)
+    for column in shown.columns:
+        if shown[column].dtype == object or pd.api.types.is_string_dtype(shown[column]):
+            values = [markdown(value) if isinstance(value, str) else value for value in shown[column]]
+            shown[column] = pd.Series(values, index=shown.index, dtype=object)
+    return shown
+
+
+def table(frame: pd.DataFrame) -> None:
+    """st.table of a frame, its text shown as written (literal_frame): st.table renders Markdown in every cell."""
+    st.table(literal_frame(frame), hide_index=True)
 
 
 def opened(label: str, key: str, icon: str | None = None, expanded: bool = False):
