@@ -152,12 +152,48 @@ class User:
     def can(self, action: str) -> bool:
         return not self.disabled and action in PERMISSIONS.get(self.role, set())
 
-    def may_publish_for(self, unit_id: int | None) -> bool:
-        """Publishing (and withdrawing) for a unit: admins for any; editors for their units, and for a plan
-        without units."""
-        if not self.can("publish"):
+
+UNIT_ACTIONS = ("publish", "withdraw", "record")
+"""What an editor does for some units only: publish a unit's ledger, withdraw its versions, record requirements."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an action is done: a plan and the units expected to report for it (none: a plan without units), or a
+    plan the action itself creates (plan_id None)."""
+
+    plan_id: int | None
+    units: frozenset[int] = frozenset()
+
+
+def may(user: User | None, action: str, plan: Scope | None = None, unit: int | None = None) -> bool:
+    """Whether `user` may do `action` — for `unit` (None: the plan as a whole, a plan without units) in `plan` (None:
+    wherever, as far as the unit goes). The one rule the pages, their buttons' callbacks and the publish path ask
+    (README "Accounts and roles"):
+
+    - nobody, a disabled account, or a role without the action: no;
+    - an admin: yes;
+    - an editor assigned to units publishes, withdraws and records for those units only: never for a plan as a
+      whole or a plan without units, and never for a unit the plan does not expect (that would attach it: an admin
+      does that, or the editor's own new plan);
+    - an editor assigned to no unit: for plans without units only.
+    """
+    if user is None or not user.can(action):
+        return False
+    if action not in UNIT_ACTIONS or user.role == "admin":
+        return True
+    if user.units:
+        if unit is None or unit not in user.units:
             return False
-        return self.role == "admin" or unit_id is None or unit_id in self.units
+        return plan is None or plan.plan_id is None or unit in plan.units
+    return unit is None and (plan is None or not plan.units)
+
+
+def scope(store: Store, plan_id: int | None) -> Scope:
+    """A plan's Scope: its id and the units expected to report for it (plan_id None: a plan to be created)."""
+    if plan_id is None:
+        return Scope(None)
+    return Scope(plan_id, frozenset(u.id for u in units(store, plan_id)))
 
 
 @dataclass(frozen=True)

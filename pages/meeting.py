@@ -136,7 +136,7 @@ with st.container(key="meeting_slide"):
     else:
         if v.source.combined:
             st.caption(t("meeting.pick_unit"))
-        elif access.allowed("record", v.source.unit_id):
+        elif access.allowed("record", v.source.unit_id, v.source.plan.id):
             with st.popover(t("meeting.record_open"), icon=":material/add_task:"):
                 record_form(v, key="meeting_record")
         else:

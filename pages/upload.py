@@ -93,7 +93,7 @@ if base.asks or person is not None:
     columns.step(base, digest, confirmed=person is not None)
 verdict(ledger)
 parts = unit_parts(ledger)  # a group's ledger whose rows name their units: one version per unit
-if ledger.errors or (parts is not None and not units_step(ledger, parts, picked=bool(units))):
+if ledger.errors or (parts is not None and not units_step(ledger, parts, picked=bool(units), plan_id=plan_id)):
     st.stop()
 
 date_key = f"report_date_{digest[:16]}"

@@ -158,3 +158,86 @@ def test_a_session_ends_its_lifetime_after_login_however_active(db):
         assert accounts.session_user(db, token, NOW + timedelta(hours=hours), max_hours=12) is not None
     assert accounts.session_user(db, token, NOW + timedelta(hours=12, minutes=1), max_hours=12) is None
     assert accounts.session_user(db, token, NOW + timedelta(hours=12, minutes=2), max_hours=12) is None  # ended
+
+
+# --- authorization as one rule -------------------------------------------------------------------------------------
+A, B = 1, 2
+PEOPLE = {
+    "admin": accounts.User(1, "管理员", "admin", False, ()),
+    "editor of A": accounts.User(2, "一中编辑", "editor", False, (A,)),
+    "editor of no unit": accounts.User(3, "编辑", "editor", False, ()),
+    "viewer": accounts.User(4, "查看员", "viewer", False, ()),
+    "inspector": accounts.User(5, "督导组", "inspector", False, ()),
+    "disabled admin": accounts.User(6, "停用的管理员", "admin", True, ()),
+    "nobody": None,
+}
+PLANS = {
+    "plan with units A, B": accounts.Scope(10, frozenset({A, B})),
+    "plan without units": accounts.Scope(11),
+    "new plan": accounts.Scope(None),
+}
+# For each unit action (publish, withdraw, record): who may, in which plan, for which unit (A: the editor's own, B:
+# another, None: the plan as a whole). Everything not listed is refused.
+ALLOWED = {
+    ("editor of A", "plan with units A, B", A),
+    ("editor of A", "new plan", A),
+    ("editor of no unit", "plan without units", None),
+    ("editor of no unit", "new plan", None),
+} | {("admin", plan, unit) for plan in PLANS for unit in (A, B, None)}
+
+
+@pytest.mark.parametrize("action", accounts.UNIT_ACTIONS)
+@pytest.mark.parametrize("person", PEOPLE)
+@pytest.mark.parametrize("plan", PLANS)
+@pytest.mark.parametrize("unit", [A, B, None], ids=["own unit", "other unit", "no unit"])
+def test_who_may_publish_withdraw_or_record_for_which_unit_of_which_plan(action, person, plan, unit):
+    allowed = (person, plan, unit) in ALLOWED and not (action == "publish" and person == "inspector")
+    assert accounts.may(PEOPLE[person], action, PLANS[plan], unit) is allowed
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+@pytest.mark.parametrize("action", sorted(set().union(*accounts.PERMISSIONS.values()) - set(accounts.UNIT_ACTIONS)))
+def test_every_other_action_follows_the_role_alone(person, action):
+    user = PEOPLE[person]
+    expected = user is not None and not user.disabled and action in accounts.PERMISSIONS[user.role]
+    assert accounts.may(user, action) is expected
+    assert accounts.may(user, action, PLANS["plan without units"], A) is expected
+
+
+def test_an_editor_of_a_unit_neither_withdraws_nor_records_nor_publishes_on_a_plan_without_units(tmp_path, monkeypatch):
+    from ledger.intake import load_ledger
+    from ledger.publishing import publish
+    from ui import access
+    from ui.versions import WITHDRAW_OPEN_KEY
+
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    monkeypatch.setenv("LEDGER_DB_URL", url)
+    store = Store(url)
+    plan = store.create_plan("无单位的方案", created_at=NOW)
+    files = [(SAMPLE.name, SAMPLE.read_bytes())]
+    publish(store, files, load_ledger(files, NOW.date()), plan=plan.id, uploaded_by="办公室", uploaded_at=NOW)
+    unit = accounts.add_unit(store, "第一中学", at=NOW, by="cli")
+    accounts.add_user(store, "管理员", "admin", PASSWORD, at=NOW, by="cli")
+    accounts.add_user(store, "一中编辑", "editor", PASSWORD, at=NOW, by="cli", units=[unit.id])
+    token = accounts.log_in(store, "一中编辑", PASSWORD, address="192.0.2.1", now=datetime.now()).token
+    before = store.counts()
+
+    def page(path: str, **query) -> AppTest:
+        at = AppTest.from_file("../dashboard.py", default_timeout=60)
+        at.session_state[access.TOKEN_KEY] = token
+        at.session_state[WITHDRAW_OPEN_KEY] = True
+        for name, value in {"plan": str(plan.id), **query}.items():
+            at.query_params[name] = value
+        at.run()
+        at.switch_page(path).run()
+        assert not at.exception, at.exception
+        return at
+
+    history = page("pages/history.py")
+    assert not [box for box in history.selectbox if box.key == "withdraw_version"]  # nothing of theirs to withdraw
+    slide = page("pages/meeting.py", slide="6")
+    assert not slide.get("popover") and any(c.value == access.t("meeting.editors_only") for c in slide.caption)
+    upload = page("pages/upload.py")
+    upload.selectbox(key="upload_target").set_value(plan.id).run()
+    assert [e.value for e in upload.error] == [access.t("upload.unit_forbidden")] and not upload.file_uploader
+    assert Store(url).counts() == before

@@ -35,8 +35,8 @@ LEGACY_ACTIONS = {
     "manage_plans",
     "originals",
 }
-UNIT_ACTIONS = ("publish", "withdraw", "record")  # an editor does these for their own units only
 REFUSED_KEY = "_editor_refused"
+ANY_PLAN = object()  # allowed()'s plan when a page asks whether someone may do an action at all (its gate)
 log = logging.getLogger(__name__)
 _FORWARDED = ("X-Forwarded-For", "X-Real-Ip", "Forwarded")
 
@@ -123,10 +123,10 @@ def forget_user() -> None:
     st.session_state.pop(NO_ACCOUNTS_KEY, None)
 
 
-def still_allowed(action: str, unit_id: int | None = None) -> bool:
+def still_allowed(action: str, unit_id: int | None = None, plan_id: int | object | None = ANY_PLAN) -> bool:
     """A button's callback, before it acts: may this session do `action` now (the account asked again)?"""
     forget_user()
-    return allowed(action, unit_id)
+    return allowed(action, unit_id, plan_id)
 
 
 def login_required() -> bool:
@@ -135,16 +135,20 @@ def login_required() -> bool:
     return accounts_exist() and not config.public_view(os.environ, secrets()) and current_user() is None
 
 
-def allowed(action: str, unit_id: int | None = None) -> bool:
-    """May whoever uses this session do `action` (for a unit, when publishing or withdrawing)?"""
+def allowed(action: str, unit_id: int | None = None, plan_id: int | object | None = ANY_PLAN) -> bool:
+    """May whoever uses this session do `action` — for a unit (None: a plan without units, or the plan as a whole)
+    of a plan (an id, None for a plan the action creates)? Once accounts exist, ledger.accounts.may decides."""
     if not accounts_exist():
         return action in ("view", "export", "originals") or (action in LEGACY_ACTIONS and is_editor())
     user = current_user()
     if user is None:
         return action in ("view", "export") and config.public_view(os.environ, secrets())
-    if action in UNIT_ACTIONS and unit_id is not None:
-        return user.can(action) and user.may_publish_for(unit_id)
-    return user.can(action)
+    if action not in accounts.UNIT_ACTIONS or user.role == "admin":
+        return accounts.may(user, action)
+    plan = None if plan_id is ANY_PLAN else accounts.scope(store(), plan_id)  # type: ignore[arg-type]
+    if plan_id is ANY_PLAN and unit_id is None:  # may this person do it at all (a page's gate)?
+        return user.can(action)
+    return accounts.may(user, action, plan, unit_id)
 
 
 def who() -> str:

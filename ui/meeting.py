@@ -171,7 +171,7 @@ def record_form(v: View, key: str) -> None:
         )
         if not st.form_submit_button(t("meeting.record"), icon=":material/add_task:", type="primary"):
             return
-    if not access.still_allowed("record", v.source.unit_id):
+    if not access.still_allowed("record", v.source.unit_id, v.source.plan.id):
         st.error(t("account.forbidden"), icon=":material/block:")
         return
     try:

@@ -16,7 +16,7 @@ from ledger.store import STORE_ERRORS, NewPlan, content_sha256, problem_code, pr
 from ledger.text import fold
 from ui import source
 from ui.cards import small_table
-from ui.i18n import t, tl
+from ui.i18n import literal, t, tl
 
 UPLOADER_COUNT = "_uploader_count"
 FLASH_KEY = "_upload_flash"
@@ -66,16 +66,17 @@ def unit_parts(ledger: Ledger) -> UnitParts | None:
     return split_units(ledger) if "unit" in ledger.tasks else None
 
 
-def refused_units(parts: UnitParts) -> list[str]:
-    """The units of a group's ledger this person may not publish for (README "Units and the roll-up")."""
+def refused_units(parts: UnitParts, plan_id: int | None) -> list[str]:
+    """The units of a group's ledger this person may not publish for into the plan (None: a new one) (README "Units
+    and the roll-up")."""
     from ledger import accounts
     from ui import access
 
     known = {fold(u.name): u.id for u in accounts.units(source.store())}
-    return [name for name, _ in parts.parts if not access.allowed("publish", known.get(fold(name), NEW_UNIT))]
+    return [name for name, _ in parts.parts if not access.allowed("publish", known.get(fold(name), NEW_UNIT), plan_id)]
 
 
-def units_step(ledger: Ledger, parts: UnitParts, picked: bool) -> bool:
+def units_step(ledger: Ledger, parts: UnitParts, picked: bool, plan_id: int | None) -> bool:
     """The units a group's ledger names and the measures of each, before Publish (`picked`: a unit picker is on the
     page, which does not apply); False when a row names no unit, or this person may not publish every unit (a
     message says which)."""
@@ -90,7 +91,7 @@ def units_step(ledger: Ledger, parts: UnitParts, picked: bool) -> bool:
     column = next((c.header for c in ledger.columns if c.field == "unit"), "")
     st.markdown(tl("upload.units_found", column=column, n=len(parts.parts)))
     known = {fold(u.name) for u in accounts.units(source.store())}
-    refused = set(refused_units(parts))
+    refused = set(refused_units(parts, plan_id))
     state = {
         name: t("upload.units_not_yours")
         if name in refused
@@ -127,7 +128,7 @@ def unit_targets(plan_id: int | None) -> dict[int, str] | None:
     every = accounts.units(source.store())
     if not every:
         return None
-    mine = {u.id: u.name for u in every if access.allowed("publish", u.id)}
+    mine = {u.id: u.name for u in every if access.allowed("publish", u.id, plan_id)}
     user = access.current_user()
     plan_has_units = plan_id is not None and bool(accounts.units(source.store(), plan_id))
     if not plan_has_units and (user is None or user.role == "admin" or not user.units):
@@ -168,7 +169,7 @@ def do_publish(
             st.session_state[FLASH_KEY] = ("error", t("account.forbidden"))
             return
         if parts is not None:
-            if refused := refused_units(parts):
+            if refused := refused_units(parts, target if isinstance(target, int) else None):
                 st.session_state[FLASH_KEY] = ("error", tl("upload.units_refused", units="、".join(refused)))
                 return
             results = publish_units(
@@ -224,7 +225,7 @@ def do_publish(
     shown_plan = source.store().plan(result.version.plan_id)
     st.session_state[FLASH_KEY] = (
         "success" if result.created else "info",
-        tl(key, n=result.version.number, day=result.version.report_date.isoformat(), plan=shown_plan.name),
+        t(key, n=result.version.number, day=result.version.report_date.isoformat(), plan=literal(shown_plan.name)),
     )
     source.choose_plan(shown_plan.id)
     if unit_id:

@@ -27,7 +27,8 @@ def _withdraw(labels: dict[int, str]) -> None:
         st.session_state[FLASH] = ("error", t("account.forbidden"))
         return
     try:
-        if not access.still_allowed("withdraw", source.store().version(version_id).unit_id):  # checked again on click
+        version = source.store().version(version_id)
+        if not access.still_allowed("withdraw", version.unit_id, version.plan_id):  # checked again on click
             st.session_state[FLASH] = ("error", t("account.forbidden"))
             return
         source.store().withdraw(
@@ -58,7 +59,7 @@ def withdrawal_panel(plan_id: int, live: dict[int, Version], labels: dict[int, s
     flash = st.session_state.pop(FLASH, None)
     if flash:
         (st.success if flash[0] == "success" else st.error)(flash[1])
-    may = {unit: access.allowed("withdraw", unit) for unit in {version.unit_id for version in live.values()}}
+    may = {unit: access.allowed("withdraw", unit, plan_id) for unit in {version.unit_id for version in live.values()}}
     mine = [i for i, version in live.items() if may[version.unit_id]]
     if mine:
         panel = opened(t("versions.withdraw_title"), WITHDRAW_OPEN_KEY, ":material/undo:")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
@@ -105,12 +106,18 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str], with_extras: bool = 
 def literal_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A frame whose text shows as written where Streamlit renders Markdown in cells (st.table): every text cell and
     header escaped (ledger.escape.markdown); numbers and dates as they are."""
-    shown = frame.rename(columns=lambda name: markdown(name) if isinstance(name, str) else name)
+
+    def literal(value: object) -> object:
+        return markdown(value) if isinstance(value, str) and not _PLAIN.fullmatch(value) else value
+
+    shown = frame.rename(columns=literal)
     for column in shown.columns:
         if shown[column].dtype == object or pd.api.types.is_string_dtype(shown[column]):
-            values = [markdown(value) if isinstance(value, str) else value for value in shown[column]]
-            shown[column] = pd.Series(values, index=shown.index, dtype=object)
+            shown[column] = pd.Series([literal(value) for value in shown[column]], index=shown.index, dtype=object)
     return shown
+
+
+_PLAIN = re.compile(r"\d[\d\-./:%]*")  # a date, a number, a percentage: nothing Markdown acts on
 
 
 def table(frame: pd.DataFrame) -> None:
