@@ -690,17 +690,18 @@ def test_the_audit_page_filters_by_action_and_person_and_exports_what_it_shows(d
 
     [export] = [b for b in at.get("download_button") if b.key == "audit_download"]
     assert export.label == t("audit.export")
-    sheet = openpyxl.load_workbook(io.BytesIO(media.fetch(export))).worksheets[0]
+    start = datetime.now()
+    sheet = openpyxl.load_workbook(io.BytesIO(media.fetch(export))).worksheets[0]  # made, and recorded, when asked
     assert sheet.title == t("audit.title")
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [
         [t(f"field.{c}") for c in ("at", "who", "action", "target", "address")],
         table.astype(str).values.tolist()[0],
     ]
 
-    start = datetime.now()
-    export.click().run()  # the download itself goes into the trail
     name = PEOPLE[role][0]
     assert trail(db, start) == [(name, "download", f"audit_{date.today().isoformat()}.xlsx", "local")]
+    export.click().run()  # the click itself sends nothing and records nothing more: the file was the record
+    assert len(trail(db, start)) == 1
 
 
 def test_the_inspector_downloads_an_original_file_and_the_download_is_recorded(db, template, media):
@@ -709,9 +710,18 @@ def test_the_inspector_downloads_an_original_file_and_the_download_is_recorded(d
     at.selectbox(key="download_version").set_value(template.versions[C]).run()
     [original] = at.get("download_button")
     assert original.label == markdown(f"{C}.xlsx")
-    assert media.files[f"{C}.xlsx"] == db.files(template.versions[C])[0][1]
-    original.click().run()
+    assert f"{C}.xlsx" not in media.files and not trail(db, start)  # no file, nor its address, before it is asked for
+    assert media.fetch(original) == db.files(template.versions[C])[0][1]
     assert trail(db, start) == [("督导组", "download", f"version {template.versions[C]}: {C}.xlsx", "local")]
+
+
+def test_a_download_asked_for_after_the_role_was_taken_away_gives_nothing_and_records_nothing(db, template, media):
+    start = datetime.now()
+    at = app(template.tokens["inspector"], "pages/history.py")
+    at.selectbox(key="download_version").set_value(template.versions[C]).run()
+    [original] = at.get("download_button")
+    accounts.set_role(db, "督导组", "viewer", (), at=datetime.now(), by="管理员")  # the button is still on screen
+    assert media.fetch(original) == b"" and not [r for r in trail(db, start) if r[1] == "download"]
 
 
 # --- the roll-up and its drill-down ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import logging
 import math
 import os
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 import streamlit as st
@@ -20,7 +21,7 @@ import streamlit as st
 from ledger import accounts, audit, config
 from ledger.throttle import Throttle
 from ui.i18n import t, tl
-from ui.source import secrets, store
+from ui.source import secrets, store, store_at
 
 EDITOR_KEY = "_editor"
 TOKEN_KEY = "_session_token"
@@ -166,9 +167,32 @@ def who_records() -> str:
     return user.name if user is not None else t("meeting.recorder")
 
 
-def record_download(target: str) -> None:
-    """A download (an export or an original file) goes into the audit trail."""
-    audit.record(store(), at=datetime.now(), who=who(), action="download", target=target, address=client_address())
+def audited_data(make: Callable[[], bytes], target: str, action: str = "export") -> Callable[[], bytes]:
+    """A download button's data, made when the browser asks for the file — Streamlit calls it at the click, in a
+    thread of its own (st.download_button with a callable) — and recorded in the same step: no file leaves the server
+    without its audit row, whether or not the browser sends the click. The person is checked again then, from what
+    this run knows of them (their session's token, or, before accounts exist, what they may do now); someone who may
+    no longer download gets an empty file and no record (README "Audit trail")."""
+    token = st.session_state.get(TOKEN_KEY) or _cookie_token()
+    with_accounts = accounts_exist()
+    permitted_now = allowed(action)
+    person, address, url = who(), client_address(), store().url
+    limits = (idle_minutes(), config.session_max_hours(os.environ, secrets()))
+
+    def produce() -> bytes:
+        the_store = store_at(url)
+        if with_accounts and token:
+            user = accounts.session_user(the_store, token, datetime.now(), *limits)
+            permitted = accounts.may(user, action)
+        else:
+            permitted = permitted_now and not (with_accounts and action not in ("view", "export"))
+        if not permitted:
+            return b""
+        data = make()
+        audit.record(the_store, at=datetime.now(), who=person, action="download", target=target, address=address)
+        return data
+
+    return produce
 
 
 def _log_in() -> None:

@@ -24,7 +24,7 @@ from ui.cards import Card, cards
 from ui.groups import chosen_group
 from ui.i18n import lang, t
 from ui.state import View
-from ui.widgets import XLSX_MIME, audited, colored_words
+from ui.widgets import XLSX_MIME, colored_words
 
 STATE_COLORS = {"met": "#C8E6C9", "pending": "#ECEFF1", "missed": "#FFCDD2"}
 PDF_MIME = "application/pdf"
@@ -310,12 +310,12 @@ def pack_downloads(v: View, key: str) -> None:
     for place, label, make, name, mime, icon, suffix in items:
         place.download_button(
             t(label),
-            data=make,
+            data=access.audited_data(make, name),
             file_name=name,
             mime=mime,
             key=f"{key}_{suffix}",
             icon=icon,
-            on_click=audited(name),
+            on_click="ignore",
             width="stretch" if place is not st else "content",
         )
 

@@ -136,6 +136,11 @@ def store() -> Store:
     return _store(db_url())
 
 
+def store_at(url: str) -> Store:
+    """The store at `url`, from any thread (a download's data is made outside the script run)."""
+    return _store(url)
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _ledger(url: str, version_id: int) -> Ledger:
     return _store(url).ledger(version_id)  # versions never change, so the cache never needs clearing

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +12,7 @@ from ledger.store import STORE_ERRORS, Version, problem_code, problem_params
 from ui import access, source
 from ui.i18n import lang, literal, t
 from ui.memo import memo
-from ui.widgets import arrow_table, audited, opened, task_table
+from ui.widgets import arrow_table, opened, task_table
 
 FLASH = "_versions_flash"
 WITHDRAW_OPEN_KEY = "withdraw_open"  # the panels of the history page, drawn only while open
@@ -109,15 +110,22 @@ def downloads_panel(version_ids: list[int], labels: dict[int, str]) -> None:
         return
     with panel:
         chosen = st.selectbox(t("history.version"), version_ids, format_func=labels.get, key="download_version")
-        for position, (name, data) in enumerate(source.store().files(chosen)):
+        for position, name in enumerate(source.store().version(chosen).file_names):
             st.download_button(
                 literal(name),
-                data=data,
+                data=access.audited_data(
+                    partial(_original, source.db_url(), chosen, position), f"version {chosen}: {name}", "originals"
+                ),
                 file_name=name,
                 key=f"file_{chosen}_{position}",
-                on_click=audited(f"version {chosen}: {name}"),
+                on_click="ignore",
                 icon=":material/description:",
             )
+
+
+def _original(url: str, version_id: int, position: int) -> bytes:
+    """An original file of a version, read from the store when its download is asked for (any thread)."""
+    return source.store_at(url).files(version_id)[position][1]
 
 
 def postponements_panel(per_measure: pd.DataFrame, per_leader: pd.DataFrame) -> None:
