@@ -235,7 +235,9 @@ def convert_legacy(data: bytes, file_name: str, limits: Limits) -> bytes | Issue
     with tempfile.TemporaryDirectory(prefix="ledger-convert-") as folder:
         source = Path(folder) / ("document" + PurePath(file_name).suffix.lower())
         source.write_bytes(data)
-        env = {**os.environ, "HOME": folder}  # a profile of its own, never the user's
+        # Nothing of the server's: no database address or password, a profile of its own; and, in the reading
+        # worker, no network (ledger.intake.guard._box).
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": folder, "LANG": "C.UTF-8"}
         try:
             subprocess.run(
                 [program, "--headless", "--norestore", "--convert-to", "docx", "--outdir", folder, str(source)],

@@ -7,11 +7,14 @@ limits are the README's "Limits" table; `ledger.intake.precheck` applies the che
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import faulthandler
 import logging
 import multiprocessing
 import os
 import resource
+import shutil
 import signal
 import tempfile
 import threading
@@ -126,13 +129,55 @@ def _address_space() -> int:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
+CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
+WORKER_PATH = "/usr/local/bin:/usr/bin:/bin"
+
+
+def _box() -> str:
+    """In the worker, before it reads anything: an environment of its own — no database address, no password, no
+    setting of the server's, a HOME of its own — and, where the system allows it, no network at all (a network
+    namespace of its own, where even loopback is down), so that neither a parser nor a program it starts
+    (LibreOffice) can reach a server or reveal a secret (README "Limits"). Returns the HOME made, to be removed."""
+    home = tempfile.mkdtemp(prefix="ledger-worker-")
+    os.environ.clear()
+    os.environ.update({"PATH": WORKER_PATH, "HOME": home, "LANG": "C.UTF-8", "RUST_BACKTRACE": "0"})
+    _without_network()
+    return home
+
+
+def _without_network() -> bool:
+    """Leave every network: a new network namespace (as root), or a user and network namespace (as anyone, where
+    the kernel allows unprivileged ones). False where neither is allowed: the worker keeps the server's network."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        flags = CLONE_NEWNET if os.geteuid() == 0 else CLONE_NEWUSER | CLONE_NEWNET
+        return libc.unshare(flags) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def network_isolation() -> bool:
+    """Whether reading workers run without network on this machine (asked of a worker: the answer is its own)."""
+    return bool(run(_has_no_network, ()))
+
+
+def _has_no_network() -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        try:
+            probe.connect(("127.0.0.1", 9))
+        except OSError as problem:
+            return problem.errno == errno.ENETUNREACH
+    return False
+
+
 def _apply(limits: Limits, stderr_path: str) -> None:
     """In the worker: cap memory and CPU, write no core file, and keep native crash reports for the parent."""
     cap = _address_space() + limits.memory_mib * MIB
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 2))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    os.environ["RUST_BACKTRACE"] = "0"
     faulthandler.disable()  # an abort here is expected and reported by the parent, not dumped to its terminal
     descriptor = os.open(stderr_path, os.O_WRONLY | os.O_TRUNC)
     os.dup2(descriptor, 2)
@@ -140,8 +185,10 @@ def _apply(limits: Limits, stderr_path: str) -> None:
 
 
 def _work(conn: Connection, function: Callable, args: tuple, limits: Limits, stderr_path: str) -> None:
-    """The worker's whole life: apply the limits, run, send ("ok", value) or ("failed", reason, detail)."""
+    """The worker's whole life: box it, apply the limits, run, send ("ok", value) or ("failed", reason, detail)."""
+    home = None
     try:
+        home = _box()
         _apply(limits, stderr_path)
         message: tuple = ("ok", function(*args))
     except MemoryError:
@@ -154,6 +201,8 @@ def _work(conn: Connection, function: Callable, args: tuple, limits: Limits, std
         conn.send(("failed", "memory", "MemoryError while sending the result"))
     finally:
         conn.close()
+        if home is not None:
+            shutil.rmtree(home, ignore_errors=True)
 
 
 def _classify(exitcode: int | None, stderr: str) -> Failure:

@@ -26,6 +26,8 @@ def load_plan(
     if suffix not in PLAN_TYPES and not data.startswith((b"PK\x03\x04", CFB_MAGIC)):
         return refusal("file.type", file_name, accepted=" ".join(PLAN_TYPES))
     legacy = suffix in LEGACY_WORD or data.startswith(CFB_MAGIC)
+    if legacy and not data.startswith(CFB_MAGIC):  # a .doc/.wps is a compound file: HTML, RTF or XML named so is not
+        return refusal("file.type", file_name, accepted=" ".join(PLAN_TYPES))
     if legacy and documents.libreoffice() is None:  # said at once, without starting a worker
         return refusal("file.needs_libreoffice", file_name)
     if not legacy and (problem := check_bytes(data, file_name, limits)) is not None:
