@@ -714,6 +714,7 @@ def main() -> None:
     if args.columns_only:
         before = os.getloadavg()[0]
         results["columns"] = columns_section(folder, sizes, repeat, args.against)
+        results["logins"] = simultaneous_logins(folder)
         results["load"] = [before, os.getloadavg()[0]]
         (OUT / "results_columns.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
         print(report(results))
@@ -801,6 +802,7 @@ def everything_but_postgres(folder: Path, sizes: list[int], repeat: int) -> dict
         "pages_10k": page_times(published_store(folder, 10_000), repeat),
         "history_52x1000": page_times(weekly_history(folder, 52, 1_000), repeat),
         "columns": columns_section(folder, sizes, repeat, BEFORE_COLUMNS),
+        "logins": simultaneous_logins(folder),
     }
 
 
@@ -965,6 +967,49 @@ def report_columns(r: dict) -> list[str]:
     ]
 
 
+LOGINS_IN_PROCESS = (
+    "import json, resource, sys, threading, time\n"
+    "from concurrent.futures import ThreadPoolExecutor\n"
+    "from datetime import datetime\n"
+    "sys.path.insert(0, sys.argv[1])\n"
+    "from ledger import accounts, throttle\n"
+    "from ledger.store import Store\n"
+    "store = Store(sys.argv[2])\n"
+    "throttle.set_verify_slots(int(sys.argv[3]))\n"
+    "accounts.log_in(store, 'u0', 'secret-password-0', address='10.0.0.1', now=datetime.now())\n"
+    "before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+    "start = time.perf_counter()\n"
+    "with ThreadPoolExecutor(max_workers=20) as pool:\n"
+    "    done = list(pool.map(lambda n: accounts.log_in(store, f'u{n}', f'secret-password-{n}',\n"
+    "        address=f'10.0.{n}.1', now=datetime.now()).user is not None, range(20)))\n"
+    "print(json.dumps({'ok': sum(done), 'seconds': time.perf_counter() - start, 'before_mib': before,\n"
+    "                  'peak_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+)
+
+
+def simultaneous_logins(folder: Path) -> dict:
+    """20 people logging in at the same moment (argon2, 64 MiB a check), in a fresh process each time: the peak
+    memory with the password checks run two at a time (the default), against all twenty at once."""
+    from ledger import accounts
+
+    url = f"sqlite:///{folder / 'logins.db'}"
+    if not (folder / "logins.db").exists():
+        store = Store(url)
+        for n in range(20):
+            accounts.add_user(store, f"u{n}", "viewer", f"secret-password-{n}", at=datetime.now(), by="bench")
+        store.dispose()
+    found = {}
+    for slots in (2, 20):
+        done = subprocess.run(
+            [sys.executable, "-c", LOGINS_IN_PROCESS, str(ROOT), url, str(slots)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        found[slots] = json.loads(done.stdout)
+    return {"two_at_a_time": found[2], "all_at_once": found[20]}
+
+
 def report(r: dict) -> str:
     lines = [f"Machine: {r['machine']}; medians of {r['repeat']} runs."]
     if "reading" in r:
@@ -973,6 +1018,15 @@ def report(r: dict) -> str:
         lines += ["", *report_files(r)]
     if "columns" in r:
         lines += ["", *report_columns(r["columns"])]
+    if "logins" in r:
+        two, every = r["logins"]["two_at_a_time"], r["logins"]["all_at_once"]
+        lines += [
+            "",
+            f"20 simultaneous logins: peak memory {two['peak_mib']:.0f} MiB with the password checks two at a time "
+            f"({two['peak_mib'] - two['before_mib']:+.0f} MiB over one login; {two['seconds']:.2f} s for all), "
+            f"{every['peak_mib']:.0f} MiB with all twenty at once ({every['peak_mib'] - every['before_mib']:+.0f} MiB; "
+            f"{every['seconds']:.2f} s).",
+        ]
     if "browser" in r:
         import browser
 

@@ -8,8 +8,10 @@ logged in plain text."""
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
+import hmac
 import secrets
 import unicodedata
 from collections.abc import Sequence
@@ -21,7 +23,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.exc import IntegrityError
 
-from ledger import audit
+from ledger import audit, throttle
 from ledger.store import (
     Store,
     inserted_id,
@@ -32,7 +34,6 @@ from ledger.store import (
     users_table,
 )
 from ledger.text import fold
-from ledger.throttle import Policy, wait_after
 
 ROLES = ("admin", "editor", "viewer", "inspector")
 MIN_PASSWORD = 10
@@ -475,7 +476,9 @@ def add_unit(store: Store, name: str, *, at: datetime, by: str, plan_id: int | N
 
 
 # --- logins ------------------------------------------------------------------------------------------------
-LOGIN_POLICY = Policy()
+LOGIN_POLICY = throttle.Policy()
+DEVICE_DAYS = 90  # how long a browser that logged in as an account stays known for it (LEDGER_DEVICE_DAYS)
+MAX_DEVICE_TOKENS = 5  # accounts one browser stays known for (a shared office computer)
 
 
 @dataclass(frozen=True)
@@ -483,40 +486,102 @@ class Login:
     user: User | None  # None: refused
     token: str = ""  # the session's secret, kept by the browser session only (its digest is stored)
     wait_seconds: float = 0.0  # > 0: throttled, not even checked
+    device: str = ""  # after a login: a device token for the browser, which it shows at its next logins
 
 
-def login_wait(store: Store, name: str, address: str, now: datetime) -> float:
-    """Seconds before this account, or this address, may try again, from the failed logins in the audit trail
-    since their last success (so every app instance counts the same failures)."""
-    since = now - timedelta(seconds=LOGIN_POLICY.memory_seconds)
-    waits = []
-    for column, value, free in (
-        ("target", fold(name), LOGIN_POLICY.free_failures),
-        ("address", address, LOGIN_POLICY.free_failures),
-        (None, None, LOGIN_POLICY.free_failures_overall),
-    ):
-        times = audit.failure_times(store, since, column, value)
-        waits.append(wait_after([t.timestamp() for t in times], free, LOGIN_POLICY, now.timestamp()))
-    return max(waits)
+def device_token(store: Store, name: str, now: datetime, days: int = DEVICE_DAYS) -> str:
+    """A signed token saying "this browser logged in as `name`" until now + `days`: its attempts at that account
+    are then counted apart from everyone else's (OWASP's device cookies), so guessing elsewhere never makes the
+    owner wait. Bound to the account (folded), with a nonce of its own; it outlives log-out."""
+    expiry = int((now + timedelta(days=days)).timestamp())
+    payload = f"{fold(name)}|{secrets.token_urlsafe(12)}|{expiry}".encode()
+    body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    return f"{body}.{_sign(store, body)}"
 
 
-def log_in(store: Store, name: str, password: str, *, address: str, now: datetime) -> Login:
-    """Check a login. The same refusal for an unknown name, a wrong password and a disabled account; a throttled
-    attempt is refused without being checked. Every attempt is in the audit trail."""
+def _sign(store: Store, body: str) -> str:
+    return hmac.new(store.secret("device"), body.encode(), "sha256").hexdigest()[:32]
+
+
+def device_nonce(store: Store, token: str, name: str, now: datetime) -> str | None:
+    """The nonce of a device token that is genuine, unexpired and bound to the account `name`; else None."""
+    if not isinstance(token, str) or len(token) > 300 or token.count(".") != 1:
+        return None
+    body, mac = token.split(".")
+    if not hmac.compare_digest(mac, _sign(store, body)):
+        return None
+    try:
+        account, nonce, expiry = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode().split("|")
+        if account != fold(name) or int(expiry) < now.timestamp():
+            return None
+    except ValueError:
+        return None
+    return nonce
+
+
+def _keys(store: Store, name: str, address: str, devices: Sequence[str], now: datetime) -> list[tuple[str, int]]:
+    """What an attempt at `name` counts against: from a browser known for the account, that browser only; from any
+    other, the account's attempts from unknown browsers, the address, and everyone's together."""
+    nonce = next((found for token in devices if (found := device_nonce(store, token, name, now))), None)
+    if nonce is not None:
+        return [(f"device:{nonce}", LOGIN_POLICY.free_failures)]
+    return [
+        (f"account:{fold(name)}", LOGIN_POLICY.free_failures),
+        (f"address:{address}", LOGIN_POLICY.free_failures),
+        (throttle.EVERYONE, LOGIN_POLICY.free_failures_overall),
+    ]
+
+
+def login_wait(store: Store, name: str, address: str, now: datetime, devices: Sequence[str] = ()) -> float:
+    """Seconds before a login as `name` from this address (and browser) would be checked again (nothing counted)."""
+    return throttle.waiting(store, _keys(store, name, address, devices, now), now, LOGIN_POLICY)
+
+
+def log_in(
+    store: Store,
+    name: str,
+    password: str,
+    *,
+    address: str,
+    now: datetime,
+    devices: Sequence[str] = (),
+    device_days: int = DEVICE_DAYS,
+) -> Login:
+    """Check a login (README "Accounts and roles"). The same refusal for an unknown name, a wrong password and a
+    disabled account. The attempt is checked against the throttle and counted in one step; one refused while it
+    must wait is not checked at all, and such attempts are recorded once per account, address and minute. The
+    password check waits for one of the process's few slots. `devices` are the device tokens the browser holds;
+    a successful login gives it one for this account (Login.device)."""
     name = " ".join(str(name).split())[:MAX_NAME]
-    wait = login_wait(store, name, address, now)
-    if wait > 0:
-        with store._writing() as conn:
-            audit.append(conn, at=now, who=name, action="login_throttled", target=fold(name), address=address)
-        return Login(None, wait_seconds=wait)
+    keys = _keys(store, name, address, devices, now)
+    tried = throttle.attempt(store, keys, now, LOGIN_POLICY)
+    if not tried.allowed:
+        if throttle.throttled(store, fold(name), address, now) == 1:  # the first this minute: the trail says so
+            with store.transaction() as conn:
+                audit.append(
+                    conn,
+                    at=now,
+                    who=name,
+                    action="login_throttled",
+                    target=fold(name),
+                    address=address,
+                    detail={"minute": now.replace(second=0, microsecond=0).isoformat(), "counted": "ledger_throttled"},
+                )
+        return Login(None, wait_seconds=tried.wait_seconds)
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(users_table).where(users_table.c.name == name)).mappings().first()
-    stored = row["password_hash"] if row else dummy_hash()
-    right = _verify(stored, password[:MAX_PASSWORD]) and row is not None and not row["disabled"]
-    with store._writing() as conn:
-        if not right or row is None:
+    with throttle.verifying() as slot:
+        if not slot:  # every slot busy for long: refused unchecked, and not counted as a failure
+            throttle.succeeded(store, tried, forget=())
+            return Login(None, wait_seconds=1.0)
+        stored = row["password_hash"] if row else dummy_hash()
+        right = _verify(stored, password[:MAX_PASSWORD]) and row is not None and not row["disabled"]
+    if not right or row is None:
+        with store.transaction() as conn:
             audit.append(conn, at=now, who=name, action="login_failed", target=fold(name), address=address)
-            return Login(None)
+        return Login(None)
+    throttle.succeeded(store, tried, forget=[key for key, _ in keys if key.startswith(("account:", "device:"))])
+    with store.transaction() as conn:
         token = secrets.token_urlsafe(32)
         conn.execute(
             sessions_table.insert().values(
@@ -525,21 +590,42 @@ def log_in(store: Store, name: str, password: str, *, address: str, now: datetim
         )
         audit.append(conn, at=now, who=name, action="login", target=fold(name), address=address)
         user = _user(conn, row)
-    return Login(user, token)
+    return Login(user, token, device=device_token(store, name, now, device_days))
+
+
+def kept_devices(devices: Sequence[str], new: str, store: Store, name: str, now: datetime) -> list[str]:
+    """The device tokens a browser keeps after logging in as `name`: the new one, and its others (for other
+    accounts) that are still genuine, the most recent MAX_DEVICE_TOKENS."""
+    others = [t for t in devices if device_nonce(store, t, name, now) is None and _genuine(store, t)]
+    return [new, *others][:MAX_DEVICE_TOKENS]
+
+
+def _genuine(store: Store, token: str) -> bool:
+    if not isinstance(token, str) or len(token) > 300 or token.count(".") != 1:
+        return False
+    body, mac = token.split(".")
+    return hmac.compare_digest(mac, _sign(store, body))
 
 
 def reauthenticate(store: Store, name: str, password: str, *, address: str, now: datetime) -> bool:
     """Whether `name` (the admin acting) gave their own password again, before a password reset, a role change or
-    disabling an account. Throttled and recorded like a login: a wrong answer is a failed login."""
-    if login_wait(store, name, address, now) > 0:
+    disabling an account. Throttled apart from logins (a guesser elsewhere cannot block it); a wrong answer is in
+    the trail as a failed login."""
+    tried = throttle.attempt(store, [(f"reauth:{fold(name)}", LOGIN_POLICY.free_failures)], now, LOGIN_POLICY)
+    if not tried.allowed:
         return False
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(users_table).where(users_table.c.name == name)).mappings().first()
-    right = row is not None and not row["disabled"] and _verify(row["password_hash"], password[:MAX_PASSWORD])
-    if not right:
-        with store._writing() as conn:
+    with throttle.verifying() as slot:
+        right = (
+            slot and row is not None and not row["disabled"] and _verify(row["password_hash"], password[:MAX_PASSWORD])
+        )
+    if right:
+        throttle.succeeded(store, tried, forget=tried.keys)
+    else:
+        with store.transaction() as conn:
             audit.append(conn, at=now, who=name, action="login_failed", target=fold(name), address=address)
-    return right
+    return bool(right)
 
 
 def _digest(token: str) -> str:

@@ -17,6 +17,7 @@ from ledger.escape import visible_controls
 from ledger.store import AUDIT_ACTIONS as ACTIONS  # noqa: F401  (re-exported)
 from ledger.store import Store, audit_table
 from ledger.store import append_audit as append
+from ledger.throttle import throttled_count
 
 SHOWN = 5000  # records the audit page lists at most, the newest first (its caption says so)
 
@@ -33,13 +34,16 @@ class Record:
     def as_json(self) -> dict:
         """The record as `audit --json` and the Audit page show it: what a visitor typed (a login name, a target)
         with every control and direction character written out (ledger.escape.visible_controls)."""
-        return {
+        shown = {
             "at": self.at.isoformat(sep=" ", timespec="seconds"),
             "who": visible_controls(self.who),
             "action": self.action,
             "target": visible_controls(self.target),
             "address": visible_controls(self.address),
         }
+        if "count" in self.detail:  # attempts refused while waiting: one record a minute, with how many there were
+            shown["count"] = self.detail["count"]
+        return shown
 
 
 def record(store: Store, **fields) -> None:
@@ -71,22 +75,16 @@ def records(
         query = query.limit(limit)
     with store.engine.connect() as conn:
         rows = conn.execute(query).mappings().all()
-    return [
+    found = [
         Record(r["at"], r["who"], r["action"], r["target"], r["address"], json.loads(r["detail"] or "{}")) for r in rows
     ]
+    return [_with_count(store, r) if r.action == "login_throttled" and "minute" in r.detail else r for r in found]
 
 
-def failure_times(store: Store, since: datetime, column: str | None, value: str | None) -> list[datetime]:
-    """Failed logins since `since` — for one account (column "target") or client address (column "address") only
-    those after its last success, for everyone (column None) all of them — oldest first."""
-    failed = sa.select(audit_table.c.at).where(audit_table.c.action == "login_failed", audit_table.c.at >= since)
-    if column is not None:
-        key = audit_table.c[column] == value
-        last = (
-            sa.select(sa.func.max(audit_table.c.at))
-            .where(audit_table.c.action == "login", key, audit_table.c.at >= since)
-            .scalar_subquery()
-        )
-        failed = failed.where(key, sa.or_(last.is_(None), audit_table.c.at > last))
-    with store.engine.connect() as conn:
-        return list(conn.execute(failed.order_by(audit_table.c.at)).scalars())
+def _with_count(store: Store, record: Record) -> Record:
+    """A throttled-login record with the number of attempts its minute counted (ledger.throttle)."""
+    minute = datetime.fromisoformat(record.detail["minute"])
+    count = throttled_count(store, record.target, record.address, minute)
+    return Record(
+        record.at, record.who, record.action, record.target, record.address, {**record.detail, "count": count}
+    )

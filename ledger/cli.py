@@ -912,8 +912,10 @@ def _audit(args) -> int:
         return EXIT_OK
     for r in found:
         shown = r.as_json()  # a visitor's name with its control characters written out, never acted on
+        count = f" ×{shown['count']}" if "count" in shown else ""  # attempts refused while waiting, this minute
         print(
-            f"{shown['at']}  {shown['who']}  {translate('audit.' + r.action, args.lang)}  {shown['target']}  {shown['address']}"
+            f"{shown['at']}  {shown['who']}  {translate('audit.' + r.action, args.lang)}{count}  {shown['target']}  "
+            f"{shown['address']}"
         )
     return EXIT_OK
 

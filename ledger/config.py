@@ -100,6 +100,25 @@ def session_max_hours(environ: Mapping[str, str], secrets: Mapping[str, object])
 DEFAULT_MAX_HOURS = 12
 
 
+def device_days(environ: Mapping[str, str], secrets: Mapping[str, object]) -> int:
+    """Days a browser that logged in as an account stays known for it (LEDGER_DEVICE_DAYS / device_days; default
+    90, between 1 and 400): its attempts are counted apart from everyone else's."""
+    return _bounded(environ.get("LEDGER_DEVICE_DAYS") or secrets.get("device_days"), 90, 1, 400)
+
+
+def login_checks(environ: Mapping[str, str], secrets: Mapping[str, object]) -> int:
+    """Password checks at once per process (LEDGER_LOGIN_CHECKS / login_checks; default 2, between 1 and 16): each
+    takes 64 MiB, so parallel logins stay within a known memory."""
+    return _bounded(environ.get("LEDGER_LOGIN_CHECKS") or secrets.get("login_checks"), 2, 1, 16)
+
+
+def _bounded(value: Any, default: int, low: int, high: int) -> int:
+    try:
+        return min(max(int(value), low), high) if value not in (None, "") else default
+    except (TypeError, ValueError):
+        return default
+
+
 def first_admin(environ: Mapping[str, str], secrets: Mapping[str, object]) -> tuple[str, str] | None:
     """(name, password) of the admin to create on first start when no account exists (LEDGER_ADMIN_PASSWORD /
     admin_password, LEDGER_ADMIN_NAME / admin_name, default "admin"); None when no password is set."""

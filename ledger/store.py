@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import itertools
 import json
+import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -40,9 +41,9 @@ from ledger.model import (
 from ledger.requirements import NewRequirement, Requirement, checked
 from ledger.text import fold
 
-SCHEMA_VERSION = 6  # 1: versions only; 2: plans, and the problem, goal, 立行立改 and 销号 fields of a task;
+SCHEMA_VERSION = 7  # 1: versions only; 2: plans, and the problem, goal, 立行立改 and 销号 fields of a task;
 # 3: meeting requirements; 4: units, accounts, sessions, the audit trail, withdrawn versions; 5: task snapshots;
-# 6: a plan's confirmed columns (a snapshot also holds the measures' extra fields)
+# 6: a plan's confirmed columns (a snapshot also holds the measures' extra fields); 7: the login throttle's counts
 DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "data" / "ledger.db"
 DEMO_UPLOADER = "示例数据"  # who "published" the bundled sample weeks
 MAX_PLAN_NAME = 200
@@ -204,6 +205,21 @@ column_choices_table = sa.Table(  # a person's choice of a ledger's columns, rem
     sa.Column("choices", sa.Text, nullable=False),  # JSON object: folded header → field, "extra" or "ignore"
     sa.Column("saved_at", sa.DateTime, nullable=False),
     sa.Column("saved_by", sa.String(200), nullable=False),
+)
+throttle_table = sa.Table(  # failed attempts per key (an account, an address, a browser, everyone): ledger.throttle
+    "ledger_throttle",
+    metadata,
+    sa.Column("key", sa.String(300), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False),
+    sa.Column("last_at", sa.DateTime, nullable=False),
+)
+throttled_table = sa.Table(  # attempts refused while they had to wait, per account, address and minute
+    "ledger_throttled",
+    metadata,
+    sa.Column("minute", sa.DateTime, primary_key=True),
+    sa.Column("account", sa.String(100), primary_key=True),
+    sa.Column("address", sa.String(100), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
 )
 requirements_table = sa.Table(
     "ledger_requirements",
@@ -421,10 +437,25 @@ class Store:
         self._migrate()
 
     @contextmanager
-    def _writing(self) -> Iterator[sa.Connection]:
-        """A write transaction: committed at the end of the block, rolled back if it raises."""
+    def transaction(self) -> Iterator[sa.Connection]:
+        """A write transaction: committed at the end of the block, rolled back if it raises. On SQLite it holds the
+        database's write lock from its start, so what it reads and writes is one step for every other writer."""
         with self.engine.connect().execution_options(**{WRITING: True}) as conn, conn.begin():
             yield conn
+
+    _writing = transaction  # the name the store's own methods use
+
+    def secret(self, name: str) -> bytes:
+        """A random key the store keeps for every app instance (the device tokens' signing key), made on first use."""
+        key = f"secret:{name}"
+        with self.engine.connect() as conn:
+            found = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == key)).scalar()
+        if found is None:
+            with contextlib.suppress(IntegrityError), self.transaction() as conn:
+                conn.execute(meta_table.insert().values(key=key, value=secrets.token_hex(32)))
+            with self.engine.connect() as conn:
+                found = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == key)).scalar_one()
+        return bytes.fromhex(found)
 
     def _schema_version(self, conn: sa.Connection) -> int | None:
         if not sa.inspect(conn).has_table(meta_table.name):

@@ -1,15 +1,30 @@
-"""Slowing password guessing down: after a few failures from one client — or from everyone together — each further
-attempt must wait, twice as long each time. The caller passes the clock and the key (a client address today, an
-account name too once personal accounts exist), so the same throttle serves any login."""
+"""Slowing password guessing down (README "Accounts and roles"): after a few failures for a key — an account tried from
+browsers it does not know, a client address, everyone together, or one known browser — each further attempt must
+wait, twice as long each time.
+
+The counts live in the database (`ledger_throttle`), so every app instance counts the same attempts, and each attempt
+is checked and counted in one transaction: parallel guesses are all counted, where checking first and counting after
+let twenty through at once. An attempt counts as a failure from the moment it is let through; a right answer takes
+that back (for an address, everyone) or clears the count (for the account, the browser). Attempts refused while a key
+must wait are aggregated: one row per account, address and minute, with a count (`ledger_throttled`), so guessing
+cannot flood the audit trail.
+
+Password checks (argon2 with 64 MiB each) run at most a few at a time per process (`verifying`), so parallel logins
+cannot exhaust the server's memory."""
 
 from __future__ import annotations
 
 import threading
-from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-GLOBAL = "*"
+import sqlalchemy as sa
+
+from ledger.store import Store, throttle_table, throttled_table
+
+EVERYONE = "all"
 
 
 @dataclass(frozen=True)
@@ -24,46 +39,156 @@ class Policy:
 def wait_after(times: Sequence[float], free: int, policy: Policy, now: float) -> float:
     """Seconds still to wait after these failure times (oldest first, within the memory window) when `free` of
     them cost nothing: the first_wait doubling with each failure beyond, from the last failure."""
-    beyond = len(times) - free
-    if beyond < 0 or not times:
+    return wait_for(len(times), times[-1] if times else now, free, policy, now)
+
+
+def wait_for(failures: int, last: float, free: int, policy: Policy, now: float) -> float:
+    """Seconds still to wait after `failures` failures, the last at `last`, when `free` of them cost nothing."""
+    beyond = failures - free
+    if beyond < 0 or failures == 0:
         return 0.0
     wait = min(policy.first_wait_seconds * 2**beyond, policy.longest_wait_seconds)
-    return max(0.0, times[-1] + wait - now)
+    return max(0.0, last + wait - now)
 
 
-class Throttle:
-    """Failed attempts per key within the last `memory_seconds`, and the wait they impose. Thread-safe."""
+@dataclass(frozen=True)
+class Attempt:
+    """One attempt as the throttle saw it: let through (its keys each counted once), or refused for `wait_seconds`."""
 
-    def __init__(self, policy: Policy = Policy()):
-        self.policy = policy
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+    keys: tuple[str, ...]
+    wait_seconds: float = 0.0
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures.setdefault(key, deque())
-        while times and times[0] <= now - self.policy.memory_seconds:
-            times.popleft()
-        return times
+    @property
+    def allowed(self) -> bool:
+        return self.wait_seconds <= 0
 
-    def _wait_for(self, times: deque[float], free: int, now: float) -> float:
-        return wait_after(times, free, self.policy, now)
 
-    def wait(self, key: str, now: float) -> float:
-        """Seconds before `key` may try again (0: now); the longer of its own wait and everyone's."""
-        with self._lock:
-            own = self._wait_for(self._recent(key, now), self.policy.free_failures, now)
-            overall = self._wait_for(self._recent(GLOBAL, now), self.policy.free_failures_overall, now)
-            return max(own, overall)
+def attempt(store: Store, keys: Sequence[tuple[str, int]], now: datetime, policy: Policy = Policy()) -> Attempt:
+    """Check and count one attempt in one transaction. `keys` are (key, failures free before a wait). When any key
+    must wait, the attempt is refused and counts nothing; else each key counts it as a failure until `succeeded`."""
+    names = [key[:300] for key, _ in keys]
+    with store.transaction() as conn:
+        if conn.dialect.name == "postgresql":  # rows to lock, for keys never seen
+            from sqlalchemy.dialects.postgresql import insert
 
-    def failed(self, key: str, now: float) -> int:
-        """Record a failed attempt; returns how many `key` has made within the memory window."""
-        with self._lock:
-            self._recent(GLOBAL, now).append(now)
-            times = self._recent(key, now)
-            times.append(now)
-            return len(times)
+            conn.execute(
+                insert(throttle_table).on_conflict_do_nothing(),
+                [{"key": name, "failures": 0, "last_at": now} for name in names],
+            )
+            query = sa.select(throttle_table).where(throttle_table.c.key.in_(names)).with_for_update()
+        else:  # SQLite: a writing transaction holds the database's write lock from its start
+            query = sa.select(throttle_table).where(throttle_table.c.key.in_(names))
+        found = {row.key: (row.failures, row.last_at) for row in conn.execute(query)}
+        counts = {}
+        for name, free in zip(names, (free for _, free in keys), strict=True):
+            failures, last = found.get(name, (0, now))
+            if (now - last).total_seconds() > policy.memory_seconds:
+                failures = 0
+            counts[name] = failures
+            wait = wait_for(failures, last.timestamp(), free, policy, now.timestamp())
+            if wait > 0:
+                return Attempt(tuple(names), wait)
+        for name in names:
+            values = {"failures": counts[name] + 1, "last_at": now}
+            if name in found:
+                conn.execute(throttle_table.update().where(throttle_table.c.key == name).values(**values))
+            else:
+                conn.execute(throttle_table.insert().values(key=name, **values))
+    return Attempt(tuple(names))
 
-    def succeeded(self, key: str) -> None:
-        """A right answer forgets the key's failures (not everyone's)."""
-        with self._lock:
-            self._failures.pop(key, None)
+
+def waiting(store: Store, keys: Sequence[tuple[str, int]], now: datetime, policy: Policy = Policy()) -> float:
+    """Seconds an attempt counted against `keys` would have to wait now (nothing is counted)."""
+    names = [key[:300] for key, _ in keys]
+    with store.engine.connect() as conn:
+        found = {
+            r.key: (r.failures, r.last_at)
+            for r in conn.execute(sa.select(throttle_table).where(throttle_table.c.key.in_(names)))
+        }
+    waits = [0.0]
+    for name, free in zip(names, (free for _, free in keys), strict=True):
+        failures, last = found.get(name, (0, now))
+        if (now - last).total_seconds() <= policy.memory_seconds:
+            waits.append(wait_for(failures, last.timestamp(), free, policy, now.timestamp()))
+    return max(waits)
+
+
+def succeeded(store: Store, tried: Attempt, forget: Sequence[str]) -> None:
+    """A right answer: the keys in `forget` (the account's, the browser's) start afresh; the others (an address,
+    everyone) take back the failure the attempt was counted as — so logging in with one's own account never wipes
+    an address's record of guesses."""
+    with store.transaction() as conn:
+        for name in tried.keys:
+            if name in forget:
+                conn.execute(throttle_table.delete().where(throttle_table.c.key == name))
+            else:
+                conn.execute(
+                    throttle_table.update()
+                    .where(throttle_table.c.key == name, throttle_table.c.failures > 0)
+                    .values(failures=throttle_table.c.failures - 1)
+                )
+
+
+def throttled(store: Store, account: str, address: str, now: datetime) -> int:
+    """Count one attempt refused while it must wait; returns how many this account and address have made in this
+    minute (1: the first, which the audit trail records)."""
+    minute = now.replace(second=0, microsecond=0)
+    key = {"minute": minute, "account": account[:100], "address": address[:100]}
+    where = sa.and_(*(throttled_table.c[name] == value for name, value in key.items()))
+    with store.transaction() as conn:
+        count = conn.execute(sa.select(throttled_table.c.count).where(where)).scalar()
+        if count is None:
+            try:
+                with conn.begin_nested():
+                    conn.execute(throttled_table.insert().values(**key, count=1))
+                return 1
+            except sa.exc.IntegrityError:  # another instance counted this minute's first at the same moment
+                count = conn.execute(sa.select(throttled_table.c.count).where(where)).scalar_one()
+        conn.execute(throttled_table.update().where(where).values(count=throttled_table.c.count + 1))
+        return int(count) + 1
+
+
+def throttled_count(store: Store, account: str, address: str, minute: datetime) -> int:
+    """How many attempts this account and address made in that minute while they had to wait."""
+    with store.engine.connect() as conn:
+        found = conn.execute(
+            sa.select(throttled_table.c.count).where(
+                throttled_table.c.minute == minute.replace(second=0, microsecond=0),
+                throttled_table.c.account == account[:100],
+                throttled_table.c.address == address[:100],
+            )
+        ).scalar()
+    return int(found or 0)
+
+
+def forget_old(store: Store, now: datetime, policy: Policy = Policy()) -> None:
+    """Drop counts nobody needs any more (older than the memory window)."""
+    with store.transaction() as conn:
+        conn.execute(
+            throttle_table.delete().where(throttle_table.c.last_at < now - timedelta(seconds=policy.memory_seconds))
+        )
+
+
+VERIFY_SLOTS = 2  # password checks at once per process, each argon2 with 64 MiB (LEDGER_LOGIN_CHECKS)
+_slots = threading.BoundedSemaphore(VERIFY_SLOTS)
+_slots_lock = threading.Lock()
+VERIFY_WAIT_SECONDS = 20.0
+
+
+def set_verify_slots(count: int) -> None:
+    """How many password checks may run at once in this process (a setting; default 2)."""
+    global _slots
+    with _slots_lock:
+        _slots = threading.BoundedSemaphore(max(1, count))
+
+
+@contextmanager
+def verifying() -> Iterator[bool]:
+    """A slot for one password check: True once one is free (within VERIFY_WAIT_SECONDS), False if none came."""
+    slots = _slots
+    got = slots.acquire(timeout=VERIFY_WAIT_SECONDS)
+    try:
+        yield got
+    finally:
+        if got:
+            slots.release()

@@ -37,8 +37,12 @@ found = audit.records(
     limit=audit.SHOWN,
 )
 st.caption(t("audit.count", n=len(found), limit=audit.SHOWN))
-rows = [
-    {**r.as_json(), "at": r.at.strftime("%Y-%m-%d %H:%M:%S"), "action": t(f"audit.{r.action}")}  # names escaped
+rows = [  # names with their control characters written out; attempts refused while waiting, counted per minute
+    {
+        **{name: value for name, value in r.as_json().items() if name != "count"},
+        "at": r.at.strftime("%Y-%m-%d %H:%M:%S"),
+        "action": t(f"audit.{r.action}") + (f" ×{r.detail['count']}" if "count" in r.detail else ""),
+    }
     for r in found
 ]
 COLUMNS = ("at", "who", "action", "target", "address")

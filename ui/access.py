@@ -12,14 +12,13 @@ import json
 import logging
 import math
 import os
-import time
 from collections.abc import Callable
 from datetime import datetime
 
 import streamlit as st
 
 from ledger import accounts, audit, config
-from ledger.throttle import Throttle
+from ledger import throttle as throttling
 from ui.i18n import t, tl
 from ui.source import secrets, store, store_at
 
@@ -110,7 +109,7 @@ def current_user() -> accounts.User | None:
         st.session_state.pop(USER_KEY, None)
         if from_cookie:  # ended, idle or disabled: forget it in this browser
             st.session_state[IGNORED_KEY] = token
-            st.session_state[COOKIE_KEY] = ("clear", "")
+            st.session_state[COOKIE_KEY] = [(COOKIE, "", 0)]
     else:
         st.session_state[TOKEN_KEY] = token
         st.session_state[USER_KEY] = (token, user)
@@ -199,7 +198,16 @@ def _log_in() -> None:
     name = st.session_state.get("login_name", "")
     password = st.session_state.get("login_password", "")
     st.session_state["login_password"] = ""
-    result = accounts.log_in(store(), name, password, address=client_address(), now=datetime.now())
+    devices = _devices()
+    result = accounts.log_in(
+        store(),
+        name,
+        password,
+        address=client_address(),
+        now=datetime.now(),
+        devices=devices,
+        device_days=config.device_days(os.environ, secrets()),
+    )
     if result.wait_seconds > 0:
         st.session_state[REFUSED_KEY] = t("access.throttled", seconds=math.ceil(result.wait_seconds))
     elif result.user is None:
@@ -209,7 +217,9 @@ def _log_in() -> None:
         if earlier and earlier != result.token:
             accounts.log_out(store(), earlier, now=datetime.now(), address=client_address())
         st.session_state[TOKEN_KEY] = result.token
-        st.session_state[COOKIE_KEY] = ("set", result.token)
+        kept = accounts.kept_devices(devices, result.device, store(), name, datetime.now())
+        days = config.device_days(os.environ, secrets())
+        st.session_state[COOKIE_KEY] = [(COOKIE, result.token, None), (DEVICE_COOKIE, "~".join(kept), days * 86_400)]
 
 
 def login_form() -> None:
@@ -228,13 +238,14 @@ def login_form() -> None:
 def _log_out() -> None:
     token = st.session_state.pop(TOKEN_KEY, None)
     st.session_state.pop(USER_KEY, None)
-    st.session_state[COOKIE_KEY] = ("clear", "")
+    st.session_state[COOKIE_KEY] = [(COOKIE, "", 0)]  # the device cookie stays: it outlives log-out
     if token:
         st.session_state[IGNORED_KEY] = token  # this page's connection still carries the old cookie
         accounts.log_out(store(), token, now=datetime.now(), address=client_address())
 
 
 COOKIE = "ledger_session"  # the login's token in the browser, for the browser session only
+DEVICE_COOKIE = "ledger_device"  # device tokens: this browser logged in as these accounts (ledger.accounts)
 COOKIE_KEY = "_cookie_action"
 IGNORED_KEY = "_cookie_ignored"
 
@@ -250,18 +261,30 @@ def _cookie_token() -> str | None:
     return token
 
 
+def _devices() -> list[str]:
+    """The device tokens this browser sent when the page connected."""
+    try:
+        found = st.context.cookies.get(DEVICE_COOKIE)
+    except Exception:  # no request behind this run
+        return []
+    if not isinstance(found, str) or len(found) > 2000:
+        return []
+    return [token for token in found.split("~") if token][: accounts.MAX_DEVICE_TOKENS]
+
+
 def cookie_sync() -> None:
-    """Write or clear the login cookie after a login or log-out, so that a reload — or another instance behind the
-    same address — finds the login (README "Accounts and roles"). SameSite=Strict, Secure over HTTPS, no expiry
-    (it ends with the browser; the server ends idle sessions)."""
-    action, token = st.session_state.pop(COOKIE_KEY, (None, ""))
-    if action is None:
+    """Write or clear the cookies after a login or log-out, so that a reload — or another instance behind the same
+    address — finds the login, and the browser is known at its next login (README "Accounts and roles").
+    SameSite=Strict, Secure over HTTPS; the session cookie without an expiry (it ends with the browser, the server
+    ends idle and old sessions), the device cookie for its days."""
+    found = st.session_state.pop(COOKIE_KEY, None)
+    if not found:
         return
-    value = f"{COOKIE}={token}; path=/; SameSite=Strict" + ("" if action == "set" else "; Max-Age=0")
-    st.html(
-        f"<script>document.cookie = {json.dumps(value)} + (location.protocol === 'https:' ? '; Secure' : '');</script>",
-        unsafe_allow_javascript=True,
-    )
+    lines = []
+    for name, value, max_age in found:
+        cookie = f"{name}={value}; path=/; SameSite=Strict" + (f"; Max-Age={max_age}" if max_age is not None else "")
+        lines.append(f"document.cookie = {json.dumps(cookie)} + (location.protocol === 'https:' ? '; Secure' : '');")
+    st.html(f"<script>{''.join(lines)}</script>", unsafe_allow_javascript=True)
 
 
 def account_badge() -> None:
@@ -273,12 +296,6 @@ def account_badge() -> None:
     st.button(t("access.logout_account"), on_click=_log_out, icon=":material/logout:", key="account_logout")
 
 
-@st.cache_resource(show_spinner=False)
-def throttle() -> Throttle:
-    """One throttle for the whole server: guesses from every session count."""
-    return Throttle()
-
-
 def client_address() -> str:
     """Who is guessing: the connection's address (forwarding headers can be forged, so they are not believed);
     "local" for a browser on this machine, for which Streamlit reports none."""
@@ -287,24 +304,22 @@ def client_address() -> str:
 
 
 def _check_password() -> None:
+    """The shared editor password (before any account exists), throttled in the database like logins: per client
+    address and for everyone together, every app instance counting the same attempts."""
     given = st.session_state.get("editor_password_input", "")
     expected = configured_password()
-    address, now = client_address(), time.monotonic()
-    wait = throttle().wait(address, now)
-    if wait > 0:  # not even compared: a right password waits too
-        st.session_state[REFUSED_KEY] = t("access.throttled", seconds=math.ceil(wait))
+    address, now = client_address(), datetime.now()
+    policy = accounts.LOGIN_POLICY
+    keys = [(f"editor:{address}", policy.free_failures), ("editor:all", policy.free_failures_overall)]
+    tried = throttling.attempt(store(), keys, now, policy)
+    if not tried.allowed:  # not even compared: a right password waits too
+        st.session_state[REFUSED_KEY] = t("access.throttled", seconds=math.ceil(tried.wait_seconds))
         return
     if expected is not None and given and password_matches(given, expected):
-        throttle().succeeded(address)
+        throttling.succeeded(store(), tried, forget=[f"editor:{address}"])
         st.session_state[EDITOR_KEY] = True
         return
-    failures = throttle().failed(address, now)
-    log.warning(
-        "editor password refused for client %s (%d failures in the last %d minutes)",
-        address,
-        failures,
-        throttle().policy.memory_seconds // 60,
-    )
+    log.warning("editor password refused for client %s", address)
     st.session_state[REFUSED_KEY] = t("access.refused")
 
 

@@ -106,6 +106,9 @@ def _warm_up(url: str) -> None:
 
 @st.cache_resource(show_spinner=False)
 def _store(url: str) -> Store:
+    from ledger import throttle
+
+    throttle.set_verify_slots(config.login_checks(os.environ, secrets()))  # password checks at once, this process
     store = Store(url)
     if not store.sample_imported() and not store.plans():  # first start: the seed plan's weeks, as the demo plan
         from ledger.sample import import_history  # the reader and writer: not needed to show a store

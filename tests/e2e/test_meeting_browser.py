@@ -110,3 +110,49 @@ def test_the_phone_overview_shows_its_figures_two_to_a_row(phone_page: Page, app
     assert boxes[2]["y"] > boxes[0]["y"]
     SCREENSHOTS.mkdir(exist_ok=True)
     phone_page.screenshot(path=str(SCREENSHOTS / "overview_phone.png"))
+
+
+def test_a_hostile_ledger_and_requirements_show_literally_on_every_slide_at_1920x1080(browser: Browser, tmp_path):
+    """Test that Markdown and HTML in a ledger, a plan's name and meeting requirements reach no slide as an image, a
+    link, a style or a request (the slides' tables render Markdown in their cells)."""
+    from datetime import date, datetime
+
+    from ledger import meeting
+    from ledger.intake import load_ledger
+    from ledger.publishing import publish
+    from ledger.store import Store
+    from tests.e2e.conftest import streamlit_server
+    from tests.test_markup import FILE_NAME, PAYLOAD, hostile_ledger
+
+    url_db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    store = Store(url_db)
+    plan = store.create_plan(PAYLOAD, created_at=datetime(2019, 5, 20))
+    for week in (1, 2):
+        files = [(FILE_NAME, hostile_ledger(week))]
+        published = publish(
+            store, files, load_ledger(files, date(2019, 6, 1)), plan=plan.id, uploaded_by=PAYLOAD,
+            uploaded_at=datetime(2019, 5, 20 + week),
+        )  # fmt: skip
+        meeting.record(
+            store, published.version, scope="measure", target="1", text=PAYLOAD, given_by=PAYLOAD,
+            meeting_date=date(2019, 5, 20 + week), due=date(2019, 6, 30), recorded_by="test",
+            recorded_at=datetime(2019, 5, 20 + week, 10),
+        )  # fmt: skip
+    store.dispose()
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    try:
+        with streamlit_server(env={"LEDGER_DB_URL": url_db}) as url:
+            for number in range(1, len(SLIDES) + 1):
+                open_slide(page, url, number)
+                hostile = "img[src*='evil.example'], a[href*='evil.example'], a[href^='javascript']"
+                expect(page.get_by_test_id("stMain").locator(hostile)).to_have_count(0)
+                expect(page.get_by_test_id("stMain").locator("strong, em, h1, h2", has_text="粗")).to_have_count(0)
+                expect(page.get_by_test_id("stException")).to_have_count(0)
+                if number in (3, 5, 6):  # the overdue list, last meeting's and this meeting's requirements
+                    expect(page.get_by_test_id("stTable").first).to_contain_text("![u](http:")
+    finally:
+        context.close()
+    assert [address for address in requested if "evil.example" in address] == []
