@@ -241,3 +241,50 @@ def test_an_editor_of_a_unit_neither_withdraws_nor_records_nor_publishes_on_a_pl
     upload.selectbox(key="upload_target").set_value(plan.id).run()
     assert [e.value for e in upload.error] == [access.t("upload.unit_forbidden")] and not upload.file_uploader
     assert Store(url).counts() == before
+
+
+# --- 14. beyond the app: a database role that cannot touch the trail ---------------------------------------------
+
+APP_ROLE_SQL = """
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ledger_app;
+REVOKE UPDATE, DELETE, TRUNCATE ON ledger_audit FROM ledger_app;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ledger_app;
+"""
+
+
+@pytest.mark.postgres
+def test_the_app_runs_as_a_postgresql_role_that_can_neither_delete_the_trail_nor_drop_its_triggers(postgres):
+    """The README's recipe: the tables owned by one role, the app connected as another with INSERT and SELECT only
+    on the audit trail — it publishes and records, and the trail stays whole whatever it tries."""
+    import psycopg
+
+    from ledger.publishing import check_upload, publish
+    from tests.postgres import fresh_database
+
+    owner_url = fresh_database(postgres.admin_url, "ledger_roles")
+    with psycopg.connect(postgres.admin_url, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS ledger_app")
+        conn.execute("CREATE ROLE ledger_app LOGIN")
+    Store(owner_url).dispose()  # the owner (here the server's admin) creates the tables, triggers and all
+    with psycopg.connect(owner_url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(APP_ROLE_SQL)
+    app_url = owner_url.replace("postgresql+psycopg://ledger@", "postgresql+psycopg://ledger_app@")
+    store = Store(app_url)  # at the current schema: opened without writing
+    files = [(SAMPLE.name, SAMPLE.read_bytes())]
+    plan = store.create_plan("整改方案", created_at=NOW)
+    published = publish(
+        store, files, check_upload(store, files, NOW.date()), plan=plan.id, uploaded_by="app", uploaded_at=NOW
+    )
+    assert published is not None and [r.action for r in audit.records(store)] == ["publish"]
+    store.dispose()
+    with psycopg.connect(app_url.replace("+psycopg", ""), autocommit=True) as conn:
+        for attack in (
+            "DELETE FROM ledger_audit",
+            "UPDATE ledger_audit SET who = 'nobody'",
+            "TRUNCATE ledger_audit",
+            "DROP TRIGGER ledger_audit_no_change ON ledger_audit",
+            "ALTER TABLE ledger_audit DISABLE TRIGGER ALL",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute(attack)
+        assert conn.execute("SELECT count(*) FROM ledger_audit").fetchone()[0] == 1
