@@ -8,8 +8,9 @@ roll-up of many units on PostgreSQL.
     .venv/bin/python bench/bench.py --browser        # add the browser section (Chromium; ten minutes or so)
     .venv/bin/python bench/bench.py --browser-only   # only the browser section (bench/browser.py)
     .venv/bin/python bench/bench.py --reading-only   # reading vs a bare read: in process, and a whole `summary`
-    .venv/bin/python bench/bench.py --columns-only   # reading by meaning against the release before it, and the
-                                                     # Upload page's column step re-checking a 1,000-row ledger
+    .venv/bin/python bench/bench.py --columns-only   # reading by meaning against the release before it, the
+                                                     # Upload page's column step re-checking a 1,000-row ledger,
+                                                     # and 20 simultaneous logins' peak memory
 
 The PostgreSQL section runs when Debian's server binaries are installed (/usr/lib/postgresql/*/bin; a throwaway
 server as in the store tests, tests/postgres.py) and says so when they are not.

@@ -264,6 +264,19 @@ class NewPlan:
 
 
 @dataclass(frozen=True)
+class _Made:
+    """Who made a version, when, from where and from which files, with the note and the audit action."""
+
+    files: Sequence[tuple[str, bytes]]
+    by: str
+    at: datetime
+    note: str
+    address: str
+    action: str
+    new_plan: bool
+
+
+@dataclass(frozen=True)
 class Columns:
     """A person's choice of a ledger's columns, to keep with the plan it is published into: the header row's folded
     text (Ledger.shape) and each folded header's field, "extra" or "ignore"."""
@@ -659,27 +672,12 @@ class Store:
         try:
             with self._writing() as conn:
                 plan_id = _insert_plan(conn, plan) if isinstance(plan, NewPlan) else plan
-                version_id = self._insert_version(
-                    conn, plan_id, files, ledger, digest, uploaded_by, uploaded_at, note, unit_id
-                )
+                made = _Made(files, uploaded_by, uploaded_at, note, address, audit_action, isinstance(plan, NewPlan))
+                version_id = self._insert_version(conn, plan_id, ledger, digest, unit_id, made)
                 if unit_id is not None:
                     _attach_unit(conn, plan_id, unit_id)
                 if columns is not None:
                     _save_columns(conn, plan_id, columns, uploaded_at, uploaded_by)
-                _audit_publish(
-                    conn,
-                    version_id,
-                    plan,
-                    plan_id,
-                    unit_id,
-                    files,
-                    digest,
-                    ledger,
-                    uploaded_at,
-                    uploaded_by,
-                    address,
-                    audit_action,
-                )
         except IntegrityError:
             existing = self.find_by_sha(digest)
             if existing is None:
@@ -736,23 +734,8 @@ class Store:
                         sa.select(versions_table.c.id).where(versions_table.c.content_sha256 == digest)
                     ).first():
                         continue
-                    created[i] = self._insert_version(
-                        conn, plan_id, files, ledger, digest, uploaded_by, uploaded_at, note, unit_id
-                    )
-                    _audit_publish(
-                        conn,
-                        created[i],
-                        plan,
-                        plan_id,
-                        unit_id,
-                        files,
-                        digest,
-                        ledger,
-                        uploaded_at,
-                        uploaded_by,
-                        address,
-                        "publish",
-                    )
+                    made = _Made(files, uploaded_by, uploaded_at, note, address, "publish", isinstance(plan, NewPlan))
+                    created[i] = self._insert_version(conn, plan_id, ledger, digest, unit_id, made)
                 if columns is not None:
                     _save_columns(conn, plan_id, columns, uploaded_at, uploaded_by)
         except IntegrityError:
@@ -781,18 +764,9 @@ class Store:
                 merged.update(json.loads(text))
         return merged
 
-    def _insert_version(
-        self,
-        conn,
-        plan_id: int,
-        files,
-        ledger: Ledger,
-        digest: str,
-        uploaded_by: str,
-        uploaded_at: datetime,
-        note: str,
-        unit_id: int | None = None,
-    ) -> int:
+    def _insert_version(self, conn, plan_id: int, ledger: Ledger, digest: str, unit_id: int | None, made: _Made) -> int:
+        """One version's rows — the version, its files, phases, tasks and snapshot — and its audit record."""
+        files, uploaded_by, uploaded_at, note = made.files, made.by, made.at, made.note
         warnings = [issue_to_dict(issue) for issue in ledger.warnings]
         version_id = conn.execute(
             versions_table.insert().values(
@@ -847,6 +821,22 @@ class Store:
         if extra:  # the measures' extra fields live in the snapshot only (README "The ledger spreadsheet")
             stored = pd.concat([stored, ledger.tasks[extra].reset_index(drop=True)], axis=1)
         conn.execute(snapshots_table.insert().values(version_id=version_id, arrow=snapshot_bytes(stored)))
+        append_audit(
+            conn,
+            at=made.at,
+            who=made.by,
+            action=made.action,
+            target=f"version {version_id}",
+            address=made.address,
+            detail={
+                "plan_id": plan_id,
+                "unit_id": unit_id,
+                "files": [n for n, _ in files],
+                "sha256": digest,
+                "report_date": ledger.report_date.isoformat(),
+                "new_plan": made.new_plan,
+            },
+        )
         return version_id
 
     # --- meeting requirements ----------------------------------------------------------------------------
@@ -1375,38 +1365,6 @@ def _save_columns(conn: sa.Connection, plan_id: int, columns: Columns, at: datet
             saved_at=at,
             saved_by=by[:200],
         )
-    )
-
-
-def _audit_publish(
-    conn: sa.Connection,
-    version_id: int,
-    plan: int | NewPlan,
-    plan_id: int,
-    unit_id: int | None,
-    files: Sequence[tuple[str, bytes]],
-    digest: str,
-    ledger: Ledger,
-    at: datetime,
-    by: str,
-    address: str,
-    action: str,
-) -> None:
-    append_audit(
-        conn,
-        at=at,
-        who=by,
-        action=action,
-        target=f"version {version_id}",
-        address=address,
-        detail={
-            "plan_id": plan_id,
-            "unit_id": unit_id,
-            "files": [n for n, _ in files],
-            "sha256": digest,
-            "report_date": ledger.report_date.isoformat(),
-            "new_plan": isinstance(plan, NewPlan),
-        },
     )
 
 

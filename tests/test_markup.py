@@ -223,6 +223,7 @@ def hostile_meeting(hostile_store):
     )
     store.withdraw(third.version.id, by=HOSTILE_NAME, reason=PAYLOAD, at=datetime(2019, 5, 24, 12))
     accounts.add_user(store, HOSTILE_NAME, "admin", "整改-督办-2019", at=datetime(2019, 5, 20), by="cli")
+    accounts.add_unit(store, HOSTILE_NAME.replace("粗体", "单位"), at=datetime(2019, 5, 20), by="cli")  # a unit's name
     token = accounts.log_in(store, HOSTILE_NAME, "整改-督办-2019", address="192.0.2.1", now=datetime.now()).token
     store.dispose()
     return token
@@ -245,7 +246,9 @@ def test_every_meeting_slide_shows_what_users_wrote_literally(hostile_meeting, s
         assert any(markdown(PAYLOAD)[:40] in text for text in table_texts(at))
 
 
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/history.py", "pages/users.py", "pages/audit.py"])
+@pytest.mark.parametrize(
+    "page", ["pages/overview.py", "pages/history.py", "pages/users.py", "pages/audit.py", "pages/plan.py"]
+)
 def test_an_account_name_a_requirement_and_a_withdrawal_reason_show_literally(hostile_meeting, page):
     from ui import access
 
@@ -259,3 +262,34 @@ def test_an_account_name_a_requirement_and_a_withdrawal_reason_show_literally(ho
     shown = [text for text in rendered_texts(at) + table_texts(at) if "evil" in text or "粗" in text]  # users' words
     assert [text for text in shown if UNESCAPED.search(text)] == []
     assert any(markdown(HOSTILE_NAME) in text for text in rendered_texts(at))  # the sidebar names who is logged in
+
+
+@pytest.mark.parametrize("page", ["pages/rollup.py", "pages/overview.py", "pages/responsibilities.py"])
+def test_a_units_name_shows_literally_on_the_units_page_and_for_all_units_together(tmp_path, monkeypatch, page):
+    from ledger import accounts
+
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    monkeypatch.setenv("LEDGER_DB_URL", url)
+    store = Store(url)
+    plan = store.create_plan("整改方案", created_at=datetime(2019, 5, 20))
+    unit = accounts.add_unit(store, HOSTILE_NAME, at=datetime(2019, 5, 20), by="cli", plan_id=plan.id)
+    files = [(FILE_NAME, hostile_ledger(1))]
+    publish(
+        store,
+        files,
+        load_ledger(files, date(2019, 6, 1)),
+        plan=plan.id,
+        uploaded_by="办公室",
+        uploaded_at=datetime(2019, 5, 21),
+        unit_id=unit.id,
+    )
+    store.dispose()
+    at = AppTest.from_file("../dashboard.py", default_timeout=60)
+    at.query_params["plan"] = str(plan.id)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    shown = [text for text in rendered_texts(at) + table_texts(at) if "evil" in text or "粗" in text]
+    assert [text for text in shown if UNESCAPED.search(text)] == []
+    if page == "pages/overview.py":  # all units together: its caption names the unit, escaped
+        assert shown

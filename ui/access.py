@@ -19,6 +19,7 @@ import streamlit as st
 
 from ledger import accounts, audit, config
 from ledger import throttle as throttling
+from ledger.store import STORE_ERRORS
 from ui.i18n import t, tl
 from ui.source import secrets, store, store_at
 
@@ -311,12 +312,17 @@ def _check_password() -> None:
     address, now = client_address(), datetime.now()
     policy = accounts.LOGIN_POLICY
     keys = [(f"editor:{address}", policy.free_failures), ("editor:all", policy.free_failures_overall)]
-    tried = throttling.attempt(store(), keys, now, policy)
-    if not tried.allowed:  # not even compared: a right password waits too
+    try:
+        tried: throttling.Attempt | None = throttling.attempt(store(), keys, now, policy)
+    except STORE_ERRORS as problem:  # a read-only store counts nothing (and can be changed by nobody anyway)
+        log.warning("the editor password's attempts cannot be counted: %r", problem)
+        tried = None
+    if tried is not None and not tried.allowed:  # not even compared: a right password waits too
         st.session_state[REFUSED_KEY] = t("access.throttled", seconds=math.ceil(tried.wait_seconds))
         return
     if expected is not None and given and password_matches(given, expected):
-        throttling.succeeded(store(), tried, forget=[f"editor:{address}"])
+        if tried is not None:
+            throttling.succeeded(store(), tried, forget=[f"editor:{address}"])
         st.session_state[EDITOR_KEY] = True
         return
     log.warning("editor password refused for client %s", address)

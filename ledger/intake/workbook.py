@@ -14,7 +14,7 @@ from typing import cast
 import python_calamine
 
 from ledger.codes import IssueCode
-from ledger.intake.documents import read_docx, table_name
+from ledger.intake.documents import decode_text, read_docx, table_name
 from ledger.intake.guard import DEFAULT_LIMITS, Limits
 from ledger.intake.layout import find_header
 from ledger.intake.plan_document import phases_written
@@ -198,16 +198,6 @@ def _read_word(data: bytes, file_name: str, limits: Limits) -> ReadResult:
 
 
 BODY_SHEET, PHASES_SHEET = "正文", "整改步骤"
-
-
-def decode_text(data: bytes) -> str | None:
-    """CSV text in UTF-8 (with or without BOM) or GBK/GB18030; None when it is neither."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
 
 
 def _delimiter(text: str) -> str:

@@ -297,6 +297,8 @@ def test_the_editor_publishes_their_units_ledger(app: str, store: Store, page: P
 def test_the_inspector_sees_the_rollup_and_downloads_an_original(app: str, store: Store, page: Page, tmp_path):
     from ledger.rollup import rollup
 
+    frames: list[bytes] = []  # what the server sends this browser over its websocket
+    page.on("websocket", lambda socket: socket.on("framereceived", lambda payload: frames.append(payload)))
     log_in(page, app, INSPECTOR, INSPECTOR_PASSWORD, "inspector")
     go(page, t("page.rollup"), t("rollup.title"))
     expected = rollup(store, store.plan_named(PLAN).id)
@@ -328,6 +330,9 @@ def test_the_inspector_sees_the_rollup_and_downloads_an_original(app: str, store
     # stopped moving when the download button is clicked
     expect(page.get_by_test_id("stPlotlyChart").locator(".main-svg").first).to_be_visible()
     expand(page, t("history.download"))
+    expect(page.get_by_test_id("stDownloadButton").filter(has_text=name)).to_be_visible()
+    sent = b"".join(frame if isinstance(frame, bytes) else frame.encode() for frame in frames)
+    assert b"/media/" not in sent and not audit.records(store, actions=["download"], who=INSPECTOR)  # nothing yet
     with page.expect_download() as download:
         page.get_by_test_id("stDownloadButton").filter(has_text=name).get_by_role("button").click()
     assert download.value.suggested_filename == name
