@@ -57,6 +57,7 @@ class Attempt:
 
     keys: tuple[str, ...]
     wait_seconds: float = 0.0
+    before: tuple[tuple[int, datetime | None], ...] = ()  # each key's (failures, last failure) before this attempt
 
     @property
     def allowed(self) -> bool:
@@ -79,7 +80,7 @@ def attempt(store: Store, keys: Sequence[tuple[str, int]], now: datetime, policy
         else:  # SQLite: a writing transaction holds the database's write lock from its start
             query = sa.select(throttle_table).where(throttle_table.c.key.in_(names))
         found = {row.key: (row.failures, row.last_at) for row in conn.execute(query)}
-        counts = {}
+        counts: dict[str, int] = {}
         for name, free in zip(names, (free for _, free in keys), strict=True):
             failures, last = found.get(name, (0, now))
             if (now - last).total_seconds() > policy.memory_seconds:
@@ -94,7 +95,8 @@ def attempt(store: Store, keys: Sequence[tuple[str, int]], now: datetime, policy
                 conn.execute(throttle_table.update().where(throttle_table.c.key == name).values(**values))
             else:
                 conn.execute(throttle_table.insert().values(key=name, **values))
-    return Attempt(tuple(names))
+    before = tuple((counts[name], found[name][1] if name in found and counts[name] else None) for name in names)
+    return Attempt(tuple(names), before=before)
 
 
 def waiting(store: Store, keys: Sequence[tuple[str, int]], now: datetime, policy: Policy = Policy()) -> float:
@@ -115,16 +117,25 @@ def waiting(store: Store, keys: Sequence[tuple[str, int]], now: datetime, policy
 
 def succeeded(store: Store, tried: Attempt, forget: Sequence[str]) -> None:
     """A right answer: the keys in `forget` (the account's, the browser's) start afresh; the others (an address,
-    everyone) take back the failure the attempt was counted as — so logging in with one's own account never wipes
-    an address's record of guesses."""
+    everyone) take back the failure the attempt was counted as, and its time, when nothing was counted since — so
+    logging in with one's own account never wipes an address's record of guesses, nor makes the next person from
+    that address wait as if it had been one."""
+    before = tried.before or tuple((0, None) for _ in tried.keys)
     with store.transaction() as conn:
-        for name in tried.keys:
+        for name, (failures, last) in zip(tried.keys, before, strict=True):
+            row = throttle_table.c.key == name
             if name in forget:
-                conn.execute(throttle_table.delete().where(throttle_table.c.key == name))
-            else:
+                conn.execute(throttle_table.delete().where(row))
+                continue
+            untouched = conn.execute(
+                throttle_table.update()
+                .where(row, throttle_table.c.failures == failures + 1)
+                .values(failures=failures, **({"last_at": last} if last is not None else {}))
+            ).rowcount
+            if not untouched:  # others counted since: take back one
                 conn.execute(
                     throttle_table.update()
-                    .where(throttle_table.c.key == name, throttle_table.c.failures > 0)
+                    .where(row, throttle_table.c.failures > 0)
                     .values(failures=throttle_table.c.failures - 1)
                 )
 

@@ -64,6 +64,16 @@ def test_a_right_answer_clears_the_account_and_takes_back_only_its_own_attempt_f
     assert not attempt(db, [("account:other", 5), ("address:x", 5)], at(6)).allowed  # record was not wiped
 
 
+def test_a_right_answer_after_the_wait_does_not_make_the_next_person_from_the_address_wait(db):
+    for second in range(5):  # five guesses from an office's address: the sixth attempt must wait 2 s
+        attempt(db, [("address:x", 5)], at(second))
+    assert not attempt(db, [("address:x", 5)], at(5)).allowed
+    mine = attempt(db, [("account:me", 5), ("address:x", 5)], at(7))  # after the wait: a right password
+    succeeded(db, mine, forget=["account:me"])
+    assert attempt(db, [("account:colleague", 5), ("address:x", 5)], at(7.5)).allowed  # not held up by mine
+    assert not attempt(db, [("account:guesser", 5), ("address:x", 5)], at(7.5)).allowed  # the record is kept
+
+
 @pytest.mark.parametrize("url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 def test_twenty_parallel_guesses_at_one_account_are_all_counted_and_only_five_are_checked(store):
     with ThreadPoolExecutor(max_workers=20) as pool:

@@ -185,9 +185,17 @@ def open_list(page: Page, key: str) -> Locator:
 
 
 def choose(page: Page, key: str, option: str) -> None:
-    """Pick `option` in the selectbox or multiselect with this key."""
+    """Pick `option` in the selectbox or multiselect with this key, close the list and wait until the app shows it
+    chosen (a multiselect's list stays open, and what is chosen is sent when it closes)."""
     open_list(page, key)
     page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    wait_for_app(page)
+    widget = page.locator(f".st-key-{key}")
+    if widget.get_by_test_id("stMultiSelect").count():
+        expect(widget).to_contain_text(option)  # its chip
+    else:
+        expect(widget.locator("input")).to_have_value(option)
     wait_for_app(page)
 
 
