@@ -328,7 +328,7 @@ def add_user(
         raise problem
     hashed = hash_password(password)
     try:
-        with store._writing() as conn:
+        with store.transaction() as conn:
             if (other := _look_alike(conn, users_table, name)) is not None:
                 raise AccountError("account.name_taken", name=other)
             user_id = inserted_id(
@@ -375,7 +375,7 @@ def _keep_an_admin(conn, found: User, role: str, disabled: bool) -> None:
 def set_disabled(store: Store, name: str, disabled: bool, *, at: datetime, by: str, address: str = "") -> User:
     """Disable (or enable) an account; disabling ends its sessions at once. The last active admin stays."""
     found = _existing_user(store, name)
-    with store._writing() as conn:
+    with store.transaction() as conn:
         _keep_an_admin(conn, found, found.role, disabled)
         conn.execute(users_table.update().where(users_table.c.id == found.id).values(disabled=disabled))
         if disabled:
@@ -397,7 +397,7 @@ def set_password(store: Store, name: str, password: str, *, at: datetime, by: st
     problem = password_problem(password, found.name)
     if problem:
         raise problem
-    with store._writing() as conn:
+    with store.transaction() as conn:
         conn.execute(
             users_table.update()
             .where(users_table.c.id == found.id)
@@ -414,7 +414,7 @@ def set_role(
     found = _existing_user(store, name)
     if role not in ROLES:
         raise AccountError("account.role", role=role)
-    with store._writing() as conn:
+    with store.transaction() as conn:
         _keep_an_admin(conn, found, role, False)
         conn.execute(users_table.update().where(users_table.c.id == found.id).values(role=role))
         conn.execute(user_units_table.delete().where(user_units_table.c.user_id == found.id))
@@ -456,7 +456,7 @@ def add_unit(store: Store, name: str, *, at: datetime, by: str, plan_id: int | N
     """A unit (a school, a branch), optionally expected to report for a plan; an existing name is reused."""
     name = _clean_name(name)
     found = unit_named(store, name)
-    with store._writing() as conn:
+    with store.transaction() as conn:
         if found is None:
             unit_id = inserted_id(conn.execute(units_table.insert().values(name=name, created_at=at)))
             audit.append(conn, at=at, who=by, action="unit_added", target=name, address=address)
@@ -660,11 +660,11 @@ def session_user(
     if now - row["last_seen_at"] > timedelta(minutes=idle_minutes) or now - row["created_at"] > timedelta(
         hours=max_hours
     ):
-        with store._writing() as conn:
+        with store.transaction() as conn:
             conn.execute(sessions_table.update().where(sessions_table.c.token_sha256 == digest).values(ended_at=now))
         return None
     if now - row["last_seen_at"] > timedelta(seconds=30):  # write at most twice a minute per session
-        with store._writing() as conn:
+        with store.transaction() as conn:
             conn.execute(
                 sessions_table.update().where(sessions_table.c.token_sha256 == digest).values(last_seen_at=now)
             )
@@ -675,7 +675,7 @@ def session_user(
 
 def log_out(store: Store, token: str, *, now: datetime, address: str = "") -> None:
     digest = _digest(token)
-    with store._writing() as conn:
+    with store.transaction() as conn:
         row = conn.execute(
             sa.select(sessions_table.c.user_id, users_table.c.name)
             .join(users_table, users_table.c.id == sessions_table.c.user_id)

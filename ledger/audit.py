@@ -48,7 +48,7 @@ class Record:
 
 def record(store: Store, **fields) -> None:
     """append() in a transaction of its own (for what the trail alone records: a download, a failed login)."""
-    with store._writing() as conn:
+    with store.transaction() as conn:
         append(conn, **fields)
 
 

@@ -855,6 +855,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit.unit_added": ("新建单位", "unit added"),
     "audit.plan_renamed": ("方案改名", "plan renamed"),
     "audit.plan_deleted": ("删除方案", "plan deleted"),
+    "audit.evidence_added": ("上传佐证材料", "evidence added"),
+    "audit.evidence_imported": ("批量导入佐证材料", "evidence imported"),
+    "audit.closure_requested": ("申请销号", "closure requested"),
+    "audit.closure_approved": ("审核通过（销号）", "closure approved"),
+    "audit.closure_returned": ("审核退回", "closure returned"),
     "cli.which_plan": (
         "请用 --plan 指明整改方案。现有方案：{plans}（python -m ledger plans 列出全部）。",
         "Name the plan with --plan. Plans: {plans} (python -m ledger plans lists them).",

@@ -27,7 +27,8 @@ from ledger.i18n import translate
 from ledger.publishing import check_upload, publish
 from ledger.report import summary
 from ledger.sample import history_files
-from ledger.store import _MIGRATION_LOCK, DEMO_PLAN_NAME, SCHEMA_VERSION, Store, meta_table, sessions_table
+from ledger.store import DEMO_PLAN_NAME, SCHEMA_VERSION, Store, meta_table, sessions_table
+from ledger.store.migrations import _MIGRATION_LOCK
 from tests.conftest import in_ci
 from tests.e2e.conftest import DESKTOP, ROOT, TIMEOUT_MS, figure_value, streamlit_server, wait_for_app
 from tests.postgres import PostgresServer, fresh_database
@@ -237,7 +238,7 @@ def test_a_login_works_on_both_instances_and_its_session_lives_in_the_database(c
 
         rerun_by_sidebar(two, "page.history", "history.title")  # instance 2's session is untouched
         expect(badge(two)).to_be_visible()
-        with cluster.store._writing() as conn:  # as disabling the account or a password reset anywhere would
+        with cluster.store.transaction() as conn:  # as disabling the account or a password reset anywhere would
             conn.execute(
                 sessions_table.update().where(sessions_table.c.ended_at.is_(None)).values(ended_at=datetime.now())
             )

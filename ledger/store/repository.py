@@ -1,14 +1,11 @@
-"""The history store: plans, and every published ledger version of each with its original files, in SQLite or
-PostgreSQL."""
+"""The history store: plans, and every published ledger version of each with its original files."""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import json
 import secrets
-import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,229 +14,48 @@ from pathlib import Path
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from ledger.model import (
-    DATE,
     DATE_COLUMNS,
     EXTRA_PREFIX,
-    FLAG,
-    FLOAT,
-    INT,
-    STATUS,
     TASK_COLUMNS,
-    TASK_DTYPES,
-    TASK_FIELDS,
-    TEXT,
-    Issue,
     Ledger,
     Phase,
     date_column,
-    task_table,
 )
 from ledger.requirements import NewRequirement, Requirement, checked
+from ledger.store.engine import WRITING, inserted_id, make_engine
+from ledger.store.errors import StoreError
+from ledger.store.migrations import migrate
+from ledger.store.snapshots import (
+    issue_from_dict,
+    issue_to_dict,
+    rows_frame,
+    snapshot_bytes,
+    snapshot_frame,
+    snapshot_frames,
+    task_rows,
+    tasks_frame,
+)
+from ledger.store.tables import (
+    LIVE,
+    MAX_PLAN_NAME,
+    column_choices_table,
+    files_table,
+    meta_table,
+    phases_table,
+    plan_phases_table,
+    plan_units_table,
+    plans_table,
+    requirements_table,
+    snapshots_table,
+    tasks_table,
+    units_table,
+    versions_table,
+)
+from ledger.store.trail import append_audit
 from ledger.text import fold
-
-SCHEMA_VERSION = 7  # 1: versions only; 2: plans, and the problem, goal, 立行立改 and 销号 fields of a task;
-# 3: meeting requirements; 4: units, accounts, sessions, the audit trail, withdrawn versions; 5: task snapshots;
-# 6: a plan's confirmed columns (a snapshot also holds the measures' extra fields); 7: the login throttle's counts
-DEFAULT_SQLITE = Path(__file__).resolve().parent.parent / "data" / "ledger.db"
-DEMO_UPLOADER = "示例数据"  # who "published" the bundled sample weeks
-MAX_PLAN_NAME = 200
-
-metadata = sa.MetaData()
-meta_table = sa.Table(
-    "ledger_meta",
-    metadata,
-    sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
-)
-plans_table = sa.Table(
-    "ledger_plans",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(MAX_PLAN_NAME), nullable=False, unique=True),
-    sa.Column("unit", sa.String(MAX_PLAN_NAME), nullable=False, default=""),
-    sa.Column("demo", sa.Boolean, nullable=False, default=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-)
-plan_phases_table = sa.Table(
-    "ledger_plan_phases",
-    metadata,
-    sa.Column("plan_id", sa.Integer, sa.ForeignKey("ledger_plans.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("position", sa.Integer, primary_key=True),
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("start", sa.Date, nullable=False),
-    sa.Column("end", sa.Date, nullable=False),
-    sa.Column("order", sa.Integer, nullable=False),
-    sa.Column("description", sa.Text, nullable=False),
-)
-versions_table = sa.Table(
-    "ledger_versions",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("plan_id", sa.Integer, sa.ForeignKey("ledger_plans.id", ondelete="CASCADE"), nullable=True, index=True),
-    sa.Column("content_sha256", sa.String(64), nullable=False, unique=True),
-    sa.Column("report_date", sa.Date, nullable=False),
-    sa.Column("uploaded_at", sa.DateTime, nullable=False),
-    sa.Column("uploaded_by", sa.String(200), nullable=False),
-    sa.Column("note", sa.Text, nullable=False, default=""),
-    sa.Column("file_names", sa.Text, nullable=False),  # JSON list, in upload order
-    sa.Column("task_count", sa.Integer, nullable=False),
-    sa.Column("matched_by_id", sa.Boolean, nullable=False),
-    sa.Column("warnings", sa.Text, nullable=False),  # JSON list of issues
-    sa.Column("unit_id", sa.Integer, sa.ForeignKey("ledger_units.id"), nullable=True, index=True),
-    sa.Column("withdrawn_at", sa.DateTime, nullable=True),
-    sa.Column("withdrawn_by", sa.String(200), nullable=True),
-    sa.Column("withdrawn_reason", sa.Text, nullable=True),
-    sa.Column("withdrawn_sha256", sa.String(64), nullable=True),  # the content digest while withdrawn
-)
-_ADDED_IN_4 = (
-    ("unit_id", "INTEGER REFERENCES ledger_units(id)"),
-    ("withdrawn_at", "TIMESTAMP"),
-    ("withdrawn_by", "VARCHAR(200)"),
-    ("withdrawn_reason", "TEXT"),
-    ("withdrawn_sha256", "VARCHAR(64)"),
-)
-units_table = sa.Table(
-    "ledger_units",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(200), nullable=False, unique=True),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-)
-plan_units_table = sa.Table(  # the units expected to report for a plan
-    "ledger_plan_units",
-    metadata,
-    sa.Column("plan_id", sa.Integer, sa.ForeignKey("ledger_plans.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("unit_id", sa.Integer, sa.ForeignKey("ledger_units.id", ondelete="CASCADE"), primary_key=True),
-)
-users_table = sa.Table(
-    "ledger_users",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("name", sa.String(100), nullable=False, unique=True),
-    sa.Column("role", sa.String(16), nullable=False),
-    sa.Column("password_hash", sa.String(200), nullable=False),
-    sa.Column("disabled", sa.Boolean, nullable=False, default=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("password_changed_at", sa.DateTime, nullable=False),
-)
-user_units_table = sa.Table(
-    "ledger_user_units",
-    metadata,
-    sa.Column("user_id", sa.Integer, sa.ForeignKey("ledger_users.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("unit_id", sa.Integer, sa.ForeignKey("ledger_units.id", ondelete="CASCADE"), primary_key=True),
-)
-sessions_table = sa.Table(  # logins, shared by every app instance on the database
-    "ledger_sessions",
-    metadata,
-    sa.Column("token_sha256", sa.String(64), primary_key=True),
-    sa.Column("user_id", sa.Integer, sa.ForeignKey("ledger_users.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("last_seen_at", sa.DateTime, nullable=False),
-    sa.Column("ended_at", sa.DateTime, nullable=True),
-    sa.Column("address", sa.String(100), nullable=False, default=""),
-)
-audit_table = sa.Table(  # append-only: no code path updates or deletes a row, and triggers refuse it
-    "ledger_audit",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("at", sa.DateTime, nullable=False, index=True),
-    sa.Column("who", sa.String(100), nullable=False),
-    sa.Column("action", sa.String(40), nullable=False, index=True),
-    sa.Column("target", sa.Text, nullable=False),
-    sa.Column("address", sa.String(100), nullable=False),
-    sa.Column("detail", sa.Text, nullable=False),  # JSON object
-)
-files_table = sa.Table(
-    "ledger_files",
-    metadata,
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("ledger_versions.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("position", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String(500), nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("size", sa.Integer, nullable=False),
-    sa.Column("content", sa.LargeBinary, nullable=False),
-)
-phases_table = sa.Table(
-    "ledger_phases",
-    metadata,
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("ledger_versions.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("position", sa.Integer, primary_key=True),
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("start", sa.Date, nullable=False),
-    sa.Column("end", sa.Date, nullable=False),
-    sa.Column("order", sa.Integer, nullable=False),
-    sa.Column("description", sa.Text, nullable=False),
-)
-_ADDED_IN_2 = ("problem", "goal", "closure", "immediate")
-_STORED = (  # the SQL column of each task-table type, in the order the table's columns are created
-    ((INT,), lambda name: sa.Column(name, sa.Integer, nullable=False)),
-    ((TEXT, STATUS), lambda name: sa.Column(name, sa.Text, nullable=False, server_default="")),
-    ((DATE,), lambda name: sa.Column(name, sa.Date, nullable=True)),
-    ((FLAG,), lambda name: sa.Column(name, sa.Boolean, nullable=False, server_default=sa.false())),
-    ((FLOAT,), lambda name: sa.Column(name, sa.Float, nullable=True)),
-)
-tasks_table = sa.Table(
-    "ledger_tasks",
-    metadata,
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("ledger_versions.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("position", sa.Integer, primary_key=True),
-    *[column(f.name) for dtypes, column in _STORED for f in TASK_FIELDS if f.dtype in dtypes],
-)
-sa.Index("ix_ledger_tasks_key", tasks_table.c.key)
-snapshots_table = sa.Table(  # each version's task table as read back from its rows, written when it is published
-    "ledger_task_snapshots",
-    metadata,
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("ledger_versions.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("arrow", sa.LargeBinary, nullable=False),
-)
-column_choices_table = sa.Table(  # a person's choice of a ledger's columns, remembered with the plan per header row
-    "ledger_column_choices",
-    metadata,
-    sa.Column("plan_id", sa.Integer, sa.ForeignKey("ledger_plans.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("shape_sha256", sa.String(64), primary_key=True),  # of the header row's folded text
-    sa.Column("shape", sa.Text, nullable=False),
-    sa.Column("choices", sa.Text, nullable=False),  # JSON object: folded header → field, "extra" or "ignore"
-    sa.Column("saved_at", sa.DateTime, nullable=False),
-    sa.Column("saved_by", sa.String(200), nullable=False),
-)
-throttle_table = sa.Table(  # failed attempts per key (an account, an address, a browser, everyone): ledger.throttle
-    "ledger_throttle",
-    metadata,
-    sa.Column("key", sa.String(300), primary_key=True),
-    sa.Column("failures", sa.Integer, nullable=False),
-    sa.Column("last_at", sa.DateTime, nullable=False),
-)
-throttled_table = sa.Table(  # attempts refused while they had to wait, per account, address and minute
-    "ledger_throttled",
-    metadata,
-    sa.Column("minute", sa.DateTime, primary_key=True),
-    sa.Column("account", sa.String(100), primary_key=True),
-    sa.Column("address", sa.String(100), primary_key=True),
-    sa.Column("count", sa.Integer, nullable=False),
-)
-requirements_table = sa.Table(
-    "ledger_requirements",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("plan_id", sa.Integer, sa.ForeignKey("ledger_plans.id", ondelete="CASCADE"), nullable=False, index=True),
-    sa.Column("version_id", sa.Integer, sa.ForeignKey("ledger_versions.id", ondelete="CASCADE"), nullable=False),
-    sa.Column("scope", sa.String(16), nullable=False),
-    sa.Column("target", sa.String(200), nullable=False),
-    sa.Column("keys", sa.Text, nullable=False),  # JSON list of task keys
-    sa.Column("measure", sa.Text, nullable=False),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("given_by", sa.String(200), nullable=False),
-    sa.Column("meeting_date", sa.Date, nullable=False),
-    sa.Column("due", sa.Date, nullable=True),
-    sa.Column("recorded_by", sa.String(200), nullable=False),
-    sa.Column("recorded_at", sa.DateTime, nullable=False),
-    sa.Column("withdrawn_at", sa.DateTime, nullable=True),
-    sa.Column("withdrawn_by", sa.String(200), nullable=True),
-)
 
 
 @dataclass(frozen=True)
@@ -322,120 +138,12 @@ class Published:
     created: bool  # False: these exact files were published before, as `version`
 
 
-class StoreError(Exception):
-    """The store cannot be used or cannot do what was asked; `code` names the message (i18n `store.*`)."""
-
-    def __init__(self, code: str, detail: str = "", **params: object):
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
-        self.detail = detail
-        self.params = params  # what the message states besides the detail, such as the limit that was exceeded
-
-
-def problem_code(error: BaseException) -> str:
-    """The i18n code of the message a person should read about a database failure (`store.*`): full disk,
-    read-only, corrupted file, busy, unreachable… Details stay in the server log."""
-    if isinstance(error, StoreError):
-        return error.code
-    original = getattr(error, "orig", None) or error
-    text = str(original).lower()
-    state = getattr(original, "sqlstate", None) or ""
-    checks = (
-        ("store.full", state == "53100" or "disk is full" in text or "no space left" in text),
-        ("store.io", "disk i/o error" in text or state.startswith("58")),
-        ("store.read_only", state == "25006" or "readonly database" in text or "read-only" in text),
-        ("store.corrupt", "file is not a database" in text or "malformed" in text),
-        ("store.busy", "database is locked" in text or state in ("55P03", "57014", "40P01")),
-        ("store.too_long", state == "22001"),
-    )
-    for code, matched in checks:
-        if matched:
-            return code
-    if isinstance(error, (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError, OSError)):
-        return "store.unavailable"
-    return "store.failed"
-
-
-def problem_params(error: BaseException) -> dict[str, object]:
-    """The parameters of problem_code()'s message: the name or id it concerns (`name`), and any limit it states."""
-    if isinstance(error, StoreError):
-        return {"name": error.detail, **error.params}
-    return {"name": ""}
-
-
-STORE_ERRORS = (StoreError, sa.exc.SQLAlchemyError, OSError)
-"""What the store's methods raise when the database fails: callers turn these into problem_code()'s message."""
-
-
 def content_sha256(files: Sequence[tuple[str, bytes]]) -> str:
     """One digest for an upload of one or two files: the same bytes give the same digest whatever the names."""
     digest = hashlib.sha256()
     for _, data in files:
         digest.update(hashlib.sha256(data).digest())
     return digest.hexdigest()
-
-
-WRITING = "ledger_writing"
-_MIGRATION_LOCK = 0x1ED6E5  # any number, the same in every process of this program
-
-
-SQLITE_BUSY_SECONDS = 8  # how long a statement waits for another writer's lock before "busy"
-PG_CONNECT_SECONDS = 4  # per address; a server that accepts and never answers is given up on after this
-PG_STATEMENT_MS = 30_000
-PG_LOCK_MS = 8_000
-POOL_WAIT_SECONDS = 10
-
-
-def _sqlite_setup(engine: Engine) -> None:
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(connection, _record):
-        connection.isolation_level = None  # let SQLAlchemy's BEGIN below be the only transaction control
-        cursor = connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SECONDS * 1000}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        with contextlib.suppress(sqlite3.OperationalError):  # a read-only database keeps its mode, still readable
-            cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        # A writing transaction takes the write lock at its start, so two publishers queue instead of failing
-        # on a lock upgrade; readers stay DEFERRED and, with WAL, never wait for a writer.
-        mode = "IMMEDIATE" if connection.get_execution_options().get(WRITING) else "DEFERRED"
-        connection.exec_driver_sql(f"BEGIN {mode}")
-
-
-def make_engine(url: str) -> Engine:
-    """An engine with timeouts, so that a database that never answers gives an error within seconds."""
-    if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
-        _sqlite_setup(engine)
-        return engine
-    given = sa.engine.make_url(url).query
-    defaults = {
-        "connect_timeout": PG_CONNECT_SECONDS,
-        "keepalives": 1,
-        "keepalives_idle": 10,
-        "keepalives_interval": 5,
-        "keepalives_count": 2,
-        "options": f"-c statement_timeout={PG_STATEMENT_MS} -c lock_timeout={PG_LOCK_MS}",
-    }
-    connect_args = {key: value for key, value in defaults.items() if key not in given}
-    return sa.create_engine(url, pool_pre_ping=True, pool_timeout=POOL_WAIT_SECONDS, connect_args=connect_args)
-
-
-def shown_url(url: str) -> str:
-    """The URL as it may be printed: without its password."""
-    if url.startswith("sqlite"):
-        return url  # a file path: no password, and clearer unencoded
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except (sa.exc.ArgumentError, ValueError):
-        return "(invalid database URL)"
-
-
-def default_url() -> str:
-    return f"sqlite:///{DEFAULT_SQLITE}"
 
 
 class Store:
@@ -447,7 +155,7 @@ class Store:
         if path and not path.startswith("file:") and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.engine = make_engine(url)
-        self._migrate()
+        migrate(self.engine)
 
     @contextmanager
     def transaction(self) -> Iterator[sa.Connection]:
@@ -455,8 +163,6 @@ class Store:
         database's write lock from its start, so what it reads and writes is one step for every other writer."""
         with self.engine.connect().execution_options(**{WRITING: True}) as conn, conn.begin():
             yield conn
-
-    _writing = transaction  # the name the store's own methods use
 
     def secret(self, name: str) -> bytes:
         """A random key the store keeps for every app instance (the device tokens' signing key), made on first use."""
@@ -469,45 +175,6 @@ class Store:
             with self.engine.connect() as conn:
                 found = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == key)).scalar_one()
         return bytes.fromhex(found)
-
-    def _schema_version(self, conn: sa.Connection) -> int | None:
-        if not sa.inspect(conn).has_table(meta_table.name):
-            return None
-        found = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar()
-        return int(found) if found is not None else None
-
-    def _migrate(self) -> None:
-        """Create or upgrade the tables. A store already at this schema is only read (so a read-only database
-        opens); several processes opening a fresh database at once take turns (a PostgreSQL advisory lock,
-        SQLite's write lock)."""
-        with self.engine.connect() as conn:
-            found = self._schema_version(conn)
-        if found == SCHEMA_VERSION:
-            return
-        if found is not None and found > SCHEMA_VERSION:
-            raise StoreError(
-                "store.newer_schema", f"database schema {found} is newer than this program ({SCHEMA_VERSION})"
-            )
-        with self._writing() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
-            found = self._schema_version(conn)  # again, now that this process holds the lock
-            if found == SCHEMA_VERSION:
-                return
-            metadata.create_all(conn)
-            _append_only(conn)
-            if found is None:
-                conn.execute(meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-                return
-            if found == 1:
-                _from_schema_1(conn)
-            if found < 4:
-                _from_schema_3(conn)
-            if found < 5:
-                _from_schema_4(conn)
-            conn.execute(
-                meta_table.update().where(meta_table.c.key == "schema_version").values(value=str(SCHEMA_VERSION))
-            )
 
     # --- plans -------------------------------------------------------------------------------------------
     def plans(self) -> list[PlanSummary]:
@@ -545,7 +212,7 @@ class Store:
     ) -> Plan:
         """A new plan; a name already taken is refused (StoreError "store.plan_exists")."""
         try:
-            with self._writing() as conn:
+            with self.transaction() as conn:
                 plan_id = _insert_plan(conn, NewPlan(name, created_at, unit, tuple(phases)), demo)
         except IntegrityError:
             raise StoreError("store.plan_exists", _plan_name(name)) from None
@@ -569,7 +236,7 @@ class Store:
         name = _plan_name(name)
         was = self.plan(plan_id).name
         try:
-            with self._writing() as conn:
+            with self.transaction() as conn:
                 conn.execute(plans_table.update().where(plans_table.c.id == plan_id).values(name=name))
                 append_audit(
                     conn,
@@ -589,7 +256,7 @@ class Store:
         in the audit trail."""
         plan = self.plan(plan_id)
         versions = len(self.versions(plan_id, withdrawn=True))
-        with self._writing() as conn:
+        with self.transaction() as conn:
             append_audit(
                 conn,
                 at=at,
@@ -609,7 +276,7 @@ class Store:
             conn.execute(plans_table.delete().where(plans_table.c.id == plan_id))
 
     def set_plan_phases(self, plan_id: int, phases: Sequence[Phase]) -> None:
-        with self._writing() as conn:
+        with self.transaction() as conn:
             conn.execute(plan_phases_table.delete().where(plan_phases_table.c.plan_id == plan_id))
             _insert_plan_phases(conn, plan_id, phases)
 
@@ -639,7 +306,7 @@ class Store:
             )
 
     def mark_sample_imported(self) -> None:
-        with contextlib.suppress(IntegrityError), self._writing() as conn:
+        with contextlib.suppress(IntegrityError), self.transaction() as conn:
             conn.execute(meta_table.insert().values(key="sample_imported", value="1"))
 
     # --- writing -----------------------------------------------------------------------------------------
@@ -670,7 +337,7 @@ class Store:
         if isinstance(plan, NewPlan) and self.plan_named(plan.name) is not None:
             raise StoreError("store.plan_exists", _plan_name(plan.name))
         try:
-            with self._writing() as conn:
+            with self.transaction() as conn:
                 plan_id = _insert_plan(conn, plan) if isinstance(plan, NewPlan) else plan
                 made = _Made(files, uploaded_by, uploaded_at, note, address, audit_action, isinstance(plan, NewPlan))
                 version_id = self._insert_version(conn, plan_id, ledger, digest, unit_id, made)
@@ -709,7 +376,7 @@ class Store:
             raise StoreError("store.plan_exists", _plan_name(plan.name))
         created: dict[int, int] = {}  # part → new version id
         try:
-            with self._writing() as conn:
+            with self.transaction() as conn:
                 plan_id = _insert_plan(conn, plan) if isinstance(plan, NewPlan) else plan
                 known = {
                     fold(name): unit_id
@@ -813,7 +480,7 @@ class Store:
                     for i, p in enumerate(ledger.phases)
                 ],
             )
-        rows = _task_rows(version_id, ledger.tasks)
+        rows = task_rows(version_id, ledger.tasks)
         if rows:
             conn.execute(tasks_table.insert(), rows)
         stored = tasks_frame([tuple(row[name] for name in TASK_COLUMNS) for row in rows])  # as ledger() reads rows
@@ -844,7 +511,7 @@ class Store:
         """Record a meeting requirement with the plan (README "Meeting requirements"); the ledger is not touched.
         Raises requirements.RequirementError for an empty or overlong text."""
         new = checked(new)
-        with self._writing() as conn:
+        with self.transaction() as conn:
             found = conn.execute(
                 sa.select(versions_table.c.plan_id).where(versions_table.c.id == new.version_id)
             ).scalar()
@@ -915,7 +582,7 @@ class Store:
 
     def withdraw_requirement(self, requirement_id: int, *, by: str, at: datetime) -> None:
         """Take back a requirement recorded by mistake: it is kept (who withdrew it, when) but no longer shown."""
-        with self._writing() as conn:
+        with self.transaction() as conn:
             conn.execute(
                 requirements_table.update()
                 .where(requirements_table.c.id == requirement_id)
@@ -1005,7 +672,7 @@ class Store:
         reason = " ".join(reason.split())
         if not reason:
             raise StoreError("store.withdraw_reason")
-        with self._writing() as conn:
+        with self.transaction() as conn:
             row = conn.execute(sa.select(versions_table).where(versions_table.c.id == version_id)).mappings().first()
             if row is None:
                 raise StoreError("store.no_version", str(version_id))
@@ -1040,7 +707,7 @@ class Store:
 
     def restore(self, version_id: int, *, by: str, at: datetime, address: str = "") -> Version:
         """Bring a withdrawn version back; refused while the same files are published again as another version."""
-        with self._writing() as conn:
+        with self.transaction() as conn:
             row = conn.execute(sa.select(versions_table).where(versions_table.c.id == version_id)).mappings().first()
             if row is None:
                 raise StoreError("store.no_version", str(version_id))
@@ -1126,7 +793,7 @@ class Store:
             snapshot = conn.execute(
                 sa.select(snapshots_table.c.arrow).where(snapshots_table.c.version_id == version_id)
             ).scalar()
-            tasks = snapshot_frame(snapshot) if snapshot is not None else _rows_frame(conn, version_id)
+            tasks = snapshot_frame(snapshot) if snapshot is not None else rows_frame(conn, version_id)
         warnings = tuple(issue_from_dict(item) for item in json.loads(head["warnings"]))
         return Ledger(tasks, self.phases(version_id), head["report_date"], True, warnings, head["matched_by_id"])
 
@@ -1134,7 +801,7 @@ class Store:
         """A version's task table read from its rows, as before schema 5 (what its snapshot is checked and
         benchmarked against)."""
         with self.engine.connect() as conn:
-            return _rows_frame(conn, version_id)
+            return rows_frame(conn, version_id)
 
     def unit_versions(self, plan_id: int, as_of: date | None = None) -> dict[int, Version]:
         """Each unit's newest live version of the plan (reported on or before as_of, when given), by unit id."""
@@ -1260,14 +927,6 @@ def _plan_name(name: str) -> str:
     return name
 
 
-def inserted_id(result: sa.CursorResult) -> int:
-    """The primary key an INSERT of one row gave it."""
-    key = result.inserted_primary_key
-    if key is None:  # never for an INSERT ... VALUES
-        raise RuntimeError("the insert returned no primary key")
-    return key[0]
-
-
 def _insert_plan(conn, plan: NewPlan, demo: bool = False) -> int:
     plan_id = conn.execute(
         plans_table.insert().values(
@@ -1295,39 +954,6 @@ def _insert_plan_phases(conn, plan_id: int, phases: Sequence[Phase]) -> None:
                 for i, p in enumerate(phases)
             ],
         )
-
-
-DEMO_PLAN_NAME = "意识形态工作责任制专项整治方案"
-UPGRADED_PLAN_NAME = "整改方案"
-
-
-def _from_schema_1(conn: sa.Connection) -> None:
-    """Schema 1 → 2: the new task fields, and every existing version under one plan — the demo plan when all of
-    them are the bundled sample weeks."""
-    conn.execute(
-        sa.text("ALTER TABLE ledger_versions ADD COLUMN plan_id INTEGER REFERENCES ledger_plans(id) ON DELETE CASCADE")
-    )
-    conn.execute(sa.text("CREATE INDEX ix_ledger_versions_plan_id ON ledger_versions (plan_id)"))
-    for name in ("problem", "goal", "closure"):
-        conn.execute(sa.text(f"ALTER TABLE ledger_tasks ADD COLUMN {name} TEXT NOT NULL DEFAULT ''"))
-    conn.execute(sa.text("ALTER TABLE ledger_tasks ADD COLUMN immediate BOOLEAN NOT NULL DEFAULT FALSE"))
-    uploaders = set(conn.execute(sa.select(versions_table.c.uploaded_by).distinct()).scalars())
-    if not uploaders:
-        return
-    demo = uploaders == {DEMO_UPLOADER}
-    plan_id = inserted_id(
-        conn.execute(
-            plans_table.insert().values(
-                name=DEMO_PLAN_NAME if demo else UPGRADED_PLAN_NAME,
-                unit="",
-                demo=demo,
-                created_at=conn.execute(sa.select(sa.func.min(versions_table.c.uploaded_at))).scalar(),
-            ),
-        )
-    )
-    conn.execute(versions_table.update().values(plan_id=plan_id))
-    if DEMO_UPLOADER in uploaders:
-        conn.execute(meta_table.insert().values(key="sample_imported", value="1"))
 
 
 def _attach_unit(conn: sa.Connection, plan_id: int, unit_id: int) -> None:
@@ -1368,109 +994,6 @@ def _save_columns(conn: sa.Connection, plan_id: int, columns: Columns, at: datet
     )
 
 
-AUDIT_ACTIONS = (
-    "login",
-    "login_failed",
-    "login_throttled",
-    "logout",
-    "publish",
-    "withdraw",
-    "restore",
-    "plan_import",
-    "requirement",
-    "download",
-    "user_added",
-    "user_disabled",
-    "user_enabled",
-    "password_changed",
-    "role_changed",
-    "unit_added",
-    "plan_renamed",
-    "plan_deleted",
-)
-
-
-def append_audit(
-    conn: sa.Connection,
-    *,
-    at: datetime,
-    who: str,
-    action: str,
-    target: str,
-    address: str = "",
-    detail: dict | None = None,
-) -> None:
-    """One audit record (ledger.audit), inside the caller's transaction: it lands with what it records, or not at
-    all."""
-    if action not in AUDIT_ACTIONS:
-        raise ValueError(action)  # a programmer error: every action has its name and message
-    conn.execute(
-        audit_table.insert().values(
-            at=at,
-            who=str(who)[:100],
-            action=action,
-            target=str(target)[:2000],
-            address=str(address or "")[:100],
-            detail=json.dumps(detail or {}, ensure_ascii=False, default=str),
-        )
-    )
-
-
-_APPEND_ONLY = "the audit trail is append-only"
-
-
-def _append_only(conn: sa.Connection) -> None:
-    """Triggers that refuse any UPDATE or DELETE (and, on PostgreSQL, TRUNCATE) of the audit trail."""
-    if conn.dialect.name == "sqlite":
-        for event in ("UPDATE", "DELETE"):
-            conn.execute(
-                sa.text(
-                    f"CREATE TRIGGER IF NOT EXISTS ledger_audit_no_{event.lower()} BEFORE {event} ON "
-                    f"ledger_audit BEGIN SELECT RAISE(ABORT, '{_APPEND_ONLY}'); END"
-                )
-            )
-    elif conn.dialect.name == "postgresql":
-        conn.execute(
-            sa.text(
-                "CREATE OR REPLACE FUNCTION ledger_audit_append_only() RETURNS trigger AS $$ BEGIN "
-                f"RAISE EXCEPTION '{_APPEND_ONLY}'; END $$ LANGUAGE plpgsql"
-            )
-        )
-        conn.execute(sa.text("DROP TRIGGER IF EXISTS ledger_audit_no_change ON ledger_audit"))
-        conn.execute(
-            sa.text(
-                "CREATE TRIGGER ledger_audit_no_change BEFORE UPDATE OR DELETE ON ledger_audit "
-                "FOR EACH ROW EXECUTE FUNCTION ledger_audit_append_only()"
-            )
-        )
-        conn.execute(sa.text("DROP TRIGGER IF EXISTS ledger_audit_no_truncate ON ledger_audit"))
-        conn.execute(
-            sa.text(
-                "CREATE TRIGGER ledger_audit_no_truncate BEFORE TRUNCATE ON ledger_audit "
-                "FOR EACH STATEMENT EXECUTE FUNCTION ledger_audit_append_only()"
-            )
-        )
-
-
-def _from_schema_3(conn: sa.Connection) -> None:
-    """Schema 3 → 4: a version's unit and withdrawal (the new tables come from create_all)."""
-    present = {column["name"] for column in sa.inspect(conn).get_columns("ledger_versions")}
-    for name, kind in _ADDED_IN_4:
-        if name not in present:
-            conn.execute(sa.text(f"ALTER TABLE ledger_versions ADD COLUMN {name} {kind}"))
-
-
-def _from_schema_4(conn: sa.Connection) -> None:
-    """Schema 4 → 5: each version's task snapshot, made once from its rows (the table comes from create_all)."""
-    done = sa.select(snapshots_table.c.version_id)
-    ids = conn.execute(
-        sa.select(versions_table.c.id).where(versions_table.c.id.not_in(done)).order_by(versions_table.c.id)
-    ).scalars()
-    for version_id in list(ids):
-        snapshot = snapshot_bytes(_rows_frame(conn, version_id))
-        conn.execute(snapshots_table.insert().values(version_id=version_id, arrow=snapshot))
-
-
 def _version(row, number: int) -> Version:
     return Version(
         row["id"],
@@ -1487,115 +1010,4 @@ def _version(row, number: int) -> Version:
         row["withdrawn_at"],
         row["withdrawn_by"],
         row["withdrawn_reason"],
-    )
-
-
-LIVE = versions_table.c.withdrawn_at.is_(None)
-
-
-def _task_rows(version_id: int, tasks: pd.DataFrame) -> list[dict]:
-    columns = {name: tasks[name].tolist() for name in TASK_COLUMNS}  # Python ints, floats, bools and str
-    for name in DATE_COLUMNS:  # datetime64[D] lists as datetime.date, NaT as None
-        columns[name] = tasks[name].to_numpy().astype("datetime64[D]").tolist()
-    for name in (f.name for f in TASK_FIELDS if f.dtype == FLOAT):  # NaN as NULL
-        columns[name] = [None if v != v else v for v in columns[name]]
-    names = list(columns)
-    return [
-        {"version_id": version_id, "position": i, **dict(zip(names, values, strict=True))}
-        for i, values in enumerate(zip(*columns.values(), strict=True))
-    ]
-
-
-def _rows_frame(conn: sa.Connection, version_id: int) -> pd.DataFrame:
-    """A version's task table from its rows."""
-    rows = conn.execute(
-        sa.select(*[tasks_table.c[name] for name in TASK_COLUMNS])
-        .where(tasks_table.c.version_id == version_id)
-        .order_by(tasks_table.c.position)
-    ).fetchall()
-    return tasks_frame(rows)
-
-
-def tasks_frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
-    """Stored task rows (in TASK_COLUMNS order) back into the task table the figures work on."""
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(TASK_COLUMNS)
-    return task_table(dict(zip(TASK_COLUMNS, columns, strict=True)))
-
-
-def snapshot_bytes(tasks: pd.DataFrame) -> bytes:
-    """A task table as a zstd-compressed Arrow IPC stream: smaller than its rows and read in a fraction of their
-    time (bench/bench.py --reading-only: README "Benchmark")."""
-    import pyarrow as pa  # pandas' own dependency here; imported when a version is first published or read
-
-    table = pa.Table.from_pandas(tasks, preserve_index=False)
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as writer:
-        writer.write_table(table)
-    return sink.getvalue().to_pybytes()
-
-
-def snapshot_frame(data: bytes) -> pd.DataFrame:
-    """The task table of snapshot_bytes, with the types task_table gives (text as Python strings)."""
-    return snapshot_frames([data])[0]
-
-
-def snapshot_frames(blobs: Sequence[bytes]) -> list[pd.DataFrame]:
-    """Several snapshots' task tables, converted to pandas together (the roll-up reads hundreds of small ones: one
-    conversion instead of one each)."""
-    import pyarrow as pa
-
-    if not blobs:
-        return []
-    tables = [pa.ipc.open_stream(data).read_all() for data in blobs]
-    # The task fields of every version converted together; each version's extra fields on their own, as it has them
-    # (one version's amounts may be numbers where another's are text).
-    fields = [[name for name in table.column_names if name in TASK_DTYPES] for table in tables]
-    whole = pa.concat_tables(
-        [table.select(names) for table, names in zip(tables, fields, strict=True)], promote_options="default"
-    ).to_pandas()
-    for name in whole.columns:  # the task table's types: Arrow's strings come back as pandas' string type, and an
-        if whole[name].dtype != TASK_DTYPES[name]:  # empty status column without its categories
-            whole[name] = whole[name].astype(TASK_DTYPES[name])
-    ends = list(itertools.accumulate(table.num_rows for table in tables))
-    found = []
-    for end, table, names in zip(ends, tables, fields, strict=True):
-        frame = whole if len(tables) == 1 else whole.iloc[end - table.num_rows : end][names].reset_index(drop=True)
-        extra = [name for name in table.column_names if name not in TASK_DTYPES]
-        if extra:
-            found.append(pd.concat([frame, _extras_frame(table.select(extra))], axis=1))
-        else:
-            found.append(frame)
-    return found
-
-
-def _extras_frame(table) -> pd.DataFrame:
-    """A version's extra fields from its snapshot: text as text (Python strings), numbers and dates as they are."""
-    frame = table.to_pandas()
-    for name in frame.columns:
-        if frame[name].dtype.kind not in "fM":
-            frame[name] = frame[name].astype(object).where(frame[name].notna(), "")
-    return frame
-
-
-def issue_to_dict(issue: Issue) -> dict:
-    return {
-        "severity": issue.severity,
-        "code": issue.code,
-        "sheet": issue.sheet,
-        "row": issue.row,
-        "column": issue.column,
-        "value": issue.value,
-        "params": [[k, v] for k, v in issue.params],
-    }
-
-
-def issue_from_dict(item: dict) -> Issue:
-    return Issue(
-        item["severity"],
-        item["code"],
-        item["sheet"],
-        item["row"],
-        item["column"],
-        item["value"],
-        tuple((k, v) for k, v in item["params"]),
     )
