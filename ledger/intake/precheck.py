@@ -125,18 +125,18 @@ def check_zip(data: bytes, file_name: str, limits: Limits) -> Issue | None:
             max_ratio=limits.max_ratio,
         )
     names = {entry.filename for entry in entries}
-    if _has_macro(archive, names):
+    if has_macro(archive, names):
         return refusal("file.macro", file_name)
-    if any(_declares_entities(_head(archive, name, 1024)) for name in names if name.endswith((".xml", ".rels"))):
+    if any(declares_entities(head_of(archive, name, 1024)) for name in names if name.endswith((".xml", ".rels"))):
         return refusal("file.unsafe_xml", file_name)
     if not names & {"xl/workbook.xml", "xl/workbook.bin", "mimetype", "word/document.xml"}:
         return refusal("file.type", file_name, accepted=" ".join(ACCEPTED_TYPES))
-    if "mimetype" in names and ODS_MIME not in _head(archive, "mimetype", 200):
+    if "mimetype" in names and ODS_MIME not in head_of(archive, "mimetype", 200):
         return refusal("file.type", file_name, accepted=" ".join(ACCEPTED_TYPES))
     return None
 
 
-def _head(archive: zipfile.ZipFile, name: str, size: int) -> bytes:
+def head_of(archive: zipfile.ZipFile, name: str, size: int) -> bytes:
     try:
         with archive.open(name) as part:
             return part.read(size)
@@ -144,18 +144,18 @@ def _head(archive: zipfile.ZipFile, name: str, size: int) -> bytes:
         return b""
 
 
-def _has_macro(archive: zipfile.ZipFile, names: set[str]) -> bool:
+def has_macro(archive: zipfile.ZipFile, names: set[str]) -> bool:
     """VBA or macro sheets, whatever the part is called: by name, by declared content or relationship type, or by
     an embedded compound file (the format vbaProject.bin is stored in)."""
     if any(name.lower().endswith("vbaproject.bin") for name in names):
         return True
     for name in ("[Content_Types].xml", "xl/_rels/workbook.xml.rels"):
-        if name in names and any(mark.lower() in _head(archive, name, 4 * MIB).lower() for mark in _MACRO_MARKS):
+        if name in names and any(mark.lower() in head_of(archive, name, 4 * MIB).lower() for mark in _MACRO_MARKS):
             return True
-    return any(_head(archive, name, 8) == CFB_MAGIC for name in names if name.lower().endswith(".bin"))
+    return any(head_of(archive, name, 8) == CFB_MAGIC for name in names if name.lower().endswith(".bin"))
 
 
-def _declares_entities(head: bytes) -> bool:
+def declares_entities(head: bytes) -> bool:
     """A DOCTYPE or ENTITY declaration opens the part: how XML bombs (billion laughs) and XXE begin; spreadsheets
     never need one."""
     return any(mark in head for mark in (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le")))
@@ -184,7 +184,7 @@ def column_letters(number: int) -> str:
 
 def declared_size(archive: zipfile.ZipFile, part: str) -> tuple[int, int] | None:
     """(rows, columns) an xlsx sheet declares in its <dimension>, from the first 4 KB of the part; None if absent."""
-    found = _DIMENSION.search(_head(archive, part, 4096))
+    found = _DIMENSION.search(head_of(archive, part, 4096))
     if not found:
         return None
     column = (found[3] or found[1] or b"A").decode()
