@@ -55,10 +55,25 @@ PERMISSIONS = {  # what each role may do (README "Accounts and roles")
         "originals",
         "audit",
         "export",
+        "evidence",
+        "evidence_files",
+        "claim",
+        "review",
     },
-    "editor": {"view", "publish", "withdraw", "record", "import_plan", "originals", "export"},
+    "editor": {
+        "view",
+        "publish",
+        "withdraw",
+        "record",
+        "import_plan",
+        "originals",
+        "export",
+        "evidence",
+        "evidence_files",
+        "claim",
+    },
     "viewer": {"view", "export"},
-    "inspector": {"view", "originals", "audit", "export"},
+    "inspector": {"view", "originals", "audit", "export", "evidence_files", "review"},
 }
 # Passwords people choose first (among them, long enough to pass the length rule): refused whatever their case.
 COMMON_PASSWORDS = frozenset(
@@ -154,8 +169,9 @@ class User:
         return not self.disabled and action in PERMISSIONS.get(self.role, set())
 
 
-UNIT_ACTIONS = ("publish", "withdraw", "record")
-"""What an editor does for some units only: publish a unit's ledger, withdraw its versions, record requirements."""
+UNIT_ACTIONS = ("publish", "withdraw", "record", "evidence", "claim")
+"""What an editor does for some units only: publish a unit's ledger, withdraw its versions, record requirements,
+attach evidence to its measures and re-submit their closure."""
 
 
 @dataclass(frozen=True)

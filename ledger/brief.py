@@ -143,6 +143,7 @@ def category_rows(
                 "chart.completion",
                 lang,
                 pct=percent(row["completion_pct"]).replace(".0%", "%"),
+                verified=percent(row["verified_pct"]).replace(".0%", "%"),
                 late=int(row["overdue"]),
             ),
         }
@@ -178,6 +179,13 @@ def _figures(ctx: Context, head: metrics.Headline) -> list[dict]:
             "label": ctx.t("overview.completion"),
             "value": percent(head.completion_pct),
             "note": ctx.t("overview.done_of", done=head.by_status["done"], total=finishing),
+            "color": "",
+        },
+        {
+            "key": "verified",
+            "label": ctx.t("overview.verified"),
+            "value": percent(head.verified_pct),
+            "note": ctx.t("overview.verified_of", done=head.verified, total=finishing),
             "color": "",
         },
         {
@@ -474,7 +482,14 @@ def notices_data(ctx: Context, by: str = "leader", first_number: int = 1) -> dic
 LIGHT_ORDER = {
     name: rank
     for rank, name in enumerate(
-        (light_rules.RED, light_rules.YELLOW, light_rules.GREEN, light_rules.ONGOING_MARK, light_rules.DONE_MARK)
+        (
+            light_rules.RED,
+            light_rules.YELLOW,
+            light_rules.GREEN,
+            light_rules.ONGOING_MARK,
+            light_rules.CLAIMED_MARK,
+            light_rules.DONE_MARK,
+        )
     )
 }
 VERSION_COLUMNS = (

@@ -235,6 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     plans.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
     plans.add_argument("--json", action="store_true", help="print one JSON list")
     plans.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    from ledger.cli_review import add_parsers
+
+    add_parsers(commands, _Parser)
     return parser
 
 
@@ -290,7 +293,12 @@ def _summary_text(data: dict, lang: str) -> str:
     t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
     lines = [
         t("cli.as_of", as_of=data["as_of"]),
-        t("cli.tasks", tasks=data["tasks"], pct=percent(data["completion_pct"])),
+        t(
+            "cli.tasks",
+            tasks=data["tasks"],
+            pct=percent(data["completion_pct"]),
+            verified=percent(data["verified_pct"]),
+        ),
         "  " + "  ".join(f"{t('status.' + k)} {v}" for k, v in data["by_status"].items()),
         "",
         t("cli.categories"),
@@ -958,6 +966,10 @@ def run(argv: list[str] | None = None, today: date | None = None) -> int:
     logging.basicConfig(level=os.environ.get("LEDGER_LOG_LEVEL", "ERROR").upper(), format="%(name)s: %(message)s")
     try:
         args = build_parser().parse_args(argv)
+        if args.command in ("evidence", "closure", "inspection"):
+            from ledger.cli_review import run_review
+
+            return run_review(args, today)
         if args.command == "history":
             return _history(args)
         if args.command == "plans":

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any  # a secrets value is whatever the TOML holds: converted, and refused when it cannot be
 
-from ledger.intake import DEFAULT_LIMITS, Limits
+from ledger.intake import DEFAULT_EVIDENCE_LIMITS, DEFAULT_LIMITS, EvidenceLimits, Limits
 from ledger.metrics import DEFAULT_THRESHOLDS, Thresholds
 
 SECRETS_PATH = Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml"
@@ -110,6 +110,26 @@ def login_checks(environ: Mapping[str, str], secrets: Mapping[str, object]) -> i
     """Password checks at once per process (LEDGER_LOGIN_CHECKS / login_checks; default 2, between 1 and 16): each
     takes 64 MiB, so parallel logins stay within a known memory."""
     return _bounded(environ.get("LEDGER_LOGIN_CHECKS") or secrets.get("login_checks"), 2, 1, 16)
+
+
+def evidence_limits(environ: Mapping[str, str], secrets: Mapping[str, object]) -> EvidenceLimits:
+    """What one evidence file and one measure's files may be (README "Evidence and closure review"):
+    LEDGER_EVIDENCE_MIB / evidence_mib (default 20, between 1 and 200) per file, LEDGER_EVIDENCE_FILES /
+    evidence_files (default 50, between 1 and 1,000) per measure."""
+    default = DEFAULT_EVIDENCE_LIMITS
+    return replace(
+        default,
+        max_mib=_bounded(environ.get("LEDGER_EVIDENCE_MIB") or secrets.get("evidence_mib"), default.max_mib, 1, 200),
+        max_files=_bounded(
+            environ.get("LEDGER_EVIDENCE_FILES") or secrets.get("evidence_files"), default.max_files, 1, 1000
+        ),
+    )
+
+
+def spot_check_share(environ: Mapping[str, str], secrets: Mapping[str, object]) -> float:
+    """The share of verified measures each week's spot check re-checks (LEDGER_SPOT_CHECK_PERCENT /
+    spot_check_percent; default 10, between 1 and 100), at least 3 of them."""
+    return _bounded(environ.get("LEDGER_SPOT_CHECK_PERCENT") or secrets.get("spot_check_percent"), 10, 1, 100) / 100
 
 
 def _bounded(value: Any, default: int, low: int, high: int) -> int:

@@ -347,7 +347,8 @@ def gantt(
 
 
 def category_bars(table: pd.DataFrame, lang: str) -> go.Figure:
-    """Status mix per category (stacked), completion % at the end of each bar; `table` from metrics.by_category."""
+    """Status mix per category (stacked), completion % as reported and verified at the end of each bar; `table`
+    from metrics.by_category."""
     fig = go.Figure()
     names = [literal(name) for name in table["name"]]  # the page maps a clicked name back with category_names
     for status in STATUSES:
@@ -363,8 +364,8 @@ def category_bars(table: pd.DataFrame, lang: str) -> go.Figure:
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     labels = [
-        translate("chart.completion", lang, pct=percent(v, 0), late=int(n))
-        for v, n in zip(table["completion_pct"], table["overdue"], strict=True)
+        translate("chart.completion", lang, pct=percent(v, 0), verified=percent(w, 0), late=int(n))
+        for v, w, n in zip(table["completion_pct"], table["verified_pct"], table["overdue"], strict=True)
     ]
     fig.add_scatter(
         y=names,

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ledger.model import EXTRA_PREFIX, RESPONSIBILITY_FIELDS, Phase, extras
 from ledger.text import fold
-from ledger.vocab import DONE, ONGOING, STATUSES
+from ledger.vocab import CLAIMED, DONE, ONGOING, STATUSES, VERIFIED
 
 DUE_SOON_DAYS = 7
 BEHIND_POINTS = 20.0
@@ -64,6 +64,26 @@ def completion_pct(tasks: pd.DataFrame) -> float | None:
     """done ÷ tasks that can finish × 100; None when none can."""
     finishing = can_finish(tasks)
     return _pct(int((tasks["status"] == DONE).sum()), int(finishing.sum()))
+
+
+def review_states(tasks: pd.DataFrame) -> pd.Series:
+    """Each measure's closure review (README "Evidence and closure review"): VERIFIED, CLAIMED, RETURNED or "".
+    A task table that was never reviewed (a file read outside the store) has every measure it reports done claimed,
+    none verified."""
+    if "review" in tasks:
+        return tasks["review"]
+    return pd.Series(np.where(tasks["status"].eq(DONE).to_numpy(), CLAIMED, ""), index=tasks.index, dtype=object)
+
+
+def verified_mask(tasks: pd.DataFrame) -> pd.Series:
+    """Measures done and verified (已销号)."""
+    return tasks["status"].eq(DONE) & review_states(tasks).eq(VERIFIED)
+
+
+def verified_pct(tasks: pd.DataFrame) -> float | None:
+    """The completion verified: done and verified ÷ tasks that can finish × 100; None when none can. (The
+    completion as reported, completion_pct, counts every measure reported done but a returned claim.)"""
+    return _pct(int(verified_mask(tasks).sum()), int(can_finish(tasks).sum()))
 
 
 def average_progress(tasks: pd.DataFrame) -> float | None:
@@ -140,7 +160,7 @@ def by_group(tasks: pd.DataFrame, as_of: date, column: str) -> pd.DataFrame:
     audit source, internal or external, a problem type). Blank values form a group of their own, named ""."""
     late_keys = name_keys(tasks.loc[overdue_mask(tasks, as_of), column])
     rows = []
-    read = tasks[[column, "status", "progress"]]  # what the figures read: grouped, the rest is not copied
+    read = tasks[[column, "status", "progress"]].assign(review=review_states(tasks))  # grouped; the rest not copied
     for key, group in read.groupby(name_keys(tasks[column]), sort=False):
         counts = status_counts(group)
         rows.append(
@@ -149,12 +169,14 @@ def by_group(tasks: pd.DataFrame, as_of: date, column: str) -> pd.DataFrame:
                 "tasks": len(group),
                 **counts,
                 "done": counts[DONE],
+                "verified": int(verified_mask(group).sum()),
                 "completion_pct": completion_pct(group),
+                "verified_pct": verified_pct(group),
                 "average_progress": average_progress(group),
                 "overdue": int((late_keys == key).sum()),
             }
         )
-    columns = ["name", "tasks", *STATUSES, "completion_pct", "average_progress", "overdue"]
+    columns = ["name", "tasks", *STATUSES, "verified", "completion_pct", "verified_pct", "average_progress", "overdue"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -290,6 +312,8 @@ class Headline:
     tasks: int
     by_status: dict[str, int]
     completion_pct: float | None
+    verified_pct: float | None
+    verified: int  # measures done and verified
     average_progress: float | None
     overdue: int
     due_soon: int
@@ -312,6 +336,8 @@ def headline(
         len(tasks),
         status_counts(tasks),
         completion_pct(tasks),
+        verified_pct(tasks),
+        int(verified_mask(tasks).sum()),
         average_progress(tasks),
         len(overdue(tasks, as_of)),
         len(due_soon(tasks, as_of, thresholds.due_soon_days)),

@@ -12,7 +12,7 @@ from ledger.i18n import translate
 from ledger.lights import counts as light_counts
 from ledger.lights import lights
 from ledger.model import EXTRA, EXTRA_PREFIX, IGNORE, RESPONSIBILITY_FIELDS, ColumnChoice, Issue, Ledger, extras
-from ledger.vocab import accepted_status_words
+from ledger.vocab import CLAIMED, RETURNED, VERIFIED, accepted_status_words
 
 
 def rounded(value: float | None) -> float | None:
@@ -129,6 +129,8 @@ def summary(
         "tasks": len(tasks),
         "by_status": metrics.status_counts(tasks),
         "completion_pct": rounded(metrics.completion_pct(tasks)),
+        "verified_pct": rounded(metrics.verified_pct(tasks)),
+        "review": review_counts(tasks),
         "categories": group_records(categories),
         **grouped,
         "extras": [{"name": e.name, "kind": e.kind} for e in found],
@@ -153,17 +155,26 @@ def summary(
 
 
 def group_records(table: pd.DataFrame) -> list[dict]:
-    """metrics.by_group's rows as `summary --json` gives categories: {name, tasks, done, completion_pct, overdue}."""
+    """metrics.by_group's rows as `summary --json` gives categories: {name, tasks, done, verified, completion_pct,
+    verified_pct, overdue}."""
     return [
         {
             "name": c["name"],
             "tasks": int(c["tasks"]),
             "done": int(c["done"]),
+            "verified": int(c["verified"]),
             "completion_pct": rounded(c["completion_pct"]),
+            "verified_pct": rounded(c["verified_pct"]),
             "overdue": int(c["overdue"]),
         }
         for c in table.to_dict("records")
     ]
+
+
+def review_counts(tasks: pd.DataFrame) -> dict[str, int]:
+    """How many measures are claimed (reported done, awaiting review), verified and returned."""
+    states = metrics.review_states(tasks)
+    return {state: int(states.eq(state).sum()) for state in (CLAIMED, VERIFIED, RETURNED)}
 
 
 def amount_record(tasks: pd.DataFrame, name: str) -> dict:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ledger import metrics
 from ledger.accounts import Unit, units
+from ledger.closure import review_columns, reviewed, reviews
 from ledger.model import EXTRA_PREFIX, Ledger, extra_text, fill_text
 from ledger.report import summary
 from ledger.store import Store, Version
@@ -35,13 +36,15 @@ class UnitFigures:
         return max((r["days_overdue"] for r in self.figures["overdue"]), default=0) if self.figures else 0
 
     def record(self) -> dict:
-        """The `rollup --json` item: {unit, report_date, tasks, completion_pct, overdue, lights, phases} and more."""
+        """The `rollup --json` item: {unit, report_date, tasks, completion_pct, verified_pct, overdue, lights, phases}
+        and more."""
         f = self.figures or {}
         return {
             "unit": self.unit.name,
             "report_date": self.version.report_date.isoformat() if self.version else None,
             "tasks": f.get("tasks", 0),
             "completion_pct": f.get("completion_pct"),
+            "verified_pct": f.get("verified_pct"),
             "overdue": self.overdue,
             "longest_overdue_days": self.longest_overdue,
             "longest_overdue": f["overdue"][0]["measure"] if f.get("overdue") else None,
@@ -87,7 +90,8 @@ def rollup(
         ledgers = store.ledgers([v.id for v in newest.values()])
 
         def figures_of(version: Version, phases: tuple) -> dict:
-            return unit_summary(ledgers[version.id], phases, as_of, thresholds)
+            ledger = reviewed(store, plan_id, version.unit_id, version.id, ledgers[version.id])
+            return unit_summary(ledger, phases, as_of, thresholds)
 
     rows = []
     for unit in expected:
@@ -123,7 +127,7 @@ def combined(
     ledgers = (ledgers_of or store.ledgers)([v.id for v in newest.values()])
     frames = []
     for unit_id, version in newest.items():
-        tasks = ledgers[version.id].tasks
+        tasks = review_columns(ledgers[version.id].tasks, reviews(store, plan_id, unit_id, version.id))
         frames.append(
             tasks.assign(
                 unit=names.get(unit_id, str(unit_id)),

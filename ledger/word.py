@@ -275,6 +275,60 @@ def notice_docx(data: dict, notice: dict) -> bytes:
     return _saved(document)
 
 
+def record_docx(data: dict) -> bytes:
+    """The 督导检查记录表 (ledger.inspection.record_data) as a Word document: the week's decisions with the evidence
+    each saw, the spot check, and blank lines for the inspectors' signatures."""
+    labels = data["labels"]
+    document = _document()
+    title = document.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _run(title, data["title"], bold=True, size=22, font=HEADING_FONT)
+    for label, value in (("plan", data["plan"]), ("unit", data["unit"]), ("period", data["period"])):
+        if value:
+            _run(document.add_paragraph(), labels[label] + colon(data) + value)
+    document.add_heading(labels["decisions"], level=1)
+    if data["rows"]:
+        _table(
+            document,
+            [labels[name] for name in ("id", "measure", "evidence", "decision", "reason", "by", "at")],
+            [
+                [
+                    (r["unit"] + " " if r["unit"] else "") + r["id"],
+                    r["measure"],
+                    r["evidence"],
+                    r["decision"],
+                    r["reason"],
+                    r["by"],
+                    r["at"],
+                ]
+                for r in data["rows"]
+            ],
+            [1.4, 4.2, 3.2, 1.8, 2.6, 1.8, 1.6],
+        )
+    else:
+        _run(document.add_paragraph(), labels["none"], color=MUTED)
+    document.add_heading(labels["sample"], level=1)
+    if data["sample"]:
+        _table(
+            document,
+            [labels[name] for name in ("id", "measure", "evidence", "state")],
+            [
+                [(r["unit"] + " " if r["unit"] else "") + r["id"], r["measure"], r["evidence"], r["state"]]
+                for r in data["sample"]
+            ],
+            [1.6, 9.2, 2.4, 3.4],
+        )
+    else:
+        _run(document.add_paragraph(), "—", color=MUTED)
+    document.add_paragraph()
+    for label in ("leader", "members"):
+        _run(
+            document.add_paragraph(),
+            f"{labels[label]}{colon(data)}______________________    {labels['date']}{colon(data)}____________",
+        )
+    return _saved(document)
+
+
 def notices_zip(data: dict) -> bytes:
     """Every notice as its own .docx, in one zip (names: number and addressee)."""
     buffer = io.BytesIO()

@@ -47,21 +47,27 @@ st.caption(t("categories.click_hint"))
 small_table(
     v.memo(
         "category_table",
-        lambda: table.assign(
-            completion_pct=table["completion_pct"].map(pct),
-            average_progress=table["average_progress"].map(pct),
-        ).rename(
-            columns={
-                "name": label,
-                "tasks": t("categories.tasks"),
-                "done": t("status.done"),
-                "in_progress": t("status.in_progress"),
-                "not_started": t("status.not_started"),
-                "ongoing": t("status.ongoing"),
-                "completion_pct": t("categories.completion"),
-                "average_progress": t("categories.average_progress"),
-                "overdue": t("categories.overdue"),
-            }
+        lambda: (
+            table.assign(
+                completion_pct=table["completion_pct"].map(pct),
+                verified_pct=table["verified_pct"].map(pct),
+                average_progress=table["average_progress"].map(pct),
+            )
+            .drop(columns=["verified"])
+            .rename(
+                columns={
+                    "name": label,
+                    "tasks": t("categories.tasks"),
+                    "done": t("status.done"),
+                    "in_progress": t("status.in_progress"),
+                    "not_started": t("status.not_started"),
+                    "ongoing": t("status.ongoing"),
+                    "completion_pct": t("categories.completion"),
+                    "verified_pct": t("categories.verified"),
+                    "average_progress": t("categories.average_progress"),
+                    "overdue": t("categories.overdue"),
+                }
+            )
         ),
         column,
     ),

@@ -78,6 +78,7 @@ with st.container(key="meeting_slide"):
             [
                 Card(t("overview.measures"), head.tasks),
                 Card(t("overview.completion"), pct(head.completion_pct)),
+                Card(t("overview.verified"), pct(head.verified_pct)),
                 Card(t("overview.overdue"), head.overdue),
                 Card(t("overview.due_soon", days=v.thresholds.due_soon_days), head.due_soon),
             ],

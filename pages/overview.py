@@ -39,6 +39,11 @@ cards(
             pct(head.completion_pct),
             note=t("overview.done_of", done=head.by_status["done"], total=finishing),
         ),
+        Card(
+            t("overview.verified"),
+            pct(head.verified_pct),
+            note=t("overview.verified_of", done=head.verified, total=finishing),
+        ),
         Card(t("overview.average_progress"), pct(head.average_progress)),
         Card(
             t("overview.overdue"), head.overdue, note=t("overview.need_attention") if head.overdue else "", alarm=True
@@ -47,7 +52,7 @@ cards(
         current,
     ],
     key="overview_figures",
-    per_row=3,
+    per_row=4,
 )
 light_row(
     v.memo("light_counts", lambda: light_counts(v.lights)),

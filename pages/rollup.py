@@ -50,6 +50,7 @@ table = [
         t("rollup.report_date"): r.version.report_date.isoformat() if r.version else t("rollup.never"),
         t("overview.measures"): r.figures["tasks"] if r.figures else None,
         t("overview.completion"): pct(r.figures["completion_pct"]) if r.figures else "—",
+        t("overview.verified"): pct(r.figures["verified_pct"]) if r.figures else "—",
         t("overview.overdue"): r.overdue,
         t("rollup.longest"): r.longest_overdue or None,
         t("rollup.lights"): "  ".join(

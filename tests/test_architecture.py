@@ -49,9 +49,24 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ),
     (
         "store",
-        frozenset({"store", "throttle", "audit", "accounts", "config", "publishing", "rollup", "meeting", "sample"}),
+        frozenset(
+            {
+                "store",
+                "throttle",
+                "audit",
+                "accounts",
+                "config",
+                "evidence",
+                "closure",
+                "inspection",
+                "publishing",
+                "rollup",
+                "meeting",
+                "sample",
+            }
+        ),
     ),
-    ("commands", frozenset({"cli", "__main__", "__init__"})),
+    ("commands", frozenset({"cli", "cli_review", "__main__", "__init__"})),
 )
 
 

@@ -35,6 +35,8 @@ def test_summary_json_of_the_sample_ledger_is_pinned(capsys):
         "tasks",
         "by_status",
         "completion_pct",
+        "verified_pct",
+        "review",
         "categories",
         "extras",
         "amounts",
@@ -47,7 +49,7 @@ def test_summary_json_of_the_sample_ledger_is_pinned(capsys):
         "warnings",
     ]
     assert data["thresholds"] == {"due_soon_days": 7, "behind_points": 20.0}
-    assert data["lights"] == {"red": 4, "yellow": 3, "green": 4, "done": 4, "ongoing": 2}
+    assert data["lights"] == {"red": 4, "yellow": 3, "green": 4, "claimed": 4, "done": 0, "ongoing": 2}
     assert [(r["id"], r.pop("light")) for r in data["overdue"]] == [
         ("15", "red"),
         ("2", "red"),
@@ -59,13 +61,16 @@ def test_summary_json_of_the_sample_ledger_is_pinned(capsys):
     assert data["tasks"] == 17
     assert data["by_status"] == {"done": 4, "in_progress": 6, "not_started": 5, "ongoing": 2}
     assert data["completion_pct"] == 26.7
-    assert data["categories"] == [
+    assert data["verified_pct"] == 0.0  # a file read on its own: every measure it reports done is a claim
+    assert data["review"] == {"claimed": 4, "verified": 0, "returned": 0}
+    assert [{k: c[k] for k in ("name", "tasks", "done", "completion_pct", "overdue")} for c in data["categories"]] == [
         {"name": "思想重视不够、落实不力的问题", "tasks": 5, "done": 1, "completion_pct": 20.0, "overdue": 2},
         {"name": "基层干部队伍建设薄弱的问题", "tasks": 3, "done": 1, "completion_pct": 33.3, "overdue": 0},
         {"name": "宗教、邪教进校园工作仍有漏洞的问题", "tasks": 2, "done": 1, "completion_pct": 100.0, "overdue": 0},
         {"name": "校园文化阵地建设不全面的问题", "tasks": 2, "done": 0, "completion_pct": 0.0, "overdue": 1},
         {"name": "网络管控力度不大、能力欠缺的问题", "tasks": 5, "done": 1, "completion_pct": 25.0, "overdue": 1},
     ]
+    assert {(c["verified"], c["verified_pct"]) for c in data["categories"]} == {(0, 0.0)}
     assert data["phases"] == [
         {
             "name": "第一阶段：自查自纠",

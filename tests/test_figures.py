@@ -26,12 +26,14 @@ def test_text_width_takes_the_widest_line_in_its_own_size():
 def test_category_ticks_are_short_and_the_bars_keep_the_whole_name():
     long = "思想重视不够、落实不力、学习教育流于形式的问题"
     table = pd.DataFrame(
-        {"name": [long, "短"], "tasks": [2, 1], "completion_pct": [50.0, 0.0], "overdue": [1, 0]}
+        {"name": [long, "短"], "tasks": [2, 1], "completion_pct": [50.0, 0.0], "verified_pct": [0.0, 0.0]}
+        | {"overdue": [1, 0]}
         | {status: [1, 0] for status in ("done", "in_progress", "not_started", "ongoing")}
     )
     figure = category_bars(table, "zh")
     assert list(figure.layout.yaxis.ticktext) == [long[:17] + "…", "短"]
     assert list(figure.data[0].y) == [long, "短"]  # a click maps back to the whole name
+    assert list(figure.data[-1].text) == ["上报 50% · 核验 0% · 超期 1", "上报 0% · 核验 0% · 超期 0"]
     assert figure.layout.margin.l == 17 * TICK_SIZE + 1 * TICK_SIZE + 32  # …: ambiguous width, one em
 
 

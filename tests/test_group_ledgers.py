@@ -205,8 +205,24 @@ def test_summary_json_names_the_extras_and_groups_by_one(tmp_path, capsys):
     assert {"name": "涉及金额（万元）", "kind": "number"} in data["extras"]
     assert {"name": "审计来源", "kind": "text"} in data["extras"]
     assert data["groups"] == [
-        {"name": "内部审计", "tasks": 4, "done": 3, "completion_pct": 75.0, "overdue": 0},
-        {"name": "外部审计", "tasks": 2, "done": 0, "completion_pct": 0.0, "overdue": 0},
+        {
+            "name": "内部审计",
+            "tasks": 4,
+            "done": 3,
+            "verified": 0,
+            "completion_pct": 75.0,
+            "verified_pct": 0.0,
+            "overdue": 0,
+        },
+        {
+            "name": "外部审计",
+            "tasks": 2,
+            "done": 0,
+            "verified": 0,
+            "completion_pct": 0.0,
+            "verified_pct": 0.0,
+            "overdue": 0,
+        },
     ]
     assert list(data)[list(data).index("categories") + 1] == "group_by"
     assert run(["summary", str(path), "--group-by", "没有这一列"]) == 1

@@ -242,12 +242,12 @@ def test_outside_strict_mode_a_user_never_sees_a_raw_parameter_nor_a_traceback(m
     monkeypatch.setenv(i18n.STRICT_ENV, "0")
     monkeypatch.setattr(i18n, "_reported", set())
     with caplog.at_level(logging.ERROR, logger="ledger.i18n"):
-        assert translate("cli.tasks", "en", tasks=1) == "1 measure, … complete"
+        assert translate("cli.tasks", "en", tasks=1) == "1 measure, … complete as reported, … verified"
         assert translate("gantt.days_late", "en") == "… days late"
         assert translate("gantt.days_late", "zh") == "超期…天"
         assert translate("gantt.days_late", "en", n=[1]) == "[1] days late"
         assert translate("overview.nothing", "en") == "overview.nothing"
-        assert translate("cli.tasks", "en", tasks=1) == "1 measure, … complete"  # reported once
+        assert translate("cli.tasks", "en", tasks=1) == "1 measure, … complete as reported, … verified"  # reported once
     logged = [record.getMessage() for record in caplog.records]
     assert len(logged) == 4 and "missing parameter(s) pct" in logged[0] and "no such key" in logged[-1]
 

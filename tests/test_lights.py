@@ -14,8 +14,10 @@ PHASE = Phase("整改落实", date(2019, 5, 11), date(2019, 5, 30), 2)
 AS_OF = date(2019, 5, 21)  # 10 days gone: 50 %
 
 
-def light_of(as_of=AS_OF, thresholds=metrics.DEFAULT_THRESHOLDS, **row):
+def light_of(as_of=AS_OF, thresholds=metrics.DEFAULT_THRESHOLDS, review: str | None = None, **row):
     tasks = load_tasks([task_row(**row)]).tasks
+    if review is not None:  # the measure's closure review (ledger.closure.review_columns)
+        tasks = tasks.assign(review=review)
     return lights.lights(tasks, (PHASE,), as_of, thresholds).iloc[0]
 
 
@@ -37,8 +39,16 @@ def test_behind_pace_is_yellow_only_beyond_the_threshold(progress, light):
 
 
 def test_done_and_ongoing_have_their_own_marks_whatever_the_dates():
-    assert light_of(status="已完成", progress=100, due=date(2019, 5, 1), completed_on=date(2019, 5, 2)) == "done"
+    done = {"status": "已完成", "progress": 100, "due": date(2019, 5, 1), "completed_on": date(2019, 5, 2)}
+    assert light_of(review="verified", **done) == "done"
     assert light_of(status="长期坚持", due="长期", progress=10) == "ongoing"
+
+
+def test_a_measure_reported_done_and_not_yet_verified_carries_the_done_mark_with_a_sign_of_its_own():
+    done = {"status": "已完成", "progress": 100, "due": date(2019, 5, 1), "completed_on": date(2019, 5, 2)}
+    assert light_of(**done) == "claimed"  # never reviewed: a claim
+    assert light_of(review="claimed", **done) == "claimed"
+    assert lights.SYMBOLS["claimed"] != lights.SYMBOLS["done"] and lights.SYMBOLS["claimed"].startswith("✓")
 
 
 def test_a_measure_with_no_deadline_and_no_phase_is_green():
@@ -74,4 +84,5 @@ def test_sample_lights_add_up_to_the_measures_and_red_is_the_overdue_count(sampl
     found = lights.counts(shown)
     assert sum(found.values()) == len(sample_ledger.tasks)
     assert found["red"] == len(metrics.overdue(sample_ledger.tasks, sample_ledger.report_date))
-    assert found["done"] == int((sample_ledger.tasks["status"] == "done").sum())
+    assert found["claimed"] == int((sample_ledger.tasks["status"] == "done").sum())  # nothing verified yet
+    assert found["done"] == 0

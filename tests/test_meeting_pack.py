@@ -84,7 +84,7 @@ def test_pdftotext_finds_the_figures_a_late_measure_and_its_leader(brief_pdf):
     assert "超期未完成" in text and "（4）" in text  # the overdue count
     line = next(line for line in text.splitlines() if LATE_MEASURE in line)
     assert "校长" in line and "2019-05-17" in line and line.rstrip().endswith("10")
-    for word_ in ("■ 红灯·超期 4", "▲ 黄灯·预警 3", "● 绿灯·正常 4", "✓ 已完成 4", "◎ 长期坚持 2"):
+    for word_ in ("■ 红灯·超期 4", "▲ 黄灯·预警 3", "● 绿灯·正常 4", "✓? 已完成·待审核 4", "✓ 已销号 0", "◎ 长期坚持 2"):
         assert word_ in text
 
 
@@ -158,8 +158,9 @@ def test_the_word_brief_holds_the_same_figures_in_real_tables(context):
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
     tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
     figures = tables[0]
-    assert figures[0][:4] == ["整改措施", "完成率", "平均进度", "超期未完成"]
-    assert figures[1][0] == "17" and figures[1][1].startswith("26.7%") and figures[1][3].startswith("4")
+    assert figures[0][:5] == ["整改措施", "上报完成率", "核验完成率", "平均进度", "超期未完成"]
+    assert figures[1][0] == "17" and figures[1][1].startswith("26.7%") and figures[1][2].startswith("0.0%")
+    assert figures[1][4].startswith("4")
     overdue = next(t for t in tables if t[0][:3] == ["责任领导", "#", "措施 / 要求"])
     assert overdue[1][:2] == ["校长", "15"] and overdue[1][2].startswith(LATE_MEASURE) and overdue[1][4] == "10"
     assert len(overdue) == 1 + 4
@@ -258,7 +259,7 @@ def test_the_version_workbook_has_lights_as_colours_and_words_overdue_first_filt
         ("■ 红灯·超期", 3, "4"),
         ("■ 红灯·超期", 2, "11"),
     ]
-    assert rows[5][0] == "▲ 黄灯·预警" and rows[-1][0] in ("✓ 已完成", "◎ 长期坚持")
+    assert rows[5][0] == "▲ 黄灯·预警" and rows[-1][0] in ("✓? 已完成·待审核", "◎ 长期坚持")
     assert len(rows) == 1 + 17
     assert sheet["A2"].fill.fgColor.rgb == "FFFFCDD2"
     assert sheet.auto_filter.ref == "A1:R18" and sheet.freeze_panes == "A2"

@@ -58,7 +58,7 @@ def test_meeting_mode_steps_through_its_slides_and_keeps_the_number_in_the_addre
     at = meeting_app()
     seen = [slide_title(at)]
     assert at.markdown[0].value == "1 / 6" and at.button(key="slide_previous").disabled
-    assert figures(at)["完成率"] == "26.7%"
+    assert figures(at)["上报完成率"] == "26.7%"
     while not at.button(key="slide_next").disabled:
         at.button(key="slide_next").click().run()
         assert not at.exception

@@ -60,7 +60,8 @@ def test_overview_shows_the_sample_headline_figures():
     at = open_app()
     shown = metrics_of(at)
     assert shown["整改措施"] == "17"
-    assert shown["完成率"] == "26.7%"
+    assert shown["上报完成率"] == "26.7%"
+    assert shown["核验完成率"] == "0.0%"  # the sample's done measures are claims nobody has reviewed yet
     assert shown["超期未完成"] == "4"
     assert shown["7天内到期"] == "3"
     assert shown["当前阶段：整改落实"] == "剩余 4 天"
@@ -93,7 +94,7 @@ def test_timeline_switch_shows_each_measure_and_marks_the_overdue_ones():
 def test_categories_page_shows_completion_by_category():
     frame = small_tables(open_app("pages/categories.py"))[0]
     assert frame["问题类别"].tolist()[0] == "思想重视不够、落实不力的问题"
-    assert frame["完成率"].tolist() == ["20.0%", "33.3%", "100.0%", "0.0%", "25.0%"]
+    assert frame["上报完成率"].tolist() == ["20.0%", "33.3%", "100.0%", "0.0%", "25.0%"]
     assert frame["超期"].tolist() == [2, 0, 0, 1, 1]
 
 
@@ -177,7 +178,7 @@ def test_overview_shows_what_changed_since_last_week():
 def test_picking_an_earlier_version_shows_it_on_every_page():
     at = open_app()
     at.selectbox(key="version").set_value(2).run()
-    assert metrics_of(at)["完成率"] == "13.3%"
+    assert metrics_of(at)["上报完成率"] == "13.3%"
     assert metrics_of(at)["完成时限推迟"] == "0"
     at.switch_page("pages/timeline.py").run()
     assert figure(at)["layout"]["shapes"][0]["x0"] == "2019-05-13"

@@ -68,7 +68,7 @@ def test_the_sidebar_switches_to_the_demo_plan_and_its_own_history(two_plans):
     at = app()
     at.selectbox(key="plan").set_value(demo.id).run()
     assert at.query_params["plan"] == str(demo.id)
-    assert figures(at)["完成率"] == "26.7%"
+    assert figures(at)["上报完成率"] == "26.7%"
     assert any(h.value.startswith("与上一版（2019-05-20）相比") for h in at.subheader)
     at.switch_page("pages/history.py").run()
     assert at.dataframe[0].value["版本"].tolist() == [4, 3, 2, 1]
@@ -79,7 +79,7 @@ def test_a_link_with_the_plan_opens_that_plan(two_plans):
     demo = store.plan_named(DEMO_PLAN_NAME)
     at = app(plan=str(demo.id))
     assert at.selectbox(key="plan").value == demo.id
-    assert figures(at)["完成率"] == "26.7%"
+    assert figures(at)["上报完成率"] == "26.7%"
 
 
 def test_a_week_published_late_reaches_the_trend_and_postponements_at_once(two_plans):

@@ -44,7 +44,7 @@ def test_editor_publishes_a_valid_ledger_and_every_page_shows_it(db_url):
     assert at.success[0].value == f"已发布为“{TITLE}”的第 1 版（填报日期 2019-06-03），所有页面已更新。"
     at.switch_page("pages/overview.py").run()
     shown = figures(at)
-    assert shown["完成率"] == "40.0%" and shown["超期未完成"] == "5"
+    assert shown["上报完成率"] == "40.0%" and shown["超期未完成"] == "5"
     assert at.query_params["plan"] == str(Store(db_url).plan_named(TITLE).id)
     store = Store(db_url)
     [version] = store.versions(store.plan_named(TITLE).id)
@@ -133,4 +133,4 @@ def test_with_nothing_published_the_upload_page_opens_and_the_first_publish_open
     at.button(key="publish").click().run()
     assert at.success[0].value.startswith(f"已发布为“{TITLE}”的第 1 版")
     at.switch_page("pages/overview.py").run()
-    assert figures(at)["完成率"] == "40.0%"
+    assert figures(at)["上报完成率"] == "40.0%"

@@ -35,6 +35,10 @@ LEGACY_ACTIONS = {
     "import_plan",
     "manage_plans",
     "originals",
+    "evidence",
+    "evidence_files",
+    "claim",
+    "review",
 }
 REFUSED_KEY = "_editor_refused"
 ANY_PLAN = object()  # allowed()'s plan when a page asks whether someone may do an action at all (its gate)

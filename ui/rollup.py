@@ -9,6 +9,7 @@ from datetime import date
 import streamlit as st
 
 from ledger import metrics
+from ledger.closure import reviewed
 from ledger.rollup import UnitFigures, rollup, unit_summary
 from ledger.store import Version
 from ui import source
@@ -40,13 +41,21 @@ def _figures(
     kept, lock = _summaries(url)
     newest = store.unit_versions(plan_id, as_of)
     phases = store.plan_phases(plan_id)
+    decided = store.review_stamps(plan_id)  # a unit's closure decisions change its figures, not its version
+
+    def key(version: Version) -> tuple:
+        return (version.id, as_of, thresholds, decided.get(version.unit_id, 0))
+
+    def summary_of(version: Version, ledger, plan_phases: tuple) -> dict:
+        ledger = reviewed(store, plan_id, version.unit_id, version.id, ledger)
+        return unit_summary(ledger, plan_phases, as_of, thresholds)
+
     with lock:
-        missing = [v.id for v in newest.values() if _kept(kept, (v.id, as_of, thresholds), phases) is None]
+        missing = [v for v in newest.values() if _kept(kept, key(v), phases) is None]
     if missing:  # after a publish: the new version only, read in one query
-        ledgers = store.ledgers(missing)
+        ledgers = store.ledgers([v.id for v in missing])
         computed = {
-            (i, as_of, thresholds): (None if ledger.phases else phases, unit_summary(ledger, phases, as_of, thresholds))
-            for i, ledger in ledgers.items()
+            key(v): (None if ledgers[v.id].phases else phases, summary_of(v, ledgers[v.id], phases)) for v in missing
         }
         with lock:
             if len(kept) + len(computed) > SUMMARIES_KEPT:
@@ -55,8 +64,8 @@ def _figures(
 
     def figures_of(version: Version, plan_phases: tuple) -> dict:
         with lock:
-            found = _kept(kept, (version.id, as_of, thresholds), plan_phases)
-        return found if found is not None else unit_summary(store.ledger(version.id), plan_phases, as_of, thresholds)
+            found = _kept(kept, key(version), plan_phases)
+        return found if found is not None else summary_of(version, store.ledger(version.id), plan_phases)
 
     return rollup(store, plan_id, as_of, thresholds, figures_of)  # shared read-only, not copied
 
@@ -65,7 +74,11 @@ def figures(plan_id: int, as_of: date | None, thresholds: metrics.Thresholds) ->
     """ledger.rollup.rollup for the plan: the same figures as `python -m ledger rollup`."""
     store = source.store()
     return _figures(
-        source.db_url(), plan_id, store.changes_stamp(plan_id) + store.units_stamp(plan_id), as_of, thresholds
+        source.db_url(),
+        plan_id,
+        store.changes_stamp(plan_id) + store.units_stamp(plan_id) + store.review_stamp(plan_id),
+        as_of,
+        thresholds,
     )
 
 

@@ -149,8 +149,27 @@ def _ledger(url: str, version_id: int) -> Ledger:
     return _store(url).ledger(version_id)  # versions never change, so the cache never needs clearing
 
 
+@st.cache_resource(show_spinner=False, max_entries=4096)
+def _owner(url: str, version_id: int) -> tuple[int, int | None]:
+    version = _store(url).version(version_id)  # a version's plan and unit never change
+    return version.plan_id, version.unit_id
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _reviewed(url: str, version_id: int, stamp: str) -> Ledger:
+    """A version's ledger with its measures' closure review as of that version, once per review decision."""
+    from ledger.closure import reviewed
+
+    plan_id, unit_id = _owner(url, version_id)
+    return reviewed(_store(url), plan_id, unit_id, version_id, _ledger(url, version_id))
+
+
 def ledger_of(version_id: int) -> Ledger:
-    return _ledger(db_url(), version_id)
+    """A version's ledger as every page shows it: with its measures' closure review (README "Evidence and closure
+    review")."""
+    url = db_url()
+    plan_id, _ = _owner(url, version_id)
+    return _reviewed(url, version_id, _store(url).review_stamp(plan_id))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -364,8 +383,9 @@ def current() -> Current | None:
         plan = _plan_picker(plans)
         units = tuple(u for u in accounts.units(store(), plan.id))
         unit = _unit_picker(units) if units else None
-        stamp = store().changes_stamp(plan.id)
-        versions = _versions(db_url(), plan.id, unit.id if unit else None, stamp)
+        versions_stamp = store().changes_stamp(plan.id)
+        stamp = versions_stamp + store().review_stamp(plan.id)
+        versions = _versions(db_url(), plan.id, unit.id if unit else None, versions_stamp)
         if units and unit is None:
             ledger = _combined(db_url(), plan.id, stamp)
             if ledger is not None:

@@ -41,7 +41,9 @@ from ledger.store.snapshots import (
 from ledger.store.tables import (
     LIVE,
     MAX_PLAN_NAME,
+    closure_table,
     column_choices_table,
+    evidence_table,
     files_table,
     meta_table,
     phases_table,
@@ -655,6 +657,32 @@ class Store:
         with self.engine.connect() as conn:
             newest, count, ids, last = conn.execute(query).one()
         return f"{newest}:{count}:{ids}:{last}"
+
+    def review_stamp(self, plan_id: int) -> str:
+        """Changes whenever evidence is added to the plan or a closure decision is recorded: with changes_stamp it
+        keys the caches of figures that count what has been verified."""
+        with self.engine.connect() as conn:
+            decided = conn.execute(
+                sa.select(sa.func.coalesce(sa.func.max(closure_table.c.id), 0)).where(
+                    closure_table.c.plan_id == plan_id
+                )
+            ).scalar_one()
+            added = conn.execute(
+                sa.select(sa.func.coalesce(sa.func.max(evidence_table.c.id), 0)).where(
+                    evidence_table.c.plan_id == plan_id
+                )
+            ).scalar_one()
+        return f"|r{decided}:{added}"
+
+    def review_stamps(self, plan_id: int) -> dict[int | None, int]:
+        """Per unit (None: the plan's own), the newest closure decision's id: a unit's figures change with it."""
+        query = (
+            sa.select(closure_table.c.unit_id, sa.func.max(closure_table.c.id))
+            .where(closure_table.c.plan_id == plan_id)
+            .group_by(closure_table.c.unit_id)
+        )
+        with self.engine.connect() as conn:
+            return {unit: int(newest) for unit, newest in conn.execute(query)}
 
     def units_stamp(self, plan_id: int) -> str:
         """Changes when a unit is added to the plan: it keys the roll-up's cache with changes_stamp."""

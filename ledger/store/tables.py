@@ -249,7 +249,7 @@ spot_checks_table = sa.Table(  # each week's sample of verified measures to chec
     sa.Column("plan_id", sa.Integer, sa.ForeignKey("ledger_plans.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("scope", sa.Integer, primary_key=True),  # the unit's id; 0: the plan as a whole, all its units
     sa.Column("week", sa.Date, primary_key=True),  # its Monday
-    sa.Column("keys", sa.Text, nullable=False),  # JSON list of [unit id or null, key]
+    sa.Column("chosen", sa.Text, nullable=False),  # JSON list of "unit id|key" (0: no unit)
     sa.Column("population", sa.Integer, nullable=False),  # verified measures it was drawn from
     sa.Column("drawn_at", sa.DateTime, nullable=False),
 )

@@ -56,7 +56,7 @@ def test_overview_shows_headline_figures(page: Page, app_url: str):
     """Test that the app opens on the overview and shows the headline figures of the sample."""
     open_app(page, app_url, PAGES["overview"])
     expect(metric(page, "整改措施")).to_have_text("17")
-    expect(metric(page, "完成率")).to_have_text("26.7%")
+    expect(metric(page, "上报完成率")).to_have_text("26.7%")
     expect(metric(page, "超期未完成")).to_have_text("4")
     expect(metric(page, "7天内到期")).to_have_text("3")
     no_exception(page)
@@ -182,7 +182,7 @@ def test_editor_uploads_a_workbook_and_the_overview_changes(page: Page, tmp_path
         page.get_by_role("button", name="发布为新版本").click()
         expect(page.get_by_text(f"已发布为“{TITLE}”的第 1 版（填报日期 2019-06-03），所有页面已更新。")).to_be_visible()
         page.get_by_test_id("stSidebarNav").locator("a").filter(has_text="总览").click()
-        expect(metric(page, "完成率")).to_have_text("40.0%")
+        expect(metric(page, "上报完成率")).to_have_text("40.0%")
         expect(metric(page, "超期未完成")).to_have_text("5")
         no_exception(page)
 
