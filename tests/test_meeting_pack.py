@@ -84,7 +84,14 @@ def test_pdftotext_finds_the_figures_a_late_measure_and_its_leader(brief_pdf):
     assert "超期未完成" in text and "（4）" in text  # the overdue count
     line = next(line for line in text.splitlines() if LATE_MEASURE in line)
     assert "校长" in line and "2019-05-17" in line and line.rstrip().endswith("10")
-    for word_ in ("■ 红灯·超期 4", "▲ 黄灯·预警 3", "● 绿灯·正常 4", "✓? 已完成·待审核 4", "✓ 已销号 0", "◎ 长期坚持 2"):
+    for word_ in (
+        "■ 红灯·超期 4",
+        "▲ 黄灯·预警 3",
+        "● 绿灯·正常 4",
+        "✓? 已完成·待审核 4",
+        "✓ 已销号 0",
+        "◎ 长期坚持 2",
+    ):
         assert word_ in text
 
 
