@@ -431,6 +431,11 @@ def _publish(args, today: date) -> int:
                 ).id
             except accounts.AccountError as problem:
                 raise UsageError(translate(problem.code, args.lang, **problem.params)) from None
+        if plan is not None:
+            from ledger.closure import regressions
+
+            if lost := regressions(store, plan.id, unit_id, ledger.tasks):
+                print(translate("upload.loses_verification", args.lang, ids="、".join(lost)), file=sys.stderr)
         result = publish(
             store,
             files,

@@ -22,6 +22,7 @@ from ui.upload import (
     do_publish,
     flash,
     limits,
+    lost_verifications,
     targets,
     unit_parts,
     unit_targets,
@@ -61,8 +62,7 @@ if units:  # a plan reported by several units: each publishes its own ledger, ed
     st.selectbox(t("upload.unit"), list(units), key=UNIT_TARGET_KEY, format_func=lambda i: literal(units[i]))
 unit_id = st.session_state.get(UNIT_TARGET_KEY) if units else None
 
-# One MiB of slack over our limit, so that a file just over it reaches the guarded reader and gets its message.
-chosen = st.file_uploader(
+chosen = st.file_uploader(  # a MiB over our limit: a file just over it reaches the guarded reader, and its message
     t("upload.files"),
     accept_multiple_files=True,
     key=uploader_key(),
@@ -119,6 +119,7 @@ if newest is not None:
     changes = compare(source.ledger_of(newest), ledger)
     counts_row(changes)
     details(changes, key="upload_changes")
+    lost_verifications(plan_id, unit_id or None, ledger)
 with st.expander(t("upload.preview"), icon=":material/table:"):
     task_table(
         ledger.tasks.head(500),

@@ -40,6 +40,19 @@ def pages(published: bool = True, units: bool = False) -> list:
             plan,
             *admin,
         ]
+    inspection = []
+    try:
+        if access.allowed("review"):
+            inspection.append(
+                st.Page(
+                    "pages/inspection.py",
+                    title=t("page.inspection"),
+                    icon=":material/fact_check:",
+                    url_path="inspection",
+                )
+            )
+    except Exception:
+        inspection = []
     rollup = (
         [st.Page("pages/rollup.py", title=t("page.rollup"), icon=":material/account_tree:", url_path="rollup")]
         if units
@@ -62,6 +75,8 @@ def pages(published: bool = True, units: bool = False) -> list:
             icon=":material/groups:",
             url_path="responsibilities",
         ),
+        st.Page("pages/evidence.py", title=t("page.evidence"), icon=":material/attach_file:", url_path="evidence"),
+        *inspection,
         st.Page("pages/history.py", title=t("page.history"), icon=":material/history:", url_path="history"),
         st.Page("pages/meeting.py", title=t("page.meeting"), icon=":material/co_present:", url_path="meeting"),
         st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload"),

@@ -257,6 +257,12 @@ def plan_label(plan: Plan) -> str:
     return t("plan.demo_mark") + plan.name if plan.demo else plan.name
 
 
+def problem_text(problem: BaseException) -> str:
+    """What a person reads about a database failure (details go to the server log only)."""
+    log.warning("ledger store failed: %r", problem)
+    return t(problem_code(problem), **problem_params(problem))
+
+
 def unavailable(problem: BaseException) -> None:
     """Tell the user what is wrong with the database (full, read-only, damaged, unreachable…) and stop the page;
     details go to the server log only."""

@@ -255,3 +255,13 @@ def verdict(ledger: Ledger) -> None:
         st.error(literal(f"{refusal.sheet}：{issue_message(refusal, lang())}"), icon=":material/block:")
     if ledger.issues:
         st.dataframe(issue_frame(errors + warnings), hide_index=True, width="stretch", key="upload_issues")
+
+
+def lost_verifications(plan_id: int, unit_id: int | None, ledger) -> None:
+    """Warn before publishing a ledger that reports verified (已销号) measures as not done: they lose their
+    verification (README "Evidence and closure review")."""
+    from ledger.closure import regressions
+
+    lost = regressions(source.store(), plan_id, unit_id, ledger.tasks)
+    if lost:
+        st.warning(t("upload.loses_verification", ids="、".join(lost)), icon=":material/warning:")
