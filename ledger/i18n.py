@@ -1548,6 +1548,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "evidence.zip": ("zip 文件", "Zip file"),
     "evidence.import_button": ("导入", "Import"),
+    "evidence.choose_files": ("请先选择要上传的文件。", "Choose the files to attach first."),
     "evidence.decided": ("{by}，{at}", "{by}, {at}"),
     "evidence.returned_reason": ("{state}。理由：{reason}", "{state}. Reason: {reason}"),
     "evidence.lost": (

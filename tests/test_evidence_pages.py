@@ -18,6 +18,7 @@ from tests.cards import figures
 from tests.test_access_pages import PEOPLE, A, app, db, media, template  # noqa: F401  (fixtures)
 from tests.test_evidence import pdf, photo
 from ui import source
+from ui.evidence import slug
 
 
 def t(key: str, **params) -> str:
@@ -82,7 +83,7 @@ def test_returning_needs_a_reason_and_the_returned_claim_shows_it(db, template, 
     next(b for b in at.button if b.label == t("evidence.return")).click().run()
     assert at.error and t("closure.reason_needed") in at.error[0].value
     assert reviews(db, template.plan_id, template.units[A])[attached.key].state == "claimed"  # nothing changed
-    at.text_area(key=f"reason_{attached.key}").input("照片不清晰，请补充会议纪要")
+    at.text_area(key=f"reason_{slug(attached)}").input("照片不清晰，请补充会议纪要")
     next(b for b in at.button if b.label == t("evidence.return")).click().run()
     assert reviews(db, template.plan_id, template.units[A])[attached.key].state == "returned"
     editor = open_measure("editor", template, "pages/evidence.py", "1", "evidence_measure")

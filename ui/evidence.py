@@ -4,6 +4,7 @@ files and a zip, and the review buttons. Every action asks ui.access again befor
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from datetime import date, datetime
@@ -21,6 +22,11 @@ from ui.state import View
 MEASURE_KEY = "measure"  # ?measure=序号: each measure's evidence opens at its own address
 FLASH_KEY = "_evidence_flash"
 OCTET = "application/octet-stream"  # never shown inline by a browser: downloaded, whatever the file is
+
+
+def slug(measure: evidence.Measure) -> str:
+    """A measure's part of its widgets' keys (and so of their CSS classes): its unit and identity, hashed."""
+    return hashlib.sha256(f"{measure.unit_id}|{measure.key}".encode()).hexdigest()[:12]
 
 
 def limits() -> evidence.EvidenceLimits:
@@ -145,6 +151,7 @@ def _attach(measure: evidence.Measure, uploader: str) -> None:
         return
     files = st.session_state.get(uploader) or []
     if not files:
+        st.session_state[FLASH_KEY] = ("warning", [t("evidence.choose_files")])
         return
     try:
         outcome = evidence.add_bytes(
@@ -176,7 +183,7 @@ def attach_panel(measure: evidence.Measure) -> None:
     """Attach files to the measure (editors of its unit, admins): checked through the guarded path on save."""
     if not access.allowed("evidence", measure.unit_id, measure.plan_id):
         return
-    base = f"evidence_upload_{measure.key}"
+    base = f"evidence_upload_{slug(measure)}"
     uploader = f"{base}_{st.session_state.get(base + '_round', 0)}"
     current = limits()
     st.file_uploader(
@@ -300,7 +307,7 @@ def resubmit_button(measure: evidence.Measure, review: closure.Review) -> None:
             on_click=_decide,
             args=(measure, closure.REQUEST, None),
             icon=":material/replay:",
-            key=f"resubmit_{measure.key}",
+            key=f"resubmit_{slug(measure)}",
         )
 
 
@@ -308,7 +315,7 @@ def review_buttons(measure: evidence.Measure, review: closure.Review) -> None:
     """Approve or return (inspectors, admins): a claim, or a verified measure again after a spot check."""
     if review.state not in (closure.CLAIMED, closure.VERIFIED) or not access.allowed("review"):
         return
-    reason_key = f"reason_{measure.key}"
+    reason_key = f"reason_{slug(measure)}"
     st.text_area(t("evidence.reason"), key=reason_key, max_chars=closure.MAX_REASON, height=80)
     left, right = st.columns(2)
     left.button(
@@ -317,7 +324,7 @@ def review_buttons(measure: evidence.Measure, review: closure.Review) -> None:
         args=(measure, closure.APPROVE, None),
         type="primary",
         icon=":material/task_alt:",
-        key=f"approve_{measure.key}",
+        key=f"approve_{slug(measure)}",
         width="stretch",
     )
     right.button(
@@ -325,7 +332,7 @@ def review_buttons(measure: evidence.Measure, review: closure.Review) -> None:
         on_click=_decide,
         args=(measure, closure.RETURN, reason_key),
         icon=":material/undo:",
-        key=f"return_{measure.key}",
+        key=f"return_{slug(measure)}",
         width="stretch",
     )
 
