@@ -111,6 +111,12 @@ def test_an_editor_attaches_an_inspector_approves_one_and_returns_another_and_th
     choose(inspector, "inspection_measure", measure_label(store, "1"))
     main = inspector.get_by_test_id("stMain")
     expect(main.get_by_text("现场照片.jpg", exact=True)).to_be_visible()
+    with inspector.expect_download() as download:  # sent as an attachment, made and recorded at the click
+        main.get_by_role("button", name=t("evidence.download")).first.click()
+    assert download.value.suggested_filename == "现场照片.jpg"
+    assert Path(download.value.path()).read_bytes() == evidence.content(store, stored[0].id)
+    assert [r.target for r in audit.records(store, actions=["download"])] == [f"evidence {stored[0].id}: 现场照片.jpg"]
+    wait_for_app(inspector)
     inspector.get_by_role("button", name=t("evidence.approve")).click()
     expect(alert(inspector, "Success").first).to_contain_text(
         t("cli.closure_approve", measure="1", state=t("review.verified"))
