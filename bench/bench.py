@@ -11,6 +11,8 @@ roll-up of many units on PostgreSQL.
     .venv/bin/python bench/bench.py --columns-only   # reading by meaning against the release before it, the
                                                      # Upload page's column step re-checking a 1,000-row ledger,
                                                      # and 20 simultaneous logins' peak memory
+    .venv/bin/python bench/bench.py --evidence-only  # 2,000 evidence files on SQLite and PostgreSQL: the inspection
+                                                     # page, storing a 20 MiB photo, memory (bench/evidence.py)
 
 The PostgreSQL section runs when Debian's server binaries are installed (/usr/lib/postgresql/*/bin; a throwaway
 server as in the store tests, tests/postgres.py) and says so when they are not.
@@ -679,6 +681,9 @@ def main() -> None:
     which.add_argument("--no-postgres", action="store_true", help="skip the roll-up of many units on PostgreSQL")
     which.add_argument("--browser-only", action="store_true", help="only the browser section (bench/browser.py)")
     which.add_argument(
+        "--evidence-only", action="store_true", help="only evidence and closure review (bench/evidence.py)"
+    )
+    which.add_argument(
         "--columns-only",
         action="store_true",
         help="only reading by meaning against the release before it, and the column step",
@@ -711,6 +716,15 @@ def main() -> None:
         results["browser"] = browser_section(folder, repeat, args.sessions)
         (OUT / "results_browser.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
         print(report(results))
+        return
+    if args.evidence_only:
+        import evidence
+
+        before = os.getloadavg()[0]
+        results["evidence"] = evidence.run(folder, repeat, median_time, postgres_available())
+        results["load"] = [before, os.getloadavg()[0]]
+        (OUT / "results_evidence.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+        print("\n".join(evidence.report(results["evidence"])))
         return
     if args.columns_only:
         before = os.getloadavg()[0]

@@ -299,7 +299,7 @@ def add_files(
 def add_bytes(
     store: Store,
     measure: Measure,
-    uploads: Sequence[tuple[str, bytes]],
+    uploads: Sequence[tuple[str, bytes | memoryview]],
     *,
     by: str,
     at: datetime,

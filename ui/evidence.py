@@ -157,7 +157,7 @@ def _attach(measure: evidence.Measure, uploader: str) -> None:
         outcome = evidence.add_bytes(
             source.store(),
             measure,
-            [(f.name, f.getvalue()) for f in files],
+            [(f.name, f.getbuffer()) for f in files],  # Streamlit's own bytes, not a copy
             by=access.who(),
             at=datetime.now(),
             address=access.client_address(),
