@@ -146,7 +146,7 @@ def _evidence(args, store) -> int:
             print(translate(problem.code, args.lang, **problem.params))
             return EXIT_INVALID
         for name, refusal in outcome.refused:
-            print(translate(refusal.code, args.lang, **{"name": name, **dict(refusal.params)}))
+            print(refusal.text(args.lang, name))
         if outcome.refused:
             print(translate("cli.evidence_nothing_stored", args.lang))
             return EXIT_INVALID
@@ -173,7 +173,7 @@ def _evidence(args, store) -> int:
         print(translate(problem.code, args.lang, **problem.params))
         return EXIT_INVALID
     if result.refusal is not None:
-        print(translate(result.refusal.code, args.lang, **{"name": args.zip.name, **dict(result.refusal.params)}))
+        print(result.refusal.text(args.lang, args.zip.name))
         return EXIT_INVALID
     if args.json:
         print(

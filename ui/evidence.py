@@ -16,7 +16,7 @@ from ledger import closure, config, evidence
 from ledger.intake import EVIDENCE_KINDS, Preview, Refused, evidence_preview
 from ledger.store import STORE_ERRORS
 from ui import access, source
-from ui.i18n import literal, t, tl
+from ui.i18n import lang, literal, t, tl
 from ui.state import View
 
 MEASURE_KEY = "measure"  # ?measure=序号: each measure's evidence opens at its own address
@@ -114,7 +114,7 @@ def files_panel(measure: evidence.Measure, key: str) -> list[evidence.Evidence]:
                 with st.expander(t("evidence.preview"), icon=":material/visibility:"):
                     shown = _preview(url, item.id, item.kind)
                     if isinstance(shown, Refused):
-                        st.caption(t(shown.code, name=item.name))
+                        st.caption(literal(shown.text(lang(), item.name)))
                     else:
                         st.image(list(shown.images), caption=None, width="stretch", alt=literal(item.name))
                         if shown.pages > len(shown.images):
@@ -170,7 +170,7 @@ def _attach(measure: evidence.Measure, uploader: str) -> None:
         st.session_state[FLASH_KEY] = ("error", [source.problem_text(problem)])
         return
     if outcome.refused:
-        lines = [tl(r.code, **{"name": name, **dict(r.params)}) for name, r in outcome.refused]
+        lines = [literal(r.text(lang(), name)) for name, r in outcome.refused]
         st.session_state[FLASH_KEY] = ("error", [*lines, t("cli.evidence_nothing_stored")])
         return
     lines = [tl("evidence.added", n=len(outcome.added.files), measure=measure.id)]
@@ -230,7 +230,7 @@ def _import(found: tuple[evidence.Measure, ...], uploader: str, plan_id: int, un
     if result.refusal is not None:
         st.session_state[FLASH_KEY] = (
             "error",
-            [tl(result.refusal.code, **{"name": chosen.name, **dict(result.refusal.params)})],
+            [literal(result.refusal.text(lang(), chosen.name))],
         )
         return
     lines = [tl("cli.evidence_imported", n=len(result.added.files), skipped=len(result.skipped))]

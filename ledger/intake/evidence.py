@@ -109,6 +109,12 @@ class Refused:
     def param(self, name: str, default: object = "") -> object:
         return dict(self.params).get(name, default)
 
+    def text(self, lang: str, name: str | None = None) -> str:
+        """The refusal's message, naming the file `name` (else the one it was made for)."""
+        from ledger.i18n import translate
+
+        return translate(self.code, lang, **{**dict(self.params), **({"name": name} if name is not None else {})})
+
 
 def refused(code: str, **params: object) -> Refused:
     return Refused(code, tuple(params.items()))
