@@ -566,3 +566,19 @@ def test_a_schema_7_store_gains_the_evidence_tables_and_keeps_its_versions(store
     six = measure_named(upgraded, upgraded.plan_named(PLAN).id, None, "6")
     assert six is not None and six.text == "第6项整改措施"
     upgraded.dispose()
+
+
+def test_previews_are_images_drawn_on_the_server_a_photo_upright_and_a_pdfs_first_pages():
+    from ledger.intake import evidence_preview
+
+    shown = evidence_preview(strip(photo(orientation=6), "jpeg"), "jpeg")
+    [image] = shown.images
+    with Image.open(io.BytesIO(image)) as drawn:
+        assert (drawn.format, drawn.size) == ("JPEG", (48, 64))  # turned upright: 64×48 rotated a quarter
+        assert not drawn.getexif()
+    document = evidence_preview(pdf(), "pdf")
+    assert document.pages == 1 and len(document.images) == 1
+    with Image.open(io.BytesIO(document.images[0])) as page:
+        assert page.format == "PNG" and page.size[0] > page.size[1]  # 200 × 100 pt, drawn by PDFium
+    refused = evidence_preview(docx_bytes(), "docx")
+    assert isinstance(refused, Refused) and refused.code == "evidence.no_preview"
