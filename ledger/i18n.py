@@ -1529,15 +1529,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "evidence.preview": ("预览", "Preview"),
     "evidence.more_pages": (
         "仅预览前 {shown} 页，共 {pages} 页；请下载查看全文。",
-        "First {shown} of {pages} pages; download it to read all.",
+        "First {shown} of {pages} {pages:page|pages}; download it to read all.",
     ),
     "evidence.download": ("下载", "Download"),
     "evidence.added": ("已为措施 {measure} 保存 {n} 个文件。", "Stored {n} {n:file|files} for measure {measure}."),
     "evidence.attach": ("上传佐证材料（可多选）", "Attach evidence (several files at once)"),
     "evidence.attach_help": (
         "照片、PDF、Word、Excel、WPS、OFD 等；每个文件不超过 {mib} MB，每项措施最多 {files} 个。文件类型按内容判断。",
-        "Photos, PDF, Word, Excel, WPS, OFD…; at most {mib} MB a file and {files} files a measure. The type is told "
-        "by the content.",
+        "Photos, PDF, Word, Excel, WPS, OFD…; at most {mib} MB a file and {files} {files:file|files} a measure. "
+        "The type is told by the content.",
     ),
     "evidence.save": ("保存到措施 {measure}", "Save to measure {measure}"),
     "evidence.import": ("批量导入（zip）", "Import a zip"),

@@ -194,6 +194,7 @@ EXAMPLES = {
     "task.progress_range",
     "task.full_progress_not_done",
     "task.ambiguous_date",
+    "evidence.import_help",
 }
 
 
