@@ -6,7 +6,7 @@ import streamlit.delta_generator
 from ledger.store import STORE_ERRORS
 from ui import access, source, state
 from ui.i18n import language_switch, t
-from ui.navigation import login_page, pages
+from ui.navigation import login_pages, pages
 
 # Streamlit checks once per process, on the first element it draws, whether it runs in a Python shell, by walking
 # the stack with inspect (which visits every loaded module): a tenth of a second of the first page after a start.
@@ -25,7 +25,7 @@ except STORE_ERRORS as problem:
 with st.sidebar:
     access.cookie_sync()  # after a login or log-out: the browser's cookie follows
 if locked:  # accounts exist and viewing needs a login: only the login page
-    st.navigation([login_page()]).run()
+    st.navigation(login_pages()).run()
     st.stop()
 with st.sidebar:
     access.account_badge()

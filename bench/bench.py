@@ -57,17 +57,10 @@ from ledger.rollup import combined, rollup  # noqa: E402
 from ledger.sample import PHASES, TITLE, departments_workbook, scaled_tasks, scaled_workbook  # noqa: E402
 from ledger.store import NewPlan, Store, snapshots_table  # noqa: E402
 from ledger.writing import LedgerSheet, ledger_workbook  # noqa: E402
+from ui import navigation  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
-PAGES = (
-    "pages/overview.py",
-    "pages/timeline.py",
-    "pages/categories.py",
-    "pages/responsibilities.py",
-    "pages/history.py",
-    "pages/upload.py",
-    "pages/meeting.py",
-)
+PAGES = tuple(spec.script for spec in navigation.listed(published=True, units=False) if spec.needs is None)
 BARE_READ = (
     "import sys, python_calamine\n"
     "book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])\n"

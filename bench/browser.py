@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from ledger.i18n import translate  # noqa: E402
 from tests.e2e.conftest import _free_port, _healthy, streamlit_command  # noqa: E402  (the browser tests' server helpers)
+from ui import navigation  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [  # as tests/e2e/conftest.py
@@ -76,17 +77,9 @@ ELEMENT_PAGES = (
     ("bare_chart", "四根柱的图，无侧栏"),
 )  # bench/minimal_app/elements.py PAGES
 DASHBOARD_PAGES = tuple(
-    (path, translate(key))
-    for path, key in (
-        ("", "overview.title"),
-        ("timeline", "timeline.title"),
-        ("categories", "categories.title"),
-        ("responsibilities", "responsibilities.title"),
-        ("history", "history.title"),
-        ("upload", "upload.title"),
-        ("plan", "plan.title"),
-        ("meeting", "slides.overall"),
-    )
+    ("" if spec.key == navigation.default_key(published=True) else spec.key, translate(spec.heading))
+    for spec in navigation.listed(published=True, units=False)
+    if spec.needs is None
 )
 LEAVE = {"meeting": translate("slides.exit")}  # pages that hide the sidebar, and the link that leaves them
 

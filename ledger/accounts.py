@@ -12,6 +12,7 @@ import base64
 import functools
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import unicodedata
 from collections.abc import Sequence
@@ -36,6 +37,23 @@ from ledger.store import (
 from ledger.text import fold
 
 ROLES = ("admin", "editor", "viewer", "inspector")
+LOCAL = "local"  # the address of a browser on this machine, in throttling keys and the audit trail
+
+
+def machine_address(remote: object) -> str:
+    """The address a connection is known by: LOCAL for this machine — no address at all (Streamlit reports none
+    for 127.0.0.1 and ::1), any of 127.0.0.0/8, ::1, or their IPv4-mapped forms (::ffff:127.0.0.1, which a
+    dual-stack listener reports for a browser at http://127.0.0.1) — otherwise the address as given."""
+    if not isinstance(remote, str) or not remote:
+        return LOCAL
+    try:
+        address = ipaddress.ip_address(remote.split("%", 1)[0])
+    except ValueError:
+        return remote
+    mapped = getattr(address, "ipv4_mapped", None)
+    return LOCAL if (mapped or address).is_loopback else remote
+
+
 MIN_PASSWORD = 10
 MAX_PASSWORD = 200
 MAX_NAME = 100

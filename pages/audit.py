@@ -11,9 +11,7 @@ from ui.i18n import t
 from ui.widgets import download_tables
 
 st.title(t("audit.title"))
-if not access.allowed("audit"):
-    access.gate("audit")
-    st.stop()
+access.require("audit")
 
 left, middle, right = st.columns(3)
 since = left.date_input(

@@ -17,9 +17,7 @@ from ui.widgets import paged_dataframe
 
 v = view()
 st.title(t("inspection.title"))
-if not access.allowed("review"):
-    access.gate("review")
-    st.stop()
+access.require("review")
 ev.flash()
 week = date.today()
 found = ev.inspection_of(v, week)

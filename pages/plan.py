@@ -20,9 +20,7 @@ from ui.widgets import XLSX_MIME, issue_frame
 v = view()
 st.title(t("plan.title"))
 flash()
-if not access.allowed("import_plan"):
-    access.gate("import_plan")
-    st.stop()
+access.require("import_plan")
 
 if v is not None and access.allowed("manage_plans"):
     with st.expander(t("plan.manage"), icon=":material/edit_note:"):

@@ -37,9 +37,7 @@ st.title(t("upload.title"))
 flash()
 if v is None:
     st.info(t("store.empty"), icon=":material/upload_file:")
-if not access.allowed("publish"):
-    access.gate("publish")
-    st.stop()
+access.require("publish")
 if not access.accounts_exist():
     access.logout_button()
     if access.configured_password() is None:

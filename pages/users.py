@@ -9,9 +9,7 @@ from ui.i18n import literal, t
 from ui.users import CONFIRM_KEY, add_unit, add_user, change
 
 st.title(t("users.title"))
-if not access.allowed("manage_users"):
-    access.gate("manage_users")
-    st.stop()
+access.require("manage_users")
 
 store = source.store()
 units = {u.id: u.name for u in accounts.units(store)}

@@ -28,7 +28,7 @@ from ledger.sample import history_files
 from ledger.store import Store, sessions_table
 from tests.cards import figures
 from tests.sheets import week_five
-from ui import access
+from ui import access, navigation
 from ui.versions import DOWNLOADS_OPEN_KEY, WITHDRAW_OPEN_KEY
 
 PLAN = "全市教育系统意识形态整改方案"
@@ -330,19 +330,8 @@ def test_disabling_an_account_or_taking_a_role_away_takes_effect_at_the_next_rer
 
 
 # --- role × page × action -------------------------------------------------------------------------------------------
-PAGES = {
-    "pages/rollup.py": "rollup.title",
-    "pages/overview.py": "overview.title",
-    "pages/timeline.py": "timeline.title",
-    "pages/categories.py": "categories.title",
-    "pages/responsibilities.py": "responsibilities.title",
-    "pages/history.py": "history.title",
-    "pages/meeting.py": "slides.overall",
-    "pages/upload.py": "upload.title",
-    "pages/plan.py": "plan.title",
-    "pages/users.py": "users.title",
-    "pages/audit.py": "audit.title",
-}
+NOT_HERE = {"evidence", "inspection"}  # their roles: tests/test_evidence_pages.py
+PAGES = {spec.script: spec.heading for spec in navigation.PAGES if spec.key not in NOT_HERE}
 MAY = {  # what each role may do beyond reading (README "Accounts and roles")
     "admin": {"upload", "plan", "users", "audit", "originals", "withdraw"},
     "editor": {"upload", "plan", "originals", "withdraw"},
@@ -808,6 +797,9 @@ def test_with_public_view_anyone_sees_the_dashboard_but_uploading_needs_a_login(
     [
         ("127.0.0.1", {}, "local", True),
         ("::1", {}, "local", True),
+        ("::ffff:127.0.0.1", {}, "local", True),  # a dual-stack listener's browser at http://127.0.0.1
+        ("127.0.0.2", {}, "local", True),
+        ("::ffff:203.0.113.7", {}, "::ffff:203.0.113.7", False),
         ("203.0.113.7", {}, "203.0.113.7", False),
         ("203.0.113.7", {"X-Forwarded-For": "127.0.0.1"}, "203.0.113.7", False),
         ("203.0.113.7", {"X-Real-Ip": "127.0.0.1"}, "203.0.113.7", False),

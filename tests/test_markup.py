@@ -19,6 +19,7 @@ from ledger.publishing import publish
 from ledger.store import Store
 from tests.cards import figures
 from tests.sheets import PHASE_HEADER, TASK_HEADER, task_row, xlsx
+from ui import navigation
 from ui.versions import COMPARE_OPEN_KEY, DOWNLOADS_OPEN_KEY, POSTPONEMENTS_OPEN_KEY, WITHDRAW_OPEN_KEY
 
 PAYLOAD = (
@@ -26,14 +27,8 @@ PAYLOAD = (
     "<a href='http://evil.example/z'>点我</a> :material/warning: :red[红字] $x^2$ **粗** # 标题"
 )
 FILE_NAME = "![u](javascript:alert(1))[登录](x)<b>台账</b>.xlsx"
-PAGES = (
-    "pages/overview.py",
-    "pages/timeline.py",
-    "pages/categories.py",
-    "pages/responsibilities.py",
-    "pages/history.py",
-    "pages/upload.py",
-)
+# every page open to all once a plan is published (the meeting slides: tests/e2e/test_meeting_browser.py)
+PAGES = tuple(spec.script for spec in navigation.listed(published=True, units=False) if spec.key != "meeting")
 RENDERED = ("body", "label", "help", "text", "placeholder")  # proto fields Streamlit renders as Markdown
 UNESCAPED = re.compile(r"(?<!\\)(\]\(|!\[|<img|<a |\*\*|\$x|:material/|:red\[)")
 

@@ -56,9 +56,9 @@ def password_matches(given: str, expected: str) -> bool:
 
 
 def is_loopback_client() -> bool:
-    """The browser runs on this machine: Streamlit reports no address for loopback, and no proxy forwarded it."""
+    """The browser runs on this machine (a loopback address, accounts.machine_address), and no proxy forwarded it."""
     headers = st.context.headers or {}
-    return st.context.ip_address is None and not any(headers.get(name) for name in _FORWARDED)
+    return client_address() == accounts.LOCAL and not any(headers.get(name) for name in _FORWARDED)
 
 
 def is_editor() -> bool:
@@ -303,9 +303,8 @@ def account_badge() -> None:
 
 def client_address() -> str:
     """Who is guessing: the connection's address (forwarding headers can be forged, so they are not believed);
-    "local" for a browser on this machine, for which Streamlit reports none."""
-    address = st.context.ip_address
-    return address if isinstance(address, str) and address else "local"
+    "local" for a browser on this machine (any loopback address)."""
+    return accounts.machine_address(st.context.ip_address)
 
 
 def _check_password() -> None:
@@ -331,6 +330,14 @@ def _check_password() -> None:
         return
     log.warning("editor password refused for client %s", address)
     st.session_state[REFUSED_KEY] = t("access.refused")
+
+
+def require(action: str) -> None:
+    """Every page's preamble for an action: the page goes on for those allowed it; everyone else sees gate() and
+    nothing more of the page."""
+    if not allowed(action):
+        gate(action)
+        st.stop()
 
 
 def gate(action: str = "publish") -> None:

@@ -1,88 +1,116 @@
-"""The dashboard's pages, for st.navigation; in one place so a stray first run can register them too."""
+"""The dashboard's pages: one registry (PAGES) used by st.navigation, the tests and the benchmark.
+
+Every page opens at its own address, /overview as well as /timeline; the default page of the moment also answers at
+/. An address that names a page not open to this visitor right now (nothing published yet, a login needed, a page
+for admins) opens the default page of the moment rather than Streamlit's "Page not found" dialog."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
 
 import streamlit as st
 
 from ui.i18n import t
 
+Shown = Literal["always", "published", "units"]
 
-def login_page():
-    return st.Page("pages/login.py", title=t("page.login"), icon=":material/login:", url_path="login", default=True)
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its address (/key), its file, its sidebar icon, the string key of its own heading (what a test
+    sees), when it is listed, and the action a visitor must be allowed to have it listed (None: everyone)."""
+
+    key: str
+    icon: str
+    heading: str
+    shown: Shown = "published"
+    needs: str | None = None
+
+    @property
+    def script(self) -> str:
+        return f"pages/{self.key}.py"
+
+    @property
+    def title(self) -> str:
+        return "page." + self.key
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("rollup", ":material/account_tree:", "rollup.title", shown="units"),
+    PageSpec("overview", ":material/dashboard:", "overview.title"),
+    PageSpec("timeline", ":material/view_timeline:", "timeline.title"),
+    PageSpec("categories", ":material/category:", "categories.title"),
+    PageSpec("responsibilities", ":material/groups:", "responsibilities.title"),
+    PageSpec("evidence", ":material/attach_file:", "evidence.title"),
+    PageSpec("inspection", ":material/fact_check:", "inspection.title", needs="review"),
+    PageSpec("history", ":material/history:", "history.title"),
+    PageSpec("meeting", ":material/co_present:", "slides.overall"),
+    PageSpec("upload", ":material/upload_file:", "upload.title", shown="always"),
+    PageSpec("plan", ":material/description:", "plan.title", shown="always"),
+    PageSpec("users", ":material/manage_accounts:", "users.title", shown="always", needs="manage_users"),
+    PageSpec("audit", ":material/policy:", "audit.title", shown="always", needs="audit"),
+)
+LOGIN = PageSpec("login", ":material/login:", "access.login_title", shown="always")
+BY_KEY = {spec.key: spec for spec in (*PAGES, LOGIN)}
+
+
+def listed(published: bool, units: bool, allowed=lambda action: True) -> list[PageSpec]:
+    """The pages in the sidebar, in order: every page once something is published (the roll-up for a plan reported
+    by units); only the upload and plan pages before; pages that need an action for those allowed it."""
+    return [
+        spec
+        for spec in PAGES
+        if (spec.shown == "always" or (published and (spec.shown == "published" or units)))
+        and (spec.needs is None or allowed(spec.needs))
+    ]
+
+
+def default_key(published: bool) -> str:
+    return "overview" if published else "upload"
+
+
+def _st_pages(specs: list[PageSpec], default: str) -> list:
+    """st.Page objects for `specs`: the default at / (and, hidden, at its own address); every other address in
+    the registry, hidden, opening the default page."""
+    first = BY_KEY[default]
+    shown = [
+        st.Page(
+            spec.script,
+            title=t(spec.title),
+            icon=spec.icon,
+            url_path="" if spec.key == default else spec.key,
+            default=spec.key == default,
+        )
+        for spec in specs
+    ]
+    listed_keys = {spec.key for spec in specs} - {default}
+    hidden = [
+        st.Page(first.script, title=t(first.title), icon=first.icon, url_path=key, visibility="hidden")
+        for key in BY_KEY
+        if key not in listed_keys
+    ]
+    return shown + hidden
+
+
+def login_pages() -> list:
+    """While a login is needed: the login page alone, at / and at every page's address."""
+    return _st_pages([LOGIN], LOGIN.key)
 
 
 def pages(published: bool = True, units: bool = False) -> list:
-    """Every page; only the upload and plan pages while nothing has been published; the roll-up for a plan
-    reported by units. The users and audit pages are listed for those who may use them (each page checks
-    again)."""
+    """The pages for st.navigation (see listed()); each page checks the visitor's rights again."""
     from ui import access
 
-    plan = st.Page("pages/plan.py", title=t("page.plan"), icon=":material/description:", url_path="plan")
-    admin = []
-    try:
-        if access.accounts_exist() and access.allowed("manage_users"):
-            admin.append(
-                st.Page("pages/users.py", title=t("page.users"), icon=":material/manage_accounts:", url_path="users")
-            )
-        if access.accounts_exist() and access.allowed("audit"):
-            admin.append(st.Page("pages/audit.py", title=t("page.audit"), icon=":material/policy:", url_path="audit"))
-    except Exception:
-        admin = []
-    if not published:
-        return [
-            st.Page(
-                "pages/upload.py",
-                title=t("page.upload"),
-                icon=":material/upload_file:",
-                url_path="upload",
-                default=True,
-            ),
-            plan,
-            *admin,
-        ]
-    inspection = []
-    try:
-        if access.allowed("review"):
-            inspection.append(
-                st.Page(
-                    "pages/inspection.py",
-                    title=t("page.inspection"),
-                    icon=":material/fact_check:",
-                    url_path="inspection",
-                )
-            )
-    except Exception:
-        inspection = []
-    rollup = (
-        [st.Page("pages/rollup.py", title=t("page.rollup"), icon=":material/account_tree:", url_path="rollup")]
-        if units
-        else []
-    )
-    return [
-        *rollup,
-        st.Page(
-            "pages/overview.py",
-            title=t("page.overview"),
-            icon=":material/dashboard:",
-            url_path="overview",
-            default=True,
-        ),
-        st.Page("pages/timeline.py", title=t("page.timeline"), icon=":material/view_timeline:", url_path="timeline"),
-        st.Page("pages/categories.py", title=t("page.categories"), icon=":material/category:", url_path="categories"),
-        st.Page(
-            "pages/responsibilities.py",
-            title=t("page.responsibilities"),
-            icon=":material/groups:",
-            url_path="responsibilities",
-        ),
-        st.Page("pages/evidence.py", title=t("page.evidence"), icon=":material/attach_file:", url_path="evidence"),
-        *inspection,
-        st.Page("pages/history.py", title=t("page.history"), icon=":material/history:", url_path="history"),
-        st.Page("pages/meeting.py", title=t("page.meeting"), icon=":material/co_present:", url_path="meeting"),
-        st.Page("pages/upload.py", title=t("page.upload"), icon=":material/upload_file:", url_path="upload"),
-        plan,
-        *admin,
-    ]
+    def allowed(action: str) -> bool:
+        """Users and audit are listed once accounts exist; inspection for whoever may review (before any account:
+        this machine, or whoever gave the editor password)."""
+        try:
+            return (action == "review" or access.accounts_exist()) and access.allowed(action)
+        except Exception:  # the store is down: the pages that need a role are left out until it answers
+            return False
+
+    return _st_pages(listed(published, units, allowed), default_key(published))
 
 
 def leave_pages_directory_mode() -> None:

@@ -8,21 +8,18 @@ from datetime import date, datetime
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from ledger.i18n import translate
 from ledger.sample import TITLE
 from tests.e2e.conftest import figure_value, streamlit_server, wait_for_app
 from tests.families import odd_workbook
 from tests.hostile import CORPUS
 from tests.sheets import week_five
+from ui import navigation
 
 pytestmark = pytest.mark.browser
 
 BARS = ".js-plotly-plot .barlayer .point path"
-PAGES = {
-    "overview": "整改进度总览",
-    "timeline": "整改时间轴",
-    "categories": "各类问题整改完成情况",
-    "responsibilities": "责任落实情况",
-}
+PAGES = {spec.key: translate(spec.heading, "zh") for spec in navigation.PAGES}
 
 
 def open_app(page: Page, url: str, title: str) -> None:
