@@ -548,6 +548,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "history.measures_postponed": ("涉及措施数", "Measures"),
     # --- upload ---------------------------------------------------------------------------------------------
     "upload.title": ("上传本周台账", "Upload this week's ledger"),
+    "upload.box_button": ("选择文件", "Choose file"),
+    "upload.box_limit": ("每个文件不超过 {mib} MB", "At most {mib} MB a file"),
     "upload.files": (
         "选择台账文件：一个工作簿，或“任务表 + 阶段表”两个文件",
         "Choose the ledger: one workbook, or a tasks file and a phases file",

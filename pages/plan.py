@@ -14,8 +14,8 @@ from ui import access, plan
 from ui.cards import Card, cards
 from ui.i18n import lang, literal, t
 from ui.state import view
-from ui.upload import flash
-from ui.widgets import XLSX_MIME, issue_frame
+from ui.upload import flash, limits
+from ui.widgets import XLSX_MIME, file_uploader, issue_frame
 
 v = view()
 st.title(t("plan.title"))
@@ -52,7 +52,7 @@ year = st.number_input(
     t("plan.year"), min_value=1990, max_value=2100, value=None, step=1, key="plan_year", help=t("plan.year_help")
 )
 if kind == "file":
-    chosen = st.file_uploader(t("plan.file"), type=[s.lstrip(".") for s in PLAN_TYPES], key="plan_file")
+    chosen = file_uploader(t("plan.file"), "plan_file", limits().max_mib, [s.lstrip(".") for s in PLAN_TYPES])
     if chosen is None:
         st.stop()
     original = (chosen.name, chosen.getvalue())

@@ -30,7 +30,7 @@ from ui.upload import (
     uploader_key,
     verdict,
 )
-from ui.widgets import XLSX_MIME, pct, task_table
+from ui.widgets import XLSX_MIME, file_uploader, pct, task_table
 
 v = view()  # None while nothing has been published yet
 st.title(t("upload.title"))
@@ -60,12 +60,8 @@ if units:  # a plan reported by several units: each publishes its own ledger, ed
     st.selectbox(t("upload.unit"), list(units), key=UNIT_TARGET_KEY, format_func=lambda i: literal(units[i]))
 unit_id = st.session_state.get(UNIT_TARGET_KEY) if units else None
 
-chosen = st.file_uploader(  # a MiB over our limit: a file just over it reaches the guarded reader, and its message
-    t("upload.files"),
-    accept_multiple_files=True,
-    key=uploader_key(),
-    help=t("upload.help"),
-    max_upload_size=limits().max_mib + 1,
+chosen = file_uploader(
+    t("upload.files"), uploader_key(), limits().max_mib, accept_multiple_files=True, help=t("upload.help")
 )
 phases = source.store().plan_phases(plan_id) if plan_id else ()
 st.download_button(

@@ -18,6 +18,7 @@ from ledger.store import STORE_ERRORS
 from ui import access, source
 from ui.i18n import lang, literal, t, tl
 from ui.state import View
+from ui.widgets import file_uploader
 
 MEASURE_KEY = "measure"  # ?measure=序号: each measure's evidence opens at its own address
 FLASH_KEY = "_evidence_flash"
@@ -186,12 +187,12 @@ def attach_panel(measure: evidence.Measure) -> None:
     base = f"evidence_upload_{slug(measure)}"
     uploader = f"{base}_{st.session_state.get(base + '_round', 0)}"
     current = limits()
-    st.file_uploader(
+    file_uploader(
         t("evidence.attach"),
+        uploader,
+        current.max_mib,
         accept_multiple_files=True,
-        key=uploader,
         help=t("evidence.attach_help", mib=current.max_mib, files=current.max_files),
-        max_upload_size=current.max_mib + 1,
     )
     st.button(
         t("evidence.save", measure=measure.id),
@@ -245,7 +246,7 @@ def import_panel(found: tuple[evidence.Measure, ...], plan_id: int, unit_id: int
     with st.expander(t("evidence.import"), icon=":material/folder_zip:"):
         st.caption(t("evidence.import_help", mib=limits().max_mib))
         uploader = "evidence_zip"
-        st.file_uploader(t("evidence.zip"), type=["zip"], key=uploader, max_upload_size=limits().max_mib + 1)
+        file_uploader(t("evidence.zip"), uploader, limits().max_mib, ["zip"])
         st.button(
             t("evidence.import_button"),
             on_click=_import,

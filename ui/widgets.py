@@ -52,6 +52,30 @@ class _Sent(go.Figure):
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _css_text(text: str) -> str:
+    """`text` as a CSS string's content."""
+    return "".join(ch if ch.isalnum() or ch in " ，,.:：•（）()-" else f"\\{ord(ch):x} " for ch in text)
+
+
+def file_uploader(label: str, key: str, max_mib: int, types: Sequence[str] | None = None, **options):
+    """st.file_uploader whose own words follow the UI language and whose size line states our limit.
+
+    Streamlit writes "Upload" and "21MB per file" in English and has no setting for them, so a rule scoped to this
+    uploader (its key's class) draws our words in their place. Streamlit is told a MiB more than our limit: a file
+    just over it still reaches the guarded reader, whose message names the limit, instead of the browser's refusal."""
+    limit = t("upload.box_limit", mib=max_mib) + (" • " + ", ".join(x.upper() for x in types) if types else "")
+    scope = f".st-key-{key} [data-testid='stFileUploaderDropzone']"
+    st.html(
+        f"<style>{scope} button [data-testid='stMarkdownContainer'] p{{font-size:0}}"
+        f"{scope} button [data-testid='stMarkdownContainer'] p::after{{content:'{_css_text(t('upload.box_button'))}';"
+        "font-size:1rem}"
+        f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span{{font-size:0}}"
+        f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span::after{{content:'{_css_text(limit)}';"
+        "font-size:0.875rem}</style>"
+    )
+    return st.file_uploader(label, key=key, type=list(types) if types else None, max_upload_size=max_mib + 1, **options)
+
+
 def _day(value) -> str:
     return "" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
