@@ -10,12 +10,14 @@ from ui.changes import counts_row, details
 from ui.i18n import t, tl
 from ui.meeting import PACK_OPEN_KEY, carried_summary, pack_downloads, requirements_of
 from ui.state import view
+from ui.upload import flash
 from ui.widgets import light_row, opened, pct, task_table
 
 v = view()
 head = v.memo("headline", lambda: metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds))
 
 st.title(t("overview.title"))
+flash()  # the first publish lands here: the upload page was the default (/) until something was published
 st.caption(
     t("overview.caption", as_of=v.as_of.isoformat(), report=v.ledger.report_date.isoformat())
     + (" · " + t("overview.filtered") if v.filtered else "")

@@ -28,7 +28,11 @@ PAYLOAD = (
 )
 FILE_NAME = "![u](javascript:alert(1))[登录](x)<b>台账</b>.xlsx"
 # every page open to all once a plan is published (the meeting slides: tests/e2e/test_meeting_browser.py)
-PAGES = tuple(spec.script for spec in navigation.listed(published=True, units=False) if spec.key != "meeting")
+PAGES = tuple(
+    spec.script
+    for spec in navigation.listed(published=True, units=False)
+    if spec.needs is None and spec.key != "meeting"
+)
 RENDERED = ("body", "label", "help", "text", "placeholder")  # proto fields Streamlit renders as Markdown
 UNESCAPED = re.compile(r"(?<!\\)(\]\(|!\[|<img|<a |\*\*|\$x|:material/|:red\[)")
 
