@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -11,8 +12,9 @@ import pandas as pd
 from ledger.codes import IssueCode
 from ledger.diff import overlap
 from ledger.intake import DEFAULT_LIMITS, Limits, choice_keys, load_ledger
+from ledger.metrics import DEFAULT_THRESHOLDS, Thresholds
 from ledger.model import Issue, Ledger, keys_of
-from ledger.store import Columns, NewPlan, Published, Store
+from ledger.store import STORE_ERRORS, Columns, NewPlan, Published, Store
 from ledger.text import fold, percent
 
 SAME_PLAN_SHARE = 0.5
@@ -137,15 +139,16 @@ def publish(
     address: str = "",
     audit_action: str = "publish",
     columns: Columns | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> Published | None:
     """Store the upload as a new version of the plan (an id, or a NewPlan created with it), for one of its units
     when given; None (and nothing stored) when the ledger has errors. `columns`, a person's choice of its columns,
-    is kept with the plan."""
+    is kept with the plan; a unit's figures under `thresholds` are kept with the version."""
     if ledger.errors:
         return None
     if "unit" in ledger.tasks:  # published for one unit: the rows are that unit's (split_units checked them)
         ledger = _part(ledger, ledger.tasks.index)
-    return store.publish(
+    published = store.publish(
         list(files),
         with_report_date(ledger, report_date),
         plan=plan,
@@ -157,6 +160,19 @@ def publish(
         audit_action=audit_action,
         columns=columns,
     )
+    _keep_figures(store, [published], thresholds)
+    return published
+
+
+def _keep_figures(store: Store, published: Sequence[Published], thresholds: Thresholds) -> None:
+    """A unit version's figures are made as it is published (rollup.kept_figures), so that the Units page reads
+    them. The version is stored already: a store that fails now only leaves them to be made when first asked for."""
+    from ledger.rollup import kept_figures
+
+    fresh = [p.version for p in published if p.created and p.version.unit_id is not None]
+    if fresh:
+        with contextlib.suppress(*STORE_ERRORS):
+            kept_figures(store, fresh[0].plan_id, fresh, thresholds)
 
 
 def publish_units(
@@ -171,12 +187,13 @@ def publish_units(
     report_date: date | None = None,
     address: str = "",
     columns: Columns | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> list[Published] | None:
     """Store a group's ledger as one version per unit, in one transaction (Store.publish_units); None (and nothing
     stored) when any part has errors or rows that name no unit."""
     if parts.issues or not parts.parts or any(ledger.errors for _, ledger in parts.parts):
         return None
-    return store.publish_units(
+    published = store.publish_units(
         list(files),
         [(name, with_report_date(ledger, report_date)) for name, ledger in parts.parts],
         plan=plan,
@@ -186,3 +203,5 @@ def publish_units(
         address=address,
         columns=columns,
     )
+    _keep_figures(store, published, thresholds)
+    return published

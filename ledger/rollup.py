@@ -6,7 +6,8 @@ ranked: there is no position number and no "best unit"."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -69,6 +70,38 @@ def unit_summary(
     return summary(ledger, as_of, thresholds=thresholds)
 
 
+def summary_basis(thresholds: metrics.Thresholds, plan_phases: tuple, decided: int) -> str:
+    """What a unit version's figures depend on besides the version itself (which never changes): the thresholds,
+    the plan's phases (a ledger without its own takes them) and the unit's newest closure decision."""
+    phases = hashlib.sha256(repr(plan_phases).encode()).hexdigest()[:16]
+    return f"{thresholds.due_soon_days}|{thresholds.behind_points}|{phases}|{decided}"
+
+
+def kept_figures(
+    store: Store,
+    plan_id: int,
+    versions: Sequence[Version],
+    thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS,
+) -> dict[int, dict]:
+    """Unit versions' figures as of their own report dates (version id → unit_summary), kept in the store: made
+    once — when the version is published, or the first time they are asked for — and made again only when their
+    basis changes (summary_basis). The Units page after a start reads them instead of summarising every unit."""
+    phases = store.plan_phases(plan_id)
+    decided = store.review_stamps(plan_id)
+    bases = {v.id: summary_basis(thresholds, phases, decided.get(v.unit_id, 0)) for v in versions}
+    found = store.summaries(bases)
+    missing = [v for v in versions if v.id not in found]
+    if missing:
+        ledgers = store.ledgers([v.id for v in missing])
+        made = {
+            v.id: unit_summary(reviewed(store, plan_id, v.unit_id, v.id, ledgers[v.id]), phases, None, thresholds)
+            for v in missing
+        }
+        store.keep_summaries({i: (bases[i], figures) for i, figures in made.items()})
+        found.update(made)
+    return found
+
+
 def rollup(
     store: Store,
     plan_id: int,
@@ -81,12 +114,19 @@ def rollup(
     Without as_of each unit's figures are as of its own report date (what `summary` says of that ledger); with
     as_of, of its newest ledger reported on or before as_of, as of that day. The current week is as_of's, else the
     week of the plan's newest report; a unit whose last report is older is flagged as missing. `figures_of(version,
-    plan_phases)` may give a version's unit_summary from a cache (a version never changes)."""
+    plan_phases)` may give a version's unit_summary from a cache (a version never changes); without as_of they come
+    from the store (kept_figures)."""
     expected = units(store, plan_id)
     newest = store.unit_versions(plan_id, as_of)
     reference = as_of or max((v.report_date for v in newest.values()), default=None)
     plan_phases = store.plan_phases(plan_id)
-    if figures_of is None:
+    if figures_of is None and as_of is None:
+        kept = kept_figures(store, plan_id, list(newest.values()), thresholds)
+
+        def figures_of(version: Version, phases: tuple) -> dict:
+            return kept[version.id]
+
+    elif figures_of is None:
         ledgers = store.ledgers([v.id for v in newest.values()])
 
         def figures_of(version: Version, phases: tuple) -> dict:

@@ -551,17 +551,23 @@ def test_a_schema_7_store_gains_the_evidence_tables_and_keeps_its_versions(store
 
     publish_week(store, date(2019, 5, 27), {6: "已完成"})
     with store.engine.begin() as conn:  # as a store made before schema 8 is
-        for name in ("ledger_spot_checks", "ledger_closure", "ledger_evidence_chunks", "ledger_evidence"):
+        for name in (
+            "ledger_summaries",
+            "ledger_spot_checks",
+            "ledger_closure",
+            "ledger_evidence_chunks",
+            "ledger_evidence",
+        ):
             conn.execute(sa.text(f"DROP TABLE {name}"))
         conn.execute(meta_table.update().where(meta_table.c.key == "schema_version").values(value="7"))
     store.dispose()
     upgraded = Store(url)
     with upgraded.engine.connect() as conn:
-        assert sa.inspect(conn).has_table(evidence_table.name)
+        assert sa.inspect(conn).has_table(evidence_table.name) and sa.inspect(conn).has_table("ledger_summaries")
         assert conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).scalar() == str(
             SCHEMA_VERSION
         )
-    assert SCHEMA_VERSION == 8
+    assert SCHEMA_VERSION == 9
     assert [v.report_date for v in upgraded.versions(upgraded.plan_named(PLAN).id)] == [date(2019, 5, 27)]
     six = measure_named(upgraded, upgraded.plan_named(PLAN).id, None, "6")
     assert six is not None and six.text == "第6项整改措施"

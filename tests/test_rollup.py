@@ -174,3 +174,30 @@ def test_cli_brief_and_notices_for_one_unit_or_all_units_together(store, tmp_pat
         == 1
     )
     assert translate("cli.no_such_unit", "zh", name="第九中学") in capsys.readouterr().err
+
+
+def test_each_units_figures_are_kept_as_it_publishes_read_after_a_start_and_made_again_after_a_decision(
+    store, monkeypatch
+):
+    from ledger.closure import APPROVE, decide, measure_named
+    from ledger.metrics import DEFAULT_THRESHOLDS
+    from ledger.rollup import summary_basis
+
+    plan = store.plan_named(PLAN).id
+    newest = store.unit_versions(plan, None)
+    expected = {v.id: summary(store.ledger(v.id)) for v in newest.values()}
+    basis = summary_basis(DEFAULT_THRESHOLDS, store.plan_phases(plan), 0)
+    assert store.summaries(dict.fromkeys(expected, basis)) == expected  # made as each unit published
+
+    started = Store(store.url)  # a start: nothing in memory; no unit's ledger is read, let alone summarised
+    monkeypatch.setattr(Store, "ledgers", lambda self, ids: pytest.fail(f"versions {ids} summarised again"))
+    assert {r.version.id: r.figures for r in rollup(started, plan) if r.version} == expected
+    monkeypatch.undo()
+
+    second = next(v for v in newest.values() if v.file_names == ("第二中学.xlsx",))
+    done = store.ledger(second.id).tasks.query("status == 'done'")["id"].iloc[0]
+    decide(store, measure_named(store, plan, second.unit_id, done), APPROVE, by="督导组组长", at=AT)
+    after = {r.version.id: r.figures for r in rollup(started, plan) if r.version}
+    assert after[second.id]["verified_pct"] > expected[second.id]["verified_pct"]
+    assert {i: f for i, f in after.items() if i != second.id} == {i: f for i, f in expected.items() if i != second.id}
+    started.dispose()

@@ -1,5 +1,6 @@
-"""The roll-up page's Streamlit side: each unit's figures, cached per version (a version never changes, so a publish
-recomputes one unit), and the drill-down that shows every page for the clicked unit."""
+"""The roll-up page's Streamlit side: each unit's figures — kept in the store (ledger.rollup.kept_figures), or for an
+earlier as-of date cached here per version (a version never changes, so a publish recomputes one unit) — and the
+drill-down that shows every page for the clicked unit."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ def _figures(
     url: str, plan_id: int, stamp: str, as_of: date | None, thresholds: metrics.Thresholds
 ) -> list[UnitFigures]:
     store = source.store()
+    if as_of is None:  # each unit's newest version as of its own report date: its figures are kept in the store
+        return rollup(store, plan_id, None, thresholds)
     kept, lock = _summaries(url)
     newest = store.unit_versions(plan_id, as_of)
     phases = store.plan_phases(plan_id)

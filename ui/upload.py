@@ -164,6 +164,7 @@ def do_publish(
     unit_id = st.session_state.get(UNIT_TARGET_KEY, NO_UNIT) or NO_UNIT
     parts = unit_parts(ledger)
     kept = columns_chosen(ledger) if columns else None
+    thresholds = config.thresholds(os.environ, source.secrets())  # a unit's figures are kept under them
     try:
         if not access.still_allowed("publish"):
             st.session_state[FLASH_KEY] = ("error", t("account.forbidden"))
@@ -183,6 +184,7 @@ def do_publish(
                 report_date=st.session_state.get(report_date_key),
                 address=access.client_address(),
                 columns=kept,
+                thresholds=thresholds,
             )
             result = results[0] if results else None
         else:
@@ -201,6 +203,7 @@ def do_publish(
                 unit_id=unit_id or None,
                 address=access.client_address(),
                 columns=kept,
+                thresholds=thresholds,
             )
     except STORE_ERRORS as problem:  # nothing was stored: publishing is one transaction
         log.warning("publish failed: %r", problem)

@@ -10,10 +10,10 @@ from ledger.store.errors import StoreError
 from ledger.store.snapshots import rows_frame, snapshot_bytes
 from ledger.store.tables import meta_table, metadata, plans_table, snapshots_table, versions_table
 
-SCHEMA_VERSION = 8  # 1: versions only; 2: plans, and the problem, goal, 立行立改 and 销号 fields of a task;
+SCHEMA_VERSION = 9  # 1: versions only; 2: plans, and the problem, goal, 立行立改 and 销号 fields of a task;
 # 3: meeting requirements; 4: units, accounts, sessions, the audit trail, withdrawn versions; 5: task snapshots;
 # 6: a plan's confirmed columns (a snapshot also holds the measures' extra fields); 7: the login throttle's counts;
-# 8: evidence files, closure review and spot checks
+# 8: evidence files, closure review and spot checks; 9: each unit version's figures, kept
 DEMO_UPLOADER = "示例数据"  # who "published" the bundled sample weeks
 _ADDED_IN_4 = (
     ("unit_id", "INTEGER REFERENCES ledger_units(id)"),

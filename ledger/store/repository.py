@@ -52,6 +52,7 @@ from ledger.store.tables import (
     plans_table,
     requirements_table,
     snapshots_table,
+    summaries_table,
     tasks_table,
     units_table,
     versions_table,
@@ -269,7 +270,7 @@ class Store:
                 detail={"plan_id": plan_id, "demo": plan.demo, "versions": versions},
             )
             version_ids = sa.select(versions_table.c.id).where(versions_table.c.plan_id == plan_id)
-            for table in (snapshots_table, tasks_table, phases_table, files_table):
+            for table in (snapshots_table, tasks_table, phases_table, files_table, summaries_table):
                 conn.execute(table.delete().where(table.c.version_id.in_(version_ids)))
             conn.execute(requirements_table.delete().where(requirements_table.c.plan_id == plan_id))
             conn.execute(column_choices_table.delete().where(column_choices_table.c.plan_id == plan_id))
@@ -683,6 +684,36 @@ class Store:
         )
         with self.engine.connect() as conn:
             return {unit: int(newest) for unit, newest in conn.execute(query)}
+
+    def summaries(self, bases: dict[int, str]) -> dict[int, dict]:
+        """The kept figures of versions (id → basis), of those kept on that same basis."""
+        if not bases:
+            return {}
+        found: dict[int, dict] = {}
+        ids = list(bases)
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 1000):  # bounded IN lists
+                query = sa.select(summaries_table).where(summaries_table.c.version_id.in_(ids[start : start + 1000]))
+                for row in conn.execute(query):
+                    if bases.get(row.version_id) == row.basis:
+                        found[row.version_id] = json.loads(row.figures)
+        return found
+
+    def keep_summaries(self, kept: dict[int, tuple[str, dict]]) -> bool:
+        """Keep versions' figures (id → (basis, figures)), replacing any made on another basis. Best effort: a
+        read-only store, or another instance keeping the same at the same moment, leaves things as they are (False)."""
+        if not kept:
+            return True
+        rows = [
+            {"version_id": i, "basis": b, "figures": json.dumps(f, ensure_ascii=False)} for i, (b, f) in kept.items()
+        ]
+        try:
+            with self.transaction() as conn:
+                conn.execute(summaries_table.delete().where(summaries_table.c.version_id.in_(list(kept))))
+                conn.execute(summaries_table.insert(), rows)
+        except (IntegrityError, sa.exc.OperationalError, sa.exc.ProgrammingError):
+            return False
+        return True
 
     def units_stamp(self, plan_id: int) -> str:
         """Changes when a unit is added to the plan: it keys the roll-up's cache with changes_stamp."""

@@ -253,3 +253,10 @@ spot_checks_table = sa.Table(  # each week's sample of verified measures to chec
     sa.Column("population", sa.Integer, nullable=False),  # verified measures it was drawn from
     sa.Column("drawn_at", sa.DateTime, nullable=False),
 )
+summaries_table = sa.Table(  # a unit version's figures (report.summary as of its own report date), made once
+    "ledger_summaries",
+    metadata,
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("ledger_versions.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("basis", sa.String(200), nullable=False),  # what else they depend on: thresholds, phases, reviews
+    sa.Column("figures", sa.Text, nullable=False),  # JSON, as `summary --json` prints it
+)
