@@ -570,4 +570,3 @@ def version_workbook(ctx: Context) -> bytes:
         ctx.t("brief.sheet_version"),
         ctx.t("brief.sheet_figures"),
     )
-
