@@ -216,3 +216,39 @@ def test_a_hostile_ledger_and_requirements_show_literally_on_every_slide_at_1920
     finally:
         context.close()
     assert [address for address in requested if "evil.example" in address] == []
+
+
+PLOTS = """() => [...document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot")].map(chart => ({
+  plot: chart.querySelector("g.cartesianlayer .bg, .nsewdrag").getBoundingClientRect().width,
+  rotated: [...chart.querySelectorAll("g.xtick text")].filter(t => /rotate/.test(t.getAttribute("transform") || "")).length,
+  dates: [...chart.querySelectorAll("g.xtick text")].filter(t => t.getBoundingClientRect().width > 0).length,
+  labels: [...chart.querySelectorAll("g.annotation-text-g")].map(t => t.getBoundingClientRect()).slice(1),
+  bars: [...chart.querySelectorAll("g.trace.bars g.point path")].map(p => p.getBoundingClientRect()),
+  asOf: [...chart.querySelectorAll("g.annotation-text-g")].slice(0, 1).map(a => a.getBoundingClientRect().right),
+}))"""
+
+
+@pytest.mark.parametrize(
+    ("path", "charts"), [("overview", 0), ("timeline", 1), ("categories", 1), ("responsibilities", 0), ("history", 1)]
+)
+def test_charts_on_a_phone_keep_a_plot_area_of_300_px(phone_page: Page, app_url: str, path, charts):
+    """At 390 px every chart's plot area is at least 300 px wide: row labels sit above their bars, not in a left
+    margin; the timeline's dates are written horizontally and its as-of marker is on screen."""
+    phone_page.goto(f"{app_url}/{path}")
+    wait_for_app(phone_page)
+    expect(phone_page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot")).to_have_count(charts)
+    phone_page.wait_for_timeout(500)  # plotly's layout at the phone's width
+    found = phone_page.evaluate(PLOTS)
+    assert [round(chart["plot"]) >= 300 for chart in found] == [True] * charts, [c["plot"] for c in found]
+    for chart in found:
+        assert chart["rotated"] == 0 and chart["dates"] >= 3, chart
+    if path == "timeline":
+        (gantt,) = found
+        labels, bars = gantt["labels"], gantt["bars"]
+        assert len(labels) == 4 and all(label["right"] <= 390 for label in labels)
+        tops = sorted({round(bar["top"]) for bar in bars})
+        for label in labels:  # each phase's label ends above a bar and starts below the one before
+            assert any(-4 <= top - label["bottom"] <= 12 for top in tops), (label, tops)
+        assert gantt["asOf"] and max(gantt["asOf"]) <= 390
+    SCREENSHOTS.mkdir(exist_ok=True)
+    phone_page.screenshot(path=str(SCREENSHOTS / f"{path}_phone.png"), full_page=True)
