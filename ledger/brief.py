@@ -570,18 +570,3 @@ def version_workbook(ctx: Context) -> bytes:
         ctx.t("brief.sheet_version"),
         ctx.t("brief.sheet_figures"),
     )
-
-
-# --- meeting mode ----------------------------------------------------------------------------------------------
-SLIDE_ROWS = 8  # measures a slide shows without scrolling at 1280×720
-
-
-def overdue_slides(tasks: pd.DataFrame, as_of: date, rows: int = SLIDE_ROWS) -> list[tuple[str | None, pd.DataFrame]]:
-    """Meeting mode's overdue slides: all on one (leader None) when they fit, else one per responsible leader,
-    the leader with the longest delay first; each frame is metrics.overdue's rows, most days late first."""
-    late = metrics.overdue(tasks, as_of)
-    if len(late) <= rows:
-        return [(None, late)]
-    return [
-        (group["leader"].iloc[0], group) for _, group in late.groupby(metrics.name_keys(late["leader"]), sort=False)
-    ]

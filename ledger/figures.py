@@ -75,12 +75,36 @@ def text_width(label: str, size: int = TICK_SIZE) -> float:
     return widest
 
 
-def _left_margin(fig: go.Figure, labels: list[str]) -> go.Figure:
-    """Room for the y axis' tick labels worked out here rather than by plotly's automargin, which draws the whole
-    chart a second time once it has measured them (README "Benchmark", in the browser: charts laid out once)."""
-    room = max((text_width(label) for label in labels), default=0.0)
-    fig.update_yaxes(automargin=False, tickfont_size=TICK_SIZE)
-    return fig.update_layout(margin_l=math.ceil(room) + 2 * _TICK_GAP)
+ROW = 56  # pixels per row of a horizontal bar chart: its label, then its bar
+BAR = 0.42  # a bar's share of its row; the label sits in the rest, above it
+
+
+def _labels_above(fig: go.Figure, rows: list[tuple[str, str]]) -> go.Figure:
+    """Each row's label (row value, label) drawn above its bar inside the plot area, not in a left margin: the plot
+    keeps the chart's whole width, on a phone as well (390 px). Annotations rather than inside tick labels, beside
+    which plotly hides the dates along the bottom. The margin is fixed rather than plotly's automargin, which draws
+    the whole chart a second time once it has measured the labels (README "Benchmark", in the browser)."""
+    fig.update_yaxes(automargin=False, showticklabels=False, ticks="")
+    for row, label in rows:
+        fig.add_annotation(
+            x=0,
+            xref="paper",
+            y=row,
+            yref="y",
+            text=label,
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            yshift=math.ceil(BAR * ROW / 2),
+            align="left",
+            font={"size": TICK_SIZE},
+        )
+    return fig.update_layout(margin_l=_TICK_GAP, bargap=1 - BAR)
+
+
+def _dates(fig: go.Figure) -> None:
+    """Dates along the bottom written horizontally, few enough to stay apart on a phone."""
+    fig.update_xaxes(tickangle=0, nticks=6)
 
 
 def is_inspection(phase: Phase) -> bool:
@@ -103,7 +127,7 @@ def phase_tick(state: metrics.PhaseState, lang: str) -> str:
     line = f"{t('phase_state.' + state.state)} · {t('gantt.completion', pct=percent(state.completion_pct, 0))}"
     if state.behind:
         line += f" · <span style='color:{OVERDUE_COLOR}'>{t('gantt.behind')}</span>"
-    return f"<b>{literal(state.name)}</b><br><span style='font-size:12px'>{line}</span>"
+    return f"<b>{literal(state.name)}</b> <span style='font-size:{TICK_SIZE}px'>{line}</span>"
 
 
 def _phase_bars(fig: go.Figure, states: list[metrics.PhaseState], ticks: dict[str, str], lang: str) -> None:
@@ -128,7 +152,7 @@ def _phase_bars(fig: go.Figure, states: list[metrics.PhaseState], ticks: dict[st
             insidetextanchor="end",
             hovertext=[hover],
             hovertemplate="%{hovertext}<extra></extra>",
-            width=0.7,
+            width=BAR,
             opacity=0.45 if is_inspection(state.phase) else 1.0,
         )
         if state.completion_pct:
@@ -140,7 +164,7 @@ def _phase_bars(fig: go.Figure, states: list[metrics.PhaseState], ticks: dict[st
                 orientation="h",
                 showlegend=False,
                 marker={"color": STATUS_COLORS[DONE], "opacity": 0.6},
-                width=0.22,
+                width=BAR / 3,
                 hoverinfo="skip",
             )
 
@@ -154,7 +178,7 @@ def _milestones(fig: go.Figure, phases: tuple[Phase, ...], ticks: dict[str, str]
                 mode="markers+text",
                 marker={"symbol": "diamond", "size": 22, "color": "#F9A825", "line": {"color": "#5D4037", "width": 1}},
                 text=[translate("gantt.inspection", lang)],
-                textposition="bottom center",
+                textposition="middle right",
                 showlegend=False,
                 hovertemplate=f"{translate('gantt.inspection', lang)} {phase.start}<extra></extra>",
             )
@@ -249,7 +273,7 @@ def _task_bars(
             x=bar["x"],
             base=bar["base"],
             orientation="h",
-            width=0.6,
+            width=BAR,
             name=translate("gantt.overdue" if late else f"status.{status}", lang),
             marker={
                 "color": "rgba(0,0,0,0)" if late else STATUS_COLORS[status],
@@ -308,7 +332,7 @@ def _group_bars(
                 marker={"color": color, "opacity": 0.7},
                 hovertext=[f"<b>{literal(category)}</b><br>{text}"],
                 hovertemplate="%{hovertext}<extra></extra>",
-                width=0.6,
+                width=BAR,
             )
     return order
 
@@ -343,7 +367,8 @@ def gantt(
     )
     fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed")
     fig.update_layout(barmode="overlay", title=translate("gantt.title", lang))
-    return _left_margin(_layout(fig, max(320, 46 * len(order) + 120)), order)
+    _dates(fig)
+    return _labels_above(_layout(fig, max(320, ROW * len(order) + 120)), [(label, label) for label in order])
 
 
 def category_bars(table: pd.DataFrame, lang: str) -> go.Figure:
@@ -383,7 +408,7 @@ def category_bars(table: pd.DataFrame, lang: str) -> go.Figure:
         title=translate("chart.measures", lang), range=[0, max(table["tasks"].max() * 1.35, 1)], gridcolor="#ECEFF1"
     )
     fig.update_layout(barmode="stack", title=translate("chart.by_category", lang), legend_traceorder="normal")
-    return _left_margin(_layout(fig, max(300, 70 * len(names) + 120)), ticks)
+    return _labels_above(_layout(fig, max(300, ROW * len(names) + 120)), list(zip(names, ticks, strict=True)))
 
 
 def trend(points: pd.DataFrame, lang: str, by_category: bool = True) -> go.Figure:
@@ -412,8 +437,10 @@ def trend(points: pd.DataFrame, lang: str, by_category: bool = True) -> go.Figur
             name=translate("chart.plan", lang),
             line={"dash": "dot", "color": "#455A64", "width": 2},
         )
-    fig.update_yaxes(range=[0, 105], title="%", gridcolor="#ECEFF1")
+    # the percentages inside the plot area, not in a left margin: the plot keeps the width of a phone
+    fig.update_yaxes(range=[0, 105], ticksuffix="%", ticklabelposition="inside", gridcolor="#ECEFF1")
     fig.update_xaxes(type="date", tickformat="%m/%d", gridcolor="#ECEFF1")
+    _dates(fig)
     _layout(fig, 460)
     fig.update_layout(
         title=translate("chart.trend", lang),

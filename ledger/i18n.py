@@ -1190,7 +1190,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "slides.phases": ("整改阶段", "Phases"),
     "slides.overdue": ("超期未完成（按责任领导）", "Overdue, by leader"),
     "slides.overdue_leader": ("超期未完成：{leader}", "Overdue: {leader}"),
-    "slides.more": ("另有 {n} 项", "and {n} more"),
+    "slides.part": ("{title}（{n}/{total}）", "{title} ({n}/{total})"),
     "slides.changes": ("与上周相比", "Since last week"),
     "slides.carried": ("上次会议要求落实情况", "Last meeting's requirements"),
     "slides.current": ("本次会议要求", "This meeting's requirements"),

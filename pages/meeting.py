@@ -1,56 +1,54 @@
 """Meeting mode (会议模式): the weekly meeting on a projector, one slide at a time, the slide number in the address
-(?slide=3), large type, no sidebar and nothing to scroll at 1920×1080 or 1280×720 (README "Meeting mode")."""
+(?slide=3), text at least 1/30 of the screen's height, no sidebar and nothing to scroll (README "Meeting mode").
+Which slides there are and which rows each shows comes from ledger.slides; this page only draws them (ui.slides)."""
 
 import streamlit as st
 
 from ledger import metrics
-from ledger.brief import SLIDE_ROWS, overdue_slides
-from ledger.figures import gantt
 from ledger.lights import counts as light_counts
 from ledger.requirements import DEFAULT_DAYS
+from ledger.slides import slides
 from ledger.text import asked_number
 from ui import access
+from ui import slides as draw
 from ui.cards import Card, cards
 from ui.changes import counts_row
-from ui.i18n import t, tl
-from ui.meeting import current_frame, record_form, requirements_of, state_frame, styled_states
+from ui.i18n import t
+from ui.meeting import record_form, requirements_of
 from ui.state import view
-from ui.widgets import MEETING_CSS, light_row, literal_frame, pct, plotly_chart, table, task_frame
+from ui.widgets import light_row, pct
 
 v = view()
 head = v.memo("headline", lambda: metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds))
-found = requirements_of(v)
-slides = [
-    ("overall", None),
-    ("phases", None),
-    *[("overdue", slide) for slide in v.memo("overdue_slides", lambda: overdue_slides(v.tasks, v.as_of))],
-    ("changes", None),
-    ("carried", None),
-    ("current", None),
-]
+changes = v.changes_since_previous()
+
+
+def deck() -> list:
+    found = requirements_of(v)  # read again after a requirement is recorded on the last slides
+    return v.memo(
+        "slides",
+        lambda: slides(v.tasks, v.as_of, changes, found),
+        changes is None,
+        tuple((s.requirement.id, s.state, s.done) for s in found.carried),
+        tuple(r.id for r in found.current),
+    )
+
+
+shown = deck()
 asked = asked_number(st.query_params.get("slide", "1"))  # anything but a few ASCII digits is ignored
-number = min(max(asked, 1), len(slides)) if asked is not None else 1
-kind, payload = slides[number - 1]
+number = min(max(asked, 1), len(shown)) if asked is not None else 1
+slide = shown[number - 1]
 
 
 def go(to: int) -> None:
     st.query_params["slide"] = str(to)
 
 
-st.html(f"<style>{MEETING_CSS}</style>")
-bar = st.columns([6, 1, 1, 1, 1.4], vertical_alignment="center")
-titles = {
-    "overall": t("slides.overall"),
-    "phases": t("slides.phases"),
-    "changes": t("slides.changes"),
-    "carried": t("slides.carried"),
-    "current": t("slides.current"),
-}
-if kind == "overdue":
-    titles["overdue"] = tl("slides.overdue_leader", leader=payload[0]) if payload[0] else t("slides.overdue")
+st.html(f"<style>{draw.CSS}</style>")
+bar = st.columns([6.4, 1, 1.8, 1.8, 3.2], vertical_alignment="center")
 with bar[0]:
-    st.title(titles[kind], anchor=False)
-bar[1].markdown(t("slides.counter", n=number, total=len(slides)))
+    st.title(draw.title(slide), anchor=False)
+bar[1].markdown(t("slides.counter", n=number, total=len(shown)))
 bar[2].button(
     t("slides.previous"),
     on_click=go,
@@ -64,7 +62,7 @@ bar[3].button(
     t("slides.next"),
     on_click=go,
     args=(number + 1,),
-    disabled=number == len(slides),
+    disabled=number == len(shown),
     key="slide_next",
     icon=":material/chevron_right:",
     width="stretch",
@@ -73,7 +71,7 @@ bar[3].button(
 bar[4].page_link("pages/overview.py", label=t("slides.exit"), icon=":material/close:")
 
 with st.container(key="meeting_slide"):
-    if kind == "overall":
+    if slide.kind == "overall":
         cards(
             [
                 Card(t("overview.measures"), head.tasks),
@@ -88,52 +86,20 @@ with st.container(key="meeting_slide"):
             v.memo("light_counts", lambda: light_counts(v.lights)),
             t("overview.lights_help", days=v.thresholds.due_soon_days, points=f"{v.thresholds.behind_points:g}"),
         )
-    elif kind == "phases":
-        plotly_chart(
-            v.memo(
-                "meeting_gantt",
-                lambda: gantt(v.ledger.phases, v.tasks, v.as_of, v.lang, thresholds=v.thresholds).update_layout(
-                    height=440, font={"size": 18}
-                ),
-            ),
-            width="stretch",
-            key="meeting_gantt",
-        )
-    elif kind == "overdue":
-        leader, late = payload
-        if late.empty:
-            st.success(t("overview.no_overdue"), icon=":material/check_circle:")
-        else:
-            columns = (
-                ("days_overdue", "measure", "department", "owner", "due")
-                if leader
-                else ("days_overdue", "measure", "leader", "owner", "due")
-            )
-            table(task_frame(late.head(SLIDE_ROWS), columns))
-            if len(late) > SLIDE_ROWS:
-                st.caption(t("slides.more", n=len(late) - SLIDE_ROWS))
-    elif kind == "changes":
-        changes = v.changes_since_previous()
+    elif slide.kind == "phases":
+        draw.phase_chart(v)
+    elif slide.kind == "overdue":
+        draw.overdue(slide)
+    elif slide.kind == "changes":
         if changes is None:
             st.info(t("overview.since_none"), icon=":material/info:")
         else:
-            counts_row(changes)
-            newly = changes.newly_overdue.head(SLIDE_ROWS // 2)
-            if len(newly):
-                st.markdown(f"**{t('changes.newly_overdue')}**")
-                table(task_frame(newly, ("days_overdue", "measure", "leader", "owner")))
-            done = changes.newly_done.head(SLIDE_ROWS // 2)
-            if len(done):
-                st.markdown(f"**{t('changes.newly_done')}**")
-                table(task_frame(done, ("measure", "leader", "owner")))
-    elif kind == "carried":
-        if not found.carried:
-            st.info(t("meeting.no_carried"), icon=":material/info:")
-        else:
-            st.table(styled_states(literal_frame(state_frame(found.carried[:SLIDE_ROWS]))), hide_index=True)
-            if len(found.carried) > SLIDE_ROWS:
-                st.caption(t("slides.more", n=len(found.carried) - SLIDE_ROWS))
+            if slide.figures:
+                counts_row(changes)
+            draw.changes(slide)
+    elif slide.kind == "carried":
         st.caption(t("meeting.rule", days=DEFAULT_DAYS))
+        draw.requirements(slide, "carried")
     else:
         if v.source.combined:
             st.caption(t("meeting.pick_unit"))
@@ -142,8 +108,4 @@ with st.container(key="meeting_slide"):
                 record_form(v, key="meeting_record")
         else:
             st.caption(t("meeting.editors_only"))
-        current = requirements_of(v).current
-        if current:
-            table(current_frame(current[-SLIDE_ROWS:]))
-        else:
-            st.caption(t("meeting.no_current"))
+        draw.requirements(deck()[number - 1], "current")

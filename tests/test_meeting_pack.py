@@ -18,7 +18,7 @@ from PIL import Image
 
 from ledger import brief, metrics, typeset, word
 from ledger.cli import run
-from ledger.figures import category_bars, gantt
+from ledger.figures import BAR, category_bars, gantt
 from ledger.i18n import STRINGS
 from ledger.sample import scaled_workbook
 from tests.sheets import load_tasks, task_row
@@ -301,7 +301,7 @@ def test_markup_in_a_ledger_is_shown_as_text_in_every_document():
 def test_charts_in_documents_show_the_same_data_as_the_charts_on_screen(context):
     ledger, day = context.ledger, context.as_of
     screen = gantt(ledger.phases, ledger.tasks, day, "zh")
-    phase_bars = [trace for trace in screen.data if trace.type == "bar" and trace.width == 0.7]
+    phase_bars = [trace for trace in screen.data if trace.type == "bar" and trace.width == BAR]
     document = brief.gantt_rows(ledger.phases, ledger.tasks, day, "zh")
     assert len(phase_bars) == len(document["rows"]) == 4
     for bar, row in zip(phase_bars, document["rows"], strict=True):

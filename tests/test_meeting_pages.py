@@ -13,7 +13,15 @@ from tests.cards import figures
 from tests.sheets import week_five
 from ui.meeting import PACK_OPEN_KEY
 
-SLIDES = ["整体情况", "整改阶段", "超期未完成（按责任领导）", "与上周相比", "上次会议要求落实情况", "本次会议要求"]
+SLIDES = [
+    "整体情况",
+    "整改阶段",
+    "超期未完成（按责任领导）",
+    "与上周相比（1/2）",
+    "与上周相比（2/2）",
+    "上次会议要求落实情况",
+    "本次会议要求",
+]
 
 
 @pytest.fixture
@@ -57,7 +65,7 @@ def slide_title(at: AppTest) -> str:
 def test_meeting_mode_steps_through_its_slides_and_keeps_the_number_in_the_address():
     at = meeting_app()
     seen = [slide_title(at)]
-    assert at.markdown[0].value == "1 / 6" and at.button(key="slide_previous").disabled
+    assert at.markdown[0].value == "1 / 7" and at.button(key="slide_previous").disabled
     assert figures(at)["上报完成率"] == "26.7%"
     while not at.button(key="slide_next").disabled:
         at.button(key="slide_next").click().run()
@@ -94,7 +102,7 @@ def record(at: AppTest, target: str, text: str, by: str, due: date | None) -> Ap
 
 
 def test_a_requirement_recorded_on_one_version_shows_its_state_on_the_next(own_store):
-    at = editor_meeting_app(slide="6")
+    at = editor_meeting_app(slide="7")
     assert "本次会议还没有记录要求。" in [c.value for c in at.caption]
     at = record(at, "15", "5月31日前建立舆情研判制度", "党总支书记", date(2019, 5, 31))
     at = record(at, "2", "一周内纳入年度工作要点", "校长", None)
@@ -131,12 +139,13 @@ def test_a_requirement_recorded_on_one_version_shows_its_state_on_the_next(own_s
     assert matrix["会议要求"].tolist() == ["5月31日前建立舆情研判制度", "一周内纳入年度工作要点"]
     assert matrix["第5版 · 2019-06-03"].tolist() == ["× 未落实", "✓ 已落实"]
 
-    slides = meeting_app(slide="5")
+    slides = meeting_app(slide="99").button(key="slide_previous").click().run()  # the last but one
+    assert slide_title(slides) == "上次会议要求落实情况"
     assert slides.table[0].value["落实情况"].tolist() == ["× 未落实", "✓ 已落实"]
 
 
 def test_a_requirement_that_cannot_be_recorded_says_why_and_stores_nothing(own_store):
-    at = editor_meeting_app(slide="6")
+    at = editor_meeting_app(slide="7")
     at.selectbox(key="meeting_record_target").set_value("15")
     next(b for b in at.button if b.label == "记录会议要求").click().run()
     assert [e.value for e in at.error] == ["请填写会议要求的内容。"]
@@ -148,7 +157,7 @@ def test_a_requirement_that_cannot_be_recorded_says_why_and_stores_nothing(own_s
 def test_only_editors_record_requirements(own_store):
     at = AppTest.from_file("../dashboard.py", default_timeout=60)
     at.secrets["editor_password"] = PASSWORD
-    at.query_params["slide"] = "6"
+    at.query_params["slide"] = "7"
     at.run()
     at.switch_page("pages/meeting.py").run()
     assert "只有编辑人员可以记录会议要求：请先在“上传台账”页登录。" in [c.value for c in at.caption]

@@ -57,12 +57,13 @@ def requirements_of(v: View) -> MeetingRequirements:
     )
 
 
-def target_text(requirement) -> str:
-    return brief.requirement_target(requirement, lang(), length=None)
+def target_text(requirement, length: int | None = None) -> str:
+    return brief.requirement_target(requirement, lang(), length=length)
 
 
-def state_frame(found: list[RequirementState]) -> pd.DataFrame:
-    """Each requirement with its state as a word (and counts when it concerns several measures)."""
+def state_frame(found: list[RequirementState], target_length: int | None = None) -> pd.DataFrame:
+    """Each requirement with its state as a word (and counts when it concerns several measures); what it concerns
+    cut to `target_length` (a slide's table)."""
     return pd.DataFrame(
         {
             t("meeting.state"): [
@@ -70,7 +71,7 @@ def state_frame(found: list[RequirementState]) -> pd.DataFrame:
                 for s in found
             ],
             t("meeting.text"): [s.requirement.text for s in found],
-            t("meeting.target"): [target_text(s.requirement) for s in found],
+            t("meeting.target"): [target_text(s.requirement, target_length) for s in found],
             t("meeting.by"): [s.requirement.given_by for s in found],
             t("meeting.date"): [s.requirement.meeting_date.isoformat() for s in found],
             t("meeting.required_by"): [s.requirement.required_by.isoformat() for s in found],
@@ -104,11 +105,11 @@ def state_table(found: list[RequirementState], key: str) -> None:
     )
 
 
-def current_frame(found) -> pd.DataFrame:
+def current_frame(found, target_length: int | None = None) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("meeting.text"): [r.text for r in found],
-            t("meeting.target"): [target_text(r) for r in found],
+            t("meeting.target"): [target_text(r, target_length) for r in found],
             t("meeting.by"): [r.given_by for r in found],
             t("meeting.required_by"): [r.required_by.isoformat() for r in found],
         }

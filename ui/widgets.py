@@ -283,20 +283,6 @@ def download_tables(
     )
 
 
-MEETING_CSS = (  # meeting mode: no sidebar or header, the slide fills the screen, key figures in large type
-    "section[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'], [data-testid='stExpandSidebarButton'],"
-    " header[data-testid='stHeader'] {display: none !important;}"
-    " [data-testid='stMainBlockContainer'] {padding: 1rem 2.5rem 0.5rem 2.5rem !important; max-width: 100% !important;}"
-    " [data-testid='stMain'] h1 {font-size: clamp(28px, 2.6vw, 52px) !important; padding: 0 !important;}"
-    " .st-key-meeting_slide .figure-value {font-size: clamp(48px, 5.2vw, 110px) !important; line-height: 1.15;}"
-    " .st-key-meeting_slide .figure-label {font-size: clamp(18px, 1.5vw, 30px) !important; line-height: 1.3;}"
-    " .st-key-meeting_slide .light_row .figure-value {font-size: clamp(40px, 3.4vw, 72px) !important;}"
-    " .st-key-meeting_slide p, .st-key-meeting_slide li {font-size: clamp(16px, 1.3vw, 26px);}"
-    " .st-key-meeting_slide [data-testid='stTable'] td, .st-key-meeting_slide [data-testid='stTable'] th"
-    " {font-size: clamp(15px, 1.25vw, 26px) !important; padding: 0.35em 0.6em !important;}"
-)
-
-
 def light_row(counts: dict[str, int], help_text: str) -> None:
     """The count of measures under each light: a word, a symbol and a colour each (never the colour alone)."""
     cards(
