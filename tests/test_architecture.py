@@ -44,7 +44,19 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     (
         "figures and documents",
         frozenset(
-            {"metrics", "lights", "trends", "diff", "figures", "report", "requirements", "writing", "word", "brief"}
+            {
+                "metrics",
+                "lights",
+                "trends",
+                "diff",
+                "figures",
+                "chart_words",
+                "report",
+                "requirements",
+                "writing",
+                "word",
+                "brief",
+            }
         ),
     ),
     (
