@@ -27,7 +27,11 @@ CSS = (
     " .figure-label {font-size: 0.875rem; line-height: 1.4; min-height: 1.25rem; overflow-wrap: anywhere;}"
     " .figure-help {display: inline-block; margin-left: 0.3rem; width: 1rem; height: 1rem; line-height: 0.9rem;"
     " border: 1px solid rgba(14, 17, 23, 0.45); border-radius: 50%; font-size: 0.7rem; text-align: center;"
-    f" color: {_MUTED}; cursor: help; vertical-align: 0.1rem;}}"
+    f" color: {_MUTED}; cursor: help; vertical-align: 0.1rem; position: relative;}}"
+    f" .figure-help:focus-visible::after {{content: attr(title); position: absolute; top: 1.4rem; left: -0.5rem;"
+    f" z-index: 10; width: max-content; max-width: 18rem; padding: 0.4rem 0.6rem; border-radius: 0.4rem;"
+    f" background: {_TEXT}; color: #FFFFFF; font-size: 0.8rem; line-height: 1.4; text-align: left;"
+    f" white-space: pre-line;}}"
     " .figure-value {font-size: 2.25rem; line-height: 1.25; padding-top: 0.15rem; white-space: nowrap;"
     " overflow: hidden; text-overflow: ellipsis;}"
     f" .figure-note {{display: inline-block; margin-top: 0.2rem; font-size: 0.875rem; color: {_MUTED};}}"
@@ -64,7 +68,13 @@ class Card:
 
 def _card(card: Card) -> str:
     edge = f' style="border-left: 0.5rem solid {card.color}"' if card.color else ""
-    mark = f'<span class="figure-help" title="{html_text(card.help)}">?</span>' if card.help else ""
+    # the help reachable by the keyboard too: focused, the mark shows it (CSS) and a screen reader reads it
+    mark = (
+        f'<span class="figure-help" title="{html_text(card.help)}" tabindex="0" role="img"'
+        f' aria-label="{html_text(card.help)}">?</span>'
+        if card.help
+        else ""
+    )
     note = (
         f'<div><span class="figure-note{" alarm" if card.alarm else ""}">{html_text(card.note)}</span></div>'
         if card.note

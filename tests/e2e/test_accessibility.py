@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from ledger import accounts
+from ledger import accounts, metrics
 from ledger.i18n import translate
 from ledger.publishing import check_upload, publish
 from ledger.sample import history_files
@@ -200,3 +200,81 @@ def test_every_page_of_a_plan_reported_by_units_passes_axe(
         check(found, f"units, {lang}")
     finally:
         page.context.close()
+
+
+FOCUSED = """() => {
+    const e = document.activeElement;
+    const shown = el => {
+        const s = getComputedStyle(el);
+        return (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== "none";
+    };
+    const marked = [e, e.parentElement, e.parentElement?.parentElement].filter(Boolean).some(shown);
+    const where = e.closest("[data-testid='stSidebar']") ? "sidebar" : e.closest("[data-testid='stMain']") ? "main" : "";
+    return {tag: e.tagName, where, testid: e.closest("[data-testid]")?.dataset.testid || "", text: (e.innerText || "").trim(),
+            label: e.getAttribute("aria-label") || "", marked};
+}"""
+
+
+def test_the_keyboard_reaches_every_control_of_the_overview_with_a_visible_focus(page: Page, app_url: str):
+    """Test that Tab alone reaches the sidebar's page links, its language, version and date controls, the main
+    area's figure help marks, table and expanders, each with an outline or ring that shows the focus."""
+    page.goto(app_url)
+    expect(page.locator("h1")).to_have_text(translate("overview.title", "zh"))
+    wait_for_app(page)
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")  # a screen reader reads Chinese as Chinese
+    page.wait_for_timeout(300)
+    stops = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(FOCUSED)
+        if stops and (stop["tag"] == "BODY" or stop["testid"] == "stSkipToContent"):  # round the page once
+            break
+        stops.append(stop)
+    unmarked = [stop for stop in stops if not stop["marked"] and stop["testid"] not in ("stMain", "data-grid-canvas")]
+    assert unmarked == [], unmarked  # the grid marks its focused cell on its canvas
+    links = [stop["text"].split()[-1] for stop in stops if stop["testid"] == "stSidebarNavLink"]
+    assert links == [translate(f"page.{name}", "zh") for name in PAGE_ORDER], links
+    reached = {(stop["where"], stop["testid"]) for stop in stops}
+    assert {("sidebar", "stRadioOption"), ("sidebar", "stSelectbox"), ("sidebar", "stExpander")} <= reached
+    assert ("sidebar", "stDateInputCalendarButton") in reached
+    assert {("main", "stExpander"), ("main", "stBaseButton-elementToolbar")} <= reached
+    helps = [stop["label"] for stop in stops if stop["where"] == "main" and stop["testid"] == "figure"]
+    limits = metrics.DEFAULT_THRESHOLDS
+    light_help = translate("overview.lights_help", "zh", days=limits.due_soon_days, points=f"{limits.behind_points:g}")
+    assert light_help in helps, helps  # each light's (?) mark, read out
+    page.keyboard.press("Shift+Tab")  # back to the last stop, which still shows its focus
+    assert page.evaluate(FOCUSED)["marked"]
+
+
+PAGE_ORDER = (
+    "overview",
+    "timeline",
+    "categories",
+    "responsibilities",
+    "evidence",
+    "inspection",
+    "history",
+    "meeting",
+    "upload",
+    "plan",
+)
+
+
+def test_each_chart_is_also_in_words_for_screen_readers(page: Page, app_url: str):
+    """Test that each chart has its figures in words after it, in the page but not drawn: the categories' names
+    with their measures and percentages, the timeline's phases, the trend's values per report date."""
+    words = page.locator(".chart-words")
+    page.goto(f"{app_url}/categories")
+    wait_for_app(page)
+    expect(words).to_have_count(1)
+    expect(words).to_contain_text(
+        "思想重视不够、落实不力的问题：措施 5 项（已完成 1、进行中 2、未开始 2、长期坚持 0），上报完成率 20%"
+    )
+    assert words.bounding_box()["width"] <= 1  # for screen readers only
+    page.goto(f"{app_url}/timeline?lang=en")
+    wait_for_app(page)
+    expect(words).to_contain_text("(2019-05-11 to 2019-05-31): Current, 9 measures, 22% done, 76% of the time gone")
+    page.goto(f"{app_url}/history")
+    wait_for_app(page)
+    expect(words).to_contain_text("图表“完成率变化趋势”：全部：")
+    expect(words).to_contain_text("2019-05-27 为 26.7%")
