@@ -4,7 +4,7 @@ import streamlit as st
 import streamlit.delta_generator
 
 from ledger.store import STORE_ERRORS
-from ui import access, source, state
+from ui import a11y, access, source, state
 from ui.i18n import language_switch, t
 from ui.navigation import login_pages, pages
 
@@ -16,7 +16,7 @@ st.set_page_config(page_title=t("app.title"), page_icon=":material/fact_check:",
 
 source.start_warm_up()
 with st.sidebar:
-    language_switch()
+    a11y.page_setup(language_switch())
 access.forget_user()  # who is logged in is checked once per run
 try:
     locked = access.login_required()

@@ -1031,6 +1031,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart.overall": ("全部", "All"),
     "chart.plan": ("计划进度", "Planned pace"),
     "chart.trend": ("完成率变化趋势", "Completion over the weeks"),
+    # a chart in words, for screen readers (ledger.chart_words)
+    "words.chart": ("图表“{title}”：{items}。", "Chart “{title}”: {items}."),
+    "words.separator": ("；", "; "),
+    "words.list_separator": ("，", ", "),
+    "words.empty": ("没有数据", "no data"),
+    "words.as_of": ("统计日 {day}", "as of {day}"),
+    "words.phase": (
+        "{name}（{start} 至 {end}）{state}，措施 {n} 项，完成 {pct}，时间已过 {elapsed}{behind}",
+        "{name} ({start} to {end}): {state}, {n} {n:measure|measures}, {pct} done, {elapsed} of the time gone{behind}",
+    ),
+    "words.behind": ("，进度滞后", ", behind"),
+    "words.category": (
+        "{name}：措施 {n} 项（已完成 {done}、进行中 {in_progress}、未开始 {not_started}、长期坚持 {ongoing}），"
+        "上报完成率 {pct}，核验完成率 {verified}，超期 {late} 项",
+        "{name}: {n} {n:measure|measures} (done {done}, in progress {in_progress}, not started {not_started}, "
+        "ongoing {ongoing}), {pct} reported done, {verified} verified, {late} overdue",
+    ),
+    "words.series": ("{name}：{points}", "{name}: {points}"),
+    "words.point": ("{day} 为 {pct}", "{pct} on {day}"),
     # --- pages and sidebar ----------------------------------------------------------------------------------
     "app.title": ("整改进度看板", "Rectification dashboard"),
     "page.overview": ("总览", "Overview"),

@@ -86,7 +86,7 @@ chosen = st.selectbox(
     on_change=lambda: set_filter(column, [st.session_state[pick_key]] if st.session_state[pick_key] else []),
 )
 if v.filters.get(column):
-    st.subheader(tl("categories.measures_of", names="、".join(v.filters[column])))
+    st.header(tl("categories.measures_of", names="、".join(v.filters[column])))
     task_table(
         v.tasks,
         ("id", "measure", "problem", "goal", "phase", "status", "progress", "due", "owner"),

@@ -61,7 +61,7 @@ def _versions_rows(figures: pd.DataFrame) -> list[dict]:
     ]
 
 
-st.subheader(t("history.versions"))
+st.header(t("history.versions"))
 st.dataframe(
     arrow_table(
         memo(table, ("versions_rows", v.lang, tuple(unit_names.items())), lambda: pd.DataFrame(_versions_rows(table)))
@@ -77,7 +77,7 @@ withdrawal_panel(v.source.plan.id, by_id, labels, stamp)
 if v.source.combined:
     st.stop()
 
-st.subheader(t("history.compare"))
+st.header(t("history.compare"))
 compare_panel = opened(t("history.compare_open"), COMPARE_OPEN_KEY, ":material/compare_arrows:")
 
 
@@ -104,8 +104,8 @@ if compare_panel is not None:  # two pickers of every version and the lists: dra
     with compare_panel:
         _compare()
 
-st.subheader(t("history.postponements"))
+st.header(t("history.postponements"))
 postponements_panel(per_measure, per_leader)
 
-st.subheader(t("meeting.history"))
+st.header(t("meeting.history"))
 requirement_history(plan_id, v.source.unit_id, stamp)

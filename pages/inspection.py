@@ -33,7 +33,7 @@ cards(
     per_row=5,
 )
 
-st.subheader(t("inspection.claims"))
+st.header(t("inspection.claims"))
 if found.claimed:
     paged_dataframe(ev.items_frame(found.claimed), "inspection_claims", hide_index=True, width="stretch")
 else:
@@ -53,7 +53,7 @@ for title, items, with_reason in (
     ("inspection.regressed", found.regressed, False),
     ("inspection.sample", found.sampled, False),
 ):
-    st.subheader(t(title) + f"（{len(items)}）")
+    st.header(t(title) + f"（{len(items)}）")
     if items:
         paged_dataframe(ev.items_frame(items, with_reason), f"inspection_{title}", hide_index=True, width="stretch")
     else:

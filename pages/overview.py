@@ -75,7 +75,7 @@ if head.behind:
 
 left, right = st.columns([3, 2])
 with left:
-    st.subheader(t("overview.worst_overdue"))
+    st.header(t("overview.worst_overdue"))
     late = v.memo("overdue", lambda: metrics.overdue(v.tasks, v.as_of))
     if late.empty:
         st.success(t("overview.no_overdue"), icon=":material/check_circle:")
@@ -90,7 +90,7 @@ with left:
                 "pages/responsibilities.py", label=t("overview.all_overdue", n=len(late)), icon=":material/groups:"
             )
 with right:
-    st.subheader(t("overview.phases"))
+    st.header(t("overview.phases"))
     bars(
         [
             (
@@ -102,13 +102,13 @@ with right:
         key="overview_phases",
     )
 
-st.subheader(t("overview.since", previous=v.previous_date.isoformat()) if v.previous_date else t("overview.since_none"))
+st.header(t("overview.since", previous=v.previous_date.isoformat()) if v.previous_date else t("overview.since_none"))
 changes = v.changes_since_previous()
 if changes is not None:
     counts_row(changes)
     details(changes, key="overview_changes")
 
-st.subheader(t("meeting.carried"))
+st.header(t("meeting.carried"))
 carried_summary(requirements_of(v), key="overview_requirements")
 
 pack = opened(t("meeting.pack"), PACK_OPEN_KEY, ":material/download:")

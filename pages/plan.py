@@ -40,7 +40,7 @@ if v is not None and access.allowed("manage_plans"):
                     key="plan_delete_demo",
                 )
 
-st.subheader(t("plan.import"))
+st.header(t("plan.import"))
 kind = st.radio(
     t("plan.source"),
     ("file", "paste"),
@@ -90,7 +90,7 @@ if not found.usable:
     st.stop()
 
 key = plan.digest(original[1]) + str(year or "")
-st.subheader(t("plan.grid"))
+st.header(t("plan.grid"))
 st.caption(t("plan.grid_help"))
 grid = st.data_editor(
     plan.measures_frame(found),
@@ -100,7 +100,7 @@ grid = st.data_editor(
     num_rows="fixed",
     column_config={name: t(f"field.{name}") for name in plan.LEDGER_FIELDS},
 )
-st.subheader(t("plan.phases"))
+st.header(t("plan.phases"))
 phase_grid = st.data_editor(
     plan.phases_frame(found),
     key=f"plan_phases_{key}",
@@ -127,7 +127,7 @@ st.download_button(
     key="plan_download",
 )
 
-st.subheader(t("plan.publish_title"))
+st.header(t("plan.publish_title"))
 checked = plan.check(ledger_name, data, found.date or date.today())
 if checked.errors:
     st.warning(t("plan.fill_first", n=len(checked.errors)), icon=":material/edit:")

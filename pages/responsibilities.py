@@ -28,7 +28,7 @@ cards(
     key="overdue_counts",
 )
 
-st.subheader(t("responsibilities.by_person"))
+st.header(t("responsibilities.by_person"))
 groups = v.memo(
     "groups",
     lambda: metrics.responsibility_groups(v.tasks, v.as_of).rename(
@@ -46,7 +46,7 @@ if groups.empty:
     st.success(t("responsibilities.none_overdue"), icon=":material/check_circle:")
 else:
     paged_dataframe(groups, "responsibility_groups", hide_index=True, width="stretch")
-    st.subheader(t("responsibilities.detail"))
+    st.header(t("responsibilities.detail"))
     task_table(
         late,
         (
@@ -66,7 +66,7 @@ else:
         with_extras=True,
     )
 
-st.subheader(t("responsibilities.due_soon", n=len(soon), days=v.thresholds.due_soon_days))
+st.header(t("responsibilities.due_soon", n=len(soon), days=v.thresholds.due_soon_days))
 if soon.empty:
     st.info(t("responsibilities.none_due_soon", days=v.thresholds.due_soon_days), icon=":material/info:")
 else:

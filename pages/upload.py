@@ -109,7 +109,7 @@ cards(
 
 newest = source.store().newest_report_id(plan_id, unit_id or None) if plan_id and parts is None else None
 if newest is not None:
-    st.subheader(t("upload.against", label=source.version_label(source.store().version(newest))))
+    st.header(t("upload.against", label=source.version_label(source.store().version(newest))))
     changes = compare(source.ledger_of(newest), ledger)
     counts_row(changes)
     details(changes, key="upload_changes")

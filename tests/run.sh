@@ -2,7 +2,7 @@
 # Set up and run the whole test suite: lint, unit, AppTest, store and browser tests.
 # Installs what the tests need: a Python venv with requirements-dev.txt, and (as root, or with sudo) Debian's
 # chromium + fonts-noto-cjk for the browser tests, postgresql for the store tests and LibreOffice Writer for
-# converting legacy Word documents, poppler-utils for reading PDFs back.
+# converting legacy Word documents, poppler-utils for reading PDFs back; axe-core from npm for the accessibility audit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,12 +16,20 @@ fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)  # legacy .doc/.wps plan documents
 command -v pdftotext >/dev/null || missing+=(poppler-utils)  # reading the meeting pack's PDFs back
+command -v npm >/dev/null || missing+=(npm)  # fetching axe-core for the accessibility audit
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
   echo "installing ${missing[*]}"
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# axe-core, the accessibility checker the browser tests inject into each page (tests/e2e/test_accessibility.py),
+# from npm into .cache/axe (git-ignored), once.
+AXE_VERSION=4.14.1
+if [ "$(node -p "require('./.cache/axe/node_modules/axe-core/package.json').version" 2>/dev/null)" != "$AXE_VERSION" ]; then
+  npm install --no-save --no-audit --no-fund --silent --prefix .cache/axe "axe-core@$AXE_VERSION"
 fi
 
 .venv/bin/ruff check .

@@ -50,6 +50,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "trends",
                 "diff",
                 "figures",
+                "chart_words",
                 "report",
                 "requirements",
                 "writing",

@@ -8,8 +8,9 @@ HOSTILE = "<img src=x onerror=alert(1)>\"' & ![u](http://x)"
 def test_a_card_escapes_its_label_value_note_and_help_and_keeps_the_words():
     markup = cards_markup([Card(HOSTILE, HOSTILE, note=HOSTILE, alarm=True, help=HOSTILE)], key="k")
     assert "<img" not in markup and 'onerror=alert(1)>"' not in markup
-    assert markup.count("&lt;img src=x onerror=alert(1)&gt;&quot;&#x27; &amp; ![u](http://x)") == 5
+    assert markup.count("&lt;img src=x onerror=alert(1)&gt;&quot;&#x27; &amp; ![u](http://x)") == 6
     assert 'class="figure-note alarm"' in markup and 'class="figure-help" title="&lt;img' in markup
+    assert 'tabindex="0" role="img" aria-label="&lt;img src=x' in markup  # the help, for the keyboard and readers
 
 
 def test_cards_go_per_row_and_a_light_keeps_its_colour_next_to_its_word():

@@ -68,7 +68,7 @@ def choose_columns(at: AppTest, mapping: str) -> AppTest:
 
 def test_a_ledger_no_rule_can_guess_is_published_after_its_columns_are_chosen_and_next_week_is_not_asked(db_url):
     at = upload(editor_app(), "推进表.xlsx", odd_workbook(0))
-    assert at.subheader[0].value == t("columns.title")
+    assert at.header[0].value == t("columns.title")
     found = pickers(at)
     assert list(found) == ["条目", "办什么", "谁来抓", "归口", "经手", "交账日子", "眼下"]
     assert found["办什么"].value == "measure" and found["办什么"].label == "？B · 办什么"  # not sure: marked

@@ -57,7 +57,7 @@ def test_the_real_plan_opens_first_and_is_never_compared_with_the_demo(two_plans
     assert at.selectbox(key="plan").value == plan.id
     assert at.selectbox(key="plan").options == [REAL, f"【示例】{DEMO_PLAN_NAME}"]
     assert at.query_params["plan"] == str(plan.id)
-    assert "这是第一版台账，还没有可比较的上一版。" in [h.value for h in at.subheader]  # not "since the demo's week 4"
+    assert "这是第一版台账，还没有可比较的上一版。" in [h.value for h in at.header]  # not "since the demo's week 4"
     at.switch_page("pages/history.py").run()
     assert at.dataframe[0].value["版本"].tolist() == [1]
 
@@ -69,7 +69,7 @@ def test_the_sidebar_switches_to_the_demo_plan_and_its_own_history(two_plans):
     at.selectbox(key="plan").set_value(demo.id).run()
     assert at.query_params["plan"] == str(demo.id)
     assert figures(at)["上报完成率"] == "26.7%"
-    assert any(h.value.startswith("与上一版（2019-05-20）相比") for h in at.subheader)
+    assert any(h.value.startswith("与上一版（2019-05-20）相比") for h in at.header)
     at.switch_page("pages/history.py").run()
     assert at.dataframe[0].value["版本"].tolist() == [4, 3, 2, 1]
 

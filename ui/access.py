@@ -356,7 +356,7 @@ def gate(action: str = "publish") -> None:
         st.warning(t("access.no_password"), icon=":material/lock:")
         st.code(
             "export LEDGER_EDITOR_PASSWORD='…'\n# or in .streamlit/secrets.toml:\neditor_password = \"…\"",
-            language="bash",
+            language=None,  # plain: the highlighter's colours are too pale (README "Accessibility")
         )
         first_admin_hint()
         return
@@ -375,7 +375,7 @@ def first_admin_hint() -> None:
     st.code(
         ".venv/bin/python -m ledger users add admin --role admin\n# or, before the first start:\n"
         "export LEDGER_ADMIN_PASSWORD='…'",
-        language="bash",
+        language=None,  # plain: the highlighter's colours are too pale (README "Accessibility")
     )
 
 

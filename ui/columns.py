@@ -51,7 +51,7 @@ def _help(choice: ColumnChoice) -> str:
 def step(base: Ledger, digest: str, confirmed: bool) -> None:
     """The column step: a picker per column, proposed as read (`base`: the upload read without this person's
     choice, so the proposals stay put while they change them); the check below follows their choice."""
-    st.subheader(t("columns.title"))
+    st.header(t("columns.title"))
     st.caption(t("columns.confirmed" if confirmed else "columns.caption"))
     language = lang()
     columns = [c for c in base.columns if c.header or c.field != "ignore"]

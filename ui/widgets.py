@@ -12,7 +12,8 @@ import plotly.graph_objects as go
 import plotly.io
 import streamlit as st
 
-from ledger.escape import markdown
+from ledger.chart_words import WORDS
+from ledger.escape import html_text, markdown
 from ledger.lights import COLORS as LIGHT_COLORS
 from ledger.lights import LIGHTS
 from ledger.model import Issue, extras
@@ -30,12 +31,28 @@ PAGE_ROWS = 100  # longer tables are shown a page at a time: sent, converted and
 CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
 
 
+# A chart's words (ledger.chart_words) for screen readers: in the page, after the chart, but not drawn (the usual
+# "visually hidden" rules); its element takes no room in the column either.
+CHART_WORDS_CSS = (
+    ".chart-words {position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0;"
+    " overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap;}"
+    " [data-testid='stElementContainer']:has(.chart-words) {position: absolute; width: 1px; height: 1px;"
+    " overflow: hidden;}"
+)
+
+
 def plotly_chart(figure, **options):
     """st.plotly_chart of a figure the page keeps (memoised per version, as every chart here is), without the tool
-    bar. Streamlit deep-copies a figure into a dict and encodes it on every run: over a quarter of the history page's
-    script time with 52 versions (cProfile in AppTest). The dict, its arrays already encoded, is made once per figure
-    object (ui.memo); what is sent is the same."""
-    return st.plotly_chart(memo(figure, ("plotly_sent",), lambda: _Sent(figure)), config=CHART_CONFIG, **options)
+    bar, followed by the figure in words for screen readers (its layout's meta, from ledger.chart_words). Streamlit
+    deep-copies a figure into a dict and encodes it on every run: over a quarter of the history page's script time
+    with 52 versions (cProfile in AppTest). The dict, its arrays already encoded, is made once per figure object
+    (ui.memo); what is sent is the same."""
+    shown = st.plotly_chart(memo(figure, ("plotly_sent",), lambda: _Sent(figure)), config=CHART_CONFIG, **options)
+    meta = figure.layout.meta
+    words = meta.get(WORDS) if isinstance(meta, dict) else None
+    if words:
+        st.html(f'<style>{CHART_WORDS_CSS}</style><p class="chart-words">{html_text(words)}</p>')
+    return shown
 
 
 class _Sent(go.Figure):
