@@ -866,6 +866,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit.closure_requested": ("申请销号", "closure requested"),
     "audit.closure_approved": ("审核通过（销号）", "closure approved"),
     "audit.closure_returned": ("审核退回", "closure returned"),
+    "audit.backup_made": ("备份", "backup made"),
+    "audit.backup_restored": ("从备份恢复", "restored from a backup"),
     "cli.which_plan": (
         "请用 --plan 指明整改方案。现有方案：{plans}（python -m ledger plans 列出全部）。",
         "Name the plan with --plan. Plans: {plans} (python -m ledger plans lists them).",

@@ -76,6 +76,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "rollup",
                 "meeting",
                 "sample",
+                "backup",
             }
         ),
     ),

@@ -33,6 +33,8 @@ AUDIT_ACTIONS = (
     "closure_requested",
     "closure_approved",
     "closure_returned",
+    "backup_made",
+    "backup_restored",
 )
 
 
