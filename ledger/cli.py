@@ -682,29 +682,12 @@ def _decisions(args, today: date) -> int:
 
 def _all_units_context(store, plan, args, thresholds):
     """The meeting pack of every unit's newest ledger together (README "Units and the roll-up")."""
-    from ledger import meeting, requirements
-    from ledger.brief import Context
-    from ledger.rollup import combined
+    from ledger import meeting
 
-    ledger = combined(store, plan.id, args.as_of)
-    if ledger is None:
+    context = meeting.all_units_context(store, plan, as_of=args.as_of, lang=args.lang, thresholds=thresholds)
+    if context is None:
         raise UsageError(translate("cli.no_versions", args.lang))
-    shown = [
-        meeting.version_requirements(store, v, args.as_of) for v in store.unit_versions(plan.id, args.as_of).values()
-    ]
-    found = requirements.MeetingRequirements(
-        [s for r in shown for s in r.carried], [r for x in shown for r in x.current]
-    )
-    return Context(
-        ledger,
-        ledger.tasks,
-        args.as_of or ledger.report_date,
-        args.lang,
-        thresholds,
-        plan=plan.name,
-        unit=translate("sidebar.all_units", args.lang),
-        requirements=found,
-    )
+    return context
 
 
 def _pack_context(args, today: date):

@@ -132,6 +132,11 @@ def sidebar(source: Current) -> View:
             format="YYYY-MM-DD",
             help=t("sidebar.as_of_help"),
         )
+        shown = source.on(as_of or ledger.report_date)  # all units together on an earlier day: reported by then
+        if shown is None:
+            st.info(t("sidebar.all_units_none_by", day=as_of), icon=":material/info:")
+            st.stop()
+        source, ledger = shown, shown.ledger
         fields = memo(ledger, ("filter_fields",), lambda: filter_fields(ledger.tasks))
         filters = {field: _kept(ledger, field) for field in fields}
         active = any(filters.values())
