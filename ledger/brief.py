@@ -19,7 +19,7 @@ from ledger.diff import Changes, postponements
 from ledger.figures import STATE_COLORS, STATUS_COLORS, is_inspection
 from ledger.i18n import translate
 from ledger.model import EXTRA_PREFIX, Ledger, Phase, extras
-from ledger.report import column_name
+from ledger.report import column_name, status_words
 from ledger.requirements import MeetingRequirements, RequirementState
 from ledger.text import percent
 from ledger.vocab import DONE, STATUSES
@@ -517,8 +517,8 @@ VERSION_COLUMNS = (
 def version_records(ctx: Context) -> list[dict]:
     """Every shown measure with its light, overdue first (most days late first), then yellow, green, ongoing and
     done, each by deadline."""
-    tasks = ctx.tasks.assign(_light=ctx.lights)
-    found = extras(tasks)
+    tasks = ctx.tasks.assign(_light=ctx.lights, _status=status_words(ctx.tasks, ctx.lang))
+    found = extras(ctx.tasks)
     days = (pd.Timestamp(ctx.as_of) - tasks["due"]).dt.days
     tasks = tasks.assign(_rank=tasks["_light"].map(LIGHT_ORDER), _days=days.where(tasks["_light"] == light_rules.RED))
     ordered = tasks.sort_values(
@@ -531,7 +531,7 @@ def version_records(ctx: Context) -> list[dict]:
         )
         record["light"] = ctx.t(f"light.{row['_light']}")
         record["days_overdue"] = int(row["_days"]) if not pd.isna(row["_days"]) else None
-        record["status"] = ctx.t(f"status.{row['status']}")
+        record["status"] = row["_status"]  # done and not closed as such, as on the pages
         for name in ("start", "due", "completed_on"):
             record[name] = row[name].date() if not pd.isna(row[name]) else None
         record["progress"] = None if pd.isna(row["progress"]) else float(row["progress"])

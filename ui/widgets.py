@@ -16,9 +16,8 @@ from ledger.escape import markdown
 from ledger.lights import COLORS as LIGHT_COLORS
 from ledger.lights import LIGHTS
 from ledger.model import Issue, extras
-from ledger.report import issue_message
+from ledger.report import issue_message, status_words
 from ledger.text import percent as pct  # noqa: F401  (re-exported: the pages' percentages)
-from ledger.vocab import CLAIMED, RETURNED
 from ui.cards import Card, cards
 from ui.i18n import lang, severity, t
 from ui.memo import memo
@@ -89,16 +88,7 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str], with_extras: bool = 
                     ~tasks["immediate"].astype(bool), _words(values, lambda day: t("due.immediate", day=day))
                 )
         elif name == "status":
-            closure = tasks["closure"] if "closure" in tasks else pd.Series("", index=tasks.index)
-            open_done = (tasks["status"] == "done") & closure.isin(("open", "requested"))
-            values = _words(values, lambda s: t(f"status.{s}")).where(~open_done, t("status.done_not_closed"))
-            if "review" in tasks:  # closure review: a claim awaiting it, a return with its reason
-                claimed = (tasks["status"] == "done") & tasks["review"].eq(CLAIMED)
-                values = values.where(~claimed, t("status.done_claimed"))
-                returned = tasks["review"].eq(RETURNED)
-                if returned.any():
-                    reasons = _words(tasks["review_reason"], lambda reason: t("status.returned", reason=reason))
-                    values = values.where(~returned, reasons)
+            values = status_words(tasks, lang())
         elif name == "severity":
             values = _words(values, severity)
         elif name == "light":
