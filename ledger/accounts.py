@@ -34,8 +34,8 @@ from ledger.store import (
     users_table,
 )
 from ledger.text import fold
+from ledger.vocab import ROLES
 
-ROLES = ("admin", "editor", "viewer", "inspector")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 200
 MAX_NAME = 100

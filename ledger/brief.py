@@ -22,14 +22,13 @@ from ledger.model import EXTRA_PREFIX, Ledger, Phase, extras
 from ledger.report import column_name, status_words
 from ledger.requirements import MeetingRequirements, RequirementState
 from ledger.text import percent
-from ledger.vocab import DONE, STATUSES
+from ledger.vocab import BY_CHOICES, DONE, STATUSES
 
 TOP_OVERDUE = 15  # measures listed in the brief; the rest are counted ("and N more")
 TOP_CHANGES = 5
 TOP_REQUIREMENTS = 8
 TOP_CATEGORIES = 10
 MEASURE_CHARS = 42  # a measure's text in the brief's tables, cut with an ellipsis
-BY_CHOICES = ("leader", "department")
 
 
 @dataclass(frozen=True)

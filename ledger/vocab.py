@@ -195,3 +195,7 @@ _CLOSURE_INDEX = {fold(word): closure for closure, words in CLOSURE_WORDS.items(
 def closure_of(text: object) -> str | None:
     """A 销号情况 cell: closed (已销号), requested (申请销号), open (未销号); None for anything else."""
     return _CLOSURE_INDEX.get(fold(text))
+
+
+ROLES = ("admin", "editor", "viewer", "inspector")  # an account's role (ledger.accounts), as `users --role` takes it
+BY_CHOICES = ("leader", "department")  # supervision notices: one per responsible leader, or per department
