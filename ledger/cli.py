@@ -25,7 +25,7 @@ from ledger.i18n import DEFAULT_LANG, LANGS, translate
 from ledger.intake import CHOICES, Limits, choice_keys, key_of, keys_of, load_ledger
 from ledger.model import EXTRA, IGNORE, Issue, Ledger, empty_tasks
 from ledger.report import check_text, column_records, field_label, issue_message, issue_records, summary
-from ledger.text import percent
+from ledger.text import percent, second_text
 from ledger.vocab import BY_CHOICES, ROLES
 
 if TYPE_CHECKING:
@@ -656,29 +656,31 @@ def _plans(args, today: date) -> int:
 
 def history_records(store: Store, plan_id: int) -> list[dict]:
     """Each version of the plan with its figures on its own report date, newest first (the `history --json`
-    list)."""
-    records = []
-    for version in store.versions(plan_id):
-        ledger = store.ledger(version.id)
-        figures = summary(ledger)
-        records.append(
-            {
-                "version": version.id,
-                "number": version.number,
-                "report_date": version.report_date.isoformat(),
-                "uploaded_at": version.uploaded_at.isoformat(sep=" ", timespec="seconds"),
-                "uploaded_by": version.uploaded_by,
-                "files": list(version.file_names),
-                "note": version.note,
-                "tasks": figures["tasks"],
-                "completion_pct": figures["completion_pct"],
-                "by_status": figures["by_status"],
-                "overdue": len(figures["overdue"]),
-                "due_soon": len(figures["due_soon"]),
-                "sha256": version.content_sha256,
-            }
-        )
-    return records
+    list: ledger.trends.version_rows, and each version's status counts, due soon and content hash)."""
+    import pandas as pd
+
+    from ledger.trends import version_rows
+
+    versions = store.versions(plan_id)
+    figures = {version.id: summary(store.ledger(version.id)) for version in versions}
+    table = pd.DataFrame(
+        {
+            "version_id": list(figures),
+            "completion_pct": [f["completion_pct"] for f in figures.values()],
+            "overdue": [len(f["overdue"]) for f in figures.values()],
+        }
+    )
+    return [
+        {
+            **{name: value for name, value in row.items() if name != "unit_id"},
+            "report_date": row["report_date"].isoformat(),
+            "uploaded_at": second_text(row["uploaded_at"]),
+            "by_status": figures[row["version"]]["by_status"],
+            "due_soon": len(figures[row["version"]]["due_soon"]),
+            "sha256": version.content_sha256,
+        }
+        for row, version in zip(version_rows(versions, table), versions, strict=True)
+    ]
 
 
 def _history(args, today: date) -> int:
@@ -751,7 +753,7 @@ def _decisions(args, today: date) -> int:
 
 
 def _all_units_context(store, plan, args, thresholds):
-    """The meeting pack of every unit's newest ledger together (README "Units and the roll-up")."""
+    """The meeting pack of every unit's newest ledger together."""
     from ledger import meeting
 
     context = meeting.all_units_context(store, plan, as_of=args.as_of, lang=args.lang, thresholds=thresholds)

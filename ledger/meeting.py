@@ -1,4 +1,4 @@
-"""The weekly meeting's view of a stored plan: the requirements a version shows (README "Meeting requirements"),
+"""The weekly meeting's view of a stored plan: the requirements a version shows,
 read from the store once for the pages, the meeting pack and the command line alike."""
 
 from __future__ import annotations
@@ -37,33 +37,46 @@ def context(
     """What the meeting pack is made from, for a stored version: its ledger with the filters applied, what changed
     since the version before (filtered alike), the meeting requirements it shows and the plan's history; the brief's
     category chart grouped by `group_by` (an extra field) when given."""
-    filters = {name: values for name, values in (filters or {}).items() if values}
     ledger = store.ledger(version.id)
     as_of = as_of or version.report_date
-    tasks = metrics.select(ledger.tasks, filters)
     older = previous_version(store, version)
-    changes = None
-    if older is not None:
-        before = store.ledger(older.id)
-        changes = compare(
-            replace(before, tasks=metrics.select(before.tasks, filters)), replace(ledger, tasks=tasks), new_as_of=as_of
-        )
     plan = store.plan(version.plan_id)
-    return Context(
+    return _filtered(
         ledger,
-        tasks,
+        store.ledger(older.id) if older is not None else None,
         as_of,
         lang,
         thresholds,
+        filters,
+        group_by,
         plan=plan.name,
         unit=plan.unit or ledger.unit,
         version=version.number,
-        changes=changes,
         requirements=version_requirements(store, version, as_of),
         history=store.history(version.plan_id, unit_id=version.unit_id),
-        filters=filters,
-        group_by=group_by,
     )
+
+
+def _filtered(
+    ledger: Ledger,
+    before: Ledger | None,
+    as_of: date,
+    lang: str,
+    thresholds: metrics.Thresholds,
+    filters: dict[str, list[str]] | None,
+    group_by: str,
+    **named,
+) -> Context:
+    """The meeting pack's Context of a ledger with the filters applied, and what changed since `before` (filtered
+    alike; None: nothing before)."""
+    filters = {name: values for name, values in (filters or {}).items() if values}
+    tasks = metrics.select(ledger.tasks, filters)
+    changes = None
+    if before is not None:
+        changes = compare(
+            replace(before, tasks=metrics.select(before.tasks, filters)), replace(ledger, tasks=tasks), new_as_of=as_of
+        )
+    return Context(ledger, tasks, as_of, lang, thresholds, changes=changes, filters=filters, group_by=group_by, **named)
 
 
 def all_units_context(
@@ -87,25 +100,17 @@ def all_units_context(
         return None
     ledger, before = found
     as_of = as_of or ledger.report_date
-    filters = {name: values for name, values in (filters or {}).items() if values}
-    tasks = metrics.select(ledger.tasks, filters)
-    changes = None
-    if before is not None:
-        changes = compare(
-            replace(before, tasks=metrics.select(before.tasks, filters)), replace(ledger, tasks=tasks), new_as_of=as_of
-        )
-    return Context(
+    return _filtered(
         ledger,
-        tasks,
+        before,
         as_of,
         lang,
         thresholds,
+        filters,
+        group_by,
         plan=plan.name,
         unit=translate("sidebar.all_units", lang),
-        changes=changes,
         requirements=all_units_requirements(store, plan.id, as_of, requirements_of),
-        filters=filters,
-        group_by=group_by,
     )
 
 

@@ -73,7 +73,7 @@ class UnitParts:
 def split_units(ledger: Ledger, unit: str | None = None) -> UnitParts | None:
     """The units' ledgers of a ledger with a unit column (None: it has none). With `unit`, the ledger is that unit's:
     a row naming another unit is an error; without, every row must name its unit, and each unit gets its part, with
-    its ids counted within it and the warnings of its rows (README "Units and the roll-up")."""
+    its ids counted within it and the warnings of its rows."""
     if "unit" not in ledger.tasks:
         return None
     written = next((c.header for c in ledger.columns if c.field == "unit"), "")

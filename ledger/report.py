@@ -108,7 +108,7 @@ def task_records(
     "light" when lights are given; with `details` (the Excel exports), also each measure's problem and goal."""
     due = tasks["due"].to_numpy()
     blank = pd.isna(due)
-    days = (np.datetime64(as_of, "D") - due.astype("datetime64[D]")).astype("int64")
+    days = metrics.days_past_due(tasks["due"], as_of).fillna(0).astype("int64").to_numpy()
     columns = {
         **({"unit": tasks["unit"].tolist()} if "unit" in tasks else {}),  # all units together (ledger.rollup)
         "id": tasks["id"].tolist(),

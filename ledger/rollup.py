@@ -1,4 +1,4 @@
-"""Many units, one plan (README "Units and the roll-up"): each unit's newest ledger with its figures — the same
+"""Many units, one plan: each unit's newest ledger with its figures — the same
 `report.summary` the command line prints for that ledger — and the units that have not reported this week.
 
 Sorted by what needs attention (no report this week, then most overdue, longest delay, lowest completion), never

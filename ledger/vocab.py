@@ -9,7 +9,7 @@ from ledger.text import clean_text, fold
 DONE, IN_PROGRESS, NOT_STARTED, ONGOING = "done", "in_progress", "not_started", "ongoing"
 STATUSES = (DONE, IN_PROGRESS, NOT_STARTED, ONGOING)
 NOT_DONE = "not_done"
-# Closure review (README "Evidence and closure review"): a measure reported done is claimed until an inspector
+# Closure review: a measure reported done is claimed until an inspector
 # verifies it (销号) or returns it (退回); "" for one not reported done.
 CLAIMED, VERIFIED, RETURNED = "claimed", "verified", "returned"
 REVIEW_STATES = ("", CLAIMED, VERIFIED, RETURNED)

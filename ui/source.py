@@ -41,8 +41,8 @@ def secrets() -> dict:
     """st.secrets as a dict ({} when no secrets file exists).
 
     Streamlit keeps a secrets file once it has read it, but while there is none it looks for one again, through
-    its configuration files, on every access, which showed in every page's profile on a server without secrets
-    (README "Benchmark", in the browser). So a missing file is looked for again after NO_SECRETS_RECHECK_S only; secrets
+    its configuration files, on every access, which showed in every page's profile on a server without secrets.
+    So a missing file is looked for again after NO_SECRETS_RECHECK_S only; secrets
     Streamlit already holds (a file read, or AppTest's) are always used."""
     global _no_secrets_until
     if getattr(st.secrets, "_secrets", None) is None and time.monotonic() < _no_secrets_until:
@@ -119,7 +119,7 @@ def _store(url: str) -> Store:
 
 
 def _first_admin(store: Store) -> None:
-    """LEDGER_ADMIN_PASSWORD on a store without accounts creates the first admin (README "Accounts and roles")."""
+    """LEDGER_ADMIN_PASSWORD on a store without accounts creates the first admin."""
     from datetime import datetime
 
     from ledger import accounts
@@ -165,8 +165,7 @@ def _reviewed(url: str, version_id: int, stamp: str) -> Ledger:
 
 
 def ledger_of(version_id: int) -> Ledger:
-    """A version's ledger as every page shows it: with its measures' closure review (README "Evidence and closure
-    review")."""
+    """A version's ledger as every page shows it: with its measures' closure review."""
     url = db_url()
     plan_id, _ = _owner(url, version_id)
     return _reviewed(url, version_id, _store(url).review_stamp(plan_id))

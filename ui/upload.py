@@ -67,8 +67,7 @@ def unit_parts(ledger: Ledger) -> UnitParts | None:
 
 
 def refused_units(parts: UnitParts, plan_id: int | None) -> list[str]:
-    """The units of a group's ledger this person may not publish for into the plan (None: a new one) (README "Units
-    and the roll-up")."""
+    """The units of a group's ledger this person may not publish for into the plan (None: a new one)."""
     from ledger import accounts
     from ui import access
 
@@ -120,7 +119,7 @@ def targets() -> dict[int, str]:
 
 
 def unit_targets(plan_id: int | None) -> dict[int, str] | None:
-    """The units this person may publish for (README "Units and the roll-up"): admins any, editors their own;
+    """The units this person may publish for: admins any, editors their own;
     "no unit" only for a plan without units, and not for an editor who has units. None: no units exist."""
     from ledger import accounts
     from ui import access
@@ -259,7 +258,7 @@ def verdict(ledger: Ledger) -> None:
 
 def lost_verifications(plan_id: int, unit_id: int | None, ledger) -> None:
     """Warn before publishing a ledger that reports verified (已销号) measures as not done: they lose their
-    verification (README "Evidence and closure review")."""
+    verification."""
     from ledger.closure import regressions
 
     lost = regressions(source.store(), plan_id, unit_id, ledger.tasks)
