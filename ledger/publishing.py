@@ -123,6 +123,17 @@ def _plain(text: str) -> str:
     return text.replace("\x00", "").strip()
 
 
+def _typed(uploaded_by: str, note: str) -> dict[str, str]:
+    """Who published and the note, as stored (plain, cut to their limits)."""
+    return {"uploaded_by": _plain(uploaded_by)[:MAX_UPLOADER], "note": _plain(note)[:MAX_NOTE]}
+
+
+def refused(ledgers: Sequence[Ledger], issues: Sequence[Issue] = ()) -> bool:
+    """Nothing is stored: a ledger has errors, or rows cannot be published (`issues`), or there is nothing. The
+    one check of both publish functions."""
+    return bool(issues) or not ledgers or any(ledger.errors for ledger in ledgers)
+
+
 def publish(
     store: Store,
     files: Sequence[tuple[str, bytes]],
@@ -141,7 +152,7 @@ def publish(
     """Store the upload as a new version of the plan (an id, or a NewPlan created with it), for one of its units
     when given; None (and nothing stored) when the ledger has errors. `columns`, a person's choice of its columns,
     is kept with the plan."""
-    if ledger.errors:
+    if refused([ledger]):
         return None
     if "unit" in ledger.tasks:  # published for one unit: the rows are that unit's (split_units checked them)
         ledger = _part(ledger, ledger.tasks.index)
@@ -149,9 +160,8 @@ def publish(
         list(files),
         with_report_date(ledger, report_date),
         plan=plan,
-        uploaded_by=_plain(uploaded_by)[:MAX_UPLOADER],
         uploaded_at=uploaded_at,
-        note=_plain(note)[:MAX_NOTE],
+        **_typed(uploaded_by, note),
         unit_id=unit_id,
         address=address,
         audit_action=audit_action,
@@ -174,15 +184,14 @@ def publish_units(
 ) -> list[Published] | None:
     """Store a group's ledger as one version per unit, in one transaction (Store.publish_units); None (and nothing
     stored) when any part has errors or rows that name no unit."""
-    if parts.issues or not parts.parts or any(ledger.errors for _, ledger in parts.parts):
+    if refused([ledger for _, ledger in parts.parts], parts.issues):
         return None
     return store.publish_units(
         list(files),
         [(name, with_report_date(ledger, report_date)) for name, ledger in parts.parts],
         plan=plan,
-        uploaded_by=_plain(uploaded_by)[:MAX_UPLOADER],
         uploaded_at=uploaded_at,
-        note=_plain(note)[:MAX_NOTE],
+        **_typed(uploaded_by, note),
         address=address,
         columns=columns,
     )

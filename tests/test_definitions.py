@@ -73,3 +73,14 @@ def test_days_overdue_are_counted_once_for_the_pages_the_export_and_the_records(
     assert records == {"1": 7, "2": 26, "3": -4}
     exported = {r["id"]: r["days_overdue"] for r in brief.version_records(brief.Context(ledger, ledger.tasks, day))}
     assert exported == {"1": 7, "2": 26, "3": None}  # only a red light's days are written
+
+
+def test_both_publish_functions_refuse_by_one_check():
+    from ledger.model import Issue
+    from ledger.publishing import refused
+
+    good = load_tasks([task_row(id=1)])
+    bad = load_tasks([task_row(id=1, due="not a date")])
+    assert bad.errors and not good.errors
+    assert not refused([good])
+    assert refused([good, bad]) and refused([]) and refused([good], [Issue("error", "task.blank_unit")])

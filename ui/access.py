@@ -156,13 +156,24 @@ def allowed(action: str, unit_id: int | None = None, plan_id: int | object | Non
     return accounts.may(user, action, plan, unit_id)
 
 
+BY_KEY = "upload_by"  # who acts, as typed before accounts exist: one key for the upload and plan pages
+
+
 def who() -> str:
     """Who acts, for "uploaded by", requirements and the audit trail: the logged-in person's name; before any
     account exists, what the editor typed (or "editor")."""
     user = current_user()
     if user is not None:
         return user.name
-    return st.session_state.get("upload_by", "").strip() or t("upload.anonymous")
+    return st.session_state.get(BY_KEY, "").strip() or t("upload.anonymous")
+
+
+def who_input() -> None:
+    """Where the editor says who they are, while nobody is logged in (once someone is, who() knows)."""
+    from ledger.publishing import MAX_UPLOADER
+
+    if current_user() is None:
+        st.text_input(t("upload.by"), key=BY_KEY, placeholder=t("upload.by_placeholder"), max_chars=MAX_UPLOADER)
 
 
 def who_records() -> str:
