@@ -53,6 +53,11 @@ def test_the_cli_the_page_and_the_brief_show_the_same_all_units_figures_on_an_ea
     assert {label: on_page[label] for label in from_cli} == from_cli
     assert on_page["整改措施"] == "34"
 
+    app.switch_page("pages/rollup.py").run()  # the units page takes the same ledgers
+    assert not app.exception, app.exception
+    reported = dict(zip(app.dataframe[0].value["单位"], app.dataframe[0].value["最近报送"], strict=True))
+    assert reported["第二中学"] == translate("rollup.never", "zh") and reported["第一中学"] != reported["第二中学"]
+
     page_context = meeting.all_units_context(store, plan, as_of=DAY)  # what the page's meeting pack is made from
     assert shown(brief.brief_data(page_context)["figures"]) == from_cli
     assert len(page_context.requirements.carried) == len(context.requirements.carried)
