@@ -410,7 +410,7 @@ def published_store(folder: Path, size: int) -> str:
     return url
 
 
-# --- many units on PostgreSQL (README "Units and the roll-up") ------------------------------------------------
+# --- many units on PostgreSQL ------------------------------------------------
 UNITS_FULL, UNITS_QUICK, WEEKS, MEASURES = 200, 20, 52, 50
 VARIANTS = 4  # ledgers per week: units take turns, so that their figures differ
 UNIT_PAGES = ("pages/rollup.py", "pages/overview.py")

@@ -1,4 +1,4 @@
-"""The evidence benchmark (bench/bench.py --evidence-only; README "Benchmark"), on SQLite and on a throwaway
+"""The evidence benchmark (bench/bench.py --evidence-only), on SQLite and on a throwaway
 PostgreSQL: a plan of 2,000 measures holding 2,000 evidence files of 200 KiB and a few hundred closure decisions.
 
 - The inspection page, warm (AppTest, an inspector logged in), against a one-line page measured the same way.

@@ -1,4 +1,4 @@
-"""Personal accounts, roles, units and logins (README "Accounts and roles"), kept in the store so that every app
+"""Personal accounts, roles, units and logins, kept in the store so that every app
 instance on one database sees the same people and sessions.
 
 Roles: **admin** manages users, units and plans; **editor** publishes, records meeting requirements and withdraws
@@ -35,8 +35,8 @@ from ledger.store import (
     users_table,
 )
 from ledger.text import fold
+from ledger.vocab import ROLES
 
-ROLES = ("admin", "editor", "viewer", "inspector")
 LOCAL = "local"  # the address of a browser on this machine, in throttling keys and the audit trail
 
 
@@ -59,7 +59,7 @@ MAX_PASSWORD = 200
 MAX_NAME = 100
 DEFAULT_IDLE_MINUTES = 120
 DEFAULT_MAX_HOURS = 12  # a session's whole life, however active (LEDGER_SESSION_MAX_HOURS)
-PERMISSIONS = {  # what each role may do (README "Accounts and roles")
+PERMISSIONS = {  # what each role may do
     "admin": {
         "view",
         "publish",
@@ -203,15 +203,15 @@ class Scope:
 
 def may(user: User | None, action: str, plan: Scope | None = None, unit: int | None = None) -> bool:
     """Whether `user` may do `action` — for `unit` (None: the plan as a whole, a plan without units) in `plan` (None:
-    wherever, as far as the unit goes). The one rule the pages, their buttons' callbacks and the publish path ask
-    (README "Accounts and roles"):
+     wherever, as far as the unit goes). The one rule the pages, their buttons' callbacks and the publish path ask
+    :
 
-    - nobody, a disabled account, or a role without the action: no;
-    - an admin: yes;
-    - an editor assigned to units publishes, withdraws and records for those units only: never for a plan as a
-      whole or a plan without units, and never for a unit the plan does not expect (that would attach it: an admin
-      does that, or the editor's own new plan);
-    - an editor assigned to no unit: for plans without units only.
+     - nobody, a disabled account, or a role without the action: no;
+     - an admin: yes;
+     - an editor assigned to units publishes, withdraws and records for those units only: never for a plan as a
+       whole or a plan without units, and never for a unit the plan does not expect (that would attach it: an admin
+       does that, or the editor's own new plan);
+     - an editor assigned to no unit: for plans without units only.
     """
     if user is None or not user.can(action):
         return False
@@ -581,7 +581,7 @@ def log_in(
     devices: Sequence[str] = (),
     device_days: int = DEVICE_DAYS,
 ) -> Login:
-    """Check a login (README "Accounts and roles"). The same refusal for an unknown name, a wrong password and a
+    """Check a login. The same refusal for an unknown name, a wrong password and a
     disabled account. The attempt is checked against the throttle and counted in one step; one refused while it
     must wait is not checked at all, and such attempts are recorded once per account, address and minute. The
     password check waits for one of the process's few slots. `devices` are the device tokens the browser holds;

@@ -1,4 +1,4 @@
-"""The audit trail (README "Audit trail"): who did what, when, from where — logins (and failures), log-outs,
+"""The audit trail: who did what, when, from where — logins (and failures), log-outs,
 publishes, withdrawals and restores, plan imports, meeting requirements, downloads, user and role changes.
 
 Append-only: this module only inserts and reads; no code path updates or deletes a row, and the database refuses
@@ -17,6 +17,7 @@ from ledger.escape import visible_controls
 from ledger.store import AUDIT_ACTIONS as ACTIONS  # noqa: F401  (re-exported)
 from ledger.store import Store, audit_table
 from ledger.store import append_audit as append
+from ledger.text import second_text
 from ledger.throttle import throttled_count
 
 SHOWN = 5000  # records the audit page lists at most, the newest first (its caption says so)
@@ -35,7 +36,7 @@ class Record:
         """The record as `audit --json` and the Audit page show it: what a visitor typed (a login name, a target)
         with every control and direction character written out (ledger.escape.visible_controls)."""
         shown = {
-            "at": self.at.isoformat(sep=" ", timespec="seconds"),
+            "at": second_text(self.at),
             "who": visible_controls(self.who),
             "action": self.action,
             "target": visible_controls(self.target),

@@ -1,4 +1,4 @@
-"""The meeting pack (README "Meeting pack"): what the weekly meeting takes away, built from the version and filters
+"""The meeting pack: what the weekly meeting takes away, built from the version and filters
 on screen — the brief (周报) as a one-page PDF, an editable Word document and a 1,080-pixel image, the supervision
 notices (督办单), and the whole version as a workbook with its lights.
 
@@ -18,18 +18,17 @@ from ledger import metrics
 from ledger.diff import Changes, postponements
 from ledger.figures import STATE_COLORS, STATUS_COLORS, is_inspection
 from ledger.i18n import translate
-from ledger.model import EXTRA_PREFIX, Ledger, Phase, extras
-from ledger.report import column_name
+from ledger.model import DATE_COLUMNS, EXTRA_PREFIX, TASK_FIELDS, Ledger, Phase, extras
+from ledger.report import column_name, status_words
 from ledger.requirements import MeetingRequirements, RequirementState
-from ledger.text import percent
-from ledger.vocab import DONE, STATUSES
+from ledger.text import percent, shortened
+from ledger.vocab import BY_CHOICES, DONE, STATUSES
 
 TOP_OVERDUE = 15  # measures listed in the brief; the rest are counted ("and N more")
 TOP_CHANGES = 5
 TOP_REQUIREMENTS = 8
 TOP_CATEGORIES = 10
 MEASURE_CHARS = 42  # a measure's text in the brief's tables, cut with an ellipsis
-BY_CHOICES = ("leader", "department")
 
 
 @dataclass(frozen=True)
@@ -63,8 +62,7 @@ class Context:
 
 
 def _short(text: object, length: int = MEASURE_CHARS) -> str:
-    text = " ".join(str(text or "").split())
-    return text if len(text) <= length else text[: length - 1] + "…"
+    return shortened(" ".join(str(text or "").split()), length)
 
 
 def _day(value) -> str:
@@ -169,46 +167,48 @@ def category_rows(
 
 
 # --- the brief ------------------------------------------------------------------------------------------------
-def _figures(ctx: Context, head: metrics.Headline) -> list[dict]:
-    finishing = head.tasks - head.by_status["ongoing"]
+def headline_figures(head: metrics.Headline, lang: str, thresholds: metrics.Thresholds) -> list[dict]:
+    """The headline cards, one definition for the overview and the brief: each {key, label, value (as shown), note,
+    color (a light's, for overdue and due soon), help}; completion and verification out of the measures that can
+    finish (Headline.finishing)."""
+    t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
     red, yellow = light_rules.COLORS[light_rules.RED], light_rules.COLORS[light_rules.YELLOW]
+    figure = lambda key, label, value, note="", color="", help="": {  # noqa: E731
+        "key": key,
+        "label": label,
+        "value": value,
+        "note": note,
+        "color": color,
+        "help": help,
+    }
     return [
-        {"key": "measures", "label": ctx.t("overview.measures"), "value": str(head.tasks), "note": "", "color": ""},
-        {
-            "key": "completion",
-            "label": ctx.t("overview.completion"),
-            "value": percent(head.completion_pct),
-            "note": ctx.t("overview.done_of", done=head.by_status["done"], total=finishing),
-            "color": "",
-        },
-        {
-            "key": "verified",
-            "label": ctx.t("overview.verified"),
-            "value": percent(head.verified_pct),
-            "note": ctx.t("overview.verified_of", done=head.verified, total=finishing),
-            "color": "",
-        },
-        {
-            "key": "average",
-            "label": ctx.t("overview.average_progress"),
-            "value": percent(head.average_progress),
-            "note": "",
-            "color": "",
-        },
-        {
-            "key": "overdue",
-            "label": ctx.t("overview.overdue"),
-            "value": str(head.overdue),
-            "note": ctx.t("light.red"),
-            "color": red if head.overdue else "",
-        },
-        {
-            "key": "due_soon",
-            "label": ctx.t("overview.due_soon", days=ctx.thresholds.due_soon_days),
-            "value": str(head.due_soon),
-            "note": ctx.t("light.yellow"),
-            "color": yellow if head.due_soon else "",
-        },
+        figure(
+            "measures",
+            t("overview.measures"),
+            str(head.tasks),
+            help=t("overview.measures_help", ongoing=head.by_status["ongoing"]),
+        ),
+        figure(
+            "completion",
+            t("overview.completion"),
+            percent(head.completion_pct),
+            t("overview.done_of", done=head.by_status["done"], total=head.finishing),
+        ),
+        figure(
+            "verified",
+            t("overview.verified"),
+            percent(head.verified_pct),
+            t("overview.verified_of", done=head.verified, total=head.finishing),
+        ),
+        figure("average", t("overview.average_progress"), percent(head.average_progress)),
+        figure("overdue", t("overview.overdue"), str(head.overdue), t("light.red"), red if head.overdue else ""),
+        figure(
+            "due_soon",
+            t("overview.due_soon", days=thresholds.due_soon_days),
+            str(head.due_soon),
+            t("light.yellow"),
+            yellow if head.due_soon else "",
+        ),
     ]
 
 
@@ -350,7 +350,7 @@ def brief_data(ctx: Context) -> dict:
         "subtitle": " · ".join(part for part in subtitle if part),
         "filters": filters_line(ctx),
         "labels": labels,
-        "figures": _figures(ctx, head),
+        "figures": headline_figures(head, ctx.lang, ctx.thresholds),
         "lights": light_items(ctx, shown),
         "lights_rule": ctx.t(
             "overview.lights_help", days=ctx.thresholds.due_soon_days, points=f"{ctx.thresholds.behind_points:g}"
@@ -492,34 +492,26 @@ LIGHT_ORDER = {
         )
     )
 }
-VERSION_COLUMNS = (
+_WIDTHS = {f.name: f.width for f in TASK_FIELDS}  # a field as wide as in a written ledger (ledger.model)
+VERSION_COLUMNS = (  # (field, width, kind): the exported version's columns
     ("light", 16, "text"),
     ("days_overdue", 9, "number"),
-    ("id", 6, "text"),
-    ("category", 22, "text"),
-    ("problem", 26, "text"),
-    ("measure", 46, "text"),
-    ("goal", 22, "text"),
-    ("phase", 14, "text"),
-    ("leader", 14, "text"),
-    ("department", 14, "text"),
-    ("owner", 12, "text"),
-    ("start", 12, "date"),
-    ("due", 12, "date"),
-    ("status", 10, "text"),
-    ("progress", 9, "percent"),
-    ("completed_on", 12, "date"),
-    ("evidence", 26, "text"),
-    ("notes", 24, "text"),
+    *(
+        (name, _WIDTHS[name], "date" if name in DATE_COLUMNS else "percent" if name == "progress" else "text")
+        for name in (
+            *("id", "category", "problem", "measure", "goal", "phase", "leader", "department", "owner"),
+            *("start", "due", "status", "progress", "completed_on", "evidence", "notes"),
+        )
+    ),
 )
 
 
 def version_records(ctx: Context) -> list[dict]:
     """Every shown measure with its light, overdue first (most days late first), then yellow, green, ongoing and
     done, each by deadline."""
-    tasks = ctx.tasks.assign(_light=ctx.lights)
-    found = extras(tasks)
-    days = (pd.Timestamp(ctx.as_of) - tasks["due"]).dt.days
+    tasks = ctx.tasks.assign(_light=ctx.lights, _status=status_words(ctx.tasks, ctx.lang))
+    found = extras(ctx.tasks)
+    days = metrics.days_past_due(tasks["due"], ctx.as_of)
     tasks = tasks.assign(_rank=tasks["_light"].map(LIGHT_ORDER), _days=days.where(tasks["_light"] == light_rules.RED))
     ordered = tasks.sort_values(
         ["_rank", "_days", "due", "row"], ascending=[True, False, True, True], na_position="last", kind="stable"
@@ -531,7 +523,7 @@ def version_records(ctx: Context) -> list[dict]:
         )
         record["light"] = ctx.t(f"light.{row['_light']}")
         record["days_overdue"] = int(row["_days"]) if not pd.isna(row["_days"]) else None
-        record["status"] = ctx.t(f"status.{row['status']}")
+        record["status"] = row["_status"]  # done and not closed as such, as on the pages
         for name in ("start", "due", "completed_on"):
             record[name] = row[name].date() if not pd.isna(row[name]) else None
         record["progress"] = None if pd.isna(row["progress"]) else float(row["progress"])

@@ -1,4 +1,8 @@
-"""`python -m ledger`: summary and check of a ledger file, read exactly as the upload page reads it."""
+"""`python -m ledger`: the dashboard's work from a terminal (README "Command line"), as a table of commands in four
+groups: file (summary, check, columns, plan: read a ledger or plan document exactly as the upload page reads it),
+store (publish, history, plans, rollup, evidence, closure, inspection), meeting (brief, notices, decisions) and admin
+(users, audit, withdraw, restore). Each command is registered once (`Commands.add`) with the function that runs it.
+Exit codes: 0 done, 1 a usage or database error, 2 the ledger has errors (or a file was refused)."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
@@ -17,11 +21,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ledger.dates import YEARS
-from ledger.i18n import translate
+from ledger.i18n import DEFAULT_LANG, LANGS, translate
 from ledger.intake import CHOICES, Limits, choice_keys, key_of, keys_of, load_ledger
 from ledger.model import EXTRA, IGNORE, Issue, Ledger, empty_tasks
 from ledger.report import check_text, column_records, field_label, issue_message, issue_records, summary
-from ledger.text import percent
+from ledger.text import percent, second_text
+from ledger.vocab import BY_CHOICES, ROLES
 
 if TYPE_CHECKING:
     from ledger.metrics import Thresholds
@@ -101,86 +106,174 @@ def _no_header_text(ledger: Ledger, missing: list[str], typed: str | None, lang:
     )
 
 
+DB_HELP = "SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)"
+PLAN_HELP = "the plan (default: the only one that is not the demo)"
+AS_OF_HELP = "YYYY-MM-DD (default: the ledger's report date)"
+GROUPS = (  # the command groups, in the order `--help` lists them
+    ("file", "read a file (nothing is stored)"),
+    ("store", "publish to the store and read it back"),
+    ("meeting", "the weekly meeting: brief, notices, requirements"),
+    ("admin", "accounts, the audit trail, withdrawn versions"),
+)
+
+
+def option_lang(parser: argparse.ArgumentParser, main: bool = False) -> None:
+    """--lang, on the main parser (default zh) and again after a command (it then overrides the main one)."""
+    if main:
+        parser.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help="message language (default zh)")
+    else:
+        parser.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS)
+
+
+def option_db(parser: argparse.ArgumentParser, text: str = DB_HELP) -> None:
+    parser.add_argument("--db", help=text)
+
+
+def option_plan(parser: argparse.ArgumentParser, text: str = PLAN_HELP) -> None:
+    parser.add_argument("--plan", help=text)
+
+
+def option_json(parser: argparse.ArgumentParser, text: str = "print one JSON list") -> None:
+    parser.add_argument("--json", action="store_true", help=text)
+
+
+def option_ledger_files(parser: argparse.ArgumentParser, optional: bool = False) -> None:
+    """LEDGER [PHASES]: a workbook or tasks file, and a phases file when not a sheet of the workbook."""
+    if optional:
+        parser.add_argument("ledger", type=Path, nargs="?", help="ledger workbook or tasks file (or --db)")
+    else:
+        parser.add_argument("ledger", type=Path, help="workbook (.xlsx/.xls/.ods) or tasks file (.csv)")
+    parser.add_argument("phases", type=Path, nargs="?", help="phases file, when not a sheet of the workbook")
+
+
+class Commands:
+    """The command table: each command registered once, in its group, with the function that runs it
+    (`set_defaults(run=...)`: `run(args, today) -> exit code`)."""
+
+    def __init__(self, parser: argparse.ArgumentParser) -> None:
+        self.subparsers = parser.add_subparsers(
+            dest="command", required=True, parser_class=_Parser, metavar="COMMAND", help="one of those below, by group"
+        )
+        self.listed: dict[str, list[tuple[str, str]]] = {group: [] for group, _ in GROUPS}
+
+    def add(self, group: str, name: str, text: str, run: Callable[[Any, date], int], lang: bool = True):
+        sub = self.subparsers.add_parser(name, description=text)  # listed by group in the epilog, not here
+        sub.set_defaults(run=run)
+        if lang:
+            option_lang(sub)
+        self.listed[group].append((name, text))
+        return sub
+
+    def epilog(self) -> str:
+        width = max(len(name) for names in self.listed.values() for name, _ in names) + 2
+        lines = []
+        for group, title in GROUPS:
+            lines += ["", f"{group} — {title}:"]
+            lines += [f"  {name:<{width}}{text}" for name, text in self.listed[group]]
+        return "\n".join(lines).strip("\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m ledger", description="整改台账 / rectification ledger tools")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="message language (default zh)")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for name, text in (
-        ("summary", "print the figures"),
-        ("check", "print the error and warning report"),
-        ("publish", "store the ledger as a new version (nothing is stored when it has errors)"),
-    ):
-        sub = commands.add_parser(name, help=text)
-        sub.add_argument("ledger", type=Path, help="workbook (.xlsx/.xls/.ods) or tasks file (.csv)")
-        sub.add_argument("phases", type=Path, nargs="?", help="phases file, when not a sheet of the workbook")
-        sub.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    parser = _Parser(
+        prog="python -m ledger",
+        description="整改台账 / rectification ledger tools",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    option_lang(parser, main=True)
+    commands = Commands(parser)
+    _file_commands(commands)
+    _store_commands(commands)
+    _meeting_commands(commands)
+    _admin_commands(commands)
+    parser.epilog = commands.epilog()
+    return parser
+
+
+def _file_commands(commands: Commands) -> None:
+    summary_ = commands.add("file", "summary", "print the figures", _read)
+    check = commands.add("file", "check", "print the error and warning report", _read)
+    columns = commands.add("file", "columns", "how each column of the tasks sheet is read, and why", _read)
+    for sub in (summary_, check, columns):
+        option_ledger_files(sub)
         sub.add_argument("--columns", help=COLUMNS_HELP)
-        if name == "summary":
-            sub.add_argument("--as-of", type=_day, help="YYYY-MM-DD (default: the ledger's report date)")
-            sub.add_argument("--json", action="store_true", help="print one JSON object")
-            sub.add_argument("--group-by", help="an extra field (a column the ledger adds) to group the figures by")
-        if name == "publish":
-            sub.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
-            sub.add_argument("--plan", help="the plan to publish into (created when missing; default: the only one)")
-            sub.add_argument("--report-date", type=_day, help="YYYY-MM-DD, overrides the date the ledger states")
-            sub.add_argument(
-                "--by", help="who publishes, as the trail records it: cli:LOGIN as BY (default: cli:LOGIN)"
-            )
-            sub.add_argument("--note", default="", help="a note kept with the version")
-            sub.add_argument(
-                "--unit",
-                help="the unit (school, branch) this ledger is for; created when missing. Without it, a ledger with "
-                "a unit column (所属单位) is published as one version per unit",
-            )
-    shown = commands.add_parser("columns", help="how each column of the tasks sheet is read, and why")
-    shown.add_argument("ledger", type=Path, help="workbook (.xlsx/.xls/.ods) or tasks file (.csv)")
-    shown.add_argument("phases", type=Path, nargs="?", help="phases file, when not a sheet of the workbook")
-    shown.add_argument("--columns", help=COLUMNS_HELP)
-    shown.add_argument("--json", action="store_true", help="print one JSON list of {column, header, field, ...}")
-    shown.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
-    history = commands.add_parser("history", help="list the published versions with their figures")
-    history.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
-    history.add_argument("--plan", help="the plan (default: the only one that is not the demo)")
-    history.add_argument("--json", action="store_true", help="print one JSON list")
-    history.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
-    document = commands.add_parser("plan", help="read a plan document (整改方案): categories, measures, phases")
+    summary_.add_argument("--as-of", type=_day, help=AS_OF_HELP)
+    option_json(summary_, "print one JSON object")
+    summary_.add_argument("--group-by", help="an extra field (a column the ledger adds) to group the figures by")
+    option_json(columns, "print one JSON list of {column, header, field, ...}")
+    document = commands.add(
+        "file", "plan", "read a plan document (整改方案): categories, measures, phases", _plan_document
+    )
     document.add_argument("document", type=Path, help=".docx, .txt (UTF-8 or GBK), or .doc/.wps with LibreOffice")
     document.add_argument("--year", type=int, help="the plan's year, when the document leaves it out (201x年)")
-    document.add_argument("--json", action="store_true", help="print one JSON object")
+    option_json(document, "print one JSON object")
     document.add_argument("--ledger", type=Path, help="also write the prefilled ledger workbook here (.xlsx)")
-    document.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+
+
+def _store_commands(commands: Commands) -> None:
+    from ledger.cli_review import add_parsers
+
+    publish = commands.add(
+        "store", "publish", "store the ledger as a new version (nothing is stored when it has errors)", _publish
+    )
+    option_ledger_files(publish)
+    publish.add_argument("--columns", help=COLUMNS_HELP)
+    option_db(publish)
+    option_plan(publish, "the plan to publish into (created when missing; default: the only one)")
+    publish.add_argument("--report-date", type=_day, help="YYYY-MM-DD, overrides the date the ledger states")
+    publish.add_argument("--by", help="who publishes, as the trail records it: cli:LOGIN as BY (default: cli:LOGIN)")
+    publish.add_argument("--note", default="", help="a note kept with the version")
+    publish.add_argument(
+        "--unit",
+        help="the unit (school, branch) this ledger is for; created when missing. Without it, a ledger with "
+        "a unit column (所属单位) is published as one version per unit",
+    )
+    history = commands.add("store", "history", "list the published versions with their figures", _history)
+    plans = commands.add("store", "plans", "list the plans in the store", _plans)
+    roll = commands.add("store", "rollup", "each unit's figures for the plan, those needing attention first", _rollup)
+    for sub in (history, plans, roll):
+        option_db(sub)
+    for sub in (history, roll):
+        option_plan(sub)
+    roll.add_argument("--as-of", type=_day, help="YYYY-MM-DD (default: each unit's own report date)")
+    option_json(history)
+    option_json(plans)
+    option_json(roll, "print one JSON list of {unit, report_date, tasks, completion_pct, overdue, lights, phases}")
+    add_parsers(commands)
+
+
+def _meeting_commands(commands: Commands) -> None:
     for name, text, formats in (
         ("brief", "write the weekly brief (周报)", ("pdf", "docx", "png", "xlsx")),
         ("notices", "write the supervision notices (督办单)", ("pdf", "docx")),
     ):
-        sub = commands.add_parser(name, help=text)
-        sub.add_argument("ledger", type=Path, nargs="?", help="ledger workbook or tasks file (or --db)")
-        sub.add_argument("phases", type=Path, nargs="?", help="phases file, when not a sheet of the workbook")
-        sub.add_argument("--db", help="read a published version from this store (SQLAlchemy URL) instead of a file")
-        sub.add_argument("--plan", help="with --db: the plan (default: the only one that is not the demo)")
+        sub = commands.add("meeting", name, text, _pack)
+        option_ledger_files(sub, optional=True)
+        option_db(sub, "read a published version from this store (SQLAlchemy URL) instead of a file")
+        option_plan(sub, "with --db: the plan (default: the only one that is not the demo)")
         sub.add_argument("--version", type=int, help="with --db: the version number (default: the newest report)")
         sub.add_argument("--unit", help="with --db: the unit's newest version, or ALL: every unit's newest together")
-        sub.add_argument("--as-of", type=_day, help="YYYY-MM-DD (default: the ledger's report date)")
+        sub.add_argument("--as-of", type=_day, help=AS_OF_HELP)
         sub.add_argument("--format", choices=formats, required=True)
         if name == "brief":
             sub.add_argument("--group-by", help="an extra field of text the category chart groups by instead")
-        sub.add_argument("--out", type=Path, required=True, help="the file to write")
-        sub.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
-        if name == "notices":
+        else:
             sub.add_argument(
                 "--by",
-                choices=("leader", "department"),
+                choices=BY_CHOICES,
                 default="leader",
                 help="one notice per responsible leader (default) or department; docx: a zip",
             )
-    decisions = commands.add_parser("decisions", help="list the meeting requirements (会议要求) and their states")
+        sub.add_argument("--out", type=Path, required=True, help="the file to write")
+    decisions = commands.add(
+        "meeting", "decisions", "list the meeting requirements (会议要求) and their states", _decisions
+    )
     decided = decisions.add_subparsers(dest="action", parser_class=_Parser)
     add = decided.add_parser("add", help="record a meeting requirement against a measure, leader or department")
+    option_lang(add)
     for sub in (decisions, add):
-        sub.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
-        sub.add_argument("--plan", help="the plan (default: the only one that is not the demo)")
-        sub.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
-    decisions.add_argument("--json", action="store_true", help="print one JSON list")
+        option_db(sub)
+        option_plan(sub)
+    option_json(decisions)
     target = add.add_mutually_exclusive_group(required=True)
     target.add_argument("--measure", help="the measure's id (序号) in the plan's newest version")
     target.add_argument("--leader", help="a responsible leader: their open measures due by the required date")
@@ -192,53 +285,30 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument(
         "--recorded-by", help="who records it, as the trail records it: cli:LOGIN as NAME (default: cli:LOGIN)"
     )
-    add.add_argument("--json", action="store_true", help="print the recorded requirement as JSON")
-    users = commands.add_parser("users", help="personal accounts: list (default), add, disable, enable, passwd")
+    option_json(add, "print the recorded requirement as JSON")
+
+
+def _admin_commands(commands: Commands) -> None:
+    users = commands.add("admin", "users", "personal accounts: list (default), add, disable, enable, passwd", _users)
     users.add_argument("action", nargs="?", default="list", choices=("list", "add", "disable", "enable", "passwd"))
     users.add_argument("name", nargs="?", help="the account's name (add, disable, enable, passwd)")
-    users.add_argument(
-        "--role",
-        choices=("admin", "editor", "viewer", "inspector"),
-        default="viewer",
-        help="add: the role (default viewer)",
-    )
+    users.add_argument("--role", choices=ROLES, default="viewer", help="add: the role (default viewer)")
     users.add_argument("--units", default="", help="add: the units an editor publishes for, comma-separated")
-    users.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
-    users.add_argument("--json", action="store_true", help="list: print one JSON list")
-    users.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
-    roll = commands.add_parser("rollup", help="each unit's figures for the plan, those needing attention first")
-    roll.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
-    roll.add_argument("--plan", help="the plan (default: the only one that is not the demo)")
-    roll.add_argument("--as-of", type=_day, help="YYYY-MM-DD (default: each unit's own report date)")
-    roll.add_argument(
-        "--json",
-        action="store_true",
-        help="print one JSON list of {unit, report_date, tasks, completion_pct, overdue, lights, phases}",
-    )
-    roll.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
-    trail = commands.add_parser("audit", help="print the audit trail, newest first")
-    trail.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
+    option_db(users)
+    option_json(users, "list: print one JSON list")
+    trail = commands.add("admin", "audit", "print the audit trail, newest first", _audit)
+    option_db(trail)
     trail.add_argument("--since", type=_day, help="YYYY-MM-DD: only records from that day on")
-    trail.add_argument("--json", action="store_true", help="print one JSON list of {at, who, action, target, address}")
-    trail.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+    option_json(trail, "print one JSON list of {at, who, action, target, address}")
     for name, text in (
         ("withdraw", "take a version out of the figures (its files stay; an admin can restore it)"),
         ("restore", "bring a withdrawn version back"),
     ):
-        sub = commands.add_parser(name, help=text)
+        sub = commands.add("admin", name, text, _withdraw)
         sub.add_argument("version", type=int, help="the version's id (`history --json` lists them as `version`)")
         if name == "withdraw":
             sub.add_argument("--reason", required=True, help="why it is withdrawn")
-        sub.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
-        sub.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
-    plans = commands.add_parser("plans", help="list the plans in the store")
-    plans.add_argument("--db", help="SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)")
-    plans.add_argument("--json", action="store_true", help="print one JSON list")
-    plans.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
-    from ledger.cli_review import add_parsers
-
-    add_parsers(commands, _Parser)
-    return parser
+        option_db(sub)
 
 
 def read_files(paths: list[Path]) -> list[tuple[str, bytes]]:
@@ -500,7 +570,7 @@ def plan_json(plan) -> dict:
     }
 
 
-def _plan_document(args) -> int:
+def _plan_document(args, today: date) -> int:
     from ledger.intake import ledger_rows, load_plan
     from ledger.writing import prefilled_workbook
 
@@ -562,7 +632,7 @@ def plan_records(store: Store) -> list[dict]:
     ]
 
 
-def _plans(args) -> int:
+def _plans(args, today: date) -> int:
     store = open_store(args.db, args.lang)
     with store_problems(store.url, args.lang):
         records = plan_records(store)
@@ -586,32 +656,34 @@ def _plans(args) -> int:
 
 def history_records(store: Store, plan_id: int) -> list[dict]:
     """Each version of the plan with its figures on its own report date, newest first (the `history --json`
-    list)."""
-    records = []
-    for version in store.versions(plan_id):
-        ledger = store.ledger(version.id)
-        figures = summary(ledger)
-        records.append(
-            {
-                "version": version.id,
-                "number": version.number,
-                "report_date": version.report_date.isoformat(),
-                "uploaded_at": version.uploaded_at.isoformat(sep=" ", timespec="seconds"),
-                "uploaded_by": version.uploaded_by,
-                "files": list(version.file_names),
-                "note": version.note,
-                "tasks": figures["tasks"],
-                "completion_pct": figures["completion_pct"],
-                "by_status": figures["by_status"],
-                "overdue": len(figures["overdue"]),
-                "due_soon": len(figures["due_soon"]),
-                "sha256": version.content_sha256,
-            }
-        )
-    return records
+    list: ledger.trends.version_rows, and each version's status counts, due soon and content hash)."""
+    import pandas as pd
+
+    from ledger.trends import version_rows
+
+    versions = store.versions(plan_id)
+    figures = {version.id: summary(store.ledger(version.id)) for version in versions}
+    table = pd.DataFrame(
+        {
+            "version_id": list(figures),
+            "completion_pct": [f["completion_pct"] for f in figures.values()],
+            "overdue": [len(f["overdue"]) for f in figures.values()],
+        }
+    )
+    return [
+        {
+            **{name: value for name, value in row.items() if name != "unit_id"},
+            "report_date": row["report_date"].isoformat(),
+            "uploaded_at": second_text(row["uploaded_at"]),
+            "by_status": figures[row["version"]]["by_status"],
+            "due_soon": len(figures[row["version"]]["due_soon"]),
+            "sha256": version.content_sha256,
+        }
+        for row, version in zip(version_rows(versions, table), versions, strict=True)
+    ]
 
 
-def _history(args) -> int:
+def _history(args, today: date) -> int:
     store = open_store(args.db, args.lang)
     with store_problems(store.url, args.lang):
         plan = existing_plan(store, args)
@@ -681,30 +753,13 @@ def _decisions(args, today: date) -> int:
 
 
 def _all_units_context(store, plan, args, thresholds):
-    """The meeting pack of every unit's newest ledger together (README "Units and the roll-up")."""
-    from ledger import meeting, requirements
-    from ledger.brief import Context
-    from ledger.rollup import combined
+    """The meeting pack of every unit's newest ledger together."""
+    from ledger import meeting
 
-    ledger = combined(store, plan.id, args.as_of)
-    if ledger is None:
+    context = meeting.all_units_context(store, plan, as_of=args.as_of, lang=args.lang, thresholds=thresholds)
+    if context is None:
         raise UsageError(translate("cli.no_versions", args.lang))
-    shown = [
-        meeting.version_requirements(store, v, args.as_of) for v in store.unit_versions(plan.id, args.as_of).values()
-    ]
-    found = requirements.MeetingRequirements(
-        [s for r in shown for s in r.carried], [r for x in shown for r in x.current]
-    )
-    return Context(
-        ledger,
-        ledger.tasks,
-        args.as_of or ledger.report_date,
-        args.lang,
-        thresholds,
-        plan=plan.name,
-        unit=translate("sidebar.all_units", args.lang),
-        requirements=found,
-    )
+    return context
 
 
 def _pack_context(args, today: date):
@@ -812,8 +867,10 @@ def read_password(lang: str) -> str:
     return first
 
 
-def _users(args, now: datetime) -> int:
+def _users(args, today: date) -> int:
     from ledger import accounts
+
+    now = datetime.now()
 
     store = open_store(args.db, args.lang)
     with store_problems(store.url, args.lang):
@@ -884,7 +941,7 @@ def _users(args, now: datetime) -> int:
     return EXIT_OK
 
 
-def _rollup(args) -> int:
+def _rollup(args, today: date) -> int:
     from ledger import config
     from ledger.rollup import rollup
 
@@ -913,7 +970,7 @@ def _rollup(args) -> int:
     return EXIT_OK
 
 
-def _audit(args) -> int:
+def _audit(args, today: date) -> int:
     from ledger import audit
 
     store = open_store(args.db, args.lang)
@@ -933,8 +990,10 @@ def _audit(args) -> int:
     return EXIT_OK
 
 
-def _withdraw(args, now: datetime) -> int:
+def _withdraw(args, today: date) -> int:
     from ledger.store import StoreError, problem_params
+
+    now = datetime.now()
 
     store = open_store(args.db, args.lang)
     with store_problems(store.url, args.lang):
@@ -971,58 +1030,36 @@ def run(argv: list[str] | None = None, today: date | None = None) -> int:
     logging.basicConfig(level=os.environ.get("LEDGER_LOG_LEVEL", "ERROR").upper(), format="%(name)s: %(message)s")
     try:
         args = build_parser().parse_args(argv)
-        if args.command in ("evidence", "closure", "inspection"):
-            from ledger.cli_review import run_review
-
-            return run_review(args, today)
-        if args.command == "history":
-            return _history(args)
-        if args.command == "plans":
-            return _plans(args)
-        if args.command == "decisions":
-            return _decisions(args, today)
-        if args.command in ("brief", "notices"):
-            return _pack(args, today)
-        if args.command == "users":
-            return _users(args, datetime.now())
-        if args.command == "audit":
-            return _audit(args)
-        if args.command == "rollup":
-            return _rollup(args)
-        if args.command in ("withdraw", "restore"):
-            return _withdraw(args, datetime.now())
-        if args.command == "plan":
-            return _plan_document(args)
-        if args.command == "publish":
-            return _publish(args, today)
-        chosen_columns = parse_columns(args.columns, args.lang)
-        files = read_files([args.ledger] + ([args.phases] if args.phases else []))
-        if args.command == "check":
-            output = partial(_check_output, lang=args.lang)
-        elif args.command == "columns":
-            output = partial(_columns_output, lang=args.lang, as_json=args.json)
-        else:
-            from ledger import config
-
-            thresholds = config.thresholds(os.environ, config.read_secrets())
-            output = partial(
-                _summary_output,
-                as_of=args.as_of,
-                lang=args.lang,
-                thresholds=thresholds,
-                as_json=args.json,
-                group_by=args.group_by,
-            )
-        checked = partial(_mapping_checked, chosen=chosen_columns, typed=args.columns, lang=args.lang, output=output)
-        text, outcome = load_ledger(files, today, limits=limits(), columns=chosen_columns, then=checked)
-        if outcome == USAGE:
-            raise UsageError(text)
-    except UsageError as problem:
+        return args.run(args, today)
+    except (UsageError, StoreProblem) as problem:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    except StoreProblem as problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return EXIT_USAGE
+
+
+def _read(args, today: date) -> int:
+    """summary, check and columns: the file read in the reading worker, which also works out the output."""
+    chosen_columns = parse_columns(args.columns, args.lang)
+    files = read_files([args.ledger] + ([args.phases] if args.phases else []))
+    if args.command == "check":
+        output = partial(_check_output, lang=args.lang)
+    elif args.command == "columns":
+        output = partial(_columns_output, lang=args.lang, as_json=args.json)
+    else:
+        from ledger import config
+
+        thresholds = config.thresholds(os.environ, config.read_secrets())
+        output = partial(
+            _summary_output,
+            as_of=args.as_of,
+            lang=args.lang,
+            thresholds=thresholds,
+            as_json=args.json,
+            group_by=args.group_by,
+        )
+    checked = partial(_mapping_checked, chosen=chosen_columns, typed=args.columns, lang=args.lang, output=output)
+    text, outcome = load_ledger(files, today, limits=limits(), columns=chosen_columns, then=checked)
+    if outcome == USAGE:
+        raise UsageError(text)
     print(text)
     return EXIT_INVALID if outcome else EXIT_OK
 

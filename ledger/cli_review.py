@@ -4,7 +4,6 @@ the measure's state does not allow), 2 a file or archive refused (nothing stored
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 from datetime import date, datetime
@@ -12,63 +11,73 @@ from pathlib import Path
 
 from ledger.i18n import translate
 
-DB_HELP = "SQLAlchemy URL (default: LEDGER_DB_URL, secrets, data/ledger.db)"
-PLAN_HELP = "the plan (default: the only one that is not the demo)"
 UNIT_HELP = "the unit (needed when the plan has units)"
 MEASURE_HELP = "the measure's 序号 in the newest version"
 
 
-def add_parsers(commands, parser_class) -> None:
-    """The `evidence`, `closure` and `inspection` commands, added to the main parser's subcommands."""
-    evidence = commands.add_parser("evidence", help="evidence files of measures: add, list, get, import")
-    actions = evidence.add_subparsers(dest="action", required=True, parser_class=parser_class)
+def add_parsers(commands) -> None:
+    """The `evidence`, `closure` and `inspection` commands, in the store group of the main parser's table
+    (ledger.cli.Commands)."""
+    from ledger.cli import _Parser, option_db, option_json, option_lang, option_plan
+
+    evidence = commands.add(
+        "store", "evidence", "evidence files of measures: add, list, get, import", _in_store(_evidence), lang=False
+    )
+    actions = evidence.add_subparsers(dest="action", required=True, parser_class=_Parser)
     add = actions.add_parser("add", help="attach files to a measure (nothing is stored when one is refused)")
     add.add_argument("files", type=Path, nargs="+", metavar="FILE")
     add.add_argument("--measure", required=True, help=MEASURE_HELP)
     add.add_argument("--by", help="who adds them, as the trail records it: cli:LOGIN as BY (default: cli:LOGIN)")
     listed = actions.add_parser("list", help="list evidence files: {id, measure, file, bytes, sha256, by, at}")
     listed.add_argument("--measure", help=MEASURE_HELP)
-    listed.add_argument("--json", action="store_true", help="print one JSON list")
+    option_json(listed)
     got = actions.add_parser("get", help="write a stored file's bytes, as stored")
     got.add_argument("--id", type=int, required=True, help="the file's id (`evidence list` gives it)")
     got.add_argument("--out", type=Path, required=True, help="the file to write")
     imported = actions.add_parser("import", help="a zip with one folder, or file-name prefix, per 序号")
     imported.add_argument("zip", type=Path, metavar="ZIP")
     imported.add_argument("--by", help="who imports it (default: cli:LOGIN)")
-    imported.add_argument("--json", action="store_true", help="print one JSON object")
+    option_json(imported, "print one JSON object")
     for sub in (add, listed, got, imported):
-        sub.add_argument("--db", help=DB_HELP)
-        sub.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
+        option_db(sub)
+        option_lang(sub)
         if sub is not got:
-            sub.add_argument("--plan", help=PLAN_HELP)
+            option_plan(sub)
             sub.add_argument("--unit", help=UNIT_HELP)
-    closure = commands.add_parser("closure", help="closure review (销号审核): request, approve, return")
+    closure = commands.add(
+        "store", "closure", "closure review (销号审核): request, approve, return", _in_store(_closure)
+    )
     closure.add_argument("action", choices=("request", "approve", "return"))
     closure.add_argument("--measure", required=True, help=MEASURE_HELP)
     closure.add_argument("--reason", default="", help="why (required for return)")
     closure.add_argument("--by", help="who decides, as the trail records it: cli:LOGIN as BY (default: cli:LOGIN)")
-    inspection = commands.add_parser("inspection", help="claims, verifications, returns and the week's spot check")
-    inspection.add_argument("--json", action="store_true", help="print one JSON object")
+    inspection = commands.add(
+        "store",
+        "inspection",
+        "claims, verifications, returns and the week's spot check",
+        _in_store(_inspection),
+    )
+    option_json(inspection, "print one JSON object")
     inspection.add_argument(
         "--as-of", type=date.fromisoformat, help="YYYY-MM-DD: the spot check's week (default: today)"
     )
     for sub in (closure, inspection):
-        sub.add_argument("--db", help=DB_HELP)
-        sub.add_argument("--plan", help=PLAN_HELP)
+        option_db(sub)
+        option_plan(sub)
         sub.add_argument("--unit", help=UNIT_HELP if sub is closure else "one unit (default: all of the plan's)")
-        sub.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS)
 
 
-def run_review(args, today: date) -> int:
-    from ledger import cli
+def _in_store(work):
+    """A command's run (ledger.cli.Commands) that opens the store and turns its failures into one clear line."""
 
-    store = cli.open_store(args.db, args.lang)
-    with cli.store_problems(store.url, args.lang):
-        if args.command == "evidence":
-            return _evidence(args, store)
-        if args.command == "closure":
-            return _closure(args, store)
-        return _inspection(args, store, args.as_of or today)
+    def run(args, today: date) -> int:
+        from ledger import cli
+
+        store = cli.open_store(args.db, args.lang)
+        with cli.store_problems(store.url, args.lang):
+            return work(args, store, today)
+
+    return run
 
 
 def _units(store, plan, args, needed: bool) -> list[tuple[int | None, str]]:
@@ -100,7 +109,7 @@ def _measure(store, plan, unit_id: int | None, measure_id: str, lang: str):
     return found
 
 
-def _evidence(args, store) -> int:
+def _evidence(args, store, today: date) -> int:
     from ledger import config, evidence
     from ledger.cli import EXIT_INVALID, EXIT_OK, UsageError, cli_person, existing_plan
 
@@ -211,7 +220,7 @@ def _get(args, store) -> int:
     return EXIT_OK
 
 
-def _closure(args, store) -> int:
+def _closure(args, store, today: date) -> int:
     from ledger.cli import EXIT_OK, UsageError, cli_person, existing_plan
     from ledger.closure import ClosureError, decide
 
@@ -233,7 +242,7 @@ def _closure(args, store) -> int:
     return EXIT_OK
 
 
-def _inspection(args, store, week: date) -> int:
+def _inspection(args, store, today: date) -> int:
     from ledger import config
     from ledger.cli import EXIT_OK, existing_plan
     from ledger.inspection import inspection
@@ -242,7 +251,7 @@ def _inspection(args, store, week: date) -> int:
     units = _units(store, plan, args, needed=False)
     share = config.spot_check_share(os.environ, config.read_secrets())
     scope = units[0][0] or 0 if args.unit else 0
-    found = inspection(store, plan.id, units, week=week, at=datetime.now(), share=share, scope=scope)
+    found = inspection(store, plan.id, units, week=args.as_of or today, at=datetime.now(), share=share, scope=scope)
     record = found.record()
     if args.json:
         print(json.dumps(record, ensure_ascii=False))

@@ -1,4 +1,4 @@
-"""Closure review, 销号审核 (README "Evidence and closure review"): what has been checked, apart from what is claimed.
+"""Closure review, 销号审核: what has been checked, apart from what is claimed.
 
 A measure the ledger reports as done is **claimed** (已完成待审核) until reviewed. An inspector or an admin
 **approves** it (已销号: verified, with the date and who) or **returns** it with a reason (退回). A returned claim
@@ -192,7 +192,7 @@ def reviews(
 
 
 def review_columns(tasks: pd.DataFrame, found: Mapping[str, Review], prefix: str = "") -> pd.DataFrame:
-    """The task table with its measures' review (README "Evidence and closure review"): `review` (CLAIMED,
+    """The task table with its measures' review: `review` (CLAIMED,
     VERIFIED, RETURNED or ""), `review_reason`, `review_by`, `review_at`, `review_lost`. A returned claim counts
     as not done: its status is in progress for every figure (the ledger's own word stays in the original file)."""
     keys = tasks["key"].astype(str).str.removeprefix(prefix) if prefix else tasks["key"].astype(str)

@@ -113,7 +113,7 @@ def login_checks(environ: Mapping[str, str], secrets: Mapping[str, object]) -> i
 
 
 def evidence_limits(environ: Mapping[str, str], secrets: Mapping[str, object]) -> EvidenceLimits:
-    """What one evidence file and one measure's files may be (README "Evidence and closure review"):
+    """What one evidence file and one measure's files may be:
     LEDGER_EVIDENCE_MIB / evidence_mib (default 20, between 1 and 200) per file, LEDGER_EVIDENCE_FILES /
     evidence_files (default 50, between 1 and 1,000) per measure."""
     default = DEFAULT_EVIDENCE_LIMITS

@@ -20,7 +20,7 @@ class DueWord(StrEnum):
     """长期/长期坚持: an ongoing measure with no deadline."""
 
     IMMEDIATE = "immediate"
-    """立行立改/即知即改/立即整改: a measure to be put right at once; ledger.intake.tasks dates it (README)."""
+    """立行立改/即知即改/立即整改: a measure to be put right at once; ledger.intake.tasks dates it (README "The ledger spreadsheet")."""
 
 
 LONG_TERM = DueWord.LONG_TERM

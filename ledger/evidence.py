@@ -1,4 +1,4 @@
-"""Evidence files of measures (README "Evidence and closure review"): what an editor attaches to a measure, stored in
+"""Evidence files of measures: what an editor attaches to a measure, stored in
 the database with its name, size, sha256, who added it and when, the measure and the unit.
 
 A file belongs to the measure, not to one version: it is kept under the measure's identity across versions
@@ -26,6 +26,7 @@ from ledger.intake import (
     unpack_evidence_zip,
 )
 from ledger.store import Store, append_audit, evidence_chunks_table, evidence_table, inserted_id
+from ledger.text import second_text
 
 CHUNK = 1024 * 1024
 ANY_UNIT = object()  # files(): every unit's (and the plan's own)
@@ -55,7 +56,7 @@ class Evidence:
             "bytes": self.size,
             "sha256": self.sha256,
             "by": self.by,
-            "at": self.at.isoformat(sep=" ", timespec="seconds"),
+            "at": second_text(self.at),
         }
 
 
@@ -286,7 +287,7 @@ def add_files(
     limits: EvidenceLimits = DEFAULT_EVIDENCE_LIMITS,
 ) -> Outcome:
     """Files given as (name, path) for one measure: each checked and cleaned through the guarded path; if any is
-    refused, nothing is stored (README "Evidence and closure review")."""
+    refused, nothing is stored."""
     with tempfile.TemporaryDirectory(prefix="ledger-evidence-") as workdir:
         results = prepare_evidence(paths, workdir, limits)
         refusals = tuple((name, r) for (name, _), r in zip(paths, results, strict=True) if isinstance(r, Refused))

@@ -16,7 +16,7 @@ from ledger.escape import plotly as literal
 from ledger.i18n import translate
 from ledger.lights import SYMBOLS, lights
 from ledger.model import Phase
-from ledger.text import percent
+from ledger.text import percent, shortened
 from ledger.vocab import DONE, IN_PROGRESS, NOT_STARTED, ONGOING, STATUSES
 
 STATUS_COLORS = {DONE: "#2E7D32", IN_PROGRESS: "#1565C0", NOT_STARTED: "#9E9E9E", ONGOING: "#7B1FA2"}
@@ -26,6 +26,21 @@ FONT = "Source Sans Pro, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-se
 FONT_SIZE = 14
 TICK_SIZE = 12  # the y axes' tick labels, as Streamlit's chart theme draws them
 MAX_TASK_BARS = 200
+
+
+def task_pages(tasks: pd.DataFrame) -> int:
+    """How many pages of at most MAX_TASK_BARS measures the timeline shows them on (0: none)."""
+    return math.ceil(len(tasks) / MAX_TASK_BARS)
+
+
+def task_page(tasks: pd.DataFrame, phases: tuple[Phase, ...], page: int) -> pd.DataFrame:
+    """The timeline's page `page` (from 1) of the measures, in the order the Gantt draws them: by phase, as the plan
+    orders its phases, then category, then ledger row."""
+    order = pd.Categorical(tasks["phase"], [p.name for p in phases])
+    ordered = tasks.assign(_order=order).sort_values(["_order", "category", "row"], kind="stable")
+    return ordered.iloc[(page - 1) * MAX_TASK_BARS : page * MAX_TASK_BARS].drop(columns="_order")
+
+
 _DAY_MS = 86_400_000
 _INSPECTION_WORDS = ("督导", "检查", "inspection", "inspect", "review")
 
@@ -83,7 +98,7 @@ def _labels_above(fig: go.Figure, rows: list[tuple[str, str]]) -> go.Figure:
     """Each row's label (row value, label) drawn above its bar inside the plot area, not in a left margin: the plot
     keeps the chart's whole width, on a phone as well (390 px). Annotations rather than inside tick labels, beside
     which plotly hides the dates along the bottom. The margin is fixed rather than plotly's automargin, which draws
-    the whole chart a second time once it has measured the labels (README "Benchmark", in the browser)."""
+    the whole chart a second time once it has measured the labels."""
     fig.update_yaxes(automargin=False, showticklabels=False, ticks="")
     for row, label in rows:
         fig.add_annotation(
@@ -115,10 +130,6 @@ def is_inspection(phase: Phase) -> bool:
 def _span(start: date, end: date) -> tuple[str, int]:
     """Bar base and length on a date axis; `end` is inclusive (the whole last day is drawn)."""
     return start.isoformat(), ((end - start).days + 1) * _DAY_MS
-
-
-def _short(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def phase_tick(state: metrics.PhaseState, lang: str) -> str:
@@ -241,7 +252,7 @@ def _task_bars(
     for position, (name, category, group) in enumerate(_phase_groups(tasks, phases)):
         if name not in order:
             order.append(name)
-        order.append(_unique(f"<i>{literal(_short(category, 18))}</i>", position))
+        order.append(_unique(f"<i>{literal(shortened(category, 18))}</i>", position))
         phase = by_name.get(name)
         for index, row in zip(group.index, group.itertuples(index=False), strict=True):
             start = row.start.date() if pd.notna(row.start) else (phase.start if phase else as_of)
@@ -249,7 +260,7 @@ def _task_bars(
             base, length = _span(start, max(end, start))
             days = late_days.get(index)
             light = shown[index]
-            label = _unique(literal(f"{SYMBOLS[light]} {row.id or row.row} {_short(row.measure, 16)}"), position)
+            label = _unique(literal(f"{SYMBOLS[light]} {row.id or row.row} {shortened(row.measure, 16)}"), position)
             order.append(label)
             due_text = end.isoformat() if pd.notna(row.due) else translate("status.ongoing", lang)
             hover = (
@@ -316,7 +327,7 @@ def _group_bars(
             base, length = _span(start, max(start, end))
             n_late = int((late["phase"].eq(phase.name) & late["category"].eq(category)).sum())
             completion = metrics.completion_pct(group)
-            label = _unique(f"<i>{literal(_short(str(category), 18))}</i>", len(order))
+            label = _unique(f"<i>{literal(shortened(str(category), 18))}</i>", len(order))
             order.append(label)
             text = translate("gantt.group", lang, n=len(group), pct=percent(completion, 0), late=n_late)
             color = OVERDUE_COLOR if n_late else STATUS_COLORS[IN_PROGRESS]
@@ -402,7 +413,7 @@ def category_bars(table: pd.DataFrame, lang: str) -> go.Figure:
         hoverinfo="skip",
         cliponaxis=False,
     )
-    ticks = [literal(_short(name, 18)) for name in table["name"]]  # the bars keep the whole name (hover, click)
+    ticks = [literal(shortened(name, 18)) for name in table["name"]]  # the bars keep the whole name (hover, click)
     fig.update_yaxes(autorange="reversed", tickmode="array", tickvals=names, ticktext=ticks)
     fig.update_xaxes(
         title=translate("chart.measures", lang), range=[0, max(table["tasks"].max() * 1.35, 1)], gridcolor="#ECEFF1"

@@ -1070,6 +1070,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} 个单位各自最新一版台账的汇总；单位也是一个筛选条件。",
         "The newest ledger of each of {n} {n:unit|units} together; the unit is also a filter.",
     ),
+    "sidebar.all_units_none_by": ("截至 {day} 还没有单位报送台账。", "No unit had reported by {day}."),
     "sidebar.unit_no_report": ("这个单位还没有报送台账。", "This unit has not reported yet."),
     "upload.unit": ("报送单位", "Reporting unit"),
     "upload.no_unit": ("（不分单位）", "(no unit)"),

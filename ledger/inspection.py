@@ -1,4 +1,4 @@
-"""The inspection (督导检查, README "Evidence and closure review"): what the inspectors work through in the plan's
+"""The inspection (督导检查): what the inspectors work through in the plan's
 third phase — claims waiting for review (oldest first), returned claims, measures reported done without evidence,
 measures that went back from done — and each week's spot check of verified measures, drawn once, reproducibly, and
 kept with the week. Also the data of the 督导检查记录表 (the record of what was checked, seen and decided)."""
@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from ledger.closure import ALL, APPROVE, Review, decisions, newest, reviews
 from ledger.evidence import counts
 from ledger.store import Store, spot_checks_table
+from ledger.text import minute_text
 from ledger.vocab import CLAIMED, DONE, RETURNED, VERIFIED
 
 SAMPLE_SHARE, SAMPLE_MINIMUM = 0.10, 3  # the weekly spot check (LEDGER_SPOT_CHECK_PERCENT, at least this many)
@@ -236,7 +237,7 @@ def record_data(
             "decision": t("record.approved") if d.action == APPROVE else t("record.returned"),
             "reason": d.reason,
             "by": d.by,
-            "at": d.at.strftime("%Y-%m-%d %H:%M"),
+            "at": minute_text(d.at),
         }
         for d in made
     ]

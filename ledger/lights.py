@@ -1,4 +1,4 @@
-"""Status lights (红黄绿灯): exactly one per measure, from the figures' own definitions (README "Status lights").
+"""Status lights (红黄绿灯): exactly one per measure, from the figures' own definitions.
 
 红 red: overdue. 黄 yellow: due within the due-soon window, or behind its planned pace — the share of its phase's
 time gone (or of its own start → due span) exceeds its progress by more than the behind threshold. 绿 green: on

@@ -1,8 +1,9 @@
-"""The weekly meeting's view of a stored plan: the requirements a version shows (README "Meeting requirements"),
+"""The weekly meeting's view of a stored plan: the requirements a version shows,
 read from the store once for the pages, the meeting pack and the command line alike."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -10,7 +11,10 @@ from ledger import metrics
 from ledger import requirements as req
 from ledger.brief import Context
 from ledger.diff import compare
-from ledger.store import Store, Version
+from ledger.i18n import translate
+from ledger.model import Ledger
+from ledger.rollup import all_units
+from ledger.store import Plan, Store, Version
 
 
 def previous_version(store: Store, version: Version) -> Version | None:
@@ -33,33 +37,96 @@ def context(
     """What the meeting pack is made from, for a stored version: its ledger with the filters applied, what changed
     since the version before (filtered alike), the meeting requirements it shows and the plan's history; the brief's
     category chart grouped by `group_by` (an extra field) when given."""
-    filters = {name: values for name, values in (filters or {}).items() if values}
     ledger = store.ledger(version.id)
     as_of = as_of or version.report_date
-    tasks = metrics.select(ledger.tasks, filters)
     older = previous_version(store, version)
-    changes = None
-    if older is not None:
-        before = store.ledger(older.id)
-        changes = compare(
-            replace(before, tasks=metrics.select(before.tasks, filters)), replace(ledger, tasks=tasks), new_as_of=as_of
-        )
     plan = store.plan(version.plan_id)
-    return Context(
+    return _filtered(
         ledger,
-        tasks,
+        store.ledger(older.id) if older is not None else None,
         as_of,
         lang,
         thresholds,
+        filters,
+        group_by,
         plan=plan.name,
         unit=plan.unit or ledger.unit,
         version=version.number,
-        changes=changes,
         requirements=version_requirements(store, version, as_of),
         history=store.history(version.plan_id, unit_id=version.unit_id),
-        filters=filters,
-        group_by=group_by,
     )
+
+
+def _filtered(
+    ledger: Ledger,
+    before: Ledger | None,
+    as_of: date,
+    lang: str,
+    thresholds: metrics.Thresholds,
+    filters: dict[str, list[str]] | None,
+    group_by: str,
+    **named,
+) -> Context:
+    """The meeting pack's Context of a ledger with the filters applied, and what changed since `before` (filtered
+    alike; None: nothing before)."""
+    filters = {name: values for name, values in (filters or {}).items() if values}
+    tasks = metrics.select(ledger.tasks, filters)
+    changes = None
+    if before is not None:
+        changes = compare(
+            replace(before, tasks=metrics.select(before.tasks, filters)), replace(ledger, tasks=tasks), new_as_of=as_of
+        )
+    return Context(ledger, tasks, as_of, lang, thresholds, changes=changes, filters=filters, group_by=group_by, **named)
+
+
+def all_units_context(
+    store: Store,
+    plan: Plan,
+    *,
+    as_of: date | None = None,
+    lang: str = "zh",
+    thresholds: metrics.Thresholds = metrics.DEFAULT_THRESHOLDS,
+    filters: dict[str, list[str]] | None = None,
+    group_by: str = "",
+    ledgers_of: Callable[[list[int]], dict[int, Ledger]] | None = None,
+    requirements_of: Callable[[Version, date], req.MeetingRequirements] | None = None,
+) -> Context | None:
+    """The meeting pack of all units together on as_of (ledger.rollup.all_units: each unit's newest ledger reported
+    by then), as the pages and `brief --unit ALL` make it: filtered, what changed since each unit's newest ledger
+    before that week, and the requirements each unit's version shows. None when no unit had reported by then.
+    `ledgers_of` and `requirements_of` may answer from a cache."""
+    found = all_units(store, plan.id, as_of, ledgers_of)
+    if found is None:
+        return None
+    ledger, before = found
+    as_of = as_of or ledger.report_date
+    return _filtered(
+        ledger,
+        before,
+        as_of,
+        lang,
+        thresholds,
+        filters,
+        group_by,
+        plan=plan.name,
+        unit=translate("sidebar.all_units", lang),
+        requirements=all_units_requirements(store, plan.id, as_of, requirements_of),
+    )
+
+
+def all_units_requirements(
+    store: Store,
+    plan_id: int,
+    as_of: date | None = None,
+    requirements_of: Callable[[Version, date], req.MeetingRequirements] | None = None,
+) -> req.MeetingRequirements:
+    """What all units together show on as_of: the requirements of each unit's newest version reported by then
+    (the versions ledger.rollup.all_units puts together), each on as_of (default: its report date)."""
+    shown = [
+        requirements_of(v, as_of or v.report_date) if requirements_of else version_requirements(store, v, as_of)
+        for v in store.unit_versions(plan_id, as_of).values()
+    ]
+    return req.MeetingRequirements([s for r in shown for s in r.carried], [r for x in shown for r in x.current])
 
 
 def version_requirements(store: Store, version: Version, as_of: date | None = None) -> req.MeetingRequirements:

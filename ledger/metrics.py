@@ -19,8 +19,7 @@ BEHIND_POINTS = 20.0
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The settings the figures and lights depend on (README "Status lights"; LEDGER_DUE_SOON_DAYS,
-    LEDGER_BEHIND_POINTS)."""
+    """The settings the figures and lights depend on (LEDGER_DUE_SOON_DAYS, LEDGER_BEHIND_POINTS)."""
 
     due_soon_days: int = DUE_SOON_DAYS
     behind_points: float = BEHIND_POINTS
@@ -67,7 +66,7 @@ def completion_pct(tasks: pd.DataFrame) -> float | None:
 
 
 def review_states(tasks: pd.DataFrame) -> pd.Series:
-    """Each measure's closure review (README "Evidence and closure review"): VERIFIED, CLAIMED, RETURNED or "".
+    """Each measure's closure review: VERIFIED, CLAIMED, RETURNED or "".
     A task table that was never reviewed (a file read outside the store) has every measure it reports done claimed,
     none verified."""
     if "review" in tasks:
@@ -120,11 +119,17 @@ def overdue_mask(tasks: pd.DataFrame, as_of: date | pd.Series) -> pd.Series:
     return _open_with_deadline(tasks) & (tasks["due"] < day)
 
 
+def days_past_due(due: pd.Series, as_of: date) -> pd.Series:
+    """as_of − due in days, the one count of days overdue (README "Figures"): what the pages, the brief, the
+    exports and the command line show; NaN where there is no deadline."""
+    return (pd.Timestamp(as_of) - due).dt.days
+
+
 def overdue(tasks: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Not done, not ongoing, due < as_of; with days_overdue = as_of − due and severity; most days first."""
     mask = overdue_mask(tasks, as_of)
     late = tasks.loc[mask].copy()
-    late["days_overdue"] = (pd.Timestamp(as_of) - late["due"]).dt.days.astype("int64")
+    late["days_overdue"] = days_past_due(late["due"], as_of).astype("int64")
     late["severity"] = severity_of(late["days_overdue"])
     return late.sort_values(["days_overdue", "row"], ascending=[False, True], kind="stable")
 
@@ -318,6 +323,11 @@ class Headline:
     overdue: int
     due_soon: int
     phases: list[PhaseState]
+
+    @property
+    def finishing(self) -> int:
+        """The measures that can finish (all but the ongoing 长期坚持 ones): what completion counts out of."""
+        return self.tasks - self.by_status["ongoing"]
 
     @property
     def current(self) -> PhaseState | None:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.codes import IssueCode, Level
+from ledger.text import shortened
 from ledger.vocab import STATUSES
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class TaskField:
     dtype: str | None  # its column type in the task table; None: read from a sheet, not kept as a column
     words: tuple[str, ...] = ()  # the headers people write for it, Chinese and English; () when no sheet holds it
     header: str = ""  # the header a written ledger puts over it; "" when it is not written
-    width: int = 0  # the written column's width
+    width: int = 0  # the written column's width, in a ledger and in the exported version (ledger.brief)
 
 
 # The one task schema: the reader (ledger.intake.tasks), header matching (ledger.intake.fields), the store and the writer derive
@@ -102,7 +103,9 @@ TASK_FIELDS = (
         header="整改措施",
         width=48,
     ),
-    TaskField("goal", TEXT, ("整改目标", "目标", "预期目标", "整改要求", "goal", "target", "expected result")),
+    TaskField(
+        "goal", TEXT, ("整改目标", "目标", "预期目标", "整改要求", "goal", "target", "expected result"), width=22
+    ),  # not written in a ledger; its width is the exported version's
     TaskField("phase", TEXT, ("阶段", "所属阶段", "整改阶段", "phase", "stage"), header="阶段", width=12),
     TaskField(
         "leader",
@@ -268,7 +271,6 @@ TASK_DTYPES = {
 }
 """Each task-table column's dtype, as pandas reports it."""
 DATE_COLUMNS = tuple(f.name for f in TASK_FIELDS if f.dtype == DATE)
-CLOSURES = ("closed", "requested", "open")  # 已销号 / 申请销号 / 未销号; "" where the ledger has no 销号 column
 QUOTED_CHARS = 200
 EXCEL_CELL_CHARS = 32_767
 """The most characters an Excel cell holds: more is refused when reading, so whatever is stored can be written back."""
@@ -366,11 +368,18 @@ def extras(tasks: pd.DataFrame) -> list[Extra]:
     return found
 
 
+def day_texts(values: pd.Series) -> pd.Series:
+    """Dates as YYYY-MM-DD, "" when blank: a whole column at once when it holds datetimes, else value by value."""
+    if values.dtype.kind == "M":
+        return pd.Series(np.where(values.isna(), "", values.dt.strftime("%Y-%m-%d")), index=values.index, dtype=object)
+    return values.map(lambda value: "" if pd.isna(value) else pd.Timestamp(value).date().isoformat()).astype(object)
+
+
 def extra_text(values: pd.Series) -> pd.Series:
     """An extra field's values as text, as a person reads them (numbers without a trailing .0, dates as
     YYYY-MM-DD, blanks ""): for one column that holds numbers in one sheet or version and text in another."""
     if values.dtype.kind == "M":
-        return pd.Series(np.where(values.isna(), "", values.dt.strftime("%Y-%m-%d")), index=values.index, dtype=object)
+        return day_texts(values)
     if values.dtype.kind == "f":
         return values.map(lambda v: "" if v != v else f"{v:g}").astype(object)
     return values.fillna("").astype(object)
@@ -400,7 +409,7 @@ class Issue:
 
     def __post_init__(self) -> None:
         if len(self.value) > QUOTED_CHARS:  # a report quotes the start of what was written, not a whole book
-            object.__setattr__(self, "value", self.value[:QUOTED_CHARS] + "…")
+            object.__setattr__(self, "value", shortened(self.value, QUOTED_CHARS + 1))
 
     @property
     def is_error(self) -> bool:

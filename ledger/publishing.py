@@ -75,7 +75,7 @@ class UnitParts:
 def split_units(ledger: Ledger, unit: str | None = None) -> UnitParts | None:
     """The units' ledgers of a ledger with a unit column (None: it has none). With `unit`, the ledger is that unit's:
     a row naming another unit is an error; without, every row must name its unit, and each unit gets its part, with
-    its ids counted within it and the warnings of its rows (README "Units and the roll-up")."""
+    its ids counted within it and the warnings of its rows."""
     if "unit" not in ledger.tasks:
         return None
     written = next((c.header for c in ledger.columns if c.field == "unit"), "")
@@ -125,6 +125,17 @@ def _plain(text: str) -> str:
     return text.replace("\x00", "").strip()
 
 
+def _typed(uploaded_by: str, note: str) -> dict[str, str]:
+    """Who published and the note, as stored (plain, cut to their limits)."""
+    return {"uploaded_by": _plain(uploaded_by)[:MAX_UPLOADER], "note": _plain(note)[:MAX_NOTE]}
+
+
+def refused(ledgers: Sequence[Ledger], issues: Sequence[Issue] = ()) -> bool:
+    """Nothing is stored: a ledger has errors, or rows cannot be published (`issues`), or there is nothing. The
+    one check of both publish functions."""
+    return bool(issues) or not ledgers or any(ledger.errors for ledger in ledgers)
+
+
 def publish(
     store: Store,
     files: Sequence[tuple[str, bytes]],
@@ -144,7 +155,7 @@ def publish(
     """Store the upload as a new version of the plan (an id, or a NewPlan created with it), for one of its units
     when given; None (and nothing stored) when the ledger has errors. `columns`, a person's choice of its columns,
     is kept with the plan; a unit's figures under `thresholds` are kept with the version."""
-    if ledger.errors:
+    if refused([ledger]):
         return None
     if "unit" in ledger.tasks:  # published for one unit: the rows are that unit's (split_units checked them)
         ledger = _part(ledger, ledger.tasks.index)
@@ -152,9 +163,8 @@ def publish(
         list(files),
         with_report_date(ledger, report_date),
         plan=plan,
-        uploaded_by=_plain(uploaded_by)[:MAX_UPLOADER],
         uploaded_at=uploaded_at,
-        note=_plain(note)[:MAX_NOTE],
+        **_typed(uploaded_by, note),
         unit_id=unit_id,
         address=address,
         audit_action=audit_action,
@@ -191,15 +201,14 @@ def publish_units(
 ) -> list[Published] | None:
     """Store a group's ledger as one version per unit, in one transaction (Store.publish_units); None (and nothing
     stored) when any part has errors or rows that name no unit."""
-    if parts.issues or not parts.parts or any(ledger.errors for _, ledger in parts.parts):
+    if refused([ledger for _, ledger in parts.parts], parts.issues):
         return None
     published = store.publish_units(
         list(files),
         [(name, with_report_date(ledger, report_date)) for name, ledger in parts.parts],
         plan=plan,
-        uploaded_by=_plain(uploaded_by)[:MAX_UPLOADER],
         uploaded_at=uploaded_at,
-        note=_plain(note)[:MAX_NOTE],
+        **_typed(uploaded_by, note),
         address=address,
         columns=columns,
     )

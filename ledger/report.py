@@ -12,7 +12,7 @@ from ledger.i18n import translate
 from ledger.lights import counts as light_counts
 from ledger.lights import lights
 from ledger.model import EXTRA, EXTRA_PREFIX, IGNORE, RESPONSIBILITY_FIELDS, ColumnChoice, Issue, Ledger, extras
-from ledger.vocab import CLAIMED, RETURNED, VERIFIED, accepted_status_words
+from ledger.vocab import CLAIMED, DONE, OPEN, REQUESTED, RETURNED, VERIFIED, accepted_status_words
 
 
 def rounded(value: float | None) -> float | None:
@@ -38,6 +38,25 @@ def issue_message(issue: Issue, lang: str) -> str:
 def column_name(name: str, lang: str) -> str:
     """A task-table column in words: an extra field by its own header, a field by its name in the UI language."""
     return name[len(EXTRA_PREFIX) :] if name.startswith(EXTRA_PREFIX) else translate(f"field.{name}", lang)
+
+
+def status_words(tasks: pd.DataFrame, lang: str) -> pd.Series:
+    """Each measure's status as the pages and the exported workbook word it: its status, but done and not closed
+    (销号 open or requested) as 已完成待销号; with closure review, a claim awaiting review and a return with its
+    reason. Each word is made once per distinct value (a column holds few of them)."""
+    status = tasks["status"]
+    words = status.map({s: translate(f"status.{s}", lang) for s in pd.unique(status.to_numpy())}).astype(object)
+    closure = tasks["closure"] if "closure" in tasks else pd.Series("", index=tasks.index)
+    done = status == DONE
+    words = words.where(~(done & closure.isin((OPEN, REQUESTED))), translate("status.done_not_closed", lang))
+    if "review" in tasks:
+        words = words.where(~(done & tasks["review"].eq(CLAIMED)), translate("status.done_claimed", lang))
+        returned = tasks["review"].eq(RETURNED)
+        if returned.any():
+            reason = tasks["review_reason"]
+            said = {r: translate("status.returned", lang, reason=r) for r in pd.unique(reason[returned].to_numpy())}
+            words = words.where(~returned, reason.map(said))
+    return words
 
 
 def field_label(field: str, lang: str) -> str:
@@ -89,7 +108,7 @@ def task_records(
     "light" when lights are given; with `details` (the Excel exports), also each measure's problem and goal."""
     due = tasks["due"].to_numpy()
     blank = pd.isna(due)
-    days = (np.datetime64(as_of, "D") - due.astype("datetime64[D]")).astype("int64")
+    days = metrics.days_past_due(tasks["due"], as_of).fillna(0).astype("int64").to_numpy()
     columns = {
         **({"unit": tasks["unit"].tolist()} if "unit" in tasks else {}),  # all units together (ledger.rollup)
         "id": tasks["id"].tolist(),

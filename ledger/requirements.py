@@ -1,4 +1,4 @@
-"""Meeting requirements (会议要求, 领导批示) carried to next week (README "Meeting requirements").
+"""Meeting requirements (会议要求, 领导批示) carried to next week.
 
 A requirement is recorded in the weekly meeting against one measure, or against a leader or a department (then it
 concerns that person's open measures due by the required date). It is stored with the plan and never edits the

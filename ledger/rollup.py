@@ -1,4 +1,4 @@
-"""Many units, one plan (README "Units and the roll-up"): each unit's newest ledger with its figures — the same
+"""Many units, one plan: each unit's newest ledger with its figures — the same
 `report.summary` the command line prints for that ledger — and the units that have not reported this week.
 
 Sorted by what needs attention (no report this week, then most overdue, longest delay, lowest completion), never
@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -178,6 +178,28 @@ def combined(
     phases = store.plan_phases(plan_id) or first.phases
     tasks = fill_text(pd.concat(_same_kinds(frames), ignore_index=True))
     return Ledger(tasks, phases, max(v.report_date for v in newest.values()), True, (), True)
+
+
+def week_before(day: date) -> date:
+    """The last day of the week before `day`'s (its Sunday): "since last week" compares with what was reported by
+    then."""
+    return day - timedelta(days=day.weekday() + 1)
+
+
+def all_units(
+    store: Store,
+    plan_id: int,
+    as_of: date | None = None,
+    ledgers_of: Callable[[list[int]], dict[int, Ledger]] | None = None,
+) -> tuple[Ledger, Ledger | None] | None:
+    """All units together as of a day, the one definition the pages, the meeting pack and the command line use:
+    each unit's newest ledger reported on or before as_of (default: each unit's newest) as one (`combined`), and
+    what "since last week" compares with, each unit's newest reported before that ledger's week (None: nothing
+    then). None when no unit had reported by as_of."""
+    ledger = combined(store, plan_id, as_of, ledgers_of)
+    if ledger is None:
+        return None
+    return ledger, combined(store, plan_id, week_before(ledger.report_date), ledgers_of)
 
 
 def _same_kinds(frames: list[pd.DataFrame]) -> list[pd.DataFrame]:

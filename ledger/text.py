@@ -1,10 +1,11 @@
 """Text as people type it: invisible control characters dropped for display, and one folding for comparing names;
-and a percentage as it is shown."""
+a percentage, a moment and a shortened text as they are shown."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime
 from functools import lru_cache
 
 # Zero-width characters, direction controls (which can make `三张` display as `张三`), soft hyphen and BOM:
@@ -60,3 +61,18 @@ def asked_number(text: object) -> int | None:
     """A number from an address (?slide=3, ?plan=2): ASCII digits only, at most 9 of them; anything else (², ٣, a
     5,000-digit string, -1) is None, to be ignored as if it were not there."""
     return int(text) if isinstance(text, str) and _ASCII_NUMBER.fullmatch(text) else None
+
+
+def shortened(text: str, length: int) -> str:
+    """At most `length` characters: a longer text cut with an ellipsis (…) as its last."""
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def minute_text(at: datetime) -> str:
+    """A moment as the pages show it: YYYY-MM-DD HH:MM."""
+    return at.strftime("%Y-%m-%d %H:%M")
+
+
+def second_text(at: datetime) -> str:
+    """A moment as the records and the command line's JSON give it: YYYY-MM-DD HH:MM:SS."""
+    return at.isoformat(sep=" ", timespec="seconds")

@@ -1,4 +1,4 @@
-"""Slowing password guessing down (README "Accounts and roles"): after a few failures for a key — an account tried from
+"""Slowing password guessing down: after a few failures for a key — an account tried from
 browsers it does not know, a client address, everyone together, or one known browser — each further attempt must
 wait, twice as long each time.
 

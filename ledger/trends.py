@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from ledger import metrics
 from ledger.model import Phase
+
+if TYPE_CHECKING:
+    from ledger.store import Version
 from ledger.vocab import DONE
 
 
@@ -45,6 +51,31 @@ def version_table(history: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     table = _summed(_counted(history), ["version_id"])
     return table.sort_values(["report_date", "version_id"])[columns].reset_index(drop=True)
+
+
+def version_rows(versions: Sequence[Version], figures: pd.DataFrame) -> list[dict]:
+    """Each version in the given order (newest first, as listed) with its figures, one definition for the history
+    page and `history --json`: {version (its id), number, unit_id, report_date, uploaded_at, uploaded_by, files,
+    note, tasks (all its measures), completion_pct, overdue}; `figures` by version_id (version_table's, or the
+    command line's summary of each), None where a version has none."""
+    shown = figures.set_index("version_id") if "version_id" in figures else figures
+    completion, overdue = shown["completion_pct"].to_dict(), shown["overdue"].to_dict()
+    return [
+        {
+            "version": version.id,
+            "number": version.number,
+            "unit_id": version.unit_id,
+            "report_date": version.report_date,
+            "uploaded_at": version.uploaded_at,
+            "uploaded_by": version.uploaded_by,
+            "files": list(version.file_names),
+            "note": version.note,
+            "tasks": version.task_count,
+            "completion_pct": completion.get(version.id),
+            "overdue": overdue.get(version.id),
+        }
+        for version in versions
+    ]
 
 
 def trend_points(history: pd.DataFrame, phases: tuple[Phase, ...], overall: str) -> pd.DataFrame:

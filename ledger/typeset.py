@@ -3,7 +3,7 @@
 Every document is a fixed template under ledger/templates; what it shows arrives as one JSON value
 (`sys.inputs.data`), so text from a ledger is only ever shown, never read as markup. The Chinese font is the
 bundled Noto Sans SC (fonts/, SIL Open Font License): it is embedded and subset in every PDF, and is the same on
-every machine (README "Meeting pack")."""
+every machine."""
 
 from __future__ import annotations
 

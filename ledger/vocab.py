@@ -9,7 +9,7 @@ from ledger.text import clean_text, fold
 DONE, IN_PROGRESS, NOT_STARTED, ONGOING = "done", "in_progress", "not_started", "ongoing"
 STATUSES = (DONE, IN_PROGRESS, NOT_STARTED, ONGOING)
 NOT_DONE = "not_done"
-# Closure review (README "Evidence and closure review"): a measure reported done is claimed until an inspector
+# Closure review: a measure reported done is claimed until an inspector
 # verifies it (销号) or returns it (退回); "" for one not reported done.
 CLAIMED, VERIFIED, RETURNED = "claimed", "verified", "returned"
 REVIEW_STATES = ("", CLAIMED, VERIFIED, RETURNED)
@@ -195,3 +195,7 @@ _CLOSURE_INDEX = {fold(word): closure for closure, words in CLOSURE_WORDS.items(
 def closure_of(text: object) -> str | None:
     """A 销号情况 cell: closed (已销号), requested (申请销号), open (未销号); None for anything else."""
     return _CLOSURE_INDEX.get(fold(text))
+
+
+ROLES = ("admin", "editor", "viewer", "inspector")  # an account's role (ledger.accounts), as `users --role` takes it
+BY_CHOICES = ("leader", "department")  # supervision notices: one per responsible leader, or per department

@@ -1,7 +1,6 @@
 """The meeting pack as editable Word documents (python-docx): the brief and the supervision notices, in the
 conventions of Chinese official documents — A4 with 公文 margins, 黑体 headings, 仿宋 body (Word and WPS substitute
-what a machine lacks), page numbers in the footer, charts as images and tables as real Word tables
-(README "Meeting pack")."""
+what a machine lacks), page numbers in the footer, charts as images and tables as real Word tables."""
 
 from __future__ import annotations
 

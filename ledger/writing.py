@@ -317,7 +317,7 @@ def lights_workbook(
     sheet_name: str,
     summary_name: str,
 ) -> bytes:
-    """The whole version with its lights (README "Meeting pack"): one row per measure in the order given, the
+    """The whole version with its lights: one row per measure in the order given, the
     light as a word in a cell filled with its colour (column "light"), filters on the header, frozen header, an
     A4 landscape print-out one page wide with the header on every page; and a sheet of the headline figures.
     Every string is written as text (SafeBook), never a live formula."""

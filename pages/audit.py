@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ledger import audit
+from ledger.text import second_text
 from ui import access, source
 from ui.i18n import t
 from ui.widgets import download_tables
@@ -38,7 +39,7 @@ st.caption(t("audit.count", n=len(found), limit=audit.SHOWN))
 rows = [  # names with their control characters written out; attempts refused while waiting, counted per minute
     {
         **{name: value for name, value in r.as_json().items() if name != "count"},
-        "at": r.at.strftime("%Y-%m-%d %H:%M:%S"),
+        "at": second_text(r.at),
         "action": t(f"audit.{r.action}") + (f" ×{r.detail['count']}" if "count" in r.detail else ""),
     }
     for r in found

@@ -4,6 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from ledger.diff import compare
+from ledger.text import minute_text
+from ledger.trends import version_rows
 from ui import access, source
 from ui.changes import details
 from ui.i18n import t
@@ -41,23 +43,22 @@ else:
 
 
 def _versions_rows(figures: pd.DataFrame) -> list[dict]:
-    shown = figures.set_index("version_id") if "version_id" in figures else figures
     heads = {name: t(f"history.{name}") for name in ("version", "report_date", "uploaded_at", "uploaded_by")}
     heads |= {name: t(f"history.{name}") for name in ("files", "tasks", "completion", "overdue", "note")}
     return [
         {
-            **({t("field.unit"): unit_names.get(version.unit_id, "")} if unit_names else {}),
-            heads["version"]: version.number,
-            heads["report_date"]: version.report_date.isoformat(),
-            heads["uploaded_at"]: version.uploaded_at.strftime("%Y-%m-%d %H:%M"),
-            heads["uploaded_by"]: version.uploaded_by,
-            heads["files"]: "、".join(version.file_names),
-            heads["tasks"]: version.task_count,
-            heads["completion"]: pct(shown["completion_pct"].get(version.id)),
-            heads["overdue"]: shown["overdue"].get(version.id),
-            heads["note"]: version.note,
+            **({t("field.unit"): unit_names.get(row["unit_id"], "")} if unit_names else {}),
+            heads["version"]: row["number"],
+            heads["report_date"]: row["report_date"].isoformat(),
+            heads["uploaded_at"]: minute_text(row["uploaded_at"]),
+            heads["uploaded_by"]: row["uploaded_by"],
+            heads["files"]: "、".join(row["files"]),
+            heads["tasks"]: row["tasks"],
+            heads["completion"]: pct(row["completion_pct"]),
+            heads["overdue"]: row["overdue"],
+            heads["note"]: row["note"],
         }
-        for version in versions
+        for row in version_rows(versions, figures)  # as `history --json` lists them
     ]
 
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ledger import metrics
+from ledger.brief import headline_figures
 from ledger.intake import short_phase_name
 from ledger.lights import counts as light_counts
 from ui.cards import Card, bars, cards
@@ -23,7 +24,6 @@ st.caption(
     + (" · " + t("overview.filtered") if v.filtered else "")
 )
 
-finishing = head.tasks - head.by_status["ongoing"]
 current = (
     Card(
         t("overview.current_phase_named", name=short_phase_name(head.current.name)),
@@ -35,22 +35,10 @@ current = (
 )
 cards(
     [
-        Card(t("overview.measures"), head.tasks, help=t("overview.measures_help", ongoing=head.by_status["ongoing"])),
-        Card(
-            t("overview.completion"),
-            pct(head.completion_pct),
-            note=t("overview.done_of", done=head.by_status["done"], total=finishing),
-        ),
-        Card(
-            t("overview.verified"),
-            pct(head.verified_pct),
-            note=t("overview.verified_of", done=head.verified, total=finishing),
-        ),
-        Card(t("overview.average_progress"), pct(head.average_progress)),
-        Card(
-            t("overview.overdue"), head.overdue, note=t("overview.need_attention") if head.overdue else "", alarm=True
-        ),
-        Card(t("overview.due_soon", days=v.thresholds.due_soon_days), head.due_soon),
+        *[  # the brief's cards (ledger.brief.headline_figures)
+            Card(f["label"], f["value"], f["note"], f["key"] == "overdue" and head.overdue > 0, f["help"], f["color"])
+            for f in v.memo("headline_figures", lambda: headline_figures(head, v.lang, v.thresholds))
+        ],
         current,
     ],
     key="overview_figures",

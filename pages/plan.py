@@ -7,7 +7,6 @@ import streamlit as st
 
 from ledger.intake import PLAN_TYPES
 from ledger.model import Issue
-from ledger.publishing import MAX_UPLOADER
 from ledger.report import issue_message
 from ledger.store import MAX_PLAN_NAME
 from ui import access, plan
@@ -134,8 +133,7 @@ if checked.errors:
     st.dataframe(issue_frame(checked.errors), hide_index=True, width="stretch", key="plan_errors")
 name_key = f"plan_name_{key}"
 st.text_input(t("upload.plan_name"), value=found.title, key=name_key, max_chars=MAX_PLAN_NAME)
-if access.current_user() is None:
-    st.text_input(t("upload.by"), key="plan_by", placeholder=t("upload.by_placeholder"), max_chars=MAX_UPLOADER)
+access.who_input()
 st.button(
     t("plan.publish"),
     type="primary",

@@ -33,7 +33,7 @@ if not v.source.units:
 if st.session_state.pop(rollup.DRILL_KEY, False):  # a unit was clicked: its overview
     st.switch_page("pages/overview.py", query_params=st.query_params.to_dict())  # ?unit= stays in the address
 
-as_of = v.as_of if v.source.combined and v.as_of != v.ledger.report_date else None
+as_of = v.as_of if v.source.combined and v.as_of != v.source.newest else None  # an earlier day: reported by then
 rows = rollup.figures(v.source.plan.id, as_of, v.thresholds)
 missing = [r for r in rows if r.missing]
 st.caption(t("rollup.caption", n=len(rows), as_of=(as_of or v.ledger.report_date).isoformat()))

@@ -1,12 +1,10 @@
 """Timeline: the Gantt of the four phases with the as-of line and the inspection milestone; measures on demand."""
 
-import math
-
 import pandas as pd
 import streamlit as st
 
 from ledger import metrics
-from ledger.figures import MAX_TASK_BARS, gantt
+from ledger.figures import MAX_TASK_BARS, gantt, task_page, task_pages
 from ui.cards import small_table
 from ui.i18n import t
 from ui.state import view
@@ -24,9 +22,7 @@ def _figure(show_tasks: bool, grouped: bool, page: int | None):
     """The Gantt (a page of the measures when `page`), built once per version, filters, date and language."""
     tasks = v.tasks
     if page is not None:
-        order = pd.Categorical(tasks["phase"], [p.name for p in v.ledger.phases])
-        ordered = tasks.assign(_order=order).sort_values(["_order", "category", "row"], kind="stable")
-        tasks = ordered.iloc[(page - 1) * MAX_TASK_BARS : page * MAX_TASK_BARS].drop(columns="_order")
+        tasks = task_page(tasks, v.ledger.phases, page)
     return gantt(
         v.ledger.phases, tasks, v.as_of, v.lang, show_tasks=show_tasks, grouped=grouped, thresholds=v.thresholds
     )
@@ -37,7 +33,7 @@ def _chart() -> None:
     show_tasks = st.toggle(t("timeline.show_tasks"), key="timeline_show_tasks")
     grouped, page = False, None
     if show_tasks and len(v.tasks) > MAX_TASK_BARS:
-        pages = math.ceil(len(v.tasks) / MAX_TASK_BARS)
+        pages = task_pages(v.tasks)
         mode = st.radio(
             t("timeline.large_mode"),
             ("grouped", "paged"),

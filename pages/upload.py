@@ -4,7 +4,7 @@ import streamlit as st
 
 from ledger import metrics
 from ledger.diff import compare
-from ledger.publishing import MAX_NOTE, MAX_UPLOADER
+from ledger.publishing import MAX_NOTE
 from ledger.store import MAX_PLAN_NAME
 from ledger.writing import template_workbook
 from ui import access, columns, source
@@ -131,8 +131,7 @@ if target == NEW_PLAN:
         max_chars=MAX_PLAN_NAME,
         help=t("upload.plan_name_help"),
     )
-if access.current_user() is None:  # before accounts exist the editor says who they are; afterwards it is known
-    st.text_input(t("upload.by"), key="upload_by", placeholder=t("upload.by_placeholder"), max_chars=MAX_UPLOADER)
+access.who_input()
 st.text_area(t("upload.note"), key="upload_note", height=68, max_chars=MAX_NOTE)
 st.button(
     t("upload.publish"),

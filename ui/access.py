@@ -1,4 +1,4 @@
-"""Who may do what (README "Accounts and roles").
+"""Who may do what.
 
 Once an account exists, people log in with their own name and password (ledger.accounts) and their role decides;
 the session lives in the database, so every app instance knows it. Before any account exists the earlier rule
@@ -158,13 +158,24 @@ def allowed(action: str, unit_id: int | None = None, plan_id: int | object | Non
     return accounts.may(user, action, plan, unit_id)
 
 
+BY_KEY = "upload_by"  # who acts, as typed before accounts exist: one key for the upload and plan pages
+
+
 def who() -> str:
     """Who acts, for "uploaded by", requirements and the audit trail: the logged-in person's name; before any
     account exists, what the editor typed (or "editor")."""
     user = current_user()
     if user is not None:
         return user.name
-    return st.session_state.get("upload_by", "").strip() or t("upload.anonymous")
+    return st.session_state.get(BY_KEY, "").strip() or t("upload.anonymous")
+
+
+def who_input() -> None:
+    """Where the editor says who they are, while nobody is logged in (once someone is, who() knows)."""
+    from ledger.publishing import MAX_UPLOADER
+
+    if current_user() is None:
+        st.text_input(t("upload.by"), key=BY_KEY, placeholder=t("upload.by_placeholder"), max_chars=MAX_UPLOADER)
 
 
 def who_records() -> str:
@@ -178,7 +189,7 @@ def audited_data(make: Callable[[], bytes], target: str, action: str = "export")
     thread of its own (st.download_button with a callable) — and recorded in the same step: no file leaves the server
     without its audit row, whether or not the browser sends the click. The person is checked again then, from what
     this run knows of them (their session's token, or, before accounts exist, what they may do now); someone who may
-    no longer download gets an empty file and no record (README "Audit trail")."""
+    no longer download gets an empty file and no record."""
     token = st.session_state.get(TOKEN_KEY) or _cookie_token()
     with_accounts = accounts_exist()
     permitted_now = allowed(action)
@@ -281,7 +292,7 @@ def _devices() -> list[str]:
 
 def cookie_sync() -> None:
     """Write or clear the cookies after a login or log-out, so that a reload — or another instance behind the same
-    address — finds the login, and the browser is known at its next login (README "Accounts and roles").
+    address — finds the login, and the browser is known at its next login.
     SameSite=Strict, Secure over HTTPS; the session cookie without an expiry (it ends with the browser, the server
     ends idle and old sessions), the device cookie for its days."""
     found = st.session_state.pop(COOKIE_KEY, None)

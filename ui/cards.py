@@ -2,7 +2,7 @@
 
 One st.metric is a dozen browser components (its label goes through Streamlit's Markdown renderer) and, in columns,
 three messages; the overview drew fifteen of them and four st.progress bars, and now sends 30 messages instead of 65
-(README "Benchmark", in the browser: 20 metrics cost more than the page around them). Every word is escaped here:
+(in the browser, 20 metrics cost more than the page around them). Every word is escaped here:
 labels, values and notes may hold what a ledger's author wrote (a phase's name).
 """
 
@@ -147,6 +147,6 @@ def table_markup(frame: pd.DataFrame, key: str) -> str:
 
 
 def small_table(frame: pd.DataFrame, key: str) -> None:
-    """Draw a short table as one element: no data grid to load and lay out for a few rows (README "Benchmark", in
-    the browser). Long tables, which people sort and search, stay st.dataframe."""
+    """Draw a short table as one element: no data grid to load and lay out for a few rows. Long tables, which
+    people sort and search, stay st.dataframe."""
     st.html(table_markup(frame, key))

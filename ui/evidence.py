@@ -1,4 +1,4 @@
-"""The evidence and inspection pages' Streamlit side (README "Evidence and closure review"): the unit and measure on
+"""The evidence and inspection pages' Streamlit side: the unit and measure on
 screen, a measure's files with previews drawn on the server and downloads made and audited at the click, attaching
 files and a zip, and the review buttons. Every action asks ui.access again before it acts."""
 
@@ -15,6 +15,7 @@ import streamlit as st
 from ledger import closure, config, evidence
 from ledger.intake import EVIDENCE_KINDS, Preview, Refused, evidence_preview
 from ledger.store import STORE_ERRORS
+from ledger.text import minute_text
 from ui import access, source
 from ui.i18n import lang, literal, t, tl
 from ui.state import View
@@ -105,7 +106,7 @@ def files_panel(measure: evidence.Measure, key: str) -> list[evidence.Evidence]:
                     kind=EVIDENCE_KINDS[item.kind].label if item.kind in EVIDENCE_KINDS else item.kind,
                     size=_size(item.size),
                     by=item.by,
-                    at=item.at.strftime("%Y-%m-%d %H:%M"),
+                    at=minute_text(item.at),
                 )
                 + (" · " + t("evidence.stripped") if item.stripped else "")
             )
@@ -289,7 +290,7 @@ def state_line(review: closure.Review) -> None:
     """The measure's review state in words: who and when, and the reason of a return."""
     words = t(f"review.{review.state or 'open'}")
     if review.by and review.at:
-        words += " · " + tl("evidence.decided", by=review.by, at=review.at.strftime("%Y-%m-%d %H:%M"))
+        words += " · " + tl("evidence.decided", by=review.by, at=minute_text(review.at))
     if review.state == closure.RETURNED:
         st.error(tl("evidence.returned_reason", state=words, reason=review.reason), icon=":material/undo:")
     elif review.state == closure.VERIFIED:
@@ -346,7 +347,7 @@ def items_frame(items, with_reason: bool = False) -> pd.DataFrame:
             t("field.measure"): i.measure,
             t("evidence.state"): t(f"review.{i.state}"),
             t("evidence.files"): i.evidence,
-            t("evidence.since"): i.review.at.strftime("%Y-%m-%d %H:%M") if i.review.at else "",
+            t("evidence.since"): minute_text(i.review.at) if i.review.at else "",
             **({t("evidence.reason"): i.review.reason} if with_reason else {}),
         }
         for i in items

@@ -1,5 +1,5 @@
-"""Grouping the figures by an extra field instead of the category, and totalling amounts (README "The ledger
-spreadsheet", extra fields): the categories page's choice, which the meeting pack's brief follows."""
+"""Grouping the figures by an extra field instead of the category, and totalling amounts (README "The ledger spreadsheet",
+extra fields): the categories page's choice, which the meeting pack's brief follows."""
 
 from __future__ import annotations
 

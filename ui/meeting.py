@@ -48,13 +48,13 @@ def requirements_of(v: View) -> MeetingRequirements:
     changes = v.source.stamp
     if not v.source.combined:
         return _requirements(source.db_url(), v.source.version.id, v.as_of, stamp, changes)
-    shown = [
-        _requirements(source.db_url(), version.id, v.as_of, stamp, changes)
-        for version in store.unit_versions(v.source.plan.id).values()
-    ]
-    return MeetingRequirements(
-        [s for found in shown for s in found.carried], [r for found in shown for r in found.current]
-    )
+    return meeting.all_units_requirements(store, v.source.plan.id, v.as_of, _requirements_of(v))
+
+
+def _requirements_of(v: View):
+    """A version's requirements on a day, from the cache (for ledger.meeting's all-units functions)."""
+    stamp = source.store().requirements_stamp(v.source.plan.id)
+    return lambda version, day: _requirements(source.db_url(), version.id, day, stamp, v.source.stamp)
 
 
 def target_text(requirement, length: int | None = None) -> str:
@@ -200,20 +200,20 @@ def record_form(v: View, key: str) -> None:
 
 def _context(v: View) -> brief.Context:
     store = source.store()
-    if v.source.combined:  # all units together: the combined ledger on screen, the unit named in every notice
-        return brief.Context(
-            v.ledger,
-            v.tasks,
-            v.as_of,
-            v.lang,
-            v.thresholds,
-            plan=v.source.plan.name,
-            unit=t("sidebar.all_units"),
-            changes=v.changes_since_previous(),
-            requirements=requirements_of(v),
+    if v.source.combined:  # all units together (ledger.rollup.all_units), the unit named in every notice
+        found = meeting.all_units_context(
+            store,
+            v.source.plan,
+            as_of=v.as_of,
+            lang=v.lang,
+            thresholds=v.thresholds,
             filters=v.filters,
             group_by=chosen_group(v.tasks),
+            ledgers_of=lambda ids: source.unit_ledgers(source.db_url(), ids),
+            requirements_of=_requirements_of(v),
         )
+        if found is not None:  # never: the sidebar stops a page for a day no unit had reported by
+            return found
     return meeting.context(
         store,
         v.source.version,

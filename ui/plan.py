@@ -17,7 +17,7 @@ from ledger.store import STORE_ERRORS, NewPlan, problem_code, problem_params
 from ledger.writing import prefilled_workbook
 from ui import source
 from ui.i18n import t
-from ui.upload import FLASH_KEY, limits
+from ui.upload import FLASH_KEY, announce, limits, store_failed
 
 log = logging.getLogger(__name__)
 PHASE_FIELDS = ("name", "start", "end", "description")
@@ -115,11 +115,7 @@ def publish_plan(
     if not access.still_allowed("import_plan"):
         st.session_state[FLASH_KEY] = ("error", t("account.forbidden"))
         return
-    by = (
-        access.current_user().name
-        if access.current_user()
-        else st.session_state.get("plan_by", "").strip() or t("upload.anonymous")
-    )
+    by = access.who()
     try:
         result = publish(
             source.store(),
@@ -133,20 +129,9 @@ def publish_plan(
             audit_action="plan_import",
         )
     except STORE_ERRORS as problem:
-        log.warning("plan publish failed: %r", problem)
-        reason = t(problem_code(problem), **problem_params(problem))
-        st.session_state[FLASH_KEY] = ("error", t("upload.failed", reason=reason))
+        store_failed(problem)
         return
-    if result is None:
-        st.session_state[FLASH_KEY] = ("error", t("upload.rejected"))
-        return
-    shown = source.store().plan(result.version.plan_id)
-    key = "upload.published" if result.created else "upload.duplicate"
-    st.session_state[FLASH_KEY] = (
-        "success" if result.created else "info",
-        t(key, n=result.version.number, day=result.version.report_date.isoformat(), plan=shown.name),
-    )
-    source.choose_plan(shown.id)
+    announce(result)
 
 
 def rename(plan_id: int, key: str) -> None:

@@ -7,8 +7,8 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -41,8 +41,8 @@ def secrets() -> dict:
     """st.secrets as a dict ({} when no secrets file exists).
 
     Streamlit keeps a secrets file once it has read it, but while there is none it looks for one again, through
-    its configuration files, on every access, which showed in every page's profile on a server without secrets
-    (README "Benchmark", in the browser). So a missing file is looked for again after NO_SECRETS_RECHECK_S only; secrets
+    its configuration files, on every access, which showed in every page's profile on a server without secrets.
+    So a missing file is looked for again after NO_SECRETS_RECHECK_S only; secrets
     Streamlit already holds (a file read, or AppTest's) are always used."""
     global _no_secrets_until
     if getattr(st.secrets, "_secrets", None) is None and time.monotonic() < _no_secrets_until:
@@ -119,7 +119,7 @@ def _store(url: str) -> Store:
 
 
 def _first_admin(store: Store) -> None:
-    """LEDGER_ADMIN_PASSWORD on a store without accounts creates the first admin (README "Accounts and roles")."""
+    """LEDGER_ADMIN_PASSWORD on a store without accounts creates the first admin."""
     from datetime import datetime
 
     from ledger import accounts
@@ -165,8 +165,7 @@ def _reviewed(url: str, version_id: int, stamp: str) -> Ledger:
 
 
 def ledger_of(version_id: int) -> Ledger:
-    """A version's ledger as every page shows it: with its measures' closure review (README "Evidence and closure
-    review")."""
+    """A version's ledger as every page shows it: with its measures' closure review."""
     url = db_url()
     plan_id, _ = _owner(url, version_id)
     return _reviewed(url, version_id, _store(url).review_stamp(plan_id))
@@ -232,6 +231,7 @@ class Current:
     unit: Unit | None = None  # the unit on screen; None with units: all of them together
     previous_ledger: Ledger | None = None  # all units together: each unit's newest ledger before this week
     stamp: str = ""  # the plan's changes_stamp as this run found it (pages key their caches across versions on it)
+    newest_report: date | None = None  # all units together on an earlier day (`on`): the newest ledger's date
 
     @property
     def unit_id(self) -> int | None:
@@ -245,7 +245,23 @@ class Current:
     @property
     def key(self) -> str:
         # all units together: a new newest report date is a new as-of date (the sidebar's date follows it)
-        return f"all{self.plan.id}_{self.ledger.report_date}" if self.combined else f"v{self.version.id}"
+        return f"all{self.plan.id}_{self.newest}" if self.combined else f"v{self.version.id}"
+
+    @property
+    def newest(self) -> date:
+        """The report date of the newest ledger, whatever earlier day the sidebar chose for all units together."""
+        return self.newest_report or self.ledger.report_date
+
+    def on(self, as_of: date) -> Current | None:
+        """All units together as of an earlier day than the newest report: each unit's newest ledger reported by
+        then (ledger.rollup.all_units, as `brief --unit ALL --as-of` reads them); None when no unit had reported by
+        then. Anything else is shown as it is."""
+        if not self.combined or as_of >= self.ledger.report_date:
+            return self
+        found = _all_units(db_url(), self.plan.id, self.stamp, as_of)
+        if found is None:
+            return None
+        return replace(self, ledger=found[0], previous_ledger=found[1], newest_report=self.newest)
 
 
 def version_label(version: Version) -> str:
@@ -311,13 +327,11 @@ ALL_UNITS = 0
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _combined(url: str, plan_id: int, stamp: str, before_week_of: date | None = None) -> Ledger | None:
-    """All units' newest ledgers as one (ledger.rollup.combined); with before_week_of, those reported before
-    that day's week (what "since last week" compares with)."""
-    from ledger.rollup import combined
+def _all_units(url: str, plan_id: int, stamp: str, as_of: date | None = None) -> tuple[Ledger, Ledger | None] | None:
+    """All units together on as_of and what "since last week" compares with (ledger.rollup.all_units)."""
+    from ledger.rollup import all_units
 
-    as_of = before_week_of - timedelta(days=before_week_of.weekday() + 1) if before_week_of else None
-    return combined(_store(url), plan_id, as_of, lambda ids: _unit_ledgers(url, ids))
+    return all_units(_store(url), plan_id, as_of, lambda ids: unit_ledgers(url, ids))
 
 
 UNIT_LEDGERS_KEPT = 1_000  # units' ledgers kept for "all units together" (this week's and last week's newest)
@@ -328,7 +342,7 @@ def _unit_ledger_cache(url: str) -> tuple[OrderedDict, threading.Lock]:
     return OrderedDict(), threading.Lock()
 
 
-def _unit_ledgers(url: str, ids: list[int]) -> dict[int, Ledger]:
+def unit_ledgers(url: str, ids: list[int]) -> dict[int, Ledger]:
     """The units' ledgers, those not kept read in one query: after a publish, only the new version is read."""
     kept, lock = _unit_ledger_cache(url)
     with lock:
@@ -393,11 +407,11 @@ def current() -> Current | None:
         stamp = versions_stamp + store().review_stamp(plan.id)
         versions = _versions(db_url(), plan.id, unit.id if unit else None, versions_stamp)
         if units and unit is None:
-            ledger = _combined(db_url(), plan.id, stamp)
-            if ledger is not None:
+            found = _all_units(db_url(), plan.id, stamp)
+            if found is not None:
                 with st.sidebar:
                     st.caption(t("sidebar.all_units_caption", n=len(units)))
-                before = _combined(db_url(), plan.id, stamp, ledger.report_date)
+                ledger, before = found
                 return Current(plan, ledger, versions[0], None, versions, plans, units, None, before, stamp)
         if not versions:
             st.info(t("sidebar.unit_no_report"), icon=":material/info:")

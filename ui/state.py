@@ -17,6 +17,7 @@ from ledger.diff import Changes, compare
 from ledger.lights import lights
 from ledger.metrics import Thresholds, filter_fields, filter_options, select
 from ledger.report import column_name
+from ledger.text import minute_text
 from ledger.vocab import STATUSES
 from ui.i18n import lang, literal, t, tl
 from ui.memo import T, memo
@@ -132,12 +133,17 @@ def sidebar(source: Current) -> View:
             format="YYYY-MM-DD",
             help=t("sidebar.as_of_help"),
         )
+        shown = source.on(as_of or ledger.report_date)  # all units together on an earlier day: reported by then
+        if shown is None:
+            st.info(t("sidebar.all_units_none_by", day=as_of), icon=":material/info:")
+            st.stop()
+        source, ledger = shown, shown.ledger
         fields = memo(ledger, ("filter_fields",), lambda: filter_fields(ledger.tasks))
         filters = {field: _kept(ledger, field) for field in fields}
         active = any(filters.values())
         # The filters are drawn only while their expander is open (it opens by itself while any is set): six
-        # multiselects of up to hundreds of options were sent and drawn on every run of every page (README
-        # "Benchmark", in the browser). Their values live in the session either way.
+        # multiselects of up to hundreds of options were sent and drawn on every run of every page. Their values
+        # live in the session either way.
         section = opened(t("sidebar.filters"), FILTERS_OPEN_KEY, ":material/filter_alt:", expanded=active)
         if section is not None:
             with section:
@@ -162,7 +168,7 @@ def sidebar(source: Current) -> View:
                     "sidebar.source",
                     files="、".join(version.file_names),
                     by=version.uploaded_by,
-                    at=version.uploaded_at.strftime("%Y-%m-%d %H:%M"),
+                    at=minute_text(version.uploaded_at),
                 )
             )
     thresholds = config.thresholds(os.environ, secrets())

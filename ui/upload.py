@@ -12,7 +12,7 @@ import streamlit as st
 from ledger import Ledger, config
 from ledger.intake import Limits
 from ledger.publishing import UnitParts, check_upload, columns_chosen, publish, publish_units, split_units
-from ledger.store import STORE_ERRORS, NewPlan, content_sha256, problem_code, problem_params
+from ledger.store import STORE_ERRORS, NewPlan, Plan, Published, content_sha256, problem_code, problem_params
 from ledger.text import fold
 from ui import source
 from ui.cards import small_table
@@ -67,8 +67,7 @@ def unit_parts(ledger: Ledger) -> UnitParts | None:
 
 
 def refused_units(parts: UnitParts, plan_id: int | None) -> list[str]:
-    """The units of a group's ledger this person may not publish for into the plan (None: a new one) (README "Units
-    and the roll-up")."""
+    """The units of a group's ledger this person may not publish for into the plan (None: a new one)."""
     from ledger import accounts
     from ui import access
 
@@ -120,7 +119,7 @@ def targets() -> dict[int, str]:
 
 
 def unit_targets(plan_id: int | None) -> dict[int, str] | None:
-    """The units this person may publish for (README "Units and the roll-up"): admins any, editors their own;
+    """The units this person may publish for: admins any, editors their own;
     "no unit" only for a plan without units, and not for an editor who has units. None: no units exist."""
     from ledger import accounts
     from ui import access
@@ -205,15 +204,10 @@ def do_publish(
                 columns=kept,
                 thresholds=thresholds,
             )
-    except STORE_ERRORS as problem:  # nothing was stored: publishing is one transaction
-        log.warning("publish failed: %r", problem)
-        reason = t(problem_code(problem), **problem_params(problem))
-        st.session_state[FLASH_KEY] = ("error", t("upload.failed", reason=reason))
+    except STORE_ERRORS as problem:
+        store_failed(problem)
         return
-    if result is None:
-        st.session_state[FLASH_KEY] = ("error", t("upload.rejected"))
-        return
-    if parts is not None:
+    if parts is not None and result is not None:
         shown_plan = source.store().plan(result.version.plan_id)
         names = "、".join(
             f"{name}（{t('version.label', n=r.version.number, day=r.version.report_date.isoformat())}）"
@@ -224,17 +218,36 @@ def do_publish(
         st.session_state[TARGET_KEY] = shown_plan.id
         st.session_state[UPLOADER_COUNT] = st.session_state.get(UPLOADER_COUNT, 0) + 1
         return
-    key = "upload.published" if result.created else "upload.duplicate"
-    shown_plan = source.store().plan(result.version.plan_id)
-    st.session_state[FLASH_KEY] = (
-        "success" if result.created else "info",
-        t(key, n=result.version.number, day=result.version.report_date.isoformat(), plan=literal(shown_plan.name)),
-    )
-    source.choose_plan(shown_plan.id)
+    shown_plan = announce(result)
+    if shown_plan is None:
+        return
     if unit_id:
         source.choose_unit(unit_id)
     st.session_state[TARGET_KEY] = shown_plan.id
     st.session_state[UPLOADER_COUNT] = st.session_state.get(UPLOADER_COUNT, 0) + 1
+
+
+def store_failed(problem: BaseException) -> None:
+    """A publish the database refused (nothing was stored: publishing is one transaction), said on the page."""
+    log.warning("publish failed: %r", problem)
+    reason = t(problem_code(problem), **problem_params(problem))
+    st.session_state[FLASH_KEY] = ("error", t("upload.failed", reason=reason))
+
+
+def announce(result: Published | None) -> Plan | None:
+    """What a publish did, said on the page (stored, already stored, or nothing for a ledger with errors: None), its
+    plan then followed in the sidebar: the one ending of the upload and plan pages' publish buttons."""
+    if result is None:
+        st.session_state[FLASH_KEY] = ("error", t("upload.rejected"))
+        return None
+    plan = source.store().plan(result.version.plan_id)
+    key = "upload.published" if result.created else "upload.duplicate"
+    st.session_state[FLASH_KEY] = (
+        "success" if result.created else "info",
+        t(key, n=result.version.number, day=result.version.report_date.isoformat(), plan=literal(plan.name)),
+    )
+    source.choose_plan(plan.id)
+    return plan
 
 
 def flash() -> None:
@@ -262,7 +275,7 @@ def verdict(ledger: Ledger) -> None:
 
 def lost_verifications(plan_id: int, unit_id: int | None, ledger) -> None:
     """Warn before publishing a ledger that reports verified (已销号) measures as not done: they lose their
-    verification (README "Evidence and closure review")."""
+    verification."""
     from ledger.closure import regressions
 
     lost = regressions(source.store(), plan_id, unit_id, ledger.tasks)

@@ -1,4 +1,4 @@
-"""The Users page's actions (README "Accounts and roles"): button callbacks, each checking the admin's right again
+"""The Users page's actions: button callbacks, each checking the admin's right again
 before it changes anything; the outcome is left in session_state["users_flash"] for the page to show."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Withdrawing a version and restoring it (README "Withdrawing a version"), on the history page."""
+"""Withdrawing a version and restoring it, on the history page."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ledger.store import STORE_ERRORS, Version, problem_code, problem_params
+from ledger.text import minute_text
 from ui import access, source
 from ui.i18n import lang, literal, t
 from ui.memo import memo
@@ -87,7 +88,7 @@ def withdrawal_panel(plan_id: int, live: dict[int, Version], labels: dict[int, s
                             "versions.withdrawn_line",
                             label=label,
                             by=version.withdrawn_by,
-                            at=version.withdrawn_at.strftime("%Y-%m-%d %H:%M"),
+                            at=minute_text(version.withdrawn_at),
                             reason=version.withdrawn_reason,
                         )
                     )

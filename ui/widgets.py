@@ -16,18 +16,16 @@ from ledger.chart_words import WORDS
 from ledger.escape import html_text, markdown
 from ledger.lights import COLORS as LIGHT_COLORS
 from ledger.lights import LIGHTS
-from ledger.model import Issue, extras
-from ledger.report import issue_message
+from ledger.model import Issue, day_texts, extras
+from ledger.report import issue_message, status_words
 from ledger.text import percent as pct  # noqa: F401  (re-exported: the pages' percentages)
-from ledger.vocab import CLAIMED, RETURNED
 from ui.cards import Card, cards
 from ui.i18n import lang, severity, t
 from ui.memo import memo
 
 SEVERITY_COLORS = {"mild": "#FFF8E1", "serious": "#FFE0B2", "severe": "#FFCDD2"}
 PAGE_ROWS = 100  # longer tables are shown a page at a time: sent, converted and drawn 100 rows per run
-# Charts without plotly's tool bar, whose buttons the browser builds each time a chart page is entered (README
-# "Benchmark", in the browser); dragging still zooms, a double click resets, and the brief carries the charts as images.
+# Charts without plotly's tool bar, whose buttons the browser builds each time a chart page is entered; dragging still zooms, a double click resets, and the brief carries the charts as images.
 CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
 
 
@@ -93,17 +91,6 @@ def file_uploader(label: str, key: str, max_mib: int, types: Sequence[str] | Non
     return st.file_uploader(label, key=key, type=list(types) if types else None, max_upload_size=max_mib + 1, **options)
 
 
-def _day(value) -> str:
-    return "" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
-
-
-def _days(values: pd.Series) -> pd.Series:
-    """Dates as YYYY-MM-DD ("" when blank), a whole column at once when it holds datetimes."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values.dt.strftime("%Y-%m-%d").fillna("").astype(object)
-    return values.map(_day)
-
-
 def _words(values: pd.Series, word) -> pd.Series:
     """`word(value)` for each value, computed once per distinct value (a column holds few of them)."""
     return values.map({value: word(value) for value in pd.unique(values.to_numpy())}).astype(object)
@@ -122,7 +109,7 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str], with_extras: bool = 
             continue
         values = tasks[name]
         if name in ("start", "due", "completed_on", "old_due", "new_due"):
-            values = _days(values)
+            values = day_texts(values)
             if name in ("due", "new_due") and "long_term" in tasks:
                 values = values.where(~tasks["long_term"].astype(bool), t("status.ongoing"))
             if name == "due" and "immediate" in tasks and tasks["immediate"].any():
@@ -130,16 +117,7 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str], with_extras: bool = 
                     ~tasks["immediate"].astype(bool), _words(values, lambda day: t("due.immediate", day=day))
                 )
         elif name == "status":
-            closure = tasks["closure"] if "closure" in tasks else pd.Series("", index=tasks.index)
-            open_done = (tasks["status"] == "done") & closure.isin(("open", "requested"))
-            values = _words(values, lambda s: t(f"status.{s}")).where(~open_done, t("status.done_not_closed"))
-            if "review" in tasks:  # closure review: a claim awaiting it, a return with its reason
-                claimed = (tasks["status"] == "done") & tasks["review"].eq(CLAIMED)
-                values = values.where(~claimed, t("status.done_claimed"))
-                returned = tasks["review"].eq(RETURNED)
-                if returned.any():
-                    reasons = _words(tasks["review_reason"], lambda reason: t("status.returned", reason=reason))
-                    values = values.where(~returned, reasons)
+            values = status_words(tasks, lang())
         elif name == "severity":
             values = _words(values, severity)
         elif name == "light":
@@ -148,7 +126,7 @@ def task_frame(tasks: pd.DataFrame, columns: Sequence[str], with_extras: bool = 
     for extra in extras(tasks) if with_extras else ():
         values = tasks[extra.column]
         header = extra.name if extra.name not in shown.columns else f"{extra.name} ({t('column.extra')})"
-        shown[header] = _days(values) if extra.kind == "date" else values
+        shown[header] = day_texts(values) if extra.kind == "date" else values
     return shown.reset_index(drop=True)
 
 
@@ -177,7 +155,7 @@ def table(frame: pd.DataFrame) -> None:
 def opened(label: str, key: str, icon: str | None = None, expanded: bool = False):
     """An expander whose contents are drawn only while it is open: the container to draw into, or None while it is
     closed (opening or closing it reruns the page). What only some visits need is then neither computed nor sent
-    nor drawn on every click (README "Benchmark", in the browser). `label`, `icon` and `expanded` (its state until
+    nor drawn on every click. `label`, `icon` and `expanded` (its state until
     the user opens or closes it) are part of its identity: a new label starts from `expanded` again."""
     section = st.expander(label, expanded=expanded, icon=icon, key=key, on_change="rerun")
     return section if section.open else None
@@ -186,8 +164,8 @@ def opened(label: str, key: str, icon: str | None = None, expanded: bool = False
 def colored_words(values: Iterable[object], color_of: Callable[[str], str | None]) -> object:
     """The column config that draws each word of a column as a chip coloured `color_of(word)` (uncoloured when
     None). A read-only st.dataframe draws a text column configured as a MultiselectColumn this way; unlike a pandas
-    Styler, which formats and sends every cell a second time, it costs nothing per row (README "Benchmark", in the
-    browser), and the values stay the words themselves."""
+    Styler, which formats and sends every cell a second time, it costs nothing per row, and the values stay the
+    words themselves."""
     words = [str(w) for w in dict.fromkeys(values) if isinstance(w, str)]
     return st.column_config.MultiselectColumn(options=words, color=[color_of(w) or "transparent" for w in words])
 

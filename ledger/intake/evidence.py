@@ -1,4 +1,4 @@
-"""Evidence files (README "Evidence and closure review"): what an editor attaches to a measure, read like every other
+"""Evidence files: what an editor attaches to a measure, read like every other
 file a user hands us, through the guarded path.
 
 - The type is decided by the bytes, whatever the file is called: photos and scans (JPEG, PNG, WebP, GIF, BMP, TIFF),

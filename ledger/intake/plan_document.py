@@ -1,6 +1,6 @@
 """The plan itself (整改方案) as offices write it: title, issuing unit and date; categories from their headings, each
 with its problem description and numbered measures (responsibilities written inline are read); the dated phases.
-Whatever cannot be placed becomes a warning quoting it (README "The plan document")."""
+Whatever cannot be placed becomes a warning quoting it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from datetime import date
 from ledger.dates import Due, clean_text, find_range, parse_range, parse_text
 from ledger.intake.phases import phase_name
 from ledger.model import Issue, Phase
+from ledger.text import shortened
 
 _NUMERALS = "一二三四五六七八九十"
 _HEADING_1 = re.compile(rf"^([{_NUMERALS}]{{1,3}})\s*[、.．]\s*(.*)$")
@@ -416,7 +417,7 @@ def _blocks(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
 
 
 def _quote(text: str) -> str:
-    return text if len(text) <= _QUOTE else text[:_QUOTE] + "…"
+    return shortened(text, _QUOTE + 1)
 
 
 LEDGER_FIELDS = ("id", "category", "problem", "measure", "leader", "department", "owner", "start", "due")

@@ -12,6 +12,7 @@ from ledger.codes import IssueCode
 from ledger.intake.guard import MIB, Limits
 from ledger.intake.xlsx_cells import parse
 from ledger.model import Issue
+from ledger.text import shortened
 
 WORKBOOK_TYPES = (".xlsx", ".xls", ".ods", ".xlsb")
 TEXT_TYPES = (".csv", ".txt", ".tsv")
@@ -55,7 +56,7 @@ def check_bytes(data: bytes, file_name: str, limits: Limits) -> Issue | None:
     suffix = PurePath(file_name).suffix.lower()
     kind = kind_of(data, file_name)
     if len(file_name) > MAX_NAME_CHARS:
-        return refusal("file.name_too_long", file_name[:60] + "…", count=len(file_name), limit=MAX_NAME_CHARS)
+        return refusal("file.name_too_long", shortened(file_name, 61), count=len(file_name), limit=MAX_NAME_CHARS)
     if not data.strip():
         return refusal("file.empty", file_name)
     if len(data) > limits.max_bytes:

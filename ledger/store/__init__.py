@@ -1,4 +1,4 @@
-"""The history store (README "History and versions"): plans, and every published ledger version of each with its
+"""The history store: plans, and every published ledger version of each with its
 original files, in SQLite or PostgreSQL. Its face: the Store, its records and errors, the tables that accounts,
 audit, the throttle and evidence write in a Store.transaction(), and the snapshot helpers."""
 

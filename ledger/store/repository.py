@@ -370,7 +370,7 @@ class Store:
         """A group's ledger whose rows name their units, as one version per unit — `parts`: (unit name, that unit's
         ledger) — in one transaction: the plan (when new), the units it does not know yet, their versions and the
         audit records land together or not at all. A unit whose part of these files was published before keeps that
-        version (README "Units and the roll-up")."""
+        version."""
         if any(part.errors for _, part in parts):
             raise ValueError("a ledger with errors cannot be published")  # callers check first: programmer error
         whole = content_sha256(files)
@@ -511,7 +511,7 @@ class Store:
 
     # --- meeting requirements ----------------------------------------------------------------------------
     def add_requirement(self, plan_id: int, new: NewRequirement, address: str = "") -> Requirement:
-        """Record a meeting requirement with the plan (README "Meeting requirements"); the ledger is not touched.
+        """Record a meeting requirement with the plan; the ledger is not touched.
         Raises requirements.RequirementError for an empty or overlong text."""
         new = checked(new)
         with self.transaction() as conn:

@@ -51,7 +51,7 @@ def tasks_frame(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
 
 def snapshot_bytes(tasks: pd.DataFrame) -> bytes:
     """A task table as a zstd-compressed Arrow IPC stream: smaller than its rows and read in a fraction of their
-    time (bench/bench.py --reading-only: README "Benchmark")."""
+    time (bench/bench.py --reading-only measures it)."""
     import pyarrow as pa  # pandas' own dependency here; imported when a version is first published or read
 
     table = pa.Table.from_pandas(tasks, preserve_index=False)
