@@ -113,7 +113,7 @@ GROUPS = (  # the command groups, in the order `--help` lists them
     ("file", "read a file (nothing is stored)"),
     ("store", "publish to the store and read it back"),
     ("meeting", "the weekly meeting: brief, notices, requirements"),
-    ("admin", "accounts, the audit trail, withdrawn versions"),
+    ("admin", "accounts, the audit trail, withdrawn versions, backups"),
 )
 
 
@@ -309,6 +309,9 @@ def _admin_commands(commands: Commands) -> None:
         if name == "withdraw":
             sub.add_argument("--reason", required=True, help="why it is withdrawn")
         option_db(sub)
+    from ledger.cli_backup import add_parsers
+
+    add_parsers(commands)
 
 
 def read_files(paths: list[Path]) -> list[tuple[str, bytes]]:

@@ -132,6 +132,12 @@ def spot_check_share(environ: Mapping[str, str], secrets: Mapping[str, object]) 
     return _bounded(environ.get("LEDGER_SPOT_CHECK_PERCENT") or secrets.get("spot_check_percent"), 10, 1, 100) / 100
 
 
+def backup_max_days(environ: Mapping[str, str], secrets: Mapping[str, object]) -> int:
+    """Days after which the last backup counts as old, with a warning on the Users page and in `backup --status`
+    (LEDGER_BACKUP_MAX_DAYS / backup_max_days; default 7, between 1 and 365)."""
+    return _bounded(environ.get("LEDGER_BACKUP_MAX_DAYS") or secrets.get("backup_max_days"), 7, 1, 365)
+
+
 def _bounded(value: Any, default: int, low: int, high: int) -> int:
     try:
         return min(max(int(value), low), high) if value not in (None, "") else default

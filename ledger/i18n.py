@@ -867,6 +867,58 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit.closure_approved": ("审核通过（销号）", "closure approved"),
     "audit.closure_returned": ("审核退回", "closure returned"),
     "audit.backup_made": ("备份", "backup made"),
+    "backup.no_store": ("找不到要备份的数据库：{url}", "There is no database to back up at {url}."),
+    "backup.missing": ("找不到备份文件：{path}", "There is no backup file at {path}."),
+    "backup.damaged": (
+        "备份文件 {path} 已损坏或不完整（可能复制时被截断），无法恢复。数据库未作任何改动。",
+        "The backup file {path} is damaged or incomplete (perhaps cut short while copied); nothing was restored.",
+    ),
+    "backup.no_manifest": (
+        "{path} 不是本系统的备份文件（缺少清单 manifest.json）。数据库未作任何改动。",
+        "{path} is not a backup of this dashboard (it has no manifest.json); nothing was restored.",
+    ),
+    "backup.schema": (
+        "这份备份的数据结构是第 {found} 版，本程序是第 {expected} 版：请用制作备份的程序版本恢复。数据库未作任何改动。",
+        "This backup has schema {found} and this program schema {expected}: restore it with the version of the "
+        "program that made it. Nothing was restored.",
+    ),
+    "backup.entries": (
+        "备份文件的内容与其清单不符（{n} 项对不上）。数据库未作任何改动。",
+        "The backup's entries do not match its manifest ({n} {n:difference|differences}); nothing was restored.",
+    ),
+    "backup.checksum": (
+        "备份文件中的 {entry} 与清单记录的校验值（sha256）不符，文件已被改动或损坏。数据库未作任何改动。",
+        "{entry} in the backup does not match the sha256 its manifest records: the file was changed or damaged. "
+        "Nothing was restored.",
+    ),
+    "backup.rows": (
+        "备份文件中表 {table} 的行数与清单不符。数据库未作任何改动。",
+        "The rows of table {table} in the backup do not match its manifest; nothing was restored.",
+    ),
+    "backup.not_empty": (
+        "目标数据库 {url} 中已有数据：恢复只能写入空数据库，以免覆盖现有内容。请指定一个新的空数据库。",
+        "The database {url} already holds data: a backup is restored only into an empty store, so that nothing is "
+        "overwritten. Name a new, empty database.",
+    ),
+    "backup.made": (
+        "已备份到 {path}（{mib} MB，{versions} 个版本，{files} 个文件）。",
+        "Backed up to {path} ({mib} MB, {versions} {versions:version|versions}, {files} {files:file|files}).",
+    ),
+    "backup.restored": (
+        "已从 {path} 恢复：{versions} 个版本，{users} 个账号，{audit} 条操作记录（备份于 {made_at}）。",
+        "Restored from {path}: {versions} {versions:version|versions}, {users} {users:account|accounts}, {audit} "
+        "audit {audit:record|records} (backed up at {made_at}).",
+    ),
+    "backup.never": (
+        "尚未做过备份。请尽快备份：python -m ledger backup --out 文件名",
+        "No backup has been made yet. Make one soon: python -m ledger backup --out FILE",
+    ),
+    "backup.last": ("最近一次备份：{at}（{days} 天前）。", "Last backup: {at} ({days} {days:day|days} ago)."),
+    "backup.old": (
+        "最近一次备份已超过 {max} 天，请尽快备份。",
+        "The last backup is more than {max} {max:day|days} old: make one soon.",
+    ),
+    "backup.out_needed": ("请用 --out 指明备份文件，或用 --status 查看最近一次备份。", "Give --out FILE, or --status."),
     "audit.backup_restored": ("从备份恢复", "restored from a backup"),
     "cli.which_plan": (
         "请用 --plan 指明整改方案。现有方案：{plans}（python -m ledger plans 列出全部）。",

@@ -80,7 +80,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
             }
         ),
     ),
-    ("commands", frozenset({"cli", "cli_review", "__main__", "__init__"})),
+    ("commands", frozenset({"cli", "cli_review", "cli_backup", "__main__", "__init__"})),
 )
 
 

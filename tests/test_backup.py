@@ -225,3 +225,27 @@ def test_the_last_backup_is_noted_and_old_after_the_setting(made):
     assert backup.status(store, datetime(2019, 6, 12, 2)).overdue
     assert backup.status(store, datetime(2019, 6, 5), max_age_days=0).overdue
     assert backup.audit_rows(store)[-1]["action"] == "backup_made"
+
+
+def test_the_command_line_backs_up_says_when_and_restores_into_an_empty_store_only(made, tmp_path, capsys):
+    from ledger.cli import run
+
+    store, _ = made
+    fresh = Store(f"sqlite:///{tmp_path / 'never.db'}")
+    assert run(["backup", "--status", "--db", fresh.url]) == 2
+    assert "尚未做过备份" in capsys.readouterr().out
+    out = tmp_path / "夜间备份.zip"
+    assert run(["backup", "--db", store.url, "--out", str(out)]) == 0
+    assert f"已备份到 {out}" in capsys.readouterr().out
+    assert run(["backup", "--status", "--db", store.url, "--lang", "en"]) == 0
+    assert "Last backup:" in capsys.readouterr().out
+    assert run(["backup", "--db", store.url]) == 1  # neither --out nor --status
+    target = f"sqlite:///{tmp_path / 'restored.db'}"
+    assert run(["restore-backup", str(out), "--db", target]) == 0
+    assert "已从" in capsys.readouterr().out
+    assert picture(Store(target)) == picture(store)
+    assert run(["restore-backup", str(out), "--db", target]) == 2  # now it holds something
+    assert "已有数据" in capsys.readouterr().out
+    (tmp_path / "cut.zip").write_bytes(out.read_bytes()[:1000])
+    assert run(["restore-backup", str(tmp_path / "cut.zip"), "--db", f"sqlite:///{tmp_path / 'other.db'}"]) == 2
+    assert "已损坏或不完整" in capsys.readouterr().out
