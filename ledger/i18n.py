@@ -887,8 +887,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The backup's entries do not match its manifest ({n} {n:difference|differences}); nothing was restored.",
     ),
     "backup.checksum": (
-        "备份文件中的 {entry} 与清单记录的校验值（sha256）不符，文件已被改动或损坏。数据库未作任何改动。",
-        "{entry} in the backup does not match the sha256 its manifest records: the file was changed or damaged. "
+        "备份文件中的 {entry} 与清单记录的校验值不符，文件已被改动或损坏。数据库未作任何改动。",
+        "{entry} in the backup does not match the checksum its manifest records: the file was changed or damaged. "
         "Nothing was restored.",
     ),
     "backup.rows": (
@@ -897,7 +897,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "backup.not_empty": (
         "目标数据库 {url} 中已有数据：恢复只能写入空数据库，以免覆盖现有内容。请指定一个新的空数据库。",
-        "The database {url} already holds data: a backup is restored only into an empty store, so that nothing is "
+        "There is data in the database at {url} already: a backup is restored only into an empty store, so that nothing is "
         "overwritten. Name a new, empty database.",
     ),
     "backup.made": (
