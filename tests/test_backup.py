@@ -249,3 +249,46 @@ def test_the_command_line_backs_up_says_when_and_restores_into_an_empty_store_on
     (tmp_path / "cut.zip").write_bytes(out.read_bytes()[:1000])
     assert run(["restore-backup", str(tmp_path / "cut.zip"), "--db", f"sqlite:///{tmp_path / 'other.db'}"]) == 2
     assert "已损坏或不完整" in capsys.readouterr().out
+
+
+def test_a_backup_taken_while_four_processes_publish_holds_each_version_whole_or_not_at_all(url, tmp_path):
+    """Four publishing processes, three ledgers each, and backups taken meanwhile: every version a backup holds
+    has all its measures and its original file; the last one, taken after them, holds all twelve."""
+    from ledger.sample import scaled_workbook
+    from ledger.store import content_sha256
+    from tests.test_store import worker
+
+    store = Store(url)
+    paths = []
+    for i in range(12):
+        path = tmp_path / f"week{i}.xlsx"
+        path.write_bytes(scaled_workbook(300, seed=i))
+        paths.append(path)
+    workers = [worker(url, f"editor{n}", *paths[n * 3 : n * 3 + 3], wait=True) for n in range(4)]
+    for process in workers:
+        assert process.stdout.readline().strip() == "READY"
+    for process in workers:
+        process.stdin.write("GO\n")
+        process.stdin.flush()
+    taken = []
+    while any(process.poll() is None for process in workers) and len(taken) < 20:
+        out = tmp_path / f"during_{len(taken)}.zip"
+        backup.make(store, out, datetime.now())
+        taken.append(out)
+    outputs = [process.communicate(timeout=300)[0] for process in workers]
+    assert all(process.returncode == 0 for process in workers), outputs
+    final = tmp_path / "after.zip"
+    backup.make(store, final, datetime.now())
+    held = []
+    for out in [*taken, final]:
+        restored = Store(f"sqlite:///{tmp_path / (out.stem + '.db')}")
+        backup.restore(out, restored, by="test", at=datetime.now())
+        versions = [v for found in restored.plans() for v in restored.versions(found.plan.id)]
+        for version in versions:
+            assert len(restored.ledger(version.id).tasks) == version.task_count == 300
+            assert content_sha256(restored.files(version.id)) == version.content_sha256
+        held.append(len(versions))
+        restored.dispose()
+    print("versions held by each backup:", held)
+    assert taken and held[-1] == 12 and held == sorted(held)
+    store.dispose()
