@@ -6,10 +6,11 @@ import streamlit as st
 from ledger import accounts
 from ui import access, source
 from ui.i18n import literal, t
-from ui.users import CONFIRM_KEY, add_unit, add_user, change
+from ui.users import CONFIRM_KEY, add_unit, add_user, backup_state, change
 
 st.title(t("users.title"))
 access.require("manage_users")
+backup_state()
 
 store = source.store()
 units = {u.id: u.name for u in accounts.units(store)}

@@ -8,7 +8,7 @@ import io
 import itertools
 import json
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -291,4 +291,32 @@ def test_a_backup_taken_while_four_processes_publish_holds_each_version_whole_or
         restored.dispose()
     print("versions held by each backup:", held)
     assert taken and held[-1] == 12 and held == sorted(held)
+    store.dispose()
+
+
+def test_the_users_page_tells_the_admin_when_the_last_backup_was_made(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from ui import access
+
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    monkeypatch.setenv("LEDGER_DB_URL", url)
+    store = Store(url)
+    accounts.add_user(store, "管理员", "admin", "correct horse battery", at=AT, by="cli")
+    token = accounts.log_in(store, "管理员", "correct horse battery", address="198.51.100.1", now=datetime.now()).token
+
+    def users_page() -> AppTest:
+        at = AppTest.from_file("../dashboard.py", default_timeout=60)
+        at.session_state[access.TOKEN_KEY] = token
+        at.run()
+        at.switch_page("pages/users.py").run()
+        assert not at.exception, at.exception
+        return at
+
+    assert [w.value for w in users_page().warning] == ["尚未做过备份。请尽快备份：python -m ledger backup --out 文件名"]
+    backup.make(store, tmp_path / "b.zip", datetime.now() - timedelta(days=9))
+    assert next(w.value for w in users_page().warning).endswith("最近一次备份已超过 7 天，请尽快备份。")
+    backup.make(store, tmp_path / "b.zip", datetime.now())
+    page = users_page()
+    assert not page.warning and any(c.value.startswith("最近一次备份：") for c in page.caption)
     store.dispose()

@@ -126,3 +126,21 @@ def add_unit() -> None:
         return
     st.session_state["new_unit_name"] = ""
     done(tl("users.unit_added", name=unit.name))
+
+
+def backup_state() -> None:
+    """When the store was last backed up (`python -m ledger backup`), with a warning when never, or longer ago than
+    LEDGER_BACKUP_MAX_DAYS (README "Backup, restore and archive")."""
+    import os
+
+    from ledger import backup, config
+
+    state = backup.status(source.store(), datetime.now(), config.backup_max_days(os.environ, source.secrets()))
+    if state.last is None:
+        st.warning(t("backup.never"), icon=":material/backup:")
+        return
+    line = t("backup.last", at=state.last.isoformat(sep=" ", timespec="minutes"), days=int(state.age_days or 0))
+    if state.overdue:
+        st.warning(line + t("backup.old", max=state.max_age_days), icon=":material/backup:")
+    else:
+        st.caption(line)
