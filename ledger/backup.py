@@ -1,4 +1,4 @@
-"""Backup and restore of the whole store (README "Backup, restore and archive"): one zip file that any engine
+"""Backup and restore of the whole store: one zip file that any engine
 restores into an empty store.
 
 The file holds, per table, its rows as JSON lines (`tables/NAME.jsonl`), and every stored byte string — original

@@ -1,4 +1,4 @@
-"""Each chart in words, for those who cannot see it (README "Accessibility"): the figures it draws, one text per
+"""Each chart in words, for those who cannot see it: the figures it draws, one text per
 chart kind, in the UI language. ledger.figures keeps the words on the figure (its layout's meta, WORDS), and
 ui.widgets.plotly_chart writes them beside the chart for screen readers."""
 

@@ -1,4 +1,4 @@
-"""The command line of backups (README "Backup, restore and archive"): `backup --out FILE`, `backup --status` and
+"""The command line of backups: `backup --out FILE`, `backup --status` and
 `restore-backup FILE --db URL`. Exit codes as everywhere: 0 done, 1 a usage or database error, 2 a backup file
 refused (nothing restored) or, for --status, no backup or one older than the setting."""
 

@@ -1,4 +1,4 @@
-"""Meeting mode's slides (README "Meeting mode"): which slides there are and which rows each shows.
+"""Meeting mode's slides: which slides there are and which rows each shows.
 
 A slide is laid out in lines of body text, each 1/30 of the screen's height (36 px at 1920×1080, 24 px at
 1280×720), so the same rows fit at any 16:9 size. Rows that do not fit at that size continue on the next slide of the

@@ -1,4 +1,4 @@
-"""Log in (README "Accounts and roles"): shown alone while viewing needs a login and nobody is logged in."""
+"""Log in: shown alone while viewing needs a login and nobody is logged in."""
 
 import streamlit as st
 

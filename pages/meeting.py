@@ -1,5 +1,5 @@
 """Meeting mode (会议模式): the weekly meeting on a projector, one slide at a time, the slide number in the address
-(?slide=3), text at least 1/30 of the screen's height, no sidebar and nothing to scroll (README "Meeting mode").
+(?slide=3), text at least 1/30 of the screen's height, no sidebar and nothing to scroll.
 Which slides there are and which rows each shows comes from ledger.slides; this page only draws them (ui.slides)."""
 
 import streamlit as st

@@ -1,5 +1,5 @@
 """Units: each unit's newest ledger in one table — completion, overdue, phases, lights, last report — sorted by what
-needs attention (README "Units and the roll-up"); clicking a unit shows every page for that unit."""
+needs attention; clicking a unit shows every page for that unit."""
 
 from functools import partial
 

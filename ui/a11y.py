@@ -1,4 +1,4 @@
-"""What every page needs for keyboard and screen-reader users (README "Accessibility"): a focus you can see on
+"""What every page needs for keyboard and screen-reader users: a focus you can see on
 whatever the Tab key reaches, and the page's language on the document, so that a screen reader reads Chinese as
 Chinese."""
 

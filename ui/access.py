@@ -367,7 +367,7 @@ def gate(action: str = "publish") -> None:
         st.warning(t("access.no_password"), icon=":material/lock:")
         st.code(
             "export LEDGER_EDITOR_PASSWORD='…'\n# or in .streamlit/secrets.toml:\neditor_password = \"…\"",
-            language=None,  # plain: the highlighter's colours are too pale (README "Accessibility")
+            language=None,  # plain: the highlighter's colours are too pale
         )
         first_admin_hint()
         return
@@ -386,7 +386,7 @@ def first_admin_hint() -> None:
     st.code(
         ".venv/bin/python -m ledger users add admin --role admin\n# or, before the first start:\n"
         "export LEDGER_ADMIN_PASSWORD='…'",
-        language=None,  # plain: the highlighter's colours are too pale (README "Accessibility")
+        language=None,  # plain: the highlighter's colours are too pale
     )
 
 

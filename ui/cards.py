@@ -18,7 +18,7 @@ from ledger.escape import html_text
 
 _TEXT = "rgb(14, 17, 23)"  # the theme's text colour (.streamlit/config.toml: textColor = "#0E1117")
 # Secondary text (notes under figures, table headers): the text colour at 65 %, 5.9:1 on white, 5.8:1 on #FAFAFB, over
-# WCAG 2.0 AA's 4.5:1 (README "Accessibility"); lines and borders stay lighter.
+# WCAG 2.0 AA's 4.5:1; lines and borders stay lighter.
 _MUTED = "rgba(14, 17, 23, 0.65)"
 CSS = (
     ".figures {display: grid; gap: 1rem; margin: 0 0 0.25rem 0; font-family: inherit;}"

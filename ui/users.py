@@ -130,7 +130,7 @@ def add_unit() -> None:
 
 def backup_state() -> None:
     """When the store was last backed up (`python -m ledger backup`), with a warning when never, or longer ago than
-    LEDGER_BACKUP_MAX_DAYS (README "Backup, restore and archive")."""
+    LEDGER_BACKUP_MAX_DAYS."""
     import os
 
     from ledger import backup, config
