@@ -25,6 +25,7 @@ FIGURES = 5.0  # a row of figure cards (label and large value)
 NOTE = 1.6  # a caption line under a table
 TEXT_EMS = 26.0  # a slide table's wrapping column, in em of body text (the other columns do not wrap)
 SLIDE_ROWS = 12  # never more rows on a slide, however short
+OVERALL_FIGURES = ("measures", "completion", "verified", "overdue", "due_soon")  # brief.headline_figures' keys
 
 OVERDUE_COLUMNS = ("days_overdue", "measure", "leader", "owner", "due")
 LEADER_COLUMNS = ("days_overdue", "measure", "owner", "due")  # a leader's own slide: the leader is in the title

@@ -5,9 +5,10 @@ Which slides there are and which rows each shows comes from ledger.slides; this 
 import streamlit as st
 
 from ledger import metrics
+from ledger.brief import headline_figures
 from ledger.lights import counts as light_counts
 from ledger.requirements import DEFAULT_DAYS
-from ledger.slides import slides
+from ledger.slides import OVERALL_FIGURES, slides
 from ledger.text import asked_number
 from ui import access
 from ui import slides as draw
@@ -16,7 +17,7 @@ from ui.changes import counts_row
 from ui.i18n import t
 from ui.meeting import record_form, requirements_of
 from ui.state import view
-from ui.widgets import light_row, pct
+from ui.widgets import light_row
 
 v = view()
 head = v.memo("headline", lambda: metrics.headline(v.tasks, v.ledger.phases, v.as_of, v.thresholds))
@@ -72,16 +73,8 @@ bar[4].page_link("pages/overview.py", label=t("slides.exit"), icon=":material/cl
 
 with st.container(key="meeting_slide"):
     if slide.kind == "overall":
-        cards(
-            [
-                Card(t("overview.measures"), head.tasks),
-                Card(t("overview.completion"), pct(head.completion_pct)),
-                Card(t("overview.verified"), pct(head.verified_pct)),
-                Card(t("overview.overdue"), head.overdue),
-                Card(t("overview.due_soon", days=v.thresholds.due_soon_days), head.due_soon),
-            ],
-            key="meeting_figures",
-        )
+        figures = {f["key"]: f for f in headline_figures(head, v.lang, v.thresholds)}  # the overview's, unnoted
+        cards([Card(figures[k]["label"], figures[k]["value"]) for k in OVERALL_FIGURES], key="meeting_figures")
         light_row(
             v.memo("light_counts", lambda: light_counts(v.lights)),
             t("overview.lights_help", days=v.thresholds.due_soon_days, points=f"{v.thresholds.behind_points:g}"),
