@@ -212,10 +212,12 @@ def review_columns(tasks: pd.DataFrame, found: Mapping[str, Review], prefix: str
 
 
 def reviewed(store: Store, plan_id: int, unit_id: int | None, version_id: int, ledger: Ledger) -> Ledger:
-    """A version's ledger with its measures' review as of that version."""
+    """A version's ledger with its measures' review as of that version. While nobody has decided on any of the
+    unit's measures, each measure reported done is a claim and nothing else can be: the versions before are not
+    read (a unit's figures, and all units together, read one version each)."""
     from dataclasses import replace
 
-    found = reviews(store, plan_id, unit_id, version_id)
+    found = reviews(store, plan_id, unit_id, version_id) if unit_id in store.review_stamps(plan_id) else {}
     return replace(ledger, tasks=review_columns(ledger.tasks, found))
 
 

@@ -165,9 +165,11 @@ def combined(
         return None
     names = {u.id: u.name for u in units(store)}
     ledgers = (ledgers_of or store.ledgers)([v.id for v in newest.values()])
+    decided = store.review_stamps(plan_id)  # units with no decision: each measure reported done is a claim
     frames = []
     for unit_id, version in newest.items():
-        tasks = review_columns(ledgers[version.id].tasks, reviews(store, plan_id, unit_id, version.id))
+        found = reviews(store, plan_id, unit_id, version.id) if unit_id in decided else {}
+        tasks = review_columns(ledgers[version.id].tasks, found)
         frames.append(
             tasks.assign(
                 unit=names.get(unit_id, str(unit_id)),
