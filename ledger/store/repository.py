@@ -328,6 +328,12 @@ class Store:
         value = json.loads(found)
         return Closed(datetime.fromisoformat(value["at"]), value["by"])
 
+    def closed_plans(self) -> set[int]:
+        """The ids of the plans closed."""
+        with self.engine.connect() as conn:
+            keys = conn.execute(sa.select(meta_table.c.key).where(meta_table.c.key.startswith(CLOSED_PREFIX))).scalars()
+            return {int(key.removeprefix(CLOSED_PREFIX)) for key in keys}
+
     def set_plan_phases(self, plan_id: int, phases: Sequence[Phase]) -> None:
         with self.transaction() as conn:
             refuse_closed(conn, plan_id)
