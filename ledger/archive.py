@@ -34,7 +34,7 @@ from ledger import accounts, audit, brief, meeting, metrics, typeset
 from ledger import evidence as evidence_files
 from ledger import requirements as req
 from ledger.i18n import translate
-from ledger.intake.plan_document import LEDGER_FIELDS
+from ledger.intake import LEDGER_FIELDS
 from ledger.store import Plan, Store, Version, audit_table, evidence_table, versions_table
 from ledger.text import second_text
 from ledger.writing import prefilled_workbook, table_workbook
@@ -44,7 +44,7 @@ FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 )
-FOLDERS = ("plan", "ledgers", "briefs", "evidence", "requirements")  # archive.folder.* : 01 … 05
+FOLDERS = ("plan", "ledgers", "briefs", "evidence", "requirements")  # archive.folder.*, numbered 01 … 05 in order
 PIECE = 1 << 20
 
 
@@ -131,7 +131,8 @@ def _pieces(data: bytes) -> Iterator[bytes]:
 
 
 def _folder(kind: str, lang: str) -> str:
-    return translate(f"archive.folder.{kind}", lang)
+    """A folder's name, numbered in the order of FOLDERS: 01_整改方案 …"""
+    return f"{FOLDERS.index(kind) + 1:02d}_{translate(f'archive.folder.{kind}', lang)}"
 
 
 def _version_stem(version: Version, lang: str) -> str:
@@ -316,7 +317,9 @@ def write(
             translate("archive.requirements", lang),
             [requirements_workbook(store, plan_id, units, lang)],
         )
-        writer.write([], translate("archive.trail", lang), [trail_workbook(store, plan_id, lang)])
+        writer.write(
+            [], f"{len(FOLDERS) + 1:02d}_{translate('archive.trail', lang)}", [trail_workbook(store, plan_id, lang)]
+        )
         listed = [{"path": e.path, "bytes": e.bytes, "sha256": e.sha256} for e in index.entries]
         heading = translate("archive.index_sheet", lang, plan=plan.name, at=second_text(moment))
         book = table_workbook({translate("archive.index_title", lang): listed}, lang)
