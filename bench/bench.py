@@ -11,6 +11,7 @@ roll-up of many units on PostgreSQL.
     .venv/bin/python bench/bench.py --columns-only   # reading by meaning against the release before it, the
                                                      # Upload page's column step re-checking a 1,000-row ledger,
                                                      # and 20 simultaneous logins' peak memory
+    .venv/bin/python bench/bench.py --archive-only   # the archive (归档) of a plan of 52 weekly versions × 50 measures
     .venv/bin/python bench/bench.py --evidence-only  # 2,000 evidence files on SQLite and PostgreSQL: the inspection
                                                      # page, storing a 20 MiB photo, memory (bench/evidence.py)
 
@@ -688,6 +689,9 @@ def main() -> None:
         "--evidence-only", action="store_true", help="only evidence and closure review (bench/evidence.py)"
     )
     which.add_argument(
+        "--archive-only", action="store_true", help="only the archive of a plan of 52 weekly versions × 50 measures"
+    )
+    which.add_argument(
         "--columns-only",
         action="store_true",
         help="only reading by meaning against the release before it, and the column step",
@@ -730,6 +734,13 @@ def main() -> None:
         (OUT / "results_evidence.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
         print("\n".join(evidence.report(results["evidence"])))
         return
+    if args.archive_only:
+        before = os.getloadavg()[0]
+        results["archive"] = archive_section(folder, repeat)
+        results["load"] = [before, os.getloadavg()[0]]
+        (OUT / "results_archive.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+        print(archive_report(results["archive"]))
+        return
     if args.columns_only:
         before = os.getloadavg()[0]
         results["columns"] = columns_section(folder, sizes, repeat, args.against)
@@ -765,6 +776,62 @@ def main() -> None:
         json.dumps(results, indent=2, ensure_ascii=False)
     )
     print(report(results))
+
+
+ARCHIVE_PROCESS = (
+    "import json, resource, sys, time\n"
+    "started = time.perf_counter()\n"
+    "from ledger.store import Store\n"
+    "store = Store(sys.argv[1])\n"
+    "plan = store.plan_named('bench')\n"
+    "entries = 0\n"
+    "if sys.argv[3] == 'archive':\n"
+    "    from ledger import archive\n"
+    "    entries = len(archive.write(store, plan.id, None, sys.argv[2]).entries)\n"
+    "print(json.dumps({'s': time.perf_counter() - started, 'entries': entries,\n"
+    "                  'maxrss_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))\n"
+)
+
+
+def archive_section(folder: Path, repeat: int, weeks: int = 52, measures: int = 50) -> dict:
+    """The archive of one plan without units of `weeks` weekly versions of `measures` measures (originals, a brief
+    and notices PDF per week, the workbooks and the index), each run a process of its own: wall time and peak memory
+    (ru_maxrss), against a process that only opens the same store."""
+    url = weekly_history(folder, weeks, measures)
+    out = folder / "archive.zip"
+    runs: dict[str, list[dict]] = {"archive": [], "open": []}
+    for _ in range(max(1, min(repeat, 3))):
+        for kind in runs:
+            done = subprocess.run(
+                [sys.executable, "-c", ARCHIVE_PROCESS, url, str(out), kind],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+            )
+            runs[kind].append(json.loads(done.stdout.strip().splitlines()[-1]))
+    made = sorted(runs["archive"], key=lambda r: r["s"])[len(runs["archive"]) // 2]
+    bare = sorted(runs["open"], key=lambda r: r["s"])[len(runs["open"]) // 2]
+    return {
+        "weeks": weeks,
+        "measures": measures,
+        "runs": len(runs["archive"]),
+        "archive_s": made["s"],
+        "archive_maxrss_mib": max(r["maxrss_mib"] for r in runs["archive"]),
+        "open_s": bare["s"],
+        "open_maxrss_mib": max(r["maxrss_mib"] for r in runs["open"]),
+        "entries": made["entries"] + 1,
+        "zip_mib": out.stat().st_size / (1 << 20),
+    }
+
+
+def archive_report(a: dict) -> str:
+    return (
+        f"Archive of {a['weeks']} weekly versions × {a['measures']} measures: {a['archive_s']:.1f} s "
+        f"(median of {a['runs']} processes; a process that only opens the store {a['open_s']:.1f} s), peak memory "
+        f"{a['archive_maxrss_mib']:.0f} MiB (that process {a['open_maxrss_mib']:.0f} MiB); {a['entries']} entries, "
+        f"{a['zip_mib']:.1f} MiB zip"
+    )
 
 
 def browser_section(folder: Path, repeat: int, sessions: int) -> dict:

@@ -30,6 +30,7 @@ from ledger.store import (
     append_audit,
     closure_table,
     evidence_table,
+    refuse_closed,
     tasks_table,
     versions_table,
 )
@@ -259,6 +260,7 @@ def decide(
     if action == RETURN and not reason:
         raise ClosureError("closure.reason_needed")
     with store.transaction() as conn:
+        refuse_closed(conn, measure.plan_id)  # StoreError "store.plan_closed": a closed plan is read-only
         reports, events = _timeline(conn, measure.plan_id, measure.unit_id, None, [measure.key])
         mine = reports.get(measure.key, [])
         now = review_of(mine, events.get(measure.key, []))

@@ -25,7 +25,7 @@ from ledger.intake import (
     prepare_evidence,
     unpack_evidence_zip,
 )
-from ledger.store import Store, append_audit, evidence_chunks_table, evidence_table, inserted_id
+from ledger.store import Store, append_audit, evidence_chunks_table, evidence_table, inserted_id, refuse_closed
 from ledger.text import second_text
 
 CHUNK = 1024 * 1024
@@ -224,6 +224,8 @@ def add_prepared(
     added: list[int] = []
     duplicates: list[str] = []
     with store.transaction() as conn:
+        for plan_id in dict.fromkeys(measure.plan_id for measure, _ in batch):
+            refuse_closed(conn, plan_id)  # StoreError "store.plan_closed": a closed plan is read-only
         have: dict[tuple[int | None, str], set[str]] = {}
         for measure, prepared in batch:
             place = (measure.unit_id, measure.key)

@@ -7,6 +7,7 @@ from ledger.diff import compare
 from ledger.text import minute_text
 from ledger.trends import version_rows
 from ui import access, source
+from ui.archive import archive_panel
 from ui.changes import details
 from ui.i18n import t
 from ui.meeting import requirement_history
@@ -75,6 +76,7 @@ st.dataframe(
 if access.allowed("originals"):
     downloads_panel(list(by_id), labels)
 withdrawal_panel(v.source.plan.id, by_id, labels, stamp)
+archive_panel(v.source.plan, v.source.unit_id)  # admins: the plan's archive (归档), closing the plan
 if v.source.combined:
     st.stop()
 

@@ -77,6 +77,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "meeting",
                 "sample",
                 "backup",
+                "archive",
             }
         ),
     ),

@@ -195,6 +195,7 @@ EXAMPLES = {
     "task.full_progress_not_done",
     "task.ambiguous_date",
     "evidence.import_help",
+    "field.sha256",  # the name of the digest
 }
 
 

@@ -229,6 +229,9 @@ def _import(found: tuple[evidence.Measure, ...], uploader: str, plan_id: int, un
         except evidence.EvidenceError as problem:
             st.session_state[FLASH_KEY] = ("error", [t(problem.code, **problem.params)])
             return
+        except STORE_ERRORS as problem:  # a closed plan among them (store.plan_closed)
+            st.session_state[FLASH_KEY] = ("error", [source.problem_text(problem)])
+            return
     if result.refusal is not None:
         st.session_state[FLASH_KEY] = (
             "error",
@@ -274,6 +277,9 @@ def _decide(measure: evidence.Measure, action: str, reason_key: str | None) -> N
         )
     except closure.ClosureError as problem:
         st.session_state[FLASH_KEY] = ("error", [tl(problem.code, **{"measure": measure.id, **problem.params})])
+        return
+    except STORE_ERRORS as problem:  # a closed plan among them (store.plan_closed)
+        st.session_state[FLASH_KEY] = ("error", [source.problem_text(problem)])
         return
     if reason_key:
         st.session_state[reason_key] = ""

@@ -19,6 +19,7 @@ from ledger.metrics import Thresholds, filter_fields, filter_options, select
 from ledger.report import column_name
 from ledger.text import minute_text
 from ledger.vocab import STATUSES
+from ui.archive import closed_caption
 from ui.i18n import lang, literal, t, tl
 from ui.memo import T, memo
 from ui.navigation import leave_pages_directory_mode
@@ -162,6 +163,7 @@ def sidebar(source: Current) -> View:
             st.caption(tl("sidebar.filtered", fields=named))
             st.button(t("sidebar.clear"), on_click=clear_filters, width="stretch")
         version = source.version
+        closed_caption(source.plan)  # a closed plan (结束) says so on every page
         if not source.combined:
             st.caption(
                 tl(

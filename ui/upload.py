@@ -113,8 +113,10 @@ def units_step(ledger: Ledger, parts: UnitParts, picked: bool, plan_id: int | No
 
 
 def targets() -> dict[int, str]:
-    """Where an upload may go: each real plan, or a new one. The demo plan never takes a real ledger."""
-    real = {s.plan.id: s.plan.name for s in source.store().plans() if not s.plan.demo}
+    """Where an upload may go: each real plan still open, or a new one. The demo plan never takes a real ledger, a
+    closed one (README "The plan's archive") none."""
+    closed = source.store().closed_plans()
+    real = {s.plan.id: s.plan.name for s in source.store().plans() if not s.plan.demo and s.plan.id not in closed}
     return real | {NEW_PLAN: t("upload.new_plan")}
 
 

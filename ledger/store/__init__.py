@@ -6,6 +6,7 @@ from ledger.store.engine import WRITING, default_url, inserted_id, make_engine, 
 from ledger.store.errors import STORE_ERRORS, StoreError, problem_code, problem_params
 from ledger.store.migrations import DEMO_PLAN_NAME, DEMO_UPLOADER, SCHEMA_VERSION, UPGRADED_PLAN_NAME, schema_version
 from ledger.store.repository import (
+    Closed,
     Columns,
     NewPlan,
     Plan,
@@ -14,6 +15,7 @@ from ledger.store.repository import (
     Store,
     Version,
     content_sha256,
+    refuse_closed,
     unit_sha256,
 )
 from ledger.store.snapshots import snapshot_bytes, snapshot_frame, snapshot_frames, tasks_frame
@@ -52,6 +54,7 @@ __all__ = [
     "STORE_ERRORS",
     "UPGRADED_PLAN_NAME",
     "WRITING",
+    "Closed",
     "Columns",
     "NewPlan",
     "Plan",
@@ -75,6 +78,7 @@ __all__ = [
     "plans_table",
     "problem_code",
     "problem_params",
+    "refuse_closed",
     "schema_version",
     "sessions_table",
     "shown_url",

@@ -141,6 +141,24 @@ class Published:
     created: bool  # False: these exact files were published before, as `version`
 
 
+@dataclass(frozen=True)
+class Closed:
+    """A plan marked closed (结束) after its archive: read-only from then on."""
+
+    at: datetime
+    by: str
+
+
+CLOSED_PREFIX = "plan_closed:"  # the meta row that marks a plan closed: its key ends with the plan's id
+
+
+def refuse_closed(conn: sa.Connection, plan_id: int) -> None:
+    """Inside a write transaction: StoreError "store.plan_closed" when the plan is closed, so nothing is written."""
+    if conn.execute(sa.select(meta_table.c.key).where(meta_table.c.key == f"{CLOSED_PREFIX}{plan_id}")).first():
+        name = conn.execute(sa.select(plans_table.c.name).where(plans_table.c.id == plan_id)).scalar()
+        raise StoreError("store.plan_closed", str(name or plan_id))
+
+
 def content_sha256(files: Sequence[tuple[str, bytes]]) -> str:
     """One digest for an upload of one or two files: the same bytes give the same digest whatever the names."""
     digest = hashlib.sha256()
@@ -240,6 +258,7 @@ class Store:
         was = self.plan(plan_id).name
         try:
             with self.transaction() as conn:
+                refuse_closed(conn, plan_id)
                 conn.execute(plans_table.update().where(plans_table.c.id == plan_id).values(name=name))
                 append_audit(
                     conn,
@@ -260,6 +279,7 @@ class Store:
         plan = self.plan(plan_id)
         versions = len(self.versions(plan_id, withdrawn=True))
         with self.transaction() as conn:
+            refuse_closed(conn, plan_id)
             append_audit(
                 conn,
                 at=at,
@@ -278,8 +298,45 @@ class Store:
             conn.execute(plan_phases_table.delete().where(plan_phases_table.c.plan_id == plan_id))
             conn.execute(plans_table.delete().where(plans_table.c.id == plan_id))
 
+    def close_plan(self, plan_id: int, *, at: datetime, by: str, address: str = "") -> Closed:
+        """Mark the plan closed (结束): every write to it is refused from then on (StoreError "store.plan_closed"),
+        with its record in the audit trail. Refused for a plan already closed."""
+        plan = self.plan(plan_id)
+        with self.transaction() as conn:
+            refuse_closed(conn, plan_id)
+            value = json.dumps({"at": at.isoformat(), "by": by}, ensure_ascii=False)
+            conn.execute(meta_table.insert().values(key=f"{CLOSED_PREFIX}{plan_id}", value=value))
+            append_audit(
+                conn,
+                at=at,
+                who=by,
+                action="plan_closed",
+                target=plan.name,
+                address=address,
+                detail={"plan_id": plan_id, "versions": len(self.versions(plan_id))},
+            )
+        return Closed(at, by)
+
+    def closed(self, plan_id: int) -> Closed | None:
+        """When and by whom the plan was closed; None while it is open."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                sa.select(meta_table.c.value).where(meta_table.c.key == f"{CLOSED_PREFIX}{plan_id}")
+            ).scalar()
+        if found is None:
+            return None
+        value = json.loads(found)
+        return Closed(datetime.fromisoformat(value["at"]), value["by"])
+
+    def closed_plans(self) -> set[int]:
+        """The ids of the plans closed."""
+        with self.engine.connect() as conn:
+            keys = conn.execute(sa.select(meta_table.c.key).where(meta_table.c.key.startswith(CLOSED_PREFIX))).scalars()
+            return {int(key.removeprefix(CLOSED_PREFIX)) for key in keys}
+
     def set_plan_phases(self, plan_id: int, phases: Sequence[Phase]) -> None:
         with self.transaction() as conn:
+            refuse_closed(conn, plan_id)
             conn.execute(plan_phases_table.delete().where(plan_phases_table.c.plan_id == plan_id))
             _insert_plan_phases(conn, plan_id, phases)
 
@@ -342,6 +399,7 @@ class Store:
         try:
             with self.transaction() as conn:
                 plan_id = _insert_plan(conn, plan) if isinstance(plan, NewPlan) else plan
+                refuse_closed(conn, plan_id)
                 made = _Made(files, uploaded_by, uploaded_at, note, address, audit_action, isinstance(plan, NewPlan))
                 version_id = self._insert_version(conn, plan_id, ledger, digest, unit_id, made)
                 if unit_id is not None:
@@ -381,6 +439,7 @@ class Store:
         try:
             with self.transaction() as conn:
                 plan_id = _insert_plan(conn, plan) if isinstance(plan, NewPlan) else plan
+                refuse_closed(conn, plan_id)
                 known = {
                     fold(name): unit_id
                     for unit_id, name in conn.execute(sa.select(units_table.c.id, units_table.c.name))
@@ -520,6 +579,7 @@ class Store:
             ).scalar()
             if found != plan_id:
                 raise StoreError("store.no_version", str(new.version_id))
+            refuse_closed(conn, plan_id)
             requirement_id = inserted_id(
                 conn.execute(
                     requirements_table.insert().values(
@@ -586,6 +646,11 @@ class Store:
     def withdraw_requirement(self, requirement_id: int, *, by: str, at: datetime) -> None:
         """Take back a requirement recorded by mistake: it is kept (who withdrew it, when) but no longer shown."""
         with self.transaction() as conn:
+            plan_id = conn.execute(
+                sa.select(requirements_table.c.plan_id).where(requirements_table.c.id == requirement_id)
+            ).scalar()
+            if plan_id is not None:
+                refuse_closed(conn, plan_id)
             conn.execute(
                 requirements_table.update()
                 .where(requirements_table.c.id == requirement_id)
@@ -735,6 +800,7 @@ class Store:
             row = conn.execute(sa.select(versions_table).where(versions_table.c.id == version_id)).mappings().first()
             if row is None:
                 raise StoreError("store.no_version", str(version_id))
+            refuse_closed(conn, row["plan_id"])
             if row["withdrawn_at"] is not None:
                 raise StoreError("store.already_withdrawn", str(version_id))
             conn.execute(
@@ -770,6 +836,7 @@ class Store:
             row = conn.execute(sa.select(versions_table).where(versions_table.c.id == version_id)).mappings().first()
             if row is None:
                 raise StoreError("store.no_version", str(version_id))
+            refuse_closed(conn, row["plan_id"])
             if row["withdrawn_at"] is None:
                 raise StoreError("store.not_withdrawn", str(version_id))
             again = conn.execute(

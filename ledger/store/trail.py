@@ -35,6 +35,7 @@ AUDIT_ACTIONS = (
     "closure_returned",
     "backup_made",
     "backup_restored",
+    "plan_closed",
 )
 
 
