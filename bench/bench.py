@@ -671,10 +671,18 @@ def units_on_postgres(units: int, weeks: int, measures: int, repeat: int, profil
 
         pages = unit_pages(url, repeat, profile, publish_one)
         ratio = publish_ratio(server.admin_url, url, plan, built["unit_ids"], measures, repeat)
+        backups = backup_section(server, url, Path(tempfile.mkdtemp(prefix="bench_backup_")))
     finally:
         server.stop()
     built.pop("unit_ids")
-    return {"server": server.bin.parent.name, **built, "core": core, "pages": pages, "publish": ratio}
+    return {
+        "server": server.bin.parent.name,
+        **built,
+        "core": core,
+        "pages": pages,
+        "publish": ratio,
+        "backup": backups,
+    }
 
 
 def main() -> None:
@@ -776,6 +784,53 @@ def main() -> None:
         json.dumps(results, indent=2, ensure_ascii=False)
     )
     print(report(results))
+
+
+def _process(command: list[str], env: dict | None = None) -> dict:
+    """Run a command; its wall time and the peak RSS (MiB) of it and the processes it waited for."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, process.stderr.read().decode() if process.stderr else ""
+    return {"s": time.perf_counter() - started, "maxrss_mib": usage.ru_maxrss / 1024}
+
+
+def backup_section(server, url: str, folder: Path) -> dict:
+    """`python -m ledger backup` of the big store, and `restore-backup` of it into an empty PostgreSQL database and
+    an empty SQLite file, each a process of its own (time, peak memory); against pg_dump of the same database in its
+    custom format, and a process that only opens the store."""
+    from tests.postgres import fresh_database
+
+    ledger = [sys.executable, "-m", "ledger"]
+    out = folder / "backup.zip"
+    found = {
+        "open": _process([sys.executable, "-c", "import sys; from ledger.store import Store; Store(sys.argv[1])", url]),
+        "backup": _process([*ledger, "backup", "--db", url, "--out", str(out)]),
+    }
+    dump = folder / "pg_dump.custom"
+    plain = url.replace("postgresql+psycopg://", "postgresql://")
+    found["pg_dump"] = _process([str(server.bin / "pg_dump"), "--format=custom", f"--file={dump}", plain])
+    target = fresh_database(server.admin_url, "bench_restored")
+    found["restore_postgres"] = _process([*ledger, "restore-backup", str(out), "--db", target])
+    found["restore_sqlite"] = _process([*ledger, "restore-backup", str(out), "--db", f"sqlite:///{folder / 'r.db'}"])
+    restored = Store(target)
+    found["restored_versions"] = restored.counts()["ledger_versions"]
+    restored.dispose()
+    found["backup_mib"] = out.stat().st_size / (1 << 20)
+    found["pg_dump_mib"] = dump.stat().st_size / (1 << 20)
+    return found
+
+
+def backup_report(b: dict) -> str:
+    return (
+        f"Backup (`python -m ledger backup`) of this store: {b['backup']['s']:.1f} s, peak {b['backup']['maxrss_mib']:.0f} "
+        f"MiB, a {b['backup_mib']:.0f} MiB file; against pg_dump --format=custom {b['pg_dump']['s']:.1f} s "
+        f"({b['backup']['s'] / b['pg_dump']['s']:.1f}×), {b['pg_dump_mib']:.0f} MiB; a process that only opens the "
+        f"store peaks at {b['open']['maxrss_mib']:.0f} MiB. Restore into an empty PostgreSQL database "
+        f"{b['restore_postgres']['s']:.1f} s (peak {b['restore_postgres']['maxrss_mib']:.0f} MiB), into an empty "
+        f"SQLite file {b['restore_sqlite']['s']:.1f} s (peak {b['restore_sqlite']['maxrss_mib']:.0f} MiB); "
+        f"{b['restored_versions']:,} versions restored."
+    )
 
 
 ARCHIVE_PROCESS = (
@@ -1261,6 +1316,8 @@ def report_units(u: dict) -> list[str]:
         f"(target ≤ 1.5×); Store.publish alone {pub['big_publish_s']:.3f} s vs {pub['empty_publish_s']:.3f} s "
         f"({pub['publish_ratio']:.2f}×), the check {pub['big_check_s']:.3f} s vs {pub['empty_check_s']:.3f} s.",
     ]
+    if "backup" in u:
+        lines.append(backup_report(u["backup"]))
     return lines
 
 
