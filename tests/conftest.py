@@ -64,6 +64,20 @@ def sample_ledger():
     return load((path.name, path.read_bytes()))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked `sqlite_only` (say `pytestmark = pytest.mark.sqlite_only`) gets the `url` and `store`
+    fixtures on SQLite alone, as if it were parametrized so itself."""
+    definition = metafunc.definition
+    if not (definition.get_closest_marker("sqlite_only") and "url" in metafunc.fixturenames):
+        return
+    for mark in definition.iter_markers("parametrize"):
+        names = mark.args[0] if mark.args else mark.kwargs.get("argnames", ())
+        if "url" in ([name.strip() for name in names.split(",")] if isinstance(names, str) else names):
+            return
+    definition.add_marker(pytest.mark.parametrize("url", ["sqlite"], indirect=True))
+
+
 @pytest.fixture(autouse=True)
 def navigation_mode(monkeypatch):
     """Run AppTest in the steady state of a real server.
@@ -122,9 +136,26 @@ def url(request, tmp_path):
 
 @pytest.fixture
 def store(url):
-    """A fresh store on each engine (a test file with a store of its own overrides this one)."""
+    """A fresh, empty store on each engine (on SQLite only for a test marked `sqlite_only`); a test file that needs
+    one filled in extends it (`def store(store): ...`)."""
     from ledger.store import Store
 
     store = Store(url)
     yield store
     store.dispose()
+
+
+@pytest.fixture
+def app():
+    """tests/apptest.py's `app`: the dashboard in AppTest, run once (`app(token, page, state=..., **query)`)."""
+    from tests.apptest import app
+
+    return app
+
+
+@pytest.fixture
+def log_in():
+    """tests/apptest.py's `log_in(at, name, password)`: the login form filled in and sent."""
+    from tests.apptest import log_in
+
+    return log_in
