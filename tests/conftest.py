@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -97,6 +98,27 @@ def navigation_mode(monkeypatch):
     monkeypatch.setattr(PagesManager, "__init__", init)
 
 
+# argon2id as the app hashes passwords, at the lowest cost: the tests hash and check thousands of passwords, and at
+# the app's 64 MiB a check (ledger/accounts.py) the login and throttle tests alone took over 100 s of a serial run.
+# Only this process is changed: the servers and commands the tests start hash at full cost (and the browser tests
+# log in through them), and a hash of either kind verifies in both.
+CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes():
+    from argon2 import PasswordHasher
+
+    from ledger import accounts
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(accounts, "_hasher", PasswordHasher(**CHEAP_ARGON2))
+    accounts.dummy_hash.cache_clear()
+    yield
+    patch.undo()
+    accounts.dummy_hash.cache_clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _test_database(tmp_path_factory):
     """Pages and commands under test use a database of their own, never data/ledger.db."""
@@ -124,14 +146,42 @@ def postgres():
     server.stop()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def url(request, tmp_path):
-    """A fresh store's URL: SQLite, and a new database on the session's PostgreSQL server."""
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory):
+    """A migrated, empty SQLite store (its files), copied for each test's `store`."""
+    from ledger.store import Store
+
+    folder = tmp_path_factory.mktemp("template")
+    Store(f"sqlite:///{folder / 'ledger.db'}").dispose()
+    return sorted(folder.glob("ledger.db*"))
+
+
+@pytest.fixture(scope="session")
+def _postgres_template(postgres):
+    """A migrated, empty database on the session's PostgreSQL server, the template of each test's `store`: a copy
+    is made in a tenth of the time the tables, indexes and triggers take to create."""
+    from ledger.store import Store
     from tests.postgres import fresh_database
 
+    Store(fresh_database(postgres.admin_url, "ledger_template")).dispose()  # no connection left: a template
+    return "ledger_template"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def url(request, tmp_path):
+    """A fresh store's URL: SQLite, and a new database on the session's PostgreSQL server. Empty; but for a test
+    that opens the `store` fixture on it, already a copy of a migrated, empty store (what opening it would make)."""
+    from tests.postgres import fresh_database
+
+    migrated = "store" in request.fixturenames
     if request.param == "sqlite":
+        if migrated:
+            for path in request.getfixturevalue("_sqlite_template"):
+                shutil.copyfile(path, tmp_path / path.name)
         return f"sqlite:///{tmp_path / 'ledger.db'}"
-    return fresh_database(request.getfixturevalue("postgres").admin_url, f"ledger_{next(_databases)}")
+    admin_url = request.getfixturevalue("postgres").admin_url
+    template = request.getfixturevalue("_postgres_template") if migrated else None
+    return fresh_database(admin_url, f"ledger_{next(_databases)}", template)
 
 
 @pytest.fixture
