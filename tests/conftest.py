@@ -21,6 +21,8 @@ def in_ci() -> bool:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if hasattr(session.config, "workerinput"):  # a pytest-xdist worker: the controller counts every worker's tests
+        return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is None:
         return
@@ -39,9 +41,28 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 POSTGRES_FIXTURES = {"postgres", "own_postgres", "cluster"}  # fixtures that start a real PostgreSQL server
 
 
+SHARED_SCOPES = ("module", "class", "package")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group markers
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test that starts PostgreSQL (a PostgreSQL fixture, or a parameter named "postgres") carries the
-    `postgres` marker, so `-m "not postgres"` really leaves them out: an unmarked one stops the run."""
+    `postgres` marker, so `-m "not postgres"` really leaves them out: an unmarked one stops the run.
+
+    In parallel runs (pytest-xdist, `--dist loadgroup` in tests/run.sh) a test file with a fixture it shares between
+    its tests (a module's server, a store built once, a story told test by test) runs whole, in order, in one
+    worker: all its tests carry `xdist_group(<file>)`. The other tests go to whichever worker is free."""
+
+    def shares_fixtures(item: pytest.Item) -> bool:
+        info = getattr(item, "_fixtureinfo", None)
+        definitions = info.name2fixturedefs.values() if info is not None else ()
+        return any(fixturedef.scope in SHARED_SCOPES for found in definitions for fixturedef in found)
+
+    grouped = {item.nodeid.split("::")[0] for item in items if shares_fixtures(item)}
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        if path in grouped:
+            item.add_marker(pytest.mark.xdist_group(path))
 
     def uses_postgres(item: pytest.Item) -> bool:
         callspec = getattr(item, "callspec", None)
