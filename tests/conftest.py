@@ -3,6 +3,7 @@ key missing from ledger/i18n.py, or a parameter its text needs and was not given
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
@@ -164,7 +165,8 @@ def postgres():
     except (FileNotFoundError, subprocess.CalledProcessError) as problem:
         pytest.skip(f"no PostgreSQL server: {problem}")
     yield server
-    server.stop()
+    with contextlib.suppress(subprocess.CalledProcessError):  # as own_postgres: a server already gone is stopped
+        server.stop()
 
 
 @pytest.fixture(scope="session")
