@@ -3,8 +3,10 @@ key missing from ledger/i18n.py, or a parameter its text needs and was not given
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -20,6 +22,8 @@ def in_ci() -> bool:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if hasattr(session.config, "workerinput"):  # a pytest-xdist worker: the controller counts every worker's tests
+        return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is None:
         return
@@ -38,9 +42,28 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 POSTGRES_FIXTURES = {"postgres", "own_postgres", "cluster"}  # fixtures that start a real PostgreSQL server
 
 
+SHARED_SCOPES = ("module", "class", "package")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the xdist_group markers
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test that starts PostgreSQL (a PostgreSQL fixture, or a parameter named "postgres") carries the
-    `postgres` marker, so `-m "not postgres"` really leaves them out: an unmarked one stops the run."""
+    `postgres` marker, so `-m "not postgres"` really leaves them out: an unmarked one stops the run.
+
+    In parallel runs (pytest-xdist, `--dist loadgroup` in tests/run.sh) a test file with a fixture it shares between
+    its tests (a module's server, a store built once, a story told test by test) runs whole, in order, in one
+    worker: all its tests carry `xdist_group(<file>)`. The other tests go to whichever worker is free."""
+
+    def shares_fixtures(item: pytest.Item) -> bool:
+        info = getattr(item, "_fixtureinfo", None)
+        definitions = info.name2fixturedefs.values() if info is not None else ()
+        return any(fixturedef.scope in SHARED_SCOPES for found in definitions for fixturedef in found)
+
+    grouped = {item.nodeid.split("::")[0] for item in items if shares_fixtures(item)}
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        if path in grouped:
+            item.add_marker(pytest.mark.xdist_group(path))
 
     def uses_postgres(item: pytest.Item) -> bool:
         callspec = getattr(item, "callspec", None)
@@ -64,6 +87,20 @@ def sample_ledger():
     return load((path.name, path.read_bytes()))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked `sqlite_only` (say `pytestmark = pytest.mark.sqlite_only`) gets the `url` and `store`
+    fixtures on SQLite alone, as if it were parametrized so itself."""
+    definition = metafunc.definition
+    if not (definition.get_closest_marker("sqlite_only") and "url" in metafunc.fixturenames):
+        return
+    for mark in definition.iter_markers("parametrize"):
+        names = mark.args[0] if mark.args else mark.kwargs.get("argnames", ())
+        if "url" in ([name.strip() for name in names.split(",")] if isinstance(names, str) else names):
+            return
+    definition.add_marker(pytest.mark.parametrize("url", ["sqlite"], indirect=True))
+
+
 @pytest.fixture(autouse=True)
 def navigation_mode(monkeypatch):
     """Run AppTest in the steady state of a real server.
@@ -81,6 +118,27 @@ def navigation_mode(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init)
+
+
+# argon2id as the app hashes passwords, at the lowest cost: the tests hash and check thousands of passwords, and at
+# the app's 64 MiB a check (ledger/accounts.py) the login and throttle tests alone took over 100 s of a serial run.
+# Only this process is changed: the servers and commands the tests start hash at full cost (and the browser tests
+# log in through them), and a hash of either kind verifies in both.
+CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashes():
+    from argon2 import PasswordHasher
+
+    from ledger import accounts
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(accounts, "_hasher", PasswordHasher(**CHEAP_ARGON2))
+    accounts.dummy_hash.cache_clear()
+    yield
+    patch.undo()
+    accounts.dummy_hash.cache_clear()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -107,24 +165,70 @@ def postgres():
     except (FileNotFoundError, subprocess.CalledProcessError) as problem:
         pytest.skip(f"no PostgreSQL server: {problem}")
     yield server
-    server.stop()
+    with contextlib.suppress(subprocess.CalledProcessError):  # as own_postgres: a server already gone is stopped
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory):
+    """A migrated, empty SQLite store (its files), copied for each test's `store`."""
+    from ledger.store import Store
+
+    folder = tmp_path_factory.mktemp("template")
+    Store(f"sqlite:///{folder / 'ledger.db'}").dispose()
+    return sorted(folder.glob("ledger.db*"))
+
+
+@pytest.fixture(scope="session")
+def _postgres_template(postgres):
+    """A migrated, empty database on the session's PostgreSQL server, the template of each test's `store`: a copy
+    is made in a tenth of the time the tables, indexes and triggers take to create."""
+    from ledger.store import Store
+    from tests.postgres import fresh_database
+
+    Store(fresh_database(postgres.admin_url, "ledger_template")).dispose()  # no connection left: a template
+    return "ledger_template"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def url(request, tmp_path):
-    """A fresh store's URL: SQLite, and a new database on the session's PostgreSQL server."""
+    """A fresh store's URL: SQLite, and a new database on the session's PostgreSQL server. Empty; but for a test
+    that opens the `store` fixture on it, already a copy of a migrated, empty store (what opening it would make)."""
     from tests.postgres import fresh_database
 
+    migrated = "store" in request.fixturenames
     if request.param == "sqlite":
+        if migrated:
+            for path in request.getfixturevalue("_sqlite_template"):
+                shutil.copyfile(path, tmp_path / path.name)
         return f"sqlite:///{tmp_path / 'ledger.db'}"
-    return fresh_database(request.getfixturevalue("postgres").admin_url, f"ledger_{next(_databases)}")
+    admin_url = request.getfixturevalue("postgres").admin_url
+    template = request.getfixturevalue("_postgres_template") if migrated else None
+    return fresh_database(admin_url, f"ledger_{next(_databases)}", template)
 
 
 @pytest.fixture
 def store(url):
-    """A fresh store on each engine (a test file with a store of its own overrides this one)."""
+    """A fresh, empty store on each engine (on SQLite only for a test marked `sqlite_only`); a test file that needs
+    one filled in extends it (`def store(store): ...`)."""
     from ledger.store import Store
 
     store = Store(url)
     yield store
     store.dispose()
+
+
+@pytest.fixture
+def app():
+    """tests/apptest.py's `app`: the dashboard in AppTest, run once (`app(token, page, state=..., **query)`)."""
+    from tests.apptest import app
+
+    return app
+
+
+@pytest.fixture
+def log_in():
+    """tests/apptest.py's `log_in(at, name, password)`: the login form filled in and sent."""
+    from tests.apptest import log_in
+
+    return log_in

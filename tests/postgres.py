@@ -65,10 +65,11 @@ class PostgresServer:
         return f"postgresql://ledger@127.0.0.1:{self.port}/postgres"
 
 
-def fresh_database(admin_url: str, name: str) -> str:
-    """Create an empty database and return its SQLAlchemy URL."""
+def fresh_database(admin_url: str, name: str, template: str | None = None) -> str:
+    """Create an empty database (or a copy of the database `template`, which nobody may be connected to) and
+    return its SQLAlchemy URL."""
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
     return f"{base}/{name}"

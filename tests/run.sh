@@ -36,5 +36,7 @@ fi
 .venv/bin/ruff format --check .
 .venv/bin/python -m mypy ledger/  # settings: [tool.mypy] in pyproject.toml
 # pytest exits 5 when it collects nothing; tests/conftest.py also fails a run that executes no test
-# and, with CI=true, a run that skips any.
-.venv/bin/python -m pytest "$@"
+# and, with CI=true, a run that skips any. Two workers (pytest-xdist; TEST_WORKERS=0 runs in this process alone):
+# a test file whose tests share a module's fixture runs whole in one of them (tests/conftest.py), the rest is shared
+# out test by test. The 25 slowest set-ups, tests and tear-downs are listed at the end (--durations in pyproject.toml).
+.venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" --dist loadgroup "$@"

@@ -5,6 +5,7 @@ and forged forwarding headers.
 
 Real argon2 accounts in a real SQLite store: the store is built once per module and copied for each test."""
 
+import functools
 import hashlib
 import io
 import json
@@ -26,6 +27,8 @@ from ledger.report import summary
 from ledger.rollup import combined, rollup
 from ledger.sample import history_files
 from ledger.store import Store, sessions_table
+from tests import apptest
+from tests.apptest import log_in
 from tests.cards import figures
 from tests.sheets import week_five
 from ui import access, navigation
@@ -146,26 +149,9 @@ def media(monkeypatch):
     return SimpleNamespace(files=files, fetch=fetch)
 
 
-def app(token: str | None = None, page: str | None = None) -> AppTest:
-    """The dashboard, in a browser session holding this login (a session token, as after logging in), with the
-    history page's download and withdrawal panels opened (they are drawn only while open)."""
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    if token:
-        at.session_state[access.TOKEN_KEY] = token
-    at.session_state[DOWNLOADS_OPEN_KEY] = at.session_state[WITHDRAW_OPEN_KEY] = True
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def log_in(at: AppTest, name: str, password: str) -> AppTest:
-    at.text_input(key="login_name").input(name)
-    at.text_input(key="login_password").input(password)
-    next(b for b in at.button if b.label == t("access.login")).click().run()
-    assert not at.exception, at.exception
-    return at
+# The dashboard with the history page's download and withdrawal panels opened (they are drawn only while open);
+# a script run that raised fails the test.
+app = functools.partial(apptest.app, state={DOWNLOADS_OPEN_KEY: True, WITHDRAW_OPEN_KEY: True}, check=True)
 
 
 def texts(elements) -> list[str]:

@@ -15,19 +15,14 @@ from ledger import accounts, audit
 from ledger.cli import run
 from ledger.publishing import check_upload, publish
 from ledger.sample import DEMO_PLAN_NAME, import_history
-from ledger.store import NewPlan, Store, audit_table, users_table
+from ledger.store import NewPlan, audit_table, users_table
 from tests.sheets import week_five
+
+pytestmark = pytest.mark.sqlite_only  # `store`: a fresh SQLite store (tests/conftest.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2019, 6, 3, 9, 0)
 GOOD = "整改-督办-2019"
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'ledger.db'}")
-    yield store
-    store.dispose()
 
 
 def add(store, name="办公室主任", role="editor", password=GOOD, units=()):

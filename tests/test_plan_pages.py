@@ -13,6 +13,7 @@ from ledger.publishing import check_upload, publish
 from ledger.sample import PHASES, TITLE, week_tasks
 from ledger.store import DEMO_PLAN_NAME, Store
 from ledger.writing import LedgerSheet, ledger_workbook
+from tests.apptest import app
 from tests.cards import figures
 from ui.versions import POSTPONEMENTS_OPEN_KEY
 
@@ -43,12 +44,6 @@ def publish_week(store: Store, plan_id: int, data: bytes) -> None:
     files = [("台账.xlsx", data)]
     ledger = check_upload(store, files, date(2019, 6, 3), plan_id=plan_id)
     publish(store, files, ledger, plan=plan_id, uploaded_by="办公室主任", uploaded_at=datetime.now())
-
-
-def app(**query) -> AppTest:
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    at.query_params.update(query)
-    return at.run()
 
 
 def test_the_real_plan_opens_first_and_is_never_compared_with_the_demo(two_plans):

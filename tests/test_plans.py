@@ -22,20 +22,15 @@ from ledger.store import (
     meta_table,
     tasks_table,
 )
-from tests.postgres import PostgresServer, fresh_database
+from tests.postgres import fresh_database
 from tests.sheets import task_row, week_five, workbook
+
+pytestmark = pytest.mark.sqlite_only  # `store`: a fresh SQLite store (tests/conftest.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 V1_FIXTURE = Path(__file__).parent / "fixtures" / "store_v1.db"  # written by the release before plans
 AT = datetime(2019, 6, 3, 17, 0)
 _databases = itertools.count()
-
-
-@pytest.fixture
-def store(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'ledger.db'}")
-    yield store
-    store.dispose()
 
 
 def publish_into(store: Store, plan_id: int, name: str, data: bytes):
@@ -121,17 +116,10 @@ def assert_upgraded(store: Store) -> None:
 
 
 @pytest.mark.postgres
-def test_a_postgresql_store_of_the_previous_release_is_upgraded_too(tmp_path):
-    try:
-        server = PostgresServer().start()
-    except (FileNotFoundError, OSError) as problem:
-        pytest.skip(f"no PostgreSQL server: {problem}")
-    try:
-        url = fresh_database(server.admin_url, f"ledger_v1_{next(_databases)}")
-        copy_v1_fixture(url)
-        assert_upgraded(Store(url))
-    finally:
-        server.stop()
+def test_a_postgresql_store_of_the_previous_release_is_upgraded_too(postgres):
+    url = fresh_database(postgres.admin_url, f"ledger_v1_{next(_databases)}")  # on the session's server
+    copy_v1_fixture(url)
+    assert_upgraded(Store(url))
 
 
 def copy_v1_fixture(url: str) -> None:

@@ -32,12 +32,14 @@ def week_six() -> bytes:
     return ledger_workbook(LedgerSheet(rows, PHASES, date(2019, 6, 10), TITLE))
 
 
+pytestmark = pytest.mark.sqlite_only
+
+
 @pytest.fixture
-def store(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'ledger.db'}")
+def store(store):
+    """The shared fresh store, with the four sample weeks imported (the demo plan)."""
     import_history(store, ROOT / "data")
-    yield store
-    store.dispose()
+    return store
 
 
 def plan(store):

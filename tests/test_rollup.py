@@ -21,9 +21,12 @@ WEEKS = dict(sorted(history_files().items()))
 AT = datetime(2019, 6, 3, 17)
 
 
+pytestmark = pytest.mark.sqlite_only
+
+
 @pytest.fixture
-def store(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'ledger.db'}")
+def store(store):
+    """The shared fresh store, with one plan reported by three units and a fourth that never reported."""
     plan = store.create_plan(PLAN, created_at=AT)
     files = list(WEEKS.values())
     for unit, data in (("第一中学", files[3]), ("第二中学", week_five()), ("第三中学", files[2])):
@@ -39,8 +42,7 @@ def store(tmp_path):
             unit_id=unit_id,
         )
     accounts.add_unit(store, "第四中学", at=AT, by="admin", plan_id=plan.id)  # expected, never reported
-    yield store
-    store.dispose()
+    return store
 
 
 def test_each_units_figures_equal_summary_on_that_units_ledger(store):
