@@ -123,13 +123,34 @@ def streamlit_server(
                 process.wait()
 
 
-@pytest.fixture(scope="session")
-def app_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    """The base URL of a dashboard server shared by the whole session; its log is shown if any test failed."""
+@contextlib.contextmanager
+def served(request: pytest.FixtureRequest, env: dict[str, str] | None = None) -> Iterator[str]:
+    """streamlit_server for a fixture: its log is shown in the report when a test using it failed."""
     failed_before = request.session.testsfailed
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     show = (lambda text: reporter.write_line("\n" + text)) if reporter else print
-    with streamlit_server(lambda: request.session.testsfailed > failed_before, show) as url:
+    with streamlit_server(lambda: request.session.testsfailed > failed_before, show, env=env) as url:
+        yield url
+
+
+ADMIN, ADMIN_PASSWORD = "局党委管理员", "整改看板-管理-2019"
+
+
+def accounts_env(db_url: str) -> dict[str, str]:
+    """A server on `db_url` whose first start creates the admin ADMIN; viewing needs a login; no editor password."""
+    return {
+        "LEDGER_DB_URL": db_url,
+        "LEDGER_ADMIN_PASSWORD": ADMIN_PASSWORD,
+        "LEDGER_ADMIN_NAME": ADMIN,
+        "LEDGER_PUBLIC_VIEW": "",
+        "LEDGER_EDITOR_PASSWORD": "",
+    }
+
+
+@pytest.fixture(scope="session")
+def app_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The base URL of a dashboard server shared by the whole session; its log is shown if any test failed."""
+    with served(request) as url:
         yield url
 
 

@@ -22,7 +22,7 @@ from ledger.publishing import check_upload, publish
 from ledger.sample import history_files
 from ledger.store import Store
 from tests.conftest import in_ci
-from tests.e2e.conftest import DESKTOP, ROOT, TIMEOUT_MS, streamlit_server, wait_for_app
+from tests.e2e.conftest import ADMIN, ADMIN_PASSWORD, DESKTOP, ROOT, TIMEOUT_MS, accounts_env, served, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +41,6 @@ AXE_RUN = """() => axe.run(document, {
     })),
 }))"""
 PLAN = "全市教育系统意识形态整改方案"
-ADMIN, ADMIN_PASSWORD = "局党委管理员", "整改看板-管理-2019"
 REPORTED = {"第一中学": date(2019, 5, 27), "第三中学": date(2019, 5, 13)}
 AT = datetime(2019, 5, 27, 17)
 
@@ -151,18 +150,8 @@ def units_app(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureR
         check = check_upload(store, files, day, plan_id=plan.id)
         publish(store, files, check, plan=plan.id, uploaded_by="setup", uploaded_at=AT, unit_id=unit_id)
     store.dispose()
-    failed_before = request.session.testsfailed
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    show = (lambda text: reporter.write_line("\n" + text)) if reporter else print
-    env = {
-        "LEDGER_DB_URL": url,
-        "LEDGER_ADMIN_PASSWORD": ADMIN_PASSWORD,
-        "LEDGER_ADMIN_NAME": ADMIN,
-        "LEDGER_PUBLIC_VIEW": "",
-        "LEDGER_EDITOR_PASSWORD": "",
-    }
-    with streamlit_server(lambda: request.session.testsfailed > failed_before, show, env=env) as served:
-        yield served
+    with served(request, accounts_env(url)) as base:
+        yield base
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -22,13 +22,12 @@ from ledger.i18n import translate
 from ledger.publishing import check_upload, publish
 from ledger.sample import history_files
 from ledger.store import Store
-from tests.e2e.conftest import TIMEOUT_MS, streamlit_server, wait_for_app
+from tests.e2e.conftest import ADMIN, ADMIN_PASSWORD, TIMEOUT_MS, accounts_env, served, wait_for_app
 from tests.sheets import week_five
 
 pytestmark = pytest.mark.browser
 
 PLAN = "全市教育系统意识形态整改方案"
-ADMIN, ADMIN_PASSWORD = "局党委管理员", "整改看板-管理-2019"
 EDITOR, EDITOR_PASSWORD = "二中办公室主任", "二中-台账-报送-0603"
 INSPECTOR, INSPECTOR_PASSWORD = "督导组组长", "督导-检查-只读-2019"
 GUESSED, GUESSED_PASSWORD = "三中办公室主任", "三中-台账-报送-0520"
@@ -102,17 +101,7 @@ def store(db_url: str) -> Iterator[Store]:
 def app(db_url: str, store: Store, browser: Browser, request: pytest.FixtureRequest) -> Iterator[str]:
     """The server, started with LEDGER_ADMIN_PASSWORD; the first visit creates the admin, then the inspector and
     the account whose password is guessed are added straight into the database."""
-    failed_before = request.session.testsfailed
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    show = (lambda text: reporter.write_line("\n" + text)) if reporter else print
-    env = {
-        "LEDGER_DB_URL": db_url,
-        "LEDGER_ADMIN_PASSWORD": ADMIN_PASSWORD,
-        "LEDGER_ADMIN_NAME": ADMIN,
-        "LEDGER_PUBLIC_VIEW": "",
-        "LEDGER_EDITOR_PASSWORD": "",
-    }
-    with streamlit_server(lambda: request.session.testsfailed > failed_before, show, env=env) as url:
+    with served(request, accounts_env(db_url)) as url:
         context = browser.new_context(locale="zh-CN")
         first = context.new_page()
         first.goto(url)
