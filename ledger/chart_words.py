@@ -4,6 +4,7 @@ ui.widgets.plotly_chart writes them beside the chart for screen readers."""
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 import pandas as pd
@@ -15,6 +16,12 @@ from ledger.text import percent
 from ledger.vocab import DONE, IN_PROGRESS, NOT_STARTED, ONGOING
 
 WORDS = "words"  # the key of a figure's words in its layout's meta
+
+
+def meta(text: str) -> dict:
+    """A figure's layout meta holding its words as HTML, escaped here: they name what users wrote (a category, a
+    phase), and the figure, meta included, is sent to the browser as it is."""
+    return {WORDS: html.escape(text)}
 
 
 def _chart(title_key: str, parts: list[str], lang: str) -> str:

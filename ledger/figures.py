@@ -359,7 +359,7 @@ def gantt(
 ) -> go.Figure:
     """The four phases on a time axis with the as-of line and the inspection milestone; optionally the measures
     under each phase (one bar each, or one per category when `grouped`)."""
-    fig = go.Figure(layout_meta={chart_words.WORDS: chart_words.gantt(phases, tasks, as_of, lang, thresholds)})
+    fig = go.Figure(layout_meta=chart_words.meta(chart_words.gantt(phases, tasks, as_of, lang, thresholds)))
     states = metrics.phase_states(phases, tasks, as_of, thresholds.behind_points)
     ticks = {s.name: phase_tick(s, lang) for s in states}
     _phase_bars(fig, states, ticks, lang)
@@ -385,7 +385,7 @@ def gantt(
 def category_bars(table: pd.DataFrame, lang: str) -> go.Figure:
     """Status mix per category (stacked), completion % as reported and verified at the end of each bar; `table`
     from metrics.by_category."""
-    fig = go.Figure(layout_meta={chart_words.WORDS: chart_words.category_bars(table, lang)})
+    fig = go.Figure(layout_meta=chart_words.meta(chart_words.category_bars(table, lang)))
     names = [literal(name) for name in table["name"]]  # the page maps a clicked name back with category_names
     for status in STATUSES:
         fig.add_bar(
@@ -426,7 +426,7 @@ def trend(points: pd.DataFrame, lang: str, by_category: bool = True) -> go.Figur
     """Completion % per version (overall, and per category when `by_category`) against the planned pace.
 
     `points` has columns report_date, series, completion_pct, planned_pct (planned only on the overall series)."""
-    fig = go.Figure(layout_meta={chart_words.WORDS: chart_words.trend(points, lang, by_category)})
+    fig = go.Figure(layout_meta=chart_words.meta(chart_words.trend(points, lang, by_category)))
     overall = translate("chart.overall", lang)
     shown = points if by_category else points[points["series"] == overall]
     for name, group in shown.groupby("series", sort=False):

@@ -33,7 +33,7 @@ def test_the_category_chart_names_each_category_with_its_measures_and_percentage
         "Chart “Completion by category”: 思想重视不够、落实不力的问题: 5 measures (done 1, in progress 2,"
     )
     assert "20% reported done, 0% verified, 2 overdue;" in en
-    assert category_bars(table, "zh").layout.meta[chart_words.WORDS] == zh  # the chart carries its words
+    assert category_bars(table, "zh").layout.meta == chart_words.meta(zh)  # the chart carries its words
 
 
 def test_the_timeline_says_each_phase_its_dates_state_and_completion(sample_ledger):
@@ -46,7 +46,7 @@ def test_the_timeline_says_each_phase_its_dates_state_and_completion(sample_ledg
     en = chart_words.gantt(sample_ledger.phases, sample_ledger.tasks, AS_OF, "en")
     assert "(2019-05-11 to 2019-05-31): Current, 9 measures, 22% done, 76% of the time gone, behind;" in en
     figure = gantt(sample_ledger.phases, sample_ledger.tasks, AS_OF, "en", show_tasks=True)
-    assert figure.layout.meta[chart_words.WORDS] == en
+    assert figure.layout.meta == chart_words.meta(en)
 
 
 def test_the_trend_gives_each_line_its_value_on_each_report_date():
@@ -68,7 +68,7 @@ def test_the_trend_gives_each_line_its_value_on_each_report_date():
         "Chart “Completion over the weeks”: All: 13.3% on 2019-05-20, 26.7% on 2019-05-27; "
         "Planned pace: 40.0% on 2019-05-20, 55.5% on 2019-05-27."
     )
-    assert trend(points, "zh").layout.meta[chart_words.WORDS] == chart_words.trend(points, "zh")
+    assert trend(points, "zh").layout.meta == chart_words.meta(chart_words.trend(points, "zh"))
 
 
 def test_a_chart_without_data_says_so():

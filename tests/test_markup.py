@@ -19,7 +19,7 @@ from ledger.publishing import publish
 from ledger.store import Store
 from tests.cards import figures
 from tests.sheets import PHASE_HEADER, TASK_HEADER, task_row, xlsx
-from ui import navigation
+from ui import a11y, navigation
 from ui.versions import COMPARE_OPEN_KEY, DOWNLOADS_OPEN_KEY, POSTPONEMENTS_OPEN_KEY, WITHDRAW_OPEN_KEY
 
 PAYLOAD = (
@@ -111,8 +111,10 @@ def rendered_texts(at: AppTest) -> list[str]:
 
 
 def html_bodies(at: AppTest) -> list[str]:
-    """The markup of the page's st.html elements (ui.cards): written here, with every user's word escaped."""
-    return [element.value for element in at.html]
+    """The markup of the page's st.html elements (ui.cards): written here, with every user's word escaped; the
+    page's language script (ui.a11y), a constant, left out."""
+    ours = {a11y.lang_markup(lang) for lang in a11y.PAGE_LANGS}
+    return [element.value for element in at.html if element.value not in ours]
 
 
 def chart_strings(at: AppTest) -> list[str]:

@@ -23,7 +23,12 @@ def page_setup(lang: str) -> None:
     """The focus style, and the document's language set to the UI's (Streamlit's page says "en" whatever it
     shows)."""
     st.html(f"<style>{FOCUS_CSS}</style>")
-    st.html(
-        f'<span class="page-lang"></span><script>document.documentElement.lang = {json.dumps(PAGE_LANGS[lang])};</script>',
-        unsafe_allow_javascript=True,
+    st.html(lang_markup(lang), unsafe_allow_javascript=True)
+
+
+def lang_markup(lang: str) -> str:
+    """The one script of ours on every page: a constant per language, nothing a user wrote."""
+    return (
+        f'<span class="page-lang"></span><script>document.documentElement.lang = {json.dumps(PAGE_LANGS[lang])};'
+        "</script>"
     )

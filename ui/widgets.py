@@ -13,7 +13,7 @@ import plotly.io
 import streamlit as st
 
 from ledger.chart_words import WORDS
-from ledger.escape import html_text, markdown
+from ledger.escape import markdown
 from ledger.lights import COLORS as LIGHT_COLORS
 from ledger.lights import LIGHTS
 from ledger.model import Issue, day_texts, extras
@@ -49,7 +49,7 @@ def plotly_chart(figure, **options):
     meta = figure.layout.meta
     words = meta.get(WORDS) if isinstance(meta, dict) else None
     if words:
-        st.html(f'<style>{CHART_WORDS_CSS}</style><p class="chart-words">{html_text(words)}</p>')
+        st.html(f'<style>{CHART_WORDS_CSS}</style><p class="chart-words">{words}</p>')  # escaped: chart_words.meta
     return shown
 
 
