@@ -70,7 +70,10 @@ def choose(page: Page, key: str, option: str) -> None:
 
 def attach(page: Page, store: Store, number: str, files: list[Path]) -> None:
     choose(page, "evidence_measure", measure_label(store, number))
-    page.get_by_test_id("stMain").get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(files)
+    # the measure's own uploader (ui.evidence: key evidence_upload_…), not the zip import's further down
+    uploader = page.locator("[class*='st-key-evidence_upload_'] [data-testid='stFileUploaderDropzoneInput']")
+    expect(uploader).to_have_count(1)
+    uploader.set_input_files(files)
     for file in files:
         expect(page.get_by_test_id("stFileChipName").filter(has_text=file.name).first).to_be_visible()
     wait_for_app(page)  # the files reached the server (the uploader's change ran the script)
