@@ -153,7 +153,7 @@ def test_sidebar_filters_apply_to_the_figures():
 
 def test_english_is_one_click_away():
     at = open_app()
-    at.radio(key="lang").set_value("en").run()
+    at.radio(key="lang_switch_zh").set_value("en").run()
     assert at.title[0].value == "Rectification progress"
     assert metrics_of(at)["Overdue"] == "4"
 

@@ -42,26 +42,38 @@ def literal(text: object) -> str:
     return markdown(text)
 
 
-def _show_in_url() -> None:
-    chosen = lang()
-    if chosen == DEFAULT_LANG:
+def _switch_key(chosen: str) -> str:
+    return f"lang_switch_{chosen}"
+
+
+def _switched(key: str) -> None:
+    chosen = st.session_state[key]
+    st.session_state[LANG_KEY] = chosen if chosen in LANGS else DEFAULT_LANG
+    if lang() == DEFAULT_LANG:
         st.query_params.pop(LANG_KEY, None)
     else:
-        st.query_params[LANG_KEY] = chosen
+        st.query_params[LANG_KEY] = lang()
 
 
 def language_switch() -> str:
-    """The 中文/English switch; a link with ?lang=en opens in English, and the URL follows the switch."""
+    """The 中文/English switch; a link with ?lang=en opens in English, and the URL follows the switch.
+
+    The language is a plain session value, not the radio's own state: the browser resets a radio to its default
+    when the set of pages changes (at a login), so the radio's default is the language in force, under a key of
+    that language."""
     if LANG_KEY not in st.session_state:
         asked = st.query_params.get(LANG_KEY, DEFAULT_LANG)
         st.session_state[LANG_KEY] = asked if asked in LANGS else DEFAULT_LANG
+    chosen = lang()
     st.radio(
         "语言 / Language",
         LANGS,
-        key=LANG_KEY,
+        index=list(LANGS).index(chosen),
+        key=_switch_key(chosen),
         format_func=_LABELS.get,
         horizontal=True,
-        on_change=_show_in_url,
+        on_change=_switched,
+        args=(_switch_key(chosen),),
         label_visibility="collapsed",
     )
-    return lang()
+    return chosen
