@@ -791,14 +791,16 @@ def _process(command: list[str], env: dict | None = None) -> dict:
     """Run a command; its wall time and its peak RSS in MiB: the VmHWM of /proc/PID/status, read until it exits. Not
     ru_maxrss, which a child forked from this (large) process inherits from it."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    peak_kib = 0
-    while process.poll() is None:
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            status = Path(f"/proc/{process.pid}/status").read_text()
-            peak_kib = max(peak_kib, int(status.split("VmHWM:")[1].split()[0]))
-        time.sleep(0.02)
-    assert process.returncode == 0, process.stderr.read().decode() if process.stderr else ""
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a talkative child never blocks on a full pipe
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        peak_kib = 0
+        while process.poll() is None:
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                status = Path(f"/proc/{process.pid}/status").read_text()
+                peak_kib = max(peak_kib, int(status.split("VmHWM:")[1].split()[0]))
+            time.sleep(0.02)
+        errors.seek(0)
+        assert process.returncode == 0, errors.read().decode(errors="replace")
     return {"s": time.perf_counter() - started, "maxrss_mib": peak_kib / 1024}
 
 

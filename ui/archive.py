@@ -15,7 +15,7 @@ from ledger.metrics import Thresholds
 from ledger.store import STORE_ERRORS, Plan, problem_code, problem_params
 from ledger.text import minute_text
 from ui import access, source
-from ui.i18n import lang, t
+from ui.i18n import lang, t, tl
 
 FLASH = "_archive_flash"
 CONFIRM_KEY = "archive_close_confirm"
@@ -42,14 +42,14 @@ def _close(plan_id: int) -> None:
     except STORE_ERRORS as problem:
         st.session_state[FLASH] = ("error", t(problem_code(problem), **problem_params(problem)))
         return
-    st.session_state[FLASH] = ("success", t("archive.closed", plan=source.store().plan(plan_id).name))
+    st.session_state[FLASH] = ("success", tl("archive.closed", plan=source.store().plan(plan_id).name))
 
 
 def closed_caption(plan: Plan) -> bool:
     """The badge of a closed plan: when and by whom; whether it is closed."""
     closed = source.store().closed(plan.id)
     if closed is not None:
-        st.caption(t("archive.closed_badge", at=minute_text(closed.at), by=closed.by))
+        st.caption(tl("archive.closed_badge", at=minute_text(closed.at), by=closed.by))  # a name, literally
     return closed is not None
 
 
