@@ -18,11 +18,14 @@ Shown = Literal["always", "published", "units"]
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page: its address (/key), its file, its sidebar icon, the string key of its own heading (what a test
-    sees), when it is listed, and the action a visitor must be allowed to have it listed (None: everyone)."""
+    """One page: its address (/key), its file, the string key of its own heading (what a test sees), when it is
+    listed, and the action a visitor must be allowed to have it listed (None: everyone).
+
+    Pages have no icon: Streamlit makes a page's :material: icon the tab's icon, fetched from fonts.gstatic.com, when
+    the page's navigation reaches the browser before the app's own icon (the first visit after a start), and the
+    dashboard asks nothing of any server but its own (README "Two commands")."""
 
     key: str
-    icon: str
     heading: str
     shown: Shown = "published"
     needs: str | None = None
@@ -37,21 +40,21 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("rollup", ":material/account_tree:", "rollup.title", shown="units"),
-    PageSpec("overview", ":material/dashboard:", "overview.title"),
-    PageSpec("timeline", ":material/view_timeline:", "timeline.title"),
-    PageSpec("categories", ":material/category:", "categories.title"),
-    PageSpec("responsibilities", ":material/groups:", "responsibilities.title"),
-    PageSpec("evidence", ":material/attach_file:", "evidence.title"),
-    PageSpec("inspection", ":material/fact_check:", "inspection.title", needs="review"),
-    PageSpec("history", ":material/history:", "history.title"),
-    PageSpec("meeting", ":material/co_present:", "slides.overall"),
-    PageSpec("upload", ":material/upload_file:", "upload.title", shown="always"),
-    PageSpec("plan", ":material/description:", "plan.title", shown="always"),
-    PageSpec("users", ":material/manage_accounts:", "users.title", shown="always", needs="manage_users"),
-    PageSpec("audit", ":material/policy:", "audit.title", shown="always", needs="audit"),
+    PageSpec("rollup", "rollup.title", shown="units"),
+    PageSpec("overview", "overview.title"),
+    PageSpec("timeline", "timeline.title"),
+    PageSpec("categories", "categories.title"),
+    PageSpec("responsibilities", "responsibilities.title"),
+    PageSpec("evidence", "evidence.title"),
+    PageSpec("inspection", "inspection.title", needs="review"),
+    PageSpec("history", "history.title"),
+    PageSpec("meeting", "slides.overall"),
+    PageSpec("upload", "upload.title", shown="always"),
+    PageSpec("plan", "plan.title", shown="always"),
+    PageSpec("users", "users.title", shown="always", needs="manage_users"),
+    PageSpec("audit", "audit.title", shown="always", needs="audit"),
 )
-LOGIN = PageSpec("login", ":material/login:", "access.login_title", shown="always")
+LOGIN = PageSpec("login", "access.login_title", shown="always")
 BY_KEY = {spec.key: spec for spec in (*PAGES, LOGIN)}
 
 
@@ -78,7 +81,6 @@ def _st_pages(specs: list[PageSpec], default: str) -> list:
         st.Page(
             spec.script,
             title=t(spec.title),
-            icon=spec.icon,
             url_path="" if spec.key == default else spec.key,
             default=spec.key == default,
         )
@@ -86,7 +88,7 @@ def _st_pages(specs: list[PageSpec], default: str) -> list:
     ]
     listed_keys = {spec.key for spec in specs} - {default}
     hidden = [
-        st.Page(first.script, title=t(first.title), icon=first.icon, url_path=key, visibility="hidden")
+        st.Page(first.script, title=t(first.title), url_path=key, visibility="hidden")
         for key in BY_KEY
         if key not in listed_keys
     ]
