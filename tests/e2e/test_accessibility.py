@@ -1,5 +1,5 @@
-"""Accessibility to WCAG 2.0 AA (GB/T 37668, README "Accessibility"): axe-core in Chromium on every page, in
-Chinese and in English, with the bundled sample and with a plan reported by units (logged in as the admin, so the
+"""Every page at its own address, and accessibility to WCAG 2.0 AA (GB/T 37668, README "Accessibility"): axe-core in
+Chromium on every page, in Chinese and in English, with the bundled sample and with a plan reported by units (logged in as the admin, so the
 roll-up, users, audit and inspection pages are there too); the charts' words for screen readers; the keyboard.
 
 axe-core comes from npm (tests/run.sh installs it into .cache/axe); without it the audit skips, or fails when CI=true.
@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from ledger import accounts, metrics
 from ledger.i18n import translate
@@ -22,7 +22,10 @@ from ledger.publishing import check_upload, publish
 from ledger.sample import history_files
 from ledger.store import Store
 from tests.conftest import in_ci
-from tests.e2e.conftest import ADMIN, ADMIN_PASSWORD, DESKTOP, ROOT, TIMEOUT_MS, accounts_env, served, wait_for_app
+from tests.e2e.conftest import ADMIN, ADMIN_PASSWORD, ROOT, accounts_env, served, wait_for_app
+from ui import navigation
+
+OPEN_TO_ALL = [spec for spec in navigation.listed(published=True, units=False) if spec.needs is None]
 
 pytestmark = pytest.mark.browser
 
@@ -107,32 +110,33 @@ def sidebar_paths(page: Page) -> list[str]:
     return nav.locator("a").evaluate_all("links => links.map(a => new URL(a.href).pathname)")
 
 
-def new_page(browser: Browser, lang: str) -> Page:
-    context = browser.new_context(locale="zh-CN" if lang == "zh" else "en-US", viewport=DESKTOP)
-    context.set_default_timeout(TIMEOUT_MS)
-    return context.new_page()
+def visit(page: Page, url: str, lang: str, heading: str) -> None:
+    """Open `url` in a new session, as a bookmark or a pasted link does: the page titled `heading`, in `lang`, no
+    dialog (Streamlit's "Page not found"), no exception, the address kept."""
+    page.goto(url)
+    expect(page.locator("h1").first).to_have_text(translate(heading, lang))
+    wait_for_app(page)
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert page.url.split("?")[0] == url.split("?")[0], page.url
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_page_of_the_sample_passes_axe(browser: Browser, app_url: str, axe_script: Path, lang: str):
-    """Test that axe finds no serious or critical WCAG 2.0 A/AA violation, and no skipped heading level, on any page
-    of the sample (an editor on this machine: the upload, plan and inspection pages too), in each language."""
-    page = new_page(browser, lang)
-    try:
-        page.goto(f"{app_url}/?lang={lang}")
-        expect(page.locator("h1").first).to_have_text(translate("overview.title", lang))
-        wait_for_app(page)
-        paths = sidebar_paths(page)
-        assert {"/", "/timeline", "/categories", "/responsibilities", "/evidence", "/inspection"} <= set(paths)
-        assert {"/history", "/meeting", "/upload", "/plan"} <= set(paths)
-        found = {}
-        for path in paths:
-            page.goto(f"{app_url}{path}?lang={lang}")
-            expect(page.locator("h1").first).to_be_visible()
-            found[path] = audit(page, axe_script)
-        check(found, f"sample, {lang}")
-    finally:
-        page.context.close()
+def test_every_page_opens_at_its_own_address_and_passes_axe(page: Page, app_url: str, axe_script: Path, lang: str):
+    """Test that every page of the sample in the sidebar (an editor on this machine: the upload, plan and inspection
+    pages too) opens at its own address in each language with no dialog, the overview at / and at /overview too, and
+    that axe finds no serious or critical WCAG 2.0 A/AA violation, and no skipped heading level, on any of them."""
+    visit(page, f"{app_url}/?lang={lang}", lang, "overview.title")
+    paths = sidebar_paths(page)
+    assert {"/", "/timeline", "/categories", "/responsibilities", "/evidence", "/inspection"} <= set(paths)
+    assert {"/history", "/meeting", "/upload", "/plan"} <= set(paths)
+    assert {f"/{spec.key}" for spec in OPEN_TO_ALL} - {"/overview"} <= set(paths)  # the default page is at /
+    found = {"/": audit(page, axe_script)}
+    for path in paths[1:]:
+        visit(page, f"{app_url}{path}?lang={lang}", lang, navigation.BY_KEY[path[1:]].heading)
+        found[path] = audit(page, axe_script)
+    visit(page, f"{app_url}/overview?lang={lang}", lang, "overview.title")
+    check(found, f"sample, {lang}")
 
 
 @pytest.fixture(scope="module")
@@ -155,42 +159,36 @@ def units_app(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureR
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_page_of_a_plan_reported_by_units_passes_axe(
-    browser: Browser, units_app: str, axe_script: Path, lang: str
-):
+def test_every_page_of_a_plan_reported_by_units_passes_axe(page: Page, units_app: str, axe_script: Path, lang: str):
     """Test that the login page, and every page the admin of a plan reported by units reaches from the sidebar (the
     roll-up, users, audit trail and inspection among them), pass axe in each language."""
-    page = new_page(browser, lang)
-    try:
-        page.goto(f"{units_app}/?lang={lang}")
-        expect(page.locator("h1")).to_have_text(translate("access.login_title", lang))
-        found = {"/login": audit(page, axe_script)}
-        page.locator(".st-key-login_name input").fill(ADMIN)
-        page.locator(".st-key-login_password input").fill(ADMIN_PASSWORD)
-        page.get_by_test_id("stForm").get_by_role("button", name=translate("access.login", lang)).click()
-        expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
-        wait_for_app(page)
-        if lang == "en":  # the login keeps the language (it once fell back to Chinese)
-            expect(page.locator("h1").first).to_have_text(re.compile("[A-Za-z]"))
-        paths = sidebar_paths(page)
-        assert {"/", "/rollup", "/users", "/audit", "/inspection", "/meeting"} <= set(paths), paths
-        nav = page.get_by_test_id("stSidebarNav")
-        for path in paths:  # by the sidebar: a reload would start a new session, logged out
-            link = nav.locator("a").nth(paths.index(path))
-            more = nav.get_by_test_id("stSidebarNavViewButton")
-            if not link.is_visible() and more.count():
-                more.click()
-            link.click()
-            expect(page).to_have_url(re.compile(f"{re.escape(path)}(\\?.*)?$"))
-            expect(page.locator("h1").first).to_be_visible()
-            found[path] = audit(page, axe_script)
-            if path == "/meeting":  # meeting mode hides the sidebar: leave it the way a user does
-                page.get_by_text(translate("slides.exit", lang)).click()
-                expect(nav).to_be_visible()
-                wait_for_app(page)
-        check(found, f"units, {lang}")
-    finally:
-        page.context.close()
+    page.goto(f"{units_app}/?lang={lang}")
+    expect(page.locator("h1")).to_have_text(translate("access.login_title", lang))
+    found = {"/login": audit(page, axe_script)}
+    page.locator(".st-key-login_name input").fill(ADMIN)
+    page.locator(".st-key-login_password input").fill(ADMIN_PASSWORD)
+    page.get_by_test_id("stForm").get_by_role("button", name=translate("access.login", lang)).click()
+    expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
+    wait_for_app(page)
+    if lang == "en":  # the login keeps the language (it once fell back to Chinese)
+        expect(page.locator("h1").first).to_have_text(re.compile("[A-Za-z]"))
+    paths = sidebar_paths(page)
+    assert {"/", "/rollup", "/users", "/audit", "/inspection", "/meeting"} <= set(paths), paths
+    nav = page.get_by_test_id("stSidebarNav")
+    for path in paths:  # by the sidebar: a reload would start a new session, logged out
+        link = nav.locator("a").nth(paths.index(path))
+        more = nav.get_by_test_id("stSidebarNavViewButton")
+        if not link.is_visible() and more.count():
+            more.click()
+        link.click()
+        expect(page).to_have_url(re.compile(f"{re.escape(path)}(\\?.*)?$"))
+        expect(page.locator("h1").first).to_be_visible()
+        found[path] = audit(page, axe_script)
+        if path == "/meeting":  # meeting mode hides the sidebar: leave it the way a user does
+            page.get_by_text(translate("slides.exit", lang)).click()
+            expect(nav).to_be_visible()
+            wait_for_app(page)
+    check(found, f"units, {lang}")
 
 
 FOCUSED = """() => {

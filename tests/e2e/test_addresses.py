@@ -1,5 +1,7 @@
-"""Every page opens at its own address, in both languages, with no dialog; a browser on this machine may edit
-whether it calls the server localhost or 127.0.0.1 (ui/navigation.py, ledger.accounts.machine_address)."""
+"""An address not open to this visitor opens the default page, not a dialog (every page at its own address, in both
+languages: tests/e2e/test_accessibility.py, which audits each); a browser on this machine may edit whether it calls
+the server localhost or 127.0.0.1 (ui/navigation.py, ledger.accounts.machine_address); the upload box in both
+languages."""
 
 from __future__ import annotations
 
@@ -8,11 +10,8 @@ from playwright.sync_api import Page, expect
 
 from ledger.i18n import translate
 from tests.e2e.conftest import wait_for_app
-from ui import navigation
 
 pytestmark = pytest.mark.browser
-
-OPEN_TO_ALL = [spec for spec in navigation.listed(published=True, units=False) if spec.needs is None]
 
 
 def heading(page: Page, url: str, lang: str, text: str) -> None:
@@ -21,14 +20,6 @@ def heading(page: Page, url: str, lang: str, text: str) -> None:
     wait_for_app(page)
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.get_by_test_id("stException")).to_have_count(0)
-
-
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_page_opens_at_its_own_address_and_the_overview_at_slash_too(page: Page, app_url: str, lang):
-    for spec in OPEN_TO_ALL:
-        heading(page, f"{app_url}/{spec.key}?lang={lang}", lang, translate(spec.heading, lang))
-        assert page.url.split("?")[0].endswith("/" + spec.key), page.url
-    heading(page, f"{app_url}/?lang={lang}", lang, translate("overview.title", lang))
 
 
 def test_an_address_not_open_to_this_visitor_opens_the_overview_not_a_dialog(page: Page, app_url: str):

@@ -4,12 +4,13 @@ the meeting pack downloaded from the page, the overview on a phone."""
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import wait_for_app
 
@@ -58,6 +59,17 @@ TEXT = """() => {  // every visible text on screen: its size in pixels (SVG text
 
 def open_slide(page: Page, url: str, number: int) -> None:
     page.goto(f"{url}/meeting?slide={number}")
+    settled(page, number)
+
+
+def next_slide(page: Page, number: int) -> None:
+    """Press 下一页 on slide `number` - 1, as the person at the projector does (a rerun, not a page load)."""
+    page.get_by_role("button", name="下一页").click()
+    expect(page).to_have_url(re.compile(f"[?&]slide={number}$"))
+    settled(page, number)
+
+
+def settled(page: Page, number: int) -> None:
     expect(page.locator("h1").first).to_have_text(SLIDES[number - 1])
     wait_for_app(page)
     page.wait_for_timeout(300)  # charts and tables finish their layout
@@ -68,43 +80,40 @@ FILLED = {1: 0.6, 2: 0.7, 3: 0.5, 4: 0.7, 5: 0.2, 6: 0.2, 7: 0.2}
 
 
 @pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1280, 720)])
-def test_meeting_mode_fits_the_screen_without_scrolling_in_projector_type(
-    browser: Browser, app_url: str, width, height
-):
+def test_meeting_mode_fits_the_screen_without_scrolling_in_projector_type(page: Page, app_url: str, width, height):
     """Every text on every slide, the phase chart's labels and dates included, is at least 1/30 of the screen's
     height (36 px at 1080, 24 px at 720); titles and key figures larger; nothing scrolls; the content uses the
     slide."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": width, "height": height})
-    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
     SCREENSHOTS.mkdir(exist_ok=True)
-    try:
-        for number in range(1, len(SLIDES) + 1):
+    for number in range(1, len(SLIDES) + 1):
+        if number == 1:
             open_slide(page, app_url, number)
-            expect(page.get_by_test_id("stSidebar")).to_be_hidden()
-            expect(page.get_by_text(f"{number} / {len(SLIDES)}", exact=True)).to_be_visible()
-            page.screenshot(path=str(SCREENSHOTS / f"meeting_{width}x{height}_{number}.png"))
-            assert page.evaluate(OVERFLOW) <= 1, f"slide {number} scrolls at {width}×{height}"
-            expect(page.get_by_test_id("stException")).to_have_count(0)
-            texts = page.evaluate(TEXT)
-            small = [(t["text"], round(t["size"], 1)) for t in texts if t["size"] < height / 30]
-            assert len(texts) >= 5 and small == [], f"slide {number} at {width}×{height}: {small}"
-            title = page.locator("h1").first.evaluate("h => parseFloat(getComputedStyle(h).fontSize)")
-            assert title >= height / 20, title
-            reach = max(t["bottom"] for t in texts) / height
-            assert FILLED[number] <= reach <= 1, f"slide {number} at {width}×{height} reaches {reach:.2f}"
-        open_slide(page, app_url, 1)
-        sizes = page.locator(".figure-value").evaluate_all(
-            "values => values.map(v => parseFloat(getComputedStyle(v).fontSize))"
-        )
-        assert len(sizes) == 11 and min(sizes) >= height / 15, sizes
-        expect(page.locator(".figure-value").first).to_have_text("17")
-        open_slide(page, app_url, 2)  # the phases: four labelled bars, dates under them, the as-of date
-        gantt = page.locator(".slide-gantt")
-        expect(gantt.locator(".row")).to_have_count(4)
-        expect(gantt.locator(".as-of")).to_contain_text("5/27")
-        assert gantt.locator(".tick").count() >= 4
-    finally:
-        context.close()
+        else:
+            next_slide(page, number)
+        expect(page.get_by_test_id("stSidebar")).to_be_hidden()
+        expect(page.get_by_text(f"{number} / {len(SLIDES)}", exact=True)).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / f"meeting_{width}x{height}_{number}.png"))
+        assert page.evaluate(OVERFLOW) <= 1, f"slide {number} scrolls at {width}×{height}"
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        texts = page.evaluate(TEXT)
+        small = [(t["text"], round(t["size"], 1)) for t in texts if t["size"] < height / 30]
+        assert len(texts) >= 5 and small == [], f"slide {number} at {width}×{height}: {small}"
+        title = page.locator("h1").first.evaluate("h => parseFloat(getComputedStyle(h).fontSize)")
+        assert title >= height / 20, title
+        reach = max(t["bottom"] for t in texts) / height
+        assert FILLED[number] <= reach <= 1, f"slide {number} at {width}×{height} reaches {reach:.2f}"
+        if number == 1:  # the key figures
+            sizes = page.locator(".figure-value").evaluate_all(
+                "values => values.map(v => parseFloat(getComputedStyle(v).fontSize))"
+            )
+            assert len(sizes) == 11 and min(sizes) >= height / 15, sizes
+            expect(page.locator(".figure-value").first).to_have_text("17")
+        if number == 2:  # the phases: four labelled bars, dates under them, the as-of date
+            gantt = page.locator(".slide-gantt")
+            expect(gantt.locator(".row")).to_have_count(4)
+            expect(gantt.locator(".as-of")).to_contain_text("5/27")
+            assert gantt.locator(".tick").count() >= 4
 
 
 def test_previous_and_next_move_the_slide_number_in_the_address(page: Page, app_url: str):
@@ -163,7 +172,7 @@ def test_the_phone_overview_shows_its_figures_two_to_a_row(phone_page: Page, app
     phone_page.screenshot(path=str(SCREENSHOTS / "overview_phone.png"))
 
 
-def test_a_hostile_ledger_and_requirements_show_literally_on_every_slide_at_1920x1080(browser: Browser, tmp_path):
+def test_a_hostile_ledger_and_requirements_show_literally_on_every_slide_at_1920x1080(page: Page, tmp_path):
     """Test that Markdown and HTML in a ledger, a plan's name and meeting requirements reach no slide as an image, a
     link, a style or a request (the slides' tables render Markdown in their cells)."""
     from datetime import date, datetime
@@ -190,31 +199,28 @@ def test_a_hostile_ledger_and_requirements_show_literally_on_every_slide_at_1920
             recorded_at=datetime(2019, 5, 20 + week, 10),
         )  # fmt: skip
     store.dispose()
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
+    page.set_viewport_size({"width": 1920, "height": 1080})
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
-    try:
-        with streamlit_server(env={"LEDGER_DB_URL": url_db}) as url:
-            titles = []
-            for number in range(1, 20):
-                page.goto(f"{url}/meeting?slide={number}")
-                expect(page.get_by_text(f"{number} / ", exact=False)).to_be_visible()
-                wait_for_app(page)
-                titles.append(page.locator("h1").first.inner_text())
-                hostile = "img[src*='evil.example'], a[href*='evil.example'], a[href^='javascript']"
-                expect(page.get_by_test_id("stMain").locator(hostile)).to_have_count(0)
-                expect(page.get_by_test_id("stMain").locator("strong, em, h1, h2", has_text="粗")).to_have_count(0)
-                expect(page.get_by_test_id("stException")).to_have_count(0)
-                if titles[-1].startswith(
-                    ("超期未完成", "上次会议要求", "本次会议要求")
-                ):  # the tables written by others
-                    expect(page.get_by_test_id("stTable").first).to_contain_text("![u](http:")
-                if page.get_by_role("button", name="下一页").is_disabled():
-                    break
-            assert titles[0] == SLIDES[0] and titles[-1] == SLIDES[-1] and len(titles) >= 6, titles
-    finally:
-        context.close()
+    with streamlit_server(env={"LEDGER_DB_URL": url_db}) as url:
+        titles = []
+        page.goto(f"{url}/meeting?slide=1")
+        for number in range(1, 20):
+            if number > 1:
+                page.get_by_role("button", name="下一页").click()
+                expect(page).to_have_url(re.compile(f"[?&]slide={number}$"))
+            expect(page.get_by_text(f"{number} / ", exact=False)).to_be_visible()
+            wait_for_app(page)
+            titles.append(page.locator("h1").first.inner_text())
+            hostile = "img[src*='evil.example'], a[href*='evil.example'], a[href^='javascript']"
+            expect(page.get_by_test_id("stMain").locator(hostile)).to_have_count(0)
+            expect(page.get_by_test_id("stMain").locator("strong, em, h1, h2", has_text="粗")).to_have_count(0)
+            expect(page.get_by_test_id("stException")).to_have_count(0)
+            if titles[-1].startswith(("超期未完成", "上次会议要求", "本次会议要求")):  # the tables written by others
+                expect(page.get_by_test_id("stTable").first).to_contain_text("![u](http:")
+            if page.get_by_role("button", name="下一页").is_disabled():
+                break
+        assert titles[0] == SLIDES[0] and titles[-1] == SLIDES[-1] and len(titles) >= 6, titles
     assert [address for address in requested if "evil.example" in address] == []
 
 
