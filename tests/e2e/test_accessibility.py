@@ -1,6 +1,7 @@
 """Every page at its own address, and accessibility to WCAG 2.0 AA (GB/T 37668, README "Accessibility"): axe-core in
-Chromium on every page, in Chinese and in English, with the bundled sample and with a plan reported by units (logged in as the admin, so the
-roll-up, users, audit and inspection pages are there too); the charts' words for screen readers; the keyboard.
+Chromium on every page, in Chinese and in English, with the bundled sample and with a plan reported by units (logged
+in as the admin, so the roll-up, users, audit and inspection pages are there too); the charts' words for screen
+readers; the keyboard.
 
 axe-core comes from npm (tests/run.sh installs it into .cache/axe); without it the audit skips, or fails when CI=true.
 A page passes when axe finds no violation of impact "serious" or "critical" among the WCAG 2.0 A and AA rules, and
