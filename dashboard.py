@@ -6,16 +6,12 @@ import streamlit.delta_generator
 from ledger.store import STORE_ERRORS
 from ui import a11y, access, source, state
 from ui.i18n import language_switch, t
-from ui.navigation import login_pages, pages
-
-FAVICON = "ui/favicon.png"
+from ui.navigation import FAVICON, login_pages, pages
 
 # Streamlit checks once per process, on the first element it draws, whether it runs in a Python shell, by walking
 # the stack with inspect (which visits every loaded module): a tenth of a second of the first page after a start.
 # `streamlit run` is no shell.
 streamlit.delta_generator._use_warning_has_been_displayed = True
-# The tab's icon is a file of ours: a :material/…: icon here makes the browser fetch an SVG from fonts.gstatic.com,
-# and the dashboard asks nothing of any server but its own (README "Two commands"; ui/navigation.PageSpec).
 st.set_page_config(page_title=t("app.title"), page_icon=FAVICON, layout="wide")
 
 source.start_warm_up()

@@ -6,7 +6,9 @@ for admins) opens the default page of the moment rather than Streamlit's "Page n
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import streamlit as st
@@ -14,6 +16,11 @@ import streamlit as st
 from ui.i18n import t
 
 Shown = Literal["always", "published", "units"]
+
+# The tab's icon, written into the page (a data: address): a :material/…: icon makes the browser fetch an SVG from
+# fonts.gstatic.com, an image file is one more request to the media store, and the dashboard asks nothing of any
+# server but its own (README "Two commands").
+FAVICON = "data:image/png;base64," + base64.b64encode((Path(__file__).parent / "favicon.png").read_bytes()).decode()
 
 
 @dataclass(frozen=True)
