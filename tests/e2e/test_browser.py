@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
+from typing import NamedTuple
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from ledger.i18n import translate
 from ledger.sample import TITLE
-from tests.e2e.conftest import figure_value, streamlit_server, wait_for_app
+from ledger.store import Store
+from tests.e2e.conftest import figure_value, served, streamlit_server, wait_for_app
 from tests.families import odd_workbook
 from tests.hostile import CORPUS
 from tests.sheets import week_five
@@ -168,24 +171,42 @@ def test_phone_viewport_shows_overview(phone_page: Page, app_url: str):
     no_exception(phone_page)
 
 
-def test_editor_uploads_a_workbook_and_the_overview_changes(page: Page, tmp_path):
+EDITOR_PASSWORD = "correct horse"
+DEMO = 1  # the sample plan's id: a store's first start imports it before anything else is published
+
+
+class Server(NamedTuple):
+    url: str
+    db_url: str  # its store, for a test to look up what the page cannot show (a plan's id)
+
+
+@pytest.fixture(scope="module")
+def editors(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server with the editor password for the tests that upload or publish, started once: each publishes into
+    a new plan of its own, chosen from the sample plan's page (`?plan=1`; the first real plan is shown by default
+    once there is one), so none sees another's versions and their order does not matter."""
+    db_url = f"sqlite:///{tmp_path_factory.mktemp('editors') / 'ledger.db'}"
+    with served(request, env={"LEDGER_EDITOR_PASSWORD": EDITOR_PASSWORD, "LEDGER_DB_URL": db_url}) as url:
+        yield Server(url, db_url)
+
+
+def test_editor_uploads_a_workbook_and_the_overview_changes(page: Page, editors: Server, tmp_path):
     """Test that an editor logs in, uploads next week's ledger in the browser, publishes it and the overview changes."""
     ledger = tmp_path / "整改台账_2019-06-03.xlsx"
     ledger.write_bytes(week_five())
-    with streamlit_server(env={"LEDGER_EDITOR_PASSWORD": "correct horse"}) as url:
-        open_app(page, f"{url}/upload", "上传本周台账")
-        expect(page.get_by_test_id("stFileUploader")).to_have_count(0)
-        page.get_by_label("编辑密码").fill("correct horse")
-        page.get_by_role("button", name="登录").click()
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(ledger))
-        expect(page.get_by_text("检查通过：没有错误，1 个提示。")).to_be_visible()
-        page.get_by_label("上传人").fill("办公室主任")
-        page.get_by_role("button", name="发布为新版本").click()
-        expect(page.get_by_text(f"已发布为“{TITLE}”的第 1 版（填报日期 2019-06-03），所有页面已更新。")).to_be_visible()
-        page.get_by_test_id("stSidebarNav").locator("a").filter(has_text="总览").click()
-        expect(metric(page, "上报完成率")).to_have_text("40.0%")
-        expect(metric(page, "超期未完成")).to_have_text("5")
-        no_exception(page)
+    open_app(page, f"{editors.url}/upload?plan={DEMO}", "上传本周台账")
+    expect(page.get_by_test_id("stFileUploader")).to_have_count(0)
+    page.get_by_label("编辑密码").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(ledger))
+    expect(page.get_by_text("检查通过：没有错误，1 个提示。")).to_be_visible()
+    page.get_by_label("上传人").fill("办公室主任")
+    page.get_by_role("button", name="发布为新版本").click()
+    expect(page.get_by_text(f"已发布为“{TITLE}”的第 1 版（填报日期 2019-06-03），所有页面已更新。")).to_be_visible()
+    page.get_by_test_id("stSidebarNav").locator("a").filter(has_text="总览").click()
+    expect(metric(page, "上报完成率")).to_have_text("40.0%")
+    expect(metric(page, "超期未完成")).to_have_text("5")
+    no_exception(page)
 
 
 def pick(page: Page, label: str, option: str) -> None:
@@ -196,64 +217,64 @@ def pick(page: Page, label: str, option: str) -> None:
     wait_for_app(page)
 
 
-def test_an_office_confirms_the_columns_of_a_ledger_no_rule_can_guess_once(page: Page, tmp_path):
+def test_an_office_confirms_the_columns_of_a_ledger_no_rule_can_guess_once(page: Page, editors: Server, tmp_path):
     """Test that an editor says in the column step which column is which, publishes, and next week's ledger of the
     same shape publishes without being asked."""
     week1, week2 = tmp_path / "推进表第一周.xlsx", tmp_path / "推进表第二周.xlsx"
     week1.write_bytes(odd_workbook(0))
     week2.write_bytes(odd_workbook(1))
-    with streamlit_server(env={"LEDGER_EDITOR_PASSWORD": "correct horse"}) as url:
-        open_app(page, f"{url}/upload", "上传本周台账")
-        log_in_and_upload(page, week1)
-        expect(page.get_by_role("heading", name="确认各列")).to_be_visible()
-        expect(page.get_by_text("发现 4 个错误", exact=False)).to_be_visible()
-        expect(page.get_by_role("button", name="发布为新版本")).to_have_count(0)
-        for header, field in (("谁来抓", "责任领导"), ("归口", "责任部门"), ("经手", "责任人"), ("条目", "序号")):
-            pick(page, f"· {header}", field)
-        expect(page.get_by_text("检查通过", exact=False)).to_be_visible()
-        page.get_by_label("上传人").fill("办公室主任")
-        page.get_by_role("button", name="发布为新版本").click()
-        expect(page.get_by_text("已发布为“某中学整改推进表”的第 1 版", exact=False)).to_be_visible()
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(week2))
-        expect(page.get_by_text("检查通过", exact=False)).to_be_visible()
-        expect(page.get_by_role("heading", name="确认各列")).to_have_count(0)
-        page.get_by_role("button", name="发布为新版本").click()
-        expect(page.get_by_text("已发布为“某中学整改推进表”的第 2 版", exact=False)).to_be_visible()
-        no_exception(page)
+    open_app(page, f"{editors.url}/upload?plan={DEMO}", "上传本周台账")
+    log_in_and_upload(page, week1)
+    expect(page.get_by_role("heading", name="确认各列")).to_be_visible()
+    expect(page.get_by_text("发现 4 个错误", exact=False)).to_be_visible()
+    expect(page.get_by_role("button", name="发布为新版本")).to_have_count(0)
+    for header, field in (("谁来抓", "责任领导"), ("归口", "责任部门"), ("经手", "责任人"), ("条目", "序号")):
+        pick(page, f"· {header}", field)
+    expect(page.get_by_text("检查通过", exact=False)).to_be_visible()
+    page.get_by_label("上传人").fill("办公室主任")
+    page.get_by_role("button", name="发布为新版本").click()
+    expect(page.get_by_text("已发布为“某中学整改推进表”的第 1 版", exact=False)).to_be_visible()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(week2))
+    expect(page.get_by_text("检查通过", exact=False)).to_be_visible()
+    expect(page.get_by_role("heading", name="确认各列")).to_have_count(0)
+    page.get_by_role("button", name="发布为新版本").click()
+    expect(page.get_by_text("已发布为“某中学整改推进表”的第 2 版", exact=False)).to_be_visible()
+    no_exception(page)
 
 
 def log_in_and_upload(page: Page, path) -> None:
     if page.get_by_label("编辑密码").count():
-        page.get_by_label("编辑密码").fill("correct horse")
+        page.get_by_label("编辑密码").fill(EDITOR_PASSWORD)
         page.get_by_role("button", name="登录").click()
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
 
 
-def test_hostile_uploads_are_refused_and_the_server_still_serves_everyone(page: Page, browser, tmp_path):
+def test_hostile_uploads_are_refused_and_the_server_still_serves_everyone(
+    page: Page, browser, editors: Server, tmp_path
+):
     """Test that a far-cell workbook and a zip bomb are refused on the Upload page and another session is served."""
     far, bomb = tmp_path / "远处的单元格.xlsx", tmp_path / "压缩炸弹.xlsx"
     far.write_bytes(CORPUS["far cell XFD150000"][1]())
     bomb.write_bytes(CORPUS["zip bomb"][1]())
-    with streamlit_server(env={"LEDGER_EDITOR_PASSWORD": "correct horse"}) as url:
-        open_app(page, f"{url}/upload", "上传本周台账")
-        log_in_and_upload(page, far)
-        refusal = page.get_by_test_id("stAlertContentError")
-        expect(refusal.filter(has_text="单元格 XFD150000")).to_be_visible()  # the far cell, named
-        page.get_by_test_id("stFileChipDeleteBtn").first.click()
-        log_in_and_upload(page, bomb)
-        expect(refusal.filter(has_text="解压后有 300 MB")).to_be_visible()
-        no_exception(page)
-        other = browser.new_context(locale="zh-CN").new_page()
-        open_app(other, url, PAGES["overview"])
-        expect(metric(other, "整改措施")).to_have_text("17")
-        other.context.close()
+    url = editors.url
+    open_app(page, f"{url}/upload?plan={DEMO}", "上传本周台账")
+    log_in_and_upload(page, far)
+    refusal = page.get_by_test_id("stAlertContentError")
+    expect(refusal.filter(has_text="单元格 XFD150000")).to_be_visible()  # the far cell, named
+    page.get_by_test_id("stFileChipDeleteBtn").first.click()
+    log_in_and_upload(page, bomb)
+    expect(refusal.filter(has_text="解压后有 300 MB")).to_be_visible()
+    no_exception(page)
+    other = browser.new_context(locale="zh-CN").new_page()
+    open_app(other, f"{url}/?plan={DEMO}", PAGES["overview"])
+    expect(metric(other, "整改措施")).to_have_text("17")
+    other.context.close()
 
 
 def test_markup_written_in_a_ledger_never_becomes_an_image_or_a_link(page: Page, tmp_path):
     """Test that Markdown and HTML in names, file names and uploader reach no page as an image, link or request."""
     from ledger.intake.reading import load_ledger
     from ledger.publishing import publish
-    from ledger.store import Store
     from tests.test_markup import FILE_NAME, PAYLOAD, hostile_ledger
 
     url_db = f"sqlite:///{tmp_path / 'ledger.db'}"
@@ -307,31 +328,34 @@ XX局党委
 """
 
 
-def test_an_office_imports_its_plan_publishes_it_and_switches_plans(page: Page, tmp_path):
+def test_an_office_imports_its_plan_publishes_it_and_switches_plans(page: Page, editors: Server, tmp_path):
     """Test that an editor imports a plan document, downloads the ledger, publishes the plan and switches plans."""
     document = tmp_path / "整改方案.docx"
     from tests.sheets import docx
 
     document.write_bytes(docx(*SMALL_PLAN.splitlines()))
-    with streamlit_server(env={"LEDGER_EDITOR_PASSWORD": "correct horse"}) as url:
-        open_app(page, f"{url}/plan", "从整改方案开始")
-        page.get_by_label("编辑密码").fill("correct horse")
-        page.get_by_role("button", name="登录").click()
-        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(document))
-        expect(metric(page, "整改措施")).to_have_text("3")
-        expect(metric(page, "整改阶段")).to_have_text("2")
-        with page.expect_download() as download:
-            page.get_by_role("button", name="下载预填好的整改台账（Excel）").click()
-        assert download.value.suggested_filename == "XX局党委关于巡察反馈问题的整改方案整改台账.xlsx"
-        page.get_by_role("button", name="发布整改方案（第一版）").click()
-        expect(
-            page.get_by_text("已发布为“XX局党委关于巡察反馈问题的整改方案”的第 1 版（填报日期 2020-05-20）")
-        ).to_be_visible()
-        page.get_by_test_id("stSidebarNav").locator("a").filter(has_text="总览").click()
-        expect(metric(page, "整改措施")).to_have_text("3")
-        expect(page).to_have_url(re.compile(r"[?&]plan=2"))
-        page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="整改方案").first.click()
-        page.get_by_role("option", name="【示例】意识形态工作责任制专项整治方案").click()
-        expect(metric(page, "整改措施")).to_have_text("17")
-        expect(page).to_have_url(re.compile(r"[?&]plan=1"))
-        no_exception(page)
+    open_app(page, f"{editors.url}/plan?plan={DEMO}", "从整改方案开始")
+    page.get_by_label("编辑密码").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(document))
+    expect(metric(page, "整改措施")).to_have_text("3")
+    expect(metric(page, "整改阶段")).to_have_text("2")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="下载预填好的整改台账（Excel）").click()
+    assert download.value.suggested_filename == "XX局党委关于巡察反馈问题的整改方案整改台账.xlsx"
+    page.get_by_role("button", name="发布整改方案（第一版）").click()
+    expect(
+        page.get_by_text("已发布为“XX局党委关于巡察反馈问题的整改方案”的第 1 版（填报日期 2020-05-20）")
+    ).to_be_visible()
+    page.get_by_test_id("stSidebarNav").locator("a").filter(has_text="总览").click()
+    expect(metric(page, "整改措施")).to_have_text("3")
+    store = Store(editors.db_url)  # the new plan's id: the plans of the other tests on this server come first
+    plan = store.plan_named("XX局党委关于巡察反馈问题的整改方案")
+    store.dispose()
+    assert plan is not None and plan.id != DEMO
+    expect(page).to_have_url(re.compile(rf"[?&]plan={plan.id}\b"))
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text="整改方案").first.click()
+    page.get_by_role("option", name="【示例】意识形态工作责任制专项整治方案").click()
+    expect(metric(page, "整改措施")).to_have_text("17")
+    expect(page).to_have_url(re.compile(rf"[?&]plan={DEMO}\b"))
+    no_exception(page)
