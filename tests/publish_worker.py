@@ -19,7 +19,10 @@ publishing did.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
+import signal
 import traceback
 from datetime import date, datetime
 from multiprocessing.connection import Connection
@@ -83,8 +86,11 @@ class Publisher:
         return self.process.exitcode
 
     def kill(self) -> None:
-        """SIGKILL, as a power cut or the OOM killer would end it; returns once it is gone."""
-        self.process.kill()
+        """SIGKILL, as a power cut or the OOM killer would end it; returns once it is gone. Its reading worker, if
+        it has one at that moment, is killed with it: left alone, that worker would wait forever to hand over a
+        result nobody reads (the fork it came from kept both ends of the pipe)."""
+        with contextlib.suppress(ProcessLookupError):  # its process group: itself and its reading worker
+            os.killpg(self.process.pid, signal.SIGKILL)
         self.process.join(30)
 
 
@@ -93,6 +99,7 @@ def start(url: str, by: str, *paths: Path, wait: bool | str = False, pause_at: s
 
 
 def _main(conn: Connection, url: str, by: str, paths: list[str], wait: bool | str, pause_at: str | None) -> None:
+    os.setpgid(0, 0)  # a group of its own, before it says anything: the test kills it and its reading worker at once
     try:
         _publish(conn, url, by, paths, wait, pause_at)
     except BaseException:
