@@ -3,9 +3,10 @@
 One `streamlit run dashboard.py` for the module, started with LEDGER_ADMIN_PASSWORD on a store prepared here: a
 real plan reported by two units (第一中学 last on 2019-05-27, 第三中学 on 2019-05-13). The admin adds a third unit
 and its editor in the browser, the editor publishes the unit's ledger, an inspector reads the roll-up and downloads
-an original, and six wrong passwords are throttled. Each test is one person in a browser context of their own (a
-login lives in the Streamlit session, so pages are reached through the sidebar, never by a reload). The audit trail is read
-from the same database the server writes."""
+an original, and six wrong passwords are throttled. Each test is one person in the lent desktop tab (`page`), and a
+test about a second browser gives it the lent phone tab, a browser context with cookies of its own (a login lives in
+the Streamlit session, so pages are reached through the sidebar, never by a reload). The audit trail is read from the
+same database the server writes."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from ledger.i18n import translate
 from ledger.publishing import check_upload, publish
 from ledger.sample import history_files
 from ledger.store import Store
-from tests.e2e.conftest import ADMIN, ADMIN_PASSWORD, TIMEOUT_MS, accounts_env, served, wait_for_app
+from tests.e2e.conftest import ADMIN, ADMIN_PASSWORD, TIMEOUT_MS, _lent_tab, accounts_env, served, wait_for_app
 from tests.sheets import week_five
 
 pytestmark = pytest.mark.browser
@@ -98,15 +99,16 @@ def store(db_url: str) -> Iterator[Store]:
 
 
 @pytest.fixture(scope="module")
-def app(db_url: str, store: Store, browser: Browser, request: pytest.FixtureRequest) -> Iterator[str]:
-    """The server, started with LEDGER_ADMIN_PASSWORD; the first visit creates the admin, then the inspector and
-    the account whose password is guessed are added straight into the database."""
+def app(
+    db_url: str, store: Store, browser: Browser, _tabs: dict[str, Page], request: pytest.FixtureRequest
+) -> Iterator[str]:
+    """The server, started with LEDGER_ADMIN_PASSWORD; the first visit (in the session's desktop tab, lent for it)
+    creates the admin, then the inspector and the account whose password is guessed are added straight into the
+    database."""
     with served(request, accounts_env(db_url)) as url:
-        context = browser.new_context(locale="zh-CN")
-        first = context.new_page()
-        first.goto(url)
-        expect(first.locator("h1")).to_have_text(t("access.login_title"))  # the store opened: the admin exists
-        context.close()
+        with _lent_tab(browser, _tabs, "desktop", request) as first:
+            first.goto(url)
+            expect(first.locator("h1")).to_have_text(t("access.login_title"))  # the store opened: the admin exists
         assert [(u.name, u.role) for u in accounts.users(store)] == [(ADMIN, "admin")]
         for name, role, password in (
             (INSPECTOR, "inspector", INSPECTOR_PASSWORD),
@@ -129,10 +131,22 @@ def submit_login(page: Page, name: str, password: str) -> None:
 
 
 def log_in(page: Page, url: str, name: str, password: str, role: str) -> None:
-    """Log in on the login page and wait for the sidebar badge."""
+    """Open the login page, log in and wait for the sidebar badge."""
     open_login(page, url)
+    sign_in(page, name, password, role)
+
+
+def sign_in(page: Page, name: str, password: str, role: str) -> None:
+    """Log in on the login page already shown and wait for the sidebar badge."""
     submit_login(page, name, password)
     expect(page.get_by_test_id("stSidebar")).to_contain_text(t("access.signed_in", name=name, role=t(f"role.{role}")))
+    wait_for_app(page)
+
+
+def log_out(page: Page) -> None:
+    """Press the sidebar's log-out button and wait for the login page (in the same session: no page load)."""
+    page.get_by_test_id("stSidebar").get_by_role("button", name=t("access.logout_account")).click()
+    expect(page.locator("h1")).to_have_text(t("access.login_title"))
     wait_for_app(page)
 
 
@@ -400,9 +414,9 @@ def test_six_wrong_passwords_are_throttled_and_then_even_the_right_one_waits(app
     no_exception(page)
 
 
-def test_a_login_survives_a_reload_and_ends_for_good_at_log_out(app: str, browser: Browser, page: Page):
+def test_a_login_survives_a_reload_and_ends_for_good_at_log_out(app: str, page: Page, phone_page: Page):
     """The browser keeps the session's token in a cookie (SameSite=Strict): a reload keeps the login; another
-    browser does not share it; after log-out a reload shows the login page again."""
+    browser (the phone's) does not share it; after log-out a reload shows the login page again."""
     log_in(page, app, INSPECTOR, INSPECTOR_PASSWORD, "inspector")
     [cookie] = [c for c in page.context.cookies() if c["name"] == "ledger_session"]
     assert cookie["sameSite"] == "Strict" and cookie["expires"] == -1  # ends with the browser session
@@ -411,12 +425,9 @@ def test_a_login_survives_a_reload_and_ends_for_good_at_log_out(app: str, browse
     expect(page.get_by_test_id("stSidebar")).to_contain_text(badge)
     wait_for_app(page)
 
-    other = browser.new_context(locale="zh-CN").new_page()
-    open_login(other, app)  # no cookie, no login
-    other.context.close()
+    open_login(phone_page, app)  # no cookie, no login
 
-    page.get_by_test_id("stSidebar").get_by_role("button", name=t("access.logout_account")).click()
-    expect(page.locator("h1")).to_have_text(t("access.login_title"))
+    log_out(page)
     eventually(lambda: not [c for c in page.context.cookies() if c["name"] == "ledger_session"], "cookie cleared")
     page.reload()
     expect(page.locator("h1")).to_have_text(t("access.login_title"))
@@ -426,19 +437,17 @@ def test_a_login_survives_a_reload_and_ends_for_good_at_log_out(app: str, browse
 
 
 def test_the_owners_browser_logs_in_at_once_while_another_browsers_guesses_make_the_account_wait(
-    app: str, store: Store, browser: Browser
+    app: str, store: Store, page: Page, phone_page: Page
 ):
     """Test that a browser known from an earlier login (its device cookie) is never made to wait by guesses at the
-    same account from another browser on the same address."""
+    same account from another browser (the phone's) on the same address."""
     owner_name, owner_password = "被猜的管理员", "被猜-但不被锁-2019"
     accounts.add_user(store, owner_name, "admin", owner_password, at=datetime.now(), by="test")
-    owner = browser.new_context(locale="zh-CN").new_page()
+    owner, attacker = page, phone_page  # two browsers, each with its own cookies
     log_in(owner, app, owner_name, owner_password, "admin")
     assert [c["name"] for c in owner.context.cookies() if c["name"] == "ledger_device"] == ["ledger_device"]
-    owner.get_by_test_id("stSidebar").get_by_role("button", name=t("access.logout_account")).click()
-    expect(owner.locator("h1")).to_have_text(t("access.login_title"))
+    log_out(owner)
 
-    attacker = browser.new_context(locale="zh-CN").new_page()
     open_login(attacker, app)
     for n in range(7):
         submit_login(attacker, owner_name, f"猜测-{n}")
@@ -447,10 +456,10 @@ def test_the_owners_browser_logs_in_at_once_while_another_browsers_guesses_make_
     submit_login(attacker, owner_name, owner_password)  # even the right password, from the guessing browser
     expect(alert(attacker, "Error")).to_have_text(pattern("access.throttled", seconds=1))
 
-    open_login(owner, app)  # the owner, at once, from the same address
+    # the owner, at once, from the same address: a page load, as the server reads the device cookie a browser sends
+    # when its page connects
+    open_login(owner, app)
     submit_login(owner, owner_name, owner_password)
     badge = t("access.signed_in", name=owner_name, role=t("role.admin"))
     expect(owner.get_by_test_id("stSidebar")).to_contain_text(badge)
     no_exception(owner)
-    owner.context.close()
-    attacker.context.close()

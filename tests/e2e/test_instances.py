@@ -9,13 +9,11 @@ import contextlib
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -30,7 +28,7 @@ from ledger.sample import history_files
 from ledger.store import DEMO_PLAN_NAME, SCHEMA_VERSION, Store, meta_table, sessions_table
 from ledger.store.migrations import _MIGRATION_LOCK
 from tests.conftest import in_ci
-from tests.e2e.conftest import DESKTOP, ROOT, TIMEOUT_MS, figure_value, streamlit_server, wait_for_app
+from tests.e2e.conftest import ROOT, _lent_tab, figure_value, streamlit_server, wait_for_app
 from tests.postgres import PostgresServer, fresh_database
 from tests.sheets import week_five
 
@@ -122,23 +120,24 @@ def cluster(postgres: PostgresServer, browser: Browser, request: pytest.FixtureR
             cluster._store.dispose()
 
 
-@contextlib.contextmanager
-def tab(browser: Browser, name: str) -> Iterator[Page]:
-    """A browser context of its own (its own Streamlit session), 1400×900; a screenshot under /tmp if the block
-    fails."""
-    context = browser.new_context(locale="zh-CN", viewport=DESKTOP)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    try:
-        yield page
-    except BaseException:
-        path = Path(tempfile.gettempdir()) / f"e2e_instances_{name}.png"
+@pytest.fixture(scope="module")
+def _second_tabs(browser: Browser) -> Iterator[dict[str, Page]]:
+    """The module's second desktop tab (a browser context of its own, kept for the module): the second person of a
+    test, with cookies of their own, beside the one in `page`. Kept open, it loads the instance again at about a
+    third of the processor time of a new context."""
+    tabs: dict[str, Page] = {}
+    yield tabs
+    for second in tabs.values():
         with contextlib.suppress(Exception):
-            page.screenshot(path=str(path), full_page=True)
-            print(f"screenshot: {path}")
-        raise
-    finally:
-        context.close()
+            second.context.close()
+
+
+@pytest.fixture
+def other(browser: Browser, _second_tabs: dict[str, Page], request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A second person's desktop tab (1400×900), clean as a new one, lent like `page` (its own Streamlit session
+    and cookies, at the same time as `page`'s)."""
+    with _lent_tab(browser, _second_tabs, "desktop", request) as second:
+        yield second
 
 
 def no_exception(page: Page, errors: bool = False) -> None:
@@ -203,15 +202,14 @@ def sessions(store: Store) -> list[dict]:
         ]
 
 
-def test_two_instances_started_at_once_on_a_fresh_database_both_come_up(cluster: Cluster, browser: Browser):
+def test_two_instances_started_at_once_on_a_fresh_database_both_come_up(cluster: Cluster, page: Page, other: Page):
     """Test that two instances started together on an empty PostgreSQL database both serve their first visits,
     opened at the same moment: one schema, one demo plan with the sample's weeks, one first admin."""
-    with tab(browser, "one") as one, tab(browser, "two") as two:
-        # Both navigations start together, so both first runs (schema, demo plan, first admin) race each other.
-        for page, url in zip((one, two), cluster.urls, strict=True):
-            page.evaluate("url => setTimeout(() => location.assign(url), 0)", url)
-        for page in (one, two):
-            shows_login(page)
+    # Both navigations start together, so both first runs (schema, demo plan, first admin) race each other.
+    for tab, url in zip((page, other), cluster.urls, strict=True):
+        tab.evaluate("url => setTimeout(() => location.assign(url), 0)", url)
+    for tab in (page, other):
+        shows_login(tab)
     with cluster.store.engine.connect() as conn:
         assert conn.execute(
             sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
@@ -221,33 +219,33 @@ def test_two_instances_started_at_once_on_a_fresh_database_both_come_up(cluster:
     assert [(u.name, u.role) for u in accounts.users(cluster.store)] == [(ADMIN, "admin")]
 
 
-def test_a_login_works_on_both_instances_and_its_session_lives_in_the_database(cluster: Cluster, browser: Browser):
+def test_a_login_works_on_both_instances_and_its_session_lives_in_the_database(
+    cluster: Cluster, page: Page, other: Page
+):
     """Test that one account logs in on either instance, each login a session row in the shared database; logging
     out on instance 1 ends its row, and instance 2 checks its own session against the database on every run."""
+    one, two = page, other  # two browsers: a login on one is not the other's (cookies are per host, not per port)
     before = len(sessions(cluster.store))
-    with tab(browser, "one") as one, tab(browser, "two") as two:
-        log_in(one, cluster.urls[0])
-        log_in(two, cluster.urls[1])
-        rows = sessions(cluster.store)[before:]
-        assert len(rows) == 2 and all(row["ended_at"] is None for row in rows)
+    log_in(one, cluster.urls[0])
+    log_in(two, cluster.urls[1])
+    rows = sessions(cluster.store)[before:]
+    assert len(rows) == 2 and all(row["ended_at"] is None for row in rows)
 
-        one.get_by_test_id("stSidebar").get_by_role("button", name=zh("access.logout_account")).click()
-        shows_login(one)
-        ended, open_ = sessions(cluster.store)[before:]
-        assert ended["ended_at"] is not None and open_["ended_at"] is None  # instance 1's row, not instance 2's
+    one.get_by_test_id("stSidebar").get_by_role("button", name=zh("access.logout_account")).click()
+    shows_login(one)
+    ended, open_ = sessions(cluster.store)[before:]
+    assert ended["ended_at"] is not None and open_["ended_at"] is None  # instance 1's row, not instance 2's
 
-        rerun_by_sidebar(two, "page.history", "history.title")  # instance 2's session is untouched
-        expect(badge(two)).to_be_visible()
-        with cluster.store.transaction() as conn:  # as disabling the account or a password reset anywhere would
-            conn.execute(
-                sessions_table.update().where(sessions_table.c.ended_at.is_(None)).values(ended_at=datetime.now())
-            )
-        two.get_by_test_id("stSidebarNav").locator("a").filter(has_text=zh("page.overview")).first.click()
-        shows_login(two)  # its next run found the session ended in the database
+    rerun_by_sidebar(two, "page.history", "history.title")  # instance 2's session is untouched
+    expect(badge(two)).to_be_visible()
+    with cluster.store.transaction() as conn:  # as disabling the account or a password reset anywhere would
+        conn.execute(sessions_table.update().where(sessions_table.c.ended_at.is_(None)).values(ended_at=datetime.now()))
+    two.get_by_test_id("stSidebarNav").locator("a").filter(has_text=zh("page.overview")).first.click()
+    shows_login(two)  # its next run found the session ended in the database
 
 
 def test_a_version_published_through_one_instance_is_shown_by_the_other_on_its_next_rerun(
-    cluster: Cluster, browser: Browser, tmp_path
+    cluster: Cluster, page: Page, other: Page, tmp_path
 ):
     """Test that a ledger published on instance 1's Upload page shows on instance 2 at its next rerun (a sidebar page
     link, in the same session): the sidebar's version picker names the new version as the newest, and the
@@ -269,29 +267,29 @@ def test_a_version_published_through_one_instance_is_shown_by_the_other_on_its_n
     after = summary(check_upload(store, [(upload.name, upload.read_bytes())], REPORTED, plan_id=plan.id))
     assert (before["completion_pct"], len(before["overdue"])) != (after["completion_pct"], len(after["overdue"]))
 
-    with tab(browser, "one") as one, tab(browser, "two") as two:
-        log_in(two, cluster.urls[1])
-        expect(version_picker(two)).to_have_value(
-            zh("sidebar.latest", label=zh("version.label", n=1, day=REPORTED.isoformat()))
-        )
-        shows_figures(two, before)
+    one, two = page, other  # two browsers: each its own login
+    log_in(two, cluster.urls[1])
+    expect(version_picker(two)).to_have_value(
+        zh("sidebar.latest", label=zh("version.label", n=1, day=REPORTED.isoformat()))
+    )
+    shows_figures(two, before)
 
-        log_in(one, cluster.urls[0])
-        rerun_by_sidebar(one, "page.upload", "upload.title")
-        one.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
-        expect(one.get_by_text(zh("upload.verdict_ok", errors=0, warnings=1))).to_be_visible()
-        wait_for_app(one)
-        one.get_by_role("button", name=zh("upload.publish")).click()
-        expect(one.get_by_text(zh("upload.published", plan=PLAN, n=2, day=REPORTED.isoformat()))).to_be_visible()
-        no_exception(one)
+    log_in(one, cluster.urls[0])
+    rerun_by_sidebar(one, "page.upload", "upload.title")
+    one.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(upload))
+    expect(one.get_by_text(zh("upload.verdict_ok", errors=0, warnings=1))).to_be_visible()
+    wait_for_app(one)
+    one.get_by_role("button", name=zh("upload.publish")).click()
+    expect(one.get_by_text(zh("upload.published", plan=PLAN, n=2, day=REPORTED.isoformat()))).to_be_visible()
+    no_exception(one)
 
-        label = zh("version.label", n=2, day=REPORTED.isoformat())
-        rerun_by_sidebar(two, "page.history", "history.title")
-        expect(version_picker(two)).to_have_value(zh("sidebar.latest", label=label))
-        no_exception(two)
-        rerun_by_sidebar(two, "page.overview", "overview.title")
-        shows_figures(two, after)
-        no_exception(two, errors=True)
+    label = zh("version.label", n=2, day=REPORTED.isoformat())
+    rerun_by_sidebar(two, "page.history", "history.title")
+    expect(version_picker(two)).to_have_value(zh("sidebar.latest", label=label))
+    no_exception(two)
+    rerun_by_sidebar(two, "page.overview", "overview.title")
+    shows_figures(two, after)
+    no_exception(two, errors=True)
 
 
 def waiting_for_the_migration_lock(conn: psycopg.Connection) -> int:
@@ -356,18 +354,15 @@ def test_first_runs_of_two_instances_at_the_same_moment_create_the_demo_plan_and
         store.dispose()
 
 
-def test_one_login_is_recognised_by_the_other_instance(cluster: Cluster, browser: Browser):
+def test_one_login_is_recognised_by_the_other_instance(cluster: Cluster, page: Page):
     """Test that a login made through instance 1 opens instance 2 in the same browser without logging in again, as
     after a fail-over behind a proxy: the browser's cookie carries the token, instance 2 finds its session in the
     shared database (cookies are per host, not per port, so both instances here share it as behind one address)."""
     before = len(sessions(cluster.store))
-    with tab(browser, "one") as one:
-        log_in(one, cluster.urls[0])
-        other = one.context.new_page()
-        other.goto(cluster.urls[1])
-        expect(badge(other)).to_be_visible()
-        wait_for_app(other)
-        expect(other.get_by_test_id("stException")).to_have_count(0)  # (the overview's own alerts may show)
-        rows = sessions(cluster.store)[before:]
-        assert len(rows) == 1 and rows[0]["ended_at"] is None  # the same session, not a second login
-        other.close()
+    log_in(page, cluster.urls[0])
+    page.goto(cluster.urls[1])  # the same tab loads the app from the other instance, as a reload after a fail-over
+    expect(badge(page)).to_be_visible()
+    wait_for_app(page)
+    expect(page.get_by_test_id("stException")).to_have_count(0)  # (the overview's own alerts may show)
+    rows = sessions(cluster.store)[before:]
+    assert len(rows) == 1 and rows[0]["ended_at"] is None  # the same session, not a second login
