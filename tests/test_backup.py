@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import itertools
 import json
-import shutil
 import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -75,24 +74,6 @@ def fill(store: Store) -> None:
             decide(store, measure, APPROVE, by="管理员", at=AT)
 
 
-@pytest.fixture(scope="session")
-def _filled(tmp_path_factory) -> Path:
-    """A SQLite store filled in (`fill`), closed: each test that needs one starts from a copy of its file, in a
-    tenth of the time filling it takes."""
-    path = tmp_path_factory.mktemp("filled") / "ledger.db"
-    store = Store(f"sqlite:///{path}")
-    fill(store)
-    store.dispose()  # the last connection closed: SQLite folds its write-ahead log into the file
-    assert [found.name for found in path.parent.iterdir()] == [path.name]
-    return path
-
-
-def filled(template: Path, path: Path) -> Store:
-    """The filled store, as a copy of its own at `path`."""
-    shutil.copyfile(template, path)
-    return Store(f"sqlite:///{path}")
-
-
 def picture(store: Store) -> dict:
     """Everything a person sees of the store, as plain values."""
     seen: dict = {"plans": []}
@@ -122,11 +103,8 @@ def picture(store: Store) -> dict:
 @pytest.mark.postgres
 @pytest.mark.parametrize(("source", "target"), [("sqlite", "sqlite"), ("sqlite", "postgres"), ("postgres", "sqlite")])
 def test_a_backup_restores_every_figure_and_byte_on_any_engine(source, target, tmp_path, request):
-    if source == "sqlite":
-        original = filled(request.getfixturevalue("_filled"), tmp_path / "source.db")
-    else:
-        original = Store(store_url(source, tmp_path, request))
-        fill(original)
+    original = Store(store_url(source, tmp_path, request))
+    fill(original)
     before = picture(original)
     out = tmp_path / "ledger.backup.zip"
     manifest = backup.make(original, out, datetime(2019, 6, 4, 2), by="cron")
@@ -156,8 +134,9 @@ def test_a_backup_restores_every_figure_and_byte_on_any_engine(source, target, t
 
 
 @pytest.fixture
-def made(_filled, tmp_path):
-    store = filled(_filled, tmp_path / "source.db")
+def made(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'source.db'}")
+    fill(store)
     out = tmp_path / "ledger.backup.zip"
     backup.make(store, out, datetime(2019, 6, 4, 2))
     yield store, out
@@ -275,27 +254,28 @@ def test_the_command_line_backs_up_says_when_and_restores_into_an_empty_store_on
 def test_a_backup_taken_while_four_processes_publish_holds_each_version_whole_or_not_at_all(url, tmp_path):
     """Four publishing processes, three ledgers each, and backups taken meanwhile: every version a backup holds
     has all its measures and its original file; the last one, taken after them, holds all twelve."""
+    from ledger.sample import scaled_workbook
     from ledger.store import content_sha256
-    from tests.publish_worker import start
-    from tests.test_store import workbook
+    from tests.test_store import worker
 
     store = Store(url)
     paths = []
     for i in range(12):
         path = tmp_path / f"week{i}.xlsx"
-        path.write_bytes(workbook(i))
+        path.write_bytes(scaled_workbook(300, seed=i))
         paths.append(path)
-    workers = [start(url, f"editor{n}", *paths[n * 3 : n * 3 + 3], wait=True) for n in range(4)]
+    workers = [worker(url, f"editor{n}", *paths[n * 3 : n * 3 + 3], wait=True) for n in range(4)]
     for process in workers:
-        assert process.readline() == "READY"
+        assert process.stdout.readline().strip() == "READY"
     for process in workers:
-        process.go()
+        process.stdin.write("GO\n")
+        process.stdin.flush()
     taken = []
-    while any(process.running() for process in workers) and len(taken) < 20:
+    while any(process.poll() is None for process in workers) and len(taken) < 20:
         out = tmp_path / f"during_{len(taken)}.zip"
         backup.make(store, out, datetime.now())
         taken.append(out)
-    outputs = [process.finish(timeout=300) for process in workers]
+    outputs = [process.communicate(timeout=300)[0] for process in workers]
     assert all(process.returncode == 0 for process in workers), outputs
     final = tmp_path / "after.zip"
     backup.make(store, final, datetime.now())
