@@ -97,6 +97,9 @@ def test_an_editor_attaches_but_cannot_approve_and_cannot_open_the_inspection_pa
     at = open_measure("editor", template, "pages/evidence.py", "1", "evidence_measure")
     assert t("evidence.approve") not in buttons(at) and t("evidence.return") not in buttons(at)
     assert t("evidence.save", measure="1") in buttons(at)  # the editor of 第一中学 attaches to its measures
+    save = next(b for b in at.button if b.label == t("evidence.save", measure="1"))
+    assert save.disabled  # until files have been chosen and have reached the server
+    assert at.button(key="evidence_zip_go").disabled  # and the zip import until its zip has
     assert len(at.get("download_button")) == 2
     with pytest.raises(ValueError, match="Could not find a navigation page"):  # not a page of theirs at all
         at.switch_page("pages/inspection.py")

@@ -202,6 +202,9 @@ def attach_panel(measure: evidence.Measure) -> None:
         type="primary",
         icon=":material/attach_file:",
         key=f"{base}_save",
+        # usable once the chosen files have reached the server: a click while they are still uploading would
+        # run with none of them and the rerun after the upload would wipe its message
+        disabled=not st.session_state.get(uploader),
     )
 
 
@@ -256,6 +259,7 @@ def import_panel(found: tuple[evidence.Measure, ...], plan_id: int, unit_id: int
             on_click=_import,
             args=(found, uploader, plan_id, unit_id),
             key="evidence_zip_go",
+            disabled=st.session_state.get(uploader) is None,  # as the save button above: once the zip is here
         )
 
 

@@ -76,8 +76,9 @@ def attach(page: Page, store: Store, number: str, files: list[Path]) -> None:
     uploader.set_input_files(files)
     for file in files:
         expect(page.get_by_test_id("stFileChipName").filter(has_text=file.name).first).to_be_visible()
-    wait_for_app(page)  # the files reached the server (the uploader's change ran the script)
-    page.get_by_role("button", name=t("evidence.save", measure=number)).click()
+    save = page.get_by_role("button", name=t("evidence.save", measure=number))
+    expect(save).to_be_enabled()  # the files reached the server and the script ran with them (ui.evidence)
+    save.click()
     expect(alert(page, "Success").first).to_contain_text(t("evidence.added", n=len(files), measure=number))
     wait_for_app(page)
 
