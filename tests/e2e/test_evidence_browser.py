@@ -20,6 +20,7 @@ from tests.e2e.conftest import streamlit_server, wait_for_app
 from tests.e2e.test_accounts_browser import alert, go, log_in, no_exception, open_list, t
 from tests.e2e.test_browser import metric
 from tests.test_evidence import PLAN, pdf, photo, publish_week
+from ui.evidence import slug
 
 pytestmark = pytest.mark.browser
 
@@ -59,6 +60,12 @@ def measure_label(store: Store, number: str) -> str:
     return f"{found.id} {found.text[:60]}"
 
 
+def key_of(store: Store, number: str) -> str:
+    """The part of the measure's widget keys (ui.evidence.slug): a locator with it finds that measure's panel only,
+    never the previous measure's, still shown while the rerun that replaces it runs."""
+    return slug(measure_named(store, store.plan_named(PLAN).id, None, number))
+
+
 def choose(page: Page, key: str, option: str) -> None:
     """Pick `option` in a selectbox that starts empty (Escape would clear it again) and wait until it shows."""
     open_list(page, key)
@@ -71,7 +78,9 @@ def choose(page: Page, key: str, option: str) -> None:
 def attach(page: Page, store: Store, number: str, files: list[Path]) -> None:
     choose(page, "evidence_measure", measure_label(store, number))
     # the measure's own uploader (ui.evidence: key evidence_upload_…), not the zip import's further down
-    uploader = page.locator("[class*='st-key-evidence_upload_'] [data-testid='stFileUploaderDropzoneInput']")
+    uploader = page.locator(
+        f"[class*='st-key-evidence_upload_{key_of(store, number)}_'] [data-testid='stFileUploaderDropzoneInput']"
+    )
     expect(uploader).to_have_count(1)
     uploader.set_input_files(files)
     for file in files:
@@ -127,7 +136,7 @@ def test_an_editor_attaches_an_inspector_approves_one_and_returns_another_and_th
     )
     wait_for_app(inspector)
     choose(inspector, "inspection_measure", measure_label(store, "2"))
-    inspector.get_by_test_id("stMain").get_by_role("textbox", name=t("evidence.reason")).fill("会议纪要缺少签字页")
+    inspector.locator(f".st-key-reason_{key_of(store, '2')} textarea").fill("会议纪要缺少签字页")
     inspector.get_by_role("button", name=t("evidence.return")).click()
     expect(alert(inspector, "Success").first).to_contain_text(
         t("cli.closure_return", measure="2", state=t("review.returned"))
