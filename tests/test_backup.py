@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import shutil
 import zipfile
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -74,6 +75,24 @@ def fill(store: Store) -> None:
             decide(store, measure, APPROVE, by="管理员", at=AT)
 
 
+@pytest.fixture(scope="session")
+def _filled(tmp_path_factory) -> Path:
+    """A SQLite store filled in (`fill`), closed: each test that needs one starts from a copy of its file, in a
+    tenth of the time filling it takes."""
+    path = tmp_path_factory.mktemp("filled") / "ledger.db"
+    store = Store(f"sqlite:///{path}")
+    fill(store)
+    store.dispose()  # the last connection closed: SQLite folds its write-ahead log into the file
+    assert [found.name for found in path.parent.iterdir()] == [path.name]
+    return path
+
+
+def filled(template: Path, path: Path) -> Store:
+    """The filled store, as a copy of its own at `path`."""
+    shutil.copyfile(template, path)
+    return Store(f"sqlite:///{path}")
+
+
 def picture(store: Store) -> dict:
     """Everything a person sees of the store, as plain values."""
     seen: dict = {"plans": []}
@@ -103,8 +122,11 @@ def picture(store: Store) -> dict:
 @pytest.mark.postgres
 @pytest.mark.parametrize(("source", "target"), [("sqlite", "sqlite"), ("sqlite", "postgres"), ("postgres", "sqlite")])
 def test_a_backup_restores_every_figure_and_byte_on_any_engine(source, target, tmp_path, request):
-    original = Store(store_url(source, tmp_path, request))
-    fill(original)
+    if source == "sqlite":
+        original = filled(request.getfixturevalue("_filled"), tmp_path / "source.db")
+    else:
+        original = Store(store_url(source, tmp_path, request))
+        fill(original)
     before = picture(original)
     out = tmp_path / "ledger.backup.zip"
     manifest = backup.make(original, out, datetime(2019, 6, 4, 2), by="cron")
@@ -134,9 +156,8 @@ def test_a_backup_restores_every_figure_and_byte_on_any_engine(source, target, t
 
 
 @pytest.fixture
-def made(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'source.db'}")
-    fill(store)
+def made(_filled, tmp_path):
+    store = filled(_filled, tmp_path / "source.db")
     out = tmp_path / "ledger.backup.zip"
     backup.make(store, out, datetime(2019, 6, 4, 2))
     yield store, out
