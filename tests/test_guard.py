@@ -4,17 +4,21 @@ comes back as a Failure, and the calling process goes on."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import psutil
 import pytest
 
 from ledger.intake.guard import DEFAULT_LIMITS, Failure, run
 from ledger.intake.reading import load_ledger
 
+ROOT = Path(__file__).resolve().parent.parent
 SMALL = replace(DEFAULT_LIMITS, memory_mib=256, cpu_seconds=1, wall_seconds=3)
 
 
@@ -121,3 +125,41 @@ def test_load_ledger_can_send_back_only_what_is_worked_out_from_the_ledger():
     assert load_ledger([("台账.xlsx", b"not a workbook")], day, then=measures) == []  # refused here: then runs here
     with pytest.raises(RuntimeError, match="a bug in what the worker works out"):  # not taken for a bad file
         load_ledger(files, day, then=broken)
+
+
+def answer_late(pid_file: str) -> bytes:
+    Path(pid_file).write_text(str(os.getpid()))
+    time.sleep(3)
+    return b"x" * 200_000  # more than a pipe holds: sending blocks until someone reads
+
+
+PARENT = """
+import sys
+from dataclasses import replace
+from ledger.intake.guard import DEFAULT_LIMITS, run
+from tests.test_guard import answer_late
+run(answer_late, (sys.argv[1],), replace(DEFAULT_LIMITS, wall_seconds=60))
+"""
+
+
+@pytest.mark.parametrize("threaded", [False, True], ids=["forked", "from the fork server"])
+def test_a_worker_ends_with_the_process_that_started_it(tmp_path, threaded):
+    """The caller killed (SIGKILL: the OOM killer, a restart) while its worker reads: the worker goes too, rather
+    than read on for nobody, or block for good handing over a result nobody will read."""
+    pid_file = tmp_path / "worker.pid"
+    code = PARENT if not threaded else "import threading; threading.Thread(target=input, daemon=True).start()" + PARENT
+    parent = subprocess.Popen(
+        [sys.executable, "-c", code, str(pid_file)], cwd=ROOT, stdin=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        worker = psutil.Process(int(pid_file.read_text()))
+        parent.kill()
+        parent.wait(10)
+        gone, _ = psutil.wait_procs([worker], timeout=10)  # it was not ours to reap: gone or a zombie
+        assert gone or worker.status() == psutil.STATUS_ZOMBIE
+    finally:
+        parent.kill()
+        parent.wait(10)

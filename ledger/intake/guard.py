@@ -186,6 +186,7 @@ def _apply(limits: Limits, stderr_path: str) -> None:
 
 def _work(conn: Connection, function: Callable, args: tuple, limits: Limits, stderr_path: str) -> None:
     """The worker's whole life: box it, apply the limits, run, send ("ok", value) or ("failed", reason, detail)."""
+    _die_with_parent()
     home = None
     try:
         home = _box()
@@ -203,6 +204,23 @@ def _work(conn: Connection, function: Callable, args: tuple, limits: Limits, std
         conn.close()
         if home is not None:
             shutil.rmtree(home, ignore_errors=True)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the worker: end when the process that started it ends (the command line, or the server's fork server,
+    which ends with the server), killed by anything. A worker left behind would read on for nobody; forked
+    straight from the command line, it also holds the read end of its own result pipe, so a result over the pipe's
+    64 KiB would block it for good."""
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the CPU limit still ends a worker that computes
+        return
+    if os.getppid() != parent:  # the parent was gone before the signal was asked for
+        os._exit(1)
 
 
 def _classify(exitcode: int | None, stderr: str) -> Failure:
