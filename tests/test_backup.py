@@ -275,28 +275,27 @@ def test_the_command_line_backs_up_says_when_and_restores_into_an_empty_store_on
 def test_a_backup_taken_while_four_processes_publish_holds_each_version_whole_or_not_at_all(url, tmp_path):
     """Four publishing processes, three ledgers each, and backups taken meanwhile: every version a backup holds
     has all its measures and its original file; the last one, taken after them, holds all twelve."""
-    from ledger.sample import scaled_workbook
     from ledger.store import content_sha256
-    from tests.test_store import worker
+    from tests.publish_worker import start
+    from tests.test_store import workbook
 
     store = Store(url)
     paths = []
     for i in range(12):
         path = tmp_path / f"week{i}.xlsx"
-        path.write_bytes(scaled_workbook(300, seed=i))
+        path.write_bytes(workbook(i))
         paths.append(path)
-    workers = [worker(url, f"editor{n}", *paths[n * 3 : n * 3 + 3], wait=True) for n in range(4)]
+    workers = [start(url, f"editor{n}", *paths[n * 3 : n * 3 + 3], wait=True) for n in range(4)]
     for process in workers:
-        assert process.stdout.readline().strip() == "READY"
+        assert process.readline() == "READY"
     for process in workers:
-        process.stdin.write("GO\n")
-        process.stdin.flush()
+        process.go()
     taken = []
-    while any(process.poll() is None for process in workers) and len(taken) < 20:
+    while any(process.running() for process in workers) and len(taken) < 20:
         out = tmp_path / f"during_{len(taken)}.zip"
         backup.make(store, out, datetime.now())
         taken.append(out)
-    outputs = [process.communicate(timeout=300)[0] for process in workers]
+    outputs = [process.finish(timeout=300) for process in workers]
     assert all(process.returncode == 0 for process in workers), outputs
     final = tmp_path / "after.zip"
     backup.make(store, final, datetime.now())

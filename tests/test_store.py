@@ -2,13 +2,7 @@
 
 import functools
 import itertools
-import random
-import signal
-import subprocess
-import sys
-import time
 from datetime import date, datetime
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -30,9 +24,9 @@ from ledger.store import (
     versions_table,
 )
 from tests.postgres import fresh_database
+from tests.publish_worker import start
 from tests.sheets import PHASE_HEADER, PHASE_ROWS, TASK_HEADER, task_row, xlsx
 
-ROOT = Path(__file__).resolve().parent.parent
 WEEKS = sorted(history_files().items())
 AT = datetime(2019, 6, 1, 9, 30)
 _databases = itertools.count()
@@ -195,16 +189,10 @@ def consistent(store: Store) -> bool:
     )
 
 
-def worker(url: str, by: str, *paths: Path, wait: bool | str = False) -> subprocess.Popen:
-    env = {"WAIT_FOR_GO": "1" if wait is True else wait} if wait else {}
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.publish_worker", url, by, *map(str, paths)],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**__import__("os").environ, **env},
-    )
+@functools.cache
+def workbook(seed: int) -> bytes:
+    """A ledger of 300 measures, written once per test process (the backup tests publish the same ones)."""
+    return scaled_workbook(300, seed=seed)
 
 
 def test_two_processes_publishing_at_the_same_moment_both_land(store, url, tmp_path):
@@ -212,15 +200,14 @@ def test_two_processes_publishing_at_the_same_moment_both_land(store, url, tmp_p
     paths = []
     for i in range(4):
         path = tmp_path / f"week{i}.xlsx"
-        path.write_bytes(scaled_workbook(300, seed=i))
+        path.write_bytes(workbook(i))
         paths.append(path)
-    workers = [worker(url, f"editor{i}", path, wait=True) for i, path in enumerate(paths)]
+    workers = [start(url, f"editor{i}", path, wait=True) for i, path in enumerate(paths)]
     for process in workers:
-        assert process.stdout.readline().strip() == "READY"
+        assert process.readline() == "READY"
     for process in workers:
-        process.stdin.write("GO\n")
-        process.stdin.flush()
-    outputs = [process.communicate(timeout=120)[0] for process in workers]
+        process.go()
+    outputs = [process.finish(timeout=120) for process in workers]
     assert all(process.returncode == 0 for process in workers), outputs
     published = sorted(int(line.split()[1]) for out in outputs for line in out.splitlines())
     assert published == [2, 3, 4, 5]
@@ -233,27 +220,25 @@ def test_two_processes_publishing_at_the_same_moment_both_land(store, url, tmp_p
     assert consistent(store)
 
 
-@functools.cache
-def big_workbook(seed: int) -> bytes:
-    """A ledger of 6,000 measures: seconds to write, so written once per test process for both engines."""
-    return scaled_workbook(6000, seed=seed)
-
-
 def test_a_publisher_killed_at_any_moment_leaves_the_store_intact(store, url, tmp_path):
+    """A publisher killed (SIGKILL) while it reads its file, as it writes a version's measures, and with every row
+    of a version written but not committed: the versions before it stay as they were, and every version stored is
+    whole — the one it published before it was killed included."""
     for name, data in WEEKS:
         publish_file(store, name, data)
     before = {v.id: (v.content_sha256, v.task_count) for v in store.versions(plan_id(store))}
-    big = []
+    paths = []
     for i in range(3):
-        path = tmp_path / f"big{i}.xlsx"
-        path.write_bytes(big_workbook(10 + i))
-        big.append(path)
-    rng = random.Random(7)
-    for attempt in range(6):
-        process = worker(url, f"killed{attempt}", *big)
-        time.sleep(rng.uniform(0.3, 3.0))
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
+        path = tmp_path / f"week{10 + i}.xlsx"
+        path.write_bytes(workbook(10 + i))
+        paths.append(path)
+    # Three moments named in advance, rather than six random ones: each is reached on every run, and none is spent
+    # on a process still starting up (where a random moment often fell).
+    for stage, files in (("reading", paths[:1]), ("writing", paths[:2]), ("committing", paths[1:])):
+        process = start(url, f"killed_{stage}", *files, pause_at=stage)
+        said = [process.readline() for _ in files]  # "PUBLISHED <id>" for each file before the last
+        assert [line.split()[0] for line in said] == ["PUBLISHED"] * (len(files) - 1) + [stage.upper()], said
+        process.kill()
         fresh = Store(url)
         assert {
             v.id: (v.content_sha256, v.task_count) for v in fresh.versions(plan_id(fresh)) if v.id in before
@@ -302,13 +287,12 @@ def test_six_processes_opening_a_fresh_postgresql_database_at_once_all_publish(p
         path = tmp_path / f"unit{i}.xlsx"
         path.write_bytes(scaled_workbook(50, seed=100 + i))
         paths.append(path)
-    workers = [worker(url, f"editor{i}", path, wait="open") for i, path in enumerate(paths)]
+    workers = [start(url, f"editor{i}", path, wait="open") for i, path in enumerate(paths)]
     for process in workers:
-        assert process.stdout.readline().strip() == "READY"
+        assert process.readline() == "READY"
     for process in workers:  # all six create the tables at the same moment
-        process.stdin.write("GO\n")
-        process.stdin.flush()
-    outputs = [process.communicate(timeout=120)[0] for process in workers]
+        process.go()
+    outputs = [process.finish(timeout=120) for process in workers]
     assert [process.returncode for process in workers] == [0] * 6, outputs
     store = Store(url)
     assert sorted(v.uploaded_by for v in store.versions(plan_id(store))) == [f"editor{i}" for i in range(6)]
