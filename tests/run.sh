@@ -32,11 +32,16 @@ if [ "$(node -p "require('./.cache/axe/node_modules/axe-core/package.json').vers
   npm install --no-save --no-audit --no-fund --silent --prefix .cache/axe "axe-core@$AXE_VERSION"
 fi
 
+# Python's compiled modules are kept (in __pycache__/, git-ignored) even where the environment says not to write
+# them: otherwise each of the suite's ~200 Python processes (workers, servers, command lines, publishers) compiles
+# ledger/, ui/ and the tests again, and each worker rewrites every test module's asserts again.
+unset PYTHONDONTWRITEBYTECODE
+
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/python -m mypy ledger/  # settings: [tool.mypy] in pyproject.toml
 # pytest exits 5 when it collects nothing; tests/conftest.py also fails a run that executes no test
-# and, with CI=true, a run that skips any. Two workers (pytest-xdist; TEST_WORKERS=0 runs in this process alone):
+# and, with CI=true, a run that skips any. Three workers (pytest-xdist; TEST_WORKERS=0 runs in this process alone):
 # a test file whose tests share a module's fixture runs whole in one of them (tests/conftest.py), the rest is shared
 # out test by test. The 25 slowest set-ups, tests and tear-downs are listed at the end (--durations in pyproject.toml).
-.venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" --dist loadgroup "$@"
+.venv/bin/python -m pytest -n "${TEST_WORKERS:-3}" --dist loadgroup "$@"
