@@ -162,7 +162,8 @@ def units_app(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureR
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_page_of_a_plan_reported_by_units_passes_axe(page: Page, units_app: str, axe_script: Path, lang: str):
     """Test that the login page, and every page the admin of a plan reported by units reaches from the sidebar (the
-    roll-up, users, audit trail and inspection among them), pass axe in each language."""
+    roll-up, users, audit trail and inspection among them), pass axe in each language, and that each sidebar link
+    opens its own page (its title) without an exception, the meeting page left as a user leaves it."""
     page.goto(f"{units_app}/?lang={lang}")
     expect(page.locator("h1")).to_have_text(translate("access.login_title", lang))
     found = {"/login": audit(page, axe_script)}
@@ -183,8 +184,10 @@ def test_every_page_of_a_plan_reported_by_units_passes_axe(page: Page, units_app
             more.click()
         link.click()
         expect(page).to_have_url(re.compile(f"{re.escape(path)}(\\?.*)?$"))
-        expect(page.locator("h1").first).to_be_visible()
+        heading = navigation.BY_KEY[path.strip("/") or "overview"].heading
+        expect(page.locator("h1").first).to_have_text(translate(heading, lang))  # the page the link names
         found[path] = audit(page, axe_script)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
         if path == "/meeting":  # meeting mode hides the sidebar: leave it the way a user does
             page.get_by_text(translate("slides.exit", lang)).click()
             expect(nav).to_be_visible()

@@ -11,13 +11,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from ledger import accounts, audit, evidence
 from ledger.closure import measure_named, reviews
 from ledger.store import Store
 from tests.e2e.conftest import streamlit_server, wait_for_app
-from tests.e2e.test_accounts_browser import alert, go, log_in, no_exception, open_list, t
+from tests.e2e.test_accounts_browser import alert, go, log_in, log_out, no_exception, open_list, sign_in, t
 from tests.e2e.test_browser import metric
 from tests.test_evidence import PLAN, pdf, photo, publish_week
 from ui.evidence import slug
@@ -93,7 +93,7 @@ def attach(page: Page, store: Store, number: str, files: list[Path]) -> None:
 
 
 def test_an_editor_attaches_an_inspector_approves_one_and_returns_another_and_the_overview_shows_both(
-    app: str, db_url: str, browser: Browser, tmp_path: Path
+    app: str, db_url: str, page: Page, tmp_path: Path
 ):
     store = Store(db_url)
     plan_id = store.plan_named(PLAN).id
@@ -101,7 +101,7 @@ def test_an_editor_attaches_an_inspector_approves_one_and_returns_another_and_th
     (tmp_path / "分工文件.pdf").write_bytes(pdf())
     (tmp_path / "会议纪要.pdf").write_bytes(pdf("/Lang (zh-CN) "))
 
-    editor = browser.new_context(locale="zh-CN").new_page()
+    editor = page  # then the inspector, after the editor logs out, at the same computer
     log_in(editor, app, EDITOR, EDITOR_PASSWORD, "editor")
     go(editor, t("page.evidence"), t("evidence.title"))
     expect(editor.get_by_test_id("stSidebarNav")).not_to_contain_text(t("page.inspection"))  # not an editor's page
@@ -109,7 +109,7 @@ def test_an_editor_attaches_an_inspector_approves_one_and_returns_another_and_th
     attach(editor, store, "2", [tmp_path / "会议纪要.pdf"])
     expect(editor.get_by_role("button", name=t("evidence.approve"))).to_have_count(0)  # an editor cannot approve
     no_exception(editor)
-    editor.context.close()
+    log_out(editor)
     stored = evidence.files(store, plan_id)
     assert [(f.measure, f.name, f.by) for f in stored] == [
         ("1", "现场照片.jpg", EDITOR),
@@ -118,8 +118,8 @@ def test_an_editor_attaches_an_inspector_approves_one_and_returns_another_and_th
     ]
     assert b"GPS" not in evidence.content(store, stored[0].id) and stored[0].stripped  # the location is gone
 
-    inspector = browser.new_context(locale="zh-CN").new_page()
-    log_in(inspector, app, INSPECTOR, INSPECTOR_PASSWORD, "inspector")
+    inspector = page
+    sign_in(inspector, INSPECTOR, INSPECTOR_PASSWORD, "inspector")
     go(inspector, t("page.inspection"), t("inspection.title"))
     choose(inspector, "inspection_measure", measure_label(store, "1"))
     main = inspector.get_by_test_id("stMain")
@@ -159,5 +159,4 @@ def test_an_editor_attaches_an_inspector_approves_one_and_returns_another_and_th
     expect(metric(inspector, "上报完成率")).to_have_text("28.6%")  # 1 and 3 of 7: the returned claim is not done
     expect(metric(inspector, "核验完成率")).to_have_text("14.3%")  # 1 of 7
     no_exception(inspector)
-    inspector.context.close()
     store.dispose()
