@@ -59,10 +59,16 @@ def axe_script() -> Path:
     return AXE
 
 
+DRAWN = """() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(
+    [...document.querySelectorAll("[data-testid='stPlotlyChart']")].every(c => c.querySelector(".main-svg")) &&
+    [...document.querySelectorAll("[data-testid='stDataFrame']")].every(d => d.querySelector("canvas"))
+))))"""  # every chart and grid drawn, and two frames painted since
+
+
 def audit(page: Page, axe: Path) -> list[dict]:
     """axe's violations on the page as it stands that fail the audit, each with the elements it found."""
     wait_for_app(page)
-    page.wait_for_timeout(300)  # charts and grids draw just after the run ends
+    page.wait_for_function(DRAWN)  # charts and grids draw just after the run ends
     wait_for_app(page)
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(path=str(axe))
