@@ -50,20 +50,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Every test that starts PostgreSQL (a PostgreSQL fixture, or a parameter named "postgres") carries the
     `postgres` marker, so `-m "not postgres"` really leaves them out: an unmarked one stops the run.
 
-    In parallel runs (pytest-xdist, `--dist loadgroup` in tests/run.sh) a test file with a fixture it shares between
-    its tests (a module's server, a store built once, a story told test by test) runs whole, in order, in one
-    worker: all its tests carry `xdist_group(<file>)`. The other tests go to whichever worker is free."""
+    In parallel runs (pytest-xdist, `--dist loadgroup` in tests/run.sh) the tests of a file that share a fixture (a
+    module's server, a store built once, a story told test by test) run together, in order, in one worker: they
+    carry `xdist_group(<file>)`. Every other test, in that file too, goes to whichever worker is free."""
 
     def shares_fixtures(item: pytest.Item) -> bool:
         info = getattr(item, "_fixtureinfo", None)
         definitions = info.name2fixturedefs.values() if info is not None else ()
         return any(fixturedef.scope in SHARED_SCOPES for found in definitions for fixturedef in found)
 
-    grouped = {item.nodeid.split("::")[0] for item in items if shares_fixtures(item)}
     for item in items:
-        path = item.nodeid.split("::")[0]
-        if path in grouped:
-            item.add_marker(pytest.mark.xdist_group(path))
+        if shares_fixtures(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
     def uses_postgres(item: pytest.Item) -> bool:
         callspec = getattr(item, "callspec", None)

@@ -49,7 +49,7 @@ REPORTED = {"第一中学": date(2019, 5, 27), "第三中学": date(2019, 5, 13)
 AT = datetime(2019, 5, 27, 17)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not the module's: the sample's audits need not run in one worker (tests/conftest.py)
 def axe_script() -> Path:
     if not AXE.exists():
         message = f"{AXE} is missing: tests/run.sh installs it (npm install --prefix .cache/axe axe-core@4.14.1)"
