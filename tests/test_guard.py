@@ -3,7 +3,9 @@ comes back as a Failure, and the calling process goes on."""
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -15,6 +17,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from ledger.intake import guard
 from ledger.intake.guard import DEFAULT_LIMITS, Failure, run
 from ledger.intake.reading import load_ledger
 
@@ -163,3 +166,16 @@ def test_a_worker_ends_with_the_process_that_started_it(tmp_path, threaded):
     finally:
         parent.kill()
         parent.wait(10)
+
+
+def test_the_death_signal_a_worker_asks_for_is_sigkill():
+    """What the worker asks of the kernel first (ledger.intake.guard._die_with_parent), asked here and undone at
+    once: SIGKILL on its parent's death (read back with PR_GET_PDEATHSIG)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    asked = ctypes.c_int(-1)
+    try:
+        guard._die_with_parent()
+        assert libc.prctl(2, ctypes.byref(asked)) == 0  # PR_GET_PDEATHSIG
+    finally:
+        libc.prctl(guard.PR_SET_PDEATHSIG, 0)  # this test process must not die with its parent
+    assert asked.value == signal.SIGKILL
