@@ -179,3 +179,27 @@ def test_the_death_signal_a_worker_asks_for_is_sigkill():
     finally:
         libc.prctl(guard.PR_SET_PDEATHSIG, 0)  # this test process must not die with its parent
     assert asked.value == signal.SIGKILL
+
+
+def test_a_worker_whose_parent_is_gone_before_it_asks_ends_and_one_on_a_system_without_prctl_goes_on(monkeypatch):
+    """The two edges of _die_with_parent: the parent gone between the fork and the request (the worker's parent is
+    then another process: it ends at once, with nobody to answer), and no prctl at all (it reads on, under its CPU
+    limit)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    parents = iter([4242, 1])  # its parent before the request, then init, which adopted it
+    monkeypatch.setattr(guard.os, "getppid", lambda: next(parents))
+    ended = []
+    monkeypatch.setattr(guard.os, "_exit", ended.append)
+    try:
+        guard._die_with_parent()
+    finally:
+        libc.prctl(guard.PR_SET_PDEATHSIG, 0)
+    assert ended == [1]
+
+    def no_libc(*_args, **_kwargs):
+        raise OSError("no C library here")
+
+    monkeypatch.setattr(guard.ctypes, "CDLL", no_libc)
+    monkeypatch.setattr(guard.os, "getppid", lambda: 1)
+    guard._die_with_parent()  # returns: nothing asked, and it does not end (the check needs the signal asked first)
+    assert ended == [1]
