@@ -68,8 +68,10 @@ def key_of(store: Store, number: str) -> str:
 
 def choose(page: Page, key: str, option: str) -> None:
     """Pick `option` in a selectbox that starts empty (Escape would clear it again) and wait until it shows."""
-    open_list(page, key)
-    page.get_by_role("option", name=option, exact=True).click()
+    box = open_list(page, key)
+    box.press_sequentially(option)  # typed and picked with Enter, as in test_accounts_browser.choose
+    expect(page.get_by_role("option", name=option, exact=True)).to_be_visible()
+    box.press("Enter")
     wait_for_app(page)
     expect(page.locator(f".st-key-{key} input")).to_have_value(option)
     wait_for_app(page)
