@@ -27,6 +27,11 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
+import sqlalchemy as sa
+
+from ledger.publishing import check_upload, publish
+from ledger.store import Store
+
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = "意识形态工作责任制专项整治方案"
 STAGES = ("reading", "writing", "committing")
@@ -86,9 +91,6 @@ def _say(line: str) -> None:
 
 
 def _publish(url: str, by: str, paths: list[str], wait: bool | str, pause_at: str | None) -> None:
-    from ledger.publishing import check_upload, publish
-    from ledger.store import Store
-
     if wait == "open":
         _say("READY")
         sys.stdin.readline()
@@ -110,9 +112,8 @@ def _publish(url: str, by: str, paths: list[str], wait: bool | str, pause_at: st
         _say(f"PUBLISHED {result.version.id}")
 
 
-def _pause_in_the_next_transaction(store, stage: str) -> None:
+def _pause_in_the_next_transaction(store: Store, stage: str) -> None:
     """Say the stage and wait (for a kill; the test never answers) at that moment of the next publish."""
-    import sqlalchemy as sa
 
     def pause(*_args) -> None:
         _say(stage.upper())

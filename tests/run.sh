@@ -43,5 +43,6 @@ unset PYTHONDONTWRITEBYTECODE
 # pytest exits 5 when it collects nothing; tests/conftest.py also fails a run that executes no test
 # and, with CI=true, a run that skips any. Three workers (pytest-xdist; TEST_WORKERS=0 runs in this process alone):
 # the tests of a file that share a module's fixture run together in one of them (tests/conftest.py), the rest is
-# shared out test by test. The 25 slowest set-ups, tests and tear-downs are listed at the end (--durations in pyproject.toml).
+# shared out test by test. The 25 slowest set-ups, tests and tear-downs are listed at the end (--durations in
+# pyproject.toml).
 .venv/bin/python -m pytest -n "${TEST_WORKERS:-3}" --dist loadgroup "$@"

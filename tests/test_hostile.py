@@ -82,8 +82,8 @@ def test_check_answers_every_hostile_file_quickly_with_a_clear_message(kind, cor
 @pytest.mark.parametrize("kind", list(CORPUS))
 def test_publish_stores_nothing_when_a_hostile_file_is_refused(kind, corpus_files, tmp_path, capsys):
     url = f"sqlite:///{tmp_path / 'ledger.db'}"
-    # CPU, as MAX_SECONDS says: this process's (the reading worker's own is capped by ledger.intake.guard); the
-    # wall clock of a busy machine measured the other tests running beside it (11 s once, under coverage)
+    # CPU, as MAX_SECONDS says, of this process: the reading worker's is measured with the command line's by the
+    # check test above; the wall clock of a busy machine measured the tests running beside it (11 s under coverage)
     start = time.process_time()
     code = run(["publish", str(corpus_files[kind]), "--db", url, "--plan", "整改方案", "--by", "办公室主任"])
     seconds = time.process_time() - start

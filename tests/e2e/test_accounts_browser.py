@@ -187,15 +187,20 @@ def open_list(page: Page, key: str) -> Locator:
     return box
 
 
-def choose(page: Page, key: str, option: str) -> None:
-    """Pick `option` in the selectbox or multiselect with this key, close the list and wait until the app shows it
-    chosen (a multiselect's list stays open, and what is chosen is sent when it closes)."""
+def pick(page: Page, key: str, option: str) -> None:
+    """Open the list of the selectbox or multiselect with this key, type `option` and pick it with Enter, as a person
+    may: a click on the option itself can miss it while the list draws itself again (it timed out once, the option
+    detached on every retry for 40 s)."""
     box = open_list(page, key)
-    # typed and picked with the keyboard, as a person may: a click on the option itself can miss it while the list
-    # draws itself again (it timed out once, the option detached on every retry for 40 s)
     box.press_sequentially(option)
     expect(page.get_by_role("option", name=option, exact=True)).to_be_visible()
     box.press("Enter")
+
+
+def choose(page: Page, key: str, option: str) -> None:
+    """Pick `option` in the selectbox or multiselect with this key, close the list and wait until the app shows it
+    chosen (a multiselect's list stays open, and what is chosen is sent when it closes)."""
+    pick(page, key, option)
     page.keyboard.press("Escape")
     wait_for_app(page)
     widget = page.locator(f".st-key-{key}")

@@ -17,7 +17,7 @@ from ledger import accounts, audit, evidence
 from ledger.closure import measure_named, reviews
 from ledger.store import Store
 from tests.e2e.conftest import streamlit_server, wait_for_app
-from tests.e2e.test_accounts_browser import alert, go, log_in, log_out, no_exception, open_list, sign_in, t
+from tests.e2e.test_accounts_browser import alert, go, log_in, log_out, no_exception, pick, sign_in, t
 from tests.e2e.test_browser import metric
 from tests.test_evidence import PLAN, pdf, photo, publish_week
 from ui.evidence import slug
@@ -68,10 +68,7 @@ def key_of(store: Store, number: str) -> str:
 
 def choose(page: Page, key: str, option: str) -> None:
     """Pick `option` in a selectbox that starts empty (Escape would clear it again) and wait until it shows."""
-    box = open_list(page, key)
-    box.press_sequentially(option)  # typed and picked with Enter, as in test_accounts_browser.choose
-    expect(page.get_by_role("option", name=option, exact=True)).to_be_visible()
-    box.press("Enter")
+    pick(page, key, option)
     wait_for_app(page)
     expect(page.locator(f".st-key-{key} input")).to_have_value(option)
     wait_for_app(page)
