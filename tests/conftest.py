@@ -17,6 +17,18 @@ from ledger.i18n import STRICT_ENV
 os.environ[STRICT_ENV] = "1"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    from tests import cpu_budget
+
+    cpu_budget.add_option(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from tests import cpu_budget
+
+    cpu_budget.configure(config)
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
