@@ -78,7 +78,9 @@ class CpuBudget:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         report = yield
         if report.when == "teardown" and item.nodeid in self.started:
-            report.user_properties.append((KEY, _tree() - self.started.pop(item.nodeid)))
+            # A process tree that ends without its parent here waiting for it (a browser closed with the session)
+            # takes its seconds, counted while it ran, out of the sum: that drop is no work of this test.
+            report.user_properties.append((KEY, max(0.0, _tree() - self.started.pop(item.nodeid))))
         return report
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -101,6 +103,7 @@ class CpuBudget:
         for path, seconds in self.files.most_common():
             write(f"{seconds:8.1f} s {seconds / total:6.1%} {self.tests[path]:5d} tests  {path}")
         write(f"{total:8.1f} s in the tests (set-up to tear-down, with the processes under them)")
+        write(f"{machine - total:8.1f} s elsewhere: workers starting, PostgreSQL (its server leaves our process tree)")
         write(
             f"{machine:8.1f} s spent by the whole machine over {wall:.0f} s of wall clock on {cores} cores "
             f"({machine / (wall * cores):.0%} busy): at least {machine / cores:.0f} s on {cores} cores"
