@@ -13,20 +13,10 @@ import pytest
 
 from ledger.i18n import STRICT_ENV
 
+pytest_plugins = ["tests.cpu_budget"]  # `--cpu`: processor seconds per test file
+
 # Set before any test runs and inherited by every process the tests start (command line, workers, the served app).
 os.environ[STRICT_ENV] = "1"
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    from tests import cpu_budget
-
-    cpu_budget.add_option(parser)
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    from tests import cpu_budget
-
-    cpu_budget.configure(config)
 
 
 def in_ci() -> bool:

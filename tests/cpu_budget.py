@@ -25,7 +25,7 @@ KEY = "cpu_s"
 LOOP = 10_000_000  # additions in the reference loop: about a second on this machine
 
 
-def add_option(parser: pytest.Parser) -> None:
+def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--cpu", action="store_true", help="print the processor seconds per test file (tests/cpu_budget.py)"
     )
@@ -113,6 +113,6 @@ class CpuBudget:
         )
 
 
-def configure(config: pytest.Config) -> None:
+def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("cpu", False) and not config.option.collectonly:
         config.pluginmanager.register(CpuBudget(config), "cpu_budget")
