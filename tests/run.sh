@@ -12,7 +12,9 @@ python=${PYTHON:-python3}
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+# grep reads the whole list (no -q): with pipefail, a grep that quits at the first match could fail the pipeline
+# on fc-list's SIGPIPE, and the fonts would be "installed" again on every run
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || missing+=(fonts-noto-cjk)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)  # legacy .doc/.wps plan documents
 command -v pdftotext >/dev/null || missing+=(poppler-utils)  # reading the meeting pack's PDFs back
