@@ -1,11 +1,13 @@
 """`pytest --cpu`: where the suite's processor time goes, per test file, and what the machine gave it.
 
-The wall clock of a run on a shared two-core machine says little: it moves by a third from one hour to the next,
-and three workers share two cores. Processor seconds move much less, and they bound the wall clock: a run that
-needs C CPU-seconds takes at least C / cores seconds, however it is shared out. So with `--cpu`, each test's
-processor time is measured, from before its set-up to after its tear-down: this process's, that of the processes
-it waited for, and that of every process still running under it (a Streamlit server, Chromium and its renderers, a
-reading worker). A fixture shared by several tests (a server, a browser) counts for the test that started it.
+The wall clock of a run on a shared two-core machine says little: it moves by a third from one hour to the next.
+Processor seconds of runs made the same way move much less, and they bound the wall clock: a run that needs C
+CPU-seconds takes at least C / cores seconds, however it is shared out. (They are not a fixed amount of work either:
+with both cores busy, each does less per second, and the same suite took 871 CPU-seconds in one worker and 1,155 to
+1,196 in three.) So with `--cpu`, each test's processor time is measured, from before its set-up to after its
+tear-down: this process's, that of the processes it waited for, and that of every process still running under it (a
+Streamlit server, Chromium and its renderers, a reading worker). A shared fixture's start (a server, a browser)
+counts for the test that started it; its work later, for the test it served.
 
 At the end the controller prints the seconds per test file, the tests' sum, and what the whole machine spent over
 the run (/proc/stat, every process, PostgreSQL's servers too, which leave our process tree). The same pure-Python
@@ -22,7 +24,7 @@ import time
 import pytest
 
 KEY = "cpu_s"
-LOOP = 10_000_000  # additions in the reference loop: about a second on this machine
+LOOP = 10_000_000  # additions in the reference loop: about half a second on this machine
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -61,7 +63,6 @@ def _loop() -> float:
 
 class CpuBudget:
     def __init__(self, config: pytest.Config):
-        self.config = config
         self.started: dict[str, float] = {}
         self.files: collections.Counter[str] = collections.Counter()
         self.tests: collections.Counter[str] = collections.Counter()
@@ -101,7 +102,7 @@ class CpuBudget:
         terminalreporter.section("processor seconds per test file (--cpu)")
         total = sum(self.files.values())
         for path, seconds in self.files.most_common():
-            write(f"{seconds:8.1f} s {seconds / total:6.1%} {self.tests[path]:5d} tests  {path}")
+            write(f"{seconds:8.1f} s {seconds / total if total else 0:6.1%} {self.tests[path]:5d} tests  {path}")
         write(f"{total:8.1f} s in the tests (set-up to tear-down, with the processes under them)")
         write(f"{machine - total:8.1f} s elsewhere: workers starting, PostgreSQL (its server leaves our process tree)")
         write(
