@@ -87,10 +87,11 @@ class CpuBudget:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         if not self.controller or report.when != "teardown":
             return
+        path = report.nodeid.split("::")[0]
         for name, seconds in report.user_properties:
             if name == KEY:
-                self.files[report.nodeid.split("::")[0]] += seconds
-                self.tests[report.nodeid.split("::")[0]] += 1
+                self.files[path] += seconds
+                self.tests[path] += 1
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if not self.controller:

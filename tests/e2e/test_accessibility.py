@@ -229,8 +229,13 @@ def test_the_keyboard_reaches_every_control_of_the_overview_with_a_visible_focus
         if stops and (stop["tag"] == "BODY" or stop["testid"] == "stSkipToContent"):  # round the page once
             break
         stops.append(stop)
-    unmarked = [stop for stop in stops if not stop["marked"] and stop["testid"] not in ("stMain", "data-grid-canvas")]
-    assert unmarked == [], unmarked  # the grid marks its focused cell on its canvas
+    # The grid draws its focused cell's ring on its canvas, whether the focus sits on the canvas or, after a few Tabs
+    # inside the grid (it varies from run to run), on a cell of the table it keeps for screen readers (glide-cell-…)
+    in_grid = [
+        stop for stop in stops if stop["testid"] == "data-grid-canvas" or stop["testid"].startswith("glide-cell-")
+    ]
+    unmarked = [stop for stop in stops if not stop["marked"] and stop["testid"] != "stMain" and stop not in in_grid]
+    assert in_grid and unmarked == [], unmarked  # the table is reached too
     links = [stop["text"].split()[-1] for stop in stops if stop["testid"] == "stSidebarNavLink"]
     assert links == [translate(f"page.{name}", "zh") for name in PAGE_ORDER], links
     reached = {(stop["where"], stop["testid"]) for stop in stops}
